@@ -71,14 +71,18 @@ describe('collection', () => {
       },
     ]);
     for (const key of ['big', 'cycle', 'fn', 'nan']) {
-      expect(logs.warn.some((line) => line.startsWith(`Method ${key} returned non-serializable data`))).toBe(true);
+      expect(
+        logs.warn.some((line) => line.startsWith(`Method ${key} returned non-serializable data`)),
+      ).toBe(true);
     }
   });
 
   it('remembers the last collection time under the Laravel cache key and reports what is due', async () => {
     const collection = app.get(TelemetryCollectionService);
     await collection.collect();
-    const stored = await app.get<TelemetryStore>(TELEMETRY_STORE).getValue<string>(lastRunValueKey('when'));
+    const stored = await app
+      .get<TelemetryStore>(TELEMETRY_STORE)
+      .getValue<string>(lastRunValueKey('when'));
     expect(stored).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     const again = await collection.collectDue();
     // Collected ones wait a day (the default interval); the refused ones are still due.

@@ -58,19 +58,51 @@ async function startupError(providers: unknown[]): Promise<string> {
 
 describe('@Telemetry discovery', () => {
   it('finds sync and async collectors on providers and controllers with their keys and intervals', async () => {
-    const app = await startTelemetryApp([UserService], { manualRegistration: true, defaultInterval: 900 }, [
-      StatusController,
-    ]);
+    const app = await startTelemetryApp(
+      [UserService],
+      { manualRegistration: true, defaultInterval: 900 },
+      [StatusController],
+    );
     const found = app
       .get(TelemetryRegistry)
       .getCollectors()
-      .map(({ key, className, methodName, interval, timeout }) => ({ key, className, methodName, interval, timeout }));
+      .map(({ key, className, methodName, interval, timeout }) => ({
+        key,
+        className,
+        methodName,
+        interval,
+        timeout,
+      }));
     expect(found).toEqual(
       expect.arrayContaining([
-        { key: 'UserService@countUsers', className: 'UserService', methodName: 'countUsers', interval: 900, timeout: 10_000 },
-        { key: 'UserService@activeUsers', className: 'UserService', methodName: 'activeUsers', interval: 3600, timeout: 10_000 },
-        { key: 'user_count', className: 'UserService', methodName: 'userCount', interval: 120, timeout: 500 },
-        { key: 'StatusController@uptime', className: 'StatusController', methodName: 'uptime', interval: 60, timeout: 10_000 },
+        {
+          key: 'UserService@countUsers',
+          className: 'UserService',
+          methodName: 'countUsers',
+          interval: 900,
+          timeout: 10_000,
+        },
+        {
+          key: 'UserService@activeUsers',
+          className: 'UserService',
+          methodName: 'activeUsers',
+          interval: 3600,
+          timeout: 10_000,
+        },
+        {
+          key: 'user_count',
+          className: 'UserService',
+          methodName: 'userCount',
+          interval: 120,
+          timeout: 500,
+        },
+        {
+          key: 'StatusController@uptime',
+          className: 'StatusController',
+          methodName: 'uptime',
+          interval: 60,
+          timeout: 10_000,
+        },
       ]),
     );
     expect(found).toHaveLength(4);
@@ -79,9 +111,13 @@ describe('@Telemetry discovery', () => {
 
   it('skips request-scoped holders with a warning naming the class', async () => {
     const logs = captureTelemetryLogs();
-    const app = await startTelemetryApp([PerRequestService, UserService], { manualRegistration: true });
+    const app = await startTelemetryApp([PerRequestService, UserService], {
+      manualRegistration: true,
+    });
     expect(app.get(TelemetryRegistry).getCollector('PerRequestService@perRequest')).toBeUndefined();
-    expect(logs.warn.some((line) => line.includes('PerRequestService is request-scoped'))).toBe(true);
+    expect(logs.warn.some((line) => line.includes('PerRequestService is request-scoped'))).toBe(
+      true,
+    );
     logs.restore();
     await app.close();
   });

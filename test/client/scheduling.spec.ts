@@ -1,11 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import type { TestingModule } from '@nestjs/testing';
-import { collectorTimerName, REPORT_TIMER_NAME, Telemetry, TELEMETRY_STORE, type TelemetryStore } from '../../lib';
+import {
+  collectorTimerName,
+  REPORT_TIMER_NAME,
+  Telemetry,
+  TELEMETRY_STORE,
+  type TelemetryStore,
+} from '../../lib';
 import { captureTelemetryLogs, startTelemetryApp } from './fixtures/telemetry-app.fixture';
 import { waitFor } from '../support/telemetry-test-receiver';
 
-const pendingOf = async (app: TestingModule) => app.get<TelemetryStore>(TELEMETRY_STORE).pending(1000);
+const pendingOf = async (app: TestingModule) =>
+  app.get<TelemetryStore>(TELEMETRY_STORE).pending(1000);
 
 describe('collector scheduling (real timers)', () => {
   let app: TestingModule | undefined;
@@ -67,7 +74,9 @@ describe('collector scheduling (real timers)', () => {
     const keys = new Set((await pendingOf(app)).map((entry) => entry.key));
     expect([...keys]).toEqual(['good']);
     expect(logs.warn).toContain('Failed to collect data from explodes: database is down');
-    expect(logs.warn).toContain('Failed to collect data from hangs: no value after 200 ms; skipped this round.');
+    expect(logs.warn).toContain(
+      'Failed to collect data from hangs: no value after 200 ms; skipped this round.',
+    );
     // A hung call is never started again while it is still pending.
     expect(app.get(Mixed).hangs).toBe(1);
   });

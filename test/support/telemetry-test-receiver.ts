@@ -58,7 +58,13 @@ export class TestTelemetryReceiver {
         } catch {
           body = undefined as unknown as ReceivedReport['body'];
         }
-        const report = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, raw, body };
+        const report = {
+          method: req.method ?? '',
+          path: req.url ?? '',
+          headers: req.headers,
+          raw,
+          body,
+        };
         const answer = this.answer(report);
         if (answer.status >= 200 && answer.status < 300) this.reports.push(report);
         res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
@@ -85,7 +91,6 @@ export class TestTelemetryReceiver {
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
-
 }
 
 /** Resolves once `condition` holds, polling; rejects naming `what` after `timeoutMs`. */
