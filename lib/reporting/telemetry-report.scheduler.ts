@@ -8,7 +8,11 @@ import {
 import { SchedulerRegistry } from '@nestjs/schedule';
 import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-options.interface';
 import { errorText } from '../outbox/telemetry-outbox.service';
-import { TELEMETRY_OPTIONS, TELEMETRY_TIMER_PREFIX } from '../telemetry.constants';
+import {
+  MAX_TIMER_PERIOD_MS,
+  TELEMETRY_OPTIONS,
+  TELEMETRY_TIMER_PREFIX,
+} from '../telemetry.constants';
 import { TelemetryMessages } from '../telemetry.messages';
 import { backoffDelay, isRetryable } from './telemetry-backoff';
 import { TelemetryReporter, type TelemetryReportOutcome } from './telemetry.reporter';
@@ -64,13 +68,16 @@ export class TelemetryReportScheduler implements OnApplicationBootstrap, BeforeA
 
   private schedule(delay: number): void {
     this.clearTimer();
-    const timer = setTimeout(() => {
-      this.scheduler.deleteTimeout(REPORT_TIMER_NAME);
-      this.inFlight = this.attempt().then((next) => {
-        this.inFlight = undefined;
-        if (!this.stopped) this.schedule(next);
-      });
-    }, delay);
+    const timer = setTimeout(
+      () => {
+        this.scheduler.deleteTimeout(REPORT_TIMER_NAME);
+        this.inFlight = this.attempt().then((next) => {
+          this.inFlight = undefined;
+          if (!this.stopped) this.schedule(next);
+        });
+      },
+      Math.min(delay, MAX_TIMER_PERIOD_MS),
+    );
     this.scheduler.addTimeout(REPORT_TIMER_NAME, timer);
   }
 
