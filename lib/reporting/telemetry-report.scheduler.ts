@@ -102,15 +102,30 @@ export class TelemetryReportScheduler implements OnApplicationBootstrap, BeforeA
         result: { ok: false, error: errorText(error) },
       };
     }
+    if (this.stopped) {
+      // The final send on shutdown: one line at most, no outage bookkeeping for a stopped app.
+      if (outcome.status === 'failed') {
+        this.logger.warn(
+          TelemetryMessages.shutdownSendFailed(
+            outcome.result.error ?? 'unknown error',
+            outcome.remaining,
+          ),
+        );
+      }
+      return interval;
+    }
     if (outcome.status === 'unconfigured') {
       if (!this.unconfiguredLogged) this.logger.error(TelemetryMessages.serverUrlMissing());
       this.unconfiguredLogged = true;
       return interval;
     }
-    if (outcome.status !== 'failed') {
+    // Only an accepted payload proves the receiver is back; an empty outbox or another
+    // replica's lock says nothing about it.
+    if (outcome.status === 'sent') {
       this.recovered();
       return interval;
     }
+    if (outcome.status !== 'failed') return interval;
     const { result } = outcome;
     if (!isRetryable(result)) {
       if (this.rejectedStatus !== result.status)
