@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { SchedulerRegistry } from '@nestjs/schedule';
-import type { TestingModule } from '@nestjs/testing';
+import { ScheduleModule, SchedulerRegistry } from '@nestjs/schedule';
+import { Test, type TestingModule } from '@nestjs/testing';
 import {
   collectorTimerName,
   REPORT_TIMER_NAME,
   Telemetry,
+  TELEMETRY_SCHEDULER_REGISTRY,
   TELEMETRY_STORE,
+  TelemetryModule,
   type TelemetryStore,
 } from '../../lib';
 import { captureTelemetryLogs, startTelemetryApp } from './fixtures/telemetry-app.fixture';
@@ -38,7 +40,7 @@ describe('collector scheduling (real timers)', () => {
       }
     }
     app = await startTelemetryApp([Ticker], { reportInterval: 3600 });
-    const registry = app.get(SchedulerRegistry);
+    const registry = app.get<SchedulerRegistry>(TELEMETRY_SCHEDULER_REGISTRY);
     expect(registry.doesExist('timeout', collectorTimerName('Ticker@tick'))).toBe(true);
     expect(registry.doesExist('timeout', REPORT_TIMER_NAME)).toBe(true);
 
@@ -90,8 +92,28 @@ describe('collector scheduling (real timers)', () => {
       }
     }
     app = await startTelemetryApp([Quiet], { enabled: false });
-    const registry = app.get(SchedulerRegistry);
+    const registry = app.get<SchedulerRegistry>(TELEMETRY_SCHEDULER_REGISTRY);
     expect(registry.getTimeouts().filter((name) => name.startsWith('telemetry:'))).toEqual([]);
     expect(registry.getIntervals().filter((name) => name.startsWith('telemetry:'))).toEqual([]);
+  });
+
+  it("puts its timers in the application's SchedulerRegistry when the app uses ScheduleModule", async () => {
+    @Injectable()
+    class Gauge {
+      @Telemetry(60)
+      value(): number {
+        return 1;
+      }
+    }
+    app = await Test.createTestingModule({
+      imports: [ScheduleModule.forRoot(), TelemetryModule.forRoot({ store: 'memory' })],
+      providers: [Gauge],
+    }).compile();
+    await app.init();
+    const appRegistry = app.get(SchedulerRegistry);
+    expect(app.get(TELEMETRY_SCHEDULER_REGISTRY)).toBe(appRegistry);
+    expect(appRegistry.getTimeouts()).toEqual(
+      expect.arrayContaining([collectorTimerName('Gauge@value'), REPORT_TIMER_NAME]),
+    );
   });
 });
