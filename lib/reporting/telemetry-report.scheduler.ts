@@ -95,13 +95,11 @@ export class TelemetryReportScheduler implements OnApplicationBootstrap, BeforeA
     try {
       outcome = await this.reporter.sendBacklog();
     } catch (error) {
-      outcome = {
-        status: 'failed',
-        payloads: 0,
-        entries: 0,
-        remaining: 0,
-        result: { ok: false, error: errorText(error) },
-      };
+      // Only the store can throw here (the HTTP client reports failures as results): back off
+      // like an outage, but name the real culprit.
+      this.logger.warn(TelemetryMessages.storeFailed('report', errorText(error)));
+      this.failures++;
+      return backoffDelay(this.failures, interval);
     }
     if (this.stopped) {
       // The final send on shutdown: one line at most, no outage bookkeeping for a stopped app.

@@ -3,6 +3,7 @@ import { ScheduleModule, SchedulerRegistry } from '@nestjs/schedule';
 import { Test, type TestingModule } from '@nestjs/testing';
 import {
   collectorTimerName,
+  MemoryTelemetryStore,
   REPORT_TIMER_NAME,
   Telemetry,
   TELEMETRY_SCHEDULER_REGISTRY,
@@ -115,5 +116,31 @@ describe('collector scheduling (real timers)', () => {
     expect(appRegistry.getTimeouts()).toEqual(
       expect.arrayContaining([collectorTimerName('Gauge@value'), REPORT_TIMER_NAME]),
     );
+  });
+
+  it('keeps the application running when the store fails, logging instead of throwing', async () => {
+    @Injectable()
+    class Gauge {
+      calls = 0;
+      @Telemetry(1)
+      value(): number {
+        return ++this.calls;
+      }
+    }
+    const broken = new MemoryTelemetryStore();
+    const down = () => Promise.reject(new Error('store offline'));
+    Object.assign(broken, { append: down, pending: down, getValue: down, size: down });
+    app = await startTelemetryApp([Gauge], {
+      store: broken,
+      reportInterval: 1,
+      serverUrl: 'http://127.0.0.1:9/t',
+    });
+    await waitFor(
+      () =>
+        logs.error.includes('Telemetry store failed during append: store offline') &&
+        logs.warn.includes('Telemetry store failed during report: store offline'),
+      'store failures to be logged',
+    );
+    expect(app.get(Gauge).calls).toBeGreaterThan(0);
   });
 });
