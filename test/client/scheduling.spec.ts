@@ -9,6 +9,7 @@ import {
   TELEMETRY_SCHEDULER_REGISTRY,
   TELEMETRY_STORE,
   TelemetryModule,
+  TelemetryRegistry,
   type TelemetryStore,
 } from '../../lib';
 import { captureTelemetryLogs, startTelemetryApp } from './fixtures/telemetry-app.fixture';
@@ -84,7 +85,10 @@ describe('collector scheduling (real timers)', () => {
     expect(app.get(Mixed).hangs).toBe(1);
   });
 
-  it('starts no timers when disabled', async () => {
+  it.each([
+    ['disabled', { enabled: false }],
+    ['in manual registration (CLI) mode', { manualRegistration: true }],
+  ])('starts no timers when %s, yet still lists the collectors', async (_label, options) => {
     @Injectable()
     class Quiet {
       @Telemetry(1)
@@ -92,7 +96,8 @@ describe('collector scheduling (real timers)', () => {
         return 1;
       }
     }
-    app = await startTelemetryApp([Quiet], { enabled: false });
+    app = await startTelemetryApp([Quiet], options);
+    expect(app.get(TelemetryRegistry).getCollector('Quiet@value')).toBeDefined();
     const registry = app.get<SchedulerRegistry>(TELEMETRY_SCHEDULER_REGISTRY);
     expect(registry.getTimeouts().filter((name) => name.startsWith('telemetry:'))).toEqual([]);
     expect(registry.getIntervals().filter((name) => name.startsWith('telemetry:'))).toEqual([]);
