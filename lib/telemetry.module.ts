@@ -19,6 +19,7 @@ import {
   TELEMETRY_OPTIONS_TYPE,
 } from './telemetry.module-definition';
 import { TelemetryHttpClient } from './transport/telemetry-http.client';
+import { TelemetrySchedulerModule } from './scheduler/telemetry-scheduler.module';
 import { TelemetryCollectionService } from './collectors/telemetry-collection.service';
 import { TelemetryMetadataAccessor } from './collectors/telemetry-metadata.accessor';
 import { TelemetryExplorer } from './collectors/telemetry.explorer';
@@ -42,9 +43,7 @@ import { TelemetryResponseMetadataAccessor } from './responses/telemetry-respons
  * ```
  */
 @Module({
-  // Not ScheduleModule.forRoot(): a second copy next to the application's would run the
-  // application's own @Cron/@Interval methods twice.
-  imports: [DiscoveryModule, HttpModule],
+  imports: [DiscoveryModule, HttpModule, TelemetrySchedulerModule],
   providers: [
     {
       provide: TELEMETRY_OPTIONS,
@@ -56,11 +55,8 @@ import { TelemetryResponseMetadataAccessor } from './responses/telemetry-respons
       useFactory: (options: ResolvedTelemetryOptions) => createTelemetryStore(options),
       inject: [TELEMETRY_OPTIONS],
     },
-    {
-      provide: TELEMETRY_SCHEDULER_REGISTRY,
-      useFactory: (appRegistry?: SchedulerRegistry) => appRegistry ?? new SchedulerRegistry(),
-      inject: [{ token: SchedulerRegistry, optional: true }],
-    },
+    // Inside this module, `SchedulerRegistry` is the registry TelemetrySchedulerModule chose.
+    { provide: SchedulerRegistry, useExisting: TELEMETRY_SCHEDULER_REGISTRY },
     TelemetryHttpClient,
     TelemetryMetadataAccessor,
     TelemetryRegistry,
@@ -76,7 +72,7 @@ import { TelemetryResponseMetadataAccessor } from './responses/telemetry-respons
   ],
   exports: [
     TELEMETRY_OPTIONS,
-    TELEMETRY_SCHEDULER_REGISTRY,
+    TelemetrySchedulerModule,
     TELEMETRY_STORE,
     TelemetryHttpClient,
     TelemetryRegistry,
