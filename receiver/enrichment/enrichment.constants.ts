@@ -69,9 +69,6 @@ export const UTM_KEYS = [
   'utm_term',
 ] as const;
 
-/** Fallback salt of the original engine when `IP_HASH_SALT` is not configured (contract 3.8). */
-export const DEFAULT_IP_HASH_SALT = 'micrologs_default_salt';
-
 /** How many parsed user agents are kept; real traffic repeats a few hundred distinct strings. */
 export const USER_AGENT_CACHE_SIZE = 5_000;
 

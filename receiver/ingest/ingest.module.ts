@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
+import { RECEIVER_DATA_SOURCE } from '../storage/storage.constants';
 import { IngestBatchProcessor } from './ingest-batch.processor';
 import { IngestHandlerRegistry } from './ingest-handler.registry';
 import { INGEST_OPTIONS, INGEST_QUEUE } from './ingest.constants';
@@ -8,7 +9,7 @@ import { InlineIngestQueue } from './inline-ingest.queue';
 import { InlineIngestOptions } from './interfaces/ingest.interfaces';
 
 /**
- * The ingestion queue. Feature modules inject {@link INGEST_QUEUE} to enqueue and
+ * The ingestion queue. Feature modules import it, inject {@link INGEST_QUEUE} to enqueue and
  * {@link IngestHandlerRegistry} to register the handler of their job kind:
  *
  * ```ts
@@ -25,10 +26,10 @@ import { InlineIngestOptions } from './interfaces/ingest.interfaces';
 @Module({
   providers: [
     IngestHandlerRegistry,
-    { provide: INGEST_OPTIONS, useValue: {} },
+    { provide: INGEST_OPTIONS, useValue: {} satisfies InlineIngestOptions },
     {
       provide: IngestBatchProcessor,
-      inject: [DataSource, IngestHandlerRegistry],
+      inject: [RECEIVER_DATA_SOURCE, IngestHandlerRegistry],
       useFactory: (dataSource: DataSource, registry: IngestHandlerRegistry) =>
         new IngestBatchProcessor(dataSource, registry),
     },

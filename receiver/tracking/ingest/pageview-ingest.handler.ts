@@ -77,7 +77,8 @@ export class PageviewIngestHandler implements IngestHandler<PageviewJob>, OnModu
       const cached = this.cache.visitors.get(key);
       if (cached) ids.set(key, cached.id);
       else if (!unknown.has(key)) unknown.set(key, job);
-      if (job.fingerprintHash && !cached?.hasFingerprint) fingerprints.set(key, job.fingerprintHash);
+      if (job.fingerprintHash && !cached?.hasFingerprint)
+        fingerprints.set(key, job.fingerprintHash);
     }
     if (unknown.size > 0) {
       await insertIgnore(
@@ -104,13 +105,19 @@ export class PageviewIngestHandler implements IngestHandler<PageviewJob>, OnModu
         ids.set(key, row.id);
         const hasFingerprint = !!row.fingerprint_hash;
         if (hasFingerprint) fingerprints.delete(key);
-        context.afterCommit(() => void this.cache.visitors.set(key, { id: row.id, hasFingerprint }));
+        context.afterCommit(
+          () => void this.cache.visitors.set(key, { id: row.id, hasFingerprint }),
+        );
       }
     }
     // Fill a missing fingerprint once; never overwrite one (contract 3.1).
     for (const [key, fingerprint] of fingerprints) {
       const id = ids.get(key) as number;
-      await manager.update(VisitorEntity, { id, fingerprint_hash: '' }, { fingerprint_hash: fingerprint });
+      await manager.update(
+        VisitorEntity,
+        { id, fingerprint_hash: '' },
+        { fingerprint_hash: fingerprint },
+      );
       context.afterCommit(() => void this.cache.visitors.set(key, { id, hasFingerprint: true }));
     }
     await manager.update(VisitorEntity, { id: In(unique([...ids.values()])) }, { last_seen: now });
@@ -223,7 +230,11 @@ export class PageviewIngestHandler implements IngestHandler<PageviewJob>, OnModu
       .getRawMany();
     const engaged = counts.filter((c) => Number(c.n) > 1).map((c) => Number(c.session_id));
     if (engaged.length === 0) return;
-    await manager.update(SessionEntity, { id: In(engaged), is_bounced: true }, { is_bounced: false });
+    await manager.update(
+      SessionEntity,
+      { id: In(engaged), is_bounced: true },
+      { is_bounced: false },
+    );
     context.afterCommit(() => engaged.forEach((id) => this.cache.engagedSessions.set(id, true)));
   }
 }
