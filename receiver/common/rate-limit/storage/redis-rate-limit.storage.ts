@@ -1,5 +1,6 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { Redis } from 'ioredis';
+import { isRedisUnavailable } from '../../redis/redis-client.factory';
 import type { RateLimitOutcome, RateLimitStorage } from '../rate-limit.storage';
 
 // One round trip, atomic across receiver instances: 0 allowed, 1 blocked now, 2 already blocked.
@@ -33,6 +34,7 @@ export class RedisRateLimitStorage implements RateLimitStorage, OnApplicationShu
     windowSeconds: number,
     blockSeconds: number,
   ): Promise<RateLimitOutcome> {
+    if (isRedisUnavailable(this.client)) throw new Error('Redis is unavailable');
     const result = await this.client.eval(
       HIT_SCRIPT,
       2,
