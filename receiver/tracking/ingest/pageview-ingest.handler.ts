@@ -172,15 +172,18 @@ export class PageviewIngestHandler implements IngestHandler<PageviewJob>, OnModu
         });
       }
     }
-    // Deduplicated pageviews still extend the session (contract 3.2); never move it backwards.
-    for (const [key, at] of latest) {
-      await manager
-        .createQueryBuilder()
-        .update(SessionEntity)
-        .set({ last_activity: new Date(at) })
-        .where('id = :id AND last_activity < :at', { id: ids.get(key), at: new Date(at) })
-        .execute();
-    }
+    // Deduplicated pageviews still extend the session (contract 3.2), and it never moves
+    // backwards. One statement for the batch: its events arrived within a few milliseconds.
+    const newest = new Date(Math.max(...latest.values()));
+    await manager
+      .createQueryBuilder()
+      .update(SessionEntity)
+      .set({ last_activity: newest })
+      .where('id IN (:...ids) AND last_activity < :newest', {
+        ids: unique([...ids.values()]),
+        newest,
+      })
+      .execute();
     return ids;
   }
 
