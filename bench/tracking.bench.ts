@@ -117,6 +117,8 @@ async function main(): Promise<void> {
     await load(bare.url, 'none', { seconds: WARMUP_SECONDS });
     const bareResult = await load(bare.url, 'none', { seconds: DURATION_SECONDS });
     const warmup = await load(receiver.info.url, publicKey, { seconds: WARMUP_SECONDS });
+    // Let the warm-up's last in-flight requests commit before counting.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
     const db = new Database(file, { readonly: true });
     const before = (db.prepare('SELECT COUNT(*) AS n FROM pageviews').get() as { n: number }).n;
     // A fixed number of requests (about DURATION_SECONDS at the warm-up rate): every answer of
