@@ -9,3 +9,8 @@ export * from './storage';
 export * from './health';
 export * from './projects/project.events';
 export * from './projects/projects.service';
+export * from './ingest';
+export * from './enrichment';
+export * from './tracking';
+export * from './snippet';
+export * from './logging';
