@@ -4,6 +4,7 @@ import { IngestBatchContext, IngestHandler, IngestHandlerRegistry } from '../../
 import { PageviewEntity, SessionEntity, VisitorEntity } from '../../storage/entities';
 import type { PageviewJob } from '../interfaces/tracking-jobs.interface';
 import { PAGEVIEW_DEDUP_WINDOW_MS, PAGEVIEW_JOB } from '../tracking.constants';
+import { BatchSql } from './batch-sql';
 import { insertIgnore } from './bulk-insert';
 import { DimensionResolver, unique } from './dimension.resolver';
 import { TrackingIdCache } from './tracking-id.cache';
@@ -121,7 +122,12 @@ export class PageviewIngestHandler implements IngestHandler<PageviewJob>, OnModu
       );
       context.afterCommit(() => void this.cache.visitors.set(key, { id, hasFingerprint: true }));
     }
-    await manager.update(VisitorEntity, { id: In(unique([...ids.values()])) }, { last_seen: now });
+    const sql = new BatchSql(manager);
+    const visitorIds = unique([...ids.values()]);
+    await sql.run(
+      `UPDATE ${sql.table(VisitorEntity)} SET last_seen = ? WHERE id IN (${sql.list(visitorIds)})`,
+      [sql.value(VisitorEntity, 'last_seen', now), ...visitorIds],
+    );
     return ids;
   }
 
@@ -176,15 +182,14 @@ export class PageviewIngestHandler implements IngestHandler<PageviewJob>, OnModu
     // Deduplicated pageviews still extend the session (contract 3.2), and it never moves
     // backwards. One statement for the batch: its events arrived within a few milliseconds.
     const newest = new Date(Math.max(...latest.values()));
-    await manager
-      .createQueryBuilder()
-      .update(SessionEntity)
-      .set({ last_activity: newest })
-      .where('id IN (:...ids) AND last_activity < :newest', {
-        ids: unique([...ids.values()]),
-        newest,
-      })
-      .execute();
+    const sql = new BatchSql(manager);
+    const sessionIds = unique([...ids.values()]);
+    const at = sql.value(SessionEntity, 'last_activity', newest);
+    await sql.run(
+      `UPDATE ${sql.table(SessionEntity)} SET last_activity = ? ` +
+        `WHERE id IN (${sql.list(sessionIds)}) AND last_activity < ?`,
+      [at, ...sessionIds, at],
+    );
     return ids;
   }
 
@@ -200,15 +205,15 @@ export class PageviewIngestHandler implements IngestHandler<PageviewJob>, OnModu
   ): Promise<PageviewJob[]> {
     const key = (visitorId: number, url: string): string => `${visitorId}|${url}`;
     const since = new Date(Math.min(...jobs.map((j) => j.receivedAt)) - PAGEVIEW_DEDUP_WINDOW_MS);
-    const recent: { visitor_id: number | string; url: string }[] = await context.manager
-      .createQueryBuilder(PageviewEntity, 'p')
-      .select('p.visitor_id', 'visitor_id')
-      .addSelect('p.url', 'url')
-      .distinct(true)
-      .where('p.visitor_id IN (:...visitors)', { visitors: unique([...visitors.values()]) })
-      .andWhere('p.url IN (:...urls)', { urls: unique(jobs.map((j) => j.url)) })
-      .andWhere('p.created_at >= :since', { since })
-      .getRawMany();
+    const sql = new BatchSql(context.manager);
+    const visitorIds = unique([...visitors.values()]);
+    const urls = unique(jobs.map((j) => j.url));
+    const recent = await sql.run<{ visitor_id: number | string; url: string }[]>(
+      `SELECT DISTINCT visitor_id, url FROM ${sql.table(PageviewEntity)} ` +
+        `WHERE visitor_id IN (${sql.list(visitorIds)}) AND url IN (${sql.list(urls)}) ` +
+        `AND created_at >= ?`,
+      [...visitorIds, ...urls, sql.value(PageviewEntity, 'created_at', since)],
+    );
     const seen = new Set(recent.map((row) => key(Number(row.visitor_id), row.url)));
     const kept: PageviewJob[] = [];
     for (const job of jobs) {
@@ -225,19 +230,17 @@ export class PageviewIngestHandler implements IngestHandler<PageviewJob>, OnModu
     const { manager } = context;
     const candidates = sessionIds.filter((id) => !this.cache.engagedSessions.has(id));
     if (candidates.length === 0) return;
-    const counts: { session_id: number | string; n: number | string }[] = await manager
-      .createQueryBuilder(PageviewEntity, 'p')
-      .select('p.session_id', 'session_id')
-      .addSelect('COUNT(*)', 'n')
-      .where('p.session_id IN (:...ids)', { ids: candidates })
-      .groupBy('p.session_id')
-      .getRawMany();
+    const sql = new BatchSql(manager);
+    const counts = await sql.run<{ session_id: number | string; n: number | string }[]>(
+      `SELECT session_id, COUNT(*) AS n FROM ${sql.table(PageviewEntity)} ` +
+        `WHERE session_id IN (${sql.list(candidates)}) GROUP BY session_id`,
+      candidates,
+    );
     const engaged = counts.filter((c) => Number(c.n) > 1).map((c) => Number(c.session_id));
     if (engaged.length === 0) return;
-    await manager.update(
-      SessionEntity,
-      { id: In(engaged), is_bounced: true },
-      { is_bounced: false },
+    await sql.run(
+      `UPDATE ${sql.table(SessionEntity)} SET is_bounced = ? WHERE id IN (${sql.list(engaged)})`,
+      [sql.value(SessionEntity, 'is_bounced', false), ...engaged],
     );
     context.afterCommit(() => engaged.forEach((id) => this.cache.engagedSessions.set(id, true)));
   }
