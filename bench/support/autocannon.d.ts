@@ -6,7 +6,8 @@ declare module 'autocannon' {
       path?: string;
       body?: string;
       headers?: Record<string, string>;
-      setupRequest?: (request: Request) => Request;
+      setupRequest?: (request: Request, context: Record<string, unknown>) => Request;
+      onResponse?: (status: number, body: string, context: Record<string, unknown>) => void;
     }
     interface Options {
       url: string;
