@@ -9,3 +9,4 @@ export * from './storage';
 export * from './health';
 export * from './projects/project.events';
 export * from './projects/projects.service';
+export * from './telemetry';

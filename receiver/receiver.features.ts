@@ -1,6 +1,7 @@
 import type { Type } from '@nestjs/common';
 import { HealthModule } from './health/health.module';
 import { ProjectsModule } from './projects/projects.module';
+import { TelemetryReceiverModule } from './telemetry/telemetry-receiver.module';
 
 /**
  * Feature modules mounted under the route prefix (`/api/...`). Adding a capability to the
@@ -10,6 +11,7 @@ import { ProjectsModule } from './projects/projects.module';
 export const RECEIVER_API_MODULES: Type[] = [
   ProjectsModule, // projects API (contract 2.1)
   HealthModule, // health document (contract 2.6)
+  TelemetryReceiverModule, // telemetry reports, tokens, flags, hosts
 ];
 
 /** Feature modules mounted at the root (e.g. the browser snippet at `/snippet/micrologs.js`). */

@@ -64,6 +64,7 @@ export class ProjectsService {
       allowed_domains: domains.join(','),
       is_active: true,
       signing_secret: null,
+      encryption_key: null,
       token_policy: 'auto',
       created_at: now,
       updated_at: now,

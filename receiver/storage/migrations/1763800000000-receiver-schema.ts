@@ -43,6 +43,7 @@ export class ReceiverSchema1763800000000 implements MigrationInterface {
           c.text('allowed_domains'),
           c.bool('is_active', true),
           c.string('signing_secret', 128, undefined, true),
+          c.string('encryption_key', 64, undefined, true),
           c.string('token_policy', 16, 'auto'),
           c.time('created_at'),
           c.time('updated_at'),
