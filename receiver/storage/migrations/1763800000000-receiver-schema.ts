@@ -445,6 +445,8 @@ export class ReceiverSchema1763800000000 implements MigrationInterface {
       'visitors',
       'projects',
     ];
-    for (const table of tables) await runner.dropTable(table, true, true, true);
+    // Plain DROP TABLE, children first: TypeORM's dropTable() inspects MySQL generated columns
+    // through its typeorm_metadata table, which this schema never needs.
+    for (const table of tables) await runner.query(`DROP TABLE IF EXISTS ${table}`);
   }
 }
