@@ -10,3 +10,4 @@ export * from './health';
 export * from './projects/project.events';
 export * from './projects/projects.service';
 export * from './telemetry';
+export * from './cli';
