@@ -9,6 +9,8 @@ export * from './storage';
 export * from './health';
 export * from './projects/project.events';
 export * from './projects/projects.service';
+export * from './telemetry';
+export * from './cli';
 export * from './ingest';
 export * from './enrichment';
 export * from './tracking';

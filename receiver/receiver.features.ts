@@ -2,6 +2,7 @@ import type { Type } from '@nestjs/common';
 import { HealthModule } from './health/health.module';
 import { ProjectsModule } from './projects/projects.module';
 import { SnippetModule } from './snippet/snippet.module';
+import { TelemetryReceiverModule } from './telemetry/telemetry-receiver.module';
 import { TrackingModule } from './tracking/tracking.module';
 
 /**
@@ -12,6 +13,7 @@ import { TrackingModule } from './tracking/tracking.module';
 export const RECEIVER_API_MODULES: Type[] = [
   ProjectsModule, // projects API (contract 2.1)
   HealthModule, // health document (contract 2.6)
+  TelemetryReceiverModule, // telemetry reports, tokens, flags, hosts
   TrackingModule, // pageviews, errors, audits (contract 2.2)
 ];
 

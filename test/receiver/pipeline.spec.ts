@@ -10,7 +10,7 @@ import {
 } from '../support/receiver-app';
 import { createIsolatedDatabase, type IsolatedDatabase } from '../support/services';
 
-@Controller('host-app')
+@Controller('api/host-app')
 class HostAppController {
   @Post('echo')
   @HttpCode(200)
@@ -137,8 +137,8 @@ describeEachAdapter('request pipeline', ({ adapter, engine }) => {
       expect(res.body).not.toHaveProperty('data');
     });
 
-    it('leaves the host application routes and their JSON parsing untouched', async () => {
-      const res = await receiver.http.post('/host-app/echo', { hello: 'world' });
+    it('leaves host application routes, even under /api, and their JSON parsing untouched', async () => {
+      const res = await receiver.http.post('/api/host-app/echo', { hello: 'world' });
       expect(res.status).toBe(200);
       expect(res.body).toEqual({ received: { hello: 'world' } });
       expect(res.headers.get('access-control-allow-methods')).toBeNull();

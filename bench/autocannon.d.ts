@@ -4,17 +4,16 @@ declare module 'autocannon' {
     interface Request {
       method?: string;
       path?: string;
-      body?: string;
       headers?: Record<string, string>;
+      body?: string | Buffer;
       setupRequest?: (request: Request, context: Record<string, unknown>) => Request;
       onResponse?: (status: number, body: string, context: Record<string, unknown>) => void;
     }
     interface Options {
       url: string;
+      method?: string;
       connections?: number;
       duration?: number;
-      amount?: number;
-      method?: string;
       headers?: Record<string, string>;
       body?: string;
       requests?: Request[];
@@ -25,14 +24,14 @@ declare module 'autocannon' {
       p99: number;
     }
     interface Result {
-      requests: Histogram;
+      requests: Histogram & { total: number };
       latency: Histogram;
       '2xx': number;
+      duration: number;
       non2xx: number;
       errors: number;
-      duration: number;
     }
   }
   function autocannon(options: autocannon.Options): Promise<autocannon.Result>;
-  export = autocannon;
+  export default autocannon;
 }

@@ -1,0 +1,139 @@
+/**
+ * `npm run bench -- telemetry-ingest`: telemetry reports per second the receiver stores on
+ * SQLite (Nest + Fastify, ReceiverModule, real HTTP), against a bare Fastify route that parses
+ * the same JSON body and answers 200, measured in the same run for the ratio.
+ */
+import 'reflect-metadata';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import autocannon from 'autocannon';
+import Fastify from 'fastify';
+import type { DataSource } from 'typeorm';
+import {
+  ProjectEntity,
+  RECEIVER_DATA_SOURCE,
+  ReceiverModule,
+  TelemetrySampleEntity,
+} from '../receiver';
+
+const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
+const CONNECTIONS = 20;
+const KEYS = 6;
+
+const HOSTS = 200;
+const START = Date.parse('2026-01-01T00:00:00Z');
+
+let sequence = 0;
+/**
+ * A distinct report per request: 200 hosts take turns, each report one second after the host's
+ * previous one, so none is an idempotent repeat and every one is stored.
+ */
+function nextReport(): string {
+  sequence += 1;
+  const data: Record<string, unknown> = {};
+  for (let k = 0; k < KEYS; k++) data[`metric_${k}`] = k === 0 ? { users: sequence } : sequence * k;
+  const at = new Date(START + Math.floor(sequence / HOSTS) * 1000);
+  return JSON.stringify({
+    host: `bench-host-${sequence % HOSTS}`,
+    timestamp: at.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    data,
+  });
+}
+
+async function load(url: string, headers: Record<string, string>): Promise<autocannon.Result> {
+  return autocannon({
+    url,
+    method: 'POST',
+    connections: CONNECTIONS,
+    duration: DURATION_S,
+    headers: { 'content-type': 'application/json', ...headers },
+    requests: [{ setupRequest: (request) => ({ ...request, body: nextReport() }) }],
+  });
+}
+
+async function bareFastify(): Promise<autocannon.Result> {
+  const app = Fastify();
+  app.post('/api/telemetry', async (request) => ({ feature_flags: {}, got: !!request.body }));
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.server.address() as { port: number };
+  try {
+    return await load(`http://127.0.0.1:${port}/api/telemetry`, {});
+  } finally {
+    await app.close();
+  }
+}
+
+async function receiver(): Promise<{ result: autocannon.Result; stored: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'receiver-bench-'));
+  @Module({
+    imports: [
+      ReceiverModule.forRoot({
+        database: { type: 'better-sqlite3', database: join(dir, 'receiver.sqlite') },
+        adminKey: 'bench-admin-key',
+        ipHashSalt: 'bench-salt',
+        // The test hook lets one load generator exceed the per-IP rate limit.
+        production: false,
+      }),
+    ],
+  })
+  class BenchReceiverModule {}
+  const app = await NestFactory.create<NestFastifyApplication>(
+    BenchReceiverModule,
+    new FastifyAdapter(),
+    { logger: false },
+  );
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as { port: number };
+  const dataSource = app.get<DataSource>(RECEIVER_DATA_SOURCE);
+  const projects = dataSource.getRepository(ProjectEntity);
+  const project = await projects.save(
+    projects.create({
+      name: 'bench',
+      secret_key: 'b'.repeat(64),
+      public_key: 'b'.repeat(32),
+      allowed_domains: 'bench.local',
+      is_active: true,
+      signing_secret: null,
+      encryption_key: null,
+      token_policy: 'auto',
+      created_at: new Date(),
+      updated_at: new Date(),
+    }),
+  );
+  try {
+    const result = await load(`http://127.0.0.1:${port}/api/telemetry`, {
+      'x-api-key': project.secret_key,
+      'x-test-mode': 'phpunit',
+    });
+    const samples = await dataSource.getRepository(TelemetrySampleEntity).count();
+    return { result, stored: samples / KEYS };
+  } finally {
+    await app.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(
+    `${CONNECTIONS} connections, ${DURATION_S} s each, ${KEYS} keys per report, ${HOSTS} hosts`,
+  );
+  const bare = await bareFastify();
+  const nest = await receiver();
+  const bareRate = bare.requests.average;
+  const storedRate = nest.stored / DURATION_S;
+  const row = (name: string, rate: number, r: autocannon.Result) =>
+    `${name.padEnd(34)} ${rate.toFixed(0).padStart(8)} /s   p99 ${String(r.latency.p99).padStart(4)} ms   non-2xx ${r.non2xx}   errors ${r.errors}`;
+  console.log(row('bare Fastify route (parse, 200)', bareRate, bare));
+  console.log(row('ReceiverModule, reports stored', storedRate, nest.result));
+  console.log(`ratio receiver / bare Fastify: ${(storedRate / bareRate).toFixed(3)}`);
+  console.log(`samples stored: ${nest.stored * KEYS} (${nest.stored} reports)`);
+}
+
+main().catch((error: Error) => {
+  console.error(error);
+  process.exit(1);
+});
