@@ -17,6 +17,7 @@ import Fastify from 'fastify';
 import type { DataSource } from 'typeorm';
 import {
   ProjectEntity,
+  RECEIVER_FASTIFY_OPTIONS,
   RECEIVER_DATA_SOURCE,
   ReceiverModule,
   TelemetrySampleEntity,
@@ -117,7 +118,7 @@ async function serveReceiver(): Promise<void> {
   class BenchReceiverModule {}
   const app = await NestFactory.create<NestFastifyApplication>(
     BenchReceiverModule,
-    new FastifyAdapter(),
+    new FastifyAdapter({ ...RECEIVER_FASTIFY_OPTIONS }),
     { logger: false },
   );
   await app.listen(0, '127.0.0.1');

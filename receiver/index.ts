@@ -11,3 +11,4 @@ export * from './projects/project.events';
 export * from './projects/projects.service';
 export * from './telemetry';
 export * from './cli';
+export * from './receiver-fastify.options';
