@@ -11,6 +11,7 @@ export * from './projects/project.events';
 export * from './projects/projects.service';
 export * from './telemetry';
 export * from './cli';
+export * from './receiver-fastify.options';
 export * from './ingest';
 export * from './enrichment';
 export * from './tracking';

@@ -1,4 +1,5 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { ReceiverController } from '../../receiver';
 import { Module } from '@nestjs/common';
 import {
   adminHeaders,
@@ -19,7 +20,16 @@ class HostAppController {
   }
 }
 
-@Module({ controllers: [HostAppController] })
+/** A receiver-style route whose work fails unexpectedly (a storage outage, a bug). */
+@ReceiverController('api')
+class FailingController {
+  @Get('boom.php')
+  boom(): never {
+    throw new Error('database went away');
+  }
+}
+
+@Module({ controllers: [HostAppController, FailingController] })
 class HostAppModule {}
 
 const ORIGIN = 'https://shop.example.com';
@@ -143,6 +153,13 @@ describeEachAdapter('request pipeline', ({ adapter, engine }) => {
       expect(res.body).toEqual({ received: { hello: 'world' } });
       expect(res.headers.get('access-control-allow-methods')).toBeNull();
     });
+  });
+
+  it("answers an unexpected failure with 500 and the envelope, never Nest's own shape", async () => {
+    const res = await receiver.http.get('/api/boom.php', { 'X-Request-Id': 'req-500' });
+    expect(res.status).toBe(500);
+    expect(res.body).toEqual({ success: false, message: 'Server error' });
+    expect(res.headers.get('x-request-id')).toBe('req-500');
   });
 
   describe('request id', () => {

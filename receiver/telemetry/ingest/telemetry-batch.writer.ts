@@ -1,8 +1,8 @@
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { TelemetryHostEntity } from '../../storage/entities/telemetry-host.entity';
-import { TelemetryLatestEntity } from '../../storage/entities/telemetry-latest.entity';
 import { TelemetrySampleEntity } from '../../storage/entities/telemetry-sample.entity';
+import { type LatestRow, upsertLatest } from './latest-upsert.sql';
 import type { TelemetryReport } from './telemetry-report.parser';
 
 /** Weight of the newest gap in the moving average of a host's report interval. */
@@ -79,55 +79,27 @@ async function withoutRepeats(manager: EntityManager, items: Item[]): Promise<It
 }
 
 async function moveLatest(manager: EntityManager, items: Item[], receivedAt: Date): Promise<void> {
-  const repository = manager.getRepository(TelemetryLatestEntity);
-  const newest = new Map<
-    string,
-    { host: TelemetryHostEntity; key: string; value: unknown; at: Date }
-  >();
+  // Within a batch keep only the newest value per host and key; the statement orders the rest.
+  const newest = new Map<string, LatestRow>();
   for (const { host, report } of items) {
     for (const [key, value] of Object.entries(report.data)) {
       const id = `${host.id}\u0000${key}`;
       const known = newest.get(id);
-      if (!known || known.at.getTime() <= report.collectedAt.getTime()) {
-        newest.set(id, { host, key, value, at: report.collectedAt });
+      if (!known || known.collectedAt.getTime() <= report.collectedAt.getTime()) {
+        newest.set(id, {
+          projectId: host.project_id,
+          hostId: host.id,
+          key,
+          value,
+          collectedAt: report.collectedAt,
+          receivedAt,
+        });
       }
     }
   }
-  const current = new Map(
-    (
-      await repository.findBy({
-        host_id: In([...new Set(items.map((item) => item.host.id))]),
-        key: In([...new Set([...newest.values()].map((entry) => entry.key))]),
-      })
-    ).map((row) => [`${row.host_id}\u0000${row.key}`, row]),
-  );
-  const inserts: QueryDeepPartialEntity<TelemetryLatestEntity>[] = [];
-  for (const [id, entry] of newest) {
-    const row = current.get(id);
-    const values = { value: entry.value, collected_at: entry.at, received_at: receivedAt };
-    if (!row) {
-      inserts.push({
-        project_id: entry.host.project_id,
-        host_id: entry.host.id,
-        key: entry.key,
-        ...values,
-      } as QueryDeepPartialEntity<TelemetryLatestEntity>);
-    } else if (row.collected_at.getTime() <= entry.at.getTime()) {
-      await repository.update(
-        { id: row.id },
-        values as QueryDeepPartialEntity<TelemetryLatestEntity>,
-      );
-    }
-  }
-  for (let i = 0; i < inserts.length; i += ROWS_PER_INSERT) {
-    await manager
-      .createQueryBuilder()
-      .insert()
-      .into(TelemetryLatestEntity)
-      .values(inserts.slice(i, i + ROWS_PER_INSERT))
-      .orIgnore()
-      .updateEntity(false)
-      .execute();
+  const rows = [...newest.values()];
+  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+    await upsertLatest(manager, rows.slice(i, i + ROWS_PER_INSERT));
   }
 }
 
@@ -140,11 +112,10 @@ async function touchHosts(manager: EntityManager, items: Item[], receivedAt: Dat
   }
   const repository = manager.getRepository(TelemetryHostEntity);
   for (const { host, count } of reports.values()) {
-    // Re-read inside the transaction: concurrent batches may have moved the figures on.
-    const row = await repository.findOneBy({ id: host.id });
-    if (!row) continue;
-    const gap = row.last_seen ? (receivedAt.getTime() - row.last_seen.getTime()) / 1000 : null;
-    let average = row.avg_interval_seconds;
+    // The host row was read when the request arrived; the count is incremented in SQL so
+    // concurrent writers never lose reports, and the interval average tolerates the rare race.
+    const gap = host.last_seen ? (receivedAt.getTime() - host.last_seen.getTime()) / 1000 : null;
+    let average = host.avg_interval_seconds;
     if (gap !== null && gap > 0) {
       average =
         average === null ? gap : average * (1 - INTERVAL_SMOOTHING) + gap * INTERVAL_SMOOTHING;
@@ -153,9 +124,11 @@ async function touchHosts(manager: EntityManager, items: Item[], receivedAt: Dat
       { id: host.id },
       {
         last_seen: receivedAt,
-        report_count: row.report_count + count,
+        report_count: () => `report_count + ${count}`,
         avg_interval_seconds: average,
       },
     );
+    host.last_seen = receivedAt;
+    host.avg_interval_seconds = average;
   }
 }
