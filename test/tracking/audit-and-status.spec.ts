@@ -126,6 +126,11 @@ describeReceiver('POST /api/track/errors-update-status.php', ({ adapter, engine 
         400,
         'status is required and must be one of: open, investigating, resolved, ignored',
       ],
+      [
+        { ids: [ids[0]], status: ['open'] },
+        400,
+        'status is required and must be one of: open, investigating, resolved, ignored',
+      ],
       [{ status: 'open' }, 400, 'ids (array) or id (integer) is required'],
       [{ ids: null, id: null, status: 'open' }, 400, 'ids (array) or id (integer) is required'],
       [{ ids: [0, 'abc'], status: 'open' }, 400, 'No valid IDs provided'],
