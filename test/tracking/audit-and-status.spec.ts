@@ -160,6 +160,28 @@ describeReceiver('POST /api/track/errors-update-status.php', ({ adapter, engine 
     expect(res.body.data.ids).toEqual([ids[1]]);
   });
 
+  it('answers on the paths without .php as well', async () => {
+    const headers = testHeaders(project.secretKey);
+    const status = await receiver.http.post(
+      '/api/track/errors-update-status',
+      { id: ids[0], status: 'open' },
+      headers,
+    );
+    expect(status.status).toBe(200);
+    expect(
+      (await receiver.http.post('/api/track/error', { message: 'alias' }, headers)).status,
+    ).toBe(202);
+    expect(
+      (await receiver.http.post('/api/track/audit', { action: 'alias' }, headers)).status,
+    ).toBe(202);
+    const view = await receiver.http.post(
+      '/api/track/pageview',
+      { url: 'https://shop.example.com/alias', visitor_id: 'v', session_token: 's' },
+      testHeaders(project.publicKey),
+    );
+    expect(view.status).toBe(202);
+  });
+
   it('accepts only the secret key', async () => {
     const res = await update({ id: ids[0], status: 'open' }, project.publicKey);
     expect(res.status).toBe(401);
