@@ -4,7 +4,7 @@ import { PageviewEntity, SessionEntity } from '../../storage/entities';
 import type { PageviewJob } from '../interfaces/tracking-jobs.interface';
 import { PAGEVIEW_DEDUP_WINDOW_MS, PAGEVIEW_JOB } from '../tracking.constants';
 import { BatchSql } from './batch-sql';
-import { insertIgnore } from './bulk-insert';
+import { insertRows } from './bulk-insert';
 import { DimensionResolver, unique } from './dimension.resolver';
 import { TrackingIdCache } from './tracking-id.cache';
 import { sessionKey, visitorKey, VisitorSessionWriter } from './visitor-session.writer';
@@ -59,7 +59,7 @@ export class PageviewIngestHandler implements IngestHandler<PageviewJob>, OnModu
       timezone: job.timezone,
       created_at: new Date(job.receivedAt),
     }));
-    await insertIgnore(context.manager, PageviewEntity, rows);
+    await insertRows(context.manager, PageviewEntity, rows);
     await this.updateBounce(unique(rows.map((r) => r.session_id)), context);
   }
 
