@@ -6,4 +6,4 @@
  * NestFactory.create(AppModule, new FastifyAdapter({ ...RECEIVER_FASTIFY_OPTIONS }));
  * ```
  */
-export const RECEIVER_FASTIFY_OPTIONS = { maxParamLength: 256 } as const;
+export const RECEIVER_FASTIFY_OPTIONS = { routerOptions: { maxParamLength: 256 } } as const;

@@ -109,10 +109,12 @@ export class TelemetryHostsService {
   async approve(host: TelemetryHostEntity): Promise<void> {
     await this.hosts.repository.update({ id: host.id }, { status: 'approved' });
     host.status = 'approved';
+    this.hosts.forget(host);
   }
 
   /** Deletes the host with its samples, latest values and tokens (foreign keys cascade). */
   async delete(host: TelemetryHostEntity): Promise<void> {
+    this.hosts.forget(host);
     await this.dataSource.transaction(async (manager) => {
       for (const table of ['telemetry_tokens', 'telemetry_latest', 'telemetry_samples']) {
         await manager
@@ -129,11 +131,14 @@ export class TelemetryHostsService {
         .where('id = :id', { id: host.id })
         .execute();
     });
+    // Again after the commit: a report may have cached the row while it was being deleted.
+    this.hosts.forget(host);
   }
 
   async setExtras(host: TelemetryHostEntity, extras: Record<string, unknown>): Promise<void> {
     host.response_extras = extras;
     await this.hosts.repository.save(host);
+    this.hosts.forget(host);
   }
 
   private time(date: Date): string {
