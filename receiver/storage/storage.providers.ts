@@ -1,0 +1,37 @@
+import { Logger, type Provider } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { RECEIVER_OPTIONS } from '../receiver.constants';
+import type { ResolvedReceiverOptions } from '../interfaces/receiver-options.interface';
+import { createReceiverDataSource } from './data-source.factory';
+import { RECEIVER_DATA_SOURCE, RECEIVER_EXISTING_DATA_SOURCE } from './storage.constants';
+import { StorageMessages } from './storage.messages';
+
+/** Data sources the receiver created itself (and therefore closes on shutdown). */
+export const ownedDataSources = new WeakSet<DataSource>();
+
+async function resolveDataSource(
+  options: ResolvedReceiverOptions,
+  existing: DataSource | undefined,
+): Promise<DataSource> {
+  const logger = new Logger('ReceiverStorage');
+  let dataSource: DataSource;
+  if (typeof options.database === 'string') {
+    if (!existing) throw new Error(StorageMessages.connectionNotFound(options.database));
+    dataSource = existing;
+    if (!dataSource.isInitialized) await dataSource.initialize();
+  } else {
+    dataSource = await createReceiverDataSource(options.database);
+    ownedDataSources.add(dataSource);
+  }
+  if (options.migrationsRun) {
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    if (applied.length > 0) logger.log(StorageMessages.migrated(applied.length));
+  }
+  return dataSource;
+}
+
+export const receiverDataSourceProvider: Provider = {
+  provide: RECEIVER_DATA_SOURCE,
+  inject: [RECEIVER_OPTIONS, { token: RECEIVER_EXISTING_DATA_SOURCE, optional: true }],
+  useFactory: resolveDataSource,
+};

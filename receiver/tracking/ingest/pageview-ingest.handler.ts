@@ -1,0 +1,117 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { IngestBatchContext, IngestHandler, IngestHandlerRegistry } from '../../ingest';
+import { PageviewEntity, SessionEntity } from '../../storage/entities';
+import type { PageviewJob } from '../interfaces/tracking-jobs.interface';
+import { PAGEVIEW_DEDUP_WINDOW_MS, PAGEVIEW_JOB } from '../tracking.constants';
+import { BatchSql } from './batch-sql';
+import { insertRows } from './bulk-insert';
+import { DimensionResolver, unique } from './dimension.resolver';
+import { TrackingIdCache } from './tracking-id.cache';
+import { sessionKey, visitorKey, VisitorSessionWriter } from './visitor-session.writer';
+
+/**
+ * Writes a batch of pageviews (contract 3.1–3.3): visitor upsert, session upsert (keyed by
+ * project + token), 5-minute dedup measured from each event's arrival, device and location rows,
+ * one multi-row pageview insert, then the bounce flag of sessions that now have two pageviews.
+ */
+@Injectable()
+export class PageviewIngestHandler implements IngestHandler<PageviewJob>, OnModuleInit {
+  readonly kind = PAGEVIEW_JOB;
+
+  constructor(
+    private readonly registry: IngestHandlerRegistry,
+    private readonly cache: TrackingIdCache,
+    private readonly dimensions: DimensionResolver,
+    private readonly people: VisitorSessionWriter,
+  ) {}
+
+  onModuleInit(): void {
+    this.registry.register(this);
+  }
+
+  async handle(jobs: PageviewJob[], context: IngestBatchContext): Promise<void> {
+    const visitors = await this.people.upsertVisitors(jobs, context);
+    const sessions = await this.people.upsertSessions(jobs, visitors, context);
+    const kept = await this.dropDuplicates(jobs, visitors, context);
+    if (kept.length === 0) return;
+    const [deviceIds, locationIds] = await Promise.all([
+      this.dimensions.devices(
+        kept.map((j) => ({ projectId: j.projectId, value: j.device })),
+        context,
+      ),
+      this.dimensions.locations(
+        kept.map((j) => ({ projectId: j.projectId, value: j.geo })),
+        context,
+      ),
+    ]);
+    const rows = kept.map((job, i) => ({
+      project_id: job.projectId,
+      session_id: sessions.get(sessionKey(job)) as number,
+      visitor_id: visitors.get(visitorKey(job)) as number,
+      location_id: locationIds[i],
+      device_id: deviceIds[i],
+      url: job.url,
+      page_title: job.pageTitle,
+      referrer_url: job.referrer,
+      referrer_category: job.referrerCategory,
+      ...job.utm,
+      screen_resolution: job.screenResolution,
+      timezone: job.timezone,
+      created_at: new Date(job.receivedAt),
+    }));
+    await insertRows(context.manager, PageviewEntity, rows);
+    await this.updateBounce(unique(rows.map((r) => r.session_id)), context);
+  }
+
+  /**
+   * Drops pageviews whose visitor already viewed the same URL less than 5 minutes before the
+   * event arrived (contract 3.3). One query per batch; a batch spans a few milliseconds, so the
+   * window starts 5 minutes before its earliest event.
+   */
+  private async dropDuplicates(
+    jobs: PageviewJob[],
+    visitors: Map<string, number>,
+    context: IngestBatchContext,
+  ): Promise<PageviewJob[]> {
+    const key = (visitorId: number, url: string): string => `${visitorId}|${url}`;
+    const since = new Date(Math.min(...jobs.map((j) => j.receivedAt)) - PAGEVIEW_DEDUP_WINDOW_MS);
+    const sql = new BatchSql(context.manager);
+    const visitorIds = unique([...visitors.values()]);
+    const urls = unique(jobs.map((j) => j.url));
+    const recent = await sql.run<{ visitor_id: number | string; url: string }[]>(
+      `SELECT DISTINCT visitor_id, url FROM ${sql.table(PageviewEntity)} ` +
+        `WHERE visitor_id IN (${sql.list(visitorIds)}) AND url IN (${sql.list(urls)}) ` +
+        `AND created_at >= ?`,
+      [...visitorIds, ...urls, sql.value(PageviewEntity, 'created_at', since)],
+    );
+    const seen = new Set(recent.map((row) => key(Number(row.visitor_id), row.url)));
+    const kept: PageviewJob[] = [];
+    for (const job of jobs) {
+      const k = key(visitors.get(visitorKey(job)) as number, job.url);
+      if (seen.has(k)) continue;
+      seen.add(k);
+      kept.push(job);
+    }
+    return kept;
+  }
+
+  /** A session stops being a bounce once it holds more than one stored pageview (contract 3.2). */
+  private async updateBounce(sessionIds: number[], context: IngestBatchContext): Promise<void> {
+    const { manager } = context;
+    const candidates = sessionIds.filter((id) => !this.cache.engagedSessions.has(id));
+    if (candidates.length === 0) return;
+    const sql = new BatchSql(manager);
+    const counts = await sql.run<{ session_id: number | string; n: number | string }[]>(
+      `SELECT session_id, COUNT(*) AS n FROM ${sql.table(PageviewEntity)} ` +
+        `WHERE session_id IN (${sql.list(candidates)}) GROUP BY session_id`,
+      candidates,
+    );
+    const engaged = counts.filter((c) => Number(c.n) > 1).map((c) => Number(c.session_id));
+    if (engaged.length === 0) return;
+    await sql.run(
+      `UPDATE ${sql.table(SessionEntity)} SET is_bounced = ? WHERE id IN (${sql.list(engaged)})`,
+      [sql.value(SessionEntity, 'is_bounced', false), ...engaged],
+    );
+    context.afterCommit(() => engaged.forEach((id) => this.cache.engagedSessions.set(id, true)));
+  }
+}
