@@ -29,6 +29,8 @@ function start(label, file, env) {
   const child = spawn(process.execPath, ['-r', '@swc-node/register', file], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
+    // Own process group: Ctrl-C reaches only this script, which stops the apps in order.
+    detached: true,
   });
   child.on('exit', (code) => {
     console.log(`[demo] ${label} exited (${code ?? 'signal'})`);
@@ -39,11 +41,17 @@ function start(label, file, env) {
 }
 
 let stopping = false;
-function shutdown(code) {
+/** Stops the client first (its last report still reaches the receiver), then the receiver. */
+async function shutdown(code) {
   if (stopping) return;
   stopping = true;
-  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
-  setTimeout(() => process.exit(code), 500).unref();
+  for (const child of [...children].reverse()) {
+    if (child.exitCode !== null || child.signalCode !== null) continue;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+  }
+  process.exit(code);
 }
 process.on('SIGINT', () => shutdown(0));
 process.on('SIGTERM', () => shutdown(0));
@@ -120,12 +128,17 @@ try {
       TELEMETRY_SIGNING_ENABLED: 'true',
       TELEMETRY_SIGNING_KEY: project.signing_secret,
       TELEMETRY_SIGNING_MODE: 'timestamped',
+      // Short intervals so the demo shows data within seconds.
+      TELEMETRY_DEFAULT_INTERVAL: process.env.TELEMETRY_DEFAULT_INTERVAL ?? '10',
+      TELEMETRY_REPORT_INTERVAL: process.env.TELEMETRY_REPORT_INTERVAL ?? '10',
+      TELEMETRY_FLAGS_POLL_INTERVAL: process.env.TELEMETRY_FLAGS_POLL_INTERVAL ?? '10',
+      TELEMETRY_ALLOW_INSECURE_TRANSPORT: 'true',
     });
   }
   const key = project.secret_key;
   console.log(`
 [demo] Receiver      ${base}/api   (health: ${base}/api/health)
-[demo] Client        ${withClient ? `http://127.0.0.1:${CLIENT_PORT}` : 'not started (sample-app/client is not in this checkout)'}
+[demo] Client        ${withClient ? `http://127.0.0.1:${CLIENT_PORT} (host "demo-client", signed reports every 10 s)` : 'not started (sample-app/client is not in this checkout)'}
 [demo] Project       "${project.name}" #${project.id} ${project.reused ? '(reused)' : '(created)'}
 [demo] Admin key     ${secrets.adminKey}
 [demo] Secret key    ${key}
