@@ -1,0 +1,104 @@
+import { ANALYTICS_MESSAGES } from '../analytics.messages';
+import type { OffsetSegment } from '../range/zoned-time.util';
+import type { SqlParams } from './sql-params';
+
+/** The engines the receiver runs on, as TypeORM names their drivers. */
+export type AnalyticsEngine = 'sqlite' | 'postgres' | 'mysql';
+
+/**
+ * Everything the analytics SQL does differently per engine, in one place. Stored timestamps are
+ * UTC; local days are derived from the UTC offsets in force (computed in JS from the IANA zone),
+ * because SQLite has no timezone database and MariaDB often has none loaded.
+ */
+export interface AnalyticsDialect {
+  readonly engine: AnalyticsEngine;
+  /** Placeholder of the n-th (1-based) bound value. */
+  placeholder(index: number): string;
+  /** A UTC instant in the form the engine compares with its stored timestamps. */
+  instantParam(ms: number): string;
+  /** SQL yielding the local `YYYY-MM-DD` of `column` given the offsets in force. */
+  localDay(column: string, segments: readonly OffsetSegment[], params: SqlParams): string;
+  /** SQL yielding `later − earlier` in whole seconds. */
+  secondsBetween(earlier: string, later: string): string;
+}
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+function utcText(ms: number): string {
+  const d = new Date(ms);
+  return (
+    `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ` +
+    `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}` +
+    `.${pad(d.getUTCMilliseconds(), 3)}`
+  );
+}
+
+/**
+ * The offset (minutes) of each row: a literal when the window has one offset, else a CASE over
+ * the few DST segments — bounded work per row, no per-day CASE.
+ */
+function offsetMinutesSql(
+  column: string,
+  segments: readonly OffsetSegment[],
+  params: SqlParams,
+): string {
+  if (segments.length === 1) return String(segments[0].offsetMinutes);
+  const branches = segments
+    .slice(1)
+    .map(
+      (segment, i) =>
+        `WHEN ${column} < ${params.instant(segment.startMs)} THEN ${segments[i].offsetMinutes}`,
+    )
+    .join(' ');
+  return `(CASE ${branches} ELSE ${segments[segments.length - 1].offsetMinutes} END)`;
+}
+
+const sqlite: AnalyticsDialect = {
+  engine: 'sqlite',
+  placeholder: () => '?',
+  instantParam: utcText,
+  localDay: (column, segments, params) => {
+    const offset = offsetMinutesSql(column, segments, params);
+    return `date(${column}, ${offset} || ' minutes')`;
+  },
+  secondsBetween: (earlier, later) =>
+    `CAST(ROUND((julianday(${later}) - julianday(${earlier})) * 86400) AS INTEGER)`,
+};
+
+const postgres: AnalyticsDialect = {
+  engine: 'postgres',
+  placeholder: (index) => `$${index}`,
+  instantParam: utcText,
+  localDay: (column, segments, params) => {
+    const offset = offsetMinutesSql(column, segments, params);
+    return `to_char(${column} + ${offset} * interval '1 minute', 'YYYY-MM-DD')`;
+  },
+  secondsBetween: (earlier, later) => `CAST(EXTRACT(EPOCH FROM (${later} - ${earlier})) AS BIGINT)`,
+};
+
+const mysql: AnalyticsDialect = {
+  engine: 'mysql',
+  placeholder: () => '?',
+  instantParam: utcText,
+  localDay: (column, segments, params) => {
+    const offset = offsetMinutesSql(column, segments, params);
+    return `DATE_FORMAT(DATE_ADD(${column}, INTERVAL ${offset} MINUTE), '%Y-%m-%d')`;
+  },
+  secondsBetween: (earlier, later) => `TIMESTAMPDIFF(SECOND, ${earlier}, ${later})`,
+};
+
+/** The dialect of a TypeORM driver type (`better-sqlite3`, `postgres`, `mysql`, `mariadb` …). */
+export function dialectFor(driverType: string): AnalyticsDialect {
+  switch (driverType) {
+    case 'better-sqlite3':
+    case 'sqlite':
+      return sqlite;
+    case 'postgres':
+      return postgres;
+    case 'mysql':
+    case 'mariadb':
+      return mysql;
+    default:
+      throw new Error(ANALYTICS_MESSAGES.unsupportedDriver(driverType));
+  }
+}
