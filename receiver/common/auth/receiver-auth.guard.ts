@@ -1,0 +1,74 @@
+import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { RECEIVER_OPTIONS } from '../../receiver.constants';
+import type { ResolvedReceiverOptions } from '../../interfaces/receiver-options.interface';
+import { CommonMessages } from '../common.messages';
+import { ReceiverHttpException } from '../envelope/receiver-http.exception';
+import { header, nodeRequest, receiverState } from '../request/receiver-request';
+import { RECEIVER_AUTH_METADATA, type ReceiverAuthKind } from './auth.constants';
+import { secretsEqual } from './constant-time';
+import { isDomainAllowed } from './domain-lock';
+import { ProjectKeysService } from './project-keys.service';
+
+/** Step 4 of the pipeline: checks the key `@ReceiverAuth()` asks for, with the contract's errors. */
+@Injectable()
+export class ReceiverAuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly keys: ProjectKeysService,
+    @Inject(RECEIVER_OPTIONS) private readonly options: ResolvedReceiverOptions,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const kind =
+      this.reflector.getAllAndOverride<ReceiverAuthKind | undefined>(RECEIVER_AUTH_METADATA, [
+        context.getHandler(),
+        context.getClass(),
+      ]) ?? 'none';
+    const request = context.switchToHttp().getRequest<unknown>();
+    if (kind === 'none') return true;
+    if (kind === 'admin') {
+      const given = header(request, 'x-admin-key');
+      if (!given || !secretsEqual(given, this.options.adminKey)) {
+        throw new ReceiverHttpException(401, CommonMessages.unauthorized);
+      }
+      return true;
+    }
+    const key = header(request, 'x-api-key').trim();
+    const state = receiverState(request);
+    if (kind === 'either') {
+      const secretProject = key ? await this.keys.findBySecretKey(key) : null;
+      if (secretProject) {
+        state.project = secretProject;
+        state.keyType = 'secret';
+        return true;
+      }
+      const publicProject = key ? await this.keys.findByPublicKey(key) : null;
+      if (!publicProject || !this.domainAllowed(request, publicProject.allowed_domains)) {
+        throw new ReceiverHttpException(401, CommonMessages.invalidApiKey);
+      }
+      state.project = publicProject;
+      state.keyType = 'public';
+      return true;
+    }
+    if (!key) throw new ReceiverHttpException(401, CommonMessages.apiKeyRequired);
+    const project =
+      kind === 'secret'
+        ? await this.keys.findBySecretKey(key)
+        : await this.keys.findByPublicKey(key);
+    if (!project) throw new ReceiverHttpException(401, CommonMessages.invalidApiKey);
+    if (kind === 'public' && !this.domainAllowed(request, project.allowed_domains)) {
+      throw new ReceiverHttpException(403, CommonMessages.domainNotAllowed);
+    }
+    state.project = project;
+    state.keyType = kind;
+    return true;
+  }
+
+  private domainAllowed(request: unknown, allowedDomains: string): boolean {
+    const { headers } = nodeRequest(request);
+    const origin = typeof headers.origin === 'string' ? headers.origin : undefined;
+    const referer = typeof headers.referer === 'string' ? headers.referer : undefined;
+    return isDomainAllowed(origin, referer, allowedDomains);
+  }
+}

@@ -1,0 +1,15 @@
+/** Error texts of the request pipeline (Micrologs contract, section 1). */
+export const CommonMessages = {
+  methodNotAllowed: 'Method not allowed',
+  payloadTooLarge: 'Payload too large',
+  invalidJson: 'Invalid or missing JSON body',
+  unauthorized: 'Unauthorized',
+  apiKeyRequired: 'API key is required',
+  invalidApiKey: 'Invalid API key',
+  domainNotAllowed: 'Domain not allowed for this key',
+  rateLimitedNow: 'Too many attempts. You are temporarily blocked.',
+  rateLimited: 'Too many attempts. Try again later.',
+  serverError: 'Server error',
+  notFound: 'Not found',
+  mustBeString: (field: string): string => `${field} must be a string`,
+} as const;

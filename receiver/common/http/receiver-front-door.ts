@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { CommonMessages } from '../common.messages';
+import { fail } from '../envelope/envelope';
+import { receiverState } from '../request/receiver-request';
+import { readBody } from './body-reader';
+import { applyCors } from './cors';
+import type { ReceiverRouteTable } from './receiver-route.table';
+
+const REQUEST_ID = /^[\w.:@/-]{1,128}$/;
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Settings of the front door, taken from the resolved receiver options. */
+export interface FrontDoorSettings {
+  routePrefix: string;
+  allowedOrigins: readonly string[];
+}
+
+/**
+ * Steps 1–2 of the contract's pipeline, run before the framework routes the request and
+ * identically on Express and Fastify: request id, CORS headers, `OPTIONS` → 200 for every
+ * receiver path, 405 for a known path with the wrong method, and the raw body read (any content
+ * type, capped) so that later steps — and signature checks — see the exact bytes.
+ */
+export class ReceiverFrontDoor {
+  private readonly prefix: string;
+
+  constructor(
+    private readonly settings: FrontDoorSettings,
+    private readonly routes: ReceiverRouteTable,
+  ) {
+    this.prefix = settings.routePrefix ? `/${settings.routePrefix}` : '';
+  }
+
+  /** Whether the front door looks after this path at all (other app routes pass untouched). */
+  covers(path: string): boolean {
+    if (this.routes.allowedMethods(path)) return true;
+    return this.prefix === '' || path === this.prefix || path.startsWith(`${this.prefix}/`);
+  }
+
+  /**
+   * Runs the early steps. Returns `true` when the response has been written (OPTIONS, 405) and
+   * the framework must not route the request any further.
+   */
+  async handle(request: IncomingMessage, response: ServerResponse, path: string): Promise<boolean> {
+    const state = receiverState(request);
+    const incomingId = request.headers['x-request-id'];
+    state.requestId =
+      typeof incomingId === 'string' && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
+    response.setHeader('X-Request-Id', state.requestId);
+    applyCors(request, response, this.settings.allowedOrigins);
+    const method = (request.method ?? 'GET').toUpperCase();
+    if (method === 'OPTIONS') {
+      response.statusCode = 200;
+      response.setHeader('Content-Length', '0');
+      response.end();
+      return true;
+    }
+    const allowed = this.routes.allowedMethods(path);
+    if (allowed && !allowed.has(method)) {
+      const body = JSON.stringify(fail(CommonMessages.methodNotAllowed));
+      response.statusCode = 405;
+      response.setHeader('Content-Type', 'application/json');
+      response.setHeader('Content-Length', Buffer.byteLength(body));
+      response.end(body);
+      return true;
+    }
+    if (BODY_METHODS.has(method)) state.body = await readBody(request);
+    return false;
+  }
+}

@@ -1,0 +1,85 @@
+import { RequestMethod, type Type } from '@nestjs/common';
+import { METHOD_METADATA, MODULE_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+
+interface RouteEntry {
+  pattern: RegExp;
+  methods: Set<string>;
+}
+
+const ALL_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'];
+
+const join = (...parts: string[]): string =>
+  '/' +
+  parts
+    .flatMap((part) => part.split('/'))
+    .filter(Boolean)
+    .join('/');
+
+const escape = (segment: string): string => segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+function toPattern(path: string): RegExp {
+  const body = path
+    .split('/')
+    .map((segment) => (segment.startsWith(':') ? '[^/]+' : escape(segment)))
+    .join('/');
+  return new RegExp(`^${body}/?$`);
+}
+
+/**
+ * The receiver's own route table (path → allowed methods), read from the controllers' metadata.
+ * The front door answers 405 from it before the framework's router would answer 404, which is
+ * what the contract requires for a known path called with the wrong method.
+ */
+export class ReceiverRouteTable {
+  private readonly routes: RouteEntry[] = [];
+
+  /** Adds every route of the controllers of `modules` (and their static imports) under `prefix`. */
+  addModules(prefix: string, modules: Type[]): this {
+    const seen = new Set<Type>();
+    const visit = (module: Type): void => {
+      if (seen.has(module) || typeof module !== 'function') return;
+      seen.add(module);
+      const controllers: Type[] = Reflect.getMetadata(MODULE_METADATA.CONTROLLERS, module) ?? [];
+      for (const controller of controllers) this.addController(prefix, controller);
+      const imports: Type[] = Reflect.getMetadata(MODULE_METADATA.IMPORTS, module) ?? [];
+      imports.forEach(visit);
+    };
+    modules.forEach(visit);
+    return this;
+  }
+
+  /** The methods allowed on `path`, or `undefined` when the path is not a receiver route. */
+  allowedMethods(path: string): Set<string> | undefined {
+    let found: Set<string> | undefined;
+    for (const route of this.routes) {
+      if (!route.pattern.test(path)) continue;
+      found ??= new Set();
+      route.methods.forEach((method) => found!.add(method));
+    }
+    return found;
+  }
+
+  private addController(prefix: string, controller: Type): void {
+    const base: string | string[] = Reflect.getMetadata(PATH_METADATA, controller) ?? '';
+    const prototype = controller.prototype as Record<string, unknown>;
+    for (const name of Object.getOwnPropertyNames(prototype)) {
+      const handler = prototype[name];
+      if (name === 'constructor' || typeof handler !== 'function') continue;
+      const paths: string | string[] | undefined = Reflect.getMetadata(PATH_METADATA, handler);
+      const method: RequestMethod | undefined = Reflect.getMetadata(METHOD_METADATA, handler);
+      if (paths === undefined || method === undefined) continue;
+      const methods = method === RequestMethod.ALL ? ALL_METHODS : [RequestMethod[method]];
+      for (const basePath of ([] as string[]).concat(base)) {
+        for (const path of ([] as string[]).concat(paths)) {
+          this.add(join(prefix, basePath, path), methods);
+        }
+      }
+    }
+  }
+
+  private add(path: string, methods: string[]): void {
+    const existing = this.routes.find((route) => route.pattern.source === toPattern(path).source);
+    if (existing) methods.forEach((method) => existing.methods.add(method));
+    else this.routes.push({ pattern: toPattern(path), methods: new Set(methods) });
+  }
+}

@@ -1,0 +1,37 @@
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { CommonMessages } from '../common.messages';
+import { ReceiverHttpException } from '../envelope/receiver-http.exception';
+import { receiverState } from '../request/receiver-request';
+
+/** A decoded request body: a non-empty JSON object or array. */
+export type JsonBody = Record<string, unknown>;
+
+/**
+ * Decodes the raw body read by the front door (step 5 of the pipeline, after auth):
+ * over 65 536 bytes → 413; empty, invalid, a scalar, `null`, `{}` or `[]` → 400.
+ */
+export function decodeJsonBody(request: unknown): JsonBody {
+  const body = receiverState(request).body;
+  if (body?.tooLarge) throw new ReceiverHttpException(413, CommonMessages.payloadTooLarge);
+  let value: unknown;
+  try {
+    value = JSON.parse((body?.raw ?? Buffer.alloc(0)).toString('utf8'));
+  } catch {
+    throw new ReceiverHttpException(400, CommonMessages.invalidJson);
+  }
+  if (typeof value !== 'object' || value === null || Object.keys(value).length === 0) {
+    throw new ReceiverHttpException(400, CommonMessages.invalidJson);
+  }
+  return value as JsonBody;
+}
+
+/** The decoded JSON body of a receiver route (see {@link decodeJsonBody}). */
+export const Body = createParamDecorator((_data: unknown, context: ExecutionContext) =>
+  decodeJsonBody(context.switchToHttp().getRequest()),
+);
+
+/** The exact bytes of the body, for signature checks (`Buffer`, empty when there was none). */
+export const RawBody = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): Buffer =>
+    receiverState(context.switchToHttp().getRequest()).body?.raw ?? Buffer.alloc(0),
+);

@@ -1,0 +1,61 @@
+import type { IncomingMessage } from 'node:http';
+import type { ProjectEntity } from '../../storage/entities/project.entity';
+
+/** The raw body as read by the front door (any content type, capped). */
+export interface ReceiverBody {
+  /** Bytes read, at most the cap + 1; empty when there was no body. */
+  raw: Buffer;
+  /** True when the body was larger than the cap (the excess was drained, not kept). */
+  tooLarge: boolean;
+}
+
+/** Per-request state the pipeline attaches to Node's `IncomingMessage`. */
+export interface ReceiverRequestState {
+  requestId: string;
+  body?: ReceiverBody;
+  project?: ProjectEntity;
+  keyType?: 'secret' | 'public';
+}
+
+const STATE = Symbol('receiverRequestState');
+
+type WithState = IncomingMessage & { [STATE]?: ReceiverRequestState };
+
+/** Express passes Node's request itself; Fastify wraps it in `request.raw`. */
+export function nodeRequest(request: unknown): IncomingMessage {
+  const candidate = request as { raw?: IncomingMessage } & IncomingMessage;
+  return candidate.raw && typeof candidate.raw === 'object' && 'headers' in candidate.raw
+    ? candidate.raw
+    : candidate;
+}
+
+/** The pipeline state of a request (created on first access). */
+export function receiverState(request: unknown): ReceiverRequestState {
+  const raw = nodeRequest(request) as WithState;
+  raw[STATE] ??= { requestId: '' };
+  return raw[STATE];
+}
+
+/** A header as one string (`''` when absent; the first value when repeated). */
+export function header(request: unknown, name: string): string {
+  const value = nodeRequest(request).headers[name.toLowerCase()];
+  return (Array.isArray(value) ? value[0] : value) ?? '';
+}
+
+/**
+ * One query parameter as a single string, whatever the framework's query parser made of it
+ * (`a[]=x` arrays and `a[b]=y` objects are read as their first raw value).
+ */
+export function queryParam(request: unknown, name: string): string | undefined {
+  const url = nodeRequest(request).url ?? '';
+  const query = url.includes('?') ? url.slice(url.indexOf('?') + 1) : '';
+  const value = new URLSearchParams(query).get(name);
+  return value === null ? undefined : value;
+}
+
+/** The request path without the query string. */
+export function requestPath(request: unknown): string {
+  const url = nodeRequest(request).url ?? '/';
+  const end = url.indexOf('?');
+  return end === -1 ? url : url.slice(0, end);
+}

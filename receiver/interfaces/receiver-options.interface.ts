@@ -1,0 +1,60 @@
+import type { DataSourceOptions } from 'typeorm';
+
+/**
+ * Options of `ReceiverModule.forRoot()` / `forRootAsync()`. Every option can also come from the
+ * environment (name in brackets); an explicit option wins over the environment.
+ */
+export interface ReceiverModuleOptions {
+  /**
+   * TypeORM data source options, or the name of a TypeORM connection the application already
+   * registered through `TypeOrmModule.forRoot({ name })` (that connection must list
+   * `RECEIVER_ENTITIES` and `RECEIVER_MIGRATIONS`). Default: SQLite file `./data/receiver.sqlite`
+   * through better-sqlite3 in WAL mode. [`RECEIVER_DATABASE_URL` — `sqlite:<path>`,
+   * `postgres://…` or `mysql://…`]
+   */
+  database?: DataSourceOptions | string;
+  /** Run pending migrations when the module starts. Default `true`. [`RECEIVER_MIGRATIONS_RUN`] */
+  migrationsRun?: boolean;
+  /** Secret of the `X-Admin-Key` header (required). [`RECEIVER_ADMIN_KEY`] */
+  adminKey?: string;
+  /** Salt of the SHA-256 IP hashes (required). [`RECEIVER_IP_HASH_SALT`] */
+  ipHashSalt?: string;
+  /** Public base URL of the receiver, used for short links. [`RECEIVER_APP_URL`] */
+  appUrl?: string;
+  /** IANA time zone of response timestamps and day buckets. Default `UTC`. [`RECEIVER_TIMEZONE`] */
+  timezone?: string;
+  /** Exact origins allowed by CORS (array or comma list). [`RECEIVER_ALLOWED_ORIGINS`] */
+  allowedOrigins?: string[] | string;
+  /** Proxy addresses (IPs and CIDRs) whose `X-Forwarded-For` is trusted. [`RECEIVER_TRUSTED_PROXIES`] */
+  trustedProxies?: string[] | string;
+  /** Path of a MaxMind `.mmdb` city database. [`RECEIVER_GEOIP_DATABASE`] */
+  geoipDatabase?: string;
+  /** URL prefix of every receiver route. Default `api`. [`RECEIVER_ROUTE_PREFIX`] */
+  routePrefix?: string;
+  /**
+   * Production mode: disables the `X-Test-Mode: phpunit` hook. Default `true` unless `NODE_ENV`
+   * is `development` or `test`. [`RECEIVER_PRODUCTION`]
+   */
+  production?: boolean;
+  /** Redis URL for rate limits (and, in feature modules, queue and cache). [`RECEIVER_REDIS_URL`] */
+  redis?: string;
+  /** Prefix of every Redis key the receiver writes (share one Redis safely). [`RECEIVER_REDIS_PREFIX`] */
+  redisPrefix?: string;
+}
+
+/** The options after defaults, environment and validation: what providers inject. */
+export interface ResolvedReceiverOptions {
+  database: DataSourceOptions | string;
+  migrationsRun: boolean;
+  adminKey: string;
+  ipHashSalt: string;
+  appUrl: string;
+  timezone: string;
+  allowedOrigins: string[];
+  trustedProxies: string[];
+  geoipDatabase: string | undefined;
+  routePrefix: string;
+  production: boolean;
+  redis: string | undefined;
+  redisPrefix: string;
+}

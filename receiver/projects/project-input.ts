@@ -1,0 +1,55 @@
+import { ReceiverHttpException } from '../common/envelope/receiver-http.exception';
+import { byteLength, isEmpty, stringField } from '../common/input/php-input';
+import { ProjectsMessages } from './projects.messages';
+
+const MAX_DOMAINS = 20;
+const MAX_DOMAIN_LENGTH = 253;
+const MAX_NAME_BYTES = 100;
+
+const bad = (message: string) => new ReceiverHttpException(400, message);
+
+/**
+ * Validates `allowed_domains` and cleans each entry as Micrologs does: trim, drop a lower-case
+ * `http://`/`https://` prefix and trailing slashes, lower-case, skip empties, de-duplicate.
+ */
+export function cleanDomains(value: unknown[]): string[] {
+  if (value.length > MAX_DOMAINS) throw bad(ProjectsMessages.tooManyDomains);
+  const cleaned: string[] = [];
+  for (const entry of value) {
+    if (typeof entry === 'object' && entry !== null) throw bad(ProjectsMessages.domainsRequired);
+    const text = stringField({ entry }, 'entry');
+    if (text === undefined) continue;
+    const domain = text
+      .replace(/^https?:\/\//, '')
+      .replace(/\/+$/, '')
+      .toLowerCase();
+    if (domain === '') continue;
+    if (domain.length > MAX_DOMAIN_LENGTH) throw bad(ProjectsMessages.domainTooLong(domain));
+    if (!cleaned.includes(domain)) cleaned.push(domain);
+  }
+  if (cleaned.length === 0) throw bad(ProjectsMessages.noValidDomains);
+  return cleaned;
+}
+
+/** `allowed_domains` must be a non-empty array (checked before the name length, as in PHP). */
+export function assertDomainsArray(value: unknown): asserts value is unknown[] {
+  if (!Array.isArray(value) || value.length === 0) throw bad(ProjectsMessages.domainsRequired);
+}
+
+/** The required project name of create (trimmed, ≤ 100 bytes). */
+export function requiredName(body: Record<string, unknown>): string {
+  const name = stringField(body, 'name');
+  if (isEmpty(name)) throw bad(ProjectsMessages.nameRequired);
+  return name as string;
+}
+
+export function assertNameLength(name: string): void {
+  if (byteLength(name) > MAX_NAME_BYTES) throw bad(ProjectsMessages.nameTooLong);
+}
+
+/** Stored comma list → array, empty entries removed. */
+export const splitDomains = (stored: string): string[] =>
+  stored
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);

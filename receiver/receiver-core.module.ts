@@ -1,0 +1,79 @@
+import {
+  Global,
+  Inject,
+  type MiddlewareConsumer,
+  Module,
+  type NestModule,
+  type Provider,
+} from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { ProjectKeysService } from './common/auth/project-keys.service';
+import { ReceiverAuthGuard } from './common/auth/receiver-auth.guard';
+import { ReceiverExceptionFilter } from './common/filters/receiver-exception.filter';
+import { installFrontDoor } from './common/http/front-door.installer';
+import { ReceiverFrontDoor } from './common/http/receiver-front-door';
+import { ReceiverRouteTable } from './common/http/receiver-route.table';
+import { RateLimitGuard } from './common/rate-limit/rate-limit.guard';
+import { rateLimitStorageProvider } from './common/rate-limit/rate-limit.providers';
+import { RATE_LIMIT_STORAGE } from './common/rate-limit/rate-limit.constants';
+import type { ResolvedReceiverOptions } from './interfaces/receiver-options.interface';
+import { ProjectEvents } from './projects/project.events';
+import { RECEIVER_OPTIONS } from './receiver.constants';
+import { RECEIVER_API_MODULES, RECEIVER_ROOT_MODULES } from './receiver.features';
+import { ReceiverStorageLifecycle } from './storage/storage.lifecycle';
+import { receiverDataSourceProvider } from './storage/storage.providers';
+import { RECEIVER_DATA_SOURCE } from './storage/storage.constants';
+
+const frontDoorProvider: Provider = {
+  provide: ReceiverFrontDoor,
+  inject: [RECEIVER_OPTIONS],
+  useFactory: (options: ResolvedReceiverOptions) =>
+    new ReceiverFrontDoor(
+      options,
+      new ReceiverRouteTable()
+        .addModules(options.routePrefix, RECEIVER_API_MODULES)
+        .addModules('', RECEIVER_ROOT_MODULES),
+    ),
+};
+
+/**
+ * The shared base of every receiver feature: options, data source, rate-limit storage, guards,
+ * the exception filter and the front door. Global so feature modules need no imports.
+ * (`RECEIVER_OPTIONS` itself is provided by `ReceiverModule`, which imports this module.)
+ */
+@Global()
+@Module({
+  providers: [
+    receiverDataSourceProvider,
+    ReceiverStorageLifecycle,
+    rateLimitStorageProvider,
+    RateLimitGuard,
+    ReceiverAuthGuard,
+    ProjectKeysService,
+    ReceiverExceptionFilter,
+    frontDoorProvider,
+    ProjectEvents,
+  ],
+  exports: [
+    RECEIVER_DATA_SOURCE,
+    RATE_LIMIT_STORAGE,
+    RateLimitGuard,
+    ReceiverAuthGuard,
+    ProjectKeysService,
+    ReceiverExceptionFilter,
+    ProjectEvents,
+  ],
+})
+export class ReceiverCoreModule implements NestModule {
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    @Inject(ReceiverFrontDoor) private readonly frontDoor: ReceiverFrontDoor,
+  ) {}
+
+  // Nest calls configure() before it registers routes and after its body parsers: the right
+  // moment to put the front door ahead of both.
+  configure(_consumer: MiddlewareConsumer): void {
+    const adapter = this.adapterHost.httpAdapter;
+    if (adapter) installFrontDoor(adapter, this.frontDoor);
+  }
+}

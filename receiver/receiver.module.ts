@@ -1,0 +1,68 @@
+import { type DynamicModule, Module, type Provider } from '@nestjs/common';
+import { RouterModule } from '@nestjs/core';
+import type { ReceiverModuleOptions } from './interfaces/receiver-options.interface';
+import { DEFAULT_ROUTE_PREFIX, RECEIVER_OPTIONS } from './receiver.constants';
+import { RECEIVER_API_MODULES, RECEIVER_ROOT_MODULES } from './receiver.features';
+import {
+  ConfigurableReceiverModule,
+  RECEIVER_ASYNC_OPTIONS_TYPE,
+  RECEIVER_MODULE_OPTIONS,
+  RECEIVER_OPTIONS_TYPE,
+} from './receiver.module-definition';
+import { resolveReceiverOptions } from './receiver-options.resolver';
+import { ReceiverCoreModule } from './receiver-core.module';
+
+const resolvedOptionsProvider = (routePrefix: string): Provider => ({
+  provide: RECEIVER_OPTIONS,
+  inject: [RECEIVER_MODULE_OPTIONS],
+  useFactory: (options: ReceiverModuleOptions) =>
+    resolveReceiverOptions({ ...options, routePrefix }),
+});
+
+const prefixOf = (value: string | undefined): string =>
+  (value ?? (process.env.RECEIVER_ROUTE_PREFIX || DEFAULT_ROUTE_PREFIX)).replace(/^\/+|\/+$/g, '');
+
+/**
+ * The central server: mounts the receiver's routes (Micrologs API, telemetry, flags, hosts,
+ * health) on the host application.
+ *
+ * @example
+ * ```ts
+ * @Module({ imports: [ReceiverModule.forRoot({ adminKey: process.env.ADMIN_KEY })] })
+ * export class AppModule {}
+ * ```
+ */
+@Module({})
+export class ReceiverModule extends ConfigurableReceiverModule {
+  /** Mounts the receiver with options known up front (env `RECEIVER_*` fills the gaps). */
+  static override forRoot(options: typeof RECEIVER_OPTIONS_TYPE = {}): DynamicModule {
+    return ReceiverModule.assemble(super.forRoot(options), prefixOf(options.routePrefix));
+  }
+
+  /** Mounts the receiver with options from a factory (e.g. `ConfigService`). */
+  static override forRootAsync(options: typeof RECEIVER_ASYNC_OPTIONS_TYPE): DynamicModule {
+    return ReceiverModule.assemble(super.forRootAsync(options), prefixOf(options.routePrefix));
+  }
+
+  private static assemble(definition: DynamicModule, routePrefix: string): DynamicModule {
+    const routes = [
+      ...RECEIVER_API_MODULES.map((module) => ({ path: routePrefix, module })),
+      ...RECEIVER_ROOT_MODULES.map((module) => ({ path: '', module })),
+    ];
+    return {
+      ...definition,
+      module: ReceiverModule,
+      // Global so that ReceiverCoreModule and the feature modules can inject RECEIVER_OPTIONS.
+      global: true,
+      imports: [
+        ...(definition.imports ?? []),
+        ReceiverCoreModule,
+        ...RECEIVER_API_MODULES,
+        ...RECEIVER_ROOT_MODULES,
+        RouterModule.register(routes),
+      ],
+      providers: [...(definition.providers ?? []), resolvedOptionsProvider(routePrefix)],
+      exports: [RECEIVER_OPTIONS],
+    };
+  }
+}

@@ -1,0 +1,55 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { RECEIVER_ENTITIES } from './entities';
+import { RECEIVER_MIGRATIONS } from './migrations';
+import { RECEIVER_MIGRATIONS_TABLE } from './storage.constants';
+
+/**
+ * Completes user-given TypeORM options with what the receiver relies on: its entities and
+ * migrations, never `synchronize`, WAL on SQLite, and UTC on the wire for PostgreSQL and MySQL
+ * (so stored timestamps are UTC whatever the server's local zone is).
+ */
+export function buildDataSourceOptions(options: DataSourceOptions): DataSourceOptions {
+  const common = {
+    entities: RECEIVER_ENTITIES,
+    migrations: RECEIVER_MIGRATIONS,
+    migrationsTableName: RECEIVER_MIGRATIONS_TABLE,
+    synchronize: false,
+    migrationsRun: false,
+  };
+  switch (options.type) {
+    case 'better-sqlite3': {
+      if (options.database !== ':memory:')
+        mkdirSync(dirname(options.database), { recursive: true });
+      return {
+        enableWAL: true,
+        // NORMAL is durable in WAL mode against process crashes (only an OS crash may lose the
+        // last commits) and is several times faster than FULL.
+        prepareDatabase: (db: { pragma(sql: string): unknown }) => {
+          db.pragma('synchronous = NORMAL');
+        },
+        ...options,
+        ...common,
+      };
+    }
+    case 'postgres':
+      return {
+        ...options,
+        ...common,
+        extra: { options: '-c TimeZone=UTC', ...(options.extra as object | undefined) },
+      };
+    case 'mysql':
+    case 'mariadb':
+      return { timezone: 'Z', charset: 'utf8mb4_bin', ...options, ...common };
+    default:
+      return { ...options, ...common };
+  }
+}
+
+/** Creates and initialises a data source for the receiver (migrations are run by the caller). */
+export async function createReceiverDataSource(options: DataSourceOptions): Promise<DataSource> {
+  const dataSource = new DataSource(buildDataSourceOptions(options));
+  await dataSource.initialize();
+  return dataSource;
+}

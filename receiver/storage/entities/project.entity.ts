@@ -1,0 +1,42 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+/** How a telemetry host obtains a bearer token. */
+export type TokenPolicy = 'auto' | 'approval';
+
+/** A Micrologs project: keys, allowed domains, and the telemetry security settings. */
+@Entity('projects')
+export class ProjectEntity {
+  @PrimaryGeneratedColumn()
+  id!: number;
+
+  @Column({ type: 'varchar', length: 100 })
+  name!: string;
+
+  /** 64 lower-case hex chars; only returned by create and regenerate-keys. */
+  @Column({ type: 'varchar', length: 64 })
+  secret_key!: string;
+
+  /** 32 lower-case hex chars. */
+  @Column({ type: 'varchar', length: 32 })
+  public_key!: string;
+
+  /** Cleaned domains, comma-joined (as in Micrologs). */
+  @Column({ type: 'text' })
+  allowed_domains!: string;
+
+  @Column({ type: Boolean, default: true })
+  is_active!: boolean;
+
+  /** HMAC key telemetry reports must be signed with; `null` = signatures not required. */
+  @Column({ type: 'varchar', length: 128, nullable: true })
+  signing_secret!: string | null;
+
+  @Column({ type: 'varchar', length: 16, default: 'auto' })
+  token_policy!: TokenPolicy;
+
+  @Column({ type: Date })
+  created_at!: Date;
+
+  @Column({ type: Date })
+  updated_at!: Date;
+}

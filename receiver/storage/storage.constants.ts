@@ -1,0 +1,4 @@
+/** Injection token of the receiver's TypeORM `DataSource` (initialised and migrated). */
+export const RECEIVER_DATA_SOURCE = Symbol('RECEIVER_DATA_SOURCE');
+/** Name of the migrations table, so the receiver's history never mixes with the host app's. */
+export const RECEIVER_MIGRATIONS_TABLE = 'receiver_migrations';

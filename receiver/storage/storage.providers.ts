@@ -1,0 +1,44 @@
+import { Logger, type Provider } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { RECEIVER_OPTIONS } from '../receiver.constants';
+import type { ResolvedReceiverOptions } from '../interfaces/receiver-options.interface';
+import { createReceiverDataSource } from './data-source.factory';
+import { RECEIVER_DATA_SOURCE } from './storage.constants';
+import { StorageMessages } from './storage.messages';
+
+/** Data sources the receiver created itself (and therefore closes on shutdown). */
+export const ownedDataSources = new WeakSet<DataSource>();
+
+async function resolveDataSource(
+  options: ResolvedReceiverOptions,
+  moduleRef: ModuleRef,
+): Promise<DataSource> {
+  const logger = new Logger('ReceiverStorage');
+  let dataSource: DataSource;
+  if (typeof options.database === 'string') {
+    try {
+      dataSource = moduleRef.get<DataSource>(getDataSourceToken(options.database) as string, {
+        strict: false,
+      });
+    } catch {
+      throw new Error(StorageMessages.connectionNotFound(options.database));
+    }
+    if (!dataSource.isInitialized) await dataSource.initialize();
+  } else {
+    dataSource = await createReceiverDataSource(options.database);
+    ownedDataSources.add(dataSource);
+  }
+  if (options.migrationsRun) {
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    if (applied.length > 0) logger.log(StorageMessages.migrated(applied.length));
+  }
+  return dataSource;
+}
+
+export const receiverDataSourceProvider: Provider = {
+  provide: RECEIVER_DATA_SOURCE,
+  inject: [RECEIVER_OPTIONS, ModuleRef],
+  useFactory: resolveDataSource,
+};
