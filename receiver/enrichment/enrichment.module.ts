@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import type { ResolvedReceiverOptions } from '../interfaces/receiver-options.interface';
+import { RECEIVER_OPTIONS } from '../receiver.constants';
+import { GeoIpService } from './geoip.service';
+import { RequestEnricher } from './request.enricher';
+import { UserAgentParser } from './user-agent.parser';
+
+/** User agent, GeoIP, bot and IP enrichment, shared by tracking and link clicks. */
+@Module({
+  providers: [
+    UserAgentParser,
+    {
+      provide: GeoIpService,
+      inject: [RECEIVER_OPTIONS],
+      useFactory: (options: ResolvedReceiverOptions) => new GeoIpService(options.geoipDatabase),
+    },
+    RequestEnricher,
+  ],
+  exports: [UserAgentParser, GeoIpService, RequestEnricher],
+})
+export class EnrichmentModule {}

@@ -1,0 +1,102 @@
+import { Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Stats, readFileSync, unwatchFile, watchFile } from 'node:fs';
+import { CityResponse, Reader } from 'maxmind';
+import { GEOIP_WATCH_INTERVAL_MS } from './enrichment.constants';
+import { EnrichmentMessages } from './enrichment.messages';
+import { GeoLocation } from './interfaces/enrichment.interfaces';
+
+/** What health reports about GeoIP: `ok` with a file, `warn` without one (never `fail`). */
+export interface GeoIpStatus {
+  status: 'ok' | 'warn';
+  message: string;
+}
+
+const EMPTY: GeoLocation = Object.freeze({ country: '', countryCode: '', region: '', city: '' });
+
+/**
+ * Looks IP addresses up in a MaxMind `.mmdb` file (GeoLite2-City or compatible). The file is read
+ * once; a poller swaps in a new reader when the file is replaced (and picks it up if it appears
+ * later), so a database update needs no restart. Without a readable file every lookup answers empty
+ * fields and {@link status} carries the warning that health shows.
+ */
+export class GeoIpService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('GeoIp');
+  private reader: Reader<CityResponse> | undefined;
+  private problem: string;
+  private watching = false;
+
+  constructor(private readonly file: string | undefined) {
+    this.problem = EnrichmentMessages.geoipMissing(file);
+  }
+
+  onModuleInit(): void {
+    if (!this.file) return;
+    this.load(false);
+    watchFile(this.file, { persistent: false, interval: GEOIP_WATCH_INTERVAL_MS }, this.onChange);
+    this.watching = true;
+  }
+
+  onModuleDestroy(): void {
+    if (this.file && this.watching) unwatchFile(this.file, this.onChange);
+    this.watching = false;
+  }
+
+  /** Location of an address; empty fields when unknown, private, malformed or without a database. */
+  lookup(ip: string): GeoLocation {
+    if (!this.reader || ip === '') return EMPTY;
+    const address = ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
+    try {
+      const record = this.reader.get(address);
+      if (!record) return EMPTY;
+      return {
+        country: record.country?.names?.en ?? '',
+        countryCode: record.country?.iso_code ?? '',
+        region: record.subdivisions?.[0]?.names?.en ?? '',
+        city: record.city?.names?.en ?? '',
+      };
+    } catch (error) {
+      this.logger.debug(EnrichmentMessages.geoipLookupFailed((error as Error).message));
+      return EMPTY;
+    }
+  }
+
+  /** Health view: `ok` while a database is loaded, otherwise `warn` with the reason. */
+  status(): GeoIpStatus {
+    return this.reader && this.file
+      ? { status: 'ok', message: EnrichmentMessages.geoipFound(this.file) }
+      : { status: 'warn', message: this.problem };
+  }
+
+  /** Re-reads the file now (also called by the poller when the file changes). */
+  reload(): void {
+    this.load(true);
+  }
+
+  private readonly onChange = (current: Stats, previous: Stats): void => {
+    if (current.mtimeMs === previous.mtimeMs && current.size === previous.size) return;
+    this.load(true);
+  };
+
+  private load(isReload: boolean): void {
+    const file = this.file as string;
+    let buffer: Buffer;
+    try {
+      buffer = readFileSync(file);
+    } catch {
+      this.reader = undefined;
+      this.problem = EnrichmentMessages.geoipMissing(file);
+      return;
+    }
+    try {
+      this.reader = new Reader<CityResponse>(buffer);
+      this.logger.log(
+        isReload ? EnrichmentMessages.geoipReloaded(file) : EnrichmentMessages.geoipLoaded(file),
+      );
+    } catch (error) {
+      // A half-copied file keeps the previous reader until the next change completes the copy.
+      this.problem = EnrichmentMessages.geoipUnreadable(file, (error as Error).message);
+      if (!isReload) this.reader = undefined;
+      this.logger.warn(this.problem);
+    }
+  }
+}

@@ -1,0 +1,47 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { clientIp, hashIp, header } from '../common';
+import type { ResolvedReceiverOptions } from '../interfaces/receiver-options.interface';
+import { RECEIVER_OPTIONS } from '../receiver.constants';
+import { isBotRequest } from './bot.detector';
+import { GeoIpService } from './geoip.service';
+import { DeviceInfo, GeoLocation } from './interfaces/enrichment.interfaces';
+import { UserAgentParser } from './user-agent.parser';
+
+/** What the request itself tells about an event's origin. */
+export interface RequestFacts {
+  device: DeviceInfo;
+  geo: GeoLocation;
+  ipHash: string;
+}
+
+/**
+ * Enrichment on the request path: client IP (through trusted proxies only), its salted hash and
+ * GeoIP location, and the parsed user agent. Done here, not in the queue, so no raw IP address
+ * ever leaves the request — both lookups are in-memory and cached.
+ */
+@Injectable()
+export class RequestEnricher {
+  constructor(
+    @Inject(RECEIVER_OPTIONS) private readonly options: ResolvedReceiverOptions,
+    private readonly geoip: GeoIpService,
+    private readonly userAgents: UserAgentParser,
+  ) {}
+
+  facts(request: unknown): RequestFacts {
+    const ip = clientIp(request, this.options.trustedProxies);
+    return {
+      device: this.userAgents.parse(header(request, 'user-agent')),
+      geo: this.geoip.lookup(ip),
+      ipHash: hashIp(ip, this.options.ipHashSalt),
+    };
+  }
+
+  /** The contract's bot rules (3.6) applied to the request's headers. */
+  isBot(request: unknown): boolean {
+    return isBotRequest({
+      userAgent: header(request, 'user-agent'),
+      accept: header(request, 'accept'),
+      acceptLanguage: header(request, 'accept-language'),
+    });
+  }
+}

@@ -1,0 +1,73 @@
+import { Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { IngestHandlerRegistry } from './ingest-handler.registry';
+import { IngestMessages } from './ingest.messages';
+import { IngestBatchContext, IngestJob } from './interfaces/ingest.interfaces';
+
+/** Per job: `undefined` when written, otherwise the error that kept it out of the database. */
+export type BatchResult = (Error | undefined)[];
+
+/**
+ * Writes a batch of jobs in ONE transaction (the group commit that makes ingestion fast). If the
+ * batch fails, its jobs are retried one per transaction so a single bad event cannot take the
+ * others down with it; when the first retry fails the same way, the database itself is failing
+ * and the remaining jobs are failed at once. Shared by the inline queue and queue workers.
+ */
+export class IngestBatchProcessor {
+  private readonly logger = new Logger('Ingest');
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly registry: IngestHandlerRegistry,
+  ) {}
+
+  async process(jobs: IngestJob[]): Promise<BatchResult> {
+    const failure = await this.attempt(jobs);
+    if (!failure) return jobs.map(() => undefined);
+    if (jobs.length === 1) return [failure];
+    this.logger.warn(IngestMessages.batchFailed(jobs.length, failure.message));
+    const results: BatchResult = [];
+    for (const job of jobs) {
+      const error = await this.attempt([job]);
+      if (error && results.length === 0 && error.message === failure.message) {
+        return jobs.map(() => error);
+      }
+      if (error) this.logger.error(IngestMessages.jobFailed(job.kind, error.message));
+      results.push(error);
+    }
+    return results;
+  }
+
+  private async attempt(jobs: IngestJob[]): Promise<Error | undefined> {
+    const tasks: (() => void | Promise<void>)[] = [];
+    try {
+      await this.dataSource.transaction(async (manager) => {
+        const context: IngestBatchContext = { manager, afterCommit: (task) => tasks.push(task) };
+        for (const [kind, payloads] of groupByKind(jobs)) {
+          await this.registry.get(kind).handle(payloads, context);
+        }
+      });
+    } catch (error) {
+      return error instanceof Error ? error : new Error(String(error));
+    }
+    for (const task of tasks) {
+      try {
+        await task();
+      } catch (error) {
+        // Post-commit work (cache fills, invalidations) must not turn a stored event into a failure.
+        this.logger.warn((error as Error).message);
+      }
+    }
+    return undefined;
+  }
+}
+
+function groupByKind(jobs: IngestJob[]): Map<string, unknown[]> {
+  const groups = new Map<string, unknown[]>();
+  for (const job of jobs) {
+    const group = groups.get(job.kind);
+    if (group) group.push(job.payload);
+    else groups.set(job.kind, [job.payload]);
+  }
+  return groups;
+}

@@ -1,0 +1,46 @@
+import { Module } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { RECEIVER_DATA_SOURCE } from '../storage/storage.constants';
+import { IngestBatchProcessor } from './ingest-batch.processor';
+import { IngestHandlerRegistry } from './ingest-handler.registry';
+import { INGEST_OPTIONS, INGEST_QUEUE } from './ingest.constants';
+import { IngestLifecycle } from './ingest.lifecycle';
+import { InlineIngestQueue } from './inline-ingest.queue';
+import { InlineIngestOptions } from './interfaces/ingest.interfaces';
+
+/**
+ * The ingestion queue. Feature modules import it, inject {@link INGEST_QUEUE} to enqueue and
+ * {@link IngestHandlerRegistry} to register the handler of their job kind:
+ *
+ * ```ts
+ * @Injectable()
+ * export class ClickIngestHandler implements IngestHandler<ClickJob>, OnModuleInit {
+ *   readonly kind = 'click';
+ *   constructor(private readonly registry: IngestHandlerRegistry) {}
+ *   onModuleInit() { this.registry.register(this); }
+ *   async handle(jobs: ClickJob[], { manager, afterCommit }: IngestBatchContext) { ... }
+ * }
+ * // in a controller: await this.queue.enqueue('click', job); // resolves once committed
+ * ```
+ */
+@Module({
+  providers: [
+    IngestHandlerRegistry,
+    { provide: INGEST_OPTIONS, useValue: {} satisfies InlineIngestOptions },
+    {
+      provide: IngestBatchProcessor,
+      inject: [RECEIVER_DATA_SOURCE, IngestHandlerRegistry],
+      useFactory: (dataSource: DataSource, registry: IngestHandlerRegistry) =>
+        new IngestBatchProcessor(dataSource, registry),
+    },
+    {
+      provide: INGEST_QUEUE,
+      inject: [IngestBatchProcessor, INGEST_OPTIONS],
+      useFactory: (processor: IngestBatchProcessor, options: InlineIngestOptions) =>
+        new InlineIngestQueue(processor, options),
+    },
+    IngestLifecycle,
+  ],
+  exports: [INGEST_QUEUE, IngestHandlerRegistry, IngestBatchProcessor],
+})
+export class IngestModule {}

@@ -1,0 +1,36 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { IngestBatchContext, IngestHandler, IngestHandlerRegistry } from '../../ingest';
+import { AuditLogEntity } from '../../storage/entities';
+import type { AuditJob } from '../interfaces/tracking-jobs.interface';
+import { AUDIT_JOB } from '../tracking.constants';
+
+/** Writes a batch of audit events in one multi-row insert (contract 3.11). */
+@Injectable()
+export class AuditIngestHandler implements IngestHandler<AuditJob>, OnModuleInit {
+  readonly kind = AUDIT_JOB;
+
+  constructor(private readonly registry: IngestHandlerRegistry) {}
+
+  onModuleInit(): void {
+    this.registry.register(this);
+  }
+
+  async handle(jobs: AuditJob[], { manager }: IngestBatchContext): Promise<void> {
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(AuditLogEntity)
+      .values(
+        jobs.map((job) => ({
+          project_id: job.projectId,
+          action: job.action,
+          actor: job.actor,
+          ip_hash: job.ipHash,
+          context: job.context,
+          created_at: new Date(job.receivedAt),
+        })),
+      )
+      .updateEntity(false)
+      .execute();
+  }
+}

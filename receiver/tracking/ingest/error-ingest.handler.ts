@@ -1,0 +1,132 @@
+import { Inject, Injectable, OnModuleInit, Optional } from '@nestjs/common';
+import { In } from 'typeorm';
+import { IngestBatchContext, IngestHandler, IngestHandlerRegistry } from '../../ingest';
+import { ErrorEventEntity, ErrorGroupEntity } from '../../storage/entities';
+import {
+  ERROR_CACHE_INVALIDATOR,
+  ErrorCacheInvalidator,
+} from '../interfaces/error-cache-invalidator.interface';
+import type { ErrorJob } from '../interfaces/tracking-jobs.interface';
+import { ERROR_JOB } from '../tracking.constants';
+import { DimensionResolver, insertIgnore, unique } from './dimension.resolver';
+
+const groupKey = (job: ErrorJob): string => `${job.projectId}|${job.fingerprint}`;
+
+/**
+ * Writes a batch of error events (contract 3.10): each group is created if new, then counted,
+ * its `last_seen` and severity set from the latest event, and reopened if it was resolved
+ * (its environment stays the first one's); events are inserted in one statement. After commit the
+ * projects' errors / errors-trend analytics caches are invalidated.
+ */
+@Injectable()
+export class ErrorIngestHandler implements IngestHandler<ErrorJob>, OnModuleInit {
+  readonly kind = ERROR_JOB;
+
+  constructor(
+    private readonly registry: IngestHandlerRegistry,
+    private readonly dimensions: DimensionResolver,
+    @Optional()
+    @Inject(ERROR_CACHE_INVALIDATOR)
+    private readonly invalidator?: ErrorCacheInvalidator,
+  ) {}
+
+  onModuleInit(): void {
+    this.registry.register(this);
+  }
+
+  async handle(jobs: ErrorJob[], context: IngestBatchContext): Promise<void> {
+    const groups = await this.upsertGroups(jobs, context);
+    const [deviceIds, locationIds] = await Promise.all([
+      this.dimensions.devices(
+        jobs.map((j) => ({ projectId: j.projectId, value: j.device })),
+        context,
+      ),
+      this.dimensions.locations(
+        jobs.map((j) => ({ projectId: j.projectId, value: j.geo })),
+        context,
+      ),
+    ]);
+    await context.manager
+      .createQueryBuilder()
+      .insert()
+      .into(ErrorEventEntity)
+      .values(
+        jobs.map((job, i) => ({
+          group_id: groups.get(groupKey(job)) as number,
+          project_id: job.projectId,
+          location_id: locationIds[i],
+          device_id: deviceIds[i],
+          stack_trace: job.stack,
+          url: job.url,
+          environment: job.environment,
+          severity: job.severity,
+          context: job.context,
+          created_at: new Date(job.receivedAt),
+        })),
+      )
+      .updateEntity(false)
+      .execute();
+    const invalidator = this.invalidator;
+    if (invalidator) {
+      for (const projectId of unique(jobs.map((j) => j.projectId))) {
+        context.afterCommit(() => invalidator.invalidateErrors(projectId));
+      }
+    }
+  }
+
+  private async upsertGroups(
+    jobs: ErrorJob[],
+    context: IngestBatchContext,
+  ): Promise<Map<string, number>> {
+    const { manager } = context;
+    const byGroup = new Map<string, ErrorJob[]>();
+    for (const job of jobs) {
+      const list = byGroup.get(groupKey(job));
+      if (list) list.push(job);
+      else byGroup.set(groupKey(job), [job]);
+    }
+    // New groups start at count 0 so that one UPDATE below counts every event, new group or not.
+    await insertIgnore(
+      manager,
+      ErrorGroupEntity,
+      [...byGroup.values()].map(([first]) => ({
+        project_id: first.projectId,
+        fingerprint: first.fingerprint,
+        error_type: first.errorType,
+        message: first.message,
+        file: first.file,
+        line: first.line,
+        severity: first.severity,
+        environment: first.environment,
+        status: 'open',
+        occurrence_count: 0,
+        first_seen: new Date(first.receivedAt),
+        last_seen: new Date(first.receivedAt),
+      })),
+    );
+    const rows = await manager.find(ErrorGroupEntity, {
+      select: ['id', 'project_id', 'fingerprint'],
+      where: {
+        project_id: In(unique(jobs.map((j) => j.projectId))),
+        fingerprint: In(unique(jobs.map((j) => j.fingerprint))),
+      },
+    });
+    const ids = new Map<string, number>();
+    for (const row of rows) ids.set(`${row.project_id}|${row.fingerprint}`, row.id);
+    for (const [key, events] of byGroup) {
+      const latest = events[events.length - 1];
+      await manager
+        .createQueryBuilder()
+        .update(ErrorGroupEntity)
+        .set({
+          occurrence_count: () => `occurrence_count + ${events.length}`,
+          last_seen: new Date(latest.receivedAt),
+          severity: latest.severity,
+          status: () => `CASE WHEN status = 'resolved' THEN 'open' ELSE status END`,
+        })
+        .where('id = :id', { id: ids.get(key) })
+        .execute();
+    }
+    return ids;
+  }
+}

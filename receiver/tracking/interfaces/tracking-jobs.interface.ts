@@ -1,0 +1,58 @@
+import type { DeviceInfo, GeoLocation } from '../../enrichment/interfaces/enrichment.interfaces';
+import type { ReferrerCategory } from '../../enrichment/enrichment.constants';
+import type { ErrorEnvironment, ErrorSeverity } from '../../storage/entities';
+
+/**
+ * Queue payloads of the tracking endpoints: validated, truncated and enriched on the request path,
+ * plain JSON (times as epoch milliseconds) and free of raw IP addresses, so any queue can hold them.
+ */
+export interface PageviewJob {
+  projectId: number;
+  /** Request arrival (epoch ms): the pageview's `created_at` and the dedup clock. */
+  receivedAt: number;
+  url: string;
+  pageTitle: string;
+  referrer: string;
+  referrerCategory: ReferrerCategory;
+  visitorHash: string;
+  fingerprintHash: string;
+  sessionToken: string;
+  screenResolution: string;
+  timezone: string;
+  utm: {
+    utm_source: string;
+    utm_medium: string;
+    utm_campaign: string;
+    utm_content: string;
+    utm_term: string;
+  };
+  device: DeviceInfo;
+  geo: GeoLocation;
+}
+
+export interface ErrorJob {
+  projectId: number;
+  receivedAt: number;
+  fingerprint: string;
+  errorType: string;
+  message: string;
+  file: string;
+  line: number | null;
+  stack: string | null;
+  url: string;
+  severity: ErrorSeverity;
+  environment: ErrorEnvironment;
+  /** The JSON document as sent (object or array), or null. */
+  context: unknown;
+  device: DeviceInfo;
+  geo: GeoLocation;
+}
+
+export interface AuditJob {
+  projectId: number;
+  receivedAt: number;
+  action: string;
+  actor: string;
+  ipHash: string;
+  context: unknown;
+}

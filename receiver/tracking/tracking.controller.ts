@@ -1,0 +1,109 @@
+import { HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import {
+  Body,
+  CurrentProject,
+  isTestModeRequest,
+  ok,
+  RateLimit,
+  ReceiverAuth,
+  ReceiverController,
+  ReceiverHttpException,
+  type Envelope,
+  type JsonBody,
+} from '../common';
+import { RequestEnricher } from '../enrichment/request.enricher';
+import type { ResolvedReceiverOptions } from '../interfaces/receiver-options.interface';
+import { RECEIVER_OPTIONS } from '../receiver.constants';
+import type { ProjectEntity } from '../storage/entities';
+import { ErrorStatusService } from './error-status.service';
+import { TrackingMessages } from './tracking.messages';
+import { TrackingService } from './tracking.service';
+import { validateAudit } from './validation/audit.validator';
+import { validateStatusChange } from './validation/error-status.validator';
+import { validateError } from './validation/error.validator';
+import { validatePageview } from './validation/pageview.validator';
+
+const QUEUED = { queued: true } as const;
+
+/**
+ * The Micrologs tracking endpoints (contract 2.2), at their `.php` paths and without the suffix.
+ * Rate limit → key → body → validation run in the contract's order through the receiver pipeline.
+ */
+@ReceiverController('track')
+export class TrackingController {
+  constructor(
+    private readonly tracking: TrackingService,
+    private readonly errorStatus: ErrorStatusService,
+    private readonly enricher: RequestEnricher,
+    private readonly adapterHost: HttpAdapterHost,
+    @Inject(RECEIVER_OPTIONS) private readonly options: ResolvedReceiverOptions,
+  ) {}
+
+  @Post(['pageview.php', 'pageview'])
+  @HttpCode(202)
+  @RateLimit('_pageview', 60)
+  @ReceiverAuth('public')
+  async pageview(
+    @Body() body: JsonBody,
+    @CurrentProject() project: ProjectEntity,
+    @Req() request: unknown,
+    @Res({ passthrough: true }) response: unknown,
+  ): Promise<Envelope<typeof QUEUED> | undefined> {
+    const valid = validatePageview(body);
+    // Bots are filtered after validation: invalid bot requests still get their 4xx.
+    if (!isTestModeRequest(request, this.options) && this.enricher.isBot(request)) {
+      this.adapterHost.httpAdapter.status(response, 204);
+      return undefined;
+    }
+    await this.tracking.pageview(request, project.id, valid);
+    return ok(TrackingMessages.accepted, QUEUED);
+  }
+
+  @Post(['error.php', 'error'])
+  @HttpCode(202)
+  @RateLimit('_errors', 60)
+  @ReceiverAuth('either')
+  async error(
+    @Body() body: JsonBody,
+    @CurrentProject() project: ProjectEntity,
+    @Req() request: unknown,
+  ): Promise<Envelope<typeof QUEUED>> {
+    await this.tracking.error(request, project.id, validateError(body, project.id));
+    return ok(TrackingMessages.accepted, QUEUED);
+  }
+
+  @Post(['audit.php', 'audit'])
+  @HttpCode(202)
+  @RateLimit('_audit', 60)
+  @ReceiverAuth('either')
+  async audit(
+    @Body() body: JsonBody,
+    @CurrentProject() project: ProjectEntity,
+    @Req() request: unknown,
+  ): Promise<Envelope<typeof QUEUED>> {
+    await this.tracking.audit(request, project.id, validateAudit(body));
+    return ok(TrackingMessages.accepted, QUEUED);
+  }
+
+  @Post(['errors-update-status.php', 'errors-update-status'])
+  @HttpCode(200)
+  @RateLimit('_errors_update_status', 30)
+  @ReceiverAuth('secret')
+  async updateStatus(
+    @Body() body: JsonBody,
+    @CurrentProject() project: ProjectEntity,
+  ): Promise<Envelope> {
+    const { status, ids } = validateStatusChange(body);
+    let result;
+    try {
+      result = await this.errorStatus.setStatus(project.id, ids, status);
+    } catch {
+      throw new ReceiverHttpException(500, TrackingMessages.updateFailed);
+    }
+    if (!result) throw new ReceiverHttpException(404, TrackingMessages.noMatchingGroups);
+    const data: Record<string, unknown> = { updated: result.updated, ids: result.ids, status };
+    if (result.notFound.length > 0) data.not_found = result.notFound;
+    return ok(TrackingMessages.statusUpdated(result.updated, status, result.notFound.length), data);
+  }
+}

@@ -1,0 +1,31 @@
+import { Module } from '@nestjs/common';
+import { EnrichmentModule } from '../enrichment/enrichment.module';
+import { IngestModule } from '../ingest/ingest.module';
+import { ErrorStatusService } from './error-status.service';
+import { AuditIngestHandler } from './ingest/audit-ingest.handler';
+import { DimensionResolver } from './ingest/dimension.resolver';
+import { ErrorIngestHandler } from './ingest/error-ingest.handler';
+import { PageviewIngestHandler } from './ingest/pageview-ingest.handler';
+import { TrackingIdCache } from './ingest/tracking-id.cache';
+import { TrackingController } from './tracking.controller';
+import { TrackingService } from './tracking.service';
+
+/**
+ * Pageviews, errors and audits (Micrologs tracking API): the endpoints, and the ingest handlers
+ * that write their jobs. Mounted under the receiver's route prefix.
+ */
+@Module({
+  imports: [EnrichmentModule, IngestModule],
+  controllers: [TrackingController],
+  providers: [
+    TrackingService,
+    ErrorStatusService,
+    TrackingIdCache,
+    DimensionResolver,
+    PageviewIngestHandler,
+    ErrorIngestHandler,
+    AuditIngestHandler,
+  ],
+  exports: [DimensionResolver],
+})
+export class TrackingModule {}

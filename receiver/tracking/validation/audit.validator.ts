@@ -1,0 +1,17 @@
+import { ReceiverHttpException, type JsonBody } from '../../common';
+import { LIMITS } from '../tracking.constants';
+import { TrackingMessages } from '../tracking.messages';
+import { contextField, isBlank, text } from './field.rules';
+
+/** The audit fields after validation (contract 2.2.3). */
+export interface ValidAudit {
+  action: string;
+  actor: string;
+  context: unknown;
+}
+
+export function validateAudit(body: JsonBody): ValidAudit {
+  const action = text(body, 'action', LIMITS.action);
+  if (isBlank(action)) throw new ReceiverHttpException(400, TrackingMessages.actionRequired);
+  return { action, actor: text(body, 'actor', LIMITS.actor), context: contextField(body) };
+}

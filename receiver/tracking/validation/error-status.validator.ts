@@ -1,0 +1,33 @@
+import { intField, ReceiverHttpException, stringField, type JsonBody } from '../../common';
+import type { ErrorStatus } from '../../storage/entities';
+import { ERROR_STATUSES, MAX_STATUS_IDS } from '../tracking.constants';
+import { TrackingMessages } from '../tracking.messages';
+
+/** A validated status change (contract 2.2.4). */
+export interface ValidStatusChange {
+  status: ErrorStatus;
+  ids: number[];
+}
+
+/**
+ * Checks in the contract's order: status, presence of `ids`/`id`, normalisation (wrap, integer
+ * cast, drop zeros, de-duplicate), then the 100-id cap.
+ */
+export function validateStatusChange(body: JsonBody): ValidStatusChange {
+  const status = stringField(body, 'status') ?? '';
+  if (!(ERROR_STATUSES as readonly string[]).includes(status)) {
+    throw new ReceiverHttpException(400, TrackingMessages.statusInvalid);
+  }
+  const present = (value: unknown): boolean => value !== undefined && value !== null;
+  const raw = present(body.ids) ? body.ids : present(body.id) ? body.id : undefined;
+  if (raw === undefined) throw new ReceiverHttpException(400, TrackingMessages.idsRequired);
+  const values: unknown[] = Array.isArray(raw) ? raw : [raw];
+  const ids = [
+    ...new Set(values.map((value) => intField({ value }, 'value')).filter((id) => id !== 0)),
+  ];
+  if (ids.length === 0) throw new ReceiverHttpException(400, TrackingMessages.noValidIds);
+  if (ids.length > MAX_STATUS_IDS) {
+    throw new ReceiverHttpException(400, TrackingMessages.tooManyIds);
+  }
+  return { status: status as ErrorStatus, ids };
+}

@@ -1,0 +1,42 @@
+import { ReceiverHttpException, type JsonBody } from '../../common';
+import { sha256Hex } from '../../enrichment/sha256';
+import { LIMITS } from '../tracking.constants';
+import { TrackingMessages } from '../tracking.messages';
+import { isBlank, text } from './field.rules';
+
+/** The pageview fields after validation (contract 2.2.1), before enrichment. */
+export interface ValidPageview {
+  url: string;
+  pageTitle: string;
+  referrer: string;
+  visitorHash: string;
+  fingerprintHash: string;
+  sessionToken: string;
+  screenResolution: string;
+  timezone: string;
+}
+
+/** Validates a pageview body; throws the contract's 400s. `utm_*` body fields are ignored. */
+export function validatePageview(body: JsonBody): ValidPageview {
+  const url = text(body, 'url', LIMITS.url);
+  const visitorId = text(body, 'visitor_id', LIMITS.visitorId);
+  const sessionToken = text(body, 'session_token', 256);
+  if (isBlank(url) || isBlank(visitorId) || isBlank(sessionToken)) {
+    throw new ReceiverHttpException(400, TrackingMessages.pageviewRequired);
+  }
+  // The session column holds 64 characters; the original lost longer tokens silently.
+  if ([...sessionToken].length > LIMITS.sessionToken) {
+    throw new ReceiverHttpException(400, TrackingMessages.sessionTokenTooLong);
+  }
+  const fingerprint = text(body, 'fingerprint', LIMITS.fingerprint);
+  return {
+    url,
+    pageTitle: text(body, 'page_title', LIMITS.pageTitle),
+    referrer: text(body, 'referrer', LIMITS.referrer),
+    visitorHash: sha256Hex(visitorId),
+    fingerprintHash: fingerprint === '' ? '' : sha256Hex(fingerprint),
+    sessionToken,
+    screenResolution: text(body, 'screen_resolution', LIMITS.screenResolution),
+    timezone: text(body, 'timezone', LIMITS.timezone),
+  };
+}

@@ -1,0 +1,70 @@
+import { randomBytes } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { RECEIVER_DATA_SOURCE } from '../../receiver/storage/storage.constants';
+import { ProjectEntity } from '../../receiver/storage/entities';
+
+export const CHROME_UA =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
+
+/** Headers of an ordinary browser on an allowed site (the bot filter lets it through). */
+export const browserHeaders = (key: string, extra: Record<string, string> = {}) => ({
+  'X-API-Key': key,
+  'User-Agent': CHROME_UA,
+  Accept: '*/*',
+  'Accept-Language': 'en-GB,en;q=0.9',
+  Origin: 'https://shop.example.com',
+  ...extra,
+});
+
+/** The same plus the non-production test hook, which skips rate limits and the bot filter. */
+export const testHeaders = (key: string, extra: Record<string, string> = {}) =>
+  browserHeaders(key, { 'X-Test-Mode': 'phpunit', ...extra });
+
+export interface TestProject {
+  id: number;
+  secretKey: string;
+  publicKey: string;
+}
+
+export const dataSourceOf = (app: INestApplication): DataSource => app.get(RECEIVER_DATA_SOURCE);
+
+/** Inserts an active project allowed on `example.com` (and its subdomains). */
+export async function createProject(
+  app: INestApplication,
+  allowedDomains = 'example.com',
+): Promise<TestProject> {
+  const now = new Date();
+  const project = await dataSourceOf(app)
+    .getRepository(ProjectEntity)
+    .save({
+      name: `project-${randomBytes(3).toString('hex')}`,
+      secret_key: randomBytes(32).toString('hex'),
+      public_key: randomBytes(16).toString('hex'),
+      allowed_domains: allowedDomains,
+      is_active: true,
+      signing_secret: null,
+      token_policy: 'auto',
+      created_at: now,
+      updated_at: now,
+    });
+  return { id: project.id, secretKey: project.secret_key, publicKey: project.public_key };
+}
+
+/** A pageview body as the snippet sends it. */
+export const pageviewBody = (overrides: Record<string, unknown> = {}) => ({
+  url: 'https://shop.example.com/products?utm_source=newsletter&utm_medium=email',
+  page_title: 'Products',
+  referrer: 'https://www.google.com/',
+  visitor_id: `v-${randomBytes(6).toString('hex')}`,
+  session_token: `s-${randomBytes(6).toString('hex')}`,
+  fingerprint: 'Mozilla/5.0|en-GB|1920x1080|24|0|true|true|abc',
+  screen_resolution: '1920x1080',
+  timezone: 'Europe/London',
+  utm_source: 'ignored-by-server',
+  utm_medium: '',
+  utm_campaign: '',
+  utm_content: '',
+  utm_term: '',
+  ...overrides,
+});
