@@ -7,10 +7,24 @@ export const ANALYTICS_MESSAGES = {
   codeRequired: 'code is required',
   errorGroupNotFound: 'Error group not found',
   linkNotFound: 'Link not found',
-  unsupportedDriver: (driver: string) =>
-    `The analytics queries do not support the "${driver}" database driver (use SQLite, PostgreSQL or MariaDB/MySQL).`,
   unknownCsvList: (list: string, lists: readonly string[]) =>
     `Unknown list "${list}" for format=csv. Use one of: ${lists.join(', ')}`,
-  invalidTimezone: (zone: string) =>
-    `Unknown timezone "${zone}": give an IANA zone name such as "Europe/Paris" or "UTC".`,
+} as const;
+
+/** Success messages of the 14 endpoints (contract 2.5). */
+export const ANALYTICS_SUCCESS = {
+  visitors: 'Visitor analytics fetched successfully',
+  returning: 'Visitor retention fetched successfully',
+  sessions: 'Session analytics fetched successfully',
+  pages: 'Pages fetched successfully',
+  devices: 'Devices fetched successfully',
+  locations: 'Locations fetched successfully',
+  referrers: 'Referrers fetched successfully',
+  utm: 'UTM data fetched successfully',
+  errors: 'Errors fetched successfully',
+  errorsTrend: 'Error trend fetched successfully',
+  errorDetail: 'Error detail fetched successfully',
+  audits: 'Audit logs fetched successfully',
+  links: 'Link analytics fetched successfully',
+  linkDetail: 'Link detail fetched successfully',
 } as const;

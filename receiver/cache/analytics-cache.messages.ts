@@ -6,8 +6,6 @@ export const ANALYTICS_CACHE_MESSAGES = {
     `Analytics cache write failed for "${key}": ${describe(error)}`,
   invalidateFailed: (pattern: string, error: unknown) =>
     `Analytics cache invalidation of "${pattern}" failed (entries expire by TTL): ${describe(error)}`,
-  redisUnavailable: (error: unknown) =>
-    `Redis for the analytics cache is unavailable, requests read the database: ${describe(error)}`,
   invalidOptions: 'AnalyticsCacheModule: "maxEntries" must be a positive integer.',
 } as const;
 

@@ -1,5 +1,10 @@
-import { Logger, type Provider } from '@nestjs/common';
-import { Redis } from 'ioredis';
+import { type Provider } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { createRedisClient } from '../common/redis/redis-client.factory';
+import {
+  ERROR_CACHE_INVALIDATOR,
+  type ErrorCacheInvalidator,
+} from '../tracking/interfaces/error-cache-invalidator.interface';
 import {
   ANALYTICS_CACHE_STORE,
   DEFAULT_MEMORY_MAX_ENTRIES,
@@ -7,39 +12,14 @@ import {
 } from './analytics-cache.constants';
 import { ANALYTICS_CACHE_MESSAGES } from './analytics-cache.messages';
 import { ANALYTICS_CACHE_OPTIONS } from './analytics-cache.module-definition';
+import { AnalyticsCache } from './analytics-cache.service';
 import type { AnalyticsCacheOptions } from './interfaces/analytics-cache-options.interface';
 import type { AnalyticsCacheStore } from './interfaces/analytics-cache-store.interface';
 import { MemoryAnalyticsCacheStore } from './memory-analytics-cache.store';
 import { RedisAnalyticsCacheStore } from './redis-analytics-cache.store';
 
-/** Redis client the module created itself (and therefore closes on shutdown). */
+/** Redis client the module created itself from a URL (and therefore closes on shutdown). */
 export const ANALYTICS_CACHE_OWNED_REDIS = Symbol('ANALYTICS_CACHE_OWNED_REDIS');
-
-const logger = new Logger('AnalyticsCache');
-
-/**
- * A client tuned for fail-open: no offline queue and a short command timeout, so with Redis down
- * a cache read fails within milliseconds instead of holding the request until Redis returns.
- */
-export function createCacheRedisClient(options: AnalyticsCacheOptions): Redis | undefined {
-  const { redis } = options;
-  if (!redis || redis instanceof Redis) return undefined;
-  const tuning = {
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    commandTimeout: options.redisCommandTimeoutMs ?? DEFAULT_REDIS_COMMAND_TIMEOUT_MS,
-  };
-  const client =
-    typeof redis === 'string' ? new Redis(redis, tuning) : new Redis({ ...redis, ...tuning });
-  let reported = false;
-  client.on('error', (error: unknown) => {
-    // One line per outage, not one per reconnect attempt.
-    if (!reported) logger.warn(ANALYTICS_CACHE_MESSAGES.redisUnavailable(error));
-    reported = true;
-  });
-  client.on('ready', () => (reported = false));
-  return client;
-}
 
 /** Longest start-up waits for the cache Redis before serving (it then fails open until it connects). */
 const CONNECT_WAIT_MS = 1_000;
@@ -63,9 +43,12 @@ export const analyticsCacheProviders: Provider[] = [
   {
     provide: ANALYTICS_CACHE_OWNED_REDIS,
     inject: [ANALYTICS_CACHE_OPTIONS],
-    useFactory: async (options: AnalyticsCacheOptions) => {
-      const client = createCacheRedisClient(options);
-      if (!client) return null;
+    useFactory: async (options: AnalyticsCacheOptions): Promise<Redis | null> => {
+      if (typeof options.redis !== 'string' || options.redis === '') return null;
+      // A short command timeout keeps a hung Redis from holding analytics requests.
+      const client = createRedisClient(options.redis, {
+        commandTimeout: options.redisCommandTimeoutMs ?? DEFAULT_REDIS_COMMAND_TIMEOUT_MS,
+      });
       await waitUntilReady(client);
       return client;
     },
@@ -74,7 +57,7 @@ export const analyticsCacheProviders: Provider[] = [
     provide: ANALYTICS_CACHE_STORE,
     inject: [ANALYTICS_CACHE_OPTIONS, ANALYTICS_CACHE_OWNED_REDIS],
     useFactory: (options: AnalyticsCacheOptions, owned: Redis | null): AnalyticsCacheStore => {
-      const client = owned ?? (options.redis instanceof Redis ? options.redis : undefined);
+      const client = owned ?? (typeof options.redis === 'object' ? options.redis : undefined);
       if (client) return new RedisAnalyticsCacheStore(client, options.keyPrefix ?? '');
       const maxEntries = options.maxEntries ?? DEFAULT_MEMORY_MAX_ENTRIES;
       if (!Number.isInteger(maxEntries) || maxEntries < 1) {
@@ -82,5 +65,17 @@ export const analyticsCacheProviders: Provider[] = [
       }
       return new MemoryAnalyticsCacheStore(maxEntries);
     },
+  },
+  AnalyticsCache,
+  // The tracking pipeline invalidates error answers through this narrow interface.
+  {
+    provide: ERROR_CACHE_INVALIDATOR,
+    inject: [AnalyticsCache],
+    useFactory: (cache: AnalyticsCache): ErrorCacheInvalidator => ({
+      invalidateErrors: (projectId, groupIds) =>
+        groupIds?.length
+          ? cache.invalidateErrorGroups(projectId, groupIds)
+          : cache.invalidateErrors(projectId),
+    }),
   },
 ];

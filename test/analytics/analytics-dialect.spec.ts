@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
-import { dialectFor } from '../../receiver/analytics/sql/analytics-dialect';
+import { analyticsDialect } from '../../receiver/analytics/sql/analytics-dialect';
+import { dialectOf } from '../../receiver/storage/dialect';
 import { SqlParams } from '../../receiver/analytics/sql/sql-params';
 import { parseAnalyticsRange } from '../../receiver/analytics/range/analytics-range.parser';
 import { offsetSegments } from '../../receiver/analytics/range/zoned-time.util';
@@ -9,7 +10,7 @@ import {
   type IsolatedDatabase,
 } from '../support/services';
 
-const columnType = { sqlite: 'datetime', postgres: 'timestamp(3)', mariadb: 'datetime(3)' };
+const columnType = { sqlite: 'datetime', postgres: 'timestamptz', mariadb: 'datetime(3)' };
 
 describeEachEngine('local-day bucketing in SQL', (engine) => {
   let db: IsolatedDatabase;
@@ -42,7 +43,7 @@ describeEachEngine('local-day bucketing in SQL', (engine) => {
   });
 
   it('buckets each stored UTC instant on its local Paris day across the DST change', async () => {
-    const dialect = dialectFor(ds.options.type);
+    const dialect = analyticsDialect(dialectOf(ds));
     const range = parseAnalyticsRange(
       { range: 'custom', from: '2026-03-27', to: '2026-03-30' },
       'Europe/Paris',
@@ -65,7 +66,7 @@ describeEachEngine('local-day bucketing in SQL', (engine) => {
   });
 
   it('groups an event at 23:30 UTC on the next local day east of UTC and the same day in UTC', async () => {
-    const dialect = dialectFor(ds.options.type);
+    const dialect = analyticsDialect(dialectOf(ds));
     for (const [zone, expected] of [
       ['UTC', '2026-03-28'],
       ['Asia/Kolkata', '2026-03-29'],
@@ -83,7 +84,7 @@ describeEachEngine('local-day bucketing in SQL', (engine) => {
   });
 
   it('measures durations in whole seconds', async () => {
-    const dialect = dialectFor(ds.options.type);
+    const dialect = analyticsDialect(dialectOf(ds));
     const rows: Array<{ s: number | string }> = await ds.query(
       `SELECT ${dialect.secondsBetween('at', 'later')} AS s FROM evt ORDER BY id`,
     );

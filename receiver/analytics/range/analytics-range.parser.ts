@@ -1,4 +1,4 @@
-import { BadRequestException } from '@nestjs/common';
+import { ReceiverHttpException } from '../../common/envelope/receiver-http.exception';
 import { ANALYTICS_MESSAGES } from '../analytics.messages';
 import {
   DEFAULT_RANGE,
@@ -16,6 +16,8 @@ export interface RangeQuery {
   to?: string;
 }
 
+const bad = (message: string) => new ReceiverHttpException(400, message);
+
 const STRICT_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /**
@@ -23,7 +25,7 @@ const STRICT_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
  * real calendar dates written `YYYY-MM-DD` (the original also accepted `2026-2-30`).
  *
  * @param nowMs the current instant; "today" is its local date in `timeZone`.
- * @throws BadRequestException with the contract's message for a bad custom range.
+ * @throws ReceiverHttpException 400 with the contract's message for a bad custom range.
  */
 export function parseAnalyticsRange(
   query: RangeQuery,
@@ -37,8 +39,8 @@ export function parseAnalyticsRange(
     fromDate = strictDate(query.from);
     toDate = strictDate(query.to);
     const span = daysBetween(fromDate, toDate);
-    if (span < 0) throw new BadRequestException(ANALYTICS_MESSAGES.fromAfterTo);
-    if (span > MAX_CUSTOM_SPAN_DAYS) throw new BadRequestException(ANALYTICS_MESSAGES.rangeTooLong);
+    if (span < 0) throw bad(ANALYTICS_MESSAGES.fromAfterTo);
+    if (span > MAX_CUSTOM_SPAN_DAYS) throw bad(ANALYTICS_MESSAGES.rangeTooLong);
   } else {
     toDate = localDateOf(nowMs, timeZone);
     fromDate = addDays(toDate, -rangeDays(range));
@@ -68,12 +70,12 @@ export function rangeDays(range: string): number {
 
 function strictDate(value: string | undefined): string {
   const match = value === undefined ? null : STRICT_DATE.exec(value);
-  if (!match) throw new BadRequestException(ANALYTICS_MESSAGES.invalidDateFormat);
+  if (!match) throw bad(ANALYTICS_MESSAGES.invalidDateFormat);
   const [, y, m, d] = match.map(Number);
   const date = new Date(Date.UTC(y, m - 1, d));
   // Date.UTC rolls 2026-02-30 over to March; a real date survives the round trip.
   if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) {
-    throw new BadRequestException(ANALYTICS_MESSAGES.invalidDateFormat);
+    throw bad(ANALYTICS_MESSAGES.invalidDateFormat);
   }
   return value as string;
 }

@@ -1,73 +1,21 @@
 /**
- * Calendar arithmetic in an IANA timezone with nothing but `Intl`: the receiver stores instants in
- * UTC and answers in its configured zone, so "today", day boundaries and day buckets are all
- * computed here (one place) and handed to SQL as UTC instants.
+ * Calendar arithmetic for analytics windows. The receiver stores instants in UTC and answers in
+ * its configured zone: "today", day boundaries and the offsets used for day buckets are computed
+ * here (on top of the receiver's time helpers) and handed to SQL as UTC instants.
  */
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(timeZone, formatter);
-  }
-  return formatter;
-}
-
-/** True when `timeZone` is a zone `Intl` knows. */
-export function isValidTimeZone(timeZone: string): boolean {
-  try {
-    formatterFor(timeZone);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The wall-clock time in `timeZone` at `instantMs`, expressed as if it were a UTC epoch. */
-function wallClockMs(instantMs: number, timeZone: string): number {
-  const parts: Record<string, number> = {};
-  for (const part of formatterFor(timeZone).formatToParts(new Date(instantMs))) {
-    if (part.type !== 'literal') parts[part.type] = Number(part.value);
-  }
-  return Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
-}
-
-/** UTC offset of `timeZone` at `instantMs`, in whole minutes (east of Greenwich positive). */
-export function offsetMinutesAt(instantMs: number, timeZone: string): number {
-  const wholeSecond = Math.floor(instantMs / 1000) * 1000;
-  return Math.round((wallClockMs(wholeSecond, timeZone) - wholeSecond) / 60_000);
-}
+import { formatDate, zonedToUtc, zoneOffsetMinutes } from '../../common/time/receiver-time';
 
 /** `YYYY-MM-DD` of the local calendar day containing `instantMs`. */
-export function localDateOf(instantMs: number, timeZone: string): string {
-  return new Date(wallClockMs(instantMs, timeZone)).toISOString().slice(0, 10);
-}
-
-/** `YYYY-MM-DD HH:MM:SS` local time of `instantMs` (the format of every response timestamp). */
-export function localDateTimeOf(instantMs: number, timeZone: string): string {
-  return new Date(wallClockMs(instantMs, timeZone)).toISOString().slice(0, 19).replace('T', ' ');
-}
+export const localDateOf = (instantMs: number, timeZone: string): string =>
+  formatDate(new Date(instantMs), timeZone);
 
 /** The UTC instant at which local day `ymd` (`YYYY-MM-DD`) begins in `timeZone`. */
-export function startOfLocalDay(ymd: string, timeZone: string): number {
-  const [y, m, d] = ymd.split('-').map(Number);
-  const wall = Date.UTC(y, m - 1, d);
-  // Two passes settle the offset even when the day starts next to a DST change.
-  let instant = wall - offsetMinutesAt(wall, timeZone) * 60_000;
-  instant = wall - offsetMinutesAt(instant, timeZone) * 60_000;
-  return instant;
-}
+export const startOfLocalDay = (ymd: string, timeZone: string): number =>
+  zonedToUtc(`${ymd} 00:00:00`, timeZone).getTime();
+
+const offsetMinutesAt = (instantMs: number, timeZone: string): number =>
+  zoneOffsetMinutes(new Date(instantMs), timeZone);
 
 /** `ymd` moved by `days` calendar days. */
 export function addDays(ymd: string, days: number): string {

@@ -1,9 +1,6 @@
-import { ANALYTICS_MESSAGES } from '../analytics.messages';
+import type { SqlDialect } from '../../storage/dialect';
 import type { OffsetSegment } from '../range/zoned-time.util';
 import type { SqlParams } from './sql-params';
-
-/** The engines the receiver runs on, as TypeORM names their drivers. */
-export type AnalyticsEngine = 'sqlite' | 'postgres' | 'mysql';
 
 /**
  * Everything the analytics SQL does differently per engine, in one place. Stored timestamps are
@@ -11,7 +8,7 @@ export type AnalyticsEngine = 'sqlite' | 'postgres' | 'mysql';
  * because SQLite has no timezone database and MariaDB often has none loaded.
  */
 export interface AnalyticsDialect {
-  readonly engine: AnalyticsEngine;
+  readonly engine: SqlDialect;
   /** Placeholder of the n-th (1-based) bound value. */
   placeholder(index: number): string;
   /** A UTC instant in the form the engine compares with its stored timestamps. */
@@ -20,6 +17,11 @@ export interface AnalyticsDialect {
   localDay(column: string, segments: readonly OffsetSegment[], params: SqlParams): string;
   /** SQL yielding `later − earlier` in whole seconds. */
   secondsBetween(earlier: string, later: string): string;
+  /**
+   * SQL matching a link code case-insensitively through the unique index the schema has for it
+   * (`LOWER(code)`, or the stored `code_ci` column on MySQL/MariaDB).
+   */
+  codeEquals(alias: string, placeholder: string): string;
 }
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
@@ -63,6 +65,7 @@ const sqlite: AnalyticsDialect = {
   },
   secondsBetween: (earlier, later) =>
     `CAST(ROUND((julianday(${later}) - julianday(${earlier})) * 86400) AS INTEGER)`,
+  codeEquals: (alias, placeholder) => `LOWER(${alias}.code) = LOWER(${placeholder})`,
 };
 
 const postgres: AnalyticsDialect = {
@@ -74,6 +77,7 @@ const postgres: AnalyticsDialect = {
     return `to_char(${column} + ${offset} * interval '1 minute', 'YYYY-MM-DD')`;
   },
   secondsBetween: (earlier, later) => `CAST(EXTRACT(EPOCH FROM (${later} - ${earlier})) AS BIGINT)`,
+  codeEquals: (alias, placeholder) => `LOWER(${alias}.code) = LOWER(${placeholder})`,
 };
 
 const mysql: AnalyticsDialect = {
@@ -85,20 +89,12 @@ const mysql: AnalyticsDialect = {
     return `DATE_FORMAT(DATE_ADD(${column}, INTERVAL ${offset} MINUTE), '%Y-%m-%d')`;
   },
   secondsBetween: (earlier, later) => `TIMESTAMPDIFF(SECOND, ${earlier}, ${later})`,
+  codeEquals: (alias, placeholder) => `${alias}.code_ci = LOWER(${placeholder})`,
 };
 
-/** The dialect of a TypeORM driver type (`better-sqlite3`, `postgres`, `mysql`, `mariadb` …). */
-export function dialectFor(driverType: string): AnalyticsDialect {
-  switch (driverType) {
-    case 'better-sqlite3':
-    case 'sqlite':
-      return sqlite;
-    case 'postgres':
-      return postgres;
-    case 'mysql':
-    case 'mariadb':
-      return mysql;
-    default:
-      throw new Error(ANALYTICS_MESSAGES.unsupportedDriver(driverType));
-  }
+const DIALECTS: Record<SqlDialect, AnalyticsDialect> = { sqlite, postgres, mysql };
+
+/** The analytics SQL of one of the receiver's dialects (see `dialectOf` in storage). */
+export function analyticsDialect(dialect: SqlDialect): AnalyticsDialect {
+  return DIALECTS[dialect];
 }

@@ -1,13 +1,14 @@
-import type { Redis, RedisOptions } from 'ioredis';
+import type { Redis } from 'ioredis';
 
 /** Options of {@link AnalyticsCacheModule}. Without `redis` the cache lives in process memory. */
 export interface AnalyticsCacheOptions {
   /**
-   * Redis to share the cache between receiver instances: a `redis://` URL, ioredis options, or an
-   * existing client (which the module then does not close). Env: `RECEIVER_REDIS_URL`.
+   * Redis shared by every receiver instance: a `redis://` URL (the module opens and closes the
+   * client) or an existing ioredis client (left open). `ReceiverModule` passes its `redis` option
+   * [`RECEIVER_REDIS_URL`].
    */
-  redis?: string | RedisOptions | Redis;
-  /** Prefix put before every Redis key (e.g. to share one Redis database). Default `""`. */
+  redis?: string | Redis;
+  /** Prefix put before every Redis key. `ReceiverModule` passes `redisPrefix` [`RECEIVER_REDIS_PREFIX`]. */
   keyPrefix?: string;
   /** Bound of the in-memory LRU store. Default 5 000 entries. */
   maxEntries?: number;
