@@ -6,3 +6,6 @@ export * from './receiver-options.resolver';
 export * from './interfaces/receiver-options.interface';
 export * from './common';
 export * from './storage';
+export * from './health';
+export * from './projects/project.events';
+export * from './projects/projects.service';

@@ -14,9 +14,12 @@ import { installFrontDoor } from './common/http/front-door.installer';
 import { ReceiverFrontDoor } from './common/http/receiver-front-door';
 import { ReceiverRouteTable } from './common/http/receiver-route.table';
 import { RateLimitGuard } from './common/rate-limit/rate-limit.guard';
+import { RECEIVER_REDIS } from './common/redis/redis.constants';
+import { ReceiverRedisLifecycle, receiverRedisProvider } from './common/redis/redis.providers';
 import { rateLimitStorageProvider } from './common/rate-limit/rate-limit.providers';
 import { RATE_LIMIT_STORAGE } from './common/rate-limit/rate-limit.constants';
 import type { ResolvedReceiverOptions } from './interfaces/receiver-options.interface';
+import { HealthIndicatorRegistry } from './health/health-indicator.registry';
 import { ProjectEvents } from './projects/project.events';
 import { RECEIVER_OPTIONS } from './receiver.constants';
 import { RECEIVER_API_MODULES, RECEIVER_ROOT_MODULES } from './receiver.features';
@@ -46,6 +49,8 @@ const frontDoorProvider: Provider = {
   providers: [
     receiverDataSourceProvider,
     ReceiverStorageLifecycle,
+    receiverRedisProvider,
+    ReceiverRedisLifecycle,
     rateLimitStorageProvider,
     RateLimitGuard,
     ReceiverAuthGuard,
@@ -53,15 +58,18 @@ const frontDoorProvider: Provider = {
     ReceiverExceptionFilter,
     frontDoorProvider,
     ProjectEvents,
+    HealthIndicatorRegistry,
   ],
   exports: [
     RECEIVER_DATA_SOURCE,
+    RECEIVER_REDIS,
     RATE_LIMIT_STORAGE,
     RateLimitGuard,
     ReceiverAuthGuard,
     ProjectKeysService,
     ReceiverExceptionFilter,
     ProjectEvents,
+    HealthIndicatorRegistry,
   ],
 })
 export class ReceiverCoreModule implements NestModule {

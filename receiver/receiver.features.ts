@@ -1,4 +1,5 @@
 import type { Type } from '@nestjs/common';
+import { HealthModule } from './health/health.module';
 import { ProjectsModule } from './projects/projects.module';
 
 /**
@@ -6,7 +7,12 @@ import { ProjectsModule } from './projects/projects.module';
  * receiver is one line here; its controllers use `@ReceiverController()` and get the whole
  * request pipeline, and its providers can inject everything `ReceiverCoreModule` exports.
  */
-export const RECEIVER_API_MODULES: Type[] = [ProjectsModule];
+export const RECEIVER_API_MODULES: Type[] = [
+  ProjectsModule, // projects API (contract 2.1)
+  HealthModule, // health document (contract 2.6)
+];
 
 /** Feature modules mounted at the root (e.g. the browser snippet at `/snippet/micrologs.js`). */
-export const RECEIVER_ROOT_MODULES: Type[] = [];
+export const RECEIVER_ROOT_MODULES: Type[] = [
+  // one line per module, e.g. the snippet module
+];

@@ -13,6 +13,7 @@ export * from './rate-limit/decorators/rate-limit.decorator';
 export * from './rate-limit/storage/memory-rate-limit.storage';
 export * from './rate-limit/storage/redis-rate-limit.storage';
 export * from './redis/redis-client.factory';
+export * from './redis/redis.constants';
 export * from './auth/auth.constants';
 export * from './auth/constant-time';
 export * from './auth/domain-lock';

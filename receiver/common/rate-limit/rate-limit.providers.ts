@@ -1,7 +1,8 @@
 import { Logger, type Provider } from '@nestjs/common';
 import { RECEIVER_OPTIONS } from '../../receiver.constants';
 import type { ResolvedReceiverOptions } from '../../interfaces/receiver-options.interface';
-import { createRedisClient } from '../redis/redis-client.factory';
+import type { Redis } from 'ioredis';
+import { RECEIVER_REDIS } from '../redis/redis.constants';
 import { RATE_LIMIT_STORAGE } from './rate-limit.constants';
 import type { RateLimitStorage } from './rate-limit.storage';
 import { MemoryRateLimitStorage } from './storage/memory-rate-limit.storage';
@@ -10,10 +11,10 @@ import { RedisRateLimitStorage } from './storage/redis-rate-limit.storage';
 /** Memory storage by default; Redis (shared by instances) when the `redis` option is set. */
 export const rateLimitStorageProvider: Provider = {
   provide: RATE_LIMIT_STORAGE,
-  inject: [RECEIVER_OPTIONS],
-  useFactory: (options: ResolvedReceiverOptions): RateLimitStorage => {
-    if (!options.redis) return new MemoryRateLimitStorage();
+  inject: [RECEIVER_OPTIONS, RECEIVER_REDIS],
+  useFactory: (options: ResolvedReceiverOptions, redis: Redis | null): RateLimitStorage => {
+    if (!redis) return new MemoryRateLimitStorage();
     new Logger('ReceiverRateLimit').log('Rate limits are stored in Redis');
-    return new RedisRateLimitStorage(createRedisClient(options.redis), options.redisPrefix);
+    return new RedisRateLimitStorage(redis, options.redisPrefix);
   },
 };

@@ -1,5 +1,6 @@
-import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
+import { isRedisUnavailable } from '../../redis/redis-client.factory';
 import type { RateLimitOutcome, RateLimitStorage } from '../rate-limit.storage';
 
 // One round trip, atomic across receiver instances: 0 allowed, 1 blocked now, 2 already blocked.
@@ -18,10 +19,10 @@ const OUTCOMES: RateLimitOutcome[] = ['allowed', 'blocked-now', 'blocked'];
 
 /**
  * Redis storage, shared by every receiver instance. Keys follow Micrologs:
- * `<prefix>rl:count:<sha256>` and `<prefix>rl:block:<sha256>`.
+ * `<prefix>rl:count:<sha256>` and `<prefix>rl:block:<sha256>`. The client belongs to the caller.
  */
 @Injectable()
-export class RedisRateLimitStorage implements RateLimitStorage, OnApplicationShutdown {
+export class RedisRateLimitStorage implements RateLimitStorage {
   constructor(
     private readonly client: Redis,
     private readonly prefix = '',
@@ -33,6 +34,7 @@ export class RedisRateLimitStorage implements RateLimitStorage, OnApplicationShu
     windowSeconds: number,
     blockSeconds: number,
   ): Promise<RateLimitOutcome> {
+    if (isRedisUnavailable(this.client)) throw new Error('Redis is unavailable');
     const result = await this.client.eval(
       HIT_SCRIPT,
       2,
@@ -43,9 +45,5 @@ export class RedisRateLimitStorage implements RateLimitStorage, OnApplicationShu
       blockSeconds,
     );
     return OUTCOMES[Number(result)] ?? 'allowed';
-  }
-
-  onApplicationShutdown(): void {
-    this.client.disconnect();
   }
 }

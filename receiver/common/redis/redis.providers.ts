@@ -1,0 +1,23 @@
+import { Inject, Injectable, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import type { ResolvedReceiverOptions } from '../../interfaces/receiver-options.interface';
+import { RECEIVER_OPTIONS } from '../../receiver.constants';
+import { createRedisClient } from './redis-client.factory';
+import { RECEIVER_REDIS } from './redis.constants';
+
+export const receiverRedisProvider: Provider = {
+  provide: RECEIVER_REDIS,
+  inject: [RECEIVER_OPTIONS],
+  useFactory: (options: ResolvedReceiverOptions): Redis | null =>
+    options.redis ? createRedisClient(options.redis) : null,
+};
+
+/** Disconnects the shared client when the application shuts down. */
+@Injectable()
+export class ReceiverRedisLifecycle implements OnApplicationShutdown {
+  constructor(@Inject(RECEIVER_REDIS) private readonly client: Redis | null) {}
+
+  onApplicationShutdown(): void {
+    this.client?.disconnect();
+  }
+}

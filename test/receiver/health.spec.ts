@@ -1,0 +1,80 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Injectable, Module, type OnModuleInit } from '@nestjs/common';
+import { HealthIndicatorRegistry } from '../../receiver';
+import { describeEachAdapter, describeReceiver, useReceiverApp } from '../support/receiver-app';
+
+const dir = mkdtempSync(join(tmpdir(), 'receiver-health-'));
+const mmdb = join(dir, 'GeoLite2-City.mmdb');
+writeFileSync(mmdb, 'placeholder');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+@Injectable()
+class FailingQueueIndicator implements OnModuleInit {
+  constructor(private readonly registry: HealthIndicatorRegistry) {}
+
+  onModuleInit(): void {
+    this.registry.register({
+      name: 'queue',
+      check: async () => ({ status: 'fail', message: 'worker down' }),
+    });
+  }
+}
+
+@Module({ providers: [FailingQueueIndicator] })
+class FailingQueueModule {}
+
+describeReceiver('health', ({ adapter, engine }) => {
+  const receiver = useReceiverApp({ adapter, engine, options: { geoipDatabase: mmdb } });
+
+  it('reports healthy with the four Micrologs checks, pretty-printed', async () => {
+    for (const path of ['/api/health.php', '/api/health']) {
+      const res = await receiver.http.get(path);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(res.text).toContain('\n    "status": "healthy"');
+      expect(res.body.timestamp).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+      expect(res.body.checks).toEqual({
+        php: {
+          status: 'ok',
+          message: `Node.js ${process.versions.node}`,
+          version: process.versions.node,
+        },
+        database: { status: 'ok', message: 'Connected' },
+        valkey: { status: 'ok', message: expect.stringContaining('Not configured') },
+        geoip: { status: 'ok', message: 'GeoLite2-City.mmdb found' },
+      });
+    }
+  });
+
+  it('answers 405 to POST', async () => {
+    const res = await receiver.http.post('/api/health.php', { a: 1 });
+    expect(res.status).toBe(405);
+    expect(res.body).toEqual({ success: false, message: 'Method not allowed' });
+  });
+});
+
+describeEachAdapter('health with problems', ({ adapter, engine }) => {
+  const receiver = useReceiverApp({
+    adapter,
+    engine,
+    options: { geoipDatabase: join(dir, 'missing.mmdb'), redis: 'redis://127.0.0.1:1' },
+    imports: [FailingQueueModule],
+  });
+
+  it('answers 503 unhealthy when a check fails; a missing GeoIP file only warns', async () => {
+    const res = await receiver.http.get('/api/health.php');
+    expect(res.status).toBe(503);
+    expect(res.body.status).toBe('unhealthy');
+    expect(res.body.checks.geoip).toEqual({
+      status: 'warn',
+      message: 'missing.mmdb not found \u2014 location tracking disabled',
+    });
+    expect(res.body.checks.valkey).toEqual({
+      status: 'fail',
+      message: 'Connection failed \u2014 queue and cache unavailable',
+    });
+    expect(res.body.checks.queue).toEqual({ status: 'fail', message: 'worker down' });
+  });
+});
