@@ -1,6 +1,11 @@
 import type { Type } from '@nestjs/common';
+import { AnalyticsModule } from './analytics/analytics.module';
 import { HealthModule } from './health/health.module';
+import { LinksModule } from './links/links.module';
+import { ShortLinkModule } from './links/short-link.module';
 import { ProjectsModule } from './projects/projects.module';
+import { SnippetModule } from './snippet/snippet.module';
+import { TrackingModule } from './tracking/tracking.module';
 
 /**
  * Feature modules mounted under the route prefix (`/api/...`). Adding a capability to the
@@ -10,9 +15,13 @@ import { ProjectsModule } from './projects/projects.module';
 export const RECEIVER_API_MODULES: Type[] = [
   ProjectsModule, // projects API (contract 2.1)
   HealthModule, // health document (contract 2.6)
+  TrackingModule, // pageviews, errors, audits (contract 2.2)
+  AnalyticsModule, // analytics endpoints and cache (contract 2.5, 1.12)
+  LinksModule, // links API and redirect (contract 2.3, 2.4)
 ];
 
 /** Feature modules mounted at the root (e.g. the browser snippet at `/snippet/micrologs.js`). */
 export const RECEIVER_ROOT_MODULES: Type[] = [
-  // one line per module, e.g. the snippet module
+  SnippetModule, // browser snippet at /snippet/micrologs.js
+  ShortLinkModule, // short redirect /r/:code
 ];

@@ -1,20 +1,14 @@
+import { queryParam } from '../common/request/receiver-request';
+
 /**
- * Query-string input of the analytics endpoints. Every parameter is coerced to one string first
- * (`?a=1&a=2` → `"2"`, the last one, as PHP reads it; `?a[]=x` or `?a[b]=y` → absent), then the
- * contract's rules apply.
+ * Query-string input of the analytics endpoints, read from the request itself (through the
+ * receiver's `queryParam`, so Express and Fastify parse alike: one string per parameter).
  */
-export type AnalyticsQuery = Record<string, unknown>;
+export type AnalyticsQuery = unknown;
 
 /** One query parameter as a single string, or `undefined`. */
-export function queryValue(query: AnalyticsQuery, name: string): string | undefined {
-  const value = query[name];
-  if (typeof value === 'string') return value;
-  if (Array.isArray(value)) {
-    const last: unknown = value[value.length - 1];
-    return typeof last === 'string' ? last : undefined;
-  }
-  return undefined;
-}
+export const queryValue = (request: AnalyticsQuery, name: string): string | undefined =>
+  queryParam(request, name);
 
 /** A trimmed parameter, `''` when absent. */
 export const trimmedValue = (query: AnalyticsQuery, name: string): string =>

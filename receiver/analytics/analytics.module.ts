@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { AnalyticsCacheModule } from '../cache/analytics-cache.module';
 import type { ResolvedReceiverOptions } from '../interfaces/receiver-options.interface';
 import { RECEIVER_OPTIONS } from '../receiver.constants';
+import { RECEIVER_REDIS } from '../common/redis/redis.constants';
+import type { Redis } from 'ioredis';
 import { AnalyticsCacheBridge } from './analytics-cache.bridge';
 import { AnalyticsResponder } from './analytics-responder';
 import { CsvExportInterceptor } from './csv/csv-export.interceptor';
@@ -24,9 +26,10 @@ import { AnalyticsSql } from './sql/analytics-sql.service';
   imports: [
     AnalyticsCacheModule.forRootAsync({
       isGlobal: true,
-      inject: [RECEIVER_OPTIONS],
-      useFactory: (options: ResolvedReceiverOptions) => ({
-        redis: options.redis,
+      // The receiver's shared Redis client when `redis` is configured, else the in-memory LRU.
+      inject: [RECEIVER_OPTIONS, RECEIVER_REDIS],
+      useFactory: (options: ResolvedReceiverOptions, redis: Redis | null) => ({
+        redis: redis ?? undefined,
         keyPrefix: options.redisPrefix,
       }),
     }),

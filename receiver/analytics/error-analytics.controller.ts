@@ -1,4 +1,4 @@
-import { Get, Query } from '@nestjs/common';
+import { Get, Req } from '@nestjs/common';
 import { ANALYTICS_TTL } from '../cache/analytics-cache.constants';
 import { AnalyticsCacheKeys } from '../cache/analytics-cache.keys';
 import { CurrentProject } from '../common/auth/decorators/current-project.decorator';
@@ -59,7 +59,7 @@ export class ErrorAnalyticsController {
       ],
     ),
   )
-  errors(@CurrentProject() project: ProjectEntity, @Query() query: AnalyticsQuery) {
+  errors(@CurrentProject() project: ProjectEntity, @Req() query: AnalyticsQuery) {
     const range = this.ranges.parse(query);
     const filters = {
       status: enumValue(query, 'status', ERROR_STATUSES),
@@ -84,7 +84,7 @@ export class ErrorAnalyticsController {
       [{ name: 'group_id', description: 'Restrict to one error group' }],
     ),
   )
-  trend(@CurrentProject() project: ProjectEntity, @Query() query: AnalyticsQuery) {
+  trend(@CurrentProject() project: ProjectEntity, @Req() query: AnalyticsQuery) {
     const range = this.ranges.parse(query);
     // Stricter than the original: a non-numeric group_id means "no filter" and echoes null, not 0.
     const groupId = intValue(queryValue(query, 'group_id')) || null;
@@ -110,7 +110,7 @@ export class ErrorAnalyticsController {
       { 404: 'Error group not found' },
     ),
   )
-  async detail(@CurrentProject() project: ProjectEntity, @Query() query: AnalyticsQuery) {
+  async detail(@CurrentProject() project: ProjectEntity, @Req() query: AnalyticsQuery) {
     const range = this.ranges.parse(query);
     const id = intValue(queryValue(query, 'id'));
     if (id === 0) throw new ReceiverHttpException(400, ANALYTICS_MESSAGES.idRequired);
@@ -141,7 +141,7 @@ export class ErrorAnalyticsController {
       ],
     ),
   )
-  audits(@CurrentProject() project: ProjectEntity, @Query() query: AnalyticsQuery) {
+  audits(@CurrentProject() project: ProjectEntity, @Req() query: AnalyticsQuery) {
     const range = this.ranges.parse(query);
     const action = trimmedValue(query, 'action');
     const actor = trimmedValue(query, 'actor');

@@ -1,4 +1,4 @@
-import { Get, Query } from '@nestjs/common';
+import { Get, Req } from '@nestjs/common';
 import { ANALYTICS_TTL } from '../cache/analytics-cache.constants';
 import { AnalyticsCacheKeys } from '../cache/analytics-cache.keys';
 import { CurrentProject } from '../common/auth/decorators/current-project.decorator';
@@ -33,7 +33,7 @@ export class LinkAnalyticsController {
   @ReceiverAuth('secret')
   @CsvExport('links', ['links'])
   @ApiEndpoint(analyticsDoc('Every link of the project with its clicks in range', ['links']))
-  links(@CurrentProject() project: ProjectEntity, @Query() query: AnalyticsQuery) {
+  links(@CurrentProject() project: ProjectEntity, @Req() query: AnalyticsQuery) {
     const range = this.ranges.parse(query);
     const key = AnalyticsCacheKeys.plain('links', project.id, range.label);
     return this.responder.respond(ANALYTICS_SUCCESS.links, range, key, TTL, () =>
@@ -53,7 +53,7 @@ export class LinkAnalyticsController {
       { 404: 'Link not found' },
     ),
   )
-  async detail(@CurrentProject() project: ProjectEntity, @Query() query: AnalyticsQuery) {
+  async detail(@CurrentProject() project: ProjectEntity, @Req() query: AnalyticsQuery) {
     const range = this.ranges.parse(query);
     const code = trimmedValue(query, 'code');
     if (!code) throw new ReceiverHttpException(400, ANALYTICS_MESSAGES.codeRequired);

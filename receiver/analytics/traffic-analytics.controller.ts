@@ -1,4 +1,4 @@
-import { Get, Query } from '@nestjs/common';
+import { Get, Req } from '@nestjs/common';
 import { ANALYTICS_TTL } from '../cache/analytics-cache.constants';
 import { AnalyticsCacheKeys } from '../cache/analytics-cache.keys';
 import { CurrentProject } from '../common/auth/decorators/current-project.decorator';
@@ -35,7 +35,7 @@ export class TrafficAnalyticsController {
   @ReceiverAuth('secret')
   @CsvExport('visitors', ['over_time'])
   @ApiEndpoint(analyticsDoc('Visitors, pageviews, sessions, bounce rate per day', ['over_time']))
-  visitors(@CurrentProject() project: ProjectEntity, @Query() query: AnalyticsQuery) {
+  visitors(@CurrentProject() project: ProjectEntity, @Req() query: AnalyticsQuery) {
     const range = this.ranges.parse(query);
     const key = AnalyticsCacheKeys.plain('visitors', project.id, range.label);
     return this.responder.respond(ANALYTICS_SUCCESS.visitors, range, key, TTL, () =>
@@ -48,7 +48,7 @@ export class TrafficAnalyticsController {
   @ReceiverAuth('secret')
   @CsvExport('visitors-returning', ['over_time'])
   @ApiEndpoint(analyticsDoc('New and returning visitors', ['over_time']))
-  returning(@CurrentProject() project: ProjectEntity, @Query() query: AnalyticsQuery) {
+  returning(@CurrentProject() project: ProjectEntity, @Req() query: AnalyticsQuery) {
     const range = this.ranges.parse(query);
     const key = AnalyticsCacheKeys.plain('returning', project.id, range.label);
     return this.responder.respond(ANALYTICS_SUCCESS.returning, range, key, TTL, () =>
@@ -61,7 +61,7 @@ export class TrafficAnalyticsController {
   @ReceiverAuth('secret')
   @CsvExport('sessions', ['over_time'])
   @ApiEndpoint(analyticsDoc('Sessions, durations, pages per session', ['over_time']))
-  sessions(@CurrentProject() project: ProjectEntity, @Query() query: AnalyticsQuery) {
+  sessions(@CurrentProject() project: ProjectEntity, @Req() query: AnalyticsQuery) {
     const range = this.ranges.parse(query);
     const key = AnalyticsCacheKeys.plain('sessions', project.id, range.label);
     return this.responder.respond(ANALYTICS_SUCCESS.sessions, range, key, TTL, () =>
@@ -74,7 +74,7 @@ export class TrafficAnalyticsController {
   @ReceiverAuth('secret')
   @CsvExport('pages', ['pages'])
   @ApiEndpoint(analyticsDoc('Top pages by (url, title)', ['pages'], [LIMIT_PARAM]))
-  pages(@CurrentProject() project: ProjectEntity, @Query() query: AnalyticsQuery) {
+  pages(@CurrentProject() project: ProjectEntity, @Req() query: AnalyticsQuery) {
     const range = this.ranges.parse(query);
     const limit = limitValue(query, LIMITS.pages.fallback, LIMITS.pages.max);
     const key = AnalyticsCacheKeys.pages(project.id, range.label, limit);
@@ -90,7 +90,7 @@ export class TrafficAnalyticsController {
   @ApiEndpoint(
     analyticsDoc('Pageviews by device type, OS, browser', ['by_device', 'by_os', 'by_browser']),
   )
-  devices(@CurrentProject() project: ProjectEntity, @Query() query: AnalyticsQuery) {
+  devices(@CurrentProject() project: ProjectEntity, @Req() query: AnalyticsQuery) {
     const range = this.ranges.parse(query);
     const key = AnalyticsCacheKeys.plain('devices', project.id, range.label);
     return this.responder.respond(ANALYTICS_SUCCESS.devices, range, key, TTL, () =>
@@ -105,7 +105,7 @@ export class TrafficAnalyticsController {
   @ApiEndpoint(
     analyticsDoc('Pageviews by country, region, city', ['by_country', 'by_region', 'by_city']),
   )
-  locations(@CurrentProject() project: ProjectEntity, @Query() query: AnalyticsQuery) {
+  locations(@CurrentProject() project: ProjectEntity, @Req() query: AnalyticsQuery) {
     const range = this.ranges.parse(query);
     const key = AnalyticsCacheKeys.plain('locations', project.id, range.label);
     return this.responder.respond(ANALYTICS_SUCCESS.locations, range, key, TTL, () =>
@@ -120,7 +120,7 @@ export class TrafficAnalyticsController {
   @ApiEndpoint(
     analyticsDoc('Referrer categories and top referrers', ['by_category', 'top_referrers']),
   )
-  referrers(@CurrentProject() project: ProjectEntity, @Query() query: AnalyticsQuery) {
+  referrers(@CurrentProject() project: ProjectEntity, @Req() query: AnalyticsQuery) {
     const range = this.ranges.parse(query);
     const key = AnalyticsCacheKeys.plain('referrers', project.id, range.label);
     return this.responder.respond(ANALYTICS_SUCCESS.referrers, range, key, TTL, () =>
@@ -133,7 +133,7 @@ export class TrafficAnalyticsController {
   @ReceiverAuth('secret')
   @CsvExport('utm', ['campaigns'])
   @ApiEndpoint(analyticsDoc('Pageviews by UTM source, medium, campaign', ['campaigns']))
-  utm(@CurrentProject() project: ProjectEntity, @Query() query: AnalyticsQuery) {
+  utm(@CurrentProject() project: ProjectEntity, @Req() query: AnalyticsQuery) {
     const range = this.ranges.parse(query);
     const key = AnalyticsCacheKeys.plain('utm', project.id, range.label);
     return this.responder.respond(ANALYTICS_SUCCESS.utm, range, key, TTL, () =>

@@ -17,7 +17,7 @@ export class SnippetController {
   ) {}
 
   @Get('micrologs.js')
-  serve(@Req() request: unknown, @Res({ passthrough: true }) response: unknown): Buffer | string {
+  serve(@Req() request: unknown, @Res({ passthrough: true }) response: unknown): string {
     const file = this.snippet.get();
     if (!file) throw new ReceiverHttpException(500, CommonMessages.serverError);
     const adapter = this.adapterHost.httpAdapter;

@@ -7,7 +7,7 @@ import { SnippetMessages } from './snippet.messages';
 
 /** The built snippet and its validator. */
 export interface SnippetFile {
-  body: Buffer;
+  body: string;
   etag: string;
 }
 
@@ -25,7 +25,7 @@ export class SnippetService {
   get(): SnippetFile | undefined {
     if (this.file) return this.file;
     try {
-      const body = readFileSync(this.path);
+      const body = readFileSync(this.path, 'utf8');
       const hash = createHash('sha256').update(body).digest('base64url').slice(0, 27);
       this.file = { body, etag: `"${hash}"` };
     } catch {

@@ -32,7 +32,7 @@ export class ErrorStatusService {
   ): Promise<ErrorStatusResult | undefined> {
     const result = await this.dataSource.transaction(async (manager) => {
       const owned = await manager.find(ErrorGroupEntity, {
-        select: ['id'],
+        select: { id: true },
         where: { project_id: projectId, id: In(ids) },
       });
       if (owned.length === 0) return undefined;

@@ -1,5 +1,5 @@
 import { isBotRequest } from '../../receiver/enrichment/bot.detector';
-import { hashIp, sha256Hex } from '../../receiver/enrichment/ip.hasher';
+import { sha256Hex } from '../../receiver/enrichment/sha256';
 import { categoriseReferrer } from '../../receiver/enrichment/referrer.categorizer';
 import { UserAgentParser } from '../../receiver/enrichment/user-agent.parser';
 import { parseUtm } from '../../receiver/enrichment/utm.parser';
@@ -80,11 +80,11 @@ describe('bot filter (contract 3.6)', () => {
   });
 });
 
-describe('IP hashing (contract 3.8)', () => {
-  it('hashes the address with the configured salt, or the original fallback salt', () => {
-    expect(hashIp('203.0.113.7', 'pepper')).toBe(sha256Hex('203.0.113.7pepper'));
-    expect(hashIp('203.0.113.7', undefined)).toBe(sha256Hex('203.0.113.7micrologs_default_salt'));
-    expect(hashIp('203.0.113.7', 'pepper')).not.toContain('203.0.113.7');
+describe('SHA-256 of identifiers', () => {
+  it('hashes visitor ids and fingerprints as lower-case hex of their UTF-8 bytes', () => {
+    expect(sha256Hex('abc')).toBe(
+      'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+    );
   });
 });
 

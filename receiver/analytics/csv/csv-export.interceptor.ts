@@ -28,10 +28,7 @@ export class CsvExportInterceptor implements NestInterceptor {
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const http = context.switchToHttp();
-    const query = (http.getRequest<{ query?: Record<string, unknown> }>().query ?? {}) as Record<
-      string,
-      unknown
-    >;
+    const query = http.getRequest<unknown>();
     const definition = this.reflector.get<CsvExportDefinition>(
       CSV_EXPORT_METADATA,
       context.getHandler(),

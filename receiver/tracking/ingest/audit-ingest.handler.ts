@@ -3,6 +3,7 @@ import { IngestBatchContext, IngestHandler, IngestHandlerRegistry } from '../../
 import { AuditLogEntity } from '../../storage/entities';
 import type { AuditJob } from '../interfaces/tracking-jobs.interface';
 import { AUDIT_JOB } from '../tracking.constants';
+import { insertRows } from './dimension.resolver';
 
 /** Writes a batch of audit events in one multi-row insert (contract 3.11). */
 @Injectable()
@@ -16,21 +17,17 @@ export class AuditIngestHandler implements IngestHandler<AuditJob>, OnModuleInit
   }
 
   async handle(jobs: AuditJob[], { manager }: IngestBatchContext): Promise<void> {
-    await manager
-      .createQueryBuilder()
-      .insert()
-      .into(AuditLogEntity)
-      .values(
-        jobs.map((job) => ({
-          project_id: job.projectId,
-          action: job.action,
-          actor: job.actor,
-          ip_hash: job.ipHash,
-          context: job.context,
-          created_at: new Date(job.receivedAt),
-        })),
-      )
-      .updateEntity(false)
-      .execute();
+    await insertRows(
+      manager,
+      AuditLogEntity,
+      jobs.map((job) => ({
+        project_id: job.projectId,
+        action: job.action,
+        actor: job.actor,
+        ip_hash: job.ipHash,
+        context: job.context,
+        created_at: new Date(job.receivedAt),
+      })),
+    );
   }
 }

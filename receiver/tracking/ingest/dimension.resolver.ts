@@ -50,7 +50,14 @@ export class DimensionResolver {
       }));
       await insertIgnore(context.manager, DeviceEntity, rows);
       const stored = await context.manager.find(DeviceEntity, {
-        select: ['id', 'project_id', 'device_type', 'os', 'browser', 'browser_version'],
+        select: {
+          id: true,
+          project_id: true,
+          device_type: true,
+          os: true,
+          browser: true,
+          browser_version: true,
+        },
         where: {
           project_id: In(unique(rows.map((r) => r.project_id))),
           browser: In(unique(rows.map((r) => r.browser))),
@@ -100,7 +107,7 @@ export class DimensionResolver {
       }));
       await insertIgnore(context.manager, LocationEntity, rows);
       const stored = await context.manager.find(LocationEntity, {
-        select: ['id', 'project_id', 'country_code', 'region', 'city'],
+        select: { id: true, project_id: true, country_code: true, region: true, city: true },
         where: {
           project_id: In(unique(rows.map((r) => r.project_id))),
           country_code: In(unique(rows.map((r) => r.country_code))),
@@ -122,22 +129,30 @@ export class DimensionResolver {
   }
 }
 
-/** Multi-row `INSERT` that skips rows hitting a unique key (OR IGNORE / ON CONFLICT DO NOTHING / IGNORE). */
-export async function insertIgnore<T extends object>(
+/** One multi-row `INSERT` through the query builder (no per-row entity round trip). */
+export async function insertRows<T extends object>(
   manager: EntityManager,
   entity: new () => T,
   rows: object[],
+  options: { ignoreDuplicates?: boolean } = {},
 ): Promise<void> {
   if (rows.length === 0) return;
-  await manager
+  // Rows are plain column maps; JSON columns hold `unknown`, which the builder's typing rejects.
+  const insert = manager
     .createQueryBuilder()
     .insert()
     .into(entity)
-    .values(rows as never)
-    .orIgnore()
-    .updateEntity(false)
-    .execute();
+    .values(rows as never);
+  if (options.ignoreDuplicates) insert.orIgnore();
+  await insert.updateEntity(false).execute();
 }
+
+/** Multi-row `INSERT` that skips rows hitting a unique key (OR IGNORE / ON CONFLICT DO NOTHING / IGNORE). */
+export const insertIgnore = <T extends object>(
+  manager: EntityManager,
+  entity: new () => T,
+  rows: object[],
+): Promise<void> => insertRows(manager, entity, rows, { ignoreDuplicates: true });
 
 export function unique<T>(values: T[]): T[] {
   return [...new Set(values)];

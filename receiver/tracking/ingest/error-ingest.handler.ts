@@ -8,7 +8,7 @@ import {
 } from '../interfaces/error-cache-invalidator.interface';
 import type { ErrorJob } from '../interfaces/tracking-jobs.interface';
 import { ERROR_JOB } from '../tracking.constants';
-import { DimensionResolver, insertIgnore, unique } from './dimension.resolver';
+import { DimensionResolver, insertIgnore, insertRows, unique } from './dimension.resolver';
 
 const groupKey = (job: ErrorJob): string => `${job.projectId}|${job.fingerprint}`;
 
@@ -46,26 +46,22 @@ export class ErrorIngestHandler implements IngestHandler<ErrorJob>, OnModuleInit
         context,
       ),
     ]);
-    await context.manager
-      .createQueryBuilder()
-      .insert()
-      .into(ErrorEventEntity)
-      .values(
-        jobs.map((job, i) => ({
-          group_id: groups.get(groupKey(job)) as number,
-          project_id: job.projectId,
-          location_id: locationIds[i],
-          device_id: deviceIds[i],
-          stack_trace: job.stack,
-          url: job.url,
-          environment: job.environment,
-          severity: job.severity,
-          context: job.context,
-          created_at: new Date(job.receivedAt),
-        })),
-      )
-      .updateEntity(false)
-      .execute();
+    await insertRows(
+      context.manager,
+      ErrorEventEntity,
+      jobs.map((job, i) => ({
+        group_id: groups.get(groupKey(job)) as number,
+        project_id: job.projectId,
+        location_id: locationIds[i],
+        device_id: deviceIds[i],
+        stack_trace: job.stack,
+        url: job.url,
+        environment: job.environment,
+        severity: job.severity,
+        context: job.context,
+        created_at: new Date(job.receivedAt),
+      })),
+    );
     const invalidator = this.invalidator;
     if (invalidator) {
       for (const projectId of unique(jobs.map((j) => j.projectId))) {
@@ -105,7 +101,7 @@ export class ErrorIngestHandler implements IngestHandler<ErrorJob>, OnModuleInit
       })),
     );
     const rows = await manager.find(ErrorGroupEntity, {
-      select: ['id', 'project_id', 'fingerprint'],
+      select: { id: true, project_id: true, fingerprint: true },
       where: {
         project_id: In(unique(jobs.map((j) => j.projectId))),
         fingerprint: In(unique(jobs.map((j) => j.fingerprint))),

@@ -93,7 +93,7 @@ export class PageviewIngestHandler implements IngestHandler<PageviewJob>, OnModu
         })),
       );
       const rows = await manager.find(VisitorEntity, {
-        select: ['id', 'project_id', 'visitor_hash', 'fingerprint_hash'],
+        select: { id: true, project_id: true, visitor_hash: true, fingerprint_hash: true },
         where: {
           project_id: In(unique([...unknown.values()].map((j) => j.projectId))),
           visitor_hash: In([...unknown.values()].map((j) => j.visitorHash)),
@@ -155,7 +155,7 @@ export class PageviewIngestHandler implements IngestHandler<PageviewJob>, OnModu
         })),
       );
       const rows = await manager.find(SessionEntity, {
-        select: ['id', 'project_id', 'session_token', 'is_bounced'],
+        select: { id: true, project_id: true, session_token: true, is_bounced: true },
         where: {
           project_id: In(unique(unknown.map((j) => j.projectId))),
           session_token: In(unknown.map((j) => j.sessionToken)),
@@ -195,7 +195,7 @@ export class PageviewIngestHandler implements IngestHandler<PageviewJob>, OnModu
       `${projectId}|${visitorId}|${url}`;
     const since = Math.min(...jobs.map((j) => j.receivedAt)) - PAGEVIEW_DEDUP_WINDOW_MS;
     const recent = await context.manager.find(PageviewEntity, {
-      select: ['project_id', 'visitor_id', 'url', 'created_at'],
+      select: { project_id: true, visitor_id: true, url: true, created_at: true },
       where: {
         visitor_id: In(unique([...visitors.values()])),
         created_at: MoreThanOrEqual(new Date(since)),

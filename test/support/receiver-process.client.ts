@@ -1,0 +1,45 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+/** What a started receiver process printed. */
+export interface ReceiverProcessInfo {
+  url: string;
+  projectId: number;
+  publicKey: string;
+  secretKey: string;
+}
+
+export interface ReceiverProcess {
+  child: ChildProcess;
+  info: ReceiverProcessInfo;
+  /** Resolves with the exit code or signal once the process ended. */
+  exited: Promise<number | string | null>;
+}
+
+const SCRIPT = join(__dirname, 'receiver-process.ts');
+
+/** Starts `receiver-process.ts` on a SQLite file and waits until it listens. */
+export function startReceiverProcess(file: string): Promise<ReceiverProcess> {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', SCRIPT, file], {
+    cwd: join(__dirname, '..', '..'),
+    env: { ...process.env, SWC_NODE_PROJECT: 'tsconfig.json', NODE_ENV: 'production' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<number | string | null>((resolve) =>
+    child.once('exit', (code, signal) => resolve(signal ?? code)),
+  );
+  let stderr = '';
+  child.stderr!.on('data', (chunk) => (stderr += String(chunk)));
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.once('line', (line) => {
+      try {
+        resolve({ child, info: JSON.parse(line) as ReceiverProcessInfo, exited });
+      } catch (error) {
+        reject(error);
+      }
+    });
+    void exited.then((code) => reject(new Error(`receiver process exited (${code}): ${stderr}`)));
+  });
+}
