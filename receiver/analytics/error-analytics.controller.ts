@@ -101,7 +101,7 @@ export class ErrorAnalyticsController {
   @Get(['error-detail.php', 'error-detail'])
   @RateLimit('_error_detail', 60)
   @ReceiverAuth('secret')
-  @CsvExport('error-detail', ['events', 'over_time'])
+  @CsvExport('error-detail', ['events', 'over_time'], ['device', 'location'])
   @ApiEndpoint(
     analyticsDoc(
       'One error group with its recent events',

@@ -54,7 +54,7 @@ export class CsvExportInterceptor implements NestInterceptor {
           'Content-Disposition',
           `attachment; filename="${fileName(definition.name, list, data.range)}"`,
         );
-        return toCsv(rows);
+        return toCsv(rows, definition.flatten);
       }),
     );
   }

@@ -1,10 +1,14 @@
 /**
- * RFC 4180 CSV (CRLF line ends, quotes doubled). Nested objects become dotted columns
- * (`device.type`), arrays and other objects are written as JSON. Text cells that a spreadsheet
- * would run as a formula (`=`, `+`, `-`, `@`, tab, CR) get a leading `'` — numbers are left alone.
+ * RFC 4180 CSV (CRLF line ends, quotes doubled). The object columns named in `flatten` become
+ * dotted columns (`device.type`); other objects and arrays (free-form `context`) are written as
+ * JSON. Text cells a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR) get a
+ * leading `'` — numbers are left alone.
  */
-export function toCsv(rows: ReadonlyArray<Record<string, unknown>>): string {
-  const flat = rows.map((row) => flatten(row));
+export function toCsv(
+  rows: ReadonlyArray<Record<string, unknown>>,
+  flatten: readonly string[] = [],
+): string {
+  const flat = rows.map((row) => flattenColumns(row, flatten));
   const columns: string[] = [];
   for (const row of flat) {
     for (const column of Object.keys(row)) if (!columns.includes(column)) columns.push(column);
@@ -14,14 +18,16 @@ export function toCsv(rows: ReadonlyArray<Record<string, unknown>>): string {
   return `${lines.join('\r\n')}\r\n`;
 }
 
-function flatten(row: Record<string, unknown>, prefix = ''): Record<string, unknown> {
+function flattenColumns(
+  row: Record<string, unknown>,
+  flatten: readonly string[],
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(row)) {
-    const name = prefix ? `${prefix}.${key}` : key;
-    if (value !== null && typeof value === 'object' && !Array.isArray(value) && !prefix) {
-      Object.assign(out, flatten(value as Record<string, unknown>, name));
+    if (flatten.includes(key) && value !== null && typeof value === 'object') {
+      for (const [inner, innerValue] of Object.entries(value)) out[`${key}.${inner}`] = innerValue;
     } else {
-      out[name] = value;
+      out[key] = value;
     }
   }
   return out;
