@@ -9,3 +9,5 @@ export * from './storage';
 export * from './health';
 export * from './projects/project.events';
 export * from './projects/projects.service';
+export * from './cache';
+export * from './openapi';

@@ -60,8 +60,12 @@ const sqlite: AnalyticsDialect = {
   placeholder: () => '?',
   instantParam: utcText,
   localDay: (column, segments, params) => {
-    const offset = offsetMinutesSql(column, segments, params);
-    return `date(${column}, ${offset} || ' minutes')`;
+    // One offset (no DST change in the window): a constant modifier, parsed once per statement.
+    if (segments.length === 1) {
+      const minutes = segments[0].offsetMinutes;
+      return `date(${column}, '${minutes >= 0 ? '+' : ''}${minutes} minutes')`;
+    }
+    return `date(${column}, ${offsetMinutesSql(column, segments, params)} || ' minutes')`;
   },
   secondsBetween: (earlier, later) =>
     `CAST(ROUND((julianday(${later}) - julianday(${earlier})) * 86400) AS INTEGER)`,
