@@ -11,3 +11,5 @@ export * from './projects/project.events';
 export * from './projects/projects.service';
 export * from './cache';
 export * from './openapi';
+export * from './telemetry';
+export * from './cli';

@@ -6,6 +6,7 @@ import { ShortLinkModule } from './links/short-link.module';
 import { ProjectsModule } from './projects/projects.module';
 import { SnippetModule } from './snippet/snippet.module';
 import { TrackingModule } from './tracking/tracking.module';
+import { TelemetryReceiverModule } from './telemetry/telemetry-receiver.module';
 
 /**
  * Feature modules mounted under the route prefix (`/api/...`). Adding a capability to the
@@ -18,6 +19,7 @@ export const RECEIVER_API_MODULES: Type[] = [
   TrackingModule, // pageviews, errors, audits (contract 2.2)
   AnalyticsModule, // analytics endpoints and cache (contract 2.5, 1.12)
   LinksModule, // links API and redirect (contract 2.3, 2.4)
+  TelemetryReceiverModule, // telemetry reports, tokens, flags, hosts
 ];
 
 /** Feature modules mounted at the root (e.g. the browser snippet at `/snippet/micrologs.js`). */

@@ -55,6 +55,7 @@ export class ProjectsController {
         is_active: project.is_active,
         token_policy: project.token_policy,
         signed_telemetry: project.signing_secret !== null,
+        encrypted_telemetry: project.encryption_key !== null,
         stats: project.stats,
         created_at: this.projects.timestamp(project.created_at),
         updated_at: this.projects.timestamp(project.updated_at),

@@ -30,5 +30,6 @@ export const ProjectsMessages = {
   rotateFailed: 'Failed to regenerate keys',
   deleteFailed: 'Failed to delete project',
   tokenPolicyInvalid: "token_policy must be 'auto' or 'approval'",
+  encryptionKeyInvalid: 'encryption_key must be 32 bytes as 64 hex characters or base64, or null',
   signingSecretInvalid: 'signing_secret must be a string of 16 to 128 characters, or null',
 } as const;

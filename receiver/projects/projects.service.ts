@@ -39,6 +39,22 @@ export function generateKeys(): { secret_key: string; public_key: string } {
   };
 }
 
+/** A new, active project row with fresh keys (shared by the API and the CLI). */
+export function newProjectRecord(name: string, domains: string[]): Partial<ProjectEntity> {
+  const now = new Date();
+  return {
+    name,
+    allowed_domains: domains.join(','),
+    is_active: true,
+    signing_secret: null,
+    encryption_key: null,
+    token_policy: 'auto',
+    created_at: now,
+    updated_at: now,
+    ...generateKeys(),
+  };
+}
+
 /** Storage side of the projects API. */
 @Injectable()
 export class ProjectsService {
@@ -58,18 +74,7 @@ export class ProjectsService {
   }
 
   async create(name: string, domains: string[]): Promise<ProjectEntity> {
-    const now = new Date();
-    const project = this.repository.create({
-      name,
-      allowed_domains: domains.join(','),
-      is_active: true,
-      signing_secret: null,
-      token_policy: 'auto',
-      created_at: now,
-      updated_at: now,
-      ...generateKeys(),
-    });
-    return this.repository.save(project);
+    return this.repository.save(this.repository.create(newProjectRecord(name, domains)));
   }
 
   /** A project in any state, or 404. */

@@ -56,7 +56,9 @@ describeReceiver('projects API', ({ adapter, engine }) => {
     });
 
     it('refuses a wrong or missing admin key with 401 Unauthorized', async () => {
-      for (const headers of [{}, { 'X-Admin-Key': 'nope' }, { 'X-Admin-Key': '' }]) {
+      for (const headers of [{}, { 'X-Admin-Key': 'nope' }, { 'X-Admin-Key': '' }] as Array<
+        Record<string, string>
+      >) {
         const res = await post('create', { name: 'x', allowed_domains: ['a.com'] }, headers);
         expect(res.status).toBe(401);
         expect(res.body).toEqual({ success: false, message: 'Unauthorized' });
@@ -99,12 +101,15 @@ describeReceiver('projects API', ({ adapter, engine }) => {
       [{ id: 'SELF', name: '  ' }, 400, 'name cannot be empty'],
       [{ id: 'SELF', allowed_domains: [] }, 400, 'allowed_domains must be a non-empty array'],
       [{ id: 'SELF', token_policy: 'sometimes' }, 400, "token_policy must be 'auto' or 'approval'"],
-    ])('rejects %j with %i "%s"', async (body, status, message) => {
-      const { id } = await create();
-      const res = await post('edit.php', { ...body, id: body.id === 'SELF' ? id : body.id });
-      expect(res.status).toBe(status);
-      expect(res.body).toEqual({ success: false, message });
-    });
+    ] as Array<[Record<string, unknown>, number, string]>)(
+      'rejects %j with %i "%s"',
+      async (body, status, message) => {
+        const { id } = await create();
+        const res = await post('edit.php', { ...body, id: body.id === 'SELF' ? id : body.id });
+        expect(res.status).toBe(status);
+        expect(res.body).toEqual({ success: false, message });
+      },
+    );
   });
 
   describe('toggle', () => {

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { ProjectEntity } from '../../storage/entities/project.entity';
+import type { TelemetryHostEntity } from '../../storage/entities/telemetry-host.entity';
 
 /** The raw body as read by the front door (any content type, capped). */
 export interface ReceiverBody {
@@ -15,6 +16,8 @@ export interface ReceiverRequestState {
   body?: ReceiverBody;
   project?: ProjectEntity;
   keyType?: 'secret' | 'public';
+  /** The host a telemetry bearer token was issued to (token-authenticated telemetry calls). */
+  tokenHost?: TelemetryHostEntity;
 }
 
 const STATE = Symbol('receiverRequestState');

@@ -31,6 +31,10 @@ export class ProjectEntity {
   @Column({ type: 'varchar', length: 128, nullable: true })
   signing_secret!: string | null;
 
+  /** AES-256-GCM key (64 hex chars) of encrypted reports; `null` = encryption not accepted. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  encryption_key!: string | null;
+
   @Column({ type: 'varchar', length: 16, default: 'auto' })
   token_policy!: TokenPolicy;
 

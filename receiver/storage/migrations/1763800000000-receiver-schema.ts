@@ -43,6 +43,7 @@ export class ReceiverSchema1763800000000 implements MigrationInterface {
           c.text('allowed_domains'),
           c.bool('is_active', true),
           c.string('signing_secret', 128, undefined, true),
+          c.string('encryption_key', 64, undefined, true),
           c.string('token_policy', 16, 'auto'),
           c.time('created_at'),
           c.time('updated_at'),
@@ -444,6 +445,8 @@ export class ReceiverSchema1763800000000 implements MigrationInterface {
       'visitors',
       'projects',
     ];
-    for (const table of tables) await runner.dropTable(table, true, true, true);
+    // Plain DROP TABLE, children first: TypeORM's dropTable() inspects MySQL generated columns
+    // through its typeorm_metadata table, which this schema never needs.
+    for (const table of tables) await runner.query(`DROP TABLE IF EXISTS ${table}`);
   }
 }

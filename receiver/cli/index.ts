@@ -1,0 +1,3 @@
+export * from './cli-args';
+export * from './receiver-migrate.command';
+export * from './receiver-create-project.command';

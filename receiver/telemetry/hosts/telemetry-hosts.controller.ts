@@ -1,0 +1,104 @@
+import { Delete, Get, HttpCode, Param, Post, Put, Req } from '@nestjs/common';
+import { CurrentProject } from '../../common/auth/decorators/current-project.decorator';
+import { ReceiverAuth } from '../../common/auth/decorators/receiver-auth.decorator';
+import { ReceiverController } from '../../common/decorators/receiver-controller.decorator';
+import { ok, type Envelope } from '../../common/envelope/envelope';
+import { ReceiverHttpException } from '../../common/envelope/receiver-http.exception';
+import { Body, type JsonBody } from '../../common/input/json-body.decorator';
+import { RateLimit } from '../../common/rate-limit/decorators/rate-limit.decorator';
+import { queryParam } from '../../common/request/receiver-request';
+import type { ProjectEntity } from '../../storage/entities/project.entity';
+import { MAX_VALUE_BYTES } from '../telemetry.constants';
+import { TelemetryMessages } from '../telemetry.messages';
+import { TelemetryHostsService } from './telemetry-hosts.service';
+
+/** Hosts API (project secret key): activity, latest values, history, approval, response extras. */
+@ReceiverController('telemetry/hosts')
+@ReceiverAuth('secret')
+export class TelemetryHostsController {
+  constructor(private readonly hosts: TelemetryHostsService) {}
+
+  @Get()
+  @RateLimit('_telemetry_hosts', 60)
+  async list(@CurrentProject() project: ProjectEntity): Promise<Envelope> {
+    const hosts = await this.hosts.list(project.id);
+    const now = Date.now();
+    return ok(TelemetryMessages.hostsListed, {
+      count: hosts.length,
+      hosts: hosts.map((host) => this.hosts.view(host, now)),
+    });
+  }
+
+  @Get(':host')
+  @RateLimit('_telemetry_hosts', 60)
+  async detail(
+    @CurrentProject() project: ProjectEntity,
+    @Param('host') name: string,
+  ): Promise<Envelope> {
+    const host = await this.hosts.get(project.id, name);
+    return ok(TelemetryMessages.hostFetched, {
+      ...this.hosts.view(host),
+      values: await this.hosts.latest(host),
+    });
+  }
+
+  @Get(':host/keys/:key')
+  @RateLimit('_telemetry_hosts', 60)
+  async history(
+    @CurrentProject() project: ProjectEntity,
+    @Param('host') name: string,
+    @Param('key') key: string,
+    @Req() request: unknown,
+  ): Promise<Envelope> {
+    const host = await this.hosts.get(project.id, name);
+    const data = await this.hosts.history(host, key, {
+      from: queryParam(request, 'from'),
+      to: queryParam(request, 'to'),
+      bucket: queryParam(request, 'bucket'),
+    });
+    return ok(TelemetryMessages.historyFetched, data);
+  }
+
+  @Post(':host/approve')
+  @HttpCode(200)
+  @RateLimit('_telemetry_hosts_write', 30)
+  async approve(
+    @CurrentProject() project: ProjectEntity,
+    @Param('host') name: string,
+  ): Promise<Envelope> {
+    const host = await this.hosts.get(project.id, name);
+    await this.hosts.approve(host);
+    return ok(TelemetryMessages.hostApproved(name), this.hosts.view(host));
+  }
+
+  @Delete(':host')
+  @HttpCode(200)
+  @RateLimit('_telemetry_hosts_write', 30)
+  async delete(
+    @CurrentProject() project: ProjectEntity,
+    @Param('host') name: string,
+  ): Promise<Envelope> {
+    const host = await this.hosts.get(project.id, name);
+    await this.hosts.delete(host);
+    return ok(TelemetryMessages.hostDeleted(name), { host: name });
+  }
+
+  @Put(':host/response')
+  @HttpCode(200)
+  @RateLimit('_telemetry_hosts_write', 30)
+  async setResponse(
+    @CurrentProject() project: ProjectEntity,
+    @Param('host') name: string,
+    @Body() body: JsonBody,
+  ): Promise<Envelope> {
+    if (Array.isArray(body)) throw new ReceiverHttpException(400, TelemetryMessages.extrasInvalid);
+    if ('feature_flags' in body)
+      throw new ReceiverHttpException(400, TelemetryMessages.extrasReserved);
+    if (Buffer.byteLength(JSON.stringify(body)) > MAX_VALUE_BYTES) {
+      throw new ReceiverHttpException(400, TelemetryMessages.extrasInvalid);
+    }
+    const host = await this.hosts.get(project.id, name);
+    await this.hosts.setExtras(host, body);
+    return ok(TelemetryMessages.extrasUpdated(name), this.hosts.view(host));
+  }
+}

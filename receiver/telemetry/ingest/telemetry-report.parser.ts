@@ -1,0 +1,66 @@
+import { ReceiverHttpException } from '../../common/envelope/receiver-http.exception';
+import { MAX_FUTURE_SKEW_SECONDS, MAX_REPORT_KEYS, MAX_VALUE_BYTES } from '../telemetry.constants';
+import { TelemetryMessages } from '../telemetry.messages';
+
+/** A validated report: `{host, timestamp, data}` of laravel-telemetry-reporter and TelemetryModule. */
+export interface TelemetryReport {
+  host: string;
+  /** When the values were collected, to the second (the idempotency key with host and key). */
+  collectedAt: Date;
+  data: Record<string, unknown>;
+}
+
+const bad = (message: string) => new ReceiverHttpException(400, message);
+
+const MAX_NAME = 191;
+
+/** Validates a host name given by a client (report body, token request, query). */
+export function parseHostName(value: unknown): string {
+  const host = typeof value === 'string' ? value.trim() : '';
+  if (!host || host.length > MAX_NAME) throw bad(TelemetryMessages.hostRequired);
+  return host;
+}
+
+function parseTimestamp(value: unknown, now: number): Date {
+  if (value === undefined || value === null) return new Date(Math.floor(now / 1000) * 1000);
+  let millis = NaN;
+  if (typeof value === 'number' && Number.isFinite(value)) millis = value * 1000;
+  else if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/.test(value)) {
+    millis = Date.parse(value.replace(' ', 'T'));
+  }
+  if (!Number.isFinite(millis) || millis < 0 || millis > now + MAX_FUTURE_SKEW_SECONDS * 1000) {
+    throw bad(TelemetryMessages.timestampBad);
+  }
+  return new Date(Math.floor(millis / 1000) * 1000);
+}
+
+/** Decodes and validates a report body. Every problem is a 400 naming the field. */
+export function parseReport(raw: Buffer, now = Date.now()): TelemetryReport {
+  let body: unknown;
+  try {
+    body = JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw bad(TelemetryMessages.invalidJson);
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw bad(TelemetryMessages.invalidJson);
+  }
+  const report = body as Record<string, unknown>;
+  const host = parseHostName(report.host);
+  const collectedAt = parseTimestamp(report.timestamp, now);
+  const data = report.data;
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw bad(TelemetryMessages.dataRequired);
+  }
+  const keys = Object.keys(data);
+  if (keys.length === 0) throw bad(TelemetryMessages.dataRequired);
+  if (keys.length > MAX_REPORT_KEYS) throw bad(TelemetryMessages.tooManyKeys(MAX_REPORT_KEYS));
+  for (const key of keys) {
+    if (key.length === 0 || key.length > MAX_NAME) throw bad(TelemetryMessages.keyInvalid(key));
+    const value = (data as Record<string, unknown>)[key];
+    if (Buffer.byteLength(JSON.stringify(value) ?? 'null') > MAX_VALUE_BYTES) {
+      throw bad(TelemetryMessages.valueTooLarge(key));
+    }
+  }
+  return { host, collectedAt, data: data as Record<string, unknown> };
+}

@@ -1,0 +1,29 @@
+import { Module } from '@nestjs/common';
+import { TelemetryAuthGuard } from './auth/telemetry-auth.guard';
+import { TelemetryTokensService } from './auth/telemetry-tokens.service';
+import { FeatureFlagsController } from './flags/feature-flags.controller';
+import { FeatureFlagsService } from './flags/feature-flags.service';
+import { TelemetryHostsController } from './hosts/telemetry-hosts.controller';
+import { TelemetryHostsRepository } from './hosts/telemetry-hosts.repository';
+import { TelemetryHostsService } from './hosts/telemetry-hosts.service';
+import { TelemetryIngestService } from './ingest/telemetry-ingest.service';
+import { ReplayGuardService } from './security/replay-guard.service';
+import { SignatureVerifier } from './security/signature.verifier';
+import { TelemetryController } from './telemetry.controller';
+
+/** Telemetry ingest, bearer tokens, feature flags and the hosts API. */
+@Module({
+  controllers: [TelemetryHostsController, TelemetryController, FeatureFlagsController],
+  providers: [
+    TelemetryAuthGuard,
+    TelemetryTokensService,
+    TelemetryHostsRepository,
+    TelemetryHostsService,
+    TelemetryIngestService,
+    FeatureFlagsService,
+    ReplayGuardService,
+    SignatureVerifier,
+  ],
+  exports: [FeatureFlagsService, TelemetryHostsService],
+})
+export class TelemetryReceiverModule {}

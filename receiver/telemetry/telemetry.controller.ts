@@ -1,0 +1,113 @@
+import { Get, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { ProjectKeysService } from '../common/auth/project-keys.service';
+import { CommonMessages } from '../common/common.messages';
+import { ReceiverAuth } from '../common/auth/decorators/receiver-auth.decorator';
+import { ReceiverController } from '../common/decorators/receiver-controller.decorator';
+import { ReceiverHttpException } from '../common/envelope/receiver-http.exception';
+import { decodeJsonBody, RawBody } from '../common/input/json-body.decorator';
+import { RateLimit } from '../common/rate-limit/decorators/rate-limit.decorator';
+import { header, queryParam, receiverState } from '../common/request/receiver-request';
+import type { ProjectEntity } from '../storage/entities/project.entity';
+import { TelemetryAuthGuard } from './auth/telemetry-auth.guard';
+import { TelemetryTokensService } from './auth/telemetry-tokens.service';
+import { FeatureFlagsService, flagsEtag } from './flags/feature-flags.service';
+import { TelemetryHostsRepository } from './hosts/telemetry-hosts.repository';
+import { TelemetryIngestService } from './ingest/telemetry-ingest.service';
+import { parseHostName, parseReport } from './ingest/telemetry-report.parser';
+import { decryptReport } from './security/payload-decryptor';
+import { SignatureVerifier } from './security/signature.verifier';
+import { TelemetryMessages } from './telemetry.messages';
+
+/**
+ * The endpoints TelemetryModule and laravel-telemetry-reporter call: reports, bearer tokens and
+ * flags. Success bodies are plain objects (`{feature_flags, ...extras}`, `{token}`) because the
+ * clients dispatch on their top-level keys; errors keep the envelope.
+ */
+@ReceiverController('telemetry')
+@ReceiverAuth('none')
+export class TelemetryController {
+  constructor(
+    private readonly ingest: TelemetryIngestService,
+    private readonly hosts: TelemetryHostsRepository,
+    private readonly tokens: TelemetryTokensService,
+    private readonly keys: ProjectKeysService,
+    private readonly flags: FeatureFlagsService,
+    private readonly signatures: SignatureVerifier,
+    private readonly adapterHost: HttpAdapterHost,
+  ) {}
+
+  @Post()
+  @HttpCode(200)
+  @RateLimit('_telemetry', 600)
+  @UseGuards(TelemetryAuthGuard)
+  async report(@Req() request: unknown, @RawBody() raw: Buffer): Promise<Record<string, unknown>> {
+    const state = receiverState(request);
+    const project = state.project as ProjectEntity;
+    if (state.body?.tooLarge) throw new ReceiverHttpException(413, CommonMessages.payloadTooLarge);
+    await this.signatures.verify(request, project, raw);
+    const report = parseReport(decryptReport(request, project, raw));
+    if (state.tokenHost && state.tokenHost.host !== report.host) {
+      throw new ReceiverHttpException(403, TelemetryMessages.tokenForOtherHost(report.host));
+    }
+    const host =
+      state.tokenHost ?? (await this.hosts.findOrCreate(project, report.host, 'approved'));
+    await this.ingest.store(host, report);
+    const featureFlags = await this.flags.resolveFor(project.id, host.host);
+    return { ...host.response_extras, feature_flags: featureFlags };
+  }
+
+  @Post(['auth-token', 'token'])
+  @HttpCode(200)
+  @RateLimit('_telemetry_token', 30)
+  async token(@Req() request: unknown): Promise<Record<string, unknown>> {
+    const key = header(request, 'x-api-key').trim() || (queryParam(request, 'key') ?? '').trim();
+    if (!key) throw new ReceiverHttpException(401, TelemetryMessages.tokenKeyRequired);
+    const bySecret = await this.keys.findBySecretKey(key);
+    const project = bySecret ?? (await this.keys.findByPublicKey(key));
+    if (!project) throw new ReceiverHttpException(401, TelemetryMessages.invalidApiKey);
+    if (!bySecret && project.token_policy !== 'approval') {
+      throw new ReceiverHttpException(403, TelemetryMessages.publicKeyNeedsApproval);
+    }
+    const hostName = parseHostName(decodeJsonBody(request).host);
+    const initial = project.token_policy === 'approval' ? 'pending' : 'approved';
+    const host = await this.hosts.findOrCreate(project, hostName, initial);
+    if (host.status !== 'approved') {
+      throw new ReceiverHttpException(403, TelemetryMessages.hostPending(hostName));
+    }
+    return {
+      success: true,
+      message: TelemetryMessages.tokenIssued,
+      token: await this.tokens.issue(host),
+    };
+  }
+
+  @Get('flags')
+  @RateLimit('_telemetry_flags', 120)
+  @UseGuards(TelemetryAuthGuard)
+  async featureFlags(
+    @Req() request: unknown,
+    @Res({ passthrough: true }) response: unknown,
+  ): Promise<Record<string, unknown> | undefined> {
+    const state = receiverState(request);
+    const project = state.project as ProjectEntity;
+    await this.signatures.verify(request, project, Buffer.alloc(0));
+    const host = parseHostName(queryParam(request, 'host') ?? state.tokenHost?.host);
+    if (state.tokenHost && state.tokenHost.host !== host) {
+      throw new ReceiverHttpException(403, TelemetryMessages.tokenForOtherHost(host));
+    }
+    const document = { feature_flags: await this.flags.resolveFor(project.id, host) };
+    const etag = flagsEtag(document);
+    const adapter = this.adapterHost.httpAdapter;
+    adapter.setHeader(response, 'ETag', etag);
+    adapter.setHeader(response, 'Cache-Control', 'no-cache');
+    const conditions = header(request, 'if-none-match')
+      .split(',')
+      .map((tag) => tag.trim());
+    if (conditions.includes(etag) || conditions.includes('*')) {
+      adapter.status(response, 304);
+      return undefined;
+    }
+    return document;
+  }
+}

@@ -1,0 +1,178 @@
+import type { DataSource } from 'typeorm';
+import {
+  AuditLogEntity,
+  createReceiverDataSource,
+  ErrorEventEntity,
+  ErrorGroupEntity,
+  ProjectEntity,
+  SessionEntity,
+  TrackedLinkEntity,
+  VisitorEntity,
+} from '../../receiver';
+import {
+  createIsolatedDatabase,
+  describeEachEngine,
+  type IsolatedDatabase,
+} from '../support/services';
+
+describeEachEngine('receiver storage', (engine) => {
+  let database: IsolatedDatabase;
+  let dataSource: DataSource;
+  let projectId: number;
+  let otherProjectId: number;
+
+  beforeAll(async () => {
+    database = await createIsolatedDatabase(engine);
+    dataSource = await createReceiverDataSource(database.options);
+    await dataSource.runMigrations();
+    const projects = dataSource.getRepository(ProjectEntity);
+    const make = (n: number) =>
+      projects.save(
+        projects.create({
+          name: `p${n}`,
+          secret_key: `${n}`.repeat(64).slice(0, 64),
+          public_key: `${n}`.repeat(32).slice(0, 32),
+          allowed_domains: 'a.com',
+          is_active: true,
+          signing_secret: null,
+          encryption_key: null,
+          token_policy: 'auto',
+          created_at: new Date(),
+          updated_at: new Date(),
+        }),
+      );
+    projectId = (await make(1)).id;
+    otherProjectId = (await make(2)).id;
+  });
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await database?.drop();
+  });
+
+  it('runs migrations idempotently and can revert them', async () => {
+    expect(await dataSource.runMigrations()).toEqual([]);
+    expect(await dataSource.showMigrations()).toBe(false);
+  });
+
+  it('stores timestamps as UTC instants that read back unchanged', async () => {
+    const at = new Date('2026-06-30T23:59:58.000Z');
+    const repo = dataSource.getRepository(VisitorEntity);
+    const saved = await repo.save(
+      repo.create({
+        project_id: projectId,
+        visitor_hash: 'v'.repeat(64),
+        fingerprint_hash: '',
+        first_seen: at,
+        last_seen: at,
+      }),
+    );
+    const read = await repo.findOneByOrFail({ id: saved.id });
+    expect(read.first_seen.toISOString()).toBe(at.toISOString());
+    expect(typeof read.id).toBe('number');
+  });
+
+  it('keys sessions by (project, token): the same token may exist in two projects', async () => {
+    const visitors = dataSource.getRepository(VisitorEntity);
+    const sessions = dataSource.getRepository(SessionEntity);
+    const now = new Date();
+    const v1 = await visitors.save({
+      project_id: projectId,
+      visitor_hash: 'a'.repeat(64),
+      first_seen: now,
+      last_seen: now,
+    });
+    const v2 = await visitors.save({
+      project_id: otherProjectId,
+      visitor_hash: 'a'.repeat(64),
+      first_seen: now,
+      last_seen: now,
+    });
+    const row = (project_id: number, visitor_id: number) => ({
+      project_id,
+      visitor_id,
+      session_token: 's'.repeat(64),
+      started_at: now,
+      last_activity: now,
+      is_bounced: true,
+    });
+    await sessions.insert(row(projectId, v1.id));
+    await sessions.insert(row(otherProjectId, v2.id));
+    await expect(sessions.insert(row(projectId, v1.id))).rejects.toThrow();
+  });
+
+  it('keeps link codes unique whatever their case', async () => {
+    const links = dataSource.getRepository(TrackedLinkEntity);
+    const link = (code: string, project_id = projectId) => ({
+      project_id,
+      code,
+      destination_url: 'https://example.com',
+      label: '',
+      is_active: true,
+      created_at: new Date(),
+    });
+    await links.insert(link('AbCd1234'));
+    await expect(links.insert(link('abcd1234', otherProjectId))).rejects.toThrow();
+    await links.insert(link('AbCd1235'));
+  });
+
+  it('preserves JSON context exactly: {} stays {}, key order kept, null stays NULL', async () => {
+    const audits = dataSource.getRepository(AuditLogEntity);
+    const base = {
+      project_id: projectId,
+      action: 'login',
+      actor: '',
+      ip_hash: '',
+      created_at: new Date(),
+    };
+    const empty = await audits.save(audits.create({ ...base, context: {} }));
+    const ordered = await audits.save(
+      audits.create({ ...base, context: { z: 1, a: [1, { b: 2 }] } }),
+    );
+    const none = await audits.save(audits.create({ ...base, context: null }));
+    expect((await audits.findOneByOrFail({ id: empty.id })).context).toEqual({});
+    expect(JSON.stringify((await audits.findOneByOrFail({ id: ordered.id })).context)).toBe(
+      '{"z":1,"a":[1,{"b":2}]}',
+    );
+    expect((await audits.findOneByOrFail({ id: none.id })).context).toBeNull();
+  });
+
+  it('cascades error events with their group and stores 64 KB stack traces', async () => {
+    const groups = dataSource.getRepository(ErrorGroupEntity);
+    const events = dataSource.getRepository(ErrorEventEntity);
+    const now = new Date();
+    const group = await groups.save(
+      groups.create({
+        project_id: projectId,
+        fingerprint: 'f'.repeat(64),
+        first_seen: now,
+        last_seen: now,
+      }),
+    );
+    const trace = 'x'.repeat(65_535);
+    const event = await events.save(
+      events.create({
+        group_id: group.id,
+        project_id: projectId,
+        stack_trace: trace,
+        context: { a: 1 },
+        created_at: now,
+      }),
+    );
+    expect((await events.findOneByOrFail({ id: event.id })).stack_trace).toHaveLength(65_535);
+    await groups.delete({ id: group.id });
+    expect(await events.countBy({ group_id: group.id })).toBe(0);
+  });
+
+  it('drops every table on revert and recreates them', async () => {
+    await dataSource.undoLastMigration();
+    const runner = dataSource.createQueryRunner();
+    try {
+      expect(await runner.hasTable('projects')).toBe(false);
+      expect(await runner.hasTable('telemetry_samples')).toBe(false);
+    } finally {
+      await runner.release();
+    }
+    expect(await dataSource.runMigrations()).toHaveLength(1);
+  });
+});
