@@ -13,3 +13,8 @@ export * from './cache';
 export * from './openapi';
 export * from './telemetry';
 export * from './cli';
+export * from './ingest';
+export * from './enrichment';
+export * from './tracking';
+export * from './snippet';
+export * from './logging';

@@ -24,6 +24,6 @@ export const RECEIVER_API_MODULES: Type[] = [
 
 /** Feature modules mounted at the root (e.g. the browser snippet at `/snippet/micrologs.js`). */
 export const RECEIVER_ROOT_MODULES: Type[] = [
-  SnippetModule, // browser snippet at /snippet/micrologs.js
+  SnippetModule, // browser snippet (contract 4)
   ShortLinkModule, // short redirect /r/:code
 ];

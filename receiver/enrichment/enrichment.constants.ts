@@ -1,3 +1,5 @@
+import type { ReferrerCategory } from '../storage/entities';
+
 /**
  * Substrings that mark a user agent as automated (contract 3.6, matched on the lower-cased UA).
  * `isbot` extends this list; these stay so the contract's examples hold whatever `isbot` decides.
@@ -32,9 +34,6 @@ export const BOT_UA_TOKENS: readonly string[] = [
   'phantomjs',
   'axios',
 ];
-
-/** Referrer categories stored on pageviews and link clicks (contract 3.4). */
-export type ReferrerCategory = 'direct' | 'organic_search' | 'social' | 'email' | 'referral';
 
 /** Host substrings per category, checked in this order; the first hit wins (contract 3.4). */
 export const REFERRER_RULES: readonly (readonly [ReferrerCategory, readonly string[]])[] = [

@@ -1,8 +1,8 @@
 /** Texts of the enrichment capability (health checks and logs). */
 export const EnrichmentMessages = {
   geoipFound: (file: string) => `${basename(file)} found`,
-  geoipMissing: (file: string | undefined) =>
-    `${file ? basename(file) : 'GeoLite2-City.mmdb'} not found — location tracking disabled`,
+  geoipMissing: (file: string) => `${basename(file)} not found — location tracking disabled`,
+  geoipNotConfigured: 'No GeoIP database configured — location tracking disabled',
   geoipUnreadable: (file: string, reason: string) =>
     `${basename(file)} could not be read (${reason}) — location tracking disabled`,
   geoipLoaded: (file: string) => `GeoIP database loaded from ${file}`,

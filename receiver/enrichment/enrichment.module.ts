@@ -1,4 +1,6 @@
-import { Module } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
+import { HealthIndicatorRegistry } from '../health/health-indicator.registry';
+import { GeoIpHealthIndicator } from './geoip.health-indicator';
 import type { ResolvedReceiverOptions } from '../interfaces/receiver-options.interface';
 import { RECEIVER_OPTIONS } from '../receiver.constants';
 import { GeoIpService } from './geoip.service';
@@ -18,4 +20,14 @@ import { UserAgentParser } from './user-agent.parser';
   ],
   exports: [UserAgentParser, GeoIpService, RequestEnricher],
 })
-export class EnrichmentModule {}
+export class EnrichmentModule implements OnModuleInit {
+  constructor(
+    private readonly geoip: GeoIpService,
+    private readonly health: HealthIndicatorRegistry,
+  ) {}
+
+  /** The loaded reader knows more than the file check of the core: it replaces `geoip`. */
+  onModuleInit(): void {
+    this.health.register(new GeoIpHealthIndicator(this.geoip));
+  }
+}

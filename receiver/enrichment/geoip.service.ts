@@ -26,7 +26,9 @@ export class GeoIpService implements OnModuleInit, OnModuleDestroy {
   private watching = false;
 
   constructor(private readonly file: string | undefined) {
-    this.problem = EnrichmentMessages.geoipMissing(file);
+    this.problem = file
+      ? EnrichmentMessages.geoipMissing(file)
+      : EnrichmentMessages.geoipNotConfigured;
   }
 
   onModuleInit(): void {

@@ -1,5 +1,4 @@
 export * from './interfaces/enrichment.interfaces';
-export { ReferrerCategory } from './enrichment.constants';
 export { categoriseReferrer } from './referrer.categorizer';
 export { parseUtm } from './utm.parser';
 export { isBotRequest } from './bot.detector';

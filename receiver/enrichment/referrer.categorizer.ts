@@ -1,4 +1,5 @@
-import { REFERRER_RULES, ReferrerCategory } from './enrichment.constants';
+import type { ReferrerCategory } from '../storage/entities';
+import { REFERRER_RULES } from './enrichment.constants';
 
 /**
  * Host of a URL-like string, lower-cased, with one leading `www.` removed; `""` when it has none.

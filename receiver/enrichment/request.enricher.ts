@@ -11,7 +11,6 @@ import { UserAgentParser } from './user-agent.parser';
 export interface RequestFacts {
   device: DeviceInfo;
   geo: GeoLocation;
-  ipHash: string;
 }
 
 /**
@@ -27,13 +26,17 @@ export class RequestEnricher {
     private readonly userAgents: UserAgentParser,
   ) {}
 
+  /** Device and location of the client (pageviews, errors, link clicks). */
   facts(request: unknown): RequestFacts {
-    const ip = clientIp(request, this.options.trustedProxies);
     return {
       device: this.userAgents.parse(header(request, 'user-agent')),
-      geo: this.geoip.lookup(ip),
-      ipHash: hashIp(ip, this.options.ipHashSalt),
+      geo: this.geoip.lookup(clientIp(request, this.options.trustedProxies)),
     };
+  }
+
+  /** Salted hash of the client address (audits, link clicks); the address itself is not kept. */
+  ipHash(request: unknown): string {
+    return hashIp(clientIp(request, this.options.trustedProxies), this.options.ipHashSalt);
   }
 
   /** The contract's bot rules (3.6) applied to the request's headers. */

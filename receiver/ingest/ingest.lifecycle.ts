@@ -1,14 +1,24 @@
-import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { HealthIndicatorRegistry } from '../health/health-indicator.registry';
 import { INGEST_QUEUE } from './ingest.constants';
 import { IngestQueue } from './interfaces/ingest.interfaces';
+import { QueueHealthIndicator } from './queue.health-indicator';
 
 /**
- * Drains the queue when the application shuts down (SIGTERM with `enableShutdownHooks()`, or
- * `app.close()`), before the data source is closed, so every accepted event is written.
+ * Adds the `queue` health check, and drains the queue when the application shuts down (SIGTERM
+ * with `enableShutdownHooks()`, or `app.close()`) before the data source is closed, so every
+ * accepted event is written.
  */
 @Injectable()
-export class IngestLifecycle implements BeforeApplicationShutdown {
-  constructor(@Inject(INGEST_QUEUE) private readonly queue: IngestQueue) {}
+export class IngestLifecycle implements OnModuleInit, BeforeApplicationShutdown {
+  constructor(
+    @Inject(INGEST_QUEUE) private readonly queue: IngestQueue,
+    private readonly health: HealthIndicatorRegistry,
+  ) {}
+
+  onModuleInit(): void {
+    this.health.register(new QueueHealthIndicator(this.queue));
+  }
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.queue.drain();

@@ -67,7 +67,7 @@ export class RedirectService {
       projectId,
       referrerUrl,
       referrerCategory: categoriseReferrer(referrerUrl),
-      ipHash: facts.ipHash,
+      ipHash: this.enricher.ipHash(request),
       device: facts.device,
       geo: facts.geo,
       clickedAt: new Date().toISOString(),

@@ -51,7 +51,7 @@ export class TrackingService {
   }
 
   async audit(request: unknown, projectId: number, valid: ValidAudit): Promise<void> {
-    const { ipHash } = this.enricher.facts(request);
+    const ipHash = this.enricher.ipHash(request);
     const job: AuditJob = { projectId, receivedAt: Date.now(), ...valid, ipHash };
     await this.enqueue(request, AUDIT_JOB, job);
   }

@@ -97,6 +97,14 @@ describeReceiver('POST /api/track/pageview.php', ({ adapter, engine }) => {
     });
   });
 
+  it('reports the loaded GeoIP database as ok in the health document', async () => {
+    const health = await receiver.http.get('/api/health.php');
+    expect(health.body.checks.geoip).toEqual({
+      status: 'ok',
+      message: 'GeoLite2-City.mmdb found',
+    });
+  });
+
   it('leaves the location empty when the address is not in the GeoIP database', async () => {
     const p = await createProject(receiver.app);
     await receiver.http.post(PATH, pageviewBody(), testHeaders(p.publicKey));

@@ -50,7 +50,10 @@ describeEachAdapter('tracking while database writes fail', ({ adapter, engine })
     });
     const queue = receiver.app.get<IngestQueue>(INGEST_QUEUE);
     expect(queue.health()).toMatchObject({ status: 'fail' });
-    expect(queue.health().message).toMatch(/^Database writes are failing: /);
+    const health = await receiver.http.get('/api/health.php');
+    expect(health.status).toBe(503);
+    expect(health.body.checks.queue).toMatchObject({ status: 'fail', driver: 'inline' });
+    expect(health.body.checks.queue.message).toMatch(/^Database writes are failing: /);
 
     await db.query('PRAGMA query_only = OFF');
     const back = await receiver.http.post(
@@ -59,7 +62,14 @@ describeEachAdapter('tracking while database writes fail', ({ adapter, engine })
       testHeaders(project.secretKey),
     );
     expect(back.status).toBe(202);
-    expect(queue.health().status).toBe('ok');
+    const healthy = await receiver.http.get('/api/health.php');
+    expect(healthy.status).toBe(200);
+    expect(healthy.body.checks.queue).toMatchObject({ status: 'ok', driver: 'inline', pending: 0 });
+    // Without a GeoIP database: a warning that does not make the receiver unhealthy.
+    expect(healthy.body.checks.geoip).toEqual({
+      status: 'warn',
+      message: 'No GeoIP database configured — location tracking disabled',
+    });
     const actions = (await db.getRepository(AuditLogEntity).find()).map((a) => a.action);
     expect(actions).toEqual(['stored.after.recovery']);
   });

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, In } from 'typeorm';
+import { In } from 'typeorm';
 import type { DeviceInfo, GeoLocation } from '../../enrichment/interfaces/enrichment.interfaces';
 import type { IngestBatchContext } from '../../ingest';
 import { DeviceEntity, LocationEntity } from '../../storage/entities';
+import { insertIgnore } from './bulk-insert';
 import { TrackingIdCache } from './tracking-id.cache';
 
 /** One device or location to resolve, per project. */
@@ -128,31 +129,6 @@ export class DimensionResolver {
     return keys.map((key) => (key === null ? null : (found.get(key) as number)));
   }
 }
-
-/** One multi-row `INSERT` through the query builder (no per-row entity round trip). */
-export async function insertRows<T extends object>(
-  manager: EntityManager,
-  entity: new () => T,
-  rows: object[],
-  options: { ignoreDuplicates?: boolean } = {},
-): Promise<void> {
-  if (rows.length === 0) return;
-  // Rows are plain column maps; JSON columns hold `unknown`, which the builder's typing rejects.
-  const insert = manager
-    .createQueryBuilder()
-    .insert()
-    .into(entity)
-    .values(rows as never);
-  if (options.ignoreDuplicates) insert.orIgnore();
-  await insert.updateEntity(false).execute();
-}
-
-/** Multi-row `INSERT` that skips rows hitting a unique key (OR IGNORE / ON CONFLICT DO NOTHING / IGNORE). */
-export const insertIgnore = <T extends object>(
-  manager: EntityManager,
-  entity: new () => T,
-  rows: object[],
-): Promise<void> => insertRows(manager, entity, rows, { ignoreDuplicates: true });
 
 export function unique<T>(values: T[]): T[] {
   return [...new Set(values)];

@@ -8,7 +8,8 @@ import {
 } from '../interfaces/error-cache-invalidator.interface';
 import type { ErrorJob } from '../interfaces/tracking-jobs.interface';
 import { ERROR_JOB } from '../tracking.constants';
-import { DimensionResolver, insertIgnore, insertRows, unique } from './dimension.resolver';
+import { insertIgnore, insertRows } from './bulk-insert';
+import { DimensionResolver, unique } from './dimension.resolver';
 
 const groupKey = (job: ErrorJob): string => `${job.projectId}|${job.fingerprint}`;
 

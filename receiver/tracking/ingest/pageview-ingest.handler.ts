@@ -1,10 +1,11 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { In, MoreThanOrEqual } from 'typeorm';
+import { In } from 'typeorm';
 import { IngestBatchContext, IngestHandler, IngestHandlerRegistry } from '../../ingest';
 import { PageviewEntity, SessionEntity, VisitorEntity } from '../../storage/entities';
 import type { PageviewJob } from '../interfaces/tracking-jobs.interface';
 import { PAGEVIEW_DEDUP_WINDOW_MS, PAGEVIEW_JOB } from '../tracking.constants';
-import { DimensionResolver, insertIgnore, unique } from './dimension.resolver';
+import { insertIgnore } from './bulk-insert';
+import { DimensionResolver, unique } from './dimension.resolver';
 import { TrackingIdCache } from './tracking-id.cache';
 
 const visitorKey = (job: PageviewJob): string => `${job.projectId}|${job.visitorHash}`;
@@ -172,45 +173,48 @@ export class PageviewIngestHandler implements IngestHandler<PageviewJob>, OnModu
         });
       }
     }
-    // Deduplicated pageviews still extend the session (contract 3.2); never move it backwards.
-    for (const [key, at] of latest) {
-      await manager
-        .createQueryBuilder()
-        .update(SessionEntity)
-        .set({ last_activity: new Date(at) })
-        .where('id = :id AND last_activity < :at', { id: ids.get(key), at: new Date(at) })
-        .execute();
-    }
+    // Deduplicated pageviews still extend the session (contract 3.2), and it never moves
+    // backwards. One statement for the batch: its events arrived within a few milliseconds.
+    const newest = new Date(Math.max(...latest.values()));
+    await manager
+      .createQueryBuilder()
+      .update(SessionEntity)
+      .set({ last_activity: newest })
+      .where('id IN (:...ids) AND last_activity < :newest', {
+        ids: unique([...ids.values()]),
+        newest,
+      })
+      .execute();
     return ids;
   }
 
-  /** Drops pageviews whose visitor already viewed the same URL less than 5 minutes before. */
+  /**
+   * Drops pageviews whose visitor already viewed the same URL less than 5 minutes before the
+   * event arrived (contract 3.3). One query per batch; a batch spans a few milliseconds, so the
+   * window starts 5 minutes before its earliest event.
+   */
   private async dropDuplicates(
     jobs: PageviewJob[],
     visitors: Map<string, number>,
     context: IngestBatchContext,
   ): Promise<PageviewJob[]> {
-    const last = new Map<string, number>();
-    const key = (projectId: number, visitorId: number, url: string): string =>
-      `${projectId}|${visitorId}|${url}`;
-    const since = Math.min(...jobs.map((j) => j.receivedAt)) - PAGEVIEW_DEDUP_WINDOW_MS;
-    const recent = await context.manager.find(PageviewEntity, {
-      select: { project_id: true, visitor_id: true, url: true, created_at: true },
-      where: {
-        visitor_id: In(unique([...visitors.values()])),
-        created_at: MoreThanOrEqual(new Date(since)),
-      },
-    });
-    for (const row of recent) {
-      const k = key(row.project_id, row.visitor_id, row.url);
-      last.set(k, Math.max(last.get(k) ?? 0, row.created_at.getTime()));
-    }
+    const key = (visitorId: number, url: string): string => `${visitorId}|${url}`;
+    const since = new Date(Math.min(...jobs.map((j) => j.receivedAt)) - PAGEVIEW_DEDUP_WINDOW_MS);
+    const recent: { visitor_id: number | string; url: string }[] = await context.manager
+      .createQueryBuilder(PageviewEntity, 'p')
+      .select('p.visitor_id', 'visitor_id')
+      .addSelect('p.url', 'url')
+      .distinct(true)
+      .where('p.visitor_id IN (:...visitors)', { visitors: unique([...visitors.values()]) })
+      .andWhere('p.url IN (:...urls)', { urls: unique(jobs.map((j) => j.url)) })
+      .andWhere('p.created_at >= :since', { since })
+      .getRawMany();
+    const seen = new Set(recent.map((row) => key(Number(row.visitor_id), row.url)));
     const kept: PageviewJob[] = [];
     for (const job of jobs) {
-      const k = key(job.projectId, visitors.get(visitorKey(job)) as number, job.url);
-      const previous = last.get(k);
-      if (previous !== undefined && job.receivedAt - previous <= PAGEVIEW_DEDUP_WINDOW_MS) continue;
-      last.set(k, job.receivedAt);
+      const k = key(visitors.get(visitorKey(job)) as number, job.url);
+      if (seen.has(k)) continue;
+      seen.add(k);
       kept.push(job);
     }
     return kept;

@@ -1,6 +1,5 @@
 import type { DeviceInfo, GeoLocation } from '../../enrichment/interfaces/enrichment.interfaces';
-import type { ReferrerCategory } from '../../enrichment/enrichment.constants';
-import type { ErrorEnvironment, ErrorSeverity } from '../../storage/entities';
+import type { ErrorEnvironment, ErrorSeverity, ReferrerCategory } from '../../storage/entities';
 
 /**
  * Queue payloads of the tracking endpoints: validated, truncated and enriched on the request path,

@@ -1,0 +1,74 @@
+import { ConsoleLogger, LogLevel } from '@nestjs/common';
+import { mkdirSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import { createStream, RotatingFileStream } from 'rotating-file-stream';
+import { DEFAULT_LOG_FILE_SIZE, DEFAULT_LOG_FILES } from './logging.constants';
+import type { ReceiverFileLoggerOptions } from './interfaces/receiver-file-logger-options.interface';
+
+/**
+ * Nest's console logger plus a size-rotated log file (`receiver.log`, `receiver.log.1` … — five
+ * files by default, like the original engine). File lines are plain text:
+ * `2026-11-22T20:55:00.123Z ERROR [Tracking] [<request id>] pageview not stored: …` — the receiver
+ * writes the request id (also sent as `X-Request-Id`) into every line about a request.
+ *
+ * ```ts
+ * const app = await NestFactory.create(AppModule, new FastifyAdapter(), {
+ *   logger: new ReceiverFileLogger({ path: './logs/receiver.log' }),
+ * });
+ * ```
+ */
+export class ReceiverFileLogger extends ConsoleLogger {
+  private readonly stream: RotatingFileStream;
+  private readonly toConsole: boolean;
+
+  constructor(options: ReceiverFileLoggerOptions) {
+    super({ logLevels: options.logLevels ?? ['log', 'warn', 'error', 'fatal'] });
+    this.toConsole = options.console ?? true;
+    mkdirSync(dirname(options.path), { recursive: true });
+    this.stream = createStream(basename(options.path), {
+      path: dirname(options.path),
+      size: (options.size ?? DEFAULT_LOG_FILE_SIZE) as `${number}M`,
+      rotate: Math.max(1, (options.files ?? DEFAULT_LOG_FILES) - 1),
+    });
+  }
+
+  /** Options from `RECEIVER_LOG_FILE`, `RECEIVER_LOG_FILE_SIZE`, `RECEIVER_LOG_FILES`; none → `undefined`. */
+  static fromEnv(env: NodeJS.ProcessEnv = process.env): ReceiverFileLogger | undefined {
+    if (!env.RECEIVER_LOG_FILE) return undefined;
+    return new ReceiverFileLogger({
+      path: env.RECEIVER_LOG_FILE,
+      size: env.RECEIVER_LOG_FILE_SIZE || undefined,
+      files: env.RECEIVER_LOG_FILES ? Number(env.RECEIVER_LOG_FILES) : undefined,
+    });
+  }
+
+  /** Flushes and closes the file (call after `app.close()`). */
+  close(): Promise<void> {
+    return new Promise((resolve) => this.stream.end(resolve));
+  }
+
+  protected override printMessages(
+    messages: unknown[],
+    context = '',
+    logLevel: LogLevel = 'log',
+    writeStreamType?: 'stdout' | 'stderr',
+    errorStack?: unknown,
+  ): void {
+    if (this.toConsole) {
+      super.printMessages(messages, context, logLevel, writeStreamType, errorStack);
+    }
+    const prefix = `${new Date().toISOString()} ${logLevel.toUpperCase()}${context ? ` [${context}]` : ''}`;
+    for (const message of messages) {
+      const text = typeof message === 'string' ? message : JSON.stringify(message);
+      if (!this.stream.destroyed) this.stream.write(`${prefix} ${text}\n`);
+    }
+    if (typeof errorStack === 'string' && !this.stream.destroyed) {
+      this.stream.write(`${errorStack}\n`);
+    }
+  }
+
+  protected override printStackTrace(stack: string): void {
+    if (this.toConsole) super.printStackTrace(stack);
+    if (stack && !this.stream.destroyed) this.stream.write(`${stack}\n`);
+  }
+}

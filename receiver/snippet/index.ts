@@ -1,0 +1,1 @@
+export { SnippetModule } from './snippet.module';
