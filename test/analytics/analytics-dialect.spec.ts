@@ -1,29 +1,29 @@
 import { DataSource } from 'typeorm';
-import { analyticsDialect } from '../../receiver/analytics/sql/analytics-dialect';
-import { dialectOf } from '../../receiver/storage/dialect';
-import { SqlParams } from '../../receiver/analytics/sql/sql-params';
 import { parseAnalyticsRange } from '../../receiver/analytics/range/analytics-range.parser';
-import { offsetSegments } from '../../receiver/analytics/range/zoned-time.util';
+import { AnalyticsSql } from '../../receiver/analytics/sql/analytics-sql.service';
 import {
   createIsolatedDatabase,
   describeEachEngine,
   type IsolatedDatabase,
 } from '../support/services';
 
+// The receiver's own timestamp column types (see storage/migrations/schema-columns.ts).
 const columnType = { sqlite: 'datetime', postgres: 'timestamptz', mariadb: 'datetime(3)' };
 
-describeEachEngine('local-day bucketing in SQL', (engine) => {
+describeEachEngine('day series and durations in SQL', (engine) => {
   let db: IsolatedDatabase;
   let ds: DataSource;
+  let sql: AnalyticsSql;
 
   beforeAll(async () => {
     db = await createIsolatedDatabase(engine);
     ds = new DataSource(db.options as never);
     await ds.initialize();
+    sql = new AnalyticsSql(ds);
     await ds.query(
       `CREATE TABLE evt (id INT PRIMARY KEY, at ${columnType[engine]}, later ${columnType[engine]})`,
     );
-    // UTC instants around the Paris DST change of 2026-03-29 and a late-evening event.
+    // UTC instants around the Paris DST change of 2026-03-29 and late-evening events.
     const rows: Array<[number, string, string]> = [
       [1, '2026-03-27 22:59:59.000', '2026-03-27 23:00:09.000'], // 23:59:59 Paris → 03-27
       [2, '2026-03-27 23:00:00.000', '2026-03-27 23:10:00.000'], // 00:00 Paris → 03-28
@@ -42,51 +42,36 @@ describeEachEngine('local-day bucketing in SQL', (engine) => {
     await db?.drop();
   });
 
-  it('buckets each stored UTC instant on its local Paris day across the DST change', async () => {
-    const dialect = analyticsDialect(dialectOf(ds));
-    const range = parseAnalyticsRange(
-      { range: 'custom', from: '2026-03-27', to: '2026-03-30' },
-      'Europe/Paris',
+  const series = async (zone: string, from: string, to: string) => {
+    const range = parseAnalyticsRange({ range: 'custom', from, to }, zone);
+    const rows = await sql.perDay(
+      range,
+      (_p, within) => `COUNT(*) AS n FROM evt WHERE ${within('at')}`,
+      (row: { n: unknown }) => Number(row.n) > 0,
     );
-    const params = new SqlParams(dialect);
-    const segments = offsetSegments(range.startMs, range.endMs, range.timeZone);
-    expect(segments).toHaveLength(2);
-    const day = dialect.localDay('at', segments, params);
-    const rows: Array<{ id: number | string; day: string }> = await ds.query(
-      `SELECT id, ${day} AS day FROM evt ORDER BY id`,
-      params.values,
-    );
-    expect(rows.map((r) => [Number(r.id), r.day])).toEqual([
-      [1, '2026-03-27'],
-      [2, '2026-03-28'],
-      [3, '2026-03-29'],
-      [4, '2026-03-29'],
-      [5, '2026-03-30'],
+    return rows.map((r) => [r.day, Number(r.n)]);
+  };
+
+  it('buckets stored UTC instants on their local Paris day across the DST change, omitting empty days', async () => {
+    expect(await series('Europe/Paris', '2026-03-26', '2026-03-31')).toEqual([
+      ['2026-03-27', 1],
+      ['2026-03-28', 1],
+      ['2026-03-29', 2],
+      ['2026-03-30', 1],
     ]);
   });
 
-  it('groups an event at 23:30 UTC on the next local day east of UTC and the same day in UTC', async () => {
-    const dialect = analyticsDialect(dialectOf(ds));
-    for (const [zone, expected] of [
-      ['UTC', '2026-03-28'],
-      ['Asia/Kolkata', '2026-03-29'],
-      ['America/New_York', '2026-03-28'],
-    ] as const) {
-      const range = parseAnalyticsRange(
-        { range: 'custom', from: '2026-03-26', to: '2026-03-31' },
-        zone,
-      );
-      const params = new SqlParams(dialect);
-      const day = dialect.localDay('at', offsetSegments(range.startMs, range.endMs, zone), params);
-      const [row] = await ds.query(`SELECT ${day} AS day FROM evt WHERE id = 3`, params.values);
-      expect(row.day).toBe(expected);
-    }
+  it('counts an event at 23:30 UTC on the next local day east of UTC and the same day in UTC', async () => {
+    expect(await series('UTC', '2026-03-28', '2026-03-28')).toEqual([['2026-03-28', 1]]);
+    expect(await series('Asia/Kolkata', '2026-03-29', '2026-03-29')).toEqual([['2026-03-29', 1]]);
+    expect(await series('America/New_York', '2026-03-28', '2026-03-28')).toEqual([
+      ['2026-03-28', 1],
+    ]);
   });
 
   it('measures durations in whole seconds', async () => {
-    const dialect = analyticsDialect(dialectOf(ds));
     const rows: Array<{ s: number | string }> = await ds.query(
-      `SELECT ${dialect.secondsBetween('at', 'later')} AS s FROM evt ORDER BY id`,
+      `SELECT ${sql.dialect.secondsBetween('at', 'later')} AS s FROM evt ORDER BY id`,
     );
     expect(rows.map((r) => Number(r.s))).toEqual([10, 600, 42, 0, 7200]);
   });

@@ -5,7 +5,7 @@ import {
 } from '../../receiver/analytics/range/analytics-range.parser';
 import {
   localDateOf,
-  offsetSegments,
+  localDays,
   startOfLocalDay,
 } from '../../receiver/analytics/range/zoned-time.util';
 
@@ -133,14 +133,15 @@ describe('zoned time', () => {
     expect(localDateOf(at, 'Europe/Paris')).toBe('2026-01-02');
   });
 
-  it('finds each offset change of a window to the minute', () => {
-    const start = startOfLocalDay('2026-03-01', 'Europe/Paris');
-    const end = startOfLocalDay('2026-11-01', 'Europe/Paris');
-    expect(offsetSegments(start, end, 'Europe/Paris')).toEqual([
-      { startMs: start, offsetMinutes: 60 },
-      { startMs: Date.UTC(2026, 2, 29, 1, 0, 0), offsetMinutes: 120 },
-      { startMs: Date.UTC(2026, 9, 25, 1, 0, 0), offsetMinutes: 60 },
+  it('lists every local day with its UTC bounds, 23 and 25 hours long at DST changes', () => {
+    const hours = (zone: string, from: string, to: string) =>
+      localDays(from, to, zone).map((d) => [d.day, (d.endMs - d.startMs) / 3_600_000]);
+    expect(hours('Europe/Paris', '2026-03-28', '2026-03-30')).toEqual([
+      ['2026-03-28', 24],
+      ['2026-03-29', 23],
+      ['2026-03-30', 24],
     ]);
-    expect(offsetSegments(0, 365 * 86_400_000, 'UTC')).toHaveLength(1);
+    expect(hours('Europe/Paris', '2026-10-25', '2026-10-25')).toEqual([['2026-10-25', 25]]);
+    expect(localDays('2024-01-01', '2024-12-31', 'UTC')).toHaveLength(366);
   });
 });

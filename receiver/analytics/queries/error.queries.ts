@@ -82,10 +82,13 @@ export class ErrorQueries {
         GROUP BY g.id, g.error_type, g.message, g.severity, g.status
         ORDER BY occurrences DESC, g.id LIMIT ${TOP_GROUPS}`,
       ),
-      this.sql.rows(
-        (p) => `SELECT ${this.sql.day('e.created_at', range, p)} AS day,
-          COUNT(*) AS occurrences, COUNT(DISTINCT e.group_id) AS groups_seen
-        FROM error_events e WHERE ${where(p)} GROUP BY day ORDER BY day`,
+      this.sql.perDay(
+        range,
+        (p, within) => `COUNT(*) AS occurrences, COUNT(DISTINCT e.group_id) AS groups_seen
+          FROM error_events e WHERE e.project_id = ${p.add(projectId)}
+            AND ${within('e.created_at')}
+            ${groupId ? `AND e.group_id = ${p.add(groupId)}` : ''}`,
+        (row) => int(row.occurrences) > 0,
       ),
     ]);
     return {
@@ -120,10 +123,11 @@ export class ErrorQueries {
   async detail(group: Row, range: AnalyticsRange) {
     const groupId = int(group.id);
     const [days, events] = await Promise.all([
-      this.sql.rows(
-        (p) => `SELECT ${this.sql.day('created_at', range, p)} AS day, COUNT(*) AS occurrences
-        FROM error_events WHERE group_id = ${p.add(groupId)} AND ${this.sql.within('created_at', range, p)}
-        GROUP BY day ORDER BY day`,
+      this.sql.perDay(
+        range,
+        (p, within) => `COUNT(*) AS occurrences FROM error_events
+          WHERE group_id = ${p.add(groupId)} AND ${within('created_at')}`,
+        (row) => int(row.occurrences) > 0,
       ),
       this.sql.rows(
         (p) => `SELECT e.id, e.stack_trace, e.url, e.environment, e.severity, e.context,

@@ -76,9 +76,11 @@ export class LinkQueries {
         FROM link_clicks c JOIN devices d ON d.id = c.device_id WHERE ${clicks(p)}
         GROUP BY d.device_type ORDER BY clicks DESC, device_type`,
       ),
-      this.sql.rows(
-        (p) => `SELECT ${this.sql.day('c.created_at', range, p)} AS day, COUNT(*) AS clicks
-        FROM link_clicks c WHERE ${clicks(p)} GROUP BY day ORDER BY day`,
+      this.sql.perDay(
+        range,
+        (p, within) => `COUNT(*) AS clicks FROM link_clicks c
+          WHERE c.link_id = ${p.add(linkId)} AND ${within('c.created_at')}`,
+        (row) => int(row.clicks) > 0,
       ),
     ]);
     return {

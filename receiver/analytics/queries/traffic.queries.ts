@@ -18,11 +18,12 @@ export class TrafficQueries {
         FROM pageviews WHERE project_id = ${p.add(projectId)} AND ${this.sql.within('created_at', range, p)}`,
       ),
       this.sessionTotals(projectId, range),
-      this.sql.rows(
-        (p) => `SELECT ${this.sql.day('created_at', range, p)} AS day,
-          COUNT(*) AS pageviews, COUNT(DISTINCT visitor_id) AS visitors
-        FROM pageviews WHERE project_id = ${p.add(projectId)} AND ${this.sql.within('created_at', range, p)}
-        GROUP BY day ORDER BY day`,
+      this.sql.perDay(
+        range,
+        (p, within) => `COUNT(*) AS pageviews, COUNT(DISTINCT visitor_id) AS visitors
+          FROM pageviews WHERE project_id = ${p.add(projectId)}
+            AND ${within('created_at')}`,
+        (row) => int(row.pageviews) > 0,
       ),
     ]);
     return {
@@ -52,15 +53,18 @@ export class TrafficQueries {
           FROM visitors v WHERE v.id IN (SELECT pv.visitor_id FROM pageviews pv
             WHERE pv.project_id = ${p.add(projectId)} AND ${this.sql.within('pv.created_at', range, p)})`;
       }),
-      this.sql.rows((p) => {
-        const k = kinds(p);
-        return `SELECT ${this.sql.day('pv.created_at', range, p)} AS day,
+      this.sql.perDay(
+        range,
+        (p, within) => {
+          const k = kinds(p);
+          return `COUNT(*) AS pageviews,
             COUNT(DISTINCT CASE WHEN ${k.isNew} THEN pv.visitor_id END) AS new_visitors,
             COUNT(DISTINCT CASE WHEN ${k.isReturning} THEN pv.visitor_id END) AS returning_visitors
           FROM pageviews pv JOIN visitors v ON v.id = pv.visitor_id
-          WHERE pv.project_id = ${p.add(projectId)} AND ${this.sql.within('pv.created_at', range, p)}
-          GROUP BY day ORDER BY day`;
-      }),
+          WHERE pv.project_id = ${p.add(projectId)} AND ${within('pv.created_at')}`;
+        },
+        (row) => int(row.pageviews) > 0,
+      ),
     ]);
     const fresh = int(totals.new_visitors);
     const back = int(totals.returning_visitors);
@@ -86,11 +90,12 @@ export class TrafficQueries {
         (p) => `SELECT COUNT(*) AS pageviews, COUNT(DISTINCT session_id) AS sessions
         FROM pageviews WHERE project_id = ${p.add(projectId)} AND ${this.sql.within('created_at', range, p)}`,
       ),
-      this.sql.rows(
-        (p) => `SELECT ${this.sql.day('started_at', range, p)} AS day,
-          COUNT(*) AS sessions, AVG(${duration}) AS avg_duration
-        FROM sessions WHERE project_id = ${p.add(projectId)} AND ${this.sql.within('started_at', range, p)}
-        GROUP BY day ORDER BY day`,
+      this.sql.perDay(
+        range,
+        (p, within) => `COUNT(*) AS sessions, AVG(${duration}) AS avg_duration
+          FROM sessions WHERE project_id = ${p.add(projectId)}
+            AND ${within('started_at')}`,
+        (row) => int(row.sessions) > 0,
       ),
     ]);
     const sessionCount = int(pages.sessions);
