@@ -12,7 +12,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ReceiverModule } from '../receiver';
 import { AnalyticsCache } from '../receiver/cache';
 import { createReceiverDataSource } from '../receiver/storage';
@@ -245,14 +245,18 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'analytics-bench-'));
-  const file = join(dir, 'receiver.sqlite');
+  // BENCH_DB=<file> reuses a database seeded (and kept) by an earlier run of the same day.
+  const reuse = process.env.BENCH_DB;
+  const dir = reuse ? dirname(reuse) : mkdtempSync(join(tmpdir(), 'analytics-bench-'));
+  const file = reuse ?? join(dir, 'receiver.sqlite');
   const now = Date.now();
   const seedStart = performance.now();
-  const { projectId, secret } = await seed(file, now);
-  console.log(
-    `seeded ${PAGEVIEWS.toLocaleString('en')} pageviews in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`,
-  );
+  const seeded = reuse ? { projectId: 1, secret: 'b'.repeat(64) } : await seed(file, now);
+  const { projectId, secret } = seeded;
+  if (!reuse) {
+    const seconds = ((performance.now() - seedStart) / 1000).toFixed(1);
+    console.log(`seeded ${PAGEVIEWS.toLocaleString('en')} pageviews in ${seconds} s`);
+  }
 
   @Module({
     imports: [
@@ -316,7 +320,7 @@ async function main(): Promise<void> {
   }
   await app.close();
   // BENCH_KEEP_DB=1 keeps the seeded file for EXPLAIN QUERY PLAN sessions.
-  if (process.env.BENCH_KEEP_DB) console.log(`database kept at ${file}`);
+  if (process.env.BENCH_KEEP_DB || reuse) console.log(`database kept at ${file}`);
   else rmSync(dir, { recursive: true, force: true });
 }
 
