@@ -46,6 +46,19 @@ describeEachAdapter('analytics over HTTP: auth, ranges, CSV, cache', ({ adapter,
     });
   });
 
+  describe('rate limit', () => {
+    it('allows 60 requests a minute per endpoint and IP, then blocks only that endpoint', async () => {
+      const plain = { 'X-API-Key': seed.project.secretKey }; // no test-mode header: limits apply
+      for (let i = 0; i < 60; i++) {
+        expect((await get('utm.php?range=1d', plain)).status).toBe(200);
+      }
+      const blocked = await get('utm.php?range=1d', plain);
+      expect(blocked.status).toBe(429);
+      expect(blocked.body).toEqual({ error: 'Too many attempts. You are temporarily blocked.' });
+      expect((await get('referrers.php?range=1d', plain)).status).toBe(200);
+    });
+  });
+
   describe('range rules', () => {
     it.each([
       ['range=custom', 'Invalid date format. Use YYYY-MM-DD'],
