@@ -54,7 +54,16 @@ export class ShortLinkController {
   @ApiEndpoint({ summary: 'Follow a short link, short form (records a click)', ...REDIRECT_DOC })
   async redirect(@Req() request: unknown, @Res() response: unknown): Promise<void> {
     const path = (request as { url?: string }).url ?? '';
-    const code = decodeURIComponent(path.split('?')[0].split('/').pop() ?? '');
+    const code = decodeSegment(path.split('?')[0].split('/').pop() ?? '');
     this.responder.send(response, await this.redirects.resolve(code, request));
+  }
+}
+
+/** A path segment decoded; a malformed escape (`%zz`) is kept as written, which finds no link. */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
   }
 }

@@ -238,6 +238,9 @@ describeReceiver('links API and redirect', ({ adapter, engine }) => {
         expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
       }
       expect(await clicksOf(inactive.code)).toHaveLength(0);
+      // A malformed escape is a client error (Fastify refuses the URL itself), never a 500.
+      const malformed = await receiver.http.get('/r/%zz');
+      expect([400, 404]).toContain(malformed.status);
     });
 
     it('still redirects the links of a disabled project (as the original)', async () => {
