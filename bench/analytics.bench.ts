@@ -138,20 +138,38 @@ async function seed(file: string, now: number): Promise<{ projectId: number; sec
        referrer_url, referrer_category, utm_source, utm_medium, utm_campaign, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
+  // Rows are generated first and inserted in time order, as a live receiver appends them.
+  const rows: Array<[number, number, number | null, number, number, number, number]> = [];
+  for (let i = 0; i < PAGEVIEWS; i++) {
+    const session = Math.floor(rnd() * SESSIONS);
+    const at = sessionStart[session] + Math.floor(rnd() * 600_000);
+    const location = rnd() < 0.9 ? pick(locations) : null;
+    rows.push([
+      at,
+      session,
+      location,
+      pick(devices),
+      zipf(pages.length),
+      Math.floor(rnd() * referrers.length),
+      rnd() < 0.1 ? zipf(20) : -1,
+    ]);
+  }
+  rows.sort((a, b) => a[0] - b[0]);
   const batch = 100_000;
-  for (let done = 0; done < PAGEVIEWS; done += batch) {
+  for (let done = 0; done < rows.length; done += batch) {
     tx(() => {
-      for (let i = done; i < Math.min(PAGEVIEWS, done + batch); i++) {
-        const session = Math.floor(rnd() * SESSIONS);
-        const page = zipf(pages.length);
-        const [ref, category] = pick(referrers);
-        const campaign = rnd() < 0.1 ? `campaign-${zipf(20)}` : '';
+      for (const [at, session, location, device, page, referrer, campaignNo] of rows.slice(
+        done,
+        done + batch,
+      )) {
+        const [ref, category] = referrers[referrer];
+        const campaign = campaignNo >= 0 ? `campaign-${campaignNo}` : '';
         pv.run(
           projectId,
           session + 1,
           sessionVisitor[session],
-          rnd() < 0.9 ? pick(locations) : null,
-          pick(devices),
+          location,
+          device,
           pages[page],
           `Page ${page}`,
           ref,
@@ -159,7 +177,7 @@ async function seed(file: string, now: number): Promise<{ projectId: number; sec
           campaign ? 'newsletter' : '',
           campaign ? 'email' : '',
           campaign,
-          stamp(sessionStart[session] + Math.floor(rnd() * 600_000)),
+          stamp(at),
         );
       }
     });

@@ -3,6 +3,7 @@ import type { AnalyticsRange } from '../range/analytics-range.interface';
 import { AnalyticsSql } from '../sql/analytics-sql.service';
 import type { SqlParams } from '../sql/sql-params';
 import { int, text } from '../sql/sql-values';
+import { rollUp } from './roll-up';
 
 /** Rows kept by the capped location lists (contract 2.5.6). */
 const LOCATION_TOP = 50;
@@ -17,19 +18,16 @@ export class BreakdownQueries {
   async devices(projectId: number, range: AnalyticsRange) {
     const from = (p: SqlParams) => `FROM pageviews pv JOIN devices d ON d.id = pv.device_id
       WHERE pv.project_id = ${p.add(projectId)} AND ${this.sql.within('pv.created_at', range, p)}`;
-    const [byDevice, byOs, byBrowser] = await Promise.all([
+    // Two scans: unique visitors need their own grouping; OS and browser roll up from one.
+    const [byDevice, byOsBrowser] = await Promise.all([
       this.sql.rows(
         (p) => `SELECT d.device_type AS device_type, COUNT(*) AS pageviews,
           COUNT(DISTINCT pv.visitor_id) AS visitors ${from(p)}
         GROUP BY d.device_type ORDER BY pageviews DESC, device_type`,
       ),
       this.sql.rows(
-        (p) => `SELECT d.os AS os, COUNT(*) AS pageviews ${from(p)}
-        GROUP BY d.os ORDER BY pageviews DESC, os`,
-      ),
-      this.sql.rows(
-        (p) => `SELECT d.browser AS browser, COUNT(*) AS pageviews ${from(p)}
-        GROUP BY d.browser ORDER BY pageviews DESC, browser`,
+        (p) => `SELECT d.os AS os, d.browser AS browser, COUNT(*) AS pageviews ${from(p)}
+        GROUP BY d.os, d.browser`,
       ),
     ]);
     return {
@@ -38,31 +36,25 @@ export class BreakdownQueries {
         pageviews: int(r.pageviews),
         unique_visitors: int(r.visitors),
       })),
-      by_os: byOs.map((r) => ({ os: text(r.os), pageviews: int(r.pageviews) })),
-      by_browser: byBrowser.map((r) => ({ browser: text(r.browser), pageviews: int(r.pageviews) })),
+      by_os: rollUp(byOsBrowser, ['os']),
+      by_browser: rollUp(byOsBrowser, ['browser']),
     };
   }
 
   async locations(projectId: number, range: AnalyticsRange) {
     const from = (p: SqlParams) => `FROM pageviews pv JOIN locations l ON l.id = pv.location_id
       WHERE pv.project_id = ${p.add(projectId)} AND ${this.sql.within('pv.created_at', range, p)}`;
-    const [countries, regions, cities] = await Promise.all([
+    // Two scans: countries with unique visitors, and places that regions and cities roll up from.
+    const [countries, places] = await Promise.all([
       this.sql.rows(
         (p) => `SELECT l.country AS country, l.country_code AS country_code,
           COUNT(*) AS pageviews, COUNT(DISTINCT pv.visitor_id) AS visitors ${from(p)}
         GROUP BY l.country, l.country_code ORDER BY pageviews DESC, country_code`,
       ),
       this.sql.rows(
-        (p) => `SELECT l.country AS country, l.country_code AS country_code,
-          l.region AS region, COUNT(*) AS pageviews ${from(p)} AND l.region <> ''
-        GROUP BY l.country, l.country_code, l.region ORDER BY pageviews DESC, country_code, region
-        LIMIT ${LOCATION_TOP}`,
-      ),
-      this.sql.rows(
-        (p) => `SELECT l.city AS city, l.region AS region, l.country_code AS country_code,
-          COUNT(*) AS pageviews ${from(p)} AND l.city <> ''
-        GROUP BY l.city, l.region, l.country_code ORDER BY pageviews DESC, country_code, city
-        LIMIT ${LOCATION_TOP}`,
+        (p) => `SELECT l.country AS country, l.country_code AS country_code, l.region AS region,
+          l.city AS city, COUNT(*) AS pageviews ${from(p)}
+        GROUP BY l.country, l.country_code, l.region, l.city`,
       ),
     ]);
     return {
@@ -72,18 +64,15 @@ export class BreakdownQueries {
         pageviews: int(r.pageviews),
         unique_visitors: int(r.visitors),
       })),
-      by_region: regions.map((r) => ({
-        country: text(r.country),
-        country_code: text(r.country_code),
-        region: text(r.region),
-        pageviews: int(r.pageviews),
-      })),
-      by_city: cities.map((r) => ({
-        city: text(r.city),
-        region: text(r.region),
-        country_code: text(r.country_code),
-        pageviews: int(r.pageviews),
-      })),
+      by_region: rollUp(
+        places,
+        ['country', 'country_code', 'region'],
+        (r) => text(r.region) !== '',
+      ).slice(0, LOCATION_TOP),
+      by_city: rollUp(places, ['city', 'region', 'country_code'], (r) => text(r.city) !== '').slice(
+        0,
+        LOCATION_TOP,
+      ),
     };
   }
 
