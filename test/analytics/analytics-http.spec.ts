@@ -37,10 +37,13 @@ describeEachAdapter('analytics over HTTP: auth, ranges, CSV, cache', ({ adapter,
 
   describe('authentication', () => {
     it.each(ENDPOINTS)('%s refuses a missing key (401) and a public key (401)', async (name) => {
-      const missing = await get(`${name}.php`, {});
+      const missing = await get(`${name}.php`, { 'X-Test-Mode': 'phpunit' });
       expect(missing.status).toBe(401);
       expect(missing.body).toEqual({ success: false, message: 'API key is required' });
-      const pub = await get(`${name}.php`, { 'X-API-Key': seed.project.publicKey });
+      const pub = await get(`${name}.php`, {
+        'X-API-Key': seed.project.publicKey,
+        'X-Test-Mode': 'phpunit',
+      });
       expect(pub.status).toBe(401);
       expect(pub.body).toEqual({ success: false, message: 'Invalid API key' });
     });

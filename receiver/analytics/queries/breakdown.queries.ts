@@ -16,7 +16,9 @@ export class BreakdownQueries {
   constructor(private readonly sql: AnalyticsSql) {}
 
   async devices(projectId: number, range: AnalyticsRange) {
-    const from = (p: SqlParams) => `FROM pageviews pv JOIN devices d ON d.id = pv.device_id
+    const from = (
+      p: SqlParams,
+    ) => `FROM pageviews pv ${this.sql.dialect.factJoin} devices d ON d.id = pv.device_id
       WHERE pv.project_id = ${p.add(projectId)} AND ${this.sql.within('pv.created_at', range, p)}`;
     // Two scans: unique visitors need their own grouping; OS and browser roll up from one.
     const [byDevice, byOsBrowser] = await Promise.all([
@@ -42,7 +44,9 @@ export class BreakdownQueries {
   }
 
   async locations(projectId: number, range: AnalyticsRange) {
-    const from = (p: SqlParams) => `FROM pageviews pv JOIN locations l ON l.id = pv.location_id
+    const from = (
+      p: SqlParams,
+    ) => `FROM pageviews pv ${this.sql.dialect.factJoin} locations l ON l.id = pv.location_id
       WHERE pv.project_id = ${p.add(projectId)} AND ${this.sql.within('pv.created_at', range, p)}`;
     // Two scans: countries with unique visitors, and places that regions and cities roll up from.
     const [countries, places] = await Promise.all([

@@ -63,7 +63,7 @@ export class LinkQueries {
       ),
       this.sql.rows(
         (p) => `SELECT l.country, l.country_code, COUNT(*) AS clicks
-        FROM link_clicks c JOIN locations l ON l.id = c.location_id WHERE ${clicks(p)}
+        FROM link_clicks c ${this.sql.dialect.factJoin} locations l ON l.id = c.location_id WHERE ${clicks(p)}
         GROUP BY l.country, l.country_code ORDER BY clicks DESC, country_code`,
       ),
       this.sql.rows(
@@ -73,7 +73,7 @@ export class LinkQueries {
       ),
       this.sql.rows(
         (p) => `SELECT d.device_type, COUNT(*) AS clicks
-        FROM link_clicks c JOIN devices d ON d.id = c.device_id WHERE ${clicks(p)}
+        FROM link_clicks c ${this.sql.dialect.factJoin} devices d ON d.id = c.device_id WHERE ${clicks(p)}
         GROUP BY d.device_type ORDER BY clicks DESC, device_type`,
       ),
       this.sql.perDay(

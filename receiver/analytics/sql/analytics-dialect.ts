@@ -17,6 +17,13 @@ export interface AnalyticsDialect {
    * (`LOWER(code)`, or the stored `code_ci` column on MySQL/MariaDB).
    */
   codeEquals(alias: string, placeholder: string): string;
+  /**
+   * Join keyword that keeps the fact table (written first) as the outer loop. SQLite's planner
+   * otherwise loops over the small dimension table and probes the facts by dimension id, 4×
+   * slower on a month of pageviews; `CROSS JOIN` fixes the order there (and only there: it
+   * takes no ON clause on PostgreSQL, whose planner needs no help).
+   */
+  readonly factJoin: string;
 }
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
@@ -37,6 +44,7 @@ const sqlite: AnalyticsDialect = {
   secondsBetween: (earlier, later) =>
     `CAST(ROUND((julianday(${later}) - julianday(${earlier})) * 86400) AS INTEGER)`,
   codeEquals: (alias, placeholder) => `LOWER(${alias}.code) = LOWER(${placeholder})`,
+  factJoin: 'CROSS JOIN',
 };
 
 const postgres: AnalyticsDialect = {
@@ -45,6 +53,7 @@ const postgres: AnalyticsDialect = {
   instantParam: utcText,
   secondsBetween: (earlier, later) => `CAST(EXTRACT(EPOCH FROM (${later} - ${earlier})) AS BIGINT)`,
   codeEquals: (alias, placeholder) => `LOWER(${alias}.code) = LOWER(${placeholder})`,
+  factJoin: 'JOIN',
 };
 
 const mysql: AnalyticsDialect = {
@@ -53,6 +62,7 @@ const mysql: AnalyticsDialect = {
   instantParam: utcText,
   secondsBetween: (earlier, later) => `TIMESTAMPDIFF(SECOND, ${earlier}, ${later})`,
   codeEquals: (alias, placeholder) => `${alias}.code_ci = LOWER(${placeholder})`,
+  factJoin: 'JOIN',
 };
 
 const DIALECTS: Record<SqlDialect, AnalyticsDialect> = { sqlite, postgres, mysql };
