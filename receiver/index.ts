@@ -18,3 +18,4 @@ export * from './enrichment';
 export * from './tracking';
 export * from './snippet';
 export * from './logging';
+export * from './receiver-fastify.options';

@@ -8,6 +8,12 @@ export interface ReceiverModuleExtras {
    * is defined (also in `forRootAsync`). Default: `RECEIVER_ROUTE_PREFIX` or `api`.
    */
   routePrefix?: string;
+  /**
+   * Name of a TypeORM connection the application registered (`TypeOrmModule.forRoot({ name })`)
+   * for the receiver to use. Needed with `forRootAsync`; with `forRoot`, `database: '<name>'`
+   * does the same.
+   */
+  dataSourceName?: string;
 }
 
 export const {

@@ -1,5 +1,6 @@
 import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import { RouterModule } from '@nestjs/core';
+import { getDataSourceToken } from '@nestjs/typeorm';
 import type { ReceiverModuleOptions } from './interfaces/receiver-options.interface';
 import { DEFAULT_ROUTE_PREFIX, RECEIVER_OPTIONS } from './receiver.constants';
 import { RECEIVER_API_MODULES, RECEIVER_ROOT_MODULES } from './receiver.features';
@@ -11,12 +12,17 @@ import {
 } from './receiver.module-definition';
 import { resolveReceiverOptions } from './receiver-options.resolver';
 import { ReceiverCoreModule } from './receiver-core.module';
+import { RECEIVER_EXISTING_DATA_SOURCE } from './storage/storage.constants';
 
-const resolvedOptionsProvider = (routePrefix: string): Provider => ({
+const resolvedOptionsProvider = (routePrefix: string, dataSourceName?: string): Provider => ({
   provide: RECEIVER_OPTIONS,
   inject: [RECEIVER_MODULE_OPTIONS],
   useFactory: (options: ReceiverModuleOptions) =>
-    resolveReceiverOptions({ ...options, routePrefix }),
+    resolveReceiverOptions({
+      ...options,
+      routePrefix,
+      ...(dataSourceName ? { database: dataSourceName } : {}),
+    }),
 });
 
 const prefixOf = (value: string | undefined): string =>
@@ -36,15 +42,34 @@ const prefixOf = (value: string | undefined): string =>
 export class ReceiverModule extends ConfigurableReceiverModule {
   /** Mounts the receiver with options known up front (env `RECEIVER_*` fills the gaps). */
   static override forRoot(options: typeof RECEIVER_OPTIONS_TYPE = {}): DynamicModule {
-    return ReceiverModule.assemble(super.forRoot(options), prefixOf(options.routePrefix));
+    const name = typeof options.database === 'string' ? options.database : options.dataSourceName;
+    return ReceiverModule.assemble(super.forRoot(options), prefixOf(options.routePrefix), name);
   }
 
   /** Mounts the receiver with options from a factory (e.g. `ConfigService`). */
   static override forRootAsync(options: typeof RECEIVER_ASYNC_OPTIONS_TYPE): DynamicModule {
-    return ReceiverModule.assemble(super.forRootAsync(options), prefixOf(options.routePrefix));
+    return ReceiverModule.assemble(
+      super.forRootAsync(options),
+      prefixOf(options.routePrefix),
+      options.dataSourceName,
+    );
   }
 
-  private static assemble(definition: DynamicModule, routePrefix: string): DynamicModule {
+  private static assemble(
+    definition: DynamicModule,
+    routePrefix: string,
+    dataSourceName?: string,
+  ): DynamicModule {
+    // A named connection is injected by its token, so Nest creates it before the receiver's
+    // storage provider asks for it.
+    const existing: Provider[] = dataSourceName
+      ? [
+          {
+            provide: RECEIVER_EXISTING_DATA_SOURCE,
+            useExisting: getDataSourceToken(dataSourceName),
+          },
+        ]
+      : [];
     const routes = [
       ...RECEIVER_API_MODULES.map((module) => ({ path: routePrefix, module })),
       ...RECEIVER_ROOT_MODULES.map((module) => ({ path: '', module })),
@@ -61,8 +86,12 @@ export class ReceiverModule extends ConfigurableReceiverModule {
         ...RECEIVER_ROOT_MODULES,
         RouterModule.register(routes),
       ],
-      providers: [...(definition.providers ?? []), resolvedOptionsProvider(routePrefix)],
-      exports: [RECEIVER_OPTIONS],
+      providers: [
+        ...(definition.providers ?? []),
+        resolvedOptionsProvider(routePrefix, dataSourceName),
+        ...existing,
+      ],
+      exports: [RECEIVER_OPTIONS, ...(dataSourceName ? [RECEIVER_EXISTING_DATA_SOURCE] : [])],
     };
   }
 }

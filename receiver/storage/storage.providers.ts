@@ -1,11 +1,9 @@
 import { Logger, type Provider } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
-import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { RECEIVER_OPTIONS } from '../receiver.constants';
 import type { ResolvedReceiverOptions } from '../interfaces/receiver-options.interface';
 import { createReceiverDataSource } from './data-source.factory';
-import { RECEIVER_DATA_SOURCE } from './storage.constants';
+import { RECEIVER_DATA_SOURCE, RECEIVER_EXISTING_DATA_SOURCE } from './storage.constants';
 import { StorageMessages } from './storage.messages';
 
 /** Data sources the receiver created itself (and therefore closes on shutdown). */
@@ -13,18 +11,13 @@ export const ownedDataSources = new WeakSet<DataSource>();
 
 async function resolveDataSource(
   options: ResolvedReceiverOptions,
-  moduleRef: ModuleRef,
+  existing: DataSource | undefined,
 ): Promise<DataSource> {
   const logger = new Logger('ReceiverStorage');
   let dataSource: DataSource;
   if (typeof options.database === 'string') {
-    try {
-      dataSource = moduleRef.get<DataSource>(getDataSourceToken(options.database) as string, {
-        strict: false,
-      });
-    } catch {
-      throw new Error(StorageMessages.connectionNotFound(options.database));
-    }
+    if (!existing) throw new Error(StorageMessages.connectionNotFound(options.database));
+    dataSource = existing;
     if (!dataSource.isInitialized) await dataSource.initialize();
   } else {
     dataSource = await createReceiverDataSource(options.database);
@@ -39,6 +32,6 @@ async function resolveDataSource(
 
 export const receiverDataSourceProvider: Provider = {
   provide: RECEIVER_DATA_SOURCE,
-  inject: [RECEIVER_OPTIONS, ModuleRef],
+  inject: [RECEIVER_OPTIONS, { token: RECEIVER_EXISTING_DATA_SOURCE, optional: true }],
   useFactory: resolveDataSource,
 };

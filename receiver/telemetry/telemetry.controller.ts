@@ -91,7 +91,7 @@ export class TelemetryController {
   ): Promise<Record<string, unknown> | undefined> {
     const state = receiverState(request);
     const project = state.project as ProjectEntity;
-    await this.signatures.verify(request, project, Buffer.alloc(0));
+    await this.signatures.verify(request, project, Buffer.alloc(0), false);
     const host = parseHostName(queryParam(request, 'host') ?? state.tokenHost?.host);
     if (state.tokenHost && state.tokenHost.host !== host) {
       throw new ReceiverHttpException(403, TelemetryMessages.tokenForOtherHost(host));

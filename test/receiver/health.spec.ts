@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Injectable, Module, type OnModuleInit } from '@nestjs/common';
 import { HealthIndicatorRegistry } from '../../receiver';
 import { describeEachAdapter, describeReceiver, useReceiverApp } from '../support/receiver-app';
+import { describeWithRedis, redisUrl } from '../support/services';
 
 const dir = mkdtempSync(join(tmpdir(), 'receiver-health-'));
 const mmdb = join(dir, 'GeoLite2-City.mmdb');
@@ -76,5 +77,17 @@ describeEachAdapter('health with problems', ({ adapter, engine }) => {
       message: 'Connection failed \u2014 queue and cache unavailable',
     });
     expect(res.body.checks.queue).toEqual({ status: 'fail', message: 'worker down' });
+  });
+});
+
+// Runs only when Redis answered (`npm test` says so when it is skipped).
+describeWithRedis('health with Redis', () => {
+  describeEachAdapter('valkey check', ({ adapter, engine }) => {
+    const receiver = useReceiverApp({ adapter, engine, options: { redis: redisUrl() } });
+
+    it('reports Redis as connected', async () => {
+      const res = await receiver.http.get('/api/health');
+      expect(res.body.checks.valkey).toEqual({ status: 'ok', message: 'Connected' });
+    });
   });
 });

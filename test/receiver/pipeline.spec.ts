@@ -1,4 +1,5 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { ReceiverController } from '../../receiver';
 import { Module } from '@nestjs/common';
 import {
   adminHeaders,
@@ -10,7 +11,7 @@ import {
 } from '../support/receiver-app';
 import { createIsolatedDatabase, type IsolatedDatabase } from '../support/services';
 
-@Controller('host-app')
+@Controller('api/host-app')
 class HostAppController {
   @Post('echo')
   @HttpCode(200)
@@ -19,7 +20,16 @@ class HostAppController {
   }
 }
 
-@Module({ controllers: [HostAppController] })
+/** A receiver-style route whose work fails unexpectedly (a storage outage, a bug). */
+@ReceiverController('api')
+class FailingController {
+  @Get('boom.php')
+  boom(): never {
+    throw new Error('database went away');
+  }
+}
+
+@Module({ controllers: [HostAppController, FailingController] })
 class HostAppModule {}
 
 const ORIGIN = 'https://shop.example.com';
@@ -137,12 +147,19 @@ describeEachAdapter('request pipeline', ({ adapter, engine }) => {
       expect(res.body).not.toHaveProperty('data');
     });
 
-    it('leaves the host application routes and their JSON parsing untouched', async () => {
-      const res = await receiver.http.post('/host-app/echo', { hello: 'world' });
+    it('leaves host application routes, even under /api, and their JSON parsing untouched', async () => {
+      const res = await receiver.http.post('/api/host-app/echo', { hello: 'world' });
       expect(res.status).toBe(200);
       expect(res.body).toEqual({ received: { hello: 'world' } });
       expect(res.headers.get('access-control-allow-methods')).toBeNull();
     });
+  });
+
+  it("answers an unexpected failure with 500 and the envelope, never Nest's own shape", async () => {
+    const res = await receiver.http.get('/api/boom.php', { 'X-Request-Id': 'req-500' });
+    expect(res.status).toBe(500);
+    expect(res.body).toEqual({ success: false, message: 'Server error' });
+    expect(res.headers.get('x-request-id')).toBe('req-500');
   });
 
   describe('request id', () => {

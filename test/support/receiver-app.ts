@@ -15,7 +15,11 @@ import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
-import { ReceiverModule, type ReceiverModuleOptions } from '../../receiver';
+import {
+  RECEIVER_FASTIFY_OPTIONS,
+  ReceiverModule,
+  type ReceiverModuleOptions,
+} from '../../receiver';
 import {
   availableEngines,
   createIsolatedDatabase,
@@ -125,7 +129,10 @@ export async function createReceiverApp(config: ReceiverAppOptions): Promise<Rec
   })
   class TestReceiverAppModule {}
 
-  const adapter = config.adapter === 'fastify' ? new FastifyAdapter() : new ExpressAdapter();
+  const adapter =
+    config.adapter === 'fastify'
+      ? new FastifyAdapter({ ...RECEIVER_FASTIFY_OPTIONS })
+      : new ExpressAdapter();
   const app = await NestFactory.create(TestReceiverAppModule, adapter, { logger: false });
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };

@@ -24,7 +24,15 @@ export function readBody(request: IncomingMessage, cap = MAX_BODY_BYTES): Promis
       chunks.push(chunk);
       kept += chunk.length;
     });
-    request.on('end', () => resolve({ raw: Buffer.concat(chunks), tooLarge }));
+    let ended = false;
+    request.on('end', () => {
+      ended = true;
+      resolve({ raw: Buffer.concat(chunks), tooLarge });
+    });
     request.on('error', reject);
+    // A client that hangs up mid-body never sends 'end': settle instead of waiting forever.
+    request.on('close', () => {
+      if (!ended) reject(new Error('the client closed the request before its body was complete'));
+    });
   });
 }

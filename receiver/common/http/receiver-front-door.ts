@@ -32,10 +32,14 @@ export class ReceiverFrontDoor {
     this.prefix = settings.routePrefix ? `/${settings.routePrefix}` : '';
   }
 
-  /** Whether the front door looks after this path at all (other app routes pass untouched). */
+  /**
+   * Whether the front door looks after this path: the receiver's own routes, and any `.php` path
+   * under the prefix (Micrologs clients may preflight those). Other routes of the application —
+   * even under the same prefix — keep their own body parsing and CORS.
+   */
   covers(path: string): boolean {
     if (this.routes.allowedMethods(path)) return true;
-    return this.prefix === '' || path === this.prefix || path.startsWith(`${this.prefix}/`);
+    return path.endsWith('.php') && (this.prefix === '' || path.startsWith(`${this.prefix}/`));
   }
 
   /**

@@ -1,452 +1,47 @@
-import {
-  Table,
-  TableForeignKey,
-  TableIndex,
-  type MigrationInterface,
-  type QueryRunner,
-} from 'typeorm';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { dialectOf } from '../dialect';
+import { micrologsTables } from './micrologs.tables';
 import { SchemaColumns } from './schema-columns';
+import { telemetryTables } from './telemetry.tables';
 
-const cascade = (column: string, table: string) =>
-  new TableForeignKey({
-    columnNames: [column],
-    referencedTableName: table,
-    referencedColumnNames: ['id'],
-    onDelete: 'CASCADE',
-  });
-
-const index = (name: string, columns: string[], isUnique = false) =>
-  new TableIndex({ name, columnNames: columns, isUnique });
+/** Every table, children after their parents (dropped in reverse order). */
+const tablesFor = (c: SchemaColumns) => [...micrologsTables(c), ...telemetryTables(c)];
 
 /**
- * The whole receiver schema: the Micrologs data model (with the contract's fixes: session token
- * unique per project, link code unique case-insensitively, JSON kept as text) and the telemetry
- * tables. One class for the three engines; `SchemaColumns` hides the type differences.
+ * The whole receiver schema: the Micrologs data model and the telemetry tables. One class for
+ * the three engines; `SchemaColumns` hides the type differences, and the two statements whose
+ * SQL differs are written per dialect here.
  */
 export class ReceiverSchema1763800000000 implements MigrationInterface {
   name = 'ReceiverSchema1763800000000';
 
   async up(runner: QueryRunner): Promise<void> {
     const dialect = dialectOf(runner);
-    const c = new SchemaColumns(dialect);
-    const create = (table: Table) => runner.createTable(table, false, true, true);
-
-    await create(
-      new Table({
-        name: 'projects',
-        columns: [
-          c.id(),
-          c.string('name', 100),
-          c.string('secret_key', 64),
-          c.string('public_key', 32),
-          c.text('allowed_domains'),
-          c.bool('is_active', true),
-          c.string('signing_secret', 128, undefined, true),
-          c.string('encryption_key', 64, undefined, true),
-          c.string('token_policy', 16, 'auto'),
-          c.time('created_at'),
-          c.time('updated_at'),
-        ],
-        indices: [
-          index('uq_projects_secret_key', ['secret_key'], true),
-          index('uq_projects_public_key', ['public_key'], true),
-          index('ix_projects_created_at', ['created_at']),
-        ],
-      }),
-    );
-    await create(
-      new Table({
-        name: 'visitors',
-        columns: [
-          c.id(true),
-          c.int('project_id'),
-          c.string('visitor_hash', 64),
-          c.string('fingerprint_hash', 64, '', true),
-          c.time('first_seen'),
-          c.time('last_seen'),
-        ],
-        indices: [
-          index('uq_visitors_project_hash', ['project_id', 'visitor_hash'], true),
-          index('ix_visitors_project_fingerprint', ['project_id', 'fingerprint_hash']),
-          index('ix_visitors_project_first_seen', ['project_id', 'first_seen']),
-        ],
-        foreignKeys: [cascade('project_id', 'projects')],
-      }),
-    );
-    await create(
-      new Table({
-        name: 'sessions',
-        columns: [
-          c.id(true),
-          c.int('project_id'),
-          c.int('visitor_id', { big: true }),
-          c.string('session_token', 64),
-          c.time('started_at'),
-          c.time('last_activity'),
-          c.bool('is_bounced', true),
-        ],
-        indices: [
-          index('uq_sessions_project_token', ['project_id', 'session_token'], true),
-          index('ix_sessions_project_started', ['project_id', 'started_at']),
-          index('ix_sessions_visitor', ['visitor_id']),
-        ],
-        foreignKeys: [cascade('project_id', 'projects'), cascade('visitor_id', 'visitors')],
-      }),
-    );
-    await create(
-      new Table({
-        name: 'devices',
-        columns: [
-          c.id(),
-          c.int('project_id'),
-          c.string('device_type', 10, 'unknown'),
-          c.string('os', 50, ''),
-          c.string('browser', 50, ''),
-          c.string('browser_version', 20, ''),
-          c.time('created_at'),
-        ],
-        indices: [
-          index(
-            'uq_devices_signature',
-            ['project_id', 'device_type', 'os', 'browser', 'browser_version'],
-            true,
-          ),
-        ],
-        foreignKeys: [cascade('project_id', 'projects')],
-      }),
-    );
-    await create(
-      new Table({
-        name: 'locations',
-        columns: [
-          c.id(),
-          c.int('project_id'),
-          c.string('country', 100, ''),
-          c.string('country_code', 2, ''),
-          c.string('region', 100, ''),
-          c.string('city', 100, ''),
-          c.bool('is_vpn', false),
-          c.time('created_at'),
-        ],
-        indices: [
-          index('uq_locations_place', ['project_id', 'country_code', 'region', 'city'], true),
-        ],
-        foreignKeys: [cascade('project_id', 'projects')],
-      }),
-    );
-    await create(
-      new Table({
-        name: 'pageviews',
-        columns: [
-          c.id(true),
-          c.int('project_id'),
-          c.int('session_id', { big: true }),
-          c.int('visitor_id', { big: true }),
-          c.int('location_id', { nullable: true }),
-          c.int('device_id', { nullable: true }),
-          c.string('url', 2048),
-          c.string('page_title', 512, ''),
-          c.string('referrer_url', 2048, ''),
-          c.string('referrer_category', 20, 'unknown'),
-          c.string('utm_source', 255, ''),
-          c.string('utm_medium', 255, ''),
-          c.string('utm_campaign', 255, ''),
-          c.string('utm_content', 255, ''),
-          c.string('utm_term', 255, ''),
-          c.string('screen_resolution', 20, ''),
-          c.string('timezone', 100, ''),
-          c.time('created_at'),
-        ],
-        indices: [
-          index('ix_pageviews_project_created', ['project_id', 'created_at']),
-          index('ix_pageviews_project_referrer', ['project_id', 'referrer_category', 'created_at']),
-          index('ix_pageviews_session', ['session_id']),
-          index('ix_pageviews_visitor', ['visitor_id']),
-          index('ix_pageviews_location', ['project_id', 'location_id']),
-          index('ix_pageviews_device', ['project_id', 'device_id']),
-        ],
-      }),
-    );
-    await this.createErrorTables(runner, c);
-    await this.createLinkAndAuditTables(runner, c);
-    await this.createTelemetryTables(runner, c);
-    // MySQL/MariaDB cannot index a 2048-char utf8mb4 column whole; PostgreSQL and SQLite can.
-    await runner.query(
-      dialect === 'mysql'
-        ? 'CREATE INDEX ix_pageviews_project_url ON pageviews (project_id, url(191))'
-        : 'CREATE INDEX ix_pageviews_project_url ON pageviews (project_id, url)',
-    );
-  }
-
-  private async createErrorTables(runner: QueryRunner, c: SchemaColumns): Promise<void> {
-    await runner.createTable(
-      new Table({
-        name: 'error_groups',
-        columns: [
-          c.id(),
-          c.int('project_id'),
-          c.string('fingerprint', 64),
-          c.string('error_type', 100, ''),
-          c.string('message', 1024, ''),
-          c.string('file', 512, ''),
-          c.int('line', { nullable: true }),
-          c.string('severity', 10, 'error'),
-          c.string('environment', 12, 'production'),
-          c.string('status', 14, 'open'),
-          c.int('occurrence_count', { default: 1 }),
-          c.time('first_seen'),
-          c.time('last_seen'),
-        ],
-        indices: [
-          index('uq_error_groups_fingerprint', ['project_id', 'fingerprint'], true),
-          index('ix_error_groups_status', ['project_id', 'status']),
-          index('ix_error_groups_severity', ['project_id', 'severity']),
-          index('ix_error_groups_last_seen', ['project_id', 'last_seen']),
-        ],
-        foreignKeys: [cascade('project_id', 'projects')],
-      }),
-      false,
-      true,
-      true,
-    );
-    await runner.createTable(
-      new Table({
-        name: 'error_events',
-        columns: [
-          c.id(true),
-          c.int('group_id'),
-          c.int('project_id'),
-          c.int('location_id', { nullable: true }),
-          c.int('device_id', { nullable: true }),
-          c.text('stack_trace', true),
-          c.string('url', 2048, ''),
-          c.string('environment', 12, 'production'),
-          c.string('severity', 10, 'error'),
-          c.text('context', true),
-          c.time('created_at'),
-        ],
-        indices: [
-          index('ix_error_events_project_created', ['project_id', 'created_at']),
-          index('ix_error_events_group_created', ['group_id', 'created_at']),
-        ],
-        foreignKeys: [cascade('group_id', 'error_groups'), cascade('project_id', 'projects')],
-      }),
-      false,
-      true,
-      true,
-    );
-  }
-
-  private async createLinkAndAuditTables(runner: QueryRunner, c: SchemaColumns): Promise<void> {
-    await runner.createTable(
-      new Table({
-        name: 'audit_logs',
-        columns: [
-          c.id(true),
-          c.int('project_id'),
-          c.string('action', 100),
-          c.string('actor', 255, ''),
-          c.string('ip_hash', 64, ''),
-          c.text('context', true),
-          c.time('created_at'),
-        ],
-        indices: [
-          index('ix_audit_logs_project_created', ['project_id', 'created_at']),
-          index('ix_audit_logs_project_action', ['project_id', 'action', 'created_at']),
-          index('ix_audit_logs_created', ['created_at']),
-        ],
-        foreignKeys: [cascade('project_id', 'projects')],
-      }),
-      false,
-      true,
-      true,
-    );
-    await runner.createTable(
-      new Table({
-        name: 'tracked_links',
-        columns: [
-          c.id(),
-          c.int('project_id'),
-          c.string('code', 12),
-          c.string('destination_url', 2048),
-          c.string('label', 255, ''),
-          c.bool('is_active', true),
-          c.time('created_at'),
-        ],
-        indices: [index('ix_tracked_links_project_created', ['project_id', 'created_at'])],
-        foreignKeys: [cascade('project_id', 'projects')],
-      }),
-      false,
-      true,
-      true,
-    );
-    if (dialectOf(runner) === 'mysql') {
-      // No expression indexes on older MariaDB/MySQL: a stored lower-case copy carries the key.
+    for (const table of tablesFor(new SchemaColumns(dialect))) {
+      await runner.createTable(table, false, true, true);
+    }
+    if (dialect === 'mysql') {
+      // MySQL/MariaDB cannot index a 2048-char utf8mb4 column whole, nor (on older versions) an
+      // expression: a prefix index for URLs and a stored lower-case copy for link codes.
+      await runner.query(
+        'CREATE INDEX ix_pageviews_project_url ON pageviews (project_id, url(191))',
+      );
       await runner.query(
         'ALTER TABLE tracked_links ADD COLUMN code_ci VARCHAR(12) AS (LOWER(code)) STORED',
       );
       await runner.query('CREATE UNIQUE INDEX uq_tracked_links_code_ci ON tracked_links (code_ci)');
     } else {
+      await runner.query('CREATE INDEX ix_pageviews_project_url ON pageviews (project_id, url)');
       await runner.query(
         'CREATE UNIQUE INDEX uq_tracked_links_code_ci ON tracked_links (LOWER(code))',
       );
     }
-    await runner.createTable(
-      new Table({
-        name: 'link_clicks',
-        columns: [
-          c.id(true),
-          c.int('link_id'),
-          c.int('project_id'),
-          c.int('location_id', { nullable: true }),
-          c.int('device_id', { nullable: true }),
-          c.string('referrer_url', 2048, ''),
-          c.string('referrer_category', 20, 'unknown'),
-          c.string('ip_hash', 64, ''),
-          c.time('created_at'),
-        ],
-        indices: [
-          index('ix_link_clicks_link_created', ['link_id', 'created_at']),
-          index('ix_link_clicks_project_created', ['project_id', 'created_at']),
-          index('ix_link_clicks_created', ['created_at']),
-        ],
-        foreignKeys: [cascade('link_id', 'tracked_links'), cascade('project_id', 'projects')],
-      }),
-      false,
-      true,
-      true,
-    );
-  }
-
-  private async createTelemetryTables(runner: QueryRunner, c: SchemaColumns): Promise<void> {
-    const create = (table: Table) => runner.createTable(table, false, true, true);
-    await create(
-      new Table({
-        name: 'telemetry_hosts',
-        columns: [
-          c.id(),
-          c.int('project_id'),
-          c.string('host', 191),
-          c.string('status', 10, 'approved'),
-          c.text('response_extras'),
-          c.time('first_seen'),
-          c.time('last_seen', true),
-          c.int('report_count', { default: 0 }),
-          c.double('avg_interval_seconds'),
-        ],
-        indices: [index('uq_telemetry_hosts_host', ['project_id', 'host'], true)],
-        foreignKeys: [cascade('project_id', 'projects')],
-      }),
-    );
-    await create(
-      new Table({
-        name: 'telemetry_samples',
-        columns: [
-          c.id(true),
-          c.int('project_id'),
-          c.int('host_id'),
-          c.string('key', 191),
-          c.text('value'),
-          c.double('numeric_value'),
-          c.time('collected_at'),
-          c.time('received_at'),
-        ],
-        indices: [
-          index(
-            'uq_telemetry_samples_point',
-            ['project_id', 'host_id', 'key', 'collected_at'],
-            true,
-          ),
-          index('ix_telemetry_samples_host_key', ['host_id', 'key', 'collected_at']),
-        ],
-        foreignKeys: [cascade('project_id', 'projects'), cascade('host_id', 'telemetry_hosts')],
-      }),
-    );
-    await create(
-      new Table({
-        name: 'telemetry_latest',
-        columns: [
-          c.id(),
-          c.int('project_id'),
-          c.int('host_id'),
-          c.string('key', 191),
-          c.text('value'),
-          c.time('collected_at'),
-          c.time('received_at'),
-        ],
-        indices: [index('uq_telemetry_latest_key', ['host_id', 'key'], true)],
-        foreignKeys: [cascade('project_id', 'projects'), cascade('host_id', 'telemetry_hosts')],
-      }),
-    );
-    await create(
-      new Table({
-        name: 'telemetry_tokens',
-        columns: [
-          c.id(),
-          c.int('project_id'),
-          c.int('host_id'),
-          c.string('token_hash', 64),
-          c.time('created_at'),
-          c.time('last_used_at', true),
-        ],
-        indices: [index('uq_telemetry_tokens_hash', ['token_hash'], true)],
-        foreignKeys: [cascade('project_id', 'projects'), cascade('host_id', 'telemetry_hosts')],
-      }),
-    );
-    await create(
-      new Table({
-        name: 'telemetry_signatures',
-        columns: [c.id(), c.int('project_id'), c.string('signature', 64), c.time('created_at')],
-        indices: [
-          index('uq_telemetry_signatures', ['project_id', 'signature'], true),
-          index('ix_telemetry_signatures_created', ['created_at']),
-        ],
-        foreignKeys: [cascade('project_id', 'projects')],
-      }),
-    );
-    await create(
-      new Table({
-        name: 'feature_flags',
-        columns: [
-          c.id(),
-          c.int('project_id'),
-          c.string('name', 191),
-          c.text('description'),
-          c.text('default_value'),
-          c.text('host_overrides'),
-          c.text('rollout', true),
-          c.time('created_at'),
-          c.time('updated_at'),
-        ],
-        indices: [index('uq_feature_flags_name', ['project_id', 'name'], true)],
-        foreignKeys: [cascade('project_id', 'projects')],
-      }),
-    );
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    const tables = [
-      'feature_flags',
-      'telemetry_signatures',
-      'telemetry_tokens',
-      'telemetry_latest',
-      'telemetry_samples',
-      'telemetry_hosts',
-      'link_clicks',
-      'tracked_links',
-      'audit_logs',
-      'error_events',
-      'error_groups',
-      'pageviews',
-      'locations',
-      'devices',
-      'sessions',
-      'visitors',
-      'projects',
-    ];
     // Plain DROP TABLE, children first: TypeORM's dropTable() inspects MySQL generated columns
     // through its typeorm_metadata table, which this schema never needs.
-    for (const table of tables) await runner.query(`DROP TABLE IF EXISTS ${table}`);
+    const tables = tablesFor(new SchemaColumns(dialectOf(runner))).reverse();
+    for (const table of tables) await runner.query(`DROP TABLE IF EXISTS ${table.name}`);
   }
 }

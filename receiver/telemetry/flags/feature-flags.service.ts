@@ -8,10 +8,17 @@ import { TelemetryMessages } from '../telemetry.messages';
 import type { FlagDefinition } from './flag-input';
 import { resolveFlags } from './flag-resolver';
 
+/**
+ * How long a project's flags are reused before the database is read again. Changes made through
+ * this instance apply at once; other instances sharing the database see them within this time.
+ */
+const FLAGS_CACHE_MS = 2_000;
+
 /** Feature flags of projects: storage and per-host resolution. */
 @Injectable()
 export class FeatureFlagsService {
   private readonly flags: Repository<FeatureFlagEntity>;
+  private readonly cache = new Map<number, { at: number; flags: Promise<FeatureFlagEntity[]> }>();
 
   constructor(@InjectReceiverDataSource() dataSource: DataSource) {
     this.flags = dataSource.getRepository(FeatureFlagEntity);
@@ -30,6 +37,7 @@ export class FeatureFlagsService {
     const now = new Date();
     const existing = await this.flags.findOneBy({ project_id: projectId, name });
     const flag = existing ?? this.flags.create({ project_id: projectId, name, created_at: now });
+    this.cache.delete(projectId);
     Object.assign(flag, {
       description: definition.description,
       default_value: definition.defaultValue,
@@ -41,6 +49,7 @@ export class FeatureFlagsService {
   }
 
   async delete(projectId: number, name: string): Promise<void> {
+    this.cache.delete(projectId);
     const result = await this.flags.delete({ project_id: projectId, name });
     if (!result.affected)
       throw new ReceiverHttpException(404, TelemetryMessages.flagNotFound(name));
@@ -48,7 +57,14 @@ export class FeatureFlagsService {
 
   /** The flags of a project resolved for one host. */
   async resolveFor(projectId: number, host: string): Promise<Record<string, unknown>> {
-    return resolveFlags(await this.list(projectId), host);
+    const now = Date.now();
+    let entry = this.cache.get(projectId);
+    if (!entry || now - entry.at > FLAGS_CACHE_MS) {
+      entry = { at: now, flags: this.list(projectId) };
+      this.cache.set(projectId, entry);
+      entry.flags.catch(() => this.cache.delete(projectId));
+    }
+    return resolveFlags(await entry.flags, host);
   }
 }
 

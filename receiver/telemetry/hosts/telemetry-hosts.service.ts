@@ -15,6 +15,7 @@ import { TelemetryHostsRepository } from './telemetry-hosts.repository';
 /** Most samples one history request reads. */
 const HISTORY_LIMIT = 100_000;
 const DAY_MS = 86_400_000;
+const MIN_STALE_AFTER_MS = 120_000;
 
 /** Read and admin side of telemetry hosts. */
 @Injectable()
@@ -25,13 +26,16 @@ export class TelemetryHostsService {
     private readonly hosts: TelemetryHostsRepository,
   ) {}
 
-  /** Host as the API shows it; `stale` = silent for more than twice its usual interval. */
+  /**
+   * Host as the API shows it. `stale` = silent for more than twice its usual interval, and for
+   * at least two minutes: bursts (retries, replicas) make the measured interval tiny, and a host
+   * is not "missing" a few seconds after it reported.
+   */
   view(host: TelemetryHostEntity, now = Date.now()) {
     const interval = host.avg_interval_seconds;
+    const silentFor = host.last_seen === null ? 0 : now - host.last_seen.getTime();
     const stale =
-      host.last_seen !== null &&
-      interval !== null &&
-      now - host.last_seen.getTime() > 2 * interval * 1000;
+      interval !== null && silentFor > Math.max(2 * interval * 1000, MIN_STALE_AFTER_MS);
     return {
       host: host.host,
       status: host.status,
@@ -105,10 +109,12 @@ export class TelemetryHostsService {
   async approve(host: TelemetryHostEntity): Promise<void> {
     await this.hosts.repository.update({ id: host.id }, { status: 'approved' });
     host.status = 'approved';
+    this.hosts.forget(host);
   }
 
   /** Deletes the host with its samples, latest values and tokens (foreign keys cascade). */
   async delete(host: TelemetryHostEntity): Promise<void> {
+    this.hosts.forget(host);
     await this.dataSource.transaction(async (manager) => {
       for (const table of ['telemetry_tokens', 'telemetry_latest', 'telemetry_samples']) {
         await manager
@@ -125,11 +131,14 @@ export class TelemetryHostsService {
         .where('id = :id', { id: host.id })
         .execute();
     });
+    // Again after the commit: a report may have cached the row while it was being deleted.
+    this.hosts.forget(host);
   }
 
   async setExtras(host: TelemetryHostEntity, extras: Record<string, unknown>): Promise<void> {
     host.response_extras = extras;
     await this.hosts.repository.save(host);
+    this.hosts.forget(host);
   }
 
   private time(date: Date): string {

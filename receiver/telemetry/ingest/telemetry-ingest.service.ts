@@ -1,125 +1,62 @@
-import { Injectable } from '@nestjs/common';
-import { In, type DataSource, type EntityManager } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { TelemetryHostEntity } from '../../storage/entities/telemetry-host.entity';
-import { TelemetryLatestEntity } from '../../storage/entities/telemetry-latest.entity';
-import { TelemetrySampleEntity } from '../../storage/entities/telemetry-sample.entity';
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import type { TelemetryHostEntity } from '../../storage/entities/telemetry-host.entity';
 import { InjectReceiverDataSource } from '../../storage/inject-receiver-data-source.decorator';
+import { writeReportBatch } from './telemetry-batch.writer';
 import type { TelemetryReport } from './telemetry-report.parser';
 
-/** Weight of the newest gap in the moving average of a host's report interval. */
-const INTERVAL_SMOOTHING = 0.3;
+interface Pending {
+  host: TelemetryHostEntity;
+  report: TelemetryReport;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+/** Most reports committed by one transaction. */
+const MAX_BATCH = 500;
 
 /**
- * Stores a report in one transaction: every sample (an exact duplicate — same host, key and
- * collection time — is ignored by the unique key, so client retries never double count), the
- * latest value per key (only moved forward in time), and the host's activity figures.
+ * Stores reports with group commits: reports arriving in the same event-loop turn are written
+ * by one transaction, and each request is answered only once its own report is committed
+ * (nothing acknowledged is lost). A batch that fails is retried report by report, so one bad
+ * report cannot fail its neighbours.
  */
 @Injectable()
-export class TelemetryIngestService {
+export class TelemetryIngestService implements OnApplicationShutdown {
+  private readonly logger = new Logger('ReceiverTelemetry');
+  private pending: Pending[] = [];
+  private flushing: Promise<void> | undefined;
+
   constructor(@InjectReceiverDataSource() private readonly dataSource: DataSource) {}
 
-  /** Stores the report; returns `false` when it was an exact repeat already stored. */
-  async store(host: TelemetryHostEntity, report: TelemetryReport): Promise<boolean> {
-    const receivedAt = new Date();
-    const entries = Object.entries(report.data);
-    return this.dataSource.transaction(async (manager) => {
-      const known = await manager.getRepository(TelemetrySampleEntity).countBy({
-        host_id: host.id,
-        collected_at: report.collectedAt,
-        key: In(entries.map(([key]) => key)),
-      });
-      // A client retry of a report that did arrive: acknowledge it again, change nothing.
-      if (known === entries.length) return false;
-      await manager
-        .createQueryBuilder()
-        .insert()
-        .into(TelemetrySampleEntity)
-        .values(
-          entries.map(([key, value]) => ({
-            project_id: host.project_id,
-            host_id: host.id,
-            key,
-            value,
-            numeric_value: typeof value === 'number' && Number.isFinite(value) ? value : null,
-            collected_at: report.collectedAt,
-            received_at: receivedAt,
-          })) as QueryDeepPartialEntity<TelemetrySampleEntity>[],
-        )
-        .orIgnore()
-        .updateEntity(false)
-        .execute();
-      await this.moveLatest(manager, host, report, receivedAt);
-      await this.touchHost(manager, host, receivedAt);
-      return true;
+  /** Resolves when the report is committed. */
+  store(host: TelemetryHostEntity, report: TelemetryReport): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ host, report, resolve, reject });
+      if (!this.flushing)
+        this.flushing = new Promise((done) => setImmediate(done)).then(() => this.flush());
     });
   }
 
-  private async moveLatest(
-    manager: EntityManager,
-    host: TelemetryHostEntity,
-    report: TelemetryReport,
-    receivedAt: Date,
-  ): Promise<void> {
-    const repository = manager.getRepository(TelemetryLatestEntity);
-    const keys = Object.keys(report.data);
-    const current = new Map(
-      (await repository.findBy({ host_id: host.id, key: In(keys) })).map((row) => [row.key, row]),
-    );
-    const fresh: Partial<TelemetryLatestEntity>[] = [];
-    for (const [key, value] of Object.entries(report.data)) {
-      const row = current.get(key);
-      if (!row) {
-        fresh.push({
-          project_id: host.project_id,
-          host_id: host.id,
-          key,
-          value,
-          collected_at: report.collectedAt,
-          received_at: receivedAt,
-        });
-      } else if (row.collected_at.getTime() <= report.collectedAt.getTime()) {
-        await repository.update({ id: row.id }, {
-          value,
-          collected_at: report.collectedAt,
-          received_at: receivedAt,
-        } as QueryDeepPartialEntity<TelemetryLatestEntity>);
-      }
-    }
-    if (fresh.length > 0) {
-      await manager
-        .createQueryBuilder()
-        .insert()
-        .into(TelemetryLatestEntity)
-        .values(fresh as QueryDeepPartialEntity<TelemetryLatestEntity>[])
-        .orIgnore()
-        .updateEntity(false)
-        .execute();
-    }
+  async onApplicationShutdown(): Promise<void> {
+    await this.flushing;
   }
 
-  private async touchHost(
-    manager: EntityManager,
-    host: TelemetryHostEntity,
-    receivedAt: Date,
-  ): Promise<void> {
-    const previous = host.last_seen;
-    const gap = previous ? (receivedAt.getTime() - previous.getTime()) / 1000 : null;
-    if (gap !== null && gap > 0) {
-      host.avg_interval_seconds =
-        host.avg_interval_seconds === null
-          ? gap
-          : host.avg_interval_seconds * (1 - INTERVAL_SMOOTHING) + gap * INTERVAL_SMOOTHING;
+  private async flush(): Promise<void> {
+    while (this.pending.length > 0) {
+      const batch = this.pending.splice(0, MAX_BATCH);
+      try {
+        await writeReportBatch(this.dataSource, batch);
+        batch.forEach((item) => item.resolve());
+      } catch (error) {
+        this.logger.warn(
+          `batch of ${batch.length} reports failed, retrying one by one: ${String(error)}`,
+        );
+        for (const item of batch) {
+          await writeReportBatch(this.dataSource, [item]).then(item.resolve, item.reject);
+        }
+      }
     }
-    host.last_seen = receivedAt;
-    host.report_count += 1;
-    await manager.getRepository(TelemetryHostEntity).update(
-      { id: host.id },
-      {
-        last_seen: host.last_seen,
-        report_count: () => 'report_count + 1',
-        avg_interval_seconds: host.avg_interval_seconds,
-      },
-    );
+    this.flushing = undefined;
   }
 }

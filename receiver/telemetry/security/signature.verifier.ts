@@ -33,7 +33,11 @@ const matches = (given: Buffer, expected: Buffer): boolean =>
 export class SignatureVerifier {
   constructor(private readonly replays: ReplayGuardService) {}
 
-  async verify(request: unknown, project: ProjectEntity, raw: Buffer): Promise<void> {
+  /**
+   * @param once refuse a timestamped signature seen before (reports). Flag reads pass `false`:
+   *   a replayed read changes nothing, and two polls within one second sign the same bytes.
+   */
+  async verify(request: unknown, project: ProjectEntity, raw: Buffer, once = true): Promise<void> {
     const secret = project.signing_secret;
     if (!secret) return;
     const signature = header(request, SIGNATURE_HEADER).trim().toLowerCase();
@@ -50,7 +54,7 @@ export class SignatureVerifier {
       if (!matches(given, hmac(secret, Buffer.from(`${timestamp}.`), raw))) {
         throw new ReceiverHttpException(403, TelemetryMessages.signatureInvalid);
       }
-      if (!(await this.replays.remember(project.id, signature))) {
+      if (once && !(await this.replays.remember(project.id, signature))) {
         throw new ReceiverHttpException(403, TelemetryMessages.replayed);
       }
       return;

@@ -135,10 +135,14 @@ describeReceiver('feature flags', ({ adapter, engine }) => {
     ['a rollout without value', 'x', { defaultValue: 1, rollout: { percent: 5 } }, 'rollout'],
     ['a description that is not a string', 'x', { defaultValue: 1, description: 5 }, 'description'],
     ['a name with spaces', 'bad%20name', { defaultValue: 1 }, 'Flag names'],
-  ])('refuses %s with 400', async (_label, name, body, message) => {
+    ['a default value over 16 KB', 'x', { defaultValue: 'x'.repeat(17_000) }, 'defaultValue'],
+    ['a name over 191 characters', 'n'.repeat(192), { defaultValue: 1 }, 'Flag names'],
+  ])('refuses %s with 400 and stores nothing', async (_label, name, body, message) => {
     const res = await put(name, body);
     expect(res.status).toBe(400);
     expect(res.body.message).toContain(message);
+    const list = await receiver.http.get('/api/flags', secretHeaders(project));
+    expect(list.body.data.flags.map((f: { name: string }) => f.name)).not.toContain(name);
   });
 
   it('requires the secret key', async () => {

@@ -117,6 +117,31 @@ describeReceiver('telemetry hosts API', ({ adapter, engine }) => {
     expect(reserved.status).toBe(400);
   });
 
+  it.each([
+    ['an array', '[1]', 'The body must be a JSON object'],
+    [
+      'more than 16 KB',
+      JSON.stringify({ note: 'x'.repeat(17_000) }),
+      'The body must be a JSON object',
+    ],
+    ['the reserved feature_flags key', '{"feature_flags": {"a": 1}}', 'feature_flags is reserved'],
+  ])(
+    'refuses response extras that are %s, keeping the previous ones',
+    async (_label, raw, message) => {
+      const res = await receiver.http.request('PUT', '/api/telemetry/hosts/web-1/response', {
+        raw,
+        headers: secretHeaders(project, { 'Content-Type': 'application/json' }),
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.message).toContain(message);
+      const detail = await receiver.http.get('/api/telemetry/hosts/web-1', secretHeaders(project));
+      expect(detail.body.data.response_extras).toEqual({
+        maintenance_mode: true,
+        message: 'upgrade at 2am',
+      });
+    },
+  );
+
   it('keeps other projects out of a project hosts', async () => {
     const other = await createProject(receiver);
     const res = await receiver.http.get('/api/telemetry/hosts/web-1', secretHeaders(other));

@@ -139,3 +139,22 @@ describeReceiver('telemetry signatures and encryption', ({ adapter, engine }) =>
     expect(await storedCounts(receiver, encrypted)).toEqual(before);
   });
 });
+
+describeReceiver('signed flag reads', ({ adapter, engine }) => {
+  const receiver = useReceiverApp({ adapter, engine });
+
+  it('checks the signature of a flags GET over its empty body, and allows a repeated read', async () => {
+    const project = await createProject(receiver, { signing_secret: SIGNING });
+    const path = '/api/telemetry/flags?host=reader';
+    expect((await receiver.http.get(path, secretHeaders(project))).status).toBe(403);
+    const ts = String(Math.floor(Date.now() / 1000));
+    const headers = secretHeaders(project, {
+      'X-Telemetry-Timestamp': ts,
+      'X-Telemetry-Signature': sign(SIGNING, `${ts}.`),
+    });
+    expect((await receiver.http.get(path, headers)).status).toBe(200);
+    expect((await receiver.http.get(path, headers)).status).toBe(200);
+    const plain = secretHeaders(project, { 'X-Telemetry-Signature': sign(SIGNING, '') });
+    expect((await receiver.http.get(path, plain)).body).toEqual({ feature_flags: {} });
+  });
+});

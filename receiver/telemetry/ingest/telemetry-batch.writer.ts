@@ -1,0 +1,134 @@
+import { In, type DataSource, type EntityManager } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { TelemetryHostEntity } from '../../storage/entities/telemetry-host.entity';
+import { TelemetrySampleEntity } from '../../storage/entities/telemetry-sample.entity';
+import { type LatestRow, upsertLatest } from './latest-upsert.sql';
+import type { TelemetryReport } from './telemetry-report.parser';
+
+/** Weight of the newest gap in the moving average of a host's report interval. */
+const INTERVAL_SMOOTHING = 0.3;
+/** Rows per INSERT statement (far under every engine's bound-parameter limit). */
+const ROWS_PER_INSERT = 400;
+
+interface Item {
+  host: TelemetryHostEntity;
+  report: TelemetryReport;
+}
+
+const pointKey = (hostId: number, key: string, at: Date) =>
+  `${hostId}\u0000${key}\u0000${at.getTime()}`;
+
+/**
+ * Writes reports in one transaction: every new sample (an exact repeat — same host, key and
+ * collection time — is skipped, so client retries never double count), the latest value per
+ * host and key (moved forward in time only), and each host's activity figures.
+ */
+export async function writeReportBatch(dataSource: DataSource, items: Item[]): Promise<void> {
+  const receivedAt = new Date();
+  await dataSource.transaction(async (manager) => {
+    const fresh = await withoutRepeats(manager, items);
+    if (fresh.length === 0) return;
+    const samples = fresh.flatMap(({ host, report }) =>
+      Object.entries(report.data).map(([key, value]) => ({
+        project_id: host.project_id,
+        host_id: host.id,
+        key,
+        value,
+        numeric_value: typeof value === 'number' && Number.isFinite(value) ? value : null,
+        collected_at: report.collectedAt,
+        received_at: receivedAt,
+      })),
+    );
+    for (let i = 0; i < samples.length; i += ROWS_PER_INSERT) {
+      await manager
+        .createQueryBuilder()
+        .insert()
+        .into(TelemetrySampleEntity)
+        .values(
+          samples.slice(i, i + ROWS_PER_INSERT) as QueryDeepPartialEntity<TelemetrySampleEntity>[],
+        )
+        .orIgnore()
+        .updateEntity(false)
+        .execute();
+    }
+    await moveLatest(manager, fresh, receivedAt);
+    await touchHosts(manager, fresh, receivedAt);
+  });
+}
+
+/** Drops reports whose every sample is already stored (a retry of a report that did arrive). */
+async function withoutRepeats(manager: EntityManager, items: Item[]): Promise<Item[]> {
+  const stored = await manager.getRepository(TelemetrySampleEntity).find({
+    select: { host_id: true, key: true, collected_at: true },
+    where: {
+      host_id: In([...new Set(items.map((item) => item.host.id))]),
+      collected_at: In(
+        [...new Set(items.map((item) => item.report.collectedAt.getTime()))].map(
+          (t) => new Date(t),
+        ),
+      ),
+    },
+  });
+  const seen = new Set(stored.map((row) => pointKey(row.host_id, row.key, row.collected_at)));
+  return items.filter(
+    ({ host, report }) =>
+      !Object.keys(report.data).every((key) =>
+        seen.has(pointKey(host.id, key, report.collectedAt)),
+      ),
+  );
+}
+
+async function moveLatest(manager: EntityManager, items: Item[], receivedAt: Date): Promise<void> {
+  // Within a batch keep only the newest value per host and key; the statement orders the rest.
+  const newest = new Map<string, LatestRow>();
+  for (const { host, report } of items) {
+    for (const [key, value] of Object.entries(report.data)) {
+      const id = `${host.id}\u0000${key}`;
+      const known = newest.get(id);
+      if (!known || known.collectedAt.getTime() <= report.collectedAt.getTime()) {
+        newest.set(id, {
+          projectId: host.project_id,
+          hostId: host.id,
+          key,
+          value,
+          collectedAt: report.collectedAt,
+          receivedAt,
+        });
+      }
+    }
+  }
+  const rows = [...newest.values()];
+  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+    await upsertLatest(manager, rows.slice(i, i + ROWS_PER_INSERT));
+  }
+}
+
+async function touchHosts(manager: EntityManager, items: Item[], receivedAt: Date): Promise<void> {
+  const reports = new Map<number, { host: TelemetryHostEntity; count: number }>();
+  for (const { host } of items) {
+    const entry = reports.get(host.id) ?? { host, count: 0 };
+    entry.count += 1;
+    reports.set(host.id, entry);
+  }
+  const repository = manager.getRepository(TelemetryHostEntity);
+  for (const { host, count } of reports.values()) {
+    // The host row was read when the request arrived; the count is incremented in SQL so
+    // concurrent writers never lose reports, and the interval average tolerates the rare race.
+    const gap = host.last_seen ? (receivedAt.getTime() - host.last_seen.getTime()) / 1000 : null;
+    let average = host.avg_interval_seconds;
+    if (gap !== null && gap > 0) {
+      average =
+        average === null ? gap : average * (1 - INTERVAL_SMOOTHING) + gap * INTERVAL_SMOOTHING;
+    }
+    await repository.update(
+      { id: host.id },
+      {
+        last_seen: receivedAt,
+        report_count: () => `report_count + ${count}`,
+        avg_interval_seconds: average,
+      },
+    );
+    host.last_seen = receivedAt;
+    host.avg_interval_seconds = average;
+  }
+}

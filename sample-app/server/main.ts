@@ -1,0 +1,24 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { RECEIVER_FASTIFY_OPTIONS } from '../../receiver';
+import { AppModule } from './app.module';
+
+/** Starts the sample receiver on Fastify: `PORT` (default 3000), `HOST` (default 127.0.0.1). */
+async function bootstrap(): Promise<void> {
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule,
+    new FastifyAdapter({ ...RECEIVER_FASTIFY_OPTIONS }),
+  );
+  app.enableShutdownHooks();
+  const port = Number(process.env.PORT ?? 3000);
+  const host = process.env.HOST ?? '127.0.0.1';
+  await app.listen(port, host);
+  new Logger('SampleReceiver').log(`Receiver listening on http://${host}:${port}/api`);
+}
+
+bootstrap().catch((error: Error) => {
+  console.error(error.message);
+  process.exit(1);
+});
