@@ -6,7 +6,8 @@ declare module 'autocannon' {
       path?: string;
       headers?: Record<string, string>;
       body?: string | Buffer;
-      setupRequest?: (request: Request) => Request;
+      setupRequest?: (request: Request, context: Record<string, unknown>) => Request;
+      onResponse?: (status: number, body: string, context: Record<string, unknown>) => void;
     }
     interface Options {
       url: string;
@@ -25,6 +26,8 @@ declare module 'autocannon' {
     interface Result {
       requests: Histogram & { total: number };
       latency: Histogram;
+      '2xx': number;
+      duration: number;
       non2xx: number;
       errors: number;
     }

@@ -1,6 +1,7 @@
 import { Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Stats, readFileSync, unwatchFile, watchFile } from 'node:fs';
 import { CityResponse, Reader } from 'maxmind';
+import { truncateBytes } from '../common/input/php-input';
 import { GEOIP_WATCH_INTERVAL_MS } from './enrichment.constants';
 import { EnrichmentMessages } from './enrichment.messages';
 import { GeoLocation } from './interfaces/enrichment.interfaces';
@@ -50,11 +51,12 @@ export class GeoIpService implements OnModuleInit, OnModuleDestroy {
     try {
       const record = this.reader.get(address);
       if (!record) return EMPTY;
+      // Cut to the location columns' sizes, so no database rejects (or silently cuts) a name.
       return {
-        country: record.country?.names?.en ?? '',
-        countryCode: record.country?.iso_code ?? '',
-        region: record.subdivisions?.[0]?.names?.en ?? '',
-        city: record.city?.names?.en ?? '',
+        country: truncateBytes(record.country?.names?.en ?? '', 100),
+        countryCode: truncateBytes(record.country?.iso_code ?? '', 2),
+        region: truncateBytes(record.subdivisions?.[0]?.names?.en ?? '', 100),
+        city: truncateBytes(record.city?.names?.en ?? '', 100),
       };
     } catch (error) {
       this.logger.debug(EnrichmentMessages.geoipLookupFailed((error as Error).message));

@@ -7,6 +7,7 @@ import { INGEST_OPTIONS, INGEST_QUEUE } from './ingest.constants';
 import { IngestLifecycle } from './ingest.lifecycle';
 import { InlineIngestQueue } from './inline-ingest.queue';
 import { InlineIngestOptions } from './interfaces/ingest.interfaces';
+import { inlineIngestOptionsFromEnv } from './inline-ingest.options';
 
 /**
  * The ingestion queue. Feature modules import it, inject {@link INGEST_QUEUE} to enqueue and
@@ -26,7 +27,7 @@ import { InlineIngestOptions } from './interfaces/ingest.interfaces';
 @Module({
   providers: [
     IngestHandlerRegistry,
-    { provide: INGEST_OPTIONS, useValue: {} satisfies InlineIngestOptions },
+    { provide: INGEST_OPTIONS, useFactory: () => inlineIngestOptionsFromEnv(process.env) },
     {
       provide: IngestBatchProcessor,
       inject: [RECEIVER_DATA_SOURCE, IngestHandlerRegistry],

@@ -7,6 +7,7 @@ import { DimensionResolver } from './ingest/dimension.resolver';
 import { ErrorIngestHandler } from './ingest/error-ingest.handler';
 import { PageviewIngestHandler } from './ingest/pageview-ingest.handler';
 import { TrackingIdCache } from './ingest/tracking-id.cache';
+import { VisitorSessionWriter } from './ingest/visitor-session.writer';
 import { TrackingController } from './tracking.controller';
 import { TrackingService } from './tracking.service';
 
@@ -22,6 +23,7 @@ import { TrackingService } from './tracking.service';
     ErrorStatusService,
     TrackingIdCache,
     DimensionResolver,
+    VisitorSessionWriter,
     PageviewIngestHandler,
     ErrorIngestHandler,
     AuditIngestHandler,

@@ -1,10 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ReceiverHttpException, receiverState } from '../common';
+import { ReceiverHttpException, receiverState, truncateBytes } from '../common';
 import { categoriseReferrer } from '../enrichment/referrer.categorizer';
 import { RequestEnricher } from '../enrichment/request.enricher';
 import { parseUtm } from '../enrichment/utm.parser';
 import { INGEST_QUEUE, IngestQueue, IngestUnavailableError } from '../ingest';
-import { truncateBytes } from '../common';
 import type { AuditJob, ErrorJob, PageviewJob } from './interfaces/tracking-jobs.interface';
 import { AUDIT_JOB, ERROR_JOB, LIMITS, PAGEVIEW_JOB } from './tracking.constants';
 import { TrackingMessages } from './tracking.messages';

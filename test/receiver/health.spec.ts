@@ -1,14 +1,23 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Injectable, Module, type OnModuleInit } from '@nestjs/common';
 import { HealthIndicatorRegistry } from '../../receiver';
+import { cityRecord, writeMmdb } from '../support/mmdb-writer';
 import { describeEachAdapter, describeReceiver, useReceiverApp } from '../support/receiver-app';
 import { describeWithRedis, redisUrl } from '../support/services';
 
 const dir = mkdtempSync(join(tmpdir(), 'receiver-health-'));
 const mmdb = join(dir, 'GeoLite2-City.mmdb');
-writeFileSync(mmdb, 'placeholder');
+// A real (generated) database: the geoip check reports the reader actually loaded.
+writeMmdb(mmdb, [
+  cityRecord('81.2.69.0/24', {
+    country: 'United Kingdom',
+    countryCode: 'GB',
+    region: 'England',
+    city: 'London',
+  }),
+]);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 @Injectable()
@@ -45,6 +54,7 @@ describeReceiver('health', ({ adapter, engine }) => {
         database: { status: 'ok', message: 'Connected' },
         valkey: { status: 'ok', message: expect.stringContaining('Not configured') },
         geoip: { status: 'ok', message: 'GeoLite2-City.mmdb found' },
+        queue: { status: 'ok', message: expect.any(String), driver: 'inline', pending: 0 },
       });
     }
   });

@@ -126,6 +126,11 @@ describeReceiver('POST /api/track/errors-update-status.php', ({ adapter, engine 
         400,
         'status is required and must be one of: open, investigating, resolved, ignored',
       ],
+      [
+        { ids: [ids[0]], status: ['open'] },
+        400,
+        'status is required and must be one of: open, investigating, resolved, ignored',
+      ],
       [{ status: 'open' }, 400, 'ids (array) or id (integer) is required'],
       [{ ids: null, id: null, status: 'open' }, 400, 'ids (array) or id (integer) is required'],
       [{ ids: [0, 'abc'], status: 'open' }, 400, 'No valid IDs provided'],
@@ -153,6 +158,28 @@ describeReceiver('POST /api/track/errors-update-status.php', ({ adapter, engine 
     const res = await update({ ids: [...Array(150).fill(ids[1]), 0], status: 'open' });
     expect(res.status).toBe(200);
     expect(res.body.data.ids).toEqual([ids[1]]);
+  });
+
+  it('answers on the paths without .php as well', async () => {
+    const headers = testHeaders(project.secretKey);
+    const status = await receiver.http.post(
+      '/api/track/errors-update-status',
+      { id: ids[0], status: 'open' },
+      headers,
+    );
+    expect(status.status).toBe(200);
+    expect(
+      (await receiver.http.post('/api/track/error', { message: 'alias' }, headers)).status,
+    ).toBe(202);
+    expect(
+      (await receiver.http.post('/api/track/audit', { action: 'alias' }, headers)).status,
+    ).toBe(202);
+    const view = await receiver.http.post(
+      '/api/track/pageview',
+      { url: 'https://shop.example.com/alias', visitor_id: 'v', session_token: 's' },
+      testHeaders(project.publicKey),
+    );
+    expect(view.status).toBe(202);
   });
 
   it('accepts only the secret key', async () => {

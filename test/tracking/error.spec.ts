@@ -87,9 +87,11 @@ describeReceiver('POST /api/track/error.php', ({ adapter, engine }) => {
   it('keeps an explicit empty error_type and casts line to an integer', async () => {
     const p = await createProject(receiver.app);
     await send(p.secretKey, { message: 'x', error_type: '', line: '17abc' });
-    const [group] = await groupsOf(p.id);
+    await send(p.secretKey, { message: 'huge line', line: 1e12 });
+    const [group, huge] = await groupsOf(p.id);
     expect(group.error_type).toBe('');
     expect(group.line).toBe(17);
+    expect(huge.line).toBe(2_147_483_647);
   });
 
   it('drops a context over 8 KB but keeps the event, and keeps {} as {}', async () => {

@@ -56,6 +56,23 @@ describe('GeoIP lookups on a generated .mmdb', () => {
     expect(geo.status()).toEqual({ status: 'ok', message: 'GeoLite2-City.mmdb found' });
   });
 
+  it('cuts names to the location columns (100 bytes, 2-letter code)', () => {
+    const long = writeMmdb(join(dir, 'long.mmdb'), [
+      cityRecord('81.2.69.0/24', {
+        country: 'C'.repeat(150),
+        countryCode: 'GBR',
+        region: 'R'.repeat(150),
+        city: 'ö'.repeat(80),
+      }),
+    ]);
+    expect(service(long).lookup('81.2.69.1')).toEqual({
+      country: 'C'.repeat(100),
+      countryCode: 'GB',
+      region: 'R'.repeat(100),
+      city: 'ö'.repeat(50),
+    });
+  });
+
   it('answers empty fields for unknown, private and malformed addresses', () => {
     const geo = service(file);
     const empty = { country: '', countryCode: '', region: '', city: '' };

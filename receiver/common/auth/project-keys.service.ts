@@ -1,16 +1,35 @@
 import { Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import type { DataSource, Repository } from 'typeorm';
+import { ProjectEvents } from '../../projects/project.events';
 import { ProjectEntity } from '../../storage/entities/project.entity';
 import { InjectReceiverDataSource } from '../../storage/inject-receiver-data-source.decorator';
 import { secretsEqual } from './constant-time';
+
+/**
+ * Found projects are kept this long. Every tracking request authenticates, and on SQLite a
+ * lookup waits for the open group-commit transaction; changes made through this process (toggle,
+ * delete, key rotation, edit) drop the entry at once, other receiver instances see them within
+ * this time.
+ */
+const KEY_CACHE_TTL_MS = 5_000;
 
 /** Looks projects up by key. Only active projects match, as the contract requires. */
 @Injectable()
 export class ProjectKeysService {
   private readonly projects: Repository<ProjectEntity>;
+  private readonly cache = new LRUCache<string, ProjectEntity>({
+    max: 10_000,
+    ttl: KEY_CACHE_TTL_MS,
+  });
 
-  constructor(@InjectReceiverDataSource() dataSource: DataSource) {
+  constructor(@InjectReceiverDataSource() dataSource: DataSource, events: ProjectEvents) {
     this.projects = dataSource.getRepository(ProjectEntity);
+    events.subscribe(({ projectId }) => {
+      for (const [key, project] of this.cache.entries()) {
+        if (project.id === projectId) this.cache.delete(key);
+      }
+    });
   }
 
   /** The active project owning this secret key. */
@@ -28,8 +47,12 @@ export class ProjectKeysService {
     key: string,
   ): Promise<ProjectEntity | null> {
     if (!key) return null;
+    const cached = this.cache.get(`${column}:${key}`);
+    if (cached) return cached;
     const project = await this.projects.findOne({ where: { [column]: key, is_active: true } });
     // The indexed lookup finds the candidate; the final word is a constant-time comparison.
-    return project && secretsEqual(key, project[column]) ? project : null;
+    if (!project || !secretsEqual(key, project[column])) return null;
+    this.cache.set(`${column}:${key}`, project);
+    return project;
   }
 }

@@ -14,7 +14,8 @@ export interface ValidStatusChange {
  * cast, drop zeros, de-duplicate), then the 100-id cap.
  */
 export function validateStatusChange(body: JsonBody): ValidStatusChange {
-  const status = stringField(body, 'status') ?? '';
+  // A list or object is not a status either: the contract's message, not a type error.
+  const status = typeof body.status === 'object' ? '' : (stringField(body, 'status') ?? '');
   if (!(ERROR_STATUSES as readonly string[]).includes(status)) {
     throw new ReceiverHttpException(400, TrackingMessages.statusInvalid);
   }

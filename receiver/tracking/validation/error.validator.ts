@@ -19,6 +19,8 @@ export interface ValidError {
   context: unknown;
 }
 
+const MAX_LINE = 2_147_483_647;
+
 /** Validates an error body and computes its group fingerprint (contract 3.10). */
 export function validateError(body: JsonBody, projectId: number): ValidError {
   const message = text(body, 'message', LIMITS.message);
@@ -26,7 +28,11 @@ export function validateError(body: JsonBody, projectId: number): ValidError {
   // "Unknown" only when missing or null: an explicit "" stays "".
   const errorType = text(body, 'error_type', LIMITS.errorType, 'Unknown');
   const file = text(body, 'file', LIMITS.file);
-  const line = body.line === undefined || body.line === null ? null : intField(body, 'line');
+  // Clamped to the integer column, so an absurd line number cannot make the event unstorable.
+  const line =
+    body.line === undefined || body.line === null
+      ? null
+      : Math.min(MAX_LINE, Math.max(-MAX_LINE - 1, intField(body, 'line')));
   return {
     fingerprint: sha256Hex(`${projectId}${errorType}${message}${file}${line ?? ''}`),
     errorType,

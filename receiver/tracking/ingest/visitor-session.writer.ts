@@ -1,0 +1,151 @@
+import { Injectable } from '@nestjs/common';
+import { In } from 'typeorm';
+import type { IngestBatchContext } from '../../ingest';
+import { SessionEntity, VisitorEntity } from '../../storage/entities';
+import type { PageviewJob } from '../interfaces/tracking-jobs.interface';
+import { BatchSql } from './batch-sql';
+import { insertIgnore } from './bulk-insert';
+import { unique } from './dimension.resolver';
+import { TrackingIdCache } from './tracking-id.cache';
+
+export const visitorKey = (job: PageviewJob): string => `${job.projectId}|${job.visitorHash}`;
+export const sessionKey = (job: PageviewJob): string => `${job.projectId}|${job.sessionToken}`;
+
+/**
+ * The visitor and session rows behind a batch of pageviews (contract 3.1–3.2), resolved through
+ * the id cache; unseen ones are inserted with `INSERT … IGNORE` and read back in one query.
+ */
+@Injectable()
+export class VisitorSessionWriter {
+  constructor(private readonly cache: TrackingIdCache) {}
+
+  /** Visitor ids by `visitorKey`: new visitors inserted, `last_seen` and a missing fingerprint filled. */
+  async upsertVisitors(
+    jobs: PageviewJob[],
+    context: IngestBatchContext,
+  ): Promise<Map<string, number>> {
+    const { manager } = context;
+    const now = new Date();
+    const ids = new Map<string, number>();
+    const unknown = new Map<string, PageviewJob>();
+    const fingerprints = new Map<string, string>();
+    for (const job of jobs) {
+      const key = visitorKey(job);
+      const cached = this.cache.visitors.get(key);
+      if (cached) ids.set(key, cached.id);
+      else if (!unknown.has(key)) unknown.set(key, job);
+      if (job.fingerprintHash && !cached?.hasFingerprint)
+        fingerprints.set(key, job.fingerprintHash);
+    }
+    if (unknown.size > 0) {
+      await insertIgnore(
+        manager,
+        VisitorEntity,
+        [...unknown.values()].map((job) => ({
+          project_id: job.projectId,
+          visitor_hash: job.visitorHash,
+          fingerprint_hash: fingerprints.get(visitorKey(job)) ?? '',
+          first_seen: now,
+          last_seen: now,
+        })),
+      );
+      const rows = await manager.find(VisitorEntity, {
+        select: { id: true, project_id: true, visitor_hash: true, fingerprint_hash: true },
+        where: {
+          project_id: In(unique([...unknown.values()].map((j) => j.projectId))),
+          visitor_hash: In([...unknown.values()].map((j) => j.visitorHash)),
+        },
+      });
+      for (const row of rows) {
+        const key = `${row.project_id}|${row.visitor_hash}`;
+        if (!unknown.has(key)) continue;
+        ids.set(key, row.id);
+        const hasFingerprint = !!row.fingerprint_hash;
+        if (hasFingerprint) fingerprints.delete(key);
+        context.afterCommit(
+          () => void this.cache.visitors.set(key, { id: row.id, hasFingerprint }),
+        );
+      }
+    }
+    // Fill a missing fingerprint once; never overwrite one (contract 3.1).
+    for (const [key, fingerprint] of fingerprints) {
+      const id = ids.get(key) as number;
+      await manager.update(
+        VisitorEntity,
+        { id, fingerprint_hash: '' },
+        { fingerprint_hash: fingerprint },
+      );
+      context.afterCommit(() => void this.cache.visitors.set(key, { id, hasFingerprint: true }));
+    }
+    const sql = new BatchSql(manager);
+    const visitorIds = unique([...ids.values()]);
+    await sql.run(
+      `UPDATE ${sql.table(VisitorEntity)} SET last_seen = ? WHERE id IN (${sql.list(visitorIds)})`,
+      [sql.value(VisitorEntity, 'last_seen', now), ...visitorIds],
+    );
+    return ids;
+  }
+
+  /** Session ids by `sessionKey`: new sessions inserted (bounced), `last_activity` extended. */
+  async upsertSessions(
+    jobs: PageviewJob[],
+    visitors: Map<string, number>,
+    context: IngestBatchContext,
+  ): Promise<Map<string, number>> {
+    const { manager } = context;
+    const ids = new Map<string, number>();
+    const first = new Map<string, PageviewJob>();
+    const latest = new Map<string, number>();
+    for (const job of jobs) {
+      const key = sessionKey(job);
+      if (!first.has(key)) first.set(key, job);
+      latest.set(key, Math.max(latest.get(key) ?? 0, job.receivedAt));
+      const cached = this.cache.sessions.get(key);
+      if (cached !== undefined) ids.set(key, cached);
+    }
+    const unknown = [...first.entries()].filter(([key]) => !ids.has(key)).map(([, job]) => job);
+    if (unknown.length > 0) {
+      await insertIgnore(
+        manager,
+        SessionEntity,
+        unknown.map((job) => ({
+          project_id: job.projectId,
+          visitor_id: visitors.get(visitorKey(job)) as number,
+          session_token: job.sessionToken,
+          started_at: new Date(job.receivedAt),
+          last_activity: new Date(latest.get(sessionKey(job)) as number),
+          is_bounced: true,
+        })),
+      );
+      const rows = await manager.find(SessionEntity, {
+        select: { id: true, project_id: true, session_token: true, is_bounced: true },
+        where: {
+          project_id: In(unique(unknown.map((j) => j.projectId))),
+          session_token: In(unknown.map((j) => j.sessionToken)),
+        },
+      });
+      for (const row of rows) {
+        const key = `${row.project_id}|${row.session_token}`;
+        if (!first.has(key)) continue;
+        ids.set(key, row.id);
+        const engaged = !row.is_bounced;
+        context.afterCommit(() => {
+          this.cache.sessions.set(key, row.id);
+          if (engaged) this.cache.engagedSessions.set(row.id, true);
+        });
+      }
+    }
+    // Deduplicated pageviews still extend the session (contract 3.2), and it never moves
+    // backwards. One statement for the batch: its events arrived within a few milliseconds.
+    const newest = new Date(Math.max(...latest.values()));
+    const sql = new BatchSql(manager);
+    const sessionIds = unique([...ids.values()]);
+    const at = sql.value(SessionEntity, 'last_activity', newest);
+    await sql.run(
+      `UPDATE ${sql.table(SessionEntity)} SET last_activity = ? ` +
+        `WHERE id IN (${sql.list(sessionIds)}) AND last_activity < ?`,
+      [at, ...sessionIds, at],
+    );
+    return ids;
+  }
+}
