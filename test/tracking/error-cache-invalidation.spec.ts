@@ -1,4 +1,3 @@
-import { Global, Module } from '@nestjs/common';
 import {
   ERROR_CACHE_INVALIDATOR,
   ErrorCacheInvalidator,
@@ -7,23 +6,19 @@ import { ErrorGroupEntity } from '../../receiver/storage/entities';
 import { describeEachAdapter, useReceiverApp } from '../support/receiver-app';
 import { createProject, dataSourceOf, testHeaders } from './tracking-fixtures';
 
-/** Records the invalidations the analytics cache would receive. */
-class RecordingInvalidator implements ErrorCacheInvalidator {
-  static readonly calls: [number, number[] | undefined][] = [];
-  invalidateErrors(projectId: number, groupIds?: number[]): void {
-    RecordingInvalidator.calls.push([projectId, groupIds]);
-  }
-}
-
-@Global()
-@Module({
-  providers: [{ provide: ERROR_CACHE_INVALIDATOR, useClass: RecordingInvalidator }],
-  exports: [ERROR_CACHE_INVALIDATOR],
-})
-class RecordingInvalidatorModule {}
+/** Records the invalidations the analytics cache receives (the real invalidator, spied on). */
+const RecordingInvalidator = { calls: [] as [number, number[] | undefined][] };
 
 describeEachAdapter('analytics cache invalidation by tracking', ({ adapter, engine }) => {
-  const receiver = useReceiverApp({ adapter, engine, imports: [RecordingInvalidatorModule] });
+  const receiver = useReceiverApp({ adapter, engine });
+  beforeAll(() => {
+    const invalidator = receiver.app.get<ErrorCacheInvalidator>(ERROR_CACHE_INVALIDATOR);
+    const invalidate = invalidator.invalidateErrors.bind(invalidator);
+    jest.spyOn(invalidator, 'invalidateErrors').mockImplementation((projectId, groupIds) => {
+      RecordingInvalidator.calls.push([projectId, groupIds]);
+      return invalidate(projectId, groupIds);
+    });
+  });
   beforeEach(() => RecordingInvalidator.calls.splice(0));
 
   it('drops the errors / errors-trend answers of a project once its error events are stored', async () => {

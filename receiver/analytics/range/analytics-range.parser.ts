@@ -1,0 +1,81 @@
+import { ReceiverHttpException } from '../../common/envelope/receiver-http.exception';
+import { ANALYTICS_MESSAGES } from '../analytics.messages';
+import {
+  DEFAULT_RANGE,
+  MAX_CUSTOM_SPAN_DAYS,
+  MAX_RANGE_DAYS,
+  MIN_RANGE_DAYS,
+} from './analytics-range.constants';
+import type { AnalyticsRange } from './analytics-range.interface';
+import { addDays, daysBetween, localDateOf, startOfLocalDay } from './zoned-time.util';
+
+/** The three query parameters, already coerced to single strings (absent = `undefined`). */
+export interface RangeQuery {
+  range?: string;
+  from?: string;
+  to?: string;
+}
+
+const bad = (message: string) => new ReceiverHttpException(400, message);
+
+const STRICT_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/**
+ * Parses `range` / `from` / `to` exactly as contract 1.11 says, except that custom dates must be
+ * real calendar dates written `YYYY-MM-DD` (the original also accepted `2026-2-30`).
+ *
+ * @param nowMs the current instant; "today" is its local date in `timeZone`.
+ * @throws ReceiverHttpException 400 with the contract's message for a bad custom range.
+ */
+export function parseAnalyticsRange(
+  query: RangeQuery,
+  timeZone: string,
+  nowMs: number = Date.now(),
+): AnalyticsRange {
+  const range = query.range ?? DEFAULT_RANGE;
+  let fromDate: string;
+  let toDate: string;
+  if (range === 'custom') {
+    fromDate = strictDate(query.from);
+    toDate = strictDate(query.to);
+    const span = daysBetween(fromDate, toDate);
+    if (span < 0) throw bad(ANALYTICS_MESSAGES.fromAfterTo);
+    if (span > MAX_CUSTOM_SPAN_DAYS) throw bad(ANALYTICS_MESSAGES.rangeTooLong);
+  } else {
+    toDate = localDateOf(nowMs, timeZone);
+    fromDate = addDays(toDate, -rangeDays(range));
+  }
+  const startMs = startOfLocalDay(fromDate, timeZone);
+  const endMs = startOfLocalDay(addDays(toDate, 1), timeZone);
+  return {
+    fromDate,
+    toDate,
+    label: { from: `${fromDate} 00:00:00`, to: `${toDate} 23:59:59` },
+    startMs,
+    endMs,
+    timeZone,
+  };
+}
+
+/**
+ * `N` of `range=Nd`: every character except digits, `+` and `-` is dropped, the rest is read the
+ * way PHP's `intval` reads it (leading sign and digits; anything else is 0), then clamped.
+ */
+export function rangeDays(range: string): number {
+  const cleaned = range.replace(/[^0-9+-]/g, '');
+  const leading = /^[+-]?\d+/.exec(cleaned);
+  const n = leading ? Number.parseInt(leading[0], 10) : 0;
+  return Math.min(MAX_RANGE_DAYS, Math.max(MIN_RANGE_DAYS, n));
+}
+
+function strictDate(value: string | undefined): string {
+  const match = value === undefined ? null : STRICT_DATE.exec(value);
+  if (!match) throw bad(ANALYTICS_MESSAGES.invalidDateFormat);
+  const [, y, m, d] = match.map(Number);
+  const date = new Date(Date.UTC(y, m - 1, d));
+  // Date.UTC rolls 2026-02-30 over to March; a real date survives the round trip.
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) {
+    throw bad(ANALYTICS_MESSAGES.invalidDateFormat);
+  }
+  return value as string;
+}

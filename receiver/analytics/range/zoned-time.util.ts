@@ -1,0 +1,64 @@
+/**
+ * Calendar arithmetic for analytics windows. The receiver stores instants in UTC and answers in
+ * its configured zone: "today" and the UTC bounds of every local day are computed here (on top
+ * of the receiver's time helpers) and handed to SQL as plain instants, so no engine needs a
+ * timezone database (SQLite has none, MariaDB often has none loaded).
+ */
+
+import { formatDate, zonedToUtc } from '../../common/time/receiver-time';
+
+/** `YYYY-MM-DD` of the local calendar day containing `instantMs`. */
+export const localDateOf = (instantMs: number, timeZone: string): string =>
+  formatDate(new Date(instantMs), timeZone);
+
+/** The UTC instant at which local day `ymd` (`YYYY-MM-DD`) begins in `timeZone`. */
+export const startOfLocalDay = (ymd: string, timeZone: string): number =>
+  zonedToUtc(`${ymd} 00:00:00`, timeZone).getTime();
+
+/** `ymd` moved by `days` calendar days. */
+export function addDays(ymd: string, days: number): string {
+  const [y, m, d] = ymd.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}
+
+/** Whole calendar days from `fromYmd` to `toYmd` (negative when `to` is earlier). */
+export function daysBetween(fromYmd: string, toYmd: string): number {
+  const parse = (ymd: string) => {
+    const [y, m, d] = ymd.split('-').map(Number);
+    return Date.UTC(y, m - 1, d);
+  };
+  return Math.round((parse(toYmd) - parse(fromYmd)) / 86_400_000);
+}
+
+/** One local calendar day of a window, as UTC instants. */
+export interface LocalDay {
+  /** `YYYY-MM-DD` */
+  day: string;
+  /** First instant of the day (inclusive). */
+  startMs: number;
+  /** First instant of the next day (exclusive). */
+  endMs: number;
+}
+
+const DAY_MEMO_LIMIT = 64;
+const dayMemo = new Map<string, LocalDay[]>();
+
+/**
+ * Every local day from `fromYmd` to `toYmd` with its UTC bounds (23, 24 or 25 hours long around
+ * DST changes). Memoised: all requests of a day ask for the same windows.
+ */
+export function localDays(fromYmd: string, toYmd: string, timeZone: string): LocalDay[] {
+  const memoKey = `${timeZone}|${fromYmd}|${toYmd}`;
+  const known = dayMemo.get(memoKey);
+  if (known) return known;
+  const days: LocalDay[] = [];
+  let startMs = startOfLocalDay(fromYmd, timeZone);
+  for (let day = fromYmd; daysBetween(day, toYmd) >= 0; day = addDays(day, 1)) {
+    const endMs = startOfLocalDay(addDays(day, 1), timeZone);
+    days.push({ day, startMs, endMs });
+    startMs = endMs;
+  }
+  if (dayMemo.size >= DAY_MEMO_LIMIT) dayMemo.clear();
+  dayMemo.set(memoKey, days);
+  return days;
+}

@@ -1,0 +1,81 @@
+import { type Provider } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { createRedisClient } from '../common/redis/redis-client.factory';
+import {
+  ERROR_CACHE_INVALIDATOR,
+  type ErrorCacheInvalidator,
+} from '../tracking/interfaces/error-cache-invalidator.interface';
+import {
+  ANALYTICS_CACHE_STORE,
+  DEFAULT_MEMORY_MAX_ENTRIES,
+  DEFAULT_REDIS_COMMAND_TIMEOUT_MS,
+} from './analytics-cache.constants';
+import { ANALYTICS_CACHE_MESSAGES } from './analytics-cache.messages';
+import { ANALYTICS_CACHE_OPTIONS } from './analytics-cache.module-definition';
+import { AnalyticsCache } from './analytics-cache.service';
+import type { AnalyticsCacheOptions } from './interfaces/analytics-cache-options.interface';
+import type { AnalyticsCacheStore } from './interfaces/analytics-cache-store.interface';
+import { MemoryAnalyticsCacheStore } from './memory-analytics-cache.store';
+import { RedisAnalyticsCacheStore } from './redis-analytics-cache.store';
+
+/** Redis client the module created itself from a URL (and therefore closes on shutdown). */
+export const ANALYTICS_CACHE_OWNED_REDIS = Symbol('ANALYTICS_CACHE_OWNED_REDIS');
+
+/** Longest start-up waits for the cache Redis before serving (it then fails open until it connects). */
+const CONNECT_WAIT_MS = 1_000;
+
+async function waitUntilReady(client: Redis): Promise<void> {
+  if (client.status === 'ready') return;
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      client.off('ready', done);
+      client.off('error', done);
+      resolve();
+    };
+    const timer = setTimeout(done, CONNECT_WAIT_MS);
+    client.once('ready', done);
+    client.once('error', done);
+  });
+}
+
+export const analyticsCacheProviders: Provider[] = [
+  {
+    provide: ANALYTICS_CACHE_OWNED_REDIS,
+    inject: [ANALYTICS_CACHE_OPTIONS],
+    useFactory: async (options: AnalyticsCacheOptions): Promise<Redis | null> => {
+      if (typeof options.redis !== 'string' || options.redis === '') return null;
+      // A short command timeout keeps a hung Redis from holding analytics requests.
+      const client = createRedisClient(options.redis, {
+        commandTimeout: options.redisCommandTimeoutMs ?? DEFAULT_REDIS_COMMAND_TIMEOUT_MS,
+      });
+      await waitUntilReady(client);
+      return client;
+    },
+  },
+  {
+    provide: ANALYTICS_CACHE_STORE,
+    inject: [ANALYTICS_CACHE_OPTIONS, ANALYTICS_CACHE_OWNED_REDIS],
+    useFactory: (options: AnalyticsCacheOptions, owned: Redis | null): AnalyticsCacheStore => {
+      const client = owned ?? (typeof options.redis === 'object' ? options.redis : undefined);
+      if (client) return new RedisAnalyticsCacheStore(client, options.keyPrefix ?? '');
+      const maxEntries = options.maxEntries ?? DEFAULT_MEMORY_MAX_ENTRIES;
+      if (!Number.isInteger(maxEntries) || maxEntries < 1) {
+        throw new Error(ANALYTICS_CACHE_MESSAGES.invalidOptions);
+      }
+      return new MemoryAnalyticsCacheStore(maxEntries);
+    },
+  },
+  AnalyticsCache,
+  // The tracking pipeline invalidates error answers through this narrow interface.
+  {
+    provide: ERROR_CACHE_INVALIDATOR,
+    inject: [AnalyticsCache],
+    useFactory: (cache: AnalyticsCache): ErrorCacheInvalidator => ({
+      invalidateErrors: (projectId, groupIds) =>
+        groupIds?.length
+          ? cache.invalidateErrorGroups(projectId, groupIds)
+          : cache.invalidateErrors(projectId),
+    }),
+  },
+];

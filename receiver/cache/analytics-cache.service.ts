@@ -1,0 +1,77 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ANALYTICS_CACHE_STORE } from './analytics-cache.constants';
+import { AnalyticsCachePatterns } from './analytics-cache.keys';
+import { ANALYTICS_CACHE_MESSAGES } from './analytics-cache.messages';
+import type { AnalyticsCacheStore } from './interfaces/analytics-cache-store.interface';
+
+/**
+ * Cache-aside for analytics answers (contract 1.12) and the invalidation triggers other
+ * capabilities call. Every store failure is logged and swallowed: a cache that is down makes
+ * answers slower, never wrong and never failed.
+ */
+@Injectable()
+export class AnalyticsCache {
+  private readonly logger = new Logger(AnalyticsCache.name);
+
+  constructor(@Inject(ANALYTICS_CACHE_STORE) private readonly store: AnalyticsCacheStore) {}
+
+  /**
+   * Returns the cached value of `key`, or computes it, stores it for `ttlSeconds` and returns it.
+   * The value is stored as JSON, so a hit returns exactly what the first computation returned.
+   */
+  async remember<T>(key: string, ttlSeconds: number, compute: () => Promise<T>): Promise<T> {
+    const cached = await this.read(key);
+    if (cached !== undefined) return JSON.parse(cached) as T;
+    const value = await compute();
+    try {
+      await this.store.set(key, JSON.stringify(value), ttlSeconds);
+    } catch (error) {
+      this.logger.warn(ANALYTICS_CACHE_MESSAGES.writeFailed(key, error));
+    }
+    return value;
+  }
+
+  /** Project disabled or deleted: drops every cached answer of that project. */
+  async invalidateProject(projectId: number): Promise<void> {
+    await this.deleteAll(AnalyticsCachePatterns.project(projectId));
+  }
+
+  /** New error events were stored: drops the project's `errors` and `errors-trend` answers. */
+  async invalidateErrors(projectId: number): Promise<void> {
+    await this.deleteAll(AnalyticsCachePatterns.errorLists(projectId));
+  }
+
+  /** Error groups changed status: drops their `error-detail` answers and the error lists. */
+  async invalidateErrorGroups(projectId: number, groupIds: readonly number[]): Promise<void> {
+    await this.deleteAll([
+      ...groupIds.map((id) => AnalyticsCachePatterns.errorDetail(projectId, id)),
+      ...AnalyticsCachePatterns.errorLists(projectId),
+    ]);
+  }
+
+  /** A link was edited: drops its `link-detail` answers. */
+  async invalidateLinkDetail(projectId: number, code: string): Promise<void> {
+    await this.deleteAll([AnalyticsCachePatterns.linkDetail(projectId, code)]);
+  }
+
+  private async read(key: string): Promise<string | undefined> {
+    try {
+      return await this.store.get(key);
+    } catch (error) {
+      this.logger.warn(ANALYTICS_CACHE_MESSAGES.readFailed(key, error));
+      return undefined;
+    }
+  }
+
+  private async deleteAll(patterns: readonly string[]): Promise<void> {
+    await Promise.all(
+      patterns.map(async (pattern) => {
+        try {
+          await this.store.deleteMatching(pattern);
+        } catch (error) {
+          this.logger.warn(ANALYTICS_CACHE_MESSAGES.invalidateFailed(pattern, error));
+        }
+      }),
+    );
+  }
+}

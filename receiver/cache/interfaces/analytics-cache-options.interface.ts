@@ -1,0 +1,17 @@
+import type { Redis } from 'ioredis';
+
+/** Options of {@link AnalyticsCacheModule}. Without `redis` the cache lives in process memory. */
+export interface AnalyticsCacheOptions {
+  /**
+   * Redis shared by every receiver instance: a `redis://` URL (the module opens and closes the
+   * client) or an existing ioredis client (left open). `ReceiverModule` passes its `redis` option
+   * [`RECEIVER_REDIS_URL`].
+   */
+  redis?: string | Redis;
+  /** Prefix put before every Redis key. `ReceiverModule` passes `redisPrefix` [`RECEIVER_REDIS_PREFIX`]. */
+  keyPrefix?: string;
+  /** Bound of the in-memory LRU store. Default 5 000 entries. */
+  maxEntries?: number;
+  /** Milliseconds after which a Redis command counts as failed (fail-open). Default 250. */
+  redisCommandTimeoutMs?: number;
+}

@@ -1,0 +1,51 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { IngestHandlerRegistry, type IngestBatchContext, type IngestHandler } from '../ingest';
+import { LinkClickEntity } from '../storage/entities/link-click.entity';
+import { insertRows } from '../tracking/ingest/bulk-insert';
+import { DimensionResolver } from '../tracking/ingest/dimension.resolver';
+import { CLICK_JOB, type ClickJob } from './interfaces/click-job.interface';
+
+/**
+ * Writes link clicks in batches: device and location rows are resolved (shared with pageviews
+ * and errors), then every click of the batch is inserted in one statement.
+ */
+@Injectable()
+export class ClickIngestHandler implements IngestHandler<ClickJob>, OnModuleInit {
+  readonly kind = CLICK_JOB;
+
+  constructor(
+    private readonly registry: IngestHandlerRegistry,
+    private readonly dimensions: DimensionResolver,
+  ) {}
+
+  onModuleInit(): void {
+    this.registry.register(this);
+  }
+
+  async handle(jobs: ClickJob[], context: IngestBatchContext): Promise<void> {
+    const [deviceIds, locationIds] = await Promise.all([
+      this.dimensions.devices(
+        jobs.map((j) => ({ projectId: j.projectId, value: j.device })),
+        context,
+      ),
+      this.dimensions.locations(
+        jobs.map((j) => ({ projectId: j.projectId, value: j.geo })),
+        context,
+      ),
+    ]);
+    await insertRows(
+      context.manager,
+      LinkClickEntity,
+      jobs.map((job, i) => ({
+        link_id: job.linkId,
+        project_id: job.projectId,
+        location_id: locationIds[i],
+        device_id: deviceIds[i],
+        referrer_url: job.referrerUrl,
+        referrer_category: job.referrerCategory,
+        ip_hash: job.ipHash,
+        created_at: new Date(job.clickedAt),
+      })),
+    );
+  }
+}

@@ -1,0 +1,3 @@
+export * from './api-docs.decorators';
+export * from './openapi.constants';
+export * from './openapi.setup';
