@@ -1,6 +1,3 @@
-/** Default header carrying the HMAC signature (the Laravel package's name). */
-export const DEFAULT_SIGNATURE_HEADER = 'X-Telemetry-Signature';
-
 /** Header carrying the unix time (seconds) that a `timestamped` signature covers. */
 export const TIMESTAMP_HEADER = 'X-Telemetry-Timestamp';
 
@@ -10,8 +7,11 @@ export const ENCRYPTION_HEADER = 'X-Telemetry-Encryption';
 /** The one encryption scheme this package speaks. */
 export const ENCRYPTION_SCHEME = 'aes-256-gcm';
 
-/** Key under which the auth token fetched from `authTokenUrl` is kept in the telemetry store. */
-export const AUTH_TOKEN_STORE_KEY = 'nestjs-telemetry:auth_token';
+/**
+ * Key under which the token fetched from `authTokenUrl` is kept in the telemetry store: the Laravel
+ * package's cache key, so tooling that inspects one can inspect the other.
+ */
+export const AUTH_TOKEN_STORE_KEY = 'laravel-telemetry-reporter:auth_token';
 
 /**
  * Headers `customHeaders` may not replace: they carry the credentials, the integrity proof and the
