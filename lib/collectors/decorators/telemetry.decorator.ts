@@ -1,0 +1,32 @@
+import { SetMetadata } from '@nestjs/common';
+import { TELEMETRY_COLLECTOR_METADATA } from '../../telemetry.constants';
+import type { TelemetryCollectorOptions } from '../interfaces/telemetry-collector-options.interface';
+import type { TelemetryInterval } from '../telemetry-interval.enum';
+
+/**
+ * Marks a method of a singleton provider or controller as a telemetry data collector. The method
+ * is called without arguments on its interval (sync or async); its return value is reported under
+ * its key. Options are validated when the application starts, so a bad interval or a duplicate
+ * key stops the start-up with a message naming `Class.method`.
+ *
+ * @example
+ * ```ts
+ * @Telemetry()                                        // key `UserService@countUsers`, default interval
+ * @Telemetry(TelemetryInterval.OneHour)               // or a number of seconds
+ * @Telemetry({ key: 'user_count', interval: 3600, timeout: 10_000 })
+ * ```
+ */
+export function Telemetry(): MethodDecorator;
+export function Telemetry(interval: TelemetryInterval | number): MethodDecorator;
+export function Telemetry(options: TelemetryCollectorOptions): MethodDecorator;
+export function Telemetry(
+  arg?: TelemetryInterval | number | TelemetryCollectorOptions,
+): MethodDecorator {
+  const options: TelemetryCollectorOptions =
+    arg === undefined
+      ? {}
+      : typeof arg === 'object' && arg !== null
+        ? { ...arg }
+        : { interval: arg };
+  return SetMetadata(TELEMETRY_COLLECTOR_METADATA, options);
+}

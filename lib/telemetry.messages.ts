@@ -1,0 +1,44 @@
+/** Every text the client side of the package logs or throws, in one place. */
+export const TelemetryMessages = {
+  invalidOption: (name: string, env: string, value: unknown, expected: string) =>
+    `Invalid telemetry option "${name}" (env ${env}): ${JSON.stringify(value)} — expected ${expected}.`,
+  invalidInterval: (where: string, value: unknown) =>
+    `Invalid telemetry interval on ${where}: ${String(value)} — expected a whole number of seconds >= 1.`,
+  invalidTimeout: (where: string, value: unknown) =>
+    `Invalid telemetry timeout on ${where}: ${String(value)} — expected a whole number of milliseconds >= 0.`,
+  invalidKey: (where: string, value: unknown) =>
+    `Invalid telemetry key on ${where}: ${JSON.stringify(value)} — expected a non-empty string.`,
+  duplicateKey: (key: string, first: string, second: string) =>
+    `Duplicate telemetry key "${key}" on ${second} (already used by ${first}). Give one of them another key.`,
+  duplicateResponseHandler: (where: string) =>
+    `@TelemetryResponseHandler() is applied twice to ${where}.`,
+  requestScoped: (className: string, decorator: string) =>
+    `${className} is request-scoped or transient; its @${decorator}() methods are skipped.`,
+  collectorFailed: (key: string, reason: string) => `Failed to collect data from ${key}: ${reason}`,
+  collectorTimedOut: (key: string, ms: number) =>
+    `Failed to collect data from ${key}: no value after ${ms} ms; skipped this round.`,
+  notSerializable: (key: string, reason: string) =>
+    `Method ${key} returned non-serializable data (${reason}); the value is refused.`,
+  outboxOverflow: (max: number) =>
+    `Telemetry outbox is full (${max} entries): the oldest entries are dropped to make room.`,
+  outboxCorrupt: (path: string, movedTo: string, reason: string) =>
+    `Telemetry outbox file ${path} could not be read (${reason}); it was moved to ${movedTo} and a new one started.`,
+  storeFailed: (operation: string, reason: string) =>
+    `Telemetry store failed during ${operation}: ${reason}`,
+  serverUrlMissing: () => 'Telemetry server URL is not configured',
+  outageStarted: (reason: string, entries: number) =>
+    `Telemetry server unreachable (${reason}); ${entries} entries kept in the outbox, retrying with backoff.`,
+  outageEnded: (seconds: number) =>
+    `Telemetry server reachable again after ${seconds} s; backlog sent.`,
+  clientError: (status: number) =>
+    `Telemetry server refused the report with status ${status}; the entries are kept and retried on the next report tick.`,
+  payload: (json: string) => `Telemetry payload: ${json}`,
+  response: (status: number | undefined, json: string) =>
+    `Telemetry response (${status ?? 'no status'}): ${json}`,
+  handlerFailed: (where: string, key: string, reason: string) =>
+    `Telemetry response handler ${where} failed for key "${key}": ${reason}`,
+  shutdownFlushTimedOut: (ms: number) =>
+    `Telemetry final send did not finish within ${ms} ms; the backlog stays in the outbox.`,
+  redisMissing: () =>
+    'TELEMETRY_STORE is a redis:// URL but the optional package "ioredis" is not installed: npm install ioredis',
+} as const;

@@ -1,0 +1,64 @@
+import { HttpModule } from '@nestjs/axios';
+import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
+import type { TelemetryStore } from './outbox/interfaces/telemetry-store.interface';
+import { createTelemetryStore } from './outbox/telemetry-store.factory';
+import type { ResolvedTelemetryOptions } from './options/resolved-telemetry-options.interface';
+import { resolveTelemetryOptions } from './options/telemetry-options.resolver';
+import type { TelemetryModuleOptions } from './options/telemetry-module-options.interface';
+import { TELEMETRY_OPTIONS, TELEMETRY_STORE } from './telemetry.constants';
+import {
+  ConfigurableTelemetryModule,
+  TELEMETRY_ASYNC_OPTIONS_TYPE,
+  TELEMETRY_MODULE_OPTIONS,
+  TELEMETRY_OPTIONS_TYPE,
+} from './telemetry.module-definition';
+import { TelemetryHttpClient } from './transport/telemetry-http.client';
+
+/**
+ * The client plugin: discovers `@Telemetry()` collectors, schedules them, keeps their values in
+ * the outbox and reports them to `serverUrl`.
+ *
+ * @example
+ * ```ts
+ * @Module({ imports: [TelemetryModule.forRoot({ serverUrl: 'https://telemetry.example.com/api/telemetry' })] })
+ * export class AppModule {}
+ * ```
+ */
+@Module({
+  imports: [DiscoveryModule, HttpModule, ScheduleModule.forRoot()],
+  providers: [
+    {
+      provide: TELEMETRY_OPTIONS,
+      useFactory: (options: TelemetryModuleOptions) => resolveTelemetryOptions(options),
+      inject: [TELEMETRY_MODULE_OPTIONS],
+    },
+    {
+      provide: TELEMETRY_STORE,
+      useFactory: (options: ResolvedTelemetryOptions) => createTelemetryStore(options),
+      inject: [TELEMETRY_OPTIONS],
+    },
+    TelemetryHttpClient,
+  ],
+  exports: [TELEMETRY_OPTIONS, TELEMETRY_STORE, TelemetryHttpClient],
+})
+export class TelemetryModule extends ConfigurableTelemetryModule implements OnApplicationShutdown {
+  constructor(@Inject(TELEMETRY_STORE) private readonly store: TelemetryStore) {
+    super();
+  }
+
+  /** Options win over environment variables; without an argument the environment alone decides. */
+  static override forRoot(options: typeof TELEMETRY_OPTIONS_TYPE = {}): DynamicModule {
+    return super.forRoot(options);
+  }
+
+  /** Options from a factory, class or existing provider (e.g. `ConfigService`). */
+  static override forRootAsync(options: typeof TELEMETRY_ASYNC_OPTIONS_TYPE): DynamicModule {
+    return super.forRootAsync(options);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.store.close();
+  }
+}
