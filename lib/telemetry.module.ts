@@ -15,6 +15,11 @@ import {
   TELEMETRY_OPTIONS_TYPE,
 } from './telemetry.module-definition';
 import { TelemetryHttpClient } from './transport/telemetry-http.client';
+import { AuthTokenManager } from './security/auth-token.manager';
+import { RequestSecurityService } from './security/request-security.service';
+import { FeatureFlagsService } from './flags/feature-flags.service';
+import { FeatureFlagsSynchronizer } from './flags/feature-flags.synchronizer';
+import { FeatureFlagsPoller } from './flags/feature-flags.poller';
 
 /**
  * The client plugin: discovers `@Telemetry()` collectors, schedules them, keeps their values in
@@ -40,8 +45,19 @@ import { TelemetryHttpClient } from './transport/telemetry-http.client';
       inject: [TELEMETRY_OPTIONS],
     },
     TelemetryHttpClient,
+    AuthTokenManager,
+    RequestSecurityService,
+    FeatureFlagsService,
+    FeatureFlagsSynchronizer,
+    FeatureFlagsPoller,
   ],
-  exports: [TELEMETRY_OPTIONS, TELEMETRY_STORE, TelemetryHttpClient],
+  exports: [
+    TELEMETRY_OPTIONS,
+    TELEMETRY_STORE,
+    TelemetryHttpClient,
+    FeatureFlagsService,
+    FeatureFlagsSynchronizer,
+  ],
 })
 export class TelemetryModule extends ConfigurableTelemetryModule implements OnApplicationShutdown {
   constructor(@Inject(TELEMETRY_STORE) private readonly store: TelemetryStore) {

@@ -2,7 +2,11 @@ import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nest
 import { Observable, Subject } from 'rxjs';
 import type { TelemetryStore } from '../outbox/interfaces/telemetry-store.interface';
 import { TELEMETRY_STORE } from '../telemetry.constants';
-import { FALSY_FLAG_STRINGS, FEATURE_FLAGS_STORE_KEY, TRUTHY_FLAG_STRINGS } from './flags.constants';
+import {
+  FALSY_FLAG_STRINGS,
+  FEATURE_FLAGS_STORE_KEY,
+  TRUTHY_FLAG_STRINGS,
+} from './flags.constants';
 import { FlagsMessages } from './flags.messages';
 import {
   FeatureFlagChange,
@@ -85,7 +89,11 @@ export class FeatureFlagsService implements OnModuleInit, OnModuleDestroy {
    * Takes a complete set of flags from the server, persists it and announces what changed. The set
    * replaces the previous one: a flag the server no longer sends is gone. Returns the changes.
    */
-  async apply(value: unknown, source: FeatureFlagsSource, etag?: string): Promise<FeatureFlagChange[]> {
+  async apply(
+    value: unknown,
+    source: FeatureFlagsSource,
+    etag?: string,
+  ): Promise<FeatureFlagChange[]> {
     if (!isFlagObject(value)) {
       this.logger.warn(FlagsMessages.notAnObject(source));
       return [];
@@ -106,7 +114,10 @@ export class FeatureFlagsService implements OnModuleInit, OnModuleDestroy {
     return changes;
   }
 
-  private replace(next: Record<string, FeatureFlagValue>, source: FeatureFlagsSource): FeatureFlagChange[] {
+  private replace(
+    next: Record<string, FeatureFlagValue>,
+    source: FeatureFlagsSource,
+  ): FeatureFlagChange[] {
     const previous = this.flags;
     const changes: FeatureFlagChange[] = [];
     for (const name of new Set([...Object.keys(previous), ...Object.keys(next)])) {

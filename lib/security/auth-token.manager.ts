@@ -95,7 +95,8 @@ export class AuthTokenManager {
       this.logger.warn(SecurityMessages.tokenFetchFailed(reason));
       throw new AuthTokenUnavailableError(reason);
     }
-    const token = typeof data === 'object' && data !== null ? (data as { token?: unknown }).token : undefined;
+    const token =
+      typeof data === 'object' && data !== null ? (data as { token?: unknown }).token : undefined;
     if (typeof token !== 'string' || token === '') {
       // Contract §7: a 2xx without a token is not an error; the request goes out without one.
       this.logger.warn(SecurityMessages.tokenMissingInAnswer());

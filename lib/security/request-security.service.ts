@@ -30,7 +30,9 @@ export class RequestSecurityService implements OnModuleInit {
     this.signer = new RequestSigner(options.signing);
     // An invalid key throws here, which stops the application at start: sending in clear or with a
     // wrong key would both betray the user's intent.
-    this.encryptor = options.encryptionKey ? new PayloadEncryptor(options.encryptionKey) : undefined;
+    this.encryptor = options.encryptionKey
+      ? new PayloadEncryptor(options.encryptionKey)
+      : undefined;
     this.custom = sanitizeCustomHeaders(options.customHeaders, this.signer.headerName);
   }
 
@@ -38,7 +40,8 @@ export class RequestSecurityService implements OnModuleInit {
     if (this.custom.refused.length > 0) {
       this.logger.warn(SecurityMessages.refusedCustomHeaders(this.custom.refused));
     }
-    for (const name of this.custom.invalid) this.logger.warn(SecurityMessages.invalidCustomHeader(name));
+    for (const name of this.custom.invalid)
+      this.logger.warn(SecurityMessages.invalidCustomHeader(name));
     if (this.signer.misconfigured) this.logger.warn(SecurityMessages.signingKeyMissing());
   }
 
@@ -74,7 +77,8 @@ export class RequestSecurityService implements OnModuleInit {
   }
 
   private warnIfInsecure(url: string): void {
-    if (this.insecureWarned || this.options.allowInsecureTransport || !isInsecureRemoteUrl(url)) return;
+    if (this.insecureWarned || this.options.allowInsecureTransport || !isInsecureRemoteUrl(url))
+      return;
     this.insecureWarned = true;
     this.logger.warn(SecurityMessages.insecureTransport(url));
   }

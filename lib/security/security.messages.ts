@@ -2,8 +2,6 @@
 export const SecurityMessages = {
   signingKeyMissing: (): string =>
     'Signing enabled but key/header missing. Reports are sent without a signature.',
-  invalidSigningMode: (mode: unknown): string =>
-    `Invalid signing mode ${JSON.stringify(mode)}: expected 'compatible' or 'timestamped'.`,
   invalidEncryptionKey: (): string =>
     'TELEMETRY_ENCRYPTION_KEY must be 32 bytes written as 64 hexadecimal characters or as base64 ' +
     '(optionally prefixed with "base64:"); generate one with `openssl rand -base64 32`.',

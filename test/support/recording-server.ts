@@ -56,7 +56,11 @@ export class RecordingServer {
               ? answer.body
               : JSON.stringify(answer.body);
         const headers: Record<string, string> = { ...answer.headers };
-        if (answer.body !== undefined && typeof answer.body === 'object' && !Buffer.isBuffer(answer.body)) {
+        if (
+          answer.body !== undefined &&
+          typeof answer.body === 'object' &&
+          !Buffer.isBuffer(answer.body)
+        ) {
           headers['content-type'] ??= 'application/json';
         }
         res.writeHead(answer.status ?? 200, headers);

@@ -1,11 +1,6 @@
 /** A flag's value as the receiver sends it: usually a boolean, possibly a variant or a JSON object. */
 export type FeatureFlagValue =
-  | boolean
-  | number
-  | string
-  | null
-  | FeatureFlagValue[]
-  | { [key: string]: FeatureFlagValue };
+  boolean | number | string | null | FeatureFlagValue[] | { [key: string]: FeatureFlagValue };
 
 /** Flag name → value, as last received. */
 export type FeatureFlags = Readonly<Record<string, FeatureFlagValue>>;

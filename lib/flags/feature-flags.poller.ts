@@ -1,0 +1,83 @@
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-options.interface';
+import { TELEMETRY_OPTIONS } from '../telemetry.constants';
+import { resolveFlagsUrl } from '../transport/flags-url';
+import { FeatureFlagsSynchronizer } from './feature-flags.synchronizer';
+import { FLAGS_POLL_TIMER } from './flags.constants';
+import { FlagsMessages } from './flags.messages';
+import { flagsRetryDelaySeconds } from './flags-backoff';
+
+/** Delay between bootstrap and the first fetch, so start-up is never slowed down by the network. */
+const FIRST_POLL_DELAY_MS = 1_000;
+
+/**
+ * Fetches the flags every `flagsPollInterval` seconds (0: only the flags that come with reports).
+ * A failing endpoint is logged once, retried with a growing, jittered delay that honours
+ * `Retry-After`, and its recovery is logged; the last known flags stay in use meanwhile.
+ */
+@Injectable()
+export class FeatureFlagsPoller implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('TelemetryFlags');
+  private failures = 0;
+  private stopped = false;
+
+  constructor(
+    @Inject(TELEMETRY_OPTIONS) private readonly options: ResolvedTelemetryOptions,
+    private readonly synchronizer: FeatureFlagsSynchronizer,
+    private readonly schedulerRegistry: SchedulerRegistry,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const { enabled, manualRegistration, flagsPollInterval } = this.options;
+    if (!enabled || manualRegistration || flagsPollInterval === 0) return;
+    if (!resolveFlagsUrl(this.options)) {
+      this.logger.warn(FlagsMessages.flagsUrlMissing());
+      return;
+    }
+    this.schedule(FIRST_POLL_DELAY_MS);
+  }
+
+  beforeApplicationShutdown(): void {
+    this.stopped = true;
+    this.unschedule();
+  }
+
+  /** Runs one poll and plans the next; exposed for tests and for callers that want a poll now. */
+  async poll(): Promise<void> {
+    const result = await this.synchronizer.syncNow();
+    if (this.stopped) return;
+    const interval = this.options.flagsPollInterval;
+    if (result.ok) {
+      if (this.failures > 0) this.logger.log(FlagsMessages.pollRecovered());
+      this.failures = 0;
+      this.schedule(interval * 1000);
+      return;
+    }
+    this.failures += 1;
+    const delay = flagsRetryDelaySeconds(interval, this.failures, result.retryAfterSeconds);
+    // One warning per outage, not one per attempt.
+    if (this.failures === 1)
+      this.logger.warn(FlagsMessages.pollFailed(result.error ?? 'unknown', Math.round(delay)));
+    this.schedule(delay * 1000);
+  }
+
+  private schedule(ms: number): void {
+    this.unschedule();
+    const timer = setTimeout(() => void this.poll(), ms);
+    timer.unref();
+    this.schedulerRegistry.addTimeout(FLAGS_POLL_TIMER, timer);
+  }
+
+  private unschedule(): void {
+    if (this.schedulerRegistry.doesExist('timeout', FLAGS_POLL_TIMER)) {
+      this.schedulerRegistry.deleteTimeout(FLAGS_POLL_TIMER);
+    }
+  }
+}
