@@ -21,7 +21,10 @@ export {
 export { TelemetryModule } from './telemetry.module';
 export * from './flags/interfaces/feature-flags.interface';
 export { FeatureFlagsService } from './flags/feature-flags.service';
-export { FeatureFlagsSynchronizer, type FeatureFlagsSyncResult } from './flags/feature-flags.synchronizer';
+export {
+  FeatureFlagsSynchronizer,
+  type FeatureFlagsSyncResult,
+} from './flags/feature-flags.synchronizer';
 export { FEATURE_FLAGS_STORE_KEY } from './flags/flags.constants';
 export { AuthTokenManager, AuthTokenUnavailableError } from './security/auth-token.manager';
 export { type EncryptedEnvelope } from './security/payload.encryptor';
@@ -32,3 +35,8 @@ export {
   TIMESTAMP_HEADER,
 } from './security/security.constants';
 export { resolveFlagsUrl } from './transport/flags-url';
+export { TelemetryOpenFeatureProvider } from './flags/openfeature/telemetry-openfeature.provider';
+export {
+  TelemetryOpenFeatureModule,
+  type TelemetryOpenFeatureOptions,
+} from './flags/openfeature/telemetry-openfeature.module';
