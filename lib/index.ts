@@ -1,18 +1,36 @@
 export * from './collectors/telemetry-interval.enum';
 export * from './collectors/decorators/telemetry.decorator';
 export * from './collectors/interfaces/telemetry-collector-options.interface';
+export * from './collectors/interfaces/telemetry-collector.interface';
+export { TelemetryRegistry } from './collectors/telemetry.registry';
+export {
+  TelemetryCollectionService,
+  type TelemetryCollectionResult,
+} from './collectors/telemetry-collection.service';
+export { collectorTimerName } from './collectors/telemetry.orchestrator';
 export * from './options/telemetry-module-options.interface';
 export * from './options/resolved-telemetry-options.interface';
 export { resolveTelemetryOptions } from './options/telemetry-options.resolver';
 export * from './outbox/interfaces/telemetry-store.interface';
 export { MemoryTelemetryStore } from './outbox/stores/memory.store';
+export { FileTelemetryStore } from './outbox/stores/file.store';
+export { RedisTelemetryStore } from './outbox/stores/redis.store';
+export { TelemetryOutbox } from './outbox/telemetry-outbox.service';
 export * from './reporting/interfaces/telemetry-payload.interface';
+export { TelemetryReporter, type TelemetryReportOutcome } from './reporting/telemetry.reporter';
+export { REPORT_TIMER_NAME } from './reporting/telemetry-report.scheduler';
+export { buildBatches, type TelemetryBatch } from './reporting/telemetry-payload.builder';
+export { redactSecrets } from './reporting/redact';
+export * from './responses/decorators/telemetry-response-handler.decorator';
+export * from './responses/interfaces/telemetry-response-handler.interface';
+export { TelemetryResponseDispatcher } from './responses/telemetry-response.dispatcher';
 export * from './transport/telemetry-http.client';
 export {
   TELEMETRY_OPTIONS,
   TELEMETRY_STORE,
   TELEMETRY_USER_AGENT,
   TELEMETRY_DEFAULTS,
+  lastRunValueKey,
 } from './telemetry.constants';
 export {
   TELEMETRY_MODULE_OPTIONS,

@@ -17,6 +17,8 @@ export const TelemetryMessages = {
   collectorFailed: (key: string, reason: string) => `Failed to collect data from ${key}: ${reason}`,
   collectorTimedOut: (key: string, ms: number) =>
     `Failed to collect data from ${key}: no value after ${ms} ms; skipped this round.`,
+  collectorStillRunning: (key: string) =>
+    `Telemetry collector ${key} is still running from an earlier round; this round skips it.`,
   notSerializable: (key: string, reason: string) =>
     `Method ${key} returned non-serializable data (${reason}); the value is refused.`,
   outboxOverflow: (max: number) =>

@@ -15,6 +15,17 @@ import {
   TELEMETRY_OPTIONS_TYPE,
 } from './telemetry.module-definition';
 import { TelemetryHttpClient } from './transport/telemetry-http.client';
+import { TelemetryCollectionService } from './collectors/telemetry-collection.service';
+import { TelemetryMetadataAccessor } from './collectors/telemetry-metadata.accessor';
+import { TelemetryExplorer } from './collectors/telemetry.explorer';
+import { TelemetryOrchestrator } from './collectors/telemetry.orchestrator';
+import { TelemetryRegistry } from './collectors/telemetry.registry';
+import { TelemetryOutbox } from './outbox/telemetry-outbox.service';
+import { TelemetryReportScheduler } from './reporting/telemetry-report.scheduler';
+import { TelemetryReporter } from './reporting/telemetry.reporter';
+import { TelemetryResponseDispatcher } from './responses/telemetry-response.dispatcher';
+import { TelemetryResponseExplorer } from './responses/telemetry-response.explorer';
+import { TelemetryResponseMetadataAccessor } from './responses/telemetry-response-metadata.accessor';
 import { AuthTokenManager } from './security/auth-token.manager';
 import { RequestSecurityService } from './security/request-security.service';
 import { FeatureFlagsService } from './flags/feature-flags.service';
@@ -45,6 +56,17 @@ import { FeatureFlagsPoller } from './flags/feature-flags.poller';
       inject: [TELEMETRY_OPTIONS],
     },
     TelemetryHttpClient,
+    TelemetryMetadataAccessor,
+    TelemetryRegistry,
+    TelemetryExplorer,
+    TelemetryCollectionService,
+    TelemetryOrchestrator,
+    TelemetryOutbox,
+    TelemetryReporter,
+    TelemetryReportScheduler,
+    TelemetryResponseMetadataAccessor,
+    TelemetryResponseDispatcher,
+    TelemetryResponseExplorer,
     AuthTokenManager,
     RequestSecurityService,
     FeatureFlagsService,
@@ -55,12 +77,20 @@ import { FeatureFlagsPoller } from './flags/feature-flags.poller';
     TELEMETRY_OPTIONS,
     TELEMETRY_STORE,
     TelemetryHttpClient,
+    TelemetryRegistry,
+    TelemetryCollectionService,
+    TelemetryOutbox,
+    TelemetryReporter,
+    TelemetryResponseDispatcher,
     FeatureFlagsService,
     FeatureFlagsSynchronizer,
   ],
 })
 export class TelemetryModule extends ConfigurableTelemetryModule implements OnApplicationShutdown {
-  constructor(@Inject(TELEMETRY_STORE) private readonly store: TelemetryStore) {
+  constructor(
+    @Inject(TELEMETRY_STORE) private readonly store: TelemetryStore,
+    @Inject(TELEMETRY_OPTIONS) private readonly options: ResolvedTelemetryOptions,
+  ) {
     super();
   }
 
@@ -74,7 +104,8 @@ export class TelemetryModule extends ConfigurableTelemetryModule implements OnAp
     return super.forRootAsync(options);
   }
 
+  /** Closes the store this module created; a store instance passed in belongs to the caller. */
   async onApplicationShutdown(): Promise<void> {
-    await this.store.close();
+    if (this.options.store.type !== 'custom') await this.store.close();
   }
 }

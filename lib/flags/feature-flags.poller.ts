@@ -7,12 +7,12 @@ import {
 } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-options.interface';
+import { backoffDelay } from '../reporting/telemetry-backoff';
 import { TELEMETRY_OPTIONS } from '../telemetry.constants';
 import { resolveFlagsUrl } from '../transport/flags-url';
 import { FeatureFlagsSynchronizer } from './feature-flags.synchronizer';
 import { FLAGS_POLL_TIMER } from './flags.constants';
 import { FlagsMessages } from './flags.messages';
-import { flagsRetryDelaySeconds } from './flags-backoff';
 
 /** Delay between bootstrap and the first fetch, so start-up is never slowed down by the network. */
 const FIRST_POLL_DELAY_MS = 1_000;
@@ -61,11 +61,14 @@ export class FeatureFlagsPoller implements OnApplicationBootstrap, BeforeApplica
       return;
     }
     this.failures += 1;
-    const delay = flagsRetryDelaySeconds(interval, this.failures, result.retryAfterSeconds);
+    // The reporter's backoff: the interval doubled per failure, capped, jittered, Retry-After honoured.
+    const delayMs = backoffDelay(this.failures, interval * 1000, result.retryAfterSeconds);
     // One warning per outage, not one per attempt.
     if (this.failures === 1)
-      this.logger.warn(FlagsMessages.pollFailed(result.error ?? 'unknown', Math.round(delay)));
-    this.schedule(delay * 1000);
+      this.logger.warn(
+        FlagsMessages.pollFailed(result.error ?? 'unknown', Math.round(delayMs / 1000)),
+      );
+    this.schedule(delayMs);
   }
 
   private schedule(ms: number): void {

@@ -1,9 +1,12 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Observable, Subject } from 'rxjs';
+import { errorText } from '../outbox/telemetry-outbox.service';
 import type { TelemetryStore } from '../outbox/interfaces/telemetry-store.interface';
+import { TelemetryResponseHandler } from '../responses/decorators/telemetry-response-handler.decorator';
 import { TELEMETRY_STORE } from '../telemetry.constants';
 import {
   FALSY_FLAG_STRINGS,
+  FEATURE_FLAGS_RESPONSE_KEY,
   FEATURE_FLAGS_STORE_KEY,
   TRUTHY_FLAG_STRINGS,
 } from './flags.constants';
@@ -44,7 +47,7 @@ export class FeatureFlagsService implements OnModuleInit, OnModuleDestroy {
         this.logger.log(FlagsMessages.loaded(Object.keys(saved.flags).length, saved.receivedAt));
       }
     } catch (error) {
-      this.logger.warn(FlagsMessages.loadFailed(reasonOf(error)));
+      this.logger.warn(FlagsMessages.loadFailed(errorText(error)));
     }
   }
 
@@ -85,6 +88,12 @@ export class FeatureFlagsService implements OnModuleInit, OnModuleDestroy {
     return this.currentEtag;
   }
 
+  /** Flags that arrive with a report answer (`{"feature_flags": {...}}`), contract §8. */
+  @TelemetryResponseHandler(FEATURE_FLAGS_RESPONSE_KEY)
+  async onReportAnswer(value: unknown): Promise<void> {
+    await this.apply(value, 'report');
+  }
+
   /**
    * Takes a complete set of flags from the server, persists it and announces what changed. The set
    * replaces the previous one: a flag the server no longer sends is gone. Returns the changes.
@@ -109,7 +118,7 @@ export class FeatureFlagsService implements OnModuleInit, OnModuleDestroy {
     try {
       await this.store.setValue(FEATURE_FLAGS_STORE_KEY, document);
     } catch (error) {
-      this.logger.warn(FlagsMessages.persistFailed(reasonOf(error)));
+      this.logger.warn(FlagsMessages.persistFailed(errorText(error)));
     }
     return changes;
   }
@@ -133,8 +142,4 @@ export class FeatureFlagsService implements OnModuleInit, OnModuleDestroy {
 
 function isFlagObject(value: unknown): value is Record<string, FeatureFlagValue> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function reasonOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

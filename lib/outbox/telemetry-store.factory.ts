@@ -1,17 +1,22 @@
 import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-options.interface';
 import type { TelemetryStore } from './interfaces/telemetry-store.interface';
+import { FileTelemetryStore } from './stores/file.store';
 import { MemoryTelemetryStore } from './stores/memory.store';
+import { RedisTelemetryStore } from './stores/redis.store';
 
 /** Builds the store the options name (memory, file, redis:// or the caller's own instance). */
 export async function createTelemetryStore(
   options: ResolvedTelemetryOptions,
 ): Promise<TelemetryStore> {
-  switch (options.store.type) {
+  const { store, maxOutboxEntries } = options;
+  switch (store.type) {
     case 'custom':
-      return options.store.instance;
+      return store.instance;
     case 'memory':
-      return new MemoryTelemetryStore(options.maxOutboxEntries);
-    default:
-      return new MemoryTelemetryStore(options.maxOutboxEntries);
+      return new MemoryTelemetryStore(maxOutboxEntries);
+    case 'file':
+      return new FileTelemetryStore(store.path, maxOutboxEntries);
+    case 'redis':
+      return RedisTelemetryStore.connect(store.url, options.host, maxOutboxEntries);
   }
 }

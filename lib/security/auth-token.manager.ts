@@ -1,6 +1,7 @@
 import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { firstValueFrom } from 'rxjs';
+import { errorText } from '../outbox/telemetry-outbox.service';
 import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-options.interface';
 import type { TelemetryStore } from '../outbox/interfaces/telemetry-store.interface';
 import { TELEMETRY_OPTIONS, TELEMETRY_STORE } from '../telemetry.constants';
@@ -58,7 +59,7 @@ export class AuthTokenManager {
     try {
       await this.store.deleteValue(AUTH_TOKEN_STORE_KEY);
     } catch (error) {
-      this.logger.warn(SecurityMessages.tokenStoreFailed(reasonOf(error)));
+      this.logger.warn(SecurityMessages.tokenStoreFailed(errorText(error)));
     }
   }
 
@@ -86,7 +87,7 @@ export class AuthTokenManager {
       status = response.status;
       data = response.data;
     } catch (error) {
-      const reason = reasonOf(error);
+      const reason = errorText(error);
       this.logger.warn(SecurityMessages.tokenFetchFailed(reason));
       throw new AuthTokenUnavailableError(reason);
     }
@@ -105,7 +106,7 @@ export class AuthTokenManager {
     try {
       await this.store.setValue(AUTH_TOKEN_STORE_KEY, token);
     } catch (error) {
-      this.logger.warn(SecurityMessages.tokenStoreFailed(reasonOf(error)));
+      this.logger.warn(SecurityMessages.tokenStoreFailed(errorText(error)));
     }
     return token;
   }
@@ -115,12 +116,8 @@ export class AuthTokenManager {
       const value = await this.store.getValue<string>(AUTH_TOKEN_STORE_KEY);
       return typeof value === 'string' && value !== '' ? value : undefined;
     } catch (error) {
-      this.logger.warn(SecurityMessages.tokenStoreFailed(reasonOf(error)));
+      this.logger.warn(SecurityMessages.tokenStoreFailed(errorText(error)));
       return undefined;
     }
   }
-}
-
-function reasonOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -2,6 +2,7 @@ import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { isAxiosError } from 'axios';
 import { firstValueFrom } from 'rxjs';
+import { errorText } from '../outbox/telemetry-outbox.service';
 import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-options.interface';
 import type { TelemetryPayload } from '../reporting/interfaces/telemetry-payload.interface';
 import { AuthTokenManager, AuthTokenUnavailableError } from '../security/auth-token.manager';
@@ -112,7 +113,7 @@ export class TelemetryHttpClient {
     try {
       token = await this.tokens.getToken();
     } catch (error) {
-      return { headers: {}, error: TransportMessages.tokenUnavailable(reasonOf(error)) };
+      return { headers: {}, error: TransportMessages.tokenUnavailable(errorText(error)) };
     }
     const first = await attempt(token);
     if (first.status !== 401 || !this.tokens.refreshable) return first;
@@ -123,7 +124,7 @@ export class TelemetryHttpClient {
       return {
         status: 401,
         headers: {},
-        error: TransportMessages.tokenUnavailable(reasonOf(error)),
+        error: TransportMessages.tokenUnavailable(errorText(error)),
       };
     }
     const second = await attempt(token);
@@ -160,7 +161,7 @@ export class TelemetryHttpClient {
         text: response.data,
       };
     } catch (error) {
-      const reason = isAxiosError(error) ? (error.code ?? error.message) : reasonOf(error);
+      const reason = isAxiosError(error) ? (error.code ?? error.message) : errorText(error);
       return { headers: {}, error: reason || 'request failed' };
     }
   }
@@ -182,12 +183,6 @@ function parseJson(text: unknown): unknown {
   } catch {
     return undefined;
   }
-}
-
-function reasonOf(error: unknown): string {
-  return error instanceof AuthTokenUnavailableError || error instanceof Error
-    ? error.message
-    : String(error);
 }
 
 /** `Retry-After` is either delta-seconds or an HTTP date; anything else is ignored. */

@@ -6,6 +6,6 @@ export interface TelemetryCollectorOptions {
   key?: string;
   /** Seconds between two collections (whole number >= 1). Default: the module's `defaultInterval`. */
   interval?: TelemetryInterval | number;
-  /** Milliseconds the method may take before it is skipped for the round. Default: `collectorTimeout`. */
+  /** Milliseconds the method may take before it is skipped for the round; 0 waits forever. Default: `collectorTimeout`. */
   timeout?: number;
 }

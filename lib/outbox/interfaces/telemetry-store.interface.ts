@@ -41,6 +41,8 @@ export interface TelemetryStore {
   getValue<T = unknown>(key: string): Promise<T | undefined>;
   /** Stores a JSON-serialisable value without expiry. */
   setValue(key: string, value: unknown): Promise<void>;
+  /** Stores several values at once (one write for stores that persist). */
+  setValues(values: Record<string, unknown>): Promise<void>;
   deleteValue(key: string): Promise<void>;
   /**
    * Takes the lock `name` for `ttlMs` unless someone (this process or, for shared stores, another

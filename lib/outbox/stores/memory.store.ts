@@ -47,6 +47,10 @@ export class MemoryTelemetryStore implements TelemetryStore {
     this.doc.values[key] = jsonCopy(value);
   }
 
+  async setValues(values: Record<string, unknown>): Promise<void> {
+    Object.assign(this.doc.values, jsonCopy(values));
+  }
+
   async deleteValue(key: string): Promise<void> {
     delete this.doc.values[key];
   }

@@ -1,0 +1,84 @@
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-options.interface';
+import { errorText } from '../outbox/telemetry-outbox.service';
+import {
+  FIRST_COLLECTION_DELAY_MS,
+  TELEMETRY_OPTIONS,
+  TELEMETRY_TIMER_PREFIX,
+} from '../telemetry.constants';
+import { TelemetryMessages } from '../telemetry.messages';
+import type { TelemetryCollector } from './interfaces/telemetry-collector.interface';
+import { TelemetryCollectionService } from './telemetry-collection.service';
+import { TelemetryRegistry } from './telemetry.registry';
+
+/** Name of a collector's timer in the `SchedulerRegistry`. */
+export const collectorTimerName = (key: string): string =>
+  `${TELEMETRY_TIMER_PREFIX}collect:${key}`;
+
+/**
+ * Mounts one timer per collector in the `SchedulerRegistry` after bootstrap and removes them
+ * before shutdown. The first collection happens shortly after start (or when the collector falls
+ * due, if the store remembers a recent collection); then every interval.
+ */
+@Injectable()
+export class TelemetryOrchestrator implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Telemetry');
+  private readonly names = new Set<string>();
+  private stopped = false;
+
+  constructor(
+    private readonly registry: TelemetryRegistry,
+    private readonly collection: TelemetryCollectionService,
+    private readonly scheduler: SchedulerRegistry,
+    @Inject(TELEMETRY_OPTIONS) private readonly options: ResolvedTelemetryOptions,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.options.enabled || this.options.manualRegistration) return;
+    const now = Date.now();
+    const statuses = await this.collection.getStatuses(new Date(now));
+    for (const { collector, nextDueAt } of statuses) {
+      const delay = Math.max(FIRST_COLLECTION_DELAY_MS, nextDueAt.getTime() - now);
+      this.scheduleFirst(collector, delay);
+    }
+  }
+
+  beforeApplicationShutdown(): void {
+    this.stopped = true;
+    for (const name of this.names) {
+      if (this.scheduler.doesExist('timeout', name)) this.scheduler.deleteTimeout(name);
+      if (this.scheduler.doesExist('interval', name)) this.scheduler.deleteInterval(name);
+    }
+    this.names.clear();
+  }
+
+  private scheduleFirst(collector: TelemetryCollector, delay: number): void {
+    const name = collectorTimerName(collector.key);
+    this.names.add(name);
+    const timeout = setTimeout(() => {
+      this.scheduler.deleteTimeout(name);
+      if (this.stopped) return;
+      const interval = setInterval(() => this.tick(collector), collector.interval * 1000);
+      this.scheduler.addInterval(name, interval);
+      this.tick(collector);
+    }, delay);
+    this.scheduler.addTimeout(name, timeout);
+  }
+
+  private tick(collector: TelemetryCollector): void {
+    // A store shared by replicas needs the per-key lease; a private store does not.
+    const exclusive = this.options.store.type === 'redis' || this.options.store.type === 'custom';
+    this.collection
+      .collect([collector], { exclusive })
+      .catch((error: unknown) =>
+        this.logger.error(TelemetryMessages.collectorFailed(collector.key, errorText(error))),
+      );
+  }
+}

@@ -1,0 +1,140 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { TelemetryMessages } from '../../telemetry.messages';
+import type {
+  OutboxEntry,
+  OutboxEntryInput,
+  TelemetryLock,
+  TelemetryStore,
+} from '../interfaces/telemetry-store.interface';
+
+// Appends atomically: ids from one counter keep the order across replicas, and the trim to the
+// bound happens in the same step so no replica ever sees more than the bound.
+const APPEND_SCRIPT = `
+local max = tonumber(ARGV[1])
+for i = 2, #ARGV do
+  local id = redis.call('INCR', KEYS[1])
+  redis.call('HSET', KEYS[2], id, ARGV[i])
+  redis.call('ZADD', KEYS[3], id, id)
+end
+local excess = redis.call('ZCARD', KEYS[3]) - max
+if excess > 0 then
+  local dropped = redis.call('ZPOPMIN', KEYS[3], excess)
+  for i = 1, #dropped, 2 do redis.call('HDEL', KEYS[2], dropped[i]) end
+  return excess
+end
+return 0`;
+
+const RELEASE_SCRIPT = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
+/**
+ * Outbox shared by every replica of one host through Redis (`TELEMETRY_STORE=redis://…`). Keys
+ * live under `telemetry:<host>:`; locks are `SET NX PX` leases released only by their owner.
+ */
+export class RedisTelemetryStore implements TelemetryStore {
+  private readonly keys: { seq: string; entries: string; queue: string; values: string };
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly maxEntries = 10_000,
+  ) {
+    this.keys = {
+      seq: `${prefix}seq`,
+      entries: `${prefix}entries`,
+      queue: `${prefix}queue`,
+      values: `${prefix}values`,
+    };
+  }
+
+  /** Connects to `url` with ioredis (an optional dependency, loaded only when used). */
+  static async connect(
+    url: string,
+    host: string,
+    maxEntries?: number,
+  ): Promise<RedisTelemetryStore> {
+    let RedisClient: typeof import('ioredis').Redis;
+    try {
+      RedisClient = (await import('ioredis')).Redis;
+    } catch {
+      throw new Error(TelemetryMessages.redisMissing());
+    }
+    // Fail fast rather than queue commands forever: callers log the error and try again later.
+    const redis = new RedisClient(url, { maxRetriesPerRequest: 1, connectTimeout: 5_000 });
+    redis.on('error', () => undefined);
+    return new RedisTelemetryStore(redis, `telemetry:${host}:`, maxEntries);
+  }
+
+  async append(entries: OutboxEntryInput[]): Promise<number> {
+    if (entries.length === 0) return 0;
+    const { seq, entries: hash, queue } = this.keys;
+    const args = entries.map((entry) => JSON.stringify(entry));
+    const dropped = await this.redis.eval(
+      APPEND_SCRIPT,
+      3,
+      seq,
+      hash,
+      queue,
+      this.maxEntries,
+      ...args,
+    );
+    return Number(dropped);
+  }
+
+  async pending(limit: number): Promise<OutboxEntry[]> {
+    const ids = await this.redis.zrange(this.keys.queue, 0, limit - 1);
+    if (ids.length === 0) return [];
+    const rows = await this.redis.hmget(this.keys.entries, ...ids);
+    const result: OutboxEntry[] = [];
+    rows.forEach((row, index) => {
+      if (row !== null)
+        result.push({ id: Number(ids[index]), ...(JSON.parse(row) as OutboxEntryInput) });
+    });
+    return result;
+  }
+
+  async acknowledge(ids: number[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.redis
+      .multi()
+      .zrem(this.keys.queue, ...ids.map(String))
+      .hdel(this.keys.entries, ...ids.map(String))
+      .exec();
+  }
+
+  size(): Promise<number> {
+    return this.redis.zcard(this.keys.queue);
+  }
+
+  async getValue<T = unknown>(key: string): Promise<T | undefined> {
+    const raw = await this.redis.hget(this.keys.values, key);
+    return raw === null ? undefined : (JSON.parse(raw) as T);
+  }
+
+  async setValue(key: string, value: unknown): Promise<void> {
+    await this.setValues({ [key]: value });
+  }
+
+  async setValues(values: Record<string, unknown>): Promise<void> {
+    const flat = Object.entries(values).flatMap(([key, value]) => [key, JSON.stringify(value)]);
+    if (flat.length > 0) await this.redis.hset(this.keys.values, ...flat);
+  }
+
+  async deleteValue(key: string): Promise<void> {
+    await this.redis.hdel(this.keys.values, key);
+  }
+
+  async acquireLock(name: string, ttlMs: number): Promise<TelemetryLock | undefined> {
+    const key = `${this.prefix}lock:${name}`;
+    const token = randomUUID();
+    const taken = await this.redis.set(key, token, 'PX', Math.max(1, Math.round(ttlMs)), 'NX');
+    if (taken !== 'OK') return undefined;
+    return { release: async () => void (await this.redis.eval(RELEASE_SCRIPT, 1, key, token)) };
+  }
+
+  async close(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}

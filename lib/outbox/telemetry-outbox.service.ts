@@ -1,0 +1,55 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-options.interface';
+import { TELEMETRY_OPTIONS, TELEMETRY_STORE } from '../telemetry.constants';
+import { TelemetryMessages } from '../telemetry.messages';
+import type {
+  OutboxEntry,
+  OutboxEntryInput,
+  TelemetryStore,
+} from './interfaces/telemetry-store.interface';
+
+/**
+ * The outbox as the rest of the client uses it: the configured store plus the overflow warning,
+ * logged once per overflow episode rather than on every append.
+ */
+@Injectable()
+export class TelemetryOutbox {
+  private readonly logger = new Logger('Telemetry');
+  private overflowing = false;
+
+  constructor(
+    @Inject(TELEMETRY_STORE) private readonly store: TelemetryStore,
+    @Inject(TELEMETRY_OPTIONS) private readonly options: ResolvedTelemetryOptions,
+  ) {}
+
+  /** Appends entries; store failures are logged and reported as `false`, never thrown. */
+  async add(entries: OutboxEntryInput[]): Promise<boolean> {
+    if (entries.length === 0) return true;
+    try {
+      const dropped = await this.store.append(entries);
+      if (dropped > 0 && !this.overflowing) {
+        this.logger.warn(TelemetryMessages.outboxOverflow(this.options.maxOutboxEntries));
+      }
+      this.overflowing = dropped > 0;
+      return true;
+    } catch (error) {
+      this.logger.error(TelemetryMessages.storeFailed('append', errorText(error)));
+      return false;
+    }
+  }
+
+  pending(limit = this.options.maxOutboxEntries): Promise<OutboxEntry[]> {
+    return this.store.pending(limit);
+  }
+
+  acknowledge(ids: number[]): Promise<void> {
+    return this.store.acknowledge(ids);
+  }
+
+  size(): Promise<number> {
+    return this.store.size();
+  }
+}
+
+export const errorText = (error: unknown): string =>
+  error instanceof Error ? error.message : String(error);

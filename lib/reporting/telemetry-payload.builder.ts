@@ -1,0 +1,35 @@
+import type { OutboxEntry } from '../outbox/interfaces/telemetry-store.interface';
+import { toUtcSecond } from '../telemetry.time';
+import type { TelemetryPayload } from './interfaces/telemetry-payload.interface';
+
+/** One payload to send and the outbox entries it acknowledges when the receiver accepts it. */
+export interface TelemetryBatch {
+  payload: TelemetryPayload;
+  ids: number[];
+}
+
+/**
+ * Turns the backlog (oldest first) into Laravel-compatible payloads, in order. A payload holds one
+ * collection round: entries of one host collected within the same second, that second being its
+ * `timestamp`. A key collected twice in a round starts a new payload, so no value overwrites
+ * another and a receiver that understands one `{host, timestamp, data}` understands each.
+ */
+export function buildBatches(entries: OutboxEntry[]): TelemetryBatch[] {
+  const batches: TelemetryBatch[] = [];
+  let current: TelemetryBatch | undefined;
+  for (const entry of entries) {
+    const timestamp = toUtcSecond(new Date(entry.collectedAt));
+    const fits =
+      current &&
+      current.payload.host === entry.host &&
+      current.payload.timestamp === timestamp &&
+      !Object.prototype.hasOwnProperty.call(current.payload.data, entry.key);
+    if (!fits) {
+      current = { payload: { host: entry.host, timestamp, data: {} }, ids: [] };
+      batches.push(current);
+    }
+    current!.payload.data[entry.key] = entry.value;
+    current!.ids.push(entry.id);
+  }
+  return batches;
+}

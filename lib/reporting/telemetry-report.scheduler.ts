@@ -1,0 +1,137 @@
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-options.interface';
+import { errorText } from '../outbox/telemetry-outbox.service';
+import { TELEMETRY_OPTIONS, TELEMETRY_TIMER_PREFIX } from '../telemetry.constants';
+import { TelemetryMessages } from '../telemetry.messages';
+import { backoffDelay, isRetryable } from './telemetry-backoff';
+import { TelemetryReporter, type TelemetryReportOutcome } from './telemetry.reporter';
+
+/** Name of the report timer in the `SchedulerRegistry`. */
+export const REPORT_TIMER_NAME = `${TELEMETRY_TIMER_PREFIX}report`;
+
+/**
+ * Sends the backlog every `reportInterval` seconds, backs off while the receiver fails, and makes
+ * one bounded last attempt on shutdown. An outage is logged when it starts and when it ends, not
+ * on every tick. Nothing here throws into the application.
+ */
+@Injectable()
+export class TelemetryReportScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Telemetry');
+  private failures = 0;
+  private outageSince?: number;
+  private rejectedStatus?: number;
+  private unconfiguredLogged = false;
+  private retryNotBefore = 0;
+  private inFlight?: Promise<void>;
+  private stopped = false;
+
+  constructor(
+    private readonly reporter: TelemetryReporter,
+    private readonly scheduler: SchedulerRegistry,
+    @Inject(TELEMETRY_OPTIONS) private readonly options: ResolvedTelemetryOptions,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.options.enabled || this.options.manualRegistration) return;
+    this.schedule(this.options.reportInterval * 1000);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.clearTimer();
+    if (!this.options.enabled || this.options.manualRegistration) return;
+    const limit = this.options.shutdownTimeout;
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<'expired'>((resolve) => {
+      timer = setTimeout(() => resolve('expired'), limit);
+    });
+    // Respect a Retry-After still running: the receiver asked us not to come back yet.
+    const work = (this.inFlight ?? Promise.resolve()).then(() =>
+      Date.now() >= this.retryNotBefore ? this.attempt() : undefined,
+    );
+    const winner = await Promise.race([work.then(() => 'done' as const), expired]);
+    clearTimeout(timer);
+    if (winner === 'expired') this.logger.warn(TelemetryMessages.shutdownFlushTimedOut(limit));
+  }
+
+  private schedule(delay: number): void {
+    this.clearTimer();
+    const timer = setTimeout(() => {
+      this.scheduler.deleteTimeout(REPORT_TIMER_NAME);
+      this.inFlight = this.attempt().then((next) => {
+        this.inFlight = undefined;
+        if (!this.stopped) this.schedule(next);
+      });
+    }, delay);
+    this.scheduler.addTimeout(REPORT_TIMER_NAME, timer);
+  }
+
+  private clearTimer(): void {
+    if (this.scheduler.doesExist('timeout', REPORT_TIMER_NAME)) {
+      this.scheduler.deleteTimeout(REPORT_TIMER_NAME);
+    }
+  }
+
+  /** Sends once and returns the delay before the next attempt. */
+  private async attempt(): Promise<number> {
+    const interval = this.options.reportInterval * 1000;
+    let outcome: TelemetryReportOutcome;
+    try {
+      outcome = await this.reporter.sendBacklog();
+    } catch (error) {
+      outcome = {
+        status: 'failed',
+        payloads: 0,
+        entries: 0,
+        remaining: 0,
+        result: { ok: false, error: errorText(error) },
+      };
+    }
+    if (outcome.status === 'unconfigured') {
+      if (!this.unconfiguredLogged) this.logger.error(TelemetryMessages.serverUrlMissing());
+      this.unconfiguredLogged = true;
+      return interval;
+    }
+    if (outcome.status !== 'failed') {
+      this.recovered();
+      return interval;
+    }
+    const { result } = outcome;
+    if (!isRetryable(result)) {
+      if (this.rejectedStatus !== result.status)
+        this.logger.error(TelemetryMessages.clientError(result.status ?? 0));
+      this.rejectedStatus = result.status;
+      return interval;
+    }
+    this.failures++;
+    if (this.outageSince === undefined) {
+      this.outageSince = Date.now();
+      this.logger.warn(
+        TelemetryMessages.outageStarted(result.error ?? 'unknown error', outcome.remaining),
+      );
+    }
+    const delay = backoffDelay(this.failures, interval, result.retryAfterSeconds);
+    if (result.retryAfterSeconds !== undefined)
+      this.retryNotBefore = Date.now() + result.retryAfterSeconds * 1000;
+    return delay;
+  }
+
+  private recovered(): void {
+    if (this.outageSince !== undefined) {
+      this.logger.log(
+        TelemetryMessages.outageEnded(Math.round((Date.now() - this.outageSince) / 1000)),
+      );
+    }
+    this.outageSince = undefined;
+    this.failures = 0;
+    this.rejectedStatus = undefined;
+  }
+}
