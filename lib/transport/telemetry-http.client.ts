@@ -5,7 +5,7 @@ import { firstValueFrom } from 'rxjs';
 import { errorText } from '../outbox/telemetry-outbox.service';
 import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-options.interface';
 import type { TelemetryPayload } from '../reporting/interfaces/telemetry-payload.interface';
-import { AuthTokenManager, AuthTokenUnavailableError } from '../security/auth-token.manager';
+import { AuthTokenManager } from '../security/auth-token.manager';
 import { RequestSecurityService } from '../security/request-security.service';
 import { SecurityMessages } from '../security/security.messages';
 import { TELEMETRY_OPTIONS, TELEMETRY_USER_AGENT } from '../telemetry.constants';
