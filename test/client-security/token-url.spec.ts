@@ -105,7 +105,9 @@ describe('token URL flow', () => {
     expect(result).toMatchObject({ ok: false, status: 401 });
     expect(server.on('/api/telemetry')).toHaveLength(2);
     expect(server.on('/auth/token')).toHaveLength(2);
-    expect(warnings.messages.some((m) => m.includes('refused the freshly fetched token'))).toBe(true);
+    expect(warnings.messages.some((m) => m.includes('refused the freshly fetched token'))).toBe(
+      true,
+    );
   });
 
   it('when the token URL fails, nothing is sent and the failure is reported', async () => {
@@ -121,11 +123,15 @@ describe('token URL flow', () => {
     expect(result!.ok).toBe(false);
     expect(result!.error).toContain('HTTP 500');
     expect(server.on('/api/telemetry')).toHaveLength(0);
-    expect(warnings.messages).toContain('Exception while fetching auth token: token endpoint answered HTTP 500');
+    expect(warnings.messages).toContain(
+      'Exception while fetching auth token: token endpoint answered HTTP 500',
+    );
   });
 
   it('a token URL answering without a token: warning, and the report goes out without Authorization (contract §7)', async () => {
-    server.respond((request) => (request.path === '/auth/token' ? { body: {} } : { status: 202, body: {} }));
+    server.respond((request) =>
+      request.path === '/auth/token' ? { body: {} } : { status: 202, body: {} },
+    );
     const warnings = captureWarnings();
     try {
       ({ moduleRef } = await boot());
