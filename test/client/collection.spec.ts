@@ -1,0 +1,92 @@
+import { Injectable } from '@nestjs/common';
+import type { TestingModule } from '@nestjs/testing';
+import {
+  lastRunValueKey,
+  Telemetry,
+  TelemetryCollectionService,
+  TELEMETRY_STORE,
+  type TelemetryStore,
+} from '../../lib';
+import { captureTelemetryLogs, startTelemetryApp } from './fixtures/telemetry-app.fixture';
+
+interface Cyclic {
+  self?: Cyclic;
+}
+
+@Injectable()
+class Values {
+  @Telemetry({ key: 'when' })
+  when(): Date {
+    return new Date('2025-08-03T10:15:30.123Z');
+  }
+  @Telemetry({ key: 'mixed' })
+  async mixed(): Promise<unknown> {
+    return { count: 3, ratio: 0.5, name: 'x', list: [1, 'a'], flag: false, nothing: null };
+  }
+  @Telemetry({ key: 'big' })
+  big(): bigint {
+    return 10n;
+  }
+  @Telemetry({ key: 'cycle' })
+  cycle(): Cyclic {
+    const value: Cyclic = {};
+    value.self = value;
+    return value;
+  }
+  @Telemetry({ key: 'fn' })
+  fn(): unknown {
+    return { callback: () => 1 };
+  }
+  @Telemetry({ key: 'nan' })
+  nan(): number {
+    return Number.NaN;
+  }
+}
+
+describe('collection', () => {
+  let app: TestingModule;
+  let logs: ReturnType<typeof captureTelemetryLogs>;
+
+  beforeEach(async () => {
+    logs = captureTelemetryLogs();
+    app = await startTelemetryApp([Values], { manualRegistration: true, host: 'box-1' });
+  });
+
+  afterEach(async () => {
+    await app.close();
+    logs.restore();
+  });
+
+  it('stores JSON values (Dates as ISO strings) and refuses BigInt, cycles, functions and NaN naming the key', async () => {
+    const result = await app.get(TelemetryCollectionService).collect();
+    expect(result.collected).toEqual(['when', 'mixed']);
+    expect(result.failed.sort()).toEqual(['big', 'cycle', 'fn', 'nan']);
+    const pending = await app.get<TelemetryStore>(TELEMETRY_STORE).pending(10);
+    expect(pending.map(({ key, value, host }) => ({ key, value, host }))).toEqual([
+      { key: 'when', value: '2025-08-03T10:15:30.123Z', host: 'box-1' },
+      {
+        key: 'mixed',
+        value: { count: 3, ratio: 0.5, name: 'x', list: [1, 'a'], flag: false, nothing: null },
+        host: 'box-1',
+      },
+    ]);
+    for (const key of ['big', 'cycle', 'fn', 'nan']) {
+      expect(
+        logs.warn.some((line) => line.startsWith(`Method ${key} returned non-serializable data`)),
+      ).toBe(true);
+    }
+  });
+
+  it('remembers the last collection time under the Laravel cache key and reports what is due', async () => {
+    const collection = app.get(TelemetryCollectionService);
+    await collection.collect();
+    const stored = await app
+      .get<TelemetryStore>(TELEMETRY_STORE)
+      .getValue<string>(lastRunValueKey('when'));
+    expect(stored).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    const again = await collection.collectDue();
+    // Collected ones wait a day (the default interval); the refused ones are still due.
+    expect(again.collected).toEqual([]);
+    expect(again.failed.sort()).toEqual(['big', 'cycle', 'fn', 'nan']);
+  });
+});

@@ -1,0 +1,231 @@
+import { Injectable } from '@nestjs/common';
+import type { TestingModule } from '@nestjs/testing';
+import {
+  Telemetry,
+  TelemetryCollectionService,
+  TelemetryReporter,
+  TelemetryResponseHandler,
+  TELEMETRY_STORE,
+  TELEMETRY_USER_AGENT,
+  type TelemetryStore,
+} from '../../lib';
+import { TestTelemetryReceiver, waitFor } from '../support/telemetry-test-receiver';
+import { captureTelemetryLogs, startTelemetryApp } from './fixtures/telemetry-app.fixture';
+
+@Injectable()
+class Inventory {
+  @Telemetry({ key: 'user_count' })
+  users(): number {
+    return 42;
+  }
+  @Telemetry({ key: 'disk' })
+  async disk(): Promise<unknown> {
+    return { usedBytes: 1024, path: '/var/data', label: 'données' };
+  }
+}
+
+describe('reporting to a receiver', () => {
+  let receiver: TestTelemetryReceiver;
+  let app: TestingModule | undefined;
+  let logs: ReturnType<typeof captureTelemetryLogs>;
+
+  beforeEach(async () => {
+    receiver = await TestTelemetryReceiver.create();
+    logs = captureTelemetryLogs();
+  });
+
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+    await receiver.stop();
+    logs.restore();
+  });
+
+  const manualApp = (providers: unknown[] = [Inventory], extra = {}) =>
+    startTelemetryApp(providers as never[], {
+      serverUrl: receiver.url,
+      host: 'shop-17',
+      manualRegistration: true,
+      ...extra,
+    });
+
+  it('POSTs the Laravel payload {host, timestamp, data} as the exact bytes of one JSON.stringify, then empties the outbox', async () => {
+    app = await manualApp();
+    await app.get(TelemetryCollectionService).collect();
+    const outcome = await app.get(TelemetryReporter).sendBacklog();
+    expect(outcome).toMatchObject({ status: 'sent', payloads: 1, entries: 2, remaining: 0 });
+
+    expect(receiver.reports).toHaveLength(1);
+    const [report] = receiver.reports;
+    expect(report.method).toBe('POST');
+    expect(report.path).toBe('/api/telemetry');
+    expect(Object.keys(report.body)).toEqual(['host', 'timestamp', 'data']);
+    expect(report.body.host).toBe('shop-17');
+    expect(report.body.timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    expect(report.body.data).toEqual({
+      user_count: 42,
+      disk: { usedBytes: 1024, path: '/var/data', label: 'données' },
+    });
+    expect(report.raw).toBe(JSON.stringify(report.body));
+    expect(report.headers['content-type']).toBe('application/json');
+    expect(report.headers.accept).toBe('application/json');
+    expect(report.headers['user-agent']).toBe(TELEMETRY_USER_AGENT);
+    expect(await app.get<TelemetryStore>(TELEMETRY_STORE).size()).toBe(0);
+  });
+
+  it('sends a backlog of several rounds in order, one payload per round and host, with each round time', async () => {
+    app = await manualApp([]);
+    await app.get<TelemetryStore>(TELEMETRY_STORE).append([
+      { key: 'users', value: 1, collectedAt: '2025-08-03T10:00:00.100Z', host: 'shop-17' },
+      { key: 'disk', value: 9, collectedAt: '2025-08-03T10:00:00.900Z', host: 'shop-17' },
+      { key: 'users', value: 2, collectedAt: '2025-08-03T10:01:00.000Z', host: 'shop-17' },
+      { key: 'users', value: 7, collectedAt: '2025-08-03T10:01:00.000Z', host: 'old-name' },
+      { key: 'users', value: 3, collectedAt: '2025-08-03T10:02:00.000Z', host: 'shop-17' },
+    ]);
+    await app.get(TelemetryReporter).sendBacklog();
+    expect(receiver.reports.map((r) => r.body)).toEqual([
+      { host: 'shop-17', timestamp: '2025-08-03T10:00:00Z', data: { users: 1, disk: 9 } },
+      { host: 'shop-17', timestamp: '2025-08-03T10:01:00Z', data: { users: 2 } },
+      { host: 'old-name', timestamp: '2025-08-03T10:01:00Z', data: { users: 7 } },
+      { host: 'shop-17', timestamp: '2025-08-03T10:02:00Z', data: { users: 3 } },
+    ]);
+  });
+
+  it('keeps the backlog when the receiver refuses it with a 4xx', async () => {
+    receiver.answer = () => ({ status: 422, body: { error: 'unknown host' } });
+    app = await manualApp();
+    await app.get(TelemetryCollectionService).collect();
+    const outcome = await app.get(TelemetryReporter).sendBacklog();
+    expect(outcome).toMatchObject({ status: 'failed', result: { ok: false, status: 422 } });
+    expect(await app.get<TelemetryStore>(TELEMETRY_STORE).size()).toBe(2);
+  });
+
+  it('reads Retry-After on 429 and 503', async () => {
+    receiver.answer = () => ({ status: 503, headers: { 'retry-after': '7' } });
+    app = await manualApp();
+    await app.get(TelemetryCollectionService).collect();
+    const outcome = await app.get(TelemetryReporter).sendBacklog();
+    expect(outcome).toMatchObject({
+      status: 'failed',
+      result: { status: 503, retryAfterSeconds: 7 },
+    });
+  });
+
+  it('logs payload and response in verbose mode with secrets redacted', async () => {
+    @Injectable()
+    class Credentials {
+      @Telemetry({ key: 'smtp' })
+      smtp(): unknown {
+        return { host: 'mail.local', password: 'hunter2' };
+      }
+    }
+    receiver.answer = () => ({ status: 200, body: { token: 'server-secret', ok: true } });
+    app = await manualApp([Credentials], { verboseLogging: true });
+    await app.get(TelemetryCollectionService).collect();
+    await app.get(TelemetryReporter).sendBacklog();
+    const payloadLine = logs.log.find((line) => line.startsWith('Telemetry payload:'));
+    const responseLine = logs.log.find((line) => line.startsWith('Telemetry response (200)'));
+    expect(payloadLine).toContain('"host":"shop-17"');
+    expect(payloadLine).toContain('"password":"[redacted]"');
+    expect(responseLine).toContain('"token":"[redacted]"');
+    expect(logs.log.join('\n')).not.toMatch(/hunter2|server-secret/);
+  });
+
+  it('delivers every value collected during an outage exactly once and in order, logging the outage once', async () => {
+    @Injectable()
+    class Counter {
+      value = 0;
+      @Telemetry({ key: 'counter', interval: 1 })
+      next(): number {
+        return ++this.value;
+      }
+    }
+    app = await startTelemetryApp([Counter], {
+      serverUrl: receiver.url,
+      host: 'shop-17',
+      reportInterval: 1,
+    });
+    const counter = app.get(Counter);
+    await waitFor(() => receiver.reports.length >= 1, 'a first report');
+    await receiver.stop();
+    const lastBeforeOutage = counter.value;
+    await waitFor(
+      () => counter.value >= lastBeforeOutage + 3,
+      'three collections during the outage',
+    );
+    await receiver.start();
+    const target = counter.value;
+    await waitFor(
+      () => receiver.dataReceived.some((data) => (data.counter as number) >= target),
+      'the backlog to arrive',
+      30_000,
+    );
+    const received = receiver.dataReceived.map((data) => data.counter as number);
+    expect(received).toEqual(Array.from({ length: received.length }, (_, i) => i + 1));
+    expect(
+      logs.warn.filter((line) => line.startsWith('Telemetry server unreachable')),
+    ).toHaveLength(1);
+    expect(
+      logs.log.filter((line) => line.startsWith('Telemetry server reachable again')),
+    ).toHaveLength(1);
+  });
+});
+
+describe('response handlers', () => {
+  let receiver: TestTelemetryReceiver;
+
+  beforeEach(async () => {
+    receiver = await TestTelemetryReceiver.create();
+  });
+
+  afterEach(() => receiver.stop());
+
+  it('hands each top-level answer key to its handlers; a throwing handler is logged and the others still run', async () => {
+    const seen: Array<[string, unknown]> = [];
+    @Injectable()
+    class Handlers {
+      @TelemetryResponseHandler('notices')
+      broken(): void {
+        throw new Error('cannot show notices');
+      }
+      @TelemetryResponseHandler('notices')
+      notices(value: unknown): void {
+        seen.push(['notices', value]);
+      }
+      @TelemetryResponseHandler('feature_flags')
+      async flags(value: unknown): Promise<void> {
+        seen.push(['feature_flags', value]);
+      }
+      @TelemetryResponseHandler()
+      byDefaultKey(value: unknown): void {
+        seen.push(['Handlers@byDefaultKey', value]);
+      }
+    }
+    receiver.answer = () => ({
+      status: 200,
+      body: {
+        feature_flags: { beta: true },
+        notices: ['update'],
+        'Handlers@byDefaultKey': 5,
+        other: 1,
+      },
+    });
+    const logs = captureTelemetryLogs();
+    const app = await startTelemetryApp([Inventory, Handlers], {
+      serverUrl: receiver.url,
+      manualRegistration: true,
+    });
+    await app.get(TelemetryCollectionService).collect();
+    await app.get(TelemetryReporter).sendBacklog();
+    expect(seen).toEqual([
+      ['feature_flags', { beta: true }],
+      ['notices', ['update']],
+      ['Handlers@byDefaultKey', 5],
+    ]);
+    expect(logs.error).toContain(
+      'Telemetry response handler Handlers.broken failed for key "notices": cannot show notices',
+    );
+    logs.restore();
+    await app.close();
+  });
+});

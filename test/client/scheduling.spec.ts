@@ -1,0 +1,97 @@
+import { Injectable } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import type { TestingModule } from '@nestjs/testing';
+import {
+  collectorTimerName,
+  REPORT_TIMER_NAME,
+  Telemetry,
+  TELEMETRY_STORE,
+  type TelemetryStore,
+} from '../../lib';
+import { captureTelemetryLogs, startTelemetryApp } from './fixtures/telemetry-app.fixture';
+import { waitFor } from '../support/telemetry-test-receiver';
+
+const pendingOf = async (app: TestingModule) =>
+  app.get<TelemetryStore>(TELEMETRY_STORE).pending(1000);
+
+describe('collector scheduling (real timers)', () => {
+  let app: TestingModule | undefined;
+  let logs: ReturnType<typeof captureTelemetryLogs>;
+
+  beforeEach(() => {
+    logs = captureTelemetryLogs();
+  });
+
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+    logs.restore();
+  });
+
+  it('collects a 1-second collector soon after bootstrap and then every second, on a named timer', async () => {
+    @Injectable()
+    class Ticker {
+      calls = 0;
+      @Telemetry(1)
+      tick(): number {
+        return ++this.calls;
+      }
+    }
+    app = await startTelemetryApp([Ticker], { reportInterval: 3600 });
+    const registry = app.get(SchedulerRegistry);
+    expect(registry.doesExist('timeout', collectorTimerName('Ticker@tick'))).toBe(true);
+    expect(registry.doesExist('timeout', REPORT_TIMER_NAME)).toBe(true);
+
+    await waitFor(() => app!.get(Ticker).calls >= 3, 'three collections');
+    expect(registry.getIntervals()).toContain(collectorTimerName('Ticker@tick'));
+    const values = (await pendingOf(app)).map((entry) => entry.value);
+    expect(values.slice(0, 3)).toEqual([1, 2, 3]);
+  });
+
+  it('logs and skips a throwing and a hanging collector while the others keep reporting', async () => {
+    @Injectable()
+    class Mixed {
+      hangs = 0;
+      @Telemetry({ key: 'good', interval: 1 })
+      good(): string {
+        return 'ok';
+      }
+      @Telemetry({ key: 'explodes', interval: 1 })
+      explodes(): number {
+        throw new Error('database is down');
+      }
+      @Telemetry({ key: 'hangs', interval: 1, timeout: 200 })
+      hang(): Promise<number> {
+        this.hangs++;
+        return new Promise(() => undefined);
+      }
+    }
+    app = await startTelemetryApp([Mixed], { reportInterval: 3600 });
+    await waitFor(
+      () => logs.warn.some((line) => line.includes('hangs is still running')),
+      'a second round of the hanging collector',
+    );
+    const keys = new Set((await pendingOf(app)).map((entry) => entry.key));
+    expect([...keys]).toEqual(['good']);
+    expect(logs.warn).toContain('Failed to collect data from explodes: database is down');
+    expect(logs.warn).toContain(
+      'Failed to collect data from hangs: no value after 200 ms; skipped this round.',
+    );
+    // A hung call is never started again while it is still pending.
+    expect(app.get(Mixed).hangs).toBe(1);
+  });
+
+  it('starts no timers when disabled', async () => {
+    @Injectable()
+    class Quiet {
+      @Telemetry(1)
+      value(): number {
+        return 1;
+      }
+    }
+    app = await startTelemetryApp([Quiet], { enabled: false });
+    const registry = app.get(SchedulerRegistry);
+    expect(registry.getTimeouts().filter((name) => name.startsWith('telemetry:'))).toEqual([]);
+    expect(registry.getIntervals().filter((name) => name.startsWith('telemetry:'))).toEqual([]);
+  });
+});
