@@ -5,6 +5,7 @@ import { errorText } from '../outbox/telemetry-outbox.service';
 import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-options.interface';
 import type { TelemetryStore } from '../outbox/interfaces/telemetry-store.interface';
 import { TELEMETRY_OPTIONS, TELEMETRY_STORE } from '../telemetry.constants';
+import { RequestSecurityService } from './request-security.service';
 import { AUTH_TOKEN_STORE_KEY } from './security.constants';
 import { SecurityMessages } from './security.messages';
 
@@ -25,6 +26,7 @@ export class AuthTokenManager {
     @Inject(TELEMETRY_OPTIONS) private readonly options: ResolvedTelemetryOptions,
     @Inject(TELEMETRY_STORE) private readonly store: TelemetryStore,
     private readonly http: HttpService,
+    private readonly security: RequestSecurityService,
   ) {}
 
   /** True when a 401 can be repaired by fetching a new token. */
@@ -72,6 +74,8 @@ export class AuthTokenManager {
   private async request(): Promise<string | undefined> {
     let status: number;
     let data: unknown;
+    // The token comes back in the answer: plain HTTP exposes it just like a request header would.
+    this.security.warnIfInsecure(this.options.authTokenUrl!);
     try {
       const response = await firstValueFrom(
         this.http.post(

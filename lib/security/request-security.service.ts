@@ -76,7 +76,8 @@ export class RequestSecurityService implements OnModuleInit {
     return headers;
   }
 
-  private warnIfInsecure(url: string): void {
+  /** Logs, once per application, that credentials are about to travel over plain HTTP to `url`. */
+  warnIfInsecure(url: string): void {
     if (this.insecureWarned || this.options.allowInsecureTransport || !isInsecureRemoteUrl(url))
       return;
     this.insecureWarned = true;

@@ -69,6 +69,24 @@ describe('bearer token and custom headers', () => {
     expect(refusals[0]).toContain('authorization, Content-Type, x-telemetry-signature');
   });
 
+  it('ignores custom headers with an invalid name or a value that would inject another header, warning about each', async () => {
+    const warnings = captureWarnings();
+    try {
+      ({ moduleRef } = await bootTelemetry({
+        serverUrl: `${server.url}/api/telemetry`,
+        customHeaders: { 'X-Ok': 'yes', 'Bad Name': 'x', 'X-Inject': 'a\r\nX-Evil: 1' },
+      }));
+      await moduleRef.get(TelemetryHttpClient).postReport(samplePayload);
+    } finally {
+      warnings.restore();
+    }
+    const [request] = server.on('/api/telemetry');
+    expect(request.headers['x-ok']).toBe('yes');
+    expect(request.headers['x-inject']).toBeUndefined();
+    expect(request.headers['x-evil']).toBeUndefined();
+    expect(warnings.messages.filter((m) => m.includes('not a valid header'))).toHaveLength(2);
+  });
+
   it('reads custom headers from TELEMETRY_CUSTOM_HEADERS as a JSON object', async () => {
     process.env.TELEMETRY_CUSTOM_HEADERS = '{"X-Region":"eu-west"}';
     try {
