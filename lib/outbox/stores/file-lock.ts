@@ -1,4 +1,5 @@
-import { open, rm, stat } from 'node:fs/promises';
+import { mkdir, open, rm, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** A lock file older than this belongs to a crashed process and is taken over. */
@@ -13,6 +14,7 @@ const GIVE_UP_AFTER_MS = 10_000;
 export async function withFileLock<T>(path: string, work: () => Promise<T>): Promise<T> {
   const lockPath = `${path}.lock`;
   const started = Date.now();
+  await mkdir(dirname(path), { recursive: true });
   for (;;) {
     try {
       const handle = await open(lockPath, 'wx');

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { open, readFile, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { TelemetryMessages } from '../../telemetry.messages';
@@ -124,7 +124,6 @@ export class FileTelemetryStore implements TelemetryStore {
   }
 
   private async write(doc: OutboxDocument): Promise<void> {
-    await mkdir(dirname(this.path), { recursive: true });
     const temp = `${this.path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     const file = await open(temp, 'w');
     try {

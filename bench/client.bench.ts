@@ -1,0 +1,141 @@
+/**
+ * `npm run bench -- client`: what the client costs the host application.
+ *  1. one collection cycle of 1,000 collectors (memory and file stores), against calling the
+ *     same 1,000 methods and JSON-encoding their values by hand in the same run;
+ *  2. the outbox's memory with 10,000 pending entries (memory and file stores).
+ */
+import 'reflect-metadata';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { Injectable, Logger, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import {
+  FileTelemetryStore,
+  MemoryTelemetryStore,
+  Telemetry,
+  TelemetryCollectionService,
+  TelemetryModule,
+  type OutboxEntryInput,
+  type TelemetryStore,
+} from '../lib';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+const COLLECTORS = 1_000;
+const ROUNDS = 20;
+const ENTRIES = 10_000;
+
+@Injectable()
+class ManyCollectors {}
+for (let i = 0; i < COLLECTORS; i++) {
+  const name = `metric${i}`;
+  Object.defineProperty(ManyCollectors.prototype, name, {
+    value: () => ({ count: i, ratio: i / COLLECTORS, label: `metric ${i}` }),
+    writable: true,
+    configurable: true,
+  });
+  Telemetry({ key: `metric_${i}`, interval: 60 })(
+    ManyCollectors.prototype,
+    name,
+    Object.getOwnPropertyDescriptor(ManyCollectors.prototype, name)!,
+  );
+}
+
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+async function collectionCycle(store: TelemetryStore): Promise<number> {
+  @Module({
+    imports: [
+      TelemetryModule.forRoot({ store, manualRegistration: true, maxOutboxEntries: 1_000_000 }),
+    ],
+    providers: [ManyCollectors],
+  })
+  class BenchModule {}
+  const app = await NestFactory.createApplicationContext(BenchModule, { logger: false });
+  const collection = app.get(TelemetryCollectionService);
+  await collection.collect(); // warm-up
+  const times: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const started = process.hrtime.bigint();
+    const result = await collection.collect();
+    times.push(Number(process.hrtime.bigint() - started) / 1e6);
+    if (result.collected.length !== COLLECTORS) throw new Error('a collector failed');
+  }
+  await app.close();
+  return median(times);
+}
+
+function bareCycle(): number {
+  const instance = new ManyCollectors() as unknown as Record<string, () => unknown>;
+  const times: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const started = process.hrtime.bigint();
+    const data: Record<string, unknown> = {};
+    for (let i = 0; i < COLLECTORS; i++)
+      data[`metric_${i}`] = JSON.parse(JSON.stringify(instance[`metric${i}`]()));
+    times.push(Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  return median(times);
+}
+
+const entry = (i: number): OutboxEntryInput => ({
+  key: `metric_${i % 50}`,
+  value: { count: i, ratio: i / ENTRIES, label: `metric ${i}` },
+  collectedAt: new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString(),
+  host: 'bench-host',
+});
+
+async function outboxMemory(
+  make: () => TelemetryStore,
+): Promise<{ heapMiB: number; appendMs: number; store: TelemetryStore }> {
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const store = make();
+  for (let i = 0; i < ENTRIES; i += 500) {
+    await store.append(Array.from({ length: 500 }, (_, j) => entry(i + j)));
+  }
+  gc();
+  const heapMiB = (process.memoryUsage().heapUsed - before) / 1024 / 1024;
+  const started = process.hrtime.bigint();
+  await store.append([entry(ENTRIES)]);
+  const appendMs = Number(process.hrtime.bigint() - started) / 1e6;
+  return { heapMiB, appendMs, store };
+}
+
+async function main(): Promise<void> {
+  Logger.overrideLogger(false);
+  const dir = mkdtempSync(join(tmpdir(), 'telemetry-bench-'));
+  try {
+    const bare = bareCycle();
+    const memory = await collectionCycle(new MemoryTelemetryStore(1_000_000));
+    const file = await collectionCycle(new FileTelemetryStore(join(dir, 'cycle.json'), 1_000_000));
+    console.log(`Collection cycle of ${COLLECTORS} collectors (median of ${ROUNDS}):`);
+    console.log(`  bare calls + JSON round trip : ${bare.toFixed(2)} ms`);
+    console.log(
+      `  memory store                 : ${memory.toFixed(2)} ms (${(memory / bare).toFixed(1)}x bare, ${((memory * 1000) / COLLECTORS).toFixed(1)} µs per collector)`,
+    );
+    console.log(
+      `  file store (fsync'd writes)  : ${file.toFixed(2)} ms (${(file / bare).toFixed(1)}x bare)`,
+    );
+
+    const mem = await outboxMemory(() => new MemoryTelemetryStore(ENTRIES + 1));
+    const filePath = join(dir, 'outbox.json');
+    const fileStore = await outboxMemory(() => new FileTelemetryStore(filePath, ENTRIES + 1));
+    console.log(`Outbox with ${ENTRIES} pending entries:`);
+    console.log(
+      `  memory store: ${mem.heapMiB.toFixed(2)} MiB heap; one append ${mem.appendMs.toFixed(2)} ms`,
+    );
+    console.log(
+      `  file store  : ${fileStore.heapMiB.toFixed(2)} MiB heap, ${(statSync(filePath).size / 1024 / 1024).toFixed(2)} MiB on disk; one append ${fileStore.appendMs.toFixed(2)} ms`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+void main();

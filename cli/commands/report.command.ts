@@ -1,0 +1,79 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { TelemetryCollectionService } from '../../lib/collectors/telemetry-collection.service';
+import type { ResolvedTelemetryOptions } from '../../lib/options/resolved-telemetry-options.interface';
+import { TelemetryReporter } from '../../lib/reporting/telemetry.reporter';
+import { TELEMETRY_OPTIONS } from '../../lib/telemetry.constants';
+import { withApplication } from '../application.loader';
+import { CliMessages } from '../cli.messages';
+import type { CliCommand, CliOutput } from '../cli-command.interface';
+import { MODULE_OPTION, telemetryService } from './command.helpers';
+
+/**
+ * `report` (alias `send`): collects every collector now (or only the due ones), sends the whole
+ * backlog and exits non-zero when the receiver could not take it.
+ */
+export const reportCommand: CliCommand = {
+  name: 'report',
+  aliases: ['send'],
+  description: 'Collect telemetry now and send the backlog to the server',
+  options: [
+    MODULE_OPTION,
+    ['--only-due', 'collect only the collectors whose interval has elapsed'],
+    ['--verbose', 'log payloads and responses (secrets redacted)'],
+  ],
+  run: (options, output) => {
+    if (options.verbose === true) process.env.TELEMETRY_VERBOSE_LOGGING = 'true';
+    return withApplication(options, (app) => report(app, options['only-due'] === true, output));
+  },
+};
+
+async function report(
+  app: INestApplicationContext,
+  onlyDue: boolean,
+  output: CliOutput,
+): Promise<number> {
+  const config = app.get<ResolvedTelemetryOptions>(TELEMETRY_OPTIONS, { strict: false });
+  if (!config.enabled) {
+    output.out(CliMessages.disabled());
+    return 0;
+  }
+  const collection = telemetryService(app, TelemetryCollectionService);
+  const result = onlyDue ? await collection.collectDue() : await collection.collect();
+  output.out(CliMessages.collected(result.collected.length, result.failed));
+
+  const reporter = telemetryService(app, TelemetryReporter);
+  let payloads = 0;
+  let entries = 0;
+  for (;;) {
+    const outcome = await reporter.sendBacklog();
+    payloads += outcome.payloads;
+    entries += outcome.entries;
+    switch (outcome.status) {
+      case 'empty':
+        output.out(
+          payloads > 0
+            ? CliMessages.posted(config.serverUrl, payloads, entries)
+            : CliMessages.nothingToSend(),
+        );
+        return 0;
+      case 'sent':
+        if (outcome.remaining > 0) continue;
+        output.out(CliMessages.posted(config.serverUrl, payloads, entries));
+        return 0;
+      case 'locked':
+        output.out(CliMessages.locked(outcome.remaining));
+        return 0;
+      case 'unconfigured':
+        output.err(CliMessages.unconfigured());
+        return 1;
+      case 'failed':
+        output.err(
+          CliMessages.failed(
+            outcome.result.error ?? `HTTP ${outcome.result.status}`,
+            outcome.remaining,
+          ),
+        );
+        return 1;
+    }
+  }
+}

@@ -1,0 +1,16 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from './app.module';
+
+/** Starts the sample client: `TELEMETRY_SERVER_URL=http://127.0.0.1:3000/api/telemetry node …`. */
+async function bootstrap(): Promise<void> {
+  const app = await NestFactory.create(AppModule);
+  // Shutdown hooks let the telemetry module send the backlog one last time on SIGTERM / Ctrl-C.
+  app.enableShutdownHooks();
+  const port = Number(process.env.PORT ?? 3001);
+  await app.listen(port, '127.0.0.1');
+  new Logger('SampleClient').log(`Sample client listening on http://127.0.0.1:${port}`);
+}
+
+void bootstrap();

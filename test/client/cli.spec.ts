@@ -1,0 +1,122 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { TestTelemetryReceiver } from '../support/telemetry-test-receiver';
+
+const root = resolve(__dirname, '../..');
+const sampleApp = 'sample-app/client/app.module.ts';
+
+interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real CLI (`cli/main.ts` through @swc-node/register) as a separate process. */
+function runCli(args: string[], env: Record<string, string>): Promise<CliRun> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, ['-r', '@swc-node/register', 'cli/main.ts', ...args], {
+      cwd: root,
+      env: { ...process.env, SWC_NODE_PROJECT: 'tsconfig.json', ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', fail);
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+describe('nestjs-telemetry CLI against the sample app', () => {
+  let receiver: TestTelemetryReceiver;
+  let dir: string;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    receiver = await TestTelemetryReceiver.create();
+    dir = mkdtempSync(join(tmpdir(), 'telemetry-cli-'));
+    env = {
+      TELEMETRY_SERVER_URL: receiver.url,
+      TELEMETRY_HOST: 'cli-host',
+      TELEMETRY_STORE: 'file',
+      TELEMETRY_STORE_PATH: join(dir, 'outbox.json'),
+    };
+  });
+
+  afterAll(async () => {
+    await receiver.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('list prints every collector with interval, last collection and next due time', async () => {
+    const run = await runCli(['list', '--module', sampleApp], env);
+    expect(run.code).toBe(0);
+    const lines = run.stdout.split('\n');
+    expect(lines[1]).toMatch(
+      /\| Key +\| Class +\| Method +\| Interval \(s\) \| Last collected \| Next due \|/,
+    );
+    expect(run.stdout).toMatch(
+      /\| registered_users +\| AppTelemetryService \| registeredUsers +\| 86400 +\| never +\| now +\|/,
+    );
+    expect(run.stdout).toMatch(/\| disk +\| AppTelemetryService \| disk +\| 3600 +\|/);
+    expect(run.stdout).toContain('memory_rss_bytes');
+    expect(receiver.reports).toHaveLength(0);
+  }, 60_000);
+
+  it('list says so when the application has no collectors', async () => {
+    const run = await runCli(['list', '--module', 'test/client/fixtures/empty-app.module.ts'], env);
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim()).toBe('No telemetry data collectors found.');
+  }, 60_000);
+
+  it('report collects every collector, sends them and exits 0; send --only-due then finds nothing due', async () => {
+    const run = await runCli(['report', '--module', sampleApp], env);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Collected 3 value(s).');
+    expect(run.stdout).toContain(`Telemetry posted to ${receiver.url}: 1 payload(s), 3 value(s).`);
+    expect(receiver.reports).toHaveLength(1);
+    const { host, data } = receiver.reports[0].body;
+    expect(host).toBe('cli-host');
+    expect(data.registered_users).toBe(3);
+    expect(typeof data.memory_rss_bytes).toBe('number');
+    expect(data.disk).toEqual({ freeBytes: expect.any(Number), totalBytes: expect.any(Number) });
+
+    const again = await runCli(['send', '--only-due', '--module', sampleApp], env);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('Collected 0 value(s).');
+    expect(again.stdout).toContain('Nothing to send: the outbox is empty.');
+    expect(receiver.reports).toHaveLength(1);
+  }, 60_000);
+
+  it('report exits non-zero when the server refuses, keeping the values for the next run', async () => {
+    receiver.answer = () => ({ status: 500, body: { error: 'down' } });
+    const failed = await runCli(['report', '--module', sampleApp], env);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain(
+      'Failed to send telemetry data (HTTP 500); 3 value(s) kept in the outbox.',
+    );
+
+    receiver.answer = () => ({ status: 200, body: {} });
+    const before = receiver.reports.length;
+    const retried = await runCli(['send', '--only-due', '--module', sampleApp], env);
+    expect(retried.code).toBe(0);
+    expect(receiver.reports.length - before).toBe(1);
+    expect(Object.keys(receiver.reports[before].body.data).sort()).toEqual([
+      'disk',
+      'memory_rss_bytes',
+      'registered_users',
+    ]);
+  }, 60_000);
+
+  it('rejects an unknown command and a missing --module with a clear message', async () => {
+    const unknown = await runCli(['explode'], env);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('Unknown command "explode"');
+    const missing = await runCli(['list'], env);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('The --module <file> option is required');
+  }, 60_000);
+});
