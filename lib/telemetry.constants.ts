@@ -26,6 +26,12 @@ export const lastRunValueKey = (key: string): string =>
 /** Delay between bootstrap and the first collection, so start-up is never slowed down. */
 export const FIRST_COLLECTION_DELAY_MS = 1_000;
 
+/**
+ * Longest period a collector timer runs with. Node timers overflow above 2^31-1 ms (~24.8 days)
+ * and would then fire every millisecond; collectors with longer intervals tick daily and run when due.
+ */
+export const MAX_TIMER_PERIOD_MS = 86_400_000;
+
 /** Defaults of the options that have one. */
 export const TELEMETRY_DEFAULTS = {
   enabled: true,

@@ -39,6 +39,8 @@ export const TelemetryMessages = {
     `Telemetry response (${status ?? 'no status'}): ${json}`,
   handlerFailed: (where: string, key: string, reason: string) =>
     `Telemetry response handler ${where} failed for key "${key}": ${reason}`,
+  shutdownSendFailed: (reason: string, entries: number) =>
+    `Telemetry final send failed (${reason}); ${entries} entries stay in the outbox for the next start.`,
   shutdownFlushTimedOut: (ms: number) =>
     `Telemetry final send did not finish within ${ms} ms; the backlog stays in the outbox.`,
   redisMissing: () =>

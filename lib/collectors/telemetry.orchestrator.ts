@@ -10,6 +10,7 @@ import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-opt
 import { errorText } from '../outbox/telemetry-outbox.service';
 import {
   FIRST_COLLECTION_DELAY_MS,
+  MAX_TIMER_PERIOD_MS,
   TELEMETRY_OPTIONS,
   TELEMETRY_TIMER_PREFIX,
 } from '../telemetry.constants';
@@ -61,24 +62,34 @@ export class TelemetryOrchestrator implements OnApplicationBootstrap, BeforeAppl
 
   private scheduleFirst(collector: TelemetryCollector, delay: number): void {
     const name = collectorTimerName(collector.key);
+    const period = Math.min(collector.interval * 1000, MAX_TIMER_PERIOD_MS);
     this.names.add(name);
-    const timeout = setTimeout(() => {
-      this.scheduler.deleteTimeout(name);
-      if (this.stopped) return;
-      const interval = setInterval(() => this.tick(collector), collector.interval * 1000);
-      this.scheduler.addInterval(name, interval);
-      this.tick(collector);
-    }, delay);
+    const timeout = setTimeout(
+      () => {
+        this.scheduler.deleteTimeout(name);
+        if (this.stopped) return;
+        const interval = setInterval(() => this.tick(collector, period), period);
+        this.scheduler.addInterval(name, interval);
+        this.tick(collector, period);
+      },
+      Math.min(delay, period),
+    );
     this.scheduler.addTimeout(name, timeout);
   }
 
-  private tick(collector: TelemetryCollector): void {
+  private tick(collector: TelemetryCollector, period: number): void {
+    this.collectIfDue(collector, period < collector.interval * 1000).catch((error: unknown) =>
+      this.logger.error(TelemetryMessages.collectorFailed(collector.key, errorText(error))),
+    );
+  }
+
+  private async collectIfDue(collector: TelemetryCollector, checkDue: boolean): Promise<void> {
+    if (checkDue) {
+      const last = await this.collection.lastCollectedAt(collector.key);
+      if (last && last.getTime() + collector.interval * 1000 > Date.now()) return;
+    }
     // A store shared by replicas needs the per-key lease; a private store does not.
     const exclusive = this.options.store.type === 'redis' || this.options.store.type === 'custom';
-    this.collection
-      .collect([collector], { exclusive })
-      .catch((error: unknown) =>
-        this.logger.error(TelemetryMessages.collectorFailed(collector.key, errorText(error))),
-      );
+    await this.collection.collect([collector], { exclusive });
   }
 }

@@ -8,7 +8,11 @@ import {
 import { SchedulerRegistry } from '@nestjs/schedule';
 import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-options.interface';
 import { errorText } from '../outbox/telemetry-outbox.service';
-import { TELEMETRY_OPTIONS, TELEMETRY_TIMER_PREFIX } from '../telemetry.constants';
+import {
+  MAX_TIMER_PERIOD_MS,
+  TELEMETRY_OPTIONS,
+  TELEMETRY_TIMER_PREFIX,
+} from '../telemetry.constants';
 import { TelemetryMessages } from '../telemetry.messages';
 import { backoffDelay, isRetryable } from './telemetry-backoff';
 import { TelemetryReporter, type TelemetryReportOutcome } from './telemetry.reporter';
@@ -64,13 +68,16 @@ export class TelemetryReportScheduler implements OnApplicationBootstrap, BeforeA
 
   private schedule(delay: number): void {
     this.clearTimer();
-    const timer = setTimeout(() => {
-      this.scheduler.deleteTimeout(REPORT_TIMER_NAME);
-      this.inFlight = this.attempt().then((next) => {
-        this.inFlight = undefined;
-        if (!this.stopped) this.schedule(next);
-      });
-    }, delay);
+    const timer = setTimeout(
+      () => {
+        this.scheduler.deleteTimeout(REPORT_TIMER_NAME);
+        this.inFlight = this.attempt().then((next) => {
+          this.inFlight = undefined;
+          if (!this.stopped) this.schedule(next);
+        });
+      },
+      Math.min(delay, MAX_TIMER_PERIOD_MS),
+    );
     this.scheduler.addTimeout(REPORT_TIMER_NAME, timer);
   }
 
@@ -95,15 +102,30 @@ export class TelemetryReportScheduler implements OnApplicationBootstrap, BeforeA
         result: { ok: false, error: errorText(error) },
       };
     }
+    if (this.stopped) {
+      // The final send on shutdown: one line at most, no outage bookkeeping for a stopped app.
+      if (outcome.status === 'failed') {
+        this.logger.warn(
+          TelemetryMessages.shutdownSendFailed(
+            outcome.result.error ?? 'unknown error',
+            outcome.remaining,
+          ),
+        );
+      }
+      return interval;
+    }
     if (outcome.status === 'unconfigured') {
       if (!this.unconfiguredLogged) this.logger.error(TelemetryMessages.serverUrlMissing());
       this.unconfiguredLogged = true;
       return interval;
     }
-    if (outcome.status !== 'failed') {
+    // Only an accepted payload proves the receiver is back; an empty outbox or another
+    // replica's lock says nothing about it.
+    if (outcome.status === 'sent') {
       this.recovered();
       return interval;
     }
+    if (outcome.status !== 'failed') return interval;
     const { result } = outcome;
     if (!isRetryable(result)) {
       if (this.rejectedStatus !== result.status)

@@ -89,4 +89,21 @@ describe('collection', () => {
     expect(again.collected).toEqual([]);
     expect(again.failed.sort()).toEqual(['big', 'cycle', 'fn', 'nan']);
   });
+
+  it('keeps the newest entries when the outbox is full and warns once', async () => {
+    const bounded = await startTelemetryApp([Values], {
+      manualRegistration: true,
+      maxOutboxEntries: 3,
+    });
+    const collection = bounded.get(TelemetryCollectionService);
+    await collection.collect();
+    await collection.collect();
+    await collection.collect();
+    const pending = await bounded.get<TelemetryStore>(TELEMETRY_STORE).pending(10);
+    expect(pending.map((e) => e.key)).toEqual(['mixed', 'when', 'mixed']);
+    expect(
+      logs.warn.filter((line) => line.startsWith('Telemetry outbox is full (3 entries)')),
+    ).toHaveLength(1);
+    await bounded.close();
+  });
 });

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { TestingModule } from '@nestjs/testing';
 import {
+  MemoryTelemetryStore,
   Telemetry,
   TelemetryCollectionService,
   TelemetryReporter,
@@ -129,6 +130,44 @@ describe('reporting to a receiver', () => {
     expect(payloadLine).toContain('"password":"[redacted]"');
     expect(responseLine).toContain('"token":"[redacted]"');
     expect(logs.log.join('\n')).not.toMatch(/hunter2|server-secret/);
+  });
+
+  it('sends what is left on shutdown', async () => {
+    @Injectable()
+    class Gauge {
+      calls = 0;
+      @Telemetry({ key: 'gauge', interval: 1 })
+      read(): number {
+        return ++this.calls;
+      }
+    }
+    app = await startTelemetryApp([Gauge], { serverUrl: receiver.url, reportInterval: 3600 });
+    const gauge = app.get(Gauge);
+    await waitFor(() => gauge.calls >= 1, 'a collection');
+    await app.close();
+    const collected = gauge.calls;
+    app = undefined;
+    expect(receiver.dataReceived.map((data) => data.gauge)).toEqual(
+      Array.from({ length: collected }, (_, i) => i + 1),
+    );
+  });
+
+  it('gives up the shutdown send after shutdownTimeout when the receiver hangs, keeping the data', async () => {
+    receiver.answer = () => ({ status: 0 });
+    const store = new MemoryTelemetryStore();
+    app = await manualApp([Inventory], {
+      shutdownTimeout: 300,
+      manualRegistration: false,
+      reportInterval: 3600,
+      store,
+    });
+    await app.get(TelemetryCollectionService).collect();
+    await app.close();
+    app = undefined;
+    expect(logs.warn).toContain(
+      'Telemetry final send did not finish within 300 ms; the backlog stays in the outbox.',
+    );
+    expect(await store.size()).toBe(2);
   });
 
   it('delivers every value collected during an outage exactly once and in order, logging the outage once', async () => {

@@ -17,6 +17,7 @@ export interface ReceivedReport {
 }
 
 export interface ReceiverAnswer {
+  /** HTTP status; 0 leaves the request unanswered until `stop()`. */
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
@@ -66,6 +67,7 @@ export class TestTelemetryReceiver {
           body,
         };
         const answer = this.answer(report);
+        if (answer.status === 0) return; // never answer: a hanging receiver
         // Only reports count: the flags poller's GETs (client-flags) reach the same server.
         if (req.method === 'POST' && answer.status >= 200 && answer.status < 300) {
           this.reports.push(report);
