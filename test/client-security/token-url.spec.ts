@@ -92,6 +92,24 @@ describe('token URL flow', () => {
     expect(await store.getValue(AUTH_TOKEN_STORE_KEY)).toBe('token-2');
   });
 
+  it('the flags request gets the same 401 repair: new token, one retry', async () => {
+    const valid = new Set(['token-2']);
+    let issued = 0;
+    server.respond((request) => {
+      if (request.path === '/auth/token') return { body: { token: `token-${++issued}` } };
+      const token = String(request.headers.authorization ?? '').replace(/^Bearer /, '');
+      if (!valid.has(token)) return { status: 401, body: {} };
+      return { headers: { etag: '"v1"' }, body: { feature_flags: { beta: true } } };
+    });
+    ({ moduleRef } = await boot());
+    const result = await moduleRef.get(TelemetryHttpClient).getFlags();
+    expect(result).toMatchObject({ ok: true, flags: { beta: true }, etag: '"v1"' });
+    expect(server.on('/api/telemetry/flags').map((r) => r.headers.authorization)).toEqual([
+      'Bearer token-1',
+      'Bearer token-2',
+    ]);
+  });
+
   it('when the fresh token is refused too, the send fails with 401 after exactly one retry', async () => {
     tokenReceiver(server, new Set());
     const warnings = captureWarnings();
