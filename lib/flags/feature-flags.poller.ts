@@ -8,9 +8,13 @@ import {
 import { SchedulerRegistry } from '@nestjs/schedule';
 import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-options.interface';
 import { backoffDelay } from '../reporting/telemetry-backoff';
-import { TELEMETRY_OPTIONS } from '../telemetry.constants';
+import { MAX_TIMER_PERIOD_MS, TELEMETRY_OPTIONS } from '../telemetry.constants';
 import { resolveFlagsUrl } from '../transport/flags-url';
-import { FeatureFlagsSynchronizer } from './feature-flags.synchronizer';
+import { errorText } from '../outbox/telemetry-outbox.service';
+import {
+  FeatureFlagsSynchronizer,
+  type FeatureFlagsSyncResult,
+} from './feature-flags.synchronizer';
 import { FLAGS_POLL_TIMER } from './flags.constants';
 import { FlagsMessages } from './flags.messages';
 
@@ -51,7 +55,13 @@ export class FeatureFlagsPoller implements OnApplicationBootstrap, BeforeApplica
 
   /** Runs one poll and plans the next; exposed for tests and for callers that want a poll now. */
   async poll(): Promise<void> {
-    const result = await this.synchronizer.syncNow();
+    let result: FeatureFlagsSyncResult;
+    try {
+      result = await this.synchronizer.syncNow();
+    } catch (error) {
+      // The synchronizer reports failures as results; this only guards the timer callback.
+      result = { ok: false, notModified: false, changes: [], error: errorText(error) };
+    }
     if (this.stopped) return;
     const interval = this.options.flagsPollInterval;
     if (result.ok) {
@@ -64,16 +74,18 @@ export class FeatureFlagsPoller implements OnApplicationBootstrap, BeforeApplica
     // The reporter's backoff: the interval doubled per failure, capped, jittered, Retry-After honoured.
     const delayMs = backoffDelay(this.failures, interval * 1000, result.retryAfterSeconds);
     // One warning per outage, not one per attempt.
-    if (this.failures === 1)
+    if (this.failures === 1) {
       this.logger.warn(
         FlagsMessages.pollFailed(result.error ?? 'unknown', Math.round(delayMs / 1000)),
       );
+    }
     this.schedule(delayMs);
   }
 
   private schedule(ms: number): void {
     this.unschedule();
-    const timer = setTimeout(() => void this.poll(), ms);
+    // Node fires timers longer than 2^31-1 ms at once; a longer interval simply polls more often.
+    const timer = setTimeout(() => void this.poll(), Math.min(ms, MAX_TIMER_PERIOD_MS));
     timer.unref();
     this.schedulerRegistry.addTimeout(FLAGS_POLL_TIMER, timer);
   }
