@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-options.interface';
 import { TELEMETRY_OPTIONS } from '../telemetry.constants';
-import { sanitizeCustomHeaders } from './custom-headers.sanitizer';
+import { sanitizeCustomHeaders, type SanitizedCustomHeaders } from './custom-headers.sanitizer';
 import { isInsecureRemoteUrl } from './insecure-transport';
 import { PayloadEncryptor } from './payload.encryptor';
 import { RequestSigner } from './request.signer';
@@ -23,7 +23,7 @@ export class RequestSecurityService implements OnModuleInit {
   private readonly logger = new Logger('TelemetrySecurity');
   private readonly signer: RequestSigner;
   private readonly encryptor?: PayloadEncryptor;
-  private readonly custom: ReturnType<typeof sanitizeCustomHeaders>;
+  private readonly custom: SanitizedCustomHeaders;
   private insecureWarned = false;
 
   constructor(@Inject(TELEMETRY_OPTIONS) private readonly options: ResolvedTelemetryOptions) {
