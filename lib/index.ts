@@ -28,6 +28,7 @@ export * from './transport/telemetry-http.client';
 export {
   TELEMETRY_OPTIONS,
   TELEMETRY_STORE,
+  TELEMETRY_SCHEDULER_REGISTRY,
   TELEMETRY_USER_AGENT,
   TELEMETRY_DEFAULTS,
   lastRunValueKey,

@@ -4,6 +4,12 @@ export const TELEMETRY_OPTIONS = 'TELEMETRY_OPTIONS';
 /** Injection token of the outbox store ({@link TelemetryStore}). */
 export const TELEMETRY_STORE = 'TELEMETRY_STORE';
 
+/**
+ * Injection token of the `SchedulerRegistry` holding the telemetry timers: the application's own
+ * when it imports `ScheduleModule.forRoot()`, otherwise a private one.
+ */
+export const TELEMETRY_SCHEDULER_REGISTRY = 'TELEMETRY_SCHEDULER_REGISTRY';
+
 /** Reflect-metadata key set by `@Telemetry()`. */
 export const TELEMETRY_COLLECTOR_METADATA = 'nestjs-telemetry:collector';
 

@@ -10,8 +10,6 @@ export const TelemetryMessages = {
     `Invalid telemetry key on ${where}: ${JSON.stringify(value)} — expected a non-empty string.`,
   duplicateKey: (key: string, first: string, second: string) =>
     `Duplicate telemetry key "${key}" on ${second} (already used by ${first}). Give one of them another key.`,
-  duplicateResponseHandler: (where: string) =>
-    `@TelemetryResponseHandler() is applied twice to ${where}.`,
   requestScoped: (className: string, decorator: string) =>
     `${className} is request-scoped or transient; its @${decorator}() methods are skipped.`,
   collectorFailed: (key: string, reason: string) => `Failed to collect data from ${key}: ${reason}`,
@@ -25,6 +23,8 @@ export const TelemetryMessages = {
     `Telemetry outbox is full (${max} entries): the oldest entries are dropped to make room.`,
   outboxCorrupt: (path: string, movedTo: string, reason: string) =>
     `Telemetry outbox file ${path} could not be read (${reason}); it was moved to ${movedTo} and a new one started.`,
+  fileLockHeld: (path: string, seconds: number) =>
+    `Telemetry outbox lock ${path} is still held by another process after ${seconds} s.`,
   storeFailed: (operation: string, reason: string) =>
     `Telemetry store failed during ${operation}: ${reason}`,
   serverUrlMissing: () => 'Telemetry server URL is not configured',

@@ -1,13 +1,17 @@
 import { HttpModule } from '@nestjs/axios';
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import { ScheduleModule } from '@nestjs/schedule';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import type { TelemetryStore } from './outbox/interfaces/telemetry-store.interface';
 import { createTelemetryStore } from './outbox/telemetry-store.factory';
 import type { ResolvedTelemetryOptions } from './options/resolved-telemetry-options.interface';
 import { resolveTelemetryOptions } from './options/telemetry-options.resolver';
 import type { TelemetryModuleOptions } from './options/telemetry-module-options.interface';
-import { TELEMETRY_OPTIONS, TELEMETRY_STORE } from './telemetry.constants';
+import {
+  TELEMETRY_OPTIONS,
+  TELEMETRY_SCHEDULER_REGISTRY,
+  TELEMETRY_STORE,
+} from './telemetry.constants';
 import {
   ConfigurableTelemetryModule,
   TELEMETRY_ASYNC_OPTIONS_TYPE,
@@ -43,7 +47,9 @@ import { FeatureFlagsPoller } from './flags/feature-flags.poller';
  * ```
  */
 @Module({
-  imports: [DiscoveryModule, HttpModule, ScheduleModule.forRoot()],
+  // Not ScheduleModule.forRoot(): a second copy next to the application's would run the
+  // application's own @Cron/@Interval methods twice.
+  imports: [DiscoveryModule, HttpModule],
   providers: [
     {
       provide: TELEMETRY_OPTIONS,
@@ -54,6 +60,11 @@ import { FeatureFlagsPoller } from './flags/feature-flags.poller';
       provide: TELEMETRY_STORE,
       useFactory: (options: ResolvedTelemetryOptions) => createTelemetryStore(options),
       inject: [TELEMETRY_OPTIONS],
+    },
+    {
+      provide: TELEMETRY_SCHEDULER_REGISTRY,
+      useFactory: (appRegistry?: SchedulerRegistry) => appRegistry ?? new SchedulerRegistry(),
+      inject: [{ token: SchedulerRegistry, optional: true }],
     },
     TelemetryHttpClient,
     TelemetryMetadataAccessor,
@@ -75,6 +86,7 @@ import { FeatureFlagsPoller } from './flags/feature-flags.poller';
   ],
   exports: [
     TELEMETRY_OPTIONS,
+    TELEMETRY_SCHEDULER_REGISTRY,
     TELEMETRY_STORE,
     TelemetryHttpClient,
     TelemetryRegistry,

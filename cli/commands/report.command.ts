@@ -57,7 +57,9 @@ async function report(
         );
         return 0;
       case 'sent':
-        if (outcome.remaining > 0) continue;
+        // Entries collected meanwhile by a running app sharing the store go out too, but a
+        // round that sent nothing must not spin.
+        if (outcome.remaining > 0 && outcome.payloads > 0) continue;
         output.out(CliMessages.posted(config.serverUrl, payloads, entries));
         return 0;
       case 'locked':

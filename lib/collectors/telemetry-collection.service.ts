@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-options.interface';
 import type {
   OutboxEntryInput,
+  TelemetryLock,
   TelemetryStore,
 } from '../outbox/interfaces/telemetry-store.interface';
 import { errorText, TelemetryOutbox } from '../outbox/telemetry-outbox.service';
@@ -54,8 +55,12 @@ export class TelemetryCollectionService {
   ): Promise<TelemetryCollectionResult> {
     const result: TelemetryCollectionResult = { collected: [], failed: [], skipped: [] };
     const runs = collectors.map(async (collector) => {
-      if (exclusive && !(await this.claim(collector))) return 'skipped' as const;
-      return this.run(collector);
+      const lease = exclusive ? await this.claim(collector) : undefined;
+      if (exclusive && !lease) return 'skipped' as const;
+      const outcome = await this.run(collector);
+      // A failed run gives the lease back, so another replica may collect this interval.
+      if (!outcome && lease) await lease.release().catch(() => undefined);
+      return outcome;
     });
     const outcomes = await Promise.all(runs);
     const entries: OutboxEntryInput[] = [];
@@ -115,14 +120,14 @@ export class TelemetryCollectionService {
     }
   }
 
-  private async claim(collector: TelemetryCollector): Promise<boolean> {
+  private async claim(collector: TelemetryCollector): Promise<TelemetryLock | undefined> {
     // Slightly shorter than the interval, so the owner's next tick always finds the lease expired.
     const ttl = collector.interval * 1000 - Math.min(1000, collector.interval * 100);
     try {
-      return (await this.store.acquireLock(`collect:${collector.key}`, ttl)) !== undefined;
+      return await this.store.acquireLock(`collect:${collector.key}`, ttl);
     } catch (error) {
       this.logger.warn(TelemetryMessages.storeFailed('collection lease', errorText(error)));
-      return false;
+      return undefined;
     }
   }
 

@@ -5,13 +5,14 @@ import {
   Logger,
   OnApplicationBootstrap,
 } from '@nestjs/common';
-import { SchedulerRegistry } from '@nestjs/schedule';
+import type { SchedulerRegistry } from '@nestjs/schedule';
 import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-options.interface';
 import { errorText } from '../outbox/telemetry-outbox.service';
 import {
   FIRST_COLLECTION_DELAY_MS,
   MAX_TIMER_PERIOD_MS,
   TELEMETRY_OPTIONS,
+  TELEMETRY_SCHEDULER_REGISTRY,
   TELEMETRY_TIMER_PREFIX,
 } from '../telemetry.constants';
 import { TelemetryMessages } from '../telemetry.messages';
@@ -37,7 +38,7 @@ export class TelemetryOrchestrator implements OnApplicationBootstrap, BeforeAppl
   constructor(
     private readonly registry: TelemetryRegistry,
     private readonly collection: TelemetryCollectionService,
-    private readonly scheduler: SchedulerRegistry,
+    @Inject(TELEMETRY_SCHEDULER_REGISTRY) private readonly scheduler: SchedulerRegistry,
     @Inject(TELEMETRY_OPTIONS) private readonly options: ResolvedTelemetryOptions,
   ) {}
 

@@ -49,7 +49,7 @@ export function resolveTelemetryOptions(
   return {
     enabled:
       options.enabled ?? e.boolean('TELEMETRY_ENABLED', 'enabled') ?? TELEMETRY_DEFAULTS.enabled,
-    serverUrl: options.serverUrl ?? e.string('TELEMETRY_SERVER_URL') ?? '',
+    serverUrl: resolveServerUrl(options.serverUrl ?? e.string('TELEMETRY_SERVER_URL') ?? ''),
     host: options.host ?? e.string('TELEMETRY_HOST') ?? e.string('APP_HOST') ?? hostname(),
     defaultInterval: intOf(
       'defaultInterval',
@@ -160,4 +160,26 @@ function resolveHeaders(value: unknown): Record<string, string> {
     );
   }
   return { ...(value as Record<string, string>) };
+}
+
+/** An absolute http(s) URL, or empty for "not configured"; anything else is a typo to report now. */
+function resolveServerUrl(url: string): string {
+  if (url === '') return url;
+  let protocol: string | undefined;
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    protocol = undefined;
+  }
+  if (protocol !== 'http:' && protocol !== 'https:') {
+    throw new Error(
+      TelemetryMessages.invalidOption(
+        'serverUrl',
+        'TELEMETRY_SERVER_URL',
+        url,
+        'an absolute http(s) URL',
+      ),
+    );
+  }
+  return url;
 }

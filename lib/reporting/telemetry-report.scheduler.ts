@@ -5,12 +5,13 @@ import {
   Logger,
   OnApplicationBootstrap,
 } from '@nestjs/common';
-import { SchedulerRegistry } from '@nestjs/schedule';
+import type { SchedulerRegistry } from '@nestjs/schedule';
 import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-options.interface';
 import { errorText } from '../outbox/telemetry-outbox.service';
 import {
   MAX_TIMER_PERIOD_MS,
   TELEMETRY_OPTIONS,
+  TELEMETRY_SCHEDULER_REGISTRY,
   TELEMETRY_TIMER_PREFIX,
 } from '../telemetry.constants';
 import { TelemetryMessages } from '../telemetry.messages';
@@ -38,7 +39,7 @@ export class TelemetryReportScheduler implements OnApplicationBootstrap, BeforeA
 
   constructor(
     private readonly reporter: TelemetryReporter,
-    private readonly scheduler: SchedulerRegistry,
+    @Inject(TELEMETRY_SCHEDULER_REGISTRY) private readonly scheduler: SchedulerRegistry,
     @Inject(TELEMETRY_OPTIONS) private readonly options: ResolvedTelemetryOptions,
   ) {}
 
@@ -94,13 +95,11 @@ export class TelemetryReportScheduler implements OnApplicationBootstrap, BeforeA
     try {
       outcome = await this.reporter.sendBacklog();
     } catch (error) {
-      outcome = {
-        status: 'failed',
-        payloads: 0,
-        entries: 0,
-        remaining: 0,
-        result: { ok: false, error: errorText(error) },
-      };
+      // Only the store can throw here (the HTTP client reports failures as results): back off
+      // like an outage, but name the real culprit.
+      this.logger.warn(TelemetryMessages.storeFailed('report', errorText(error)));
+      this.failures++;
+      return backoffDelay(this.failures, interval);
     }
     if (this.stopped) {
       // The final send on shutdown: one line at most, no outage bookkeeping for a stopped app.

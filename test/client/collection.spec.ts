@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { TestingModule } from '@nestjs/testing';
 import {
   lastRunValueKey,
+  MemoryTelemetryStore,
   Telemetry,
   TelemetryCollectionService,
   TELEMETRY_STORE,
@@ -105,5 +106,33 @@ describe('collection', () => {
       logs.warn.filter((line) => line.startsWith('Telemetry outbox is full (3 entries)')),
     ).toHaveLength(1);
     await bounded.close();
+  });
+
+  it('lets one replica collect a key per interval through a shared store, and frees the lease when it fails', async () => {
+    let healthy = false;
+    @Injectable()
+    class Flaky {
+      @Telemetry({ key: 'flaky', interval: 3600 })
+      value(): number {
+        if (!healthy) throw new Error('not yet');
+        return 1;
+      }
+    }
+    const shared = new MemoryTelemetryStore();
+    const options = { manualRegistration: true, store: shared };
+    const [a, b] = [
+      await startTelemetryApp([Flaky], options),
+      await startTelemetryApp([Flaky], options),
+    ];
+    const collect = (app: TestingModule) => {
+      const service = app.get(TelemetryCollectionService);
+      return service.collect(undefined, { exclusive: true });
+    };
+    expect(await collect(a)).toMatchObject({ failed: ['flaky'] });
+    healthy = true;
+    expect(await collect(b)).toMatchObject({ collected: ['flaky'] });
+    expect(await collect(a)).toMatchObject({ collected: [], skipped: ['flaky'] });
+    expect(await shared.size()).toBe(1);
+    await Promise.all([a.close(), b.close()]);
   });
 });

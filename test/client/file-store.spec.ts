@@ -1,4 +1,12 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Injectable } from '@nestjs/common';
@@ -119,5 +127,17 @@ describe('file outbox store', () => {
     expect(await a.acquireLock('short', 1)).toBeDefined();
     await new Promise((resolve) => setTimeout(resolve, 5));
     expect(await b.acquireLock('short', 1)).toBeDefined();
+  });
+
+  it('takes over the lock file a crashed process left behind', async () => {
+    const store = new FileTelemetryStore(path);
+    await store.append([entry(1)]);
+    const lockFile = `${path}.lock`;
+    writeFileSync(lockFile, '');
+    const anHourAgo = new Date(Date.now() - 3_600_000);
+    utimesSync(lockFile, anHourAgo, anHourAgo);
+    await store.append([entry(2)]);
+    expect((await store.pending(10)).map((e) => e.value)).toEqual([1, 2]);
+    expect(existsSync(lockFile)).toBe(false);
   });
 });

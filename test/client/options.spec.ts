@@ -80,6 +80,8 @@ describe('options resolution', () => {
     [{ TELEMETRY_CUSTOM_HEADERS: '{"X-A": 1}' }, 'TELEMETRY_CUSTOM_HEADERS'],
     [{ TELEMETRY_CUSTOM_HEADERS: 'not json' }, 'TELEMETRY_CUSTOM_HEADERS'],
     [{ TELEMETRY_SIGNING_MODE: 'loose' }, 'TELEMETRY_SIGNING_MODE'],
+    [{ TELEMETRY_SERVER_URL: 'localhost' }, 'TELEMETRY_SERVER_URL'],
+    [{ TELEMETRY_SERVER_URL: 'ftp://example.com/t' }, 'TELEMETRY_SERVER_URL'],
   ])('refuses %j with an error naming %s', (env, name) => {
     expect(() => resolveTelemetryOptions(undefined, env)).toThrow(name);
   });

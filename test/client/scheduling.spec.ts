@@ -1,11 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { SchedulerRegistry } from '@nestjs/schedule';
-import type { TestingModule } from '@nestjs/testing';
+import { ScheduleModule, SchedulerRegistry } from '@nestjs/schedule';
+import { Test, type TestingModule } from '@nestjs/testing';
 import {
   collectorTimerName,
+  MemoryTelemetryStore,
   REPORT_TIMER_NAME,
   Telemetry,
+  TELEMETRY_SCHEDULER_REGISTRY,
   TELEMETRY_STORE,
+  TelemetryModule,
+  TelemetryRegistry,
   type TelemetryStore,
 } from '../../lib';
 import { captureTelemetryLogs, startTelemetryApp } from './fixtures/telemetry-app.fixture';
@@ -38,7 +42,7 @@ describe('collector scheduling (real timers)', () => {
       }
     }
     app = await startTelemetryApp([Ticker], { reportInterval: 3600 });
-    const registry = app.get(SchedulerRegistry);
+    const registry = app.get<SchedulerRegistry>(TELEMETRY_SCHEDULER_REGISTRY);
     expect(registry.doesExist('timeout', collectorTimerName('Ticker@tick'))).toBe(true);
     expect(registry.doesExist('timeout', REPORT_TIMER_NAME)).toBe(true);
 
@@ -81,7 +85,10 @@ describe('collector scheduling (real timers)', () => {
     expect(app.get(Mixed).hangs).toBe(1);
   });
 
-  it('starts no timers when disabled', async () => {
+  it.each([
+    ['disabled', { enabled: false }],
+    ['in manual registration (CLI) mode', { manualRegistration: true }],
+  ])('starts no timers when %s, yet still lists the collectors', async (_label, options) => {
     @Injectable()
     class Quiet {
       @Telemetry(1)
@@ -89,9 +96,56 @@ describe('collector scheduling (real timers)', () => {
         return 1;
       }
     }
-    app = await startTelemetryApp([Quiet], { enabled: false });
-    const registry = app.get(SchedulerRegistry);
+    app = await startTelemetryApp([Quiet], options);
+    expect(app.get(TelemetryRegistry).getCollector('Quiet@value')).toBeDefined();
+    const registry = app.get<SchedulerRegistry>(TELEMETRY_SCHEDULER_REGISTRY);
     expect(registry.getTimeouts().filter((name) => name.startsWith('telemetry:'))).toEqual([]);
     expect(registry.getIntervals().filter((name) => name.startsWith('telemetry:'))).toEqual([]);
+  });
+
+  it("puts its timers in the application's SchedulerRegistry when the app uses ScheduleModule", async () => {
+    @Injectable()
+    class Gauge {
+      @Telemetry(60)
+      value(): number {
+        return 1;
+      }
+    }
+    app = await Test.createTestingModule({
+      imports: [ScheduleModule.forRoot(), TelemetryModule.forRoot({ store: 'memory' })],
+      providers: [Gauge],
+    }).compile();
+    await app.init();
+    const appRegistry = app.get(SchedulerRegistry);
+    expect(app.get(TELEMETRY_SCHEDULER_REGISTRY)).toBe(appRegistry);
+    expect(appRegistry.getTimeouts()).toEqual(
+      expect.arrayContaining([collectorTimerName('Gauge@value'), REPORT_TIMER_NAME]),
+    );
+  });
+
+  it('keeps the application running when the store fails, logging instead of throwing', async () => {
+    @Injectable()
+    class Gauge {
+      calls = 0;
+      @Telemetry(1)
+      value(): number {
+        return ++this.calls;
+      }
+    }
+    const broken = new MemoryTelemetryStore();
+    const down = () => Promise.reject(new Error('store offline'));
+    Object.assign(broken, { append: down, pending: down, getValue: down, size: down });
+    app = await startTelemetryApp([Gauge], {
+      store: broken,
+      reportInterval: 1,
+      serverUrl: 'http://127.0.0.1:9/t',
+    });
+    await waitFor(
+      () =>
+        logs.error.includes('Telemetry store failed during append: store offline') &&
+        logs.warn.includes('Telemetry store failed during report: store offline'),
+      'store failures to be logged',
+    );
+    expect(app.get(Gauge).calls).toBeGreaterThan(0);
   });
 });

@@ -1,11 +1,12 @@
 import { mkdir, open, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { TelemetryMessages } from '../../telemetry.messages';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** A lock file older than this belongs to a crashed process and is taken over. */
-const STALE_AFTER_MS = 30_000;
+const STALE_AFTER_MS = 10_000;
 const RETRY_MS = 5;
-const GIVE_UP_AFTER_MS = 10_000;
+const GIVE_UP_AFTER_MS = 20_000;
 
 /**
  * Runs `work` while holding `<path>.lock`, created exclusively, so the application and a CLI run
@@ -28,7 +29,7 @@ export async function withFileLock<T>(path: string, work: () => Promise<T>): Pro
       );
       if (age > STALE_AFTER_MS) await rm(lockPath, { force: true });
       else if (Date.now() - started > GIVE_UP_AFTER_MS) {
-        throw new Error(`lock file ${lockPath} is held by another process`);
+        throw new Error(TelemetryMessages.fileLockHeld(lockPath, GIVE_UP_AFTER_MS / 1000));
       } else await sleep(RETRY_MS);
     }
   }
