@@ -19,6 +19,7 @@ import {
   TELEMETRY_OPTIONS_TYPE,
 } from './telemetry.module-definition';
 import { TelemetryHttpClient } from './transport/telemetry-http.client';
+import { TelemetrySchedulerModule } from './scheduler/telemetry-scheduler.module';
 import { TelemetryCollectionService } from './collectors/telemetry-collection.service';
 import { TelemetryMetadataAccessor } from './collectors/telemetry-metadata.accessor';
 import { TelemetryExplorer } from './collectors/telemetry.explorer';
@@ -47,9 +48,7 @@ import { FeatureFlagsPoller } from './flags/feature-flags.poller';
  * ```
  */
 @Module({
-  // Not ScheduleModule.forRoot(): a second copy next to the application's would run the
-  // application's own @Cron/@Interval methods twice.
-  imports: [DiscoveryModule, HttpModule],
+  imports: [DiscoveryModule, HttpModule, TelemetrySchedulerModule],
   providers: [
     {
       provide: TELEMETRY_OPTIONS,
@@ -61,11 +60,8 @@ import { FeatureFlagsPoller } from './flags/feature-flags.poller';
       useFactory: (options: ResolvedTelemetryOptions) => createTelemetryStore(options),
       inject: [TELEMETRY_OPTIONS],
     },
-    {
-      provide: TELEMETRY_SCHEDULER_REGISTRY,
-      useFactory: (appRegistry?: SchedulerRegistry) => appRegistry ?? new SchedulerRegistry(),
-      inject: [{ token: SchedulerRegistry, optional: true }],
-    },
+    // Inside this module, `SchedulerRegistry` is the registry TelemetrySchedulerModule chose.
+    { provide: SchedulerRegistry, useExisting: TELEMETRY_SCHEDULER_REGISTRY },
     TelemetryHttpClient,
     TelemetryMetadataAccessor,
     TelemetryRegistry,
@@ -86,7 +82,7 @@ import { FeatureFlagsPoller } from './flags/feature-flags.poller';
   ],
   exports: [
     TELEMETRY_OPTIONS,
-    TELEMETRY_SCHEDULER_REGISTRY,
+    TelemetrySchedulerModule,
     TELEMETRY_STORE,
     TelemetryHttpClient,
     TelemetryRegistry,

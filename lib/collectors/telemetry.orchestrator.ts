@@ -5,14 +5,13 @@ import {
   Logger,
   OnApplicationBootstrap,
 } from '@nestjs/common';
-import type { SchedulerRegistry } from '@nestjs/schedule';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-options.interface';
 import { errorText } from '../outbox/telemetry-outbox.service';
 import {
   FIRST_COLLECTION_DELAY_MS,
   MAX_TIMER_PERIOD_MS,
   TELEMETRY_OPTIONS,
-  TELEMETRY_SCHEDULER_REGISTRY,
   TELEMETRY_TIMER_PREFIX,
 } from '../telemetry.constants';
 import { TelemetryMessages } from '../telemetry.messages';
@@ -38,7 +37,7 @@ export class TelemetryOrchestrator implements OnApplicationBootstrap, BeforeAppl
   constructor(
     private readonly registry: TelemetryRegistry,
     private readonly collection: TelemetryCollectionService,
-    @Inject(TELEMETRY_SCHEDULER_REGISTRY) private readonly scheduler: SchedulerRegistry,
+    private readonly scheduler: SchedulerRegistry,
     @Inject(TELEMETRY_OPTIONS) private readonly options: ResolvedTelemetryOptions,
   ) {}
 

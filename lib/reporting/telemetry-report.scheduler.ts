@@ -5,13 +5,12 @@ import {
   Logger,
   OnApplicationBootstrap,
 } from '@nestjs/common';
-import type { SchedulerRegistry } from '@nestjs/schedule';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-options.interface';
 import { errorText } from '../outbox/telemetry-outbox.service';
 import {
   MAX_TIMER_PERIOD_MS,
   TELEMETRY_OPTIONS,
-  TELEMETRY_SCHEDULER_REGISTRY,
   TELEMETRY_TIMER_PREFIX,
 } from '../telemetry.constants';
 import { TelemetryMessages } from '../telemetry.messages';
@@ -39,7 +38,7 @@ export class TelemetryReportScheduler implements OnApplicationBootstrap, BeforeA
 
   constructor(
     private readonly reporter: TelemetryReporter,
-    @Inject(TELEMETRY_SCHEDULER_REGISTRY) private readonly scheduler: SchedulerRegistry,
+    private readonly scheduler: SchedulerRegistry,
     @Inject(TELEMETRY_OPTIONS) private readonly options: ResolvedTelemetryOptions,
   ) {}
 
