@@ -38,3 +38,24 @@ export {
   type TelemetryModuleExtras,
 } from './telemetry.module-definition';
 export { TelemetryModule } from './telemetry.module';
+export * from './flags/interfaces/feature-flags.interface';
+export { FeatureFlagsService } from './flags/feature-flags.service';
+export {
+  FeatureFlagsSynchronizer,
+  type FeatureFlagsSyncResult,
+} from './flags/feature-flags.synchronizer';
+export { FEATURE_FLAGS_STORE_KEY } from './flags/flags.constants';
+export { AuthTokenManager, AuthTokenUnavailableError } from './security/auth-token.manager';
+export { type EncryptedEnvelope } from './security/payload.encryptor';
+export {
+  AUTH_TOKEN_STORE_KEY,
+  ENCRYPTION_HEADER,
+  ENCRYPTION_SCHEME,
+  TIMESTAMP_HEADER,
+} from './security/security.constants';
+export { resolveFlagsUrl } from './transport/flags-url';
+export { TelemetryOpenFeatureProvider } from './flags/openfeature/telemetry-openfeature.provider';
+export {
+  TelemetryOpenFeatureModule,
+  type TelemetryOpenFeatureOptions,
+} from './flags/openfeature/telemetry-openfeature.module';

@@ -31,6 +31,11 @@ import { TelemetryReporter } from './reporting/telemetry.reporter';
 import { TelemetryResponseDispatcher } from './responses/telemetry-response.dispatcher';
 import { TelemetryResponseExplorer } from './responses/telemetry-response.explorer';
 import { TelemetryResponseMetadataAccessor } from './responses/telemetry-response-metadata.accessor';
+import { AuthTokenManager } from './security/auth-token.manager';
+import { RequestSecurityService } from './security/request-security.service';
+import { FeatureFlagsService } from './flags/feature-flags.service';
+import { FeatureFlagsSynchronizer } from './flags/feature-flags.synchronizer';
+import { FeatureFlagsPoller } from './flags/feature-flags.poller';
 
 /**
  * The client plugin: discovers `@Telemetry()` collectors, schedules them, keeps their values in
@@ -69,6 +74,11 @@ import { TelemetryResponseMetadataAccessor } from './responses/telemetry-respons
     TelemetryResponseMetadataAccessor,
     TelemetryResponseDispatcher,
     TelemetryResponseExplorer,
+    AuthTokenManager,
+    RequestSecurityService,
+    FeatureFlagsService,
+    FeatureFlagsSynchronizer,
+    FeatureFlagsPoller,
   ],
   exports: [
     TELEMETRY_OPTIONS,
@@ -80,6 +90,8 @@ import { TelemetryResponseMetadataAccessor } from './responses/telemetry-respons
     TelemetryOutbox,
     TelemetryReporter,
     TelemetryResponseDispatcher,
+    FeatureFlagsService,
+    FeatureFlagsSynchronizer,
   ],
 })
 export class TelemetryModule extends ConfigurableTelemetryModule implements OnApplicationShutdown {

@@ -1,9 +1,10 @@
 import type { CliCommand } from '../cli-command.interface';
 import { listCommand } from './list.command';
 import { reportCommand } from './report.command';
+import { syncFlagsCommand } from './sync-flags.command';
 
 /**
  * Every command of the `nestjs-telemetry` binary. Adding a command = one file exporting a
  * `CliCommand` + one line here (e.g. `receiverMigrateCommand` named `receiver migrate`).
  */
-export const COMMANDS: CliCommand[] = [listCommand, reportCommand];
+export const COMMANDS: CliCommand[] = [listCommand, reportCommand, syncFlagsCommand];

@@ -116,7 +116,7 @@ export function resolveTelemetryOptions(
       'flagsPollInterval',
       'TELEMETRY_FLAGS_POLL_INTERVAL',
       TELEMETRY_DEFAULTS.flagsPollInterval,
-      1,
+      0,
     ),
   };
 }

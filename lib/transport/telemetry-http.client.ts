@@ -1,70 +1,179 @@
 import { HttpService } from '@nestjs/axios';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { isAxiosError } from 'axios';
 import { firstValueFrom } from 'rxjs';
+import { errorText } from '../outbox/telemetry-outbox.service';
 import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-options.interface';
 import type { TelemetryPayload } from '../reporting/interfaces/telemetry-payload.interface';
+import { AuthTokenManager } from '../security/auth-token.manager';
+import { RequestSecurityService } from '../security/request-security.service';
+import { SecurityMessages } from '../security/security.messages';
 import { TELEMETRY_OPTIONS, TELEMETRY_USER_AGENT } from '../telemetry.constants';
 import { TelemetryMessages } from '../telemetry.messages';
+import { resolveFlagsUrl } from './flags-url';
+import { readFlagsAnswer } from './flags-answer.reader';
+import type { TelemetryFlagsResult } from './interfaces/telemetry-flags-result.interface';
+import type { TelemetryHttpResult } from './interfaces/telemetry-http-result.interface';
 
-/** Outcome of one report request; never an exception. */
-export interface TelemetryHttpResult {
-  /** The server answered 2xx. */
-  ok: boolean;
-  /** HTTP status; `undefined` when no response arrived (network error, timeout). */
+export type { TelemetryHttpResult } from './interfaces/telemetry-http-result.interface';
+export type { TelemetryFlagsResult } from './interfaces/telemetry-flags-result.interface';
+import { TransportMessages } from './transport.messages';
+
+interface RawAnswer {
   status?: number;
-  /** Parsed JSON body, if any. */
-  body?: unknown;
-  /** Seconds from `Retry-After` on 429/503. */
-  retryAfterSeconds?: number;
-  /** Human-readable reason when `!ok`. */
+  headers: Record<string, unknown>;
+  text?: string;
   error?: string;
 }
 
-/** Sends report payloads to `serverUrl` through `HttpService`. */
+/**
+ * Every request the client makes to the receiver: the report POST and the flags GET. Each carries
+ * the bearer token, the custom headers and a signature of the exact bytes sent; a 401 is repaired
+ * once by fetching a fresh token. Never throws: failures come back as results, so the caller keeps
+ * its backlog and backs off.
+ */
 @Injectable()
 export class TelemetryHttpClient {
+  private readonly logger = new Logger('TelemetryHttp');
+
   constructor(
     private readonly http: HttpService,
     @Inject(TELEMETRY_OPTIONS) private readonly options: ResolvedTelemetryOptions,
+    private readonly security: RequestSecurityService,
+    private readonly tokens: AuthTokenManager,
   ) {}
 
-  /** Serialises the payload ONCE (JSON.stringify) and POSTs exactly those bytes to options.serverUrl. */
+  /** Serialises the payload ONCE (JSON.stringify) and POSTs exactly those bytes to `serverUrl`. */
   async postReport(payload: TelemetryPayload): Promise<TelemetryHttpResult> {
     if (!this.options.serverUrl) return { ok: false, error: TelemetryMessages.serverUrlMissing() };
-    const body = JSON.stringify(payload);
+    const prepared = this.security.prepareBody(JSON.stringify(payload));
+    const base = { ...this.baseHeaders(), 'Content-Type': 'application/json', ...prepared.headers };
+    const answer = await this.withToken((token) =>
+      this.send(
+        'POST',
+        this.options.serverUrl,
+        this.security.headersFor(this.options.serverUrl, base, token, prepared.body),
+        prepared.body,
+      ),
+    );
+    const ok = isSuccess(answer.status);
+    return {
+      ok,
+      status: answer.status,
+      body: parseJson(answer.text),
+      retryAfterSeconds: retryAfterOf(answer),
+      error: ok ? undefined : (answer.error ?? `HTTP ${answer.status}`),
+    };
+  }
+
+  /**
+   * GETs the flags for this host from `flagsUrl` (default: `<serverUrl>/flags?host=<host>`). With
+   * `etag`, sends `If-None-Match`; a 304 comes back as `notModified`.
+   */
+  async getFlags(etag?: string): Promise<TelemetryFlagsResult> {
+    const url = resolveFlagsUrl(this.options);
+    if (!url) return { ok: false, notModified: false, error: TransportMessages.flagsUrlMissing() };
+    const base: Record<string, string> = this.baseHeaders();
+    if (etag) base['If-None-Match'] = etag;
+    const answer = await this.withToken((token) =>
+      this.send('GET', url, this.security.headersFor(url, base, token)),
+    );
+    if (answer.status === 304) return { ok: true, status: 304, notModified: true, etag };
+    if (!isSuccess(answer.status)) {
+      return {
+        ok: false,
+        notModified: false,
+        status: answer.status,
+        retryAfterSeconds: retryAfterOf(answer),
+        error: answer.error ?? `HTTP ${answer.status}`,
+      };
+    }
+    const flags = readFlagsAnswer(parseJson(answer.text));
+    if (!flags) {
+      return {
+        ok: false,
+        notModified: false,
+        status: answer.status,
+        error: TransportMessages.flagsAnswerInvalid(),
+      };
+    }
+    const newEtag = typeof answer.headers.etag === 'string' ? answer.headers.etag : undefined;
+    return { ok: true, notModified: false, status: answer.status, flags, etag: newEtag };
+  }
+
+  private baseHeaders(): Record<string, string> {
+    return { Accept: 'application/json', 'User-Agent': TELEMETRY_USER_AGENT };
+  }
+
+  /** Runs `attempt` with the current token; on 401 with a token URL, refreshes it and tries once more. */
+  private async withToken(
+    attempt: (token: string | undefined) => Promise<RawAnswer>,
+  ): Promise<RawAnswer> {
+    let token: string | undefined;
+    try {
+      token = await this.tokens.getToken();
+    } catch (error) {
+      return { headers: {}, error: TransportMessages.tokenUnavailable(errorText(error)) };
+    }
+    const first = await attempt(token);
+    if (first.status !== 401 || !this.tokens.refreshable) return first;
+    this.logger.log(SecurityMessages.tokenRejected());
+    try {
+      token = await this.tokens.refresh();
+    } catch (error) {
+      return {
+        status: 401,
+        headers: {},
+        error: TransportMessages.tokenUnavailable(errorText(error)),
+      };
+    }
+    const second = await attempt(token);
+    if (second.status === 401) this.logger.warn(SecurityMessages.tokenRejectedAgain());
+    return second;
+  }
+
+  private async send(
+    method: 'GET' | 'POST',
+    url: string,
+    headers: Record<string, string>,
+    body?: Buffer,
+  ): Promise<RawAnswer> {
     try {
       const response = await firstValueFrom(
-        this.http.post<string>(this.options.serverUrl, body, {
-          headers: {
-            Accept: 'application/json',
-            'Content-Type': 'application/json',
-            'User-Agent': TELEMETRY_USER_AGENT,
-          },
+        this.http.request<string>({
+          method,
+          url,
+          data: body,
+          headers,
           timeout: this.options.requestTimeout,
-          // The body is already a string and the answer is parsed below: axios must not touch either.
-          transformRequest: [(data: string) => data],
+          // The bytes are final (signed, maybe encrypted) and the answer is parsed here: axios must
+          // not re-encode either.
+          transformRequest: [(data: unknown) => data],
           transformResponse: [(data: string) => data],
           responseType: 'text',
           validateStatus: () => true,
+          maxRedirects: 0,
         }),
       );
-      const ok = response.status >= 200 && response.status < 300;
       return {
-        ok,
         status: response.status,
-        body: parseJson(response.data),
-        retryAfterSeconds:
-          response.status === 429 || response.status === 503
-            ? parseRetryAfter(response.headers['retry-after'])
-            : undefined,
-        error: ok ? undefined : `HTTP ${response.status}`,
+        headers: response.headers as Record<string, unknown>,
+        text: response.data,
       };
     } catch (error) {
-      const reason = isAxiosError(error) ? (error.code ?? error.message) : String(error);
-      return { ok: false, error: reason || 'request failed' };
+      const reason = isAxiosError(error) ? (error.code ?? error.message) : errorText(error);
+      return { headers: {}, error: reason || 'request failed' };
     }
   }
+}
+
+const isSuccess = (status: number | undefined): boolean =>
+  status !== undefined && status >= 200 && status < 300;
+
+function retryAfterOf(answer: RawAnswer): number | undefined {
+  return answer.status === 429 || answer.status === 503
+    ? parseRetryAfter(answer.headers['retry-after'])
+    : undefined;
 }
 
 function parseJson(text: unknown): unknown {

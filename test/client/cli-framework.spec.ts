@@ -69,10 +69,11 @@ describe('CLI command framework', () => {
     expect(help).toContain('--project <id>');
   });
 
-  it('ships list and report (alias send)', () => {
+  it('ships list, report (alias send) and sync-flags', () => {
     expect(COMMANDS.map((c) => [c.name, c.aliases ?? []])).toEqual([
       ['list', []],
       ['report', ['send']],
+      ['sync-flags', []],
     ]);
   });
 });

@@ -68,7 +68,10 @@ export class TestTelemetryReceiver {
         };
         const answer = this.answer(report);
         if (answer.status === 0) return; // never answer: a hanging receiver
-        if (answer.status >= 200 && answer.status < 300) this.reports.push(report);
+        // Only reports count: the flags poller's GETs (client-flags) reach the same server.
+        if (req.method === 'POST' && answer.status >= 200 && answer.status < 300) {
+          this.reports.push(report);
+        }
         res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
         res.end(answer.body === undefined ? '' : JSON.stringify(answer.body));
       });

@@ -1,0 +1,82 @@
+import { TestingModule } from '@nestjs/testing';
+import { firstValueFrom, take, toArray } from 'rxjs';
+import { FeatureFlagsService } from '../../lib';
+import { bootClient } from './flags-fixture';
+
+describe('FeatureFlagsService', () => {
+  let moduleRef: TestingModule;
+  let flags: FeatureFlagsService;
+
+  beforeEach(async () => {
+    moduleRef = await bootClient({});
+    flags = moduleRef.get(FeatureFlagsService);
+  });
+  afterEach(() => moduleRef.close());
+
+  it('answers defaults before any flags arrived', () => {
+    expect(flags.isEnabled('new_checkout')).toBe(false);
+    expect(flags.isEnabled('new_checkout', true)).toBe(true);
+    expect(flags.getValue('theme', 'light')).toBe('light');
+    expect(flags.getAll()).toEqual({});
+  });
+
+  it('reads booleans, numbers and on/off strings as enabled or not, and anything else as the default', async () => {
+    await flags.apply(
+      { a: true, b: false, c: 1, d: 0, e: 'on', f: 'OFF', g: 'blue', h: null, i: { x: 1 } },
+      'poll',
+    );
+    expect([flags.isEnabled('a'), flags.isEnabled('b', true)]).toEqual([true, false]);
+    expect([flags.isEnabled('c'), flags.isEnabled('d', true)]).toEqual([true, false]);
+    expect([flags.isEnabled('e'), flags.isEnabled('f', true)]).toEqual([true, false]);
+    expect([flags.isEnabled('g', true), flags.isEnabled('g')]).toEqual([true, false]);
+    expect([flags.isEnabled('h', true), flags.isEnabled('i', true)]).toEqual([true, true]);
+  });
+
+  it('getValue returns typed values and the default for unknown or null flags', async () => {
+    await flags.apply(
+      { theme: 'dark', limit: 25, banner: { text: 'Sale 🎉' }, gone: null },
+      'poll',
+    );
+    expect(flags.getValue('theme', 'light')).toBe('dark');
+    expect(flags.getValue<number>('limit', 10)).toBe(25);
+    expect(flags.getValue('banner', { text: '' })).toEqual({ text: 'Sale 🎉' });
+    expect(flags.getValue('gone', 'fallback')).toBe('fallback');
+    expect(flags.getValue('missing', 7)).toBe(7);
+  });
+
+  it('changes$ reports added, changed and removed flags, and stays quiet when nothing changed', async () => {
+    const emitted = firstValueFrom(flags.changes$.pipe(take(2), toArray()));
+    await flags.apply({ maintenance: false, theme: 'light' }, 'poll');
+    await flags.apply({ maintenance: false, theme: 'light' }, 'poll');
+    await flags.apply({ maintenance: true, beta: true }, 'report');
+    const [first, second] = await emitted;
+    expect(first.source).toBe('poll');
+    expect(first.changes.map((c) => c.name).sort()).toEqual(['maintenance', 'theme']);
+    expect(second.source).toBe('report');
+    expect(second.changes).toEqual(
+      expect.arrayContaining([
+        { name: 'maintenance', previous: false, current: true },
+        { name: 'theme', previous: 'light', current: undefined },
+        { name: 'beta', previous: undefined, current: true },
+      ]),
+    );
+    expect(second.changes).toHaveLength(3);
+    expect(flags.getAll()).toEqual({ maintenance: true, beta: true });
+  });
+
+  it('ignores a flags value that is not an object and keeps the current flags', async () => {
+    await flags.apply({ beta: true }, 'poll');
+    expect(await flags.apply(['beta'], 'report')).toEqual([]);
+    expect(await flags.apply('on', 'report')).toEqual([]);
+    expect(flags.getAll()).toEqual({ beta: true });
+  });
+
+  it('getAll returns a snapshot the caller cannot modify', async () => {
+    await flags.apply({ beta: true }, 'poll');
+    const all = flags.getAll() as Record<string, unknown>;
+    expect(() => {
+      all.beta = false;
+    }).toThrow(TypeError);
+    expect(flags.isEnabled('beta')).toBe(true);
+  });
+});
