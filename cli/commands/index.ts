@@ -1,10 +1,17 @@
 import type { CliCommand } from '../cli-command.interface';
 import { listCommand } from './list.command';
+import { receiverCreateProjectCommand, receiverMigrateCommand } from './receiver.commands';
 import { reportCommand } from './report.command';
 import { syncFlagsCommand } from './sync-flags.command';
 
 /**
  * Every command of the `nestjs-telemetry` binary. Adding a command = one file exporting a
- * `CliCommand` + one line here (e.g. `receiverMigrateCommand` named `receiver migrate`).
+ * `CliCommand` + one line here.
  */
-export const COMMANDS: CliCommand[] = [listCommand, reportCommand, syncFlagsCommand];
+export const COMMANDS: CliCommand[] = [
+  listCommand,
+  reportCommand,
+  syncFlagsCommand,
+  receiverMigrateCommand,
+  receiverCreateProjectCommand,
+];

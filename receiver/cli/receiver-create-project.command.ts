@@ -8,7 +8,12 @@ import {
 } from '../projects/project-input';
 import { telemetrySettings } from '../projects/project-telemetry-input';
 import { newProjectRecord } from '../projects/projects.service';
-import { consoleOutput, parseCliArgs, type ReceiverCliOutput, stringOption } from './cli-args';
+import {
+  consoleOutput,
+  type ReceiverCliOptions,
+  type ReceiverCliOutput,
+  stringOption,
+} from './cli-args';
 import { ReceiverCliMessages } from './cli.messages';
 import { openCliDataSource } from './receiver-cli.data-source';
 
@@ -17,10 +22,9 @@ import { openCliDataSource } from './receiver-cli.data-source';
  * (migrating first) with the API's validation rules, and prints its id and keys.
  */
 export async function runReceiverCreateProject(
-  args: string[],
+  options: ReceiverCliOptions,
   output: ReceiverCliOutput = consoleOutput,
 ): Promise<number> {
-  const options = parseCliArgs(args);
   const name = stringOption(options, 'name');
   const domains = stringOption(options, 'domains');
   if (name === undefined || domains === undefined) {

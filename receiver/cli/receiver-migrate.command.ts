@@ -1,4 +1,4 @@
-import { consoleOutput, parseCliArgs, type ReceiverCliOutput } from './cli-args';
+import { consoleOutput, type ReceiverCliOptions, type ReceiverCliOutput } from './cli-args';
 import { ReceiverCliMessages } from './cli.messages';
 import { openCliDataSource } from './receiver-cli.data-source';
 
@@ -7,11 +7,11 @@ import { openCliDataSource } from './receiver-cli.data-source';
  * Returns the exit code (0 on success, 1 on failure with the reason on stderr).
  */
 export async function runReceiverMigrate(
-  args: string[],
+  options: ReceiverCliOptions,
   output: ReceiverCliOutput = consoleOutput,
 ): Promise<number> {
   try {
-    const dataSource = await openCliDataSource(parseCliArgs(args));
+    const dataSource = await openCliDataSource(options);
     try {
       const applied = await dataSource.runMigrations({ transaction: 'each' });
       output.out(

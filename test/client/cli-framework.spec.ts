@@ -69,11 +69,13 @@ describe('CLI command framework', () => {
     expect(help).toContain('--project <id>');
   });
 
-  it('ships list, report (alias send) and sync-flags', () => {
+  it('ships list, report (alias send), sync-flags and the receiver commands', () => {
     expect(COMMANDS.map((c) => [c.name, c.aliases ?? []])).toEqual([
       ['list', []],
       ['report', ['send']],
       ['sync-flags', []],
+      ['receiver migrate', []],
+      ['receiver create-project', []],
     ]);
   });
 });

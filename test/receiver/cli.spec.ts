@@ -1,9 +1,5 @@
-import {
-  ProjectEntity,
-  createReceiverDataSource,
-  runReceiverCreateProject,
-  runReceiverMigrate,
-} from '../../receiver';
+import { ProjectEntity, RECEIVER_MIGRATIONS, createReceiverDataSource } from '../../receiver';
+import { runCli } from '../../cli/cli';
 import {
   createIsolatedDatabase,
   describeEachEngine,
@@ -33,17 +29,32 @@ describeEachEngine('receiver CLI commands', (engine) => {
 
   it('migrate applies the schema once, then reports it up to date', async () => {
     const first = capture();
-    expect(await runReceiverMigrate(['--database', urlOf(database)], first.output)).toBe(0);
-    expect(first.lines.out[0]).toMatch(/^Applied 1 migration\(s\): ReceiverSchema/);
+    expect(await runCli(['receiver', 'migrate', '--database', urlOf(database)], first.output)).toBe(
+      0,
+    );
+    expect(first.lines.out).toEqual([
+      `Applied ${RECEIVER_MIGRATIONS.length} migration(s): ${RECEIVER_MIGRATIONS.map((m) => m.name).join(', ')}`,
+    ]);
     const second = capture();
-    expect(await runReceiverMigrate([`--database=${urlOf(database)}`], second.output)).toBe(0);
+    expect(
+      await runCli(['receiver', 'migrate', `--database=${urlOf(database)}`], second.output),
+    ).toBe(0);
     expect(second.lines.out).toEqual(['Receiver schema is up to date.']);
   });
 
   it('create-project stores a project with cleaned domains and prints its keys', async () => {
     const run = capture();
-    const code = await runReceiverCreateProject(
-      ['--name', 'CLI shop', '--domains', 'https://Shop.io/,b.io', '--database', urlOf(database)],
+    const code = await runCli(
+      [
+        'receiver',
+        'create-project',
+        '--name',
+        'CLI shop',
+        '--domains',
+        'https://Shop.io/,b.io',
+        '--database',
+        urlOf(database),
+      ],
       run.output,
     );
     expect(code).toBe(0);
@@ -66,11 +77,20 @@ describeEachEngine('receiver CLI commands', (engine) => {
 
   it('create-project fails with exit code 1 and the reason on bad input', async () => {
     const missing = capture();
-    expect(await runReceiverCreateProject(['--name', 'x'], missing.output)).toBe(1);
+    expect(await runCli(['receiver', 'create-project', '--name', 'x'], missing.output)).toBe(1);
     expect(missing.lines.err[0]).toMatch(/^Usage: nestjs-telemetry receiver create-project/);
     const bad = capture();
-    const code = await runReceiverCreateProject(
-      ['--name', 'x', '--domains', ' , ', '--database', urlOf(database)],
+    const code = await runCli(
+      [
+        'receiver',
+        'create-project',
+        '--name',
+        'x',
+        '--domains',
+        ' , ',
+        '--database',
+        urlOf(database),
+      ],
       bad.output,
     );
     expect(code).toBe(1);
