@@ -23,16 +23,7 @@ export class ClickIngestHandler implements IngestHandler<ClickJob>, OnModuleInit
   }
 
   async handle(jobs: ClickJob[], context: IngestBatchContext): Promise<void> {
-    const [deviceIds, locationIds] = await Promise.all([
-      this.dimensions.devices(
-        jobs.map((j) => ({ projectId: j.projectId, value: j.device })),
-        context,
-      ),
-      this.dimensions.locations(
-        jobs.map((j) => ({ projectId: j.projectId, value: j.geo })),
-        context,
-      ),
-    ]);
+    const { deviceIds, locationIds } = await this.dimensions.forEvents(jobs, context);
     await insertRows(
       context.manager,
       LinkClickEntity,

@@ -12,6 +12,19 @@ export interface DimensionRequest<T> {
   value: T;
 }
 
+/** An event carrying both dimensions (a pageview, an error, a link click). */
+export interface DimensionedEvent {
+  projectId: number;
+  device: DeviceInfo;
+  geo: GeoLocation;
+}
+
+/** The device and location row ids of a batch of events, index for index. */
+export interface EventDimensions {
+  deviceIds: number[];
+  locationIds: (number | null)[];
+}
+
 const deviceKey = (projectId: number, d: DeviceInfo): string =>
   `${projectId}|${d.deviceType}|${d.os}|${d.browser}|${d.browserVersion}`;
 const locationKey = (projectId: number, g: GeoLocation): string =>
@@ -26,6 +39,24 @@ const locationKey = (projectId: number, g: GeoLocation): string =>
 @Injectable()
 export class DimensionResolver {
   constructor(private readonly cache: TrackingIdCache) {}
+
+  /** Device and location ids for every event of a batch. */
+  async forEvents(
+    events: DimensionedEvent[],
+    context: IngestBatchContext,
+  ): Promise<EventDimensions> {
+    const [deviceIds, locationIds] = await Promise.all([
+      this.devices(
+        events.map((e) => ({ projectId: e.projectId, value: e.device })),
+        context,
+      ),
+      this.locations(
+        events.map((e) => ({ projectId: e.projectId, value: e.geo })),
+        context,
+      ),
+    ]);
+    return { deviceIds, locationIds };
+  }
 
   async devices(
     requests: DimensionRequest<DeviceInfo>[],

@@ -37,16 +37,7 @@ export class ErrorIngestHandler implements IngestHandler<ErrorJob>, OnModuleInit
 
   async handle(jobs: ErrorJob[], context: IngestBatchContext): Promise<void> {
     const groups = await this.upsertGroups(jobs, context);
-    const [deviceIds, locationIds] = await Promise.all([
-      this.dimensions.devices(
-        jobs.map((j) => ({ projectId: j.projectId, value: j.device })),
-        context,
-      ),
-      this.dimensions.locations(
-        jobs.map((j) => ({ projectId: j.projectId, value: j.geo })),
-        context,
-      ),
-    ]);
+    const { deviceIds, locationIds } = await this.dimensions.forEvents(jobs, context);
     await insertRows(
       context.manager,
       ErrorEventEntity,

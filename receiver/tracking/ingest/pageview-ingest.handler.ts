@@ -34,16 +34,7 @@ export class PageviewIngestHandler implements IngestHandler<PageviewJob>, OnModu
     const sessions = await this.people.upsertSessions(jobs, visitors, context);
     const kept = await this.dropDuplicates(jobs, visitors, context);
     if (kept.length === 0) return;
-    const [deviceIds, locationIds] = await Promise.all([
-      this.dimensions.devices(
-        kept.map((j) => ({ projectId: j.projectId, value: j.device })),
-        context,
-      ),
-      this.dimensions.locations(
-        kept.map((j) => ({ projectId: j.projectId, value: j.geo })),
-        context,
-      ),
-    ]);
+    const { deviceIds, locationIds } = await this.dimensions.forEvents(kept, context);
     const rows = kept.map((job, i) => ({
       project_id: job.projectId,
       session_id: sessions.get(sessionKey(job)) as number,
