@@ -61,6 +61,7 @@ const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch'
 
 interface Operation {
   summary?: string;
+  parameters?: { name: string; in: string; required?: boolean }[];
   operationId?: string;
   tags?: string[];
 }
@@ -185,6 +186,20 @@ describeEachAdapter('OpenAPI document', ({ adapter }) => {
       in: 'header',
       name: 'X-Admin-Key',
     });
+  });
+
+  it('declares every templated path segment as a required path parameter', async () => {
+    const res = await running.http.get('/api/docs-json');
+    const undeclared = operations(res.body).flatMap(({ path, method, operation }) => {
+      const declared = (operation.parameters ?? [])
+        .filter((p) => p.in === 'path' && p.required)
+        .map((p) => p.name);
+      return [...path.matchAll(/\{([^}]+)\}/g)]
+        .map((match) => match[1])
+        .filter((name) => !declared.includes(name))
+        .map((name) => `${method.toUpperCase()} ${path}: ${name}`);
+    });
+    expect(undeclared).toEqual([]);
   });
 
   it('documents bodies with their required fields, path parameters and answers', async () => {
