@@ -51,7 +51,11 @@ export class ShortLinkController {
 
   @All(':code')
   @RateLimit('_redirect', 120)
-  @ApiEndpoint({ summary: 'Follow a short link, short form (records a click)', ...REDIRECT_DOC })
+  @ApiEndpoint({
+    summary: 'Follow a short link, short form (records a click)',
+    params: [{ name: 'code', description: 'Link code' }],
+    ...REDIRECT_DOC,
+  })
   async redirect(@Req() request: unknown, @Res() response: unknown): Promise<void> {
     const path = (request as { url?: string }).url ?? '';
     const code = decodeSegment(path.split('?')[0].split('/').pop() ?? '');

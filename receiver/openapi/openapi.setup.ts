@@ -49,21 +49,41 @@ export function setupReceiverOpenApi(
     .setTitle(options.title ?? 'Telemetry receiver')
     .setDescription(
       'Micrologs-compatible analytics, error tracking and links, telemetry reports and feature ' +
-        'flags. Every path also exists with a `.php` suffix; errors are `{success:false, message}`.',
+        'flags. The Micrologs paths exist with and without their `.php` suffix; errors are ' +
+        '`{success:false, message}` (plain text on the redirects).',
     )
     .setVersion(options.version ?? '1')
     .addSecurity(OPENAPI_SECURITY.secret, header('X-API-Key'))
     .addSecurity(OPENAPI_SECURITY.public, header('X-API-Key'))
     .addSecurity(OPENAPI_SECURITY.admin, header('X-Admin-Key'))
+    .addSecurity(OPENAPI_SECURITY.bearer, { type: 'http', scheme: 'bearer' })
     .build();
   const document = swagger.SwaggerModule.createDocument(app, config, {
     include: [...RECEIVER_API_MODULES, ...RECEIVER_ROOT_MODULES],
   });
+  uniqueOperationIds(document);
   const base = [receiver.routePrefix, options.path ?? DEFAULT_OPENAPI_PATH]
     .filter(Boolean)
     .join('/');
   swagger.SwaggerModule.setup(base, app, document, { ui: options.ui ?? uiAvailable(app) });
   return document;
+}
+
+/**
+ * Swagger names every method of an `@All()` route after the handler alone, so a handler mounted
+ * at two paths (`redirect.php` and `redirect`) yields the same operationIds twice; OpenAPI needs
+ * them unique (client generators name functions after them). Repeats get a `_<n>` suffix.
+ */
+function uniqueOperationIds(document: OpenAPIObject): void {
+  const seen = new Map<string, number>();
+  for (const item of Object.values(document.paths)) {
+    for (const operation of Object.values(item) as { operationId?: unknown }[]) {
+      if (typeof operation?.operationId !== 'string') continue;
+      const count = seen.get(operation.operationId) ?? 0;
+      seen.set(operation.operationId, count + 1);
+      if (count > 0) operation.operationId = `${operation.operationId}_${count}`;
+    }
+  }
 }
 
 function uiAvailable(app: INestApplication): boolean {

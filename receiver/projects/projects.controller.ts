@@ -6,14 +6,17 @@ import { ReceiverHttpException } from '../common/envelope/receiver-http.exceptio
 import { Body, type JsonBody } from '../common/input/json-body.decorator';
 import { intField, isEmpty, isTruthy, stringField } from '../common/input/php-input';
 import { RateLimit } from '../common/rate-limit/decorators/rate-limit.decorator';
+import { ApiEndpoint, ApiGroup } from '../openapi/api-docs.decorators';
 import { assertDomainsArray, assertNameLength, cleanDomains, requiredName } from './project-input';
 import { telemetrySettings } from './project-telemetry-input';
+import { ProjectsDocs } from './projects.docs';
 import { ProjectsMessages } from './projects.messages';
 import { ProjectsService } from './projects.service';
 
 const bad = (message: string) => new ReceiverHttpException(400, message);
 
 /** Projects API (contract 2.1), at the `.php` paths and the same paths without `.php`. */
+@ApiGroup('projects')
 @ReceiverController('projects')
 export class ProjectsController {
   constructor(private readonly projects: ProjectsService) {}
@@ -22,6 +25,7 @@ export class ProjectsController {
   @HttpCode(200)
   @RateLimit('_project_create', 5)
   @ReceiverAuth('admin')
+  @ApiEndpoint(ProjectsDocs.create)
   async create(@Body() body: JsonBody): Promise<Envelope> {
     const name = requiredName(body);
     assertDomainsArray(body.allowed_domains);
@@ -43,6 +47,7 @@ export class ProjectsController {
   @Get(['list.php', 'list'])
   @RateLimit('_project_list', 30)
   @ReceiverAuth('admin')
+  @ApiEndpoint(ProjectsDocs.list)
   async list(): Promise<Envelope> {
     const projects = await this.projects.list();
     return ok(ProjectsMessages.listed, {
@@ -67,6 +72,7 @@ export class ProjectsController {
   @HttpCode(200)
   @RateLimit('_project_edit', 10)
   @ReceiverAuth('admin')
+  @ApiEndpoint(ProjectsDocs.edit)
   async edit(@Body() body: JsonBody): Promise<Envelope> {
     const id = intField(body, 'id');
     if (id <= 0) throw bad(ProjectsMessages.idRequired);
@@ -103,6 +109,7 @@ export class ProjectsController {
   @HttpCode(200)
   @RateLimit('_project_toggle', 10)
   @ReceiverAuth('admin')
+  @ApiEndpoint(ProjectsDocs.toggle)
   async toggle(@Body() body: JsonBody): Promise<Envelope> {
     const id = intField(body, 'id');
     if (id <= 0) throw bad(ProjectsMessages.idRequired);
@@ -124,6 +131,7 @@ export class ProjectsController {
   @HttpCode(200)
   @RateLimit('_project_regen_keys', 5)
   @ReceiverAuth('admin')
+  @ApiEndpoint(ProjectsDocs.regenerateKeys)
   async regenerateKeys(@Body() body: JsonBody): Promise<Envelope> {
     const id = intField(body, 'id');
     if (id <= 0) throw bad(ProjectsMessages.idRequired);
@@ -144,6 +152,7 @@ export class ProjectsController {
   @HttpCode(200)
   @RateLimit('_project_delete', 5)
   @ReceiverAuth('admin')
+  @ApiEndpoint(ProjectsDocs.delete)
   async delete(@Body() body: JsonBody): Promise<Envelope> {
     const id = intField(body, 'id');
     if (id <= 0) throw bad(ProjectsMessages.idRequired);
@@ -159,6 +168,7 @@ export class ProjectsController {
   @HttpCode(200)
   @RateLimit('_project_verify', 20)
   @ReceiverAuth('none')
+  @ApiEndpoint(ProjectsDocs.verify)
   async verify(@Body() body: JsonBody): Promise<Envelope> {
     const key = stringField(body, 'key');
     if (isEmpty(key)) throw bad(ProjectsMessages.keyRequired);

@@ -9,6 +9,7 @@ import { decodeJsonBody, RawBody } from '../common/input/json-body.decorator';
 import { RateLimit } from '../common/rate-limit/decorators/rate-limit.decorator';
 import { header, queryParam, receiverState } from '../common/request/receiver-request';
 import type { ProjectEntity } from '../storage/entities/project.entity';
+import { ApiEndpoint, ApiGroup } from '../openapi/api-docs.decorators';
 import { TelemetryAuthGuard } from './auth/telemetry-auth.guard';
 import { TelemetryTokensService } from './auth/telemetry-tokens.service';
 import { FeatureFlagsService, flagsEtag } from './flags/feature-flags.service';
@@ -18,12 +19,14 @@ import { parseHostName, parseReport } from './ingest/telemetry-report.parser';
 import { decryptReport } from './security/payload-decryptor';
 import { SignatureVerifier } from './security/signature.verifier';
 import { TelemetryMessages } from './telemetry.messages';
+import { TelemetryDocs } from './telemetry.docs';
 
 /**
  * The endpoints TelemetryModule and laravel-telemetry-reporter call: reports, bearer tokens and
  * flags. Success bodies are plain objects (`{feature_flags, ...extras}`, `{token}`) because the
  * clients dispatch on their top-level keys; errors keep the envelope.
  */
+@ApiGroup('telemetry')
 @ReceiverController('telemetry')
 @ReceiverAuth('none')
 export class TelemetryController {
@@ -41,6 +44,7 @@ export class TelemetryController {
   @HttpCode(200)
   @RateLimit('_telemetry', 600)
   @UseGuards(TelemetryAuthGuard)
+  @ApiEndpoint(TelemetryDocs.report)
   async report(@Req() request: unknown, @RawBody() raw: Buffer): Promise<Record<string, unknown>> {
     const state = receiverState(request);
     const project = state.project as ProjectEntity;
@@ -60,6 +64,7 @@ export class TelemetryController {
   @Post(['auth-token', 'token'])
   @HttpCode(200)
   @RateLimit('_telemetry_token', 30)
+  @ApiEndpoint(TelemetryDocs.token)
   async token(@Req() request: unknown): Promise<Record<string, unknown>> {
     const key = header(request, 'x-api-key').trim() || (queryParam(request, 'key') ?? '').trim();
     if (!key) throw new ReceiverHttpException(401, TelemetryMessages.tokenKeyRequired);
@@ -85,6 +90,7 @@ export class TelemetryController {
   @Get('flags')
   @RateLimit('_telemetry_flags', 120)
   @UseGuards(TelemetryAuthGuard)
+  @ApiEndpoint(TelemetryDocs.flags)
   async featureFlags(
     @Req() request: unknown,
     @Res({ passthrough: true }) response: unknown,

@@ -13,10 +13,12 @@ import {
   type JsonBody,
 } from '../common';
 import { RequestEnricher } from '../enrichment/request.enricher';
+import { ApiEndpoint, ApiGroup } from '../openapi/api-docs.decorators';
 import type { ResolvedReceiverOptions } from '../interfaces/receiver-options.interface';
 import { RECEIVER_OPTIONS } from '../receiver.constants';
 import type { ProjectEntity } from '../storage/entities';
 import { ErrorStatusService } from './error-status.service';
+import { TrackingDocs } from './tracking.docs';
 import { TrackingMessages } from './tracking.messages';
 import { TrackingService } from './tracking.service';
 import { validateAudit } from './validation/audit.validator';
@@ -30,6 +32,7 @@ const QUEUED = { queued: true } as const;
  * The Micrologs tracking endpoints (contract 2.2), at their `.php` paths and without the suffix.
  * Rate limit → key → body → validation run in the contract's order through the receiver pipeline.
  */
+@ApiGroup('tracking')
 @ReceiverController('track')
 export class TrackingController {
   constructor(
@@ -44,6 +47,7 @@ export class TrackingController {
   @HttpCode(202)
   @RateLimit('_pageview', 60)
   @ReceiverAuth('public')
+  @ApiEndpoint(TrackingDocs.pageview)
   async pageview(
     @Body() body: JsonBody,
     @CurrentProject() project: ProjectEntity,
@@ -64,6 +68,7 @@ export class TrackingController {
   @HttpCode(202)
   @RateLimit('_errors', 60)
   @ReceiverAuth('either')
+  @ApiEndpoint(TrackingDocs.error)
   async error(
     @Body() body: JsonBody,
     @CurrentProject() project: ProjectEntity,
@@ -77,6 +82,7 @@ export class TrackingController {
   @HttpCode(202)
   @RateLimit('_audit', 60)
   @ReceiverAuth('either')
+  @ApiEndpoint(TrackingDocs.audit)
   async audit(
     @Body() body: JsonBody,
     @CurrentProject() project: ProjectEntity,
@@ -90,6 +96,7 @@ export class TrackingController {
   @HttpCode(200)
   @RateLimit('_errors_update_status', 30)
   @ReceiverAuth('secret')
+  @ApiEndpoint(TrackingDocs.updateStatus)
   async updateStatus(
     @Body() body: JsonBody,
     @CurrentProject() project: ProjectEntity,

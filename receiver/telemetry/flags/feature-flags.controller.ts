@@ -5,11 +5,13 @@ import { ReceiverController } from '../../common/decorators/receiver-controller.
 import { ok, type Envelope } from '../../common/envelope/envelope';
 import { Body, type JsonBody } from '../../common/input/json-body.decorator';
 import { RateLimit } from '../../common/rate-limit/decorators/rate-limit.decorator';
+import { ApiEndpoint, ApiGroup } from '../../openapi/api-docs.decorators';
 import type { FeatureFlagEntity } from '../../storage/entities/feature-flag.entity';
 import type { ProjectEntity } from '../../storage/entities/project.entity';
 import { TelemetryMessages } from '../telemetry.messages';
 import { parseFlagDefinition, parseFlagName } from './flag-input';
 import { FeatureFlagsService } from './feature-flags.service';
+import { FeatureFlagsDocs } from './feature-flags.docs';
 
 const view = (flag: FeatureFlagEntity) => ({
   name: flag.name,
@@ -20,6 +22,7 @@ const view = (flag: FeatureFlagEntity) => ({
 });
 
 /** Flags admin API (project secret key). */
+@ApiGroup('flags')
 @ReceiverController('flags')
 @ReceiverAuth('secret')
 export class FeatureFlagsController {
@@ -27,6 +30,7 @@ export class FeatureFlagsController {
 
   @Get()
   @RateLimit('_flags_list', 60)
+  @ApiEndpoint(FeatureFlagsDocs.list)
   async list(@CurrentProject() project: ProjectEntity): Promise<Envelope> {
     const flags = await this.flags.list(project.id);
     return ok(TelemetryMessages.flagsListed, { count: flags.length, flags: flags.map(view) });
@@ -35,6 +39,7 @@ export class FeatureFlagsController {
   @Put(':name')
   @HttpCode(200)
   @RateLimit('_flags_write', 60)
+  @ApiEndpoint(FeatureFlagsDocs.put)
   async put(
     @CurrentProject() project: ProjectEntity,
     @Param('name') name: string,
@@ -47,6 +52,7 @@ export class FeatureFlagsController {
   @Delete(':name')
   @HttpCode(200)
   @RateLimit('_flags_write', 60)
+  @ApiEndpoint(FeatureFlagsDocs.delete)
   async delete(
     @CurrentProject() project: ProjectEntity,
     @Param('name') name: string,

@@ -7,12 +7,15 @@ import { ReceiverHttpException } from '../../common/envelope/receiver-http.excep
 import { Body, type JsonBody } from '../../common/input/json-body.decorator';
 import { RateLimit } from '../../common/rate-limit/decorators/rate-limit.decorator';
 import { queryParam } from '../../common/request/receiver-request';
+import { ApiEndpoint, ApiGroup } from '../../openapi/api-docs.decorators';
 import type { ProjectEntity } from '../../storage/entities/project.entity';
 import { MAX_VALUE_BYTES } from '../telemetry.constants';
 import { TelemetryMessages } from '../telemetry.messages';
 import { TelemetryHostsService } from './telemetry-hosts.service';
+import { TelemetryHostsDocs } from './telemetry-hosts.docs';
 
 /** Hosts API (project secret key): activity, latest values, history, approval, response extras. */
+@ApiGroup('hosts')
 @ReceiverController('telemetry/hosts')
 @ReceiverAuth('secret')
 export class TelemetryHostsController {
@@ -20,6 +23,7 @@ export class TelemetryHostsController {
 
   @Get()
   @RateLimit('_telemetry_hosts', 60)
+  @ApiEndpoint(TelemetryHostsDocs.list)
   async list(@CurrentProject() project: ProjectEntity): Promise<Envelope> {
     const hosts = await this.hosts.list(project.id);
     const now = Date.now();
@@ -31,6 +35,7 @@ export class TelemetryHostsController {
 
   @Get(':host')
   @RateLimit('_telemetry_hosts', 60)
+  @ApiEndpoint(TelemetryHostsDocs.detail)
   async detail(
     @CurrentProject() project: ProjectEntity,
     @Param('host') name: string,
@@ -44,6 +49,7 @@ export class TelemetryHostsController {
 
   @Get(':host/keys/:key')
   @RateLimit('_telemetry_hosts', 60)
+  @ApiEndpoint(TelemetryHostsDocs.history)
   async history(
     @CurrentProject() project: ProjectEntity,
     @Param('host') name: string,
@@ -62,6 +68,7 @@ export class TelemetryHostsController {
   @Post(':host/approve')
   @HttpCode(200)
   @RateLimit('_telemetry_hosts_write', 30)
+  @ApiEndpoint(TelemetryHostsDocs.approve)
   async approve(
     @CurrentProject() project: ProjectEntity,
     @Param('host') name: string,
@@ -74,6 +81,7 @@ export class TelemetryHostsController {
   @Delete(':host')
   @HttpCode(200)
   @RateLimit('_telemetry_hosts_write', 30)
+  @ApiEndpoint(TelemetryHostsDocs.delete)
   async delete(
     @CurrentProject() project: ProjectEntity,
     @Param('host') name: string,
@@ -86,6 +94,7 @@ export class TelemetryHostsController {
   @Put(':host/response')
   @HttpCode(200)
   @RateLimit('_telemetry_hosts_write', 30)
+  @ApiEndpoint(TelemetryHostsDocs.setResponse)
   async setResponse(
     @CurrentProject() project: ProjectEntity,
     @Param('host') name: string,
