@@ -137,7 +137,7 @@ try {
   }
   const key = project.secret_key;
   console.log(`
-[demo] Receiver      ${base}/api   (health: ${base}/api/health)
+[demo] Receiver      ${base}/api   (health: ${base}/api/health, API docs: ${base}/api/docs)
 [demo] Client        ${withClient ? `http://127.0.0.1:${CLIENT_PORT} (host "demo-client", signed reports every 10 s)` : 'not started (sample-app/client is not in this checkout)'}
 [demo] Project       "${project.name}" #${project.id} ${project.reused ? '(reused)' : '(created)'}
 [demo] Admin key     ${secrets.adminKey}
