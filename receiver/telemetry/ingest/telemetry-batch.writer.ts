@@ -1,7 +1,8 @@
-import { In, type DataSource, type EntityManager } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import type { DataSource, EntityManager } from 'typeorm';
 import { TelemetryHostEntity } from '../../storage/entities/telemetry-host.entity';
 import { TelemetrySampleEntity } from '../../storage/entities/telemetry-sample.entity';
+import { BatchSql } from '../../tracking/ingest/batch-sql';
+import { insertIgnore } from '../../tracking/ingest/bulk-insert';
 import { type LatestRow, upsertLatest } from './latest-upsert.sql';
 import type { TelemetryReport } from './telemetry-report.parser';
 
@@ -40,16 +41,7 @@ export async function writeReportBatch(dataSource: DataSource, items: Item[]): P
       })),
     );
     for (let i = 0; i < samples.length; i += ROWS_PER_INSERT) {
-      await manager
-        .createQueryBuilder()
-        .insert()
-        .into(TelemetrySampleEntity)
-        .values(
-          samples.slice(i, i + ROWS_PER_INSERT) as QueryDeepPartialEntity<TelemetrySampleEntity>[],
-        )
-        .orIgnore()
-        .updateEntity(false)
-        .execute();
+      await insertIgnore(manager, TelemetrySampleEntity, samples.slice(i, i + ROWS_PER_INSERT));
     }
     await moveLatest(manager, fresh, receivedAt);
     await touchHosts(manager, fresh, receivedAt);
@@ -58,18 +50,32 @@ export async function writeReportBatch(dataSource: DataSource, items: Item[]): P
 
 /** Drops reports whose every sample is already stored (a retry of a report that did arrive). */
 async function withoutRepeats(manager: EntityManager, items: Item[]): Promise<Item[]> {
-  const stored = await manager.getRepository(TelemetrySampleEntity).find({
-    select: { host_id: true, key: true, collected_at: true },
-    where: {
-      host_id: In([...new Set(items.map((item) => item.host.id))]),
-      collected_at: In(
-        [...new Set(items.map((item) => item.report.collectedAt.getTime()))].map(
-          (t) => new Date(t),
-        ),
+  const sql = new BatchSql(manager);
+  const entity = TelemetrySampleEntity;
+  const hostIds = [...new Set(items.map((item) => item.host.id))];
+  const times = [...new Set(items.map((item) => item.report.collectedAt.getTime()))].map((t) =>
+    sql.value(entity, 'collected_at', new Date(t)),
+  );
+  const { driver } = manager.connection;
+  const key = driver.escape('key');
+  const stored = await sql.run<{ host_id: unknown; key: string; collected_at: unknown }[]>(
+    `SELECT host_id, ${key}, collected_at FROM ${sql.table(entity)} ` +
+      `WHERE host_id IN (${sql.list(hostIds)}) AND collected_at IN (${sql.list(times)})`,
+    [...hostIds, ...times],
+  );
+  // Hydrated by the driver exactly as an entity read would (engines differ in date formats).
+  const collectedAt = manager.connection
+    .getMetadata(entity)
+    .findColumnWithPropertyName('collected_at')!;
+  const seen = new Set(
+    stored.map((row) =>
+      pointKey(
+        Number(row.host_id),
+        row.key,
+        driver.prepareHydratedValue(row.collected_at, collectedAt) as Date,
       ),
-    },
-  });
-  const seen = new Set(stored.map((row) => pointKey(row.host_id, row.key, row.collected_at)));
+    ),
+  );
   return items.filter(
     ({ host, report }) =>
       !Object.keys(report.data).every((key) =>
@@ -110,7 +116,12 @@ async function touchHosts(manager: EntityManager, items: Item[], receivedAt: Dat
     entry.count += 1;
     reports.set(host.id, entry);
   }
-  const repository = manager.getRepository(TelemetryHostEntity);
+  const sql = new BatchSql(manager);
+  const entity = TelemetryHostEntity;
+  const statement =
+    `UPDATE ${sql.table(entity)} SET last_seen = ?, report_count = report_count + ?, ` +
+    'avg_interval_seconds = ? WHERE id = ?';
+  const lastSeen = sql.value(entity, 'last_seen', receivedAt);
   for (const { host, count } of reports.values()) {
     // The host row was read when the request arrived; the count is incremented in SQL so
     // concurrent writers never lose reports, and the interval average tolerates the rare race.
@@ -120,14 +131,8 @@ async function touchHosts(manager: EntityManager, items: Item[], receivedAt: Dat
       average =
         average === null ? gap : average * (1 - INTERVAL_SMOOTHING) + gap * INTERVAL_SMOOTHING;
     }
-    await repository.update(
-      { id: host.id },
-      {
-        last_seen: receivedAt,
-        report_count: () => `report_count + ${count}`,
-        avg_interval_seconds: average,
-      },
-    );
+    // One fixed statement text for every host: prepared once, reused by every batch.
+    await sql.run(statement, [lastSeen, count, average, host.id]);
     host.last_seen = receivedAt;
     host.avg_interval_seconds = average;
   }
