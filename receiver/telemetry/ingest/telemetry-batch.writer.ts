@@ -4,6 +4,7 @@ import { TelemetrySampleEntity } from '../../storage/entities/telemetry-sample.e
 import { BatchSql } from '../../tracking/ingest/batch-sql';
 import { insertIgnore } from '../../tracking/ingest/bulk-insert';
 import { type LatestRow, upsertLatest } from './latest-upsert.sql';
+import { pointKey, storedPoints } from './stored-points.sql';
 import type { TelemetryReport } from './telemetry-report.parser';
 
 /** Weight of the newest gap in the moving average of a host's report interval. */
@@ -15,9 +16,6 @@ interface Item {
   host: TelemetryHostEntity;
   report: TelemetryReport;
 }
-
-const pointKey = (hostId: number, key: string, at: Date) =>
-  `${hostId}\u0000${key}\u0000${at.getTime()}`;
 
 /**
  * Writes reports in one transaction: every new sample (an exact repeat — same host, key and
@@ -50,32 +48,14 @@ export async function writeReportBatch(dataSource: DataSource, items: Item[]): P
 
 /** Drops reports whose every sample is already stored (a retry of a report that did arrive). */
 async function withoutRepeats(manager: EntityManager, items: Item[]): Promise<Item[]> {
-  const sql = new BatchSql(manager);
-  const entity = TelemetrySampleEntity;
-  const hostIds = [...new Set(items.map((item) => item.host.id))];
-  const times = [...new Set(items.map((item) => item.report.collectedAt.getTime()))].map((t) =>
-    sql.value(entity, 'collected_at', new Date(t)),
+  const points = items.flatMap(({ host, report }) =>
+    Object.keys(report.data).map((key) => ({
+      hostId: host.id,
+      key,
+      collectedAt: report.collectedAt,
+    })),
   );
-  const { driver } = manager.connection;
-  const key = driver.escape('key');
-  const stored = await sql.run<{ host_id: unknown; key: string; collected_at: unknown }[]>(
-    `SELECT host_id, ${key}, collected_at FROM ${sql.table(entity)} ` +
-      `WHERE host_id IN (${sql.list(hostIds)}) AND collected_at IN (${sql.list(times)})`,
-    [...hostIds, ...times],
-  );
-  // Hydrated by the driver exactly as an entity read would (engines differ in date formats).
-  const collectedAt = manager.connection
-    .getMetadata(entity)
-    .findColumnWithPropertyName('collected_at')!;
-  const seen = new Set(
-    stored.map((row) =>
-      pointKey(
-        Number(row.host_id),
-        row.key,
-        driver.prepareHydratedValue(row.collected_at, collectedAt) as Date,
-      ),
-    ),
-  );
+  const seen = await storedPoints(manager, points);
   return items.filter(
     ({ host, report }) =>
       !Object.keys(report.data).every((key) =>
