@@ -76,13 +76,13 @@ function spawnServer(role: 'bare' | 'receiver'): Promise<{ child: ChildProcess; 
 }
 
 /** Asks a server process for its stored report count, then stops it. */
-function stopServer(child: ChildProcess): Promise<number> {
+function stopServer(child: ChildProcess): Promise<{ stored: number; cpuMs: number }> {
   return new Promise((resolve) => {
-    child.once('message', (message: { stored: number }) => {
+    child.once('message', (message: { stored: number; cpuMs?: number }) => {
       const timer = setTimeout(() => child.kill('SIGTERM'), 5_000);
       child.once('exit', () => {
         clearTimeout(timer);
-        resolve(message.stored);
+        resolve({ stored: message.stored, cpuMs: message.cpuMs ?? 0 });
       });
     });
     child.send('stop');
@@ -139,10 +139,13 @@ async function serveReceiver(): Promise<void> {
     }),
   );
   const { port } = app.getHttpServer().address() as { port: number };
+  const cpuAtStart = process.cpuUsage();
   process.send?.({ port });
   process.on('message', async () => {
+    // CPU the server spent under load: unlike rates, barely moved by other load on the machine.
+    const cpu = process.cpuUsage(cpuAtStart);
     const samples = await dataSource.getRepository(TelemetrySampleEntity).count();
-    process.send?.({ stored: samples / KEYS });
+    process.send?.({ stored: samples / KEYS, cpuMs: (cpu.user + cpu.system) / 1000 });
     await app.close();
     rmSync(dir, { recursive: true, force: true });
     process.exit(0);
@@ -152,8 +155,8 @@ async function serveReceiver(): Promise<void> {
 async function measure(role: 'bare' | 'receiver', headers: Record<string, string>) {
   const { child, port } = await spawnServer(role);
   const result = await load(`http://127.0.0.1:${port}/api/telemetry`, headers);
-  const stored = await stopServer(child);
-  return { result, stored };
+  const { stored, cpuMs } = await stopServer(child);
+  return { result, stored, cpuMs };
 }
 
 async function main(): Promise<void> {
@@ -170,6 +173,9 @@ async function main(): Promise<void> {
   console.log(row('ReceiverModule, reports stored', storedRate, nest.result));
   console.log(`ratio receiver / bare Fastify: ${(storedRate / bareRate).toFixed(3)}`);
   console.log(`samples stored: ${nest.stored * KEYS} (${nest.stored} reports)`);
+  console.log(
+    `receiver CPU per stored report: ${((nest.cpuMs * 1000) / Math.max(nest.stored, 1)).toFixed(0)} µs`,
+  );
 }
 
 const role = process.argv[2];

@@ -12,3 +12,9 @@ export const MAX_REPORT_KEYS = 500;
 export const MAX_VALUE_BYTES = 16_384;
 /** Reports may be collected earlier (outbox backlog) but not later than this past the server clock. */
 export const MAX_FUTURE_SKEW_SECONDS = 3_600;
+/**
+ * How long a resolved bearer token is reused. Changes made through the same process apply at
+ * once; other receiver instances sharing the database see them within this time (as for the
+ * project key and host caches).
+ */
+export const TOKEN_CACHE_TTL_MS = 5_000;

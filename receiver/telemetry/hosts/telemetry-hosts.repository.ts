@@ -26,6 +26,7 @@ export class TelemetryHostsRepository {
     max: 10_000,
     ttl: HOST_CACHE_TTL_MS,
   });
+  private readonly forgetListeners: Array<(host: TelemetryHostEntity) => void> = [];
 
   constructor(@InjectReceiverDataSource() dataSource: DataSource, events: ProjectEvents) {
     this.repository = dataSource.getRepository(TelemetryHostEntity);
@@ -42,9 +43,15 @@ export class TelemetryHostsRepository {
     return this.repository.findOneBy({ project_id: projectId, host });
   }
 
-  /** Drops a host from the lookup cache after it changed. */
+  /** Drops a host from the lookup caches (this one and every {@link onForget} listener's). */
   forget(host: TelemetryHostEntity): void {
     this.cache.delete(cacheKey(host.project_id, host.host));
+    this.forgetListeners.forEach((listener) => listener(host));
+  }
+
+  /** Lets other caches of host rows (bearer tokens) drop a host when it changes or goes. */
+  onForget(listener: (host: TelemetryHostEntity) => void): void {
+    this.forgetListeners.push(listener);
   }
 
   /**

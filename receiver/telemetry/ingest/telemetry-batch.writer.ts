@@ -1,8 +1,10 @@
-import { In, type DataSource, type EntityManager } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import type { DataSource, EntityManager } from 'typeorm';
 import { TelemetryHostEntity } from '../../storage/entities/telemetry-host.entity';
 import { TelemetrySampleEntity } from '../../storage/entities/telemetry-sample.entity';
+import { BatchSql } from '../../tracking/ingest/batch-sql';
+import { insertIgnore } from '../../tracking/ingest/bulk-insert';
 import { type LatestRow, upsertLatest } from './latest-upsert.sql';
+import { pointKey, storedPoints } from './stored-points.sql';
 import type { TelemetryReport } from './telemetry-report.parser';
 
 /** Weight of the newest gap in the moving average of a host's report interval. */
@@ -14,9 +16,6 @@ interface Item {
   host: TelemetryHostEntity;
   report: TelemetryReport;
 }
-
-const pointKey = (hostId: number, key: string, at: Date) =>
-  `${hostId}\u0000${key}\u0000${at.getTime()}`;
 
 /**
  * Writes reports in one transaction: every new sample (an exact repeat — same host, key and
@@ -40,16 +39,7 @@ export async function writeReportBatch(dataSource: DataSource, items: Item[]): P
       })),
     );
     for (let i = 0; i < samples.length; i += ROWS_PER_INSERT) {
-      await manager
-        .createQueryBuilder()
-        .insert()
-        .into(TelemetrySampleEntity)
-        .values(
-          samples.slice(i, i + ROWS_PER_INSERT) as QueryDeepPartialEntity<TelemetrySampleEntity>[],
-        )
-        .orIgnore()
-        .updateEntity(false)
-        .execute();
+      await insertIgnore(manager, TelemetrySampleEntity, samples.slice(i, i + ROWS_PER_INSERT));
     }
     await moveLatest(manager, fresh, receivedAt);
     await touchHosts(manager, fresh, receivedAt);
@@ -58,18 +48,14 @@ export async function writeReportBatch(dataSource: DataSource, items: Item[]): P
 
 /** Drops reports whose every sample is already stored (a retry of a report that did arrive). */
 async function withoutRepeats(manager: EntityManager, items: Item[]): Promise<Item[]> {
-  const stored = await manager.getRepository(TelemetrySampleEntity).find({
-    select: { host_id: true, key: true, collected_at: true },
-    where: {
-      host_id: In([...new Set(items.map((item) => item.host.id))]),
-      collected_at: In(
-        [...new Set(items.map((item) => item.report.collectedAt.getTime()))].map(
-          (t) => new Date(t),
-        ),
-      ),
-    },
-  });
-  const seen = new Set(stored.map((row) => pointKey(row.host_id, row.key, row.collected_at)));
+  const points = items.flatMap(({ host, report }) =>
+    Object.keys(report.data).map((key) => ({
+      hostId: host.id,
+      key,
+      collectedAt: report.collectedAt,
+    })),
+  );
+  const seen = await storedPoints(manager, points);
   return items.filter(
     ({ host, report }) =>
       !Object.keys(report.data).every((key) =>
@@ -110,7 +96,12 @@ async function touchHosts(manager: EntityManager, items: Item[], receivedAt: Dat
     entry.count += 1;
     reports.set(host.id, entry);
   }
-  const repository = manager.getRepository(TelemetryHostEntity);
+  const sql = new BatchSql(manager);
+  const entity = TelemetryHostEntity;
+  const statement =
+    `UPDATE ${sql.table(entity)} SET last_seen = ?, report_count = report_count + ?, ` +
+    'avg_interval_seconds = ? WHERE id = ?';
+  const lastSeen = sql.value(entity, 'last_seen', receivedAt);
   for (const { host, count } of reports.values()) {
     // The host row was read when the request arrived; the count is incremented in SQL so
     // concurrent writers never lose reports, and the interval average tolerates the rare race.
@@ -120,14 +111,8 @@ async function touchHosts(manager: EntityManager, items: Item[], receivedAt: Dat
       average =
         average === null ? gap : average * (1 - INTERVAL_SMOOTHING) + gap * INTERVAL_SMOOTHING;
     }
-    await repository.update(
-      { id: host.id },
-      {
-        last_seen: receivedAt,
-        report_count: () => `report_count + ${count}`,
-        avg_interval_seconds: average,
-      },
-    );
+    // One fixed statement text for every host: prepared once, reused by every batch.
+    await sql.run(statement, [lastSeen, count, average, host.id]);
     host.last_seen = receivedAt;
     host.avg_interval_seconds = average;
   }

@@ -223,4 +223,33 @@ describeReceiver('telemetry tokens', ({ adapter, engine }) => {
     );
     expect(after.status).toBe(401);
   });
+
+  it('stops a token at once when its project is disabled and accepts it again once re-enabled', async () => {
+    const project = await createProject(receiver);
+    const issued = await token({ 'X-API-Key': project.secret_key }, 'toggled');
+    const send = (users: number) =>
+      receiver.http.post('/api/telemetry', report('toggled', { users }), bearer(issued.body.token));
+    expect((await send(1)).status).toBe(200);
+    const toggle = (is_active: boolean) =>
+      receiver.http.post('/api/projects/toggle', { id: project.id, is_active }, admin);
+    expect((await toggle(false)).status).toBe(200);
+    expect((await send(2)).status).toBe(401);
+    expect((await toggle(true)).status).toBe(200);
+    expect((await send(3)).status).toBe(200);
+  });
+
+  it('answers a token-holding host with the response extras set after it reported', async () => {
+    const project = await createProject(receiver);
+    const issued = await token({ 'X-API-Key': project.secret_key }, 'extras');
+    const send = () =>
+      receiver.http.post('/api/telemetry', report('extras', { a: 1 }), bearer(issued.body.token));
+    expect((await send()).body).toEqual({ feature_flags: {} });
+    const set = await receiver.http.put(
+      '/api/telemetry/hosts/extras/response',
+      { maintenance_mode: true },
+      secretHeaders(project),
+    );
+    expect(set.status).toBe(200);
+    expect((await send()).body).toEqual({ maintenance_mode: true, feature_flags: {} });
+  });
 });
