@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { IngestHandlerRegistry, type IngestBatchContext, type IngestHandler } from '../ingest';
 import { LinkClickEntity } from '../storage/entities/link-click.entity';
-import { insertRows } from '../tracking/ingest/bulk-insert';
+import { insertRows } from '../storage/bulk-insert';
 import { DimensionResolver } from '../tracking/ingest/dimension.resolver';
 import { CLICK_JOB, type ClickJob } from './interfaces/click-job.interface';
 

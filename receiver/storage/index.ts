@@ -5,3 +5,5 @@ export * from './storage.constants';
 export * from './data-source.factory';
 export * from './inject-receiver-data-source.decorator';
 export * from './column.transformers';
+export * from './bulk-insert';
+export * from './batch-sql';

@@ -3,4 +3,3 @@ export * from './interfaces/error-cache-invalidator.interface';
 export { PAGEVIEW_JOB, ERROR_JOB, AUDIT_JOB } from './tracking.constants';
 export { TrackingModule } from './tracking.module';
 export { DimensionResolver } from './ingest/dimension.resolver';
-export { insertRows, insertIgnore } from './ingest/bulk-insert';

@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { dialectOf } from '../../storage/dialect';
 import { TelemetryLatestEntity } from '../../storage/entities/telemetry-latest.entity';
-import { BatchSql } from '../../tracking/ingest/batch-sql';
+import { BatchSql } from '../../storage/batch-sql';
 
 /** One latest value to write. */
 export interface LatestRow {

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { TelemetrySampleEntity } from '../../storage/entities/telemetry-sample.entity';
-import { BatchSql } from '../../tracking/ingest/batch-sql';
+import { BatchSql } from '../../storage/batch-sql';
 
 /** One sample's identity: host, key and collection time (the idempotency key of a sample). */
 export interface SamplePoint {

@@ -1,8 +1,8 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { TelemetryHostEntity } from '../../storage/entities/telemetry-host.entity';
 import { TelemetrySampleEntity } from '../../storage/entities/telemetry-sample.entity';
-import { BatchSql } from '../../tracking/ingest/batch-sql';
-import { insertIgnore } from '../../tracking/ingest/bulk-insert';
+import { BatchSql } from '../../storage/batch-sql';
+import { insertIgnore } from '../../storage/bulk-insert';
 import { type LatestRow, upsertLatest } from './latest-upsert.sql';
 import { pointKey, storedPoints } from './stored-points.sql';
 import type { TelemetryReport } from './telemetry-report.parser';

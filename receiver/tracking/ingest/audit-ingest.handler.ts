@@ -3,7 +3,7 @@ import { IngestBatchContext, IngestHandler, IngestHandlerRegistry } from '../../
 import { AuditLogEntity } from '../../storage/entities';
 import type { AuditJob } from '../interfaces/tracking-jobs.interface';
 import { AUDIT_JOB } from '../tracking.constants';
-import { insertRows } from './bulk-insert';
+import { insertRows } from '../../storage/bulk-insert';
 
 /** Writes a batch of audit events in one multi-row insert (contract 3.11). */
 @Injectable()

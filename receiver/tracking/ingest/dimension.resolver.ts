@@ -3,7 +3,7 @@ import { In } from 'typeorm';
 import type { DeviceInfo, GeoLocation } from '../../enrichment/interfaces/enrichment.interfaces';
 import type { IngestBatchContext } from '../../ingest';
 import { DeviceEntity, LocationEntity } from '../../storage/entities';
-import { insertIgnore } from './bulk-insert';
+import { insertIgnore } from '../../storage/bulk-insert';
 import { TrackingIdCache } from './tracking-id.cache';
 
 /** One device or location to resolve, per project. */

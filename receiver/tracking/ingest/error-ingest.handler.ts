@@ -8,7 +8,7 @@ import {
 } from '../interfaces/error-cache-invalidator.interface';
 import type { ErrorJob } from '../interfaces/tracking-jobs.interface';
 import { ERROR_JOB } from '../tracking.constants';
-import { insertIgnore, insertRows } from './bulk-insert';
+import { insertIgnore, insertRows } from '../../storage/bulk-insert';
 import { DimensionResolver, unique } from './dimension.resolver';
 
 const groupKey = (job: ErrorJob): string => `${job.projectId}|${job.fingerprint}`;

@@ -3,8 +3,8 @@ import { IngestBatchContext, IngestHandler, IngestHandlerRegistry } from '../../
 import { PageviewEntity, SessionEntity } from '../../storage/entities';
 import type { PageviewJob } from '../interfaces/tracking-jobs.interface';
 import { PAGEVIEW_DEDUP_WINDOW_MS, PAGEVIEW_JOB } from '../tracking.constants';
-import { BatchSql } from './batch-sql';
-import { insertRows } from './bulk-insert';
+import { BatchSql } from '../../storage/batch-sql';
+import { insertRows } from '../../storage/bulk-insert';
 import { DimensionResolver, unique } from './dimension.resolver';
 import { TrackingIdCache } from './tracking-id.cache';
 import { sessionKey, visitorKey, VisitorSessionWriter } from './visitor-session.writer';

@@ -3,8 +3,8 @@ import { In } from 'typeorm';
 import type { IngestBatchContext } from '../../ingest';
 import { SessionEntity, VisitorEntity } from '../../storage/entities';
 import type { PageviewJob } from '../interfaces/tracking-jobs.interface';
-import { BatchSql } from './batch-sql';
-import { insertIgnore } from './bulk-insert';
+import { BatchSql } from '../../storage/batch-sql';
+import { insertIgnore } from '../../storage/bulk-insert';
 import { unique } from './dimension.resolver';
 import { TrackingIdCache } from './tracking-id.cache';
 

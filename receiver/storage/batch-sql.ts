@@ -1,5 +1,5 @@
 import type { EntityManager, ObjectLiteral } from 'typeorm';
-import { dialectOf, type SqlDialect } from '../../storage/dialect';
+import { dialectOf, type SqlDialect } from './dialect';
 
 /**
  * Small hand-written statements of the batch path (an `UPDATE … WHERE id IN (…)`, a narrow

@@ -1,5 +1,5 @@
 import type { EntityManager, ObjectLiteral } from 'typeorm';
-import { dialectOf } from '../../storage/dialect';
+import { dialectOf } from './dialect';
 
 /**
  * One multi-row `INSERT` as a single prepared statement. TypeORM's query builder spends most of
