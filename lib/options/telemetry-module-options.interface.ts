@@ -1,6 +1,6 @@
 import type { TelemetryStore } from '../outbox/interfaces/telemetry-store.interface';
 
-/** HMAC signing of report requests (see docs/client.md). */
+/** HMAC signing of report requests (README: "Transport security"). */
 export interface TelemetrySigningOptions {
   /** Sign every report request. Env `TELEMETRY_SIGNING_ENABLED`. Default `false`. */
   enabled?: boolean;

@@ -2,7 +2,7 @@ import { createCipheriv, randomBytes } from 'node:crypto';
 import { ENCRYPTION_HEADER, ENCRYPTION_SCHEME } from './security.constants';
 import { SecurityMessages } from './security.messages';
 
-/** The JSON document sent instead of the plain payload when encryption is on (see docs/security.md). */
+/** The JSON document sent instead of the plain payload when encryption is on (README: "Encryption (AES-256-GCM)"). */
 export interface EncryptedEnvelope {
   /** base64 of the 12-byte random nonce, new for every request. */
   iv: string;

@@ -9,7 +9,7 @@ const SCHEME = 'aes-256-gcm';
 
 /**
  * Opens an encrypted report (`X-Telemetry-Encryption: aes-256-gcm`, body
- * `{"iv","tag","ciphertext"}` in base64, no AAD — the format of docs/security.md). Returns the
+ * `{"iv","tag","ciphertext"}` in base64, no AAD — the format in the README, "Encryption (AES-256-GCM)"). Returns the
  * body unchanged when the request is not encrypted. The signature, when required, has already
  * been checked on the envelope bytes ("encrypt, then sign").
  */

@@ -39,7 +39,7 @@ export const bearer = (token: string, extra: Record<string, string> = {}) => ({
 export const sign = (key: string, body: string | Buffer): string =>
   createHmac('sha256', key).update(body).digest('hex');
 
-/** Encrypts a payload the way TelemetryModule does (docs/security.md). */
+/** Encrypts a payload the way TelemetryModule does (README, "Encryption (AES-256-GCM)"). */
 export function encrypt(keyHex: string, plain: string): string {
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', Buffer.from(keyHex, 'hex'), iv);
