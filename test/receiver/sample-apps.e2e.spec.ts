@@ -1,23 +1,18 @@
 /**
  * The two sample apps together over real HTTP: the sample client (TelemetryModule, signed
  * timestamped reports, flags poller) reports to the sample server (ReceiverModule on SQLite), and
- * a flag changed through the flags API reaches the client's FeatureFlagsService. Runs once the
- * client library and sample client are in the tree (they come from the client branches).
+ * a flag changed through the flags API reaches the client's FeatureFlagsService.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { FeatureFlagsService } from '../../lib';
+import { AppModule as ClientModule } from '../../sample-app/client/app.module';
 import { RECEIVER_FASTIFY_OPTIONS } from '../../receiver';
 import { TEST_ADMIN_KEY, TEST_IP_SALT, TestHttp } from '../support/receiver-app';
-
-const root = join(__dirname, '..', '..');
-const hasClient =
-  existsSync(join(root, 'sample-app/client/app.module.ts')) &&
-  existsSync(join(root, 'lib/flags/feature-flags.service.ts'));
-const describeWithClient = hasClient ? describe : describe.skip;
 
 /** Polls `probe` until it returns a truthy value (20 s at most). */
 async function eventually<T>(probe: () => Promise<T>): Promise<T> {
@@ -29,7 +24,7 @@ async function eventually<T>(probe: () => Promise<T>): Promise<T> {
   }
 }
 
-describeWithClient('sample client reporting to the sample server', () => {
+describe('sample client reporting to the sample server', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sample-e2e-'));
   const saved = { ...process.env };
   let server: INestApplication;
@@ -85,11 +80,6 @@ describeWithClient('sample client reporting to the sample server', () => {
   });
 
   it('stores the signed reports and delivers a flag change to FeatureFlagsService', async () => {
-    // Paths held in variables: these modules are absent from a receiver-only checkout.
-    const clientPath = join(root, 'sample-app/client/app.module');
-    const libPath = join(root, 'lib');
-    const { AppModule: ClientModule } = await import(clientPath);
-    const { FeatureFlagsService } = await import(libPath);
     client = await NestFactory.create(ClientModule, { logger: false });
     await client.listen(0, '127.0.0.1');
 
@@ -101,10 +91,7 @@ describeWithClient('sample client reporting to the sample server', () => {
     });
     expect(values).toHaveProperty('registered_users');
 
-    const flags = client.get<{
-      getAll(): Record<string, unknown>;
-      isEnabled(name: string): boolean;
-    }>(FeatureFlagsService);
+    const flags = client.get(FeatureFlagsService);
     await eventually(async () => flags.getAll().welcome_banner === false);
     await http.put('/api/flags/welcome_banner', { defaultValue: true }, { 'X-API-Key': secret });
     expect(await eventually(async () => flags.isEnabled('welcome_banner'))).toBe(true);
