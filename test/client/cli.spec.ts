@@ -1,33 +1,10 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { runCliProcess as runCli } from '../support/cli-process';
 import { TestTelemetryReceiver } from '../support/telemetry-test-receiver';
 
-const root = resolve(__dirname, '../..');
 const sampleApp = 'sample-app/client/app.module.ts';
-
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the real CLI (`cli/main.ts` through @swc-node/register) as a separate process. */
-function runCli(args: string[], env: Record<string, string>): Promise<CliRun> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', 'cli/main.ts', ...args], {
-      cwd: root,
-      env: { ...process.env, SWC_NODE_PROJECT: 'tsconfig.json', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
 
 describe('nestjs-telemetry CLI against the sample app', () => {
   let receiver: TestTelemetryReceiver;
