@@ -1,5 +1,6 @@
 // Nest 12 and a few of its dependencies ship ESM only; @swc/jest compiles them (and our TypeScript)
-// to CommonJS. The pattern lets those packages through at any nesting depth under node_modules.
+// to CommonJS. The pattern lets those packages through at any nesting depth under node_modules
+// (`content-disposition` is the ESM-only dependency of @fastify/static, which serves Swagger UI).
 const esmOnly = [
   '@nestjs',
   'file-type',
@@ -10,6 +11,7 @@ const esmOnly = [
   '@tokenizer',
   'uint8array-extras',
   'cookie',
+  'content-disposition',
 ].join('|');
 
 /** @type {import('jest').Config} */
