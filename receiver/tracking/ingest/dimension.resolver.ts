@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { In } from 'typeorm';
+import type { LRUCache } from 'lru-cache';
+import { type FindOptionsSelect, type FindOptionsWhere, In } from 'typeorm';
 import type { DeviceInfo, GeoLocation } from '../../enrichment/interfaces/enrichment.interfaces';
 import type { IngestBatchContext } from '../../ingest';
 import { DeviceEntity, LocationEntity } from '../../storage/entities';
@@ -30,6 +31,18 @@ const deviceKey = (projectId: number, d: DeviceInfo): string =>
 const locationKey = (projectId: number, g: GeoLocation): string =>
   `${projectId}|${g.countryCode}|${g.region}|${g.city}`;
 
+/** How one kind of dimension row (devices or locations) is keyed, inserted and read back. */
+interface DimensionKind<T, Row extends { id: number; project_id: number }> {
+  entity: new () => Row;
+  cache: LRUCache<string, number>;
+  key(projectId: number, value: T): string;
+  row(projectId: number, value: T, now: Date): object;
+  /** Columns narrowing the read-back query beyond the project (one indexed column). */
+  narrow(rows: object[]): FindOptionsWhere<Row>;
+  keyOfRow(row: Row): string;
+  select: FindOptionsSelect<Row>;
+}
+
 /**
  * Turns device and location facts into row ids (contract 3.9: one row per distinct signature per
  * project). Cached ids answer most lookups; unseen signatures are inserted with `INSERT … IGNORE`
@@ -38,7 +51,67 @@ const locationKey = (projectId: number, g: GeoLocation): string =>
  */
 @Injectable()
 export class DimensionResolver {
-  constructor(private readonly cache: TrackingIdCache) {}
+  private readonly deviceKind: DimensionKind<DeviceInfo, DeviceEntity>;
+  private readonly locationKind: DimensionKind<GeoLocation, LocationEntity>;
+
+  constructor(cache: TrackingIdCache) {
+    this.deviceKind = {
+      entity: DeviceEntity,
+      cache: cache.devices,
+      key: deviceKey,
+      row: (projectId, d, now) => ({
+        project_id: projectId,
+        device_type: d.deviceType,
+        os: d.os,
+        browser: d.browser,
+        browser_version: d.browserVersion,
+        created_at: now,
+      }),
+      narrow: (rows) => ({
+        browser: In(unique(rows.map((r) => (r as { browser: string }).browser))),
+      }),
+      keyOfRow: (row) =>
+        deviceKey(row.project_id, {
+          deviceType: row.device_type as DeviceInfo['deviceType'],
+          os: row.os,
+          browser: row.browser,
+          browserVersion: row.browser_version,
+        }),
+      select: {
+        id: true,
+        project_id: true,
+        device_type: true,
+        os: true,
+        browser: true,
+        browser_version: true,
+      },
+    };
+    this.locationKind = {
+      entity: LocationEntity,
+      cache: cache.locations,
+      key: locationKey,
+      row: (projectId, g, now) => ({
+        project_id: projectId,
+        country: g.country,
+        country_code: g.countryCode,
+        region: g.region,
+        city: g.city,
+        is_vpn: false,
+        created_at: now,
+      }),
+      narrow: (rows) => ({
+        country_code: In(unique(rows.map((r) => (r as { country_code: string }).country_code))),
+      }),
+      keyOfRow: (row) =>
+        locationKey(row.project_id, {
+          country: '',
+          countryCode: row.country_code,
+          region: row.region,
+          city: row.city,
+        }),
+      select: { id: true, project_id: true, country_code: true, region: true, city: true },
+    };
+  }
 
   /** Device and location ids for every event of a batch. */
   async forEvents(
@@ -62,52 +135,7 @@ export class DimensionResolver {
     requests: DimensionRequest<DeviceInfo>[],
     context: IngestBatchContext,
   ): Promise<number[]> {
-    const keys = requests.map((r) => deviceKey(r.projectId, r.value));
-    const found = new Map<string, number>();
-    const missing = new Map<string, DimensionRequest<DeviceInfo>>();
-    keys.forEach((key, i) => {
-      const id = this.cache.devices.get(key);
-      if (id !== undefined) found.set(key, id);
-      else missing.set(key, requests[i]);
-    });
-    if (missing.size > 0) {
-      const now = new Date();
-      const rows = [...missing.values()].map(({ projectId, value }) => ({
-        project_id: projectId,
-        device_type: value.deviceType,
-        os: value.os,
-        browser: value.browser,
-        browser_version: value.browserVersion,
-        created_at: now,
-      }));
-      await insertIgnore(context.manager, DeviceEntity, rows);
-      const stored = await context.manager.find(DeviceEntity, {
-        select: {
-          id: true,
-          project_id: true,
-          device_type: true,
-          os: true,
-          browser: true,
-          browser_version: true,
-        },
-        where: {
-          project_id: In(unique(rows.map((r) => r.project_id))),
-          browser: In(unique(rows.map((r) => r.browser))),
-        },
-      });
-      for (const row of stored) {
-        const key = deviceKey(row.project_id, {
-          deviceType: row.device_type as DeviceInfo['deviceType'],
-          os: row.os,
-          browser: row.browser,
-          browserVersion: row.browser_version,
-        });
-        if (!missing.has(key)) continue;
-        found.set(key, row.id);
-        context.afterCommit(() => void this.cache.devices.set(key, row.id));
-      }
-    }
-    return keys.map((key) => found.get(key) as number);
+    return (await this.resolve(this.deviceKind, requests, context)) as number[];
   }
 
   /** Location ids; `null` where the country is unknown (no location row is linked then). */
@@ -115,46 +143,45 @@ export class DimensionResolver {
     requests: DimensionRequest<GeoLocation>[],
     context: IngestBatchContext,
   ): Promise<(number | null)[]> {
-    const keys = requests.map((r) =>
-      r.value.countryCode ? locationKey(r.projectId, r.value) : null,
+    return this.resolve(
+      this.locationKind,
+      requests.map((r) => (r.value.countryCode ? r : null)),
+      context,
     );
+  }
+
+  /** Ids of `requests` in order (`null` for a `null` request): cache first, then insert and read back. */
+  private async resolve<T, Row extends { id: number; project_id: number }>(
+    kind: DimensionKind<T, Row>,
+    requests: (DimensionRequest<T> | null)[],
+    context: IngestBatchContext,
+  ): Promise<(number | null)[]> {
+    const keys = requests.map((r) => (r === null ? null : kind.key(r.projectId, r.value)));
     const found = new Map<string, number>();
-    const missing = new Map<string, DimensionRequest<GeoLocation>>();
+    const missing = new Map<string, DimensionRequest<T>>();
     keys.forEach((key, i) => {
       if (key === null) return;
-      const id = this.cache.locations.get(key);
+      const id = kind.cache.get(key);
       if (id !== undefined) found.set(key, id);
-      else missing.set(key, requests[i]);
+      else missing.set(key, requests[i] as DimensionRequest<T>);
     });
     if (missing.size > 0) {
       const now = new Date();
-      const rows = [...missing.values()].map(({ projectId, value }) => ({
-        project_id: projectId,
-        country: value.country,
-        country_code: value.countryCode,
-        region: value.region,
-        city: value.city,
-        is_vpn: false,
-        created_at: now,
-      }));
-      await insertIgnore(context.manager, LocationEntity, rows);
-      const stored = await context.manager.find(LocationEntity, {
-        select: { id: true, project_id: true, country_code: true, region: true, city: true },
+      const wanted = [...missing.values()];
+      const rows = wanted.map(({ projectId, value }) => kind.row(projectId, value, now));
+      await insertIgnore(context.manager, kind.entity, rows);
+      const stored = await context.manager.find(kind.entity, {
+        select: kind.select,
         where: {
-          project_id: In(unique(rows.map((r) => r.project_id))),
-          country_code: In(unique(rows.map((r) => r.country_code))),
-        },
+          project_id: In(unique(wanted.map((r) => r.projectId))),
+          ...kind.narrow(rows),
+        } as FindOptionsWhere<Row>,
       });
       for (const row of stored) {
-        const key = locationKey(row.project_id, {
-          country: '',
-          countryCode: row.country_code,
-          region: row.region,
-          city: row.city,
-        });
+        const key = kind.keyOfRow(row);
         if (!missing.has(key)) continue;
         found.set(key, row.id);
-        context.afterCommit(() => void this.cache.locations.set(key, row.id));
+        context.afterCommit(() => void kind.cache.set(key, row.id));
       }
     }
     return keys.map((key) => (key === null ? null : (found.get(key) as number)));
