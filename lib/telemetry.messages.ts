@@ -43,6 +43,4 @@ export const TelemetryMessages = {
     `Telemetry final send failed (${reason}); ${entries} entries stay in the outbox for the next start.`,
   shutdownFlushTimedOut: (ms: number) =>
     `Telemetry final send did not finish within ${ms} ms; the backlog stays in the outbox.`,
-  redisMissing: () =>
-    'TELEMETRY_STORE is a redis:// URL but the optional package "ioredis" is not installed: npm install ioredis',
 } as const;

@@ -1,3 +1,4 @@
+import './receiver.packages';
 export * from './receiver.module';
 export * from './receiver-core.module';
 export * from './receiver.constants';

@@ -11,12 +11,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import {
-  FileTelemetryStore,
   Telemetry,
   TelemetryCollectionService,
   TelemetryReporter,
   type OutboxEntryInput,
 } from '../../lib';
+import { FileTelemetryStore } from '../../lib/outbox/stores/file.store';
 import { TestTelemetryReceiver } from '../support/telemetry-test-receiver';
 import { captureTelemetryLogs, startTelemetryApp } from './fixtures/telemetry-app.fixture';
 
