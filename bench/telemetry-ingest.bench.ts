@@ -20,8 +20,8 @@ import {
   RECEIVER_FASTIFY_OPTIONS,
   RECEIVER_DATA_SOURCE,
   ReceiverModule,
-  TelemetrySampleEntity,
 } from '../receiver';
+import { TelemetrySampleEntity } from '../receiver/storage/entities/telemetry-sample.entity';
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const SECRET_KEY = 'b'.repeat(64);

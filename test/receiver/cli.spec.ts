@@ -1,4 +1,5 @@
-import { ProjectEntity, RECEIVER_MIGRATIONS, createReceiverDataSource } from '../../receiver';
+import { ProjectEntity, RECEIVER_MIGRATIONS } from '../../receiver';
+import { createReceiverDataSource } from '../../receiver/storage/data-source.factory';
 import { runCli } from '../../cli/cli';
 import {
   createIsolatedDatabase,

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ReceiverController } from '../../receiver';
+import { ReceiverController } from '../../receiver/common/decorators/receiver-controller.decorator';
 import { Module } from '@nestjs/common';
 import {
   adminHeaders,
