@@ -95,6 +95,7 @@ import { FeatureFlagsPoller } from './flags/feature-flags.poller';
   ],
 })
 export class TelemetryModule extends ConfigurableTelemetryModule implements OnApplicationShutdown {
+  /** @internal Nest creates the module. */
   constructor(
     @Inject(TELEMETRY_STORE) private readonly store: TelemetryStore,
     @Inject(TELEMETRY_OPTIONS) private readonly options: ResolvedTelemetryOptions,

@@ -130,12 +130,17 @@ async function check(name, body) {
   log(`ok: ${name}`);
 }
 
+/** What the receiver reads from the environment (the smoke app passes no options). */
+const receiverEnvironment = (database) => ({
+  RECEIVER_DATABASE_URL: database,
+  RECEIVER_ADMIN_KEY: 'pack-smoke-admin-key-0123456789abcdef',
+  RECEIVER_IP_HASH_SALT: 'pack-smoke-salt-0123456789abcdef',
+});
+
 async function runApps(clientDir, receiverDir, label) {
-  const receiverEnv = {
-    RECEIVER_DATABASE_URL: `sqlite:${join(work, `receiver-${label.replace(/\W+/g, '-')}.sqlite`)}`,
-    RECEIVER_ADMIN_KEY: 'pack-smoke-admin-key-0123456789abcdef',
-    RECEIVER_IP_HASH_SALT: 'pack-smoke-salt-0123456789abcdef',
-  };
+  const receiverEnv = receiverEnvironment(
+    `sqlite:${join(work, `receiver-${label.replace(/\W+/g, '-')}.sqlite`)}`,
+  );
   const receiver = await startNode(receiverDir, receiverEnv, /SMOKE_LISTENING (\d+)/);
   let client;
   try {
@@ -201,7 +206,7 @@ async function main() {
   await check(
     'a SQLite receiver without better-sqlite3 refuses to start and names the command',
     () =>
-      startNode(receiverDir, { RECEIVER_DATABASE_URL: 'sqlite::memory:' }, /SMOKE_LISTENING/).then(
+      startNode(receiverDir, receiverEnvironment('sqlite::memory:'), /SMOKE_LISTENING/).then(
         () => fail('the receiver started without better-sqlite3'),
         (error) => {
           driverHint = /npm install better-sqlite3\S*/.exec(error.output ?? '')?.[0];

@@ -77,7 +77,10 @@ function isNotFound(error: unknown, name: string): boolean {
 }
 
 /** Loads `name`, or `undefined` when it is not installed (other load errors propagate). */
-export function loadOptionalPackage<T>(name: PeerPackage, load: Load = requirePackage): T | undefined {
+export function loadOptionalPackage<T>(
+  name: PeerPackage,
+  load: Load = requirePackage,
+): T | undefined {
   try {
     return load(name) as T;
   } catch (error) {

@@ -39,6 +39,7 @@ const LOCK_NAME = 'report';
 export class TelemetryReporter {
   private readonly logger = new Logger('Telemetry');
 
+  /** @internal Nest creates this service; its dependencies are the package's own. */
   constructor(
     private readonly outbox: TelemetryOutbox,
     private readonly http: TelemetryHttpClient,

@@ -8,7 +8,7 @@ const QUIET = ['--no-audit', '--no-fund', '--loglevel=error'];
 
 /** What the tarball may hold: the three compiled entry folders and the package's own files. */
 const SHIPPED =
-  /^(dist\/(lib|receiver|cli)\/.+\.(js|d\.ts)|package\.json|README\.md|CHANGELOG\.md|LICENSE)$/;
+  /^(dist\/(lib|receiver|cli)\/.+\.(js|d\.ts)|docs\/[\w-]+\.md|package\.json|README\.md|CHANGELOG\.md|LICENSE)$/;
 const REQUIRED = [
   'dist/lib/index.js',
   'dist/lib/index.d.ts',
@@ -56,7 +56,7 @@ export function timedInstall(dir, specs, flags = []) {
 export function startNode(dir, env, ready) {
   const child = spawn(process.execPath, ['dist/main.js'], {
     cwd: dir,
-    env: { ...process.env, ...env },
+    env: { ...process.env, NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

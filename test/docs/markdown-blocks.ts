@@ -162,7 +162,7 @@ export function packageImports(
   const found: { block: CodeBlock; entry: string; name: string }[] = [];
   for (const block of blocks.filter((b) => b.lang === 'ts' || b.lang === 'typescript')) {
     for (const match of block.body.matchAll(
-      /import\s+(?:type\s+)?\{([^}]*)\}\s+from\s+'(nestjs-telemetry(?:\/receiver)?)'/g,
+      /import\s+(?:type\s+)?\{([^}]*)\}\s+from\s+'(nestjs-telemetry(?:\/receiver|\/openfeature)?)'/g,
     )) {
       for (const part of match[1].split(',')) {
         const name = part

@@ -73,6 +73,7 @@ describe('documentation: markers, imports and links', () => {
     const entries: Record<string, Record<string, unknown>> = {
       'nestjs-telemetry': await import('../../lib'),
       'nestjs-telemetry/receiver': await import('../../receiver'),
+      'nestjs-telemetry/openfeature': await import('../../lib/flags/openfeature'),
     };
     const missing = packageImports(blocks)
       .filter(({ entry, name }) => !(name in entries[entry]))

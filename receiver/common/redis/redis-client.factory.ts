@@ -8,8 +8,10 @@ import { loadPackage } from '../../../lib/packages/peer-packages';
  * {@link isRedisUnavailable}.
  */
 export function createRedisClient(url: string, overrides: RedisOptions = {}): Redis {
-  const IORedis = loadPackage<typeof import('ioredis')>('ioredis', "ReceiverModule's redis option")
-    .default;
+  const IORedis = loadPackage<typeof import('ioredis')>(
+    'ioredis',
+    "ReceiverModule's redis option",
+  ).default;
   const client = new IORedis(url, {
     lazyConnect: false,
     maxRetriesPerRequest: 1,
