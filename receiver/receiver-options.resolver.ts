@@ -39,7 +39,10 @@ function assertProxies(entries: string[]): void {
 }
 
 /** The route prefix (`api` by default), from the option or `RECEIVER_ROUTE_PREFIX`, without slashes. */
-export function resolveRoutePrefix(given: string | undefined, env: EnvSource = process.env): string {
+export function resolveRoutePrefix(
+  given: string | undefined,
+  env: EnvSource = process.env,
+): string {
   const prefix =
     given ?? new EnvReader(env, 'receiver').string('RECEIVER_ROUTE_PREFIX') ?? DEFAULT_ROUTE_PREFIX;
   return prefix.replace(/^\/+|\/+$/g, '');

@@ -27,7 +27,8 @@ export function resolveTelemetryOptions(
   const signing = options.signing ?? {};
   const manualFromEnv = e.boolean('manualRegistration', 'TELEMETRY_MANUAL_REGISTRATION');
   return {
-    enabled: e.boolean('enabled', 'TELEMETRY_ENABLED', options.enabled) ?? TELEMETRY_DEFAULTS.enabled,
+    enabled:
+      e.boolean('enabled', 'TELEMETRY_ENABLED', options.enabled) ?? TELEMETRY_DEFAULTS.enabled,
     serverUrl: resolveServerUrl(e, options.serverUrl ?? e.string('TELEMETRY_SERVER_URL') ?? ''),
     host: options.host ?? e.string('TELEMETRY_HOST') ?? e.string('APP_HOST') ?? hostname(),
     defaultInterval: intOf(

@@ -111,7 +111,11 @@ export class EnvReader {
   list(option: string, name: string, given?: unknown): string[] | undefined {
     const [value, from] = this.pick(given, name);
     if (value === undefined) return undefined;
-    const entries = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : [];
+    const entries = Array.isArray(value)
+      ? value
+      : typeof value === 'string'
+        ? value.split(',')
+        : [];
     if (
       (!Array.isArray(value) && typeof value !== 'string') ||
       entries.some((entry) => typeof entry !== 'string')

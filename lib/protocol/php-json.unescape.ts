@@ -1,7 +1,9 @@
 const BACKSLASH = 0x5c;
 
 const hex4 = (text: string, at: number): number | undefined =>
-  /^[0-9a-fA-F]{4}$/.test(text.slice(at, at + 4)) ? parseInt(text.slice(at, at + 4), 16) : undefined;
+  /^[0-9a-fA-F]{4}$/.test(text.slice(at, at + 4))
+    ? parseInt(text.slice(at, at + 4), 16)
+    : undefined;
 
 const isHighSurrogate = (unit: number): boolean => unit >= 0xd800 && unit <= 0xdbff;
 const isLowSurrogate = (unit: number): boolean => unit >= 0xdc00 && unit <= 0xdfff;

@@ -1,7 +1,8 @@
 import type { SIGNING_MODES } from './protocol.constants';
 
 /** Any value JSON can carry. */
-export type JsonValue = boolean | number | string | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonValue =
+  boolean | number | string | null | JsonValue[] | { [key: string]: JsonValue };
 
 /**
  * The report body, wire-compatible with laravel-telemetry-reporter: `timestamp` is UTC ISO-8601

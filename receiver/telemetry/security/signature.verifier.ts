@@ -35,7 +35,11 @@ export class SignatureVerifier {
     const verdict = verifySignature(secret, { body: raw, signature, timestamp });
     if (verdict !== 'valid') throw new ReceiverHttpException(403, REFUSALS[verdict]);
     const replayable = timestamp.trim() !== '';
-    if (once && replayable && !(await this.replays.remember(project.id, signature.trim().toLowerCase()))) {
+    if (
+      once &&
+      replayable &&
+      !(await this.replays.remember(project.id, signature.trim().toLowerCase()))
+    ) {
       throw new ReceiverHttpException(403, TelemetryMessages.replayed);
     }
   }
