@@ -5,7 +5,7 @@ import {
   type TelemetryFlagsAnswer,
   type TelemetryReportAnswer,
 } from '../../lib/protocol';
-import { ProjectKeysService } from '../common/auth/project-keys.service';
+import { ProjectKeysService } from '../projects/project-keys.service';
 import { CommonMessages } from '../common/common.messages';
 import { ReceiverAuth } from '../common/auth/decorators/receiver-auth.decorator';
 import { ReceiverController } from '../common/decorators/receiver-controller.decorator';

@@ -1,12 +1,9 @@
 import { isIP } from 'node:net';
 import type { DataSourceOptions } from 'typeorm';
-import { EnvReader, type EnvSource } from '../lib/protocol';
-import { DEFAULT_ROUTE_PREFIX, DEFAULT_SQLITE_PATH } from './receiver.constants';
-import { ReceiverMessages } from './receiver.messages';
-import type {
-  ReceiverModuleOptions,
-  ResolvedReceiverOptions,
-} from './interfaces/receiver-options.interface';
+import { EnvReader, type EnvSource } from '../../lib/protocol';
+import { DEFAULT_ROUTE_PREFIX, DEFAULT_SQLITE_PATH } from './receiver-options.constants';
+import { ReceiverMessages } from './receiver-options.messages';
+import type { ReceiverModuleOptions, ResolvedReceiverOptions } from './receiver-options.interface';
 
 /** Turns `RECEIVER_DATABASE_URL` into TypeORM options. */
 export function databaseFromUrl(url: string): DataSourceOptions {
