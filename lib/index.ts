@@ -34,7 +34,6 @@ export {
 
 // Reporting and the receiver's answers
 export { TelemetryReporter, type TelemetryReportOutcome } from './reporting/telemetry.reporter';
-export type { TelemetryPayload } from './reporting/interfaces/telemetry-payload.interface';
 export { TelemetryResponseHandler } from './responses/decorators/telemetry-response-handler.decorator';
 export type { TelemetryResponseHandlerDefinition } from './responses/interfaces/telemetry-response-handler.interface';
 
@@ -61,9 +60,14 @@ export type {
 } from './flags/interfaces/feature-flags.interface';
 
 // Wire protocol (shared with the receiver; exported from this entry point only)
-export type { EncryptedEnvelope } from './security/payload.encryptor';
 export {
   ENCRYPTION_HEADER,
   ENCRYPTION_SCHEME,
+  SIGNATURE_HEADER,
   TIMESTAMP_HEADER,
-} from './security/security.constants';
+  type EncryptedEnvelope,
+  type SigningMode,
+  type TelemetryFlagsAnswer,
+  type TelemetryPayload,
+  type TelemetryReportAnswer,
+} from './protocol';

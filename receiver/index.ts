@@ -12,8 +12,8 @@ export { RECEIVER_MODULE_OPTIONS, type ReceiverModuleExtras } from './receiver.m
 export type {
   ReceiverModuleOptions,
   ResolvedReceiverOptions,
-} from './interfaces/receiver-options.interface';
-export { RECEIVER_OPTIONS } from './receiver.constants';
+} from './config/receiver-options.interface';
+export { RECEIVER_OPTIONS } from './config/receiver-options.constants';
 
 // Serving it
 export { RECEIVER_FASTIFY_OPTIONS } from './receiver-fastify.options';
@@ -21,7 +21,7 @@ export {
   setupReceiverOpenApi,
   type ReceiverOpenApiDocument,
   type ReceiverOpenApiOptions,
-} from './openapi/openapi.setup';
+} from './receiver-openapi.setup';
 export { ReceiverFileLogger, type ReceiverFileLoggerOptions } from './logging';
 
 // Storage, for an application that registers the receiver's TypeORM connection itself

@@ -9,7 +9,7 @@ import {
   truncateBytes,
 } from '../../receiver/common/input/php-input';
 import { isDomainAllowed } from '../../receiver/common/auth/domain-lock';
-import { resolveReceiverOptions } from '../../receiver/receiver-options.resolver';
+import { resolveReceiverOptions } from '../../receiver/config/receiver-options.resolver';
 
 const fakeRequest = (peer: string, forwarded?: string) =>
   ({

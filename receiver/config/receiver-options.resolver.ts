@@ -1,0 +1,100 @@
+import { isIP } from 'node:net';
+import type { DataSourceOptions } from 'typeorm';
+import { EnvReader, type EnvSource } from '../../lib/protocol';
+import { DEFAULT_ROUTE_PREFIX, DEFAULT_SQLITE_PATH } from './receiver-options.constants';
+import { ReceiverMessages } from './receiver-options.messages';
+import type { ReceiverModuleOptions, ResolvedReceiverOptions } from './receiver-options.interface';
+
+/** Turns `RECEIVER_DATABASE_URL` into TypeORM options. */
+export function databaseFromUrl(url: string): DataSourceOptions {
+  if (url.startsWith('sqlite:')) {
+    return { type: 'better-sqlite3', database: url.slice('sqlite:'.length) || DEFAULT_SQLITE_PATH };
+  }
+  if (/^postgres(ql)?:\/\//.test(url)) return { type: 'postgres', url };
+  if (/^(mysql|mariadb):\/\//.test(url)) {
+    return { type: 'mysql', url: url.replace(/^mariadb:/, 'mysql:') };
+  }
+  throw new Error(ReceiverMessages.badDatabaseUrl(url));
+}
+
+function assertTimezone(tz: string): void {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+  } catch {
+    throw new Error(ReceiverMessages.badTimezone(tz));
+  }
+}
+
+function assertProxies(entries: string[]): void {
+  for (const entry of entries) {
+    const [address, bits] = entry.split('/');
+    const family = isIP(address);
+    const maxBits = family === 6 ? 128 : 32;
+    const bitsOk = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= maxBits);
+    if (!family || !bitsOk) throw new Error(ReceiverMessages.badTrustedProxy(entry));
+  }
+}
+
+/** The route prefix (`api` by default), from the option or `RECEIVER_ROUTE_PREFIX`, without slashes. */
+export function resolveRoutePrefix(
+  given: string | undefined,
+  env: EnvSource = process.env,
+): string {
+  const prefix =
+    given ?? new EnvReader(env, 'receiver').string('RECEIVER_ROUTE_PREFIX') ?? DEFAULT_ROUTE_PREFIX;
+  return prefix.replace(/^\/+|\/+$/g, '');
+}
+
+/**
+ * Merges explicit options over `RECEIVER_*` environment variables and defaults, through the
+ * protocol kernel's strict reader: a misspelt boolean (`RECEIVER_PRODUCTION=ture`) stops the start
+ * naming the variable instead of silently meaning "not production" — which would open the
+ * `X-Test-Mode` hook. It also refuses to start without the two secrets: a receiver with a
+ * guessable admin key or IP salt is worse than no receiver.
+ */
+export function resolveReceiverOptions(
+  options: ReceiverModuleOptions = {},
+  env: EnvSource = process.env,
+): ResolvedReceiverOptions {
+  const e = new EnvReader(env, 'receiver');
+  const adminKey = options.adminKey ?? e.string('RECEIVER_ADMIN_KEY') ?? '';
+  if (!adminKey.trim()) {
+    throw new Error(ReceiverMessages.missingSecret('adminKey', 'RECEIVER_ADMIN_KEY'));
+  }
+  const ipHashSalt = options.ipHashSalt ?? e.string('RECEIVER_IP_HASH_SALT') ?? '';
+  if (!ipHashSalt.trim()) {
+    throw new Error(ReceiverMessages.missingSecret('ipHashSalt', 'RECEIVER_IP_HASH_SALT'));
+  }
+  const timezone = options.timezone ?? e.string('RECEIVER_TIMEZONE') ?? 'UTC';
+  assertTimezone(timezone);
+  const trustedProxies =
+    e.list('trustedProxies', 'RECEIVER_TRUSTED_PROXIES', options.trustedProxies) ?? [];
+  assertProxies(trustedProxies);
+  const nodeEnv = env.NODE_ENV ?? '';
+  const production =
+    e.boolean('production', 'RECEIVER_PRODUCTION', options.production) ??
+    !(nodeEnv === 'development' || nodeEnv === 'test');
+  const databaseUrl = e.string('RECEIVER_DATABASE_URL');
+  const database =
+    options.database ??
+    (databaseUrl
+      ? databaseFromUrl(databaseUrl)
+      : { type: 'better-sqlite3' as const, database: DEFAULT_SQLITE_PATH });
+  return {
+    database,
+    migrationsRun:
+      e.boolean('migrationsRun', 'RECEIVER_MIGRATIONS_RUN', options.migrationsRun) ?? true,
+    adminKey,
+    ipHashSalt,
+    appUrl: (options.appUrl ?? e.string('RECEIVER_APP_URL') ?? '').replace(/\/+$/, ''),
+    timezone,
+    allowedOrigins:
+      e.list('allowedOrigins', 'RECEIVER_ALLOWED_ORIGINS', options.allowedOrigins) ?? [],
+    trustedProxies,
+    geoipDatabase: options.geoipDatabase ?? e.string('RECEIVER_GEOIP_DATABASE'),
+    routePrefix: resolveRoutePrefix(options.routePrefix, env),
+    production,
+    redis: options.redis ?? e.string('RECEIVER_REDIS_URL'),
+    redisPrefix: options.redisPrefix ?? e.string('RECEIVER_REDIS_PREFIX') ?? '',
+  };
+}
