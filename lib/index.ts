@@ -66,8 +66,5 @@ export {
   SIGNATURE_HEADER,
   TIMESTAMP_HEADER,
   type EncryptedEnvelope,
-  type SigningMode,
-  type TelemetryFlagsAnswer,
   type TelemetryPayload,
-  type TelemetryReportAnswer,
 } from './protocol';

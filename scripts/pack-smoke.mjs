@@ -178,6 +178,13 @@ async function runApps(clientDir, receiverDir, label) {
   }
 }
 
+/** `specs` with every package that `overrides` names replaced by the override's version. */
+function withOverrides(specs, overrides) {
+  const nameOf = (spec) => spec.replace(/(?<=.)@[^@]*$/, '');
+  const replaced = new Set(overrides.map(nameOf));
+  return [...specs.filter((spec) => !replaced.has(nameOf(spec))), ...overrides];
+}
+
 async function main() {
   const tarball = args.tarball ? resolve(args.tarball) : packTarball(root, work, log);
   const client = installClient(tarball);
@@ -194,43 +201,50 @@ async function main() {
       log(`  ${hint}`);
     },
   );
-  timedInstall(client.dir, TOOLS, ['--save-dev']);
-  compile(client.dir, 'client.main.ts');
+  const receiverPackages = hint.split(' ').slice(2);
+  let driverPackages;
 
-  // The receiver app installs what the error told the user to install, and nothing else first.
-  const receiverDir = newApp('receiver');
-  timedInstall(receiverDir, [tarball, '@nestjs/platform-fastify', ...hint.split(' ').slice(2)]);
-  timedInstall(receiverDir, TOOLS, ['--save-dev']);
-  compile(receiverDir, 'receiver.main.ts');
-  let driverHint;
-  await check(
-    'a SQLite receiver without better-sqlite3 refuses to start and names the command',
-    () =>
-      startNode(receiverDir, receiverEnvironment('sqlite::memory:'), /SMOKE_LISTENING/).then(
-        () => fail('the receiver started without better-sqlite3'),
-        (error) => {
-          driverHint = /npm install better-sqlite3\S*/.exec(error.output ?? '')?.[0];
-          if (!driverHint) throw error;
-          log(`  ${driverHint}`);
-        },
-      ),
-  );
-  timedInstall(receiverDir, driverHint.split(' ').slice(2));
-
-  for (const major of args.nest.split(',').map((m) => m.trim())) {
+  for (const [index, major] of args.nest.split(',').map((m, i) => [i, m.trim()])) {
     const stack = NEST_STACKS[major] ?? fail(`--nest ${major}: known majors are 12 and 11`);
-    if (stack.client.length > 0) {
-      timedInstall(client.dir, stack.client);
-      timedInstall(receiverDir, stack.receiver);
-      compile(client.dir, 'client.main.ts');
-      compile(receiverDir, 'receiver.main.ts');
+    // Each major gets fresh apps, installed the way an application on that major would be.
+    const clientDir = stack.client.length === 0 ? client.dir : newApp(`client-${major}`);
+    if (clientDir !== client.dir)
+      timedInstall(clientDir, withOverrides([tarball, ...CLIENT_INSTALL], stack.client));
+    timedInstall(clientDir, TOOLS, ['--save-dev']);
+    compile(clientDir, 'client.main.ts');
+
+    // The receiver app installs what the error told the user to install (first without a driver).
+    const receiverDir = newApp(`receiver-${major}`);
+    const receiverSpecs = [tarball, '@nestjs/platform-fastify', ...receiverPackages];
+    timedInstall(
+      receiverDir,
+      withOverrides(receiverSpecs, [...stack.receiver, ...(driverPackages ?? [])]),
+    );
+    timedInstall(receiverDir, TOOLS, ['--save-dev']);
+    compile(receiverDir, 'receiver.main.ts');
+    if (index === 0) {
+      await check(
+        'a SQLite receiver without better-sqlite3 refuses to start and names the command',
+        () =>
+          startNode(receiverDir, receiverEnvironment('sqlite::memory:'), /SMOKE_LISTENING/).then(
+            () => fail('the receiver started without better-sqlite3'),
+            (error) => {
+              const driverHint = /npm install better-sqlite3\S*/.exec(error.output ?? '')?.[0];
+              if (!driverHint) throw error;
+              log(`  ${driverHint}`);
+              driverPackages = driverHint.split(' ').slice(2);
+            },
+          ),
+      );
+      timedInstall(receiverDir, driverPackages);
     }
-    const versions = [client.dir, receiverDir].map((dir) => installed(dir, '@nestjs/core'));
+
+    const versions = [clientDir, receiverDir].map((dir) => installed(dir, '@nestjs/core'));
     await check(`both apps run on @nestjs/core ${major}.x`, () => {
       if (!versions.every((v) => v?.startsWith(`${major}.`)))
         fail(`expected @nestjs/core ${major}.x, got ${versions.join(' / ')}`);
     });
-    await runApps(client.dir, receiverDir, `Nest ${versions[0]}`);
+    await runApps(clientDir, receiverDir, `Nest ${versions[0]}`);
   }
 }
 

@@ -3,16 +3,16 @@
  * canonical case; HTTP compares them case-insensitively.
  */
 
-/** @internal Header of the HMAC-SHA256 signature (laravel-telemetry-reporter's default name). */
+/** Header of the HMAC-SHA256 signature (laravel-telemetry-reporter's default name). */
 export const SIGNATURE_HEADER = 'X-Telemetry-Signature';
 
-/** @internal Header carrying the unix time (seconds) a `timestamped` signature covers. */
+/** Header carrying the unix time (seconds) a `timestamped` signature covers. */
 export const TIMESTAMP_HEADER = 'X-Telemetry-Timestamp';
 
-/** @internal Header naming the payload encryption scheme; its only value is {@link ENCRYPTION_SCHEME}. */
+/** Header naming the payload encryption scheme; its only value is {@link ENCRYPTION_SCHEME}. */
 export const ENCRYPTION_HEADER = 'X-Telemetry-Encryption';
 
-/** @internal The one encryption scheme both halves speak. */
+/** The one encryption scheme both halves speak. */
 export const ENCRYPTION_SCHEME = 'aes-256-gcm';
 
 /** @internal Accepted clock difference of a `timestamped` signature, both ways. */
