@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { statSync, type Stats } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -65,7 +66,8 @@ export class OutboxJournal {
       await this.startUp();
       this.started = true;
     }
-    let info = await stat(this.path).catch(() => undefined);
+    // Inline like the lock's calls: one metadata call, on the path of every append.
+    let info = statOrUndefined(this.path);
     if (!info) {
       if (!locked) return;
       // Deleted under our feet (by hand): start a new journal rather than write into a ghost.
@@ -252,6 +254,14 @@ export class OutboxJournal {
       );
       if (old || isPidGone(Number(match[1]))) await unlink(file).catch(() => undefined);
     }
+  }
+}
+
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
   }
 }
 
