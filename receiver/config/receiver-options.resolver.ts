@@ -1,11 +1,8 @@
 import { isIP } from 'node:net';
 import type { DataSourceOptions } from 'typeorm';
-import { DEFAULT_ROUTE_PREFIX, DEFAULT_SQLITE_PATH } from './receiver.constants';
-import { ReceiverMessages } from './receiver.messages';
-import type {
-  ReceiverModuleOptions,
-  ResolvedReceiverOptions,
-} from './interfaces/receiver-options.interface';
+import { DEFAULT_ROUTE_PREFIX, DEFAULT_SQLITE_PATH } from './receiver-options.constants';
+import { ReceiverMessages } from './receiver-options.messages';
+import type { ReceiverModuleOptions, ResolvedReceiverOptions } from './receiver-options.interface';
 
 type Env = Record<string, string | undefined>;
 
