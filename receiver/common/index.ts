@@ -27,3 +27,4 @@ export * from './request/receiver-request';
 export * from './request/client-ip';
 export * from './request/client-context';
 export * from './decorators/receiver-controller.decorator';
+export * from './errors/receiver.errors';

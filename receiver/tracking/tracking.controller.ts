@@ -9,7 +9,6 @@ import {
   RateLimit,
   ReceiverAuth,
   ReceiverController,
-  ReceiverHttpException,
   type Envelope,
   type JsonBody,
 } from '../common';
@@ -24,6 +23,7 @@ import { validateAudit } from './validation/audit.validator';
 import { validateStatusChange } from './validation/error-status.validator';
 import { validateError } from './validation/error.validator';
 import { validatePageview } from './validation/pageview.validator';
+import { NotFoundError, ReceiverError } from '../common/errors/receiver.errors';
 
 const QUEUED = { queued: true } as const;
 
@@ -104,9 +104,9 @@ export class TrackingController {
     try {
       result = await this.errorStatus.setStatus(project.id, ids, status);
     } catch {
-      throw new ReceiverHttpException(500, TrackingMessages.updateFailed);
+      throw new ReceiverError('failed', TrackingMessages.updateFailed);
     }
-    if (!result) throw new ReceiverHttpException(404, TrackingMessages.noMatchingGroups);
+    if (!result) throw new NotFoundError(TrackingMessages.noMatchingGroups);
     const data: Record<string, unknown> = { updated: result.updated, ids: result.ids, status };
     if (result.notFound.length > 0) data.not_found = result.notFound;
     return ok(TrackingMessages.statusUpdated(result.updated, status, result.notFound.length), data);

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ReceiverHttpException, truncateBytes } from '../common';
+import { truncateBytes } from '../common';
 import type { ClientContext } from '../common/request/client-context';
 import { categoriseReferrer } from '../enrichment/referrer.categorizer';
 import { RequestEnricher } from '../enrichment/request.enricher';
@@ -11,6 +11,7 @@ import { TrackingMessages } from './tracking.messages';
 import type { ValidAudit } from './validation/audit.validator';
 import type { ValidError } from './validation/error.validator';
 import type { ValidPageview } from './validation/pageview.validator';
+import { ReceiverError } from '../common/errors/receiver.errors';
 
 /**
  * Turns validated tracking requests into enriched queue jobs and waits until the queue has them
@@ -62,7 +63,7 @@ export class TrackingService {
     } catch (error) {
       const reason = error instanceof IngestUnavailableError ? error.message : String(error);
       this.logger.error(`[${client.requestId}] ${kind} not stored: ${reason}`);
-      throw new ReceiverHttpException(503, TrackingMessages.storageUnavailable);
+      throw new ReceiverError('unavailable', TrackingMessages.storageUnavailable);
     }
   }
 }
