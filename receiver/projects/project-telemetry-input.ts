@@ -1,3 +1,4 @@
+import { parseEncryptionKey } from '../../lib/protocol';
 import type { ProjectEntity, TokenPolicy } from '../storage/entities/project.entity';
 import { ProjectsMessages } from './projects.messages';
 import { InvalidInputError } from '../common/errors/receiver.errors';
@@ -6,19 +7,15 @@ type TelemetrySettings = Partial<
   Pick<ProjectEntity, 'token_policy' | 'signing_secret' | 'encryption_key'>
 >;
 
-/** A 32-byte AES key given as 64 hex chars or base64 (optionally `base64:`-prefixed), as hex. */
-export function normaliseEncryptionKey(value: string): string | null {
-  if (/^[0-9a-fA-F]{64}$/.test(value)) return value.toLowerCase();
-  const base64 = value.replace(/^base64:/, '');
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64)) return null;
-  const bytes = Buffer.from(base64, 'base64');
-  return bytes.length === 32 ? bytes.toString('hex') : null;
+/** A 32-byte AES key in any encoding the client accepts (the kernel's rule), stored as hex. */
+function normaliseEncryptionKey(value: string): string | null {
+  return parseEncryptionKey(value)?.toString('hex') ?? null;
 }
 
 /**
  * Telemetry settings accepted by create and edit beside the Micrologs fields:
  * `token_policy` (`auto` | `approval`), `signing_secret` (16–128 chars, or null to stop
- * requiring signatures) and `encryption_key` (32 bytes as hex or base64, or null). Absent fields
+ * requiring signatures) and `encryption_key` (32 bytes as hex, base64 or base64url, or null). Absent fields
  * are left as they are.
  */
 export function telemetrySettings(body: Record<string, unknown>): TelemetrySettings {
