@@ -51,6 +51,7 @@ export async function runReceiverCreateProject(
     output.out(`public_key:      ${project.public_key}`);
     return 0;
   } catch (error) {
+    // Validation rules throw domain errors whose message is the API's own.
     output.err(ReceiverCliMessages.failed(messageOf(error)));
     return 1;
   }
