@@ -1,12 +1,13 @@
-import { ReceiverHttpException } from '../common/envelope/receiver-http.exception';
 import { byteLength, isEmpty, stringField } from '../common/input/php-input';
+import { telemetrySettings } from './project-telemetry-input';
 import { ProjectsMessages } from './projects.messages';
+import { InvalidInputError } from '../common/errors/receiver.errors';
 
 const MAX_DOMAINS = 20;
 const MAX_DOMAIN_LENGTH = 253;
 const MAX_NAME_BYTES = 100;
 
-const bad = (message: string) => new ReceiverHttpException(400, message);
+const bad = (message: string) => new InvalidInputError(message);
 
 /**
  * Validates `allowed_domains` and cleans each entry as Micrologs does: trim, drop a lower-case
@@ -53,3 +54,23 @@ export const splitDomains = (stored: string): string[] =>
     .split(',')
     .map((entry) => entry.trim())
     .filter(Boolean);
+
+/** A project to create, validated: what the API's create body and the CLI's options both become. */
+export interface NewProject {
+  name: string;
+  /** Cleaned (see {@link cleanDomains}). */
+  domains: string[];
+  settings: ReturnType<typeof telemetrySettings>;
+}
+
+/**
+ * Checks a create request — `name`, `allowed_domains` (array) and the telemetry settings — in the
+ * contract's order (name required, domains array, name length, each domain, settings).
+ */
+export function parseNewProject(body: Record<string, unknown>): NewProject {
+  const name = requiredName(body);
+  assertDomainsArray(body.allowed_domains);
+  assertNameLength(name);
+  const domains = cleanDomains(body.allowed_domains);
+  return { name, domains, settings: telemetrySettings(body) };
+}
