@@ -1,6 +1,8 @@
 import { isIP } from 'node:net';
 import type { DataSourceOptions } from 'typeorm';
+import { phpTrim } from './common/input/php-input';
 import { DEFAULT_ROUTE_PREFIX, DEFAULT_SQLITE_PATH } from './receiver.constants';
+import type { UserAgentDetail } from './enrichment/interfaces/enrichment.interfaces';
 import { ReceiverMessages } from './receiver.messages';
 import type {
   ReceiverModuleOptions,
@@ -10,9 +12,7 @@ import type {
 type Env = Record<string, string | undefined>;
 
 const list = (value: string[] | string | undefined): string[] =>
-  (Array.isArray(value) ? value : (value ?? '').split(','))
-    .map((entry) => entry.trim())
-    .filter(Boolean);
+  (Array.isArray(value) ? value : (value ?? '').split(',')).map(phpTrim).filter(Boolean);
 
 const bool = (value: string | undefined): boolean | undefined =>
   value === undefined || value === '' ? undefined : /^(1|true|yes|on)$/i.test(value);
@@ -35,6 +35,16 @@ function assertTimezone(tz: string): void {
   } catch {
     throw new Error(ReceiverMessages.badTimezone(tz));
   }
+}
+
+const USER_AGENT_DETAILS: readonly UserAgentDetail[] = ['contract', 'detailed'];
+
+function userAgentDetail(value: string | undefined): UserAgentDetail {
+  const detail = value || 'contract';
+  if (!(USER_AGENT_DETAILS as readonly string[]).includes(detail)) {
+    throw new Error(ReceiverMessages.badUserAgentDetail(detail));
+  }
+  return detail as UserAgentDetail;
 }
 
 function assertProxies(entries: string[]): void {
@@ -92,6 +102,7 @@ export function resolveReceiverOptions(
     allowedOrigins: list(options.allowedOrigins ?? env.RECEIVER_ALLOWED_ORIGINS),
     trustedProxies,
     geoipDatabase: options.geoipDatabase ?? (env.RECEIVER_GEOIP_DATABASE || undefined),
+    userAgentDetail: userAgentDetail(options.userAgentDetail ?? env.RECEIVER_USER_AGENT_DETAIL),
     routePrefix: prefix,
     production,
     redis: options.redis ?? (env.RECEIVER_REDIS_URL || undefined),
