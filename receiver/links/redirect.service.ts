@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AnalyticsSql } from '../analytics/sql/analytics-sql.service';
 import { int } from '../analytics/sql/sql-values';
 import { header } from '../common';
-import { truncateBytes } from '../common/input/php-input';
+import { phpTrim, truncateBytes } from '../common/input/php-input';
 import { categoriseReferrer } from '../enrichment/referrer.categorizer';
 import { RequestEnricher } from '../enrichment/request.enricher';
 import { INGEST_QUEUE, type IngestQueue } from '../ingest';
@@ -33,7 +33,7 @@ export class RedirectService {
   ) {}
 
   async resolve(rawCode: string | undefined, request: unknown): Promise<RedirectOutcome> {
-    const code = (rawCode ?? '').trim();
+    const code = phpTrim(rawCode ?? '');
     if (!code) return { status: 400, text: LinksMessages.redirectMissingCode };
     const [link] = await this.sql.rows(
       (p) => `SELECT l.id, l.project_id, l.code, l.destination_url,

@@ -1,5 +1,5 @@
 import { ReceiverHttpException } from '../common/envelope/receiver-http.exception';
-import { byteLength, isEmpty, stringField } from '../common/input/php-input';
+import { byteLength, isEmpty, phpTrim, stringField } from '../common/input/php-input';
 import { ProjectsMessages } from './projects.messages';
 
 const MAX_DOMAINS = 20;
@@ -49,7 +49,4 @@ export function assertNameLength(name: string): void {
 
 /** Stored comma list → array, empty entries removed. */
 export const splitDomains = (stored: string): string[] =>
-  stored
-    .split(',')
-    .map((entry) => entry.trim())
-    .filter(Boolean);
+  stored.split(',').map(phpTrim).filter(Boolean);
