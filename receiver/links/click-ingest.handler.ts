@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { IngestHandlerRegistry, type IngestBatchContext, type IngestHandler } from '../ingest';
 import { LinkClickEntity } from '../storage/entities/link-click.entity';
-import { insertRows } from '../storage/bulk-insert';
+import { SqlRunner } from '../storage/sql/sql-runner';
 import { DimensionResolver } from '../tracking/ingest/dimension.resolver';
 import { CLICK_JOB, type ClickJob } from './interfaces/click-job.interface';
 
@@ -24,8 +24,7 @@ export class ClickIngestHandler implements IngestHandler<ClickJob>, OnModuleInit
 
   async handle(jobs: ClickJob[], context: IngestBatchContext): Promise<void> {
     const { deviceIds, locationIds } = await this.dimensions.forEvents(jobs, context);
-    await insertRows(
-      context.manager,
+    await new SqlRunner(context.manager).insert(
       LinkClickEntity,
       jobs.map((job, i) => ({
         link_id: job.linkId,

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { AnalyticsSql } from '../analytics/sql/analytics-sql.service';
-import { int, localTimestamp } from '../analytics/sql/sql-values';
+import { int } from '../storage/sql/sql-values';
+import { localTimestamp } from '../common/time/receiver-time';
 import { AnalyticsCache } from '../cache/analytics-cache.service';
 import { ReceiverHttpException } from '../common/envelope/receiver-http.exception';
 import type { ResolvedReceiverOptions } from '../interfaces/receiver-options.interface';

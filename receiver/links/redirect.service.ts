@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AnalyticsSql } from '../analytics/sql/analytics-sql.service';
-import { int } from '../analytics/sql/sql-values';
+import { int } from '../storage/sql/sql-values';
 import { header } from '../common';
 import { phpTrim, truncateBytes } from '../common/input/php-input';
 import { categoriseReferrer } from '../enrichment/referrer.categorizer';

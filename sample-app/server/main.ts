@@ -26,7 +26,8 @@ async function bootstrap(): Promise<void> {
   const port = Number(process.env.PORT ?? 3000);
   const host = process.env.HOST ?? '127.0.0.1';
   await app.listen(port, host);
-  new Logger('SampleReceiver').log(`Receiver listening on http://${host}:${port}/api`);
+  // The address actually bound (PORT=0 picks a free port).
+  new Logger('SampleReceiver').log(`Receiver listening on ${await app.getUrl()}/api`);
 }
 
 bootstrap().catch((error: Error) => {

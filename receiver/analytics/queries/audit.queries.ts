@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { AnalyticsRange } from '../range/analytics-range.interface';
 import { AnalyticsSql } from '../sql/analytics-sql.service';
-import { int, json, localTimestamp, text } from '../sql/sql-values';
+import { int, json, text } from '../../storage/sql/sql-values';
+import { localTimestamp } from '../../common/time/receiver-time';
 
 /** `top_actions` length (contract 2.5.12). */
 const TOP_ACTIONS = 20;

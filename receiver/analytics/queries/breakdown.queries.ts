@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { AnalyticsRange } from '../range/analytics-range.interface';
 import { AnalyticsSql } from '../sql/analytics-sql.service';
-import type { SqlParams } from '../sql/sql-params';
-import { int, text } from '../sql/sql-values';
+import type { SqlParams } from '../../storage/sql/sql-params';
+import { int, text } from '../../storage/sql/sql-values';
 import { rollUp } from './roll-up';
 
 /** Rows kept by the capped location lists (contract 2.5.6). */

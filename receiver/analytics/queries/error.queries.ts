@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { AnalyticsRange } from '../range/analytics-range.interface';
 import { AnalyticsSql } from '../sql/analytics-sql.service';
-import type { SqlParams } from '../sql/sql-params';
-import { int, intOrNull, json, localTimestamp, text } from '../sql/sql-values';
+import type { SqlParams } from '../../storage/sql/sql-params';
+import { int, intOrNull, json, text } from '../../storage/sql/sql-values';
+import { localTimestamp } from '../../common/time/receiver-time';
 
 type Row = Record<string, unknown>;
 

@@ -4,8 +4,9 @@ import { shortUrl } from '../../links/short-url';
 import { RECEIVER_OPTIONS } from '../../receiver.constants';
 import type { AnalyticsRange } from '../range/analytics-range.interface';
 import { AnalyticsSql } from '../sql/analytics-sql.service';
-import type { SqlParams } from '../sql/sql-params';
-import { int, localTimestamp, text } from '../sql/sql-values';
+import type { SqlParams } from '../../storage/sql/sql-params';
+import { int, text } from '../../storage/sql/sql-values';
+import { localTimestamp } from '../../common/time/receiver-time';
 
 type Row = Record<string, unknown>;
 

@@ -1,4 +1,4 @@
-import { int, text } from '../sql/sql-values';
+import { int, text } from '../../storage/sql/sql-values';
 
 type Row = Record<string, unknown>;
 

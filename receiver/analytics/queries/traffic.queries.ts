@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { AnalyticsRange } from '../range/analytics-range.interface';
 import { AnalyticsSql } from '../sql/analytics-sql.service';
-import type { SqlParams } from '../sql/sql-params';
-import { avg, int, percent, round } from '../sql/sql-values';
+import type { SqlParams } from '../../storage/sql/sql-params';
+import { avg, int, percent, round } from '../../storage/sql/sql-values';
 
 type Row = Record<string, unknown>;
 

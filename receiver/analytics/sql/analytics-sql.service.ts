@@ -1,38 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { dialectOf } from '../../storage/dialect';
 import { InjectReceiverDataSource } from '../../storage/inject-receiver-data-source.decorator';
+import type { SqlParams } from '../../storage/sql/sql-params';
+import { SqlRunner } from '../../storage/sql/sql-runner';
 import type { AnalyticsRange } from '../range/analytics-range.interface';
 import { localDays } from '../range/zoned-time.util';
-import { analyticsDialect, type AnalyticsDialect } from './analytics-dialect';
-import { SqlParams } from './sql-params';
-
-/** Writes one statement: receives the parameter collector, returns the SQL text. */
-export type SqlBuilder = (params: SqlParams) => string;
 
 /**
- * Runs the analytics statements on the receiver's data source and gives them the dialect
- * helpers they need (window filter, day series, durations).
+ * The storage SQL runner on the receiver's data source, with the time helpers the analytics
+ * statements share (window filter, day series).
  */
 @Injectable()
-export class AnalyticsSql {
-  readonly dialect: AnalyticsDialect;
-
-  constructor(@InjectReceiverDataSource() private readonly dataSource: DataSource) {
-    this.dialect = analyticsDialect(dialectOf(dataSource));
-  }
-
-  /** Rows of one statement, as the driver returns them. */
-  async rows<T = Record<string, unknown>>(build: SqlBuilder): Promise<T[]> {
-    const params = new SqlParams(this.dialect);
-    const sql = build(params);
-    return (await this.dataSource.query(sql, params.values)) as T[];
-  }
-
-  /** First row of one statement (aggregates always return one). */
-  async row<T = Record<string, unknown>>(build: SqlBuilder): Promise<T> {
-    const [first] = await this.rows<T>(build);
-    return first;
+export class AnalyticsSql extends SqlRunner {
+  constructor(@InjectReceiverDataSource() dataSource: DataSource) {
+    super(dataSource);
   }
 
   /** `column` within the range: `[from 00:00:00, to 23:59:59]` local, as UTC instants. */

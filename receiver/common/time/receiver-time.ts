@@ -1,3 +1,5 @@
+import { instantOf } from '../../storage/sql/sql-values';
+
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 function formatter(timeZone: string): Intl.DateTimeFormat {
@@ -56,3 +58,7 @@ export function zonedToUtc(local: string, timeZone: string): Date {
   instant = guess - zoneOffsetMinutes(new Date(instant), timeZone) * 60_000;
   return new Date(instant);
 }
+
+/** A stored timestamp as the contract writes it: `YYYY-MM-DD HH:MM:SS` in the receiver's zone. */
+export const localTimestamp = (value: unknown, timeZone: string): string =>
+  formatDateTime(instantOf(value), timeZone);

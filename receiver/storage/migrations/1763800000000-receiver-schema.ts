@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { dialectOf } from '../dialect';
+import { engineOf } from '../sql/sql-dialect';
 import { micrologsTables } from './micrologs.tables';
 import { SchemaColumns } from './schema-columns';
 import { telemetryTables } from './telemetry.tables';
@@ -16,7 +16,7 @@ export class ReceiverSchema1763800000000 implements MigrationInterface {
   name = 'ReceiverSchema1763800000000';
 
   async up(runner: QueryRunner): Promise<void> {
-    const dialect = dialectOf(runner);
+    const dialect = engineOf(runner);
     for (const table of tablesFor(new SchemaColumns(dialect))) {
       await runner.createTable(table, false, true, true);
     }
@@ -41,7 +41,7 @@ export class ReceiverSchema1763800000000 implements MigrationInterface {
   async down(runner: QueryRunner): Promise<void> {
     // Plain DROP TABLE, children first: TypeORM's dropTable() inspects MySQL generated columns
     // through its typeorm_metadata table, which this schema never needs.
-    const tables = tablesFor(new SchemaColumns(dialectOf(runner))).reverse();
+    const tables = tablesFor(new SchemaColumns(engineOf(runner))).reverse();
     for (const table of tables) await runner.query(`DROP TABLE IF EXISTS ${table.name}`);
   }
 }

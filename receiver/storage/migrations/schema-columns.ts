@@ -1,5 +1,5 @@
 import type { TableColumnOptions } from 'typeorm';
-import type { SqlDialect } from '../dialect';
+import type { SqlEngine } from '../sql/sql-dialect';
 
 /**
  * Column builders that hide the dialect differences of the schema migration. Timestamps: SQLite
@@ -7,7 +7,7 @@ import type { SqlDialect } from '../dialect';
  * PostgreSQL uses `timestamptz` (an instant, rendered in the session zone, set to UTC).
  */
 export class SchemaColumns {
-  constructor(private readonly dialect: SqlDialect) {}
+  constructor(private readonly dialect: SqlEngine) {}
 
   id(big = false): TableColumnOptions {
     return {

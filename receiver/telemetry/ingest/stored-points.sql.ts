@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { TelemetrySampleEntity } from '../../storage/entities/telemetry-sample.entity';
-import { BatchSql } from '../../storage/batch-sql';
+import { SqlRunner } from '../../storage/sql/sql-runner';
 
 /** One sample's identity: host, key and collection time (the idempotency key of a sample). */
 export interface SamplePoint {
@@ -26,32 +26,26 @@ export async function storedPoints(
   manager: EntityManager,
   points: SamplePoint[],
 ): Promise<Set<string>> {
-  const sql = new BatchSql(manager);
+  const sql = new SqlRunner(manager);
   const entity = TelemetrySampleEntity;
-  const { driver } = manager.connection;
-  const key = driver.escape('key');
-  // Hydrated by the driver exactly as an entity read would (engines differ in date formats).
-  const collectedAt = manager.connection
-    .getMetadata(entity)
-    .findColumnWithPropertyName('collected_at')!;
+  const key = sql.escape('key');
   const seen = new Set<string>();
   for (let i = 0; i < points.length; i += POINTS_PER_SELECT) {
     const chunk = points.slice(i, i + POINTS_PER_SELECT);
-    const parameters: unknown[] = [];
-    const terms = chunk.map((point) => {
-      parameters.push(
-        point.hostId,
-        point.key,
-        sql.value(entity, 'collected_at', point.collectedAt),
-      );
-      return `(host_id = ? AND ${key} = ? AND collected_at = ?)`;
-    });
-    const rows = await sql.run<{ host_id: unknown; key: string; collected_at: unknown }[]>(
-      `SELECT host_id, ${key}, collected_at FROM ${sql.table(entity)} WHERE ${terms.join(' OR ')}`,
-      parameters,
+    const rows = await sql.rows<{ host_id: unknown; key: string; collected_at: unknown }>(
+      (p) =>
+        `SELECT host_id, ${key}, collected_at FROM ${sql.table(entity)} WHERE ` +
+        chunk
+          .map(
+            (point) =>
+              `(host_id = ${p.add(point.hostId)} AND ${key} = ${p.add(point.key)} ` +
+              `AND collected_at = ${p.add(sql.value(entity, 'collected_at', point.collectedAt))})`,
+          )
+          .join(' OR '),
     );
     for (const row of rows) {
-      const at = driver.prepareHydratedValue(row.collected_at, collectedAt) as Date;
+      // Hydrated by the driver exactly as an entity read would (engines differ in date formats).
+      const at = sql.hydrate(entity, 'collected_at', row.collected_at) as Date;
       seen.add(pointKey(Number(row.host_id), row.key, at));
     }
   }

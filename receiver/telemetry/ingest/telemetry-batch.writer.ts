@@ -1,9 +1,8 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { TelemetryHostEntity } from '../../storage/entities/telemetry-host.entity';
+import { TelemetryLatestEntity } from '../../storage/entities/telemetry-latest.entity';
 import { TelemetrySampleEntity } from '../../storage/entities/telemetry-sample.entity';
-import { BatchSql } from '../../storage/batch-sql';
-import { insertIgnore } from '../../storage/bulk-insert';
-import { type LatestRow, upsertLatest } from './latest-upsert.sql';
+import { SqlRunner } from '../../storage/sql/sql-runner';
 import { pointKey, storedPoints } from './stored-points.sql';
 import type { TelemetryReport } from './telemetry-report.parser';
 
@@ -11,6 +10,9 @@ import type { TelemetryReport } from './telemetry-report.parser';
 const INTERVAL_SMOOTHING = 0.3;
 /** Rows per INSERT statement (far under every engine's bound-parameter limit). */
 const ROWS_PER_INSERT = 400;
+
+/** One latest value to write. */
+type LatestRow = Omit<TelemetryLatestEntity, 'id'>;
 
 interface Item {
   host: TelemetryHostEntity;
@@ -38,8 +40,9 @@ export async function writeReportBatch(dataSource: DataSource, items: Item[]): P
         received_at: receivedAt,
       })),
     );
+    const sql = new SqlRunner(manager);
     for (let i = 0; i < samples.length; i += ROWS_PER_INSERT) {
-      await insertIgnore(manager, TelemetrySampleEntity, samples.slice(i, i + ROWS_PER_INSERT));
+      await sql.insertIgnore(TelemetrySampleEntity, samples.slice(i, i + ROWS_PER_INSERT));
     }
     await moveLatest(manager, fresh, receivedAt);
     await touchHosts(manager, fresh, receivedAt);
@@ -71,21 +74,28 @@ async function moveLatest(manager: EntityManager, items: Item[], receivedAt: Dat
     for (const [key, value] of Object.entries(report.data)) {
       const id = `${host.id}\u0000${key}`;
       const known = newest.get(id);
-      if (!known || known.collectedAt.getTime() <= report.collectedAt.getTime()) {
+      if (!known || known.collected_at.getTime() <= report.collectedAt.getTime()) {
         newest.set(id, {
-          projectId: host.project_id,
-          hostId: host.id,
+          project_id: host.project_id,
+          host_id: host.id,
           key,
           value,
-          collectedAt: report.collectedAt,
-          receivedAt,
+          collected_at: report.collectedAt,
+          received_at: receivedAt,
         });
       }
     }
   }
   const rows = [...newest.values()];
+  const sql = new SqlRunner(manager);
   for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
-    await upsertLatest(manager, rows.slice(i, i + ROWS_PER_INSERT));
+    // An older report arriving late leaves the newer value in place.
+    await sql.insert(TelemetryLatestEntity, rows.slice(i, i + ROWS_PER_INSERT), {
+      kind: 'newer',
+      key: ['host_id', 'key'],
+      update: ['value', 'collected_at', 'received_at'],
+      newer: 'collected_at',
+    });
   }
 }
 
@@ -96,11 +106,8 @@ async function touchHosts(manager: EntityManager, items: Item[], receivedAt: Dat
     entry.count += 1;
     reports.set(host.id, entry);
   }
-  const sql = new BatchSql(manager);
+  const sql = new SqlRunner(manager);
   const entity = TelemetryHostEntity;
-  const statement =
-    `UPDATE ${sql.table(entity)} SET last_seen = ?, report_count = report_count + ?, ` +
-    'avg_interval_seconds = ? WHERE id = ?';
   const lastSeen = sql.value(entity, 'last_seen', receivedAt);
   for (const { host, count } of reports.values()) {
     // The host row was read when the request arrived; the count is incremented in SQL so
@@ -112,7 +119,12 @@ async function touchHosts(manager: EntityManager, items: Item[], receivedAt: Dat
         average === null ? gap : average * (1 - INTERVAL_SMOOTHING) + gap * INTERVAL_SMOOTHING;
     }
     // One fixed statement text for every host: prepared once, reused by every batch.
-    await sql.run(statement, [lastSeen, count, average, host.id]);
+    await sql.run(
+      (p) =>
+        `UPDATE ${sql.table(entity)} SET last_seen = ${p.add(lastSeen)}, ` +
+        `report_count = report_count + ${p.add(count)}, ` +
+        `avg_interval_seconds = ${p.add(average)} WHERE id = ${p.add(host.id)}`,
+    );
     host.last_seen = receivedAt;
     host.avg_interval_seconds = average;
   }

@@ -3,7 +3,7 @@ import { IngestBatchContext, IngestHandler, IngestHandlerRegistry } from '../../
 import { AuditLogEntity } from '../../storage/entities';
 import type { AuditJob } from '../interfaces/tracking-jobs.interface';
 import { AUDIT_JOB } from '../tracking.constants';
-import { insertRows } from '../../storage/bulk-insert';
+import { SqlRunner } from '../../storage/sql/sql-runner';
 
 /** Writes a batch of audit events in one multi-row insert (contract 3.11). */
 @Injectable()
@@ -17,8 +17,7 @@ export class AuditIngestHandler implements IngestHandler<AuditJob>, OnModuleInit
   }
 
   async handle(jobs: AuditJob[], { manager }: IngestBatchContext): Promise<void> {
-    await insertRows(
-      manager,
+    await new SqlRunner(manager).insert(
       AuditLogEntity,
       jobs.map((job) => ({
         project_id: job.projectId,

@@ -4,7 +4,7 @@ import { type FindOptionsSelect, type FindOptionsWhere, In } from 'typeorm';
 import type { DeviceInfo, GeoLocation } from '../../enrichment/interfaces/enrichment.interfaces';
 import type { IngestBatchContext } from '../../ingest';
 import { DeviceEntity, LocationEntity } from '../../storage/entities';
-import { insertIgnore } from '../../storage/bulk-insert';
+import { SqlRunner } from '../../storage/sql/sql-runner';
 import { TrackingIdCache } from './tracking-id.cache';
 
 /** One device or location to resolve, per project. */
@@ -169,7 +169,7 @@ export class DimensionResolver {
       const now = new Date();
       const wanted = [...missing.values()];
       const rows = wanted.map(({ projectId, value }) => kind.row(projectId, value, now));
-      await insertIgnore(context.manager, kind.entity, rows);
+      await new SqlRunner(context.manager).insertIgnore(kind.entity, rows);
       const stored = await context.manager.find(kind.entity, {
         select: kind.select,
         where: {

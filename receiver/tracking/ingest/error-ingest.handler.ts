@@ -8,7 +8,7 @@ import {
 } from '../interfaces/error-cache-invalidator.interface';
 import type { ErrorJob } from '../interfaces/tracking-jobs.interface';
 import { ERROR_JOB } from '../tracking.constants';
-import { insertIgnore, insertRows } from '../../storage/bulk-insert';
+import { SqlRunner } from '../../storage/sql/sql-runner';
 import { DimensionResolver, unique } from './dimension.resolver';
 
 const groupKey = (job: ErrorJob): string => `${job.projectId}|${job.fingerprint}`;
@@ -38,8 +38,7 @@ export class ErrorIngestHandler implements IngestHandler<ErrorJob>, OnModuleInit
   async handle(jobs: ErrorJob[], context: IngestBatchContext): Promise<void> {
     const groups = await this.upsertGroups(jobs, context);
     const { deviceIds, locationIds } = await this.dimensions.forEvents(jobs, context);
-    await insertRows(
-      context.manager,
+    await new SqlRunner(context.manager).insert(
       ErrorEventEntity,
       jobs.map((job, i) => ({
         group_id: groups.get(groupKey(job)) as number,
@@ -74,8 +73,7 @@ export class ErrorIngestHandler implements IngestHandler<ErrorJob>, OnModuleInit
       else byGroup.set(groupKey(job), [job]);
     }
     // New groups start at count 0 so that one UPDATE below counts every event, new group or not.
-    await insertIgnore(
-      manager,
+    await new SqlRunner(manager).insertIgnore(
       ErrorGroupEntity,
       [...byGroup.values()].map(([first]) => ({
         project_id: first.projectId,

@@ -3,8 +3,7 @@ import { IngestBatchContext, IngestHandler, IngestHandlerRegistry } from '../../
 import { PageviewEntity, SessionEntity } from '../../storage/entities';
 import type { PageviewJob } from '../interfaces/tracking-jobs.interface';
 import { PAGEVIEW_DEDUP_WINDOW_MS, PAGEVIEW_JOB } from '../tracking.constants';
-import { BatchSql } from '../../storage/batch-sql';
-import { insertRows } from '../../storage/bulk-insert';
+import { SqlRunner } from '../../storage/sql/sql-runner';
 import { DimensionResolver, unique } from './dimension.resolver';
 import { TrackingIdCache } from './tracking-id.cache';
 import { sessionKey, visitorKey, VisitorSessionWriter } from './visitor-session.writer';
@@ -50,7 +49,7 @@ export class PageviewIngestHandler implements IngestHandler<PageviewJob>, OnModu
       timezone: job.timezone,
       created_at: new Date(job.receivedAt),
     }));
-    await insertRows(context.manager, PageviewEntity, rows);
+    await new SqlRunner(context.manager).insert(PageviewEntity, rows);
     await this.updateBounce(unique(rows.map((r) => r.session_id)), context);
   }
 
@@ -66,14 +65,14 @@ export class PageviewIngestHandler implements IngestHandler<PageviewJob>, OnModu
   ): Promise<PageviewJob[]> {
     const key = (visitorId: number, url: string): string => `${visitorId}|${url}`;
     const since = new Date(Math.min(...jobs.map((j) => j.receivedAt)) - PAGEVIEW_DEDUP_WINDOW_MS);
-    const sql = new BatchSql(context.manager);
+    const sql = new SqlRunner(context.manager);
     const visitorIds = unique([...visitors.values()]);
     const urls = unique(jobs.map((j) => j.url));
-    const recent = await sql.run<{ visitor_id: number | string; url: string }[]>(
-      `SELECT DISTINCT visitor_id, url FROM ${sql.table(PageviewEntity)} ` +
-        `WHERE visitor_id IN (${sql.list(visitorIds)}) AND url IN (${sql.list(urls)}) ` +
-        `AND created_at >= ?`,
-      [...visitorIds, ...urls, sql.value(PageviewEntity, 'created_at', since)],
+    const recent = await sql.rows<{ visitor_id: number | string; url: string }>(
+      (p) =>
+        `SELECT DISTINCT visitor_id, url FROM ${sql.table(PageviewEntity)} ` +
+        `WHERE visitor_id IN (${p.list(visitorIds)}) AND url IN (${p.list(urls)}) ` +
+        `AND created_at >= ${p.add(sql.value(PageviewEntity, 'created_at', since))}`,
     );
     const seen = new Set(recent.map((row) => key(Number(row.visitor_id), row.url)));
     const kept: PageviewJob[] = [];
@@ -91,17 +90,19 @@ export class PageviewIngestHandler implements IngestHandler<PageviewJob>, OnModu
     const { manager } = context;
     const candidates = sessionIds.filter((id) => !this.cache.engagedSessions.has(id));
     if (candidates.length === 0) return;
-    const sql = new BatchSql(manager);
-    const counts = await sql.run<{ session_id: number | string; n: number | string }[]>(
-      `SELECT session_id, COUNT(*) AS n FROM ${sql.table(PageviewEntity)} ` +
-        `WHERE session_id IN (${sql.list(candidates)}) GROUP BY session_id`,
-      candidates,
+    const sql = new SqlRunner(manager);
+    const counts = await sql.rows<{ session_id: number | string; n: number | string }>(
+      (p) =>
+        `SELECT session_id, COUNT(*) AS n FROM ${sql.table(PageviewEntity)} ` +
+        `WHERE session_id IN (${p.list(candidates)}) GROUP BY session_id`,
     );
     const engaged = counts.filter((c) => Number(c.n) > 1).map((c) => Number(c.session_id));
     if (engaged.length === 0) return;
+    const bounced = sql.value(SessionEntity, 'is_bounced', false);
     await sql.run(
-      `UPDATE ${sql.table(SessionEntity)} SET is_bounced = ? WHERE id IN (${sql.list(engaged)})`,
-      [sql.value(SessionEntity, 'is_bounced', false), ...engaged],
+      (p) =>
+        `UPDATE ${sql.table(SessionEntity)} SET is_bounced = ${p.add(bounced)} ` +
+        `WHERE id IN (${p.list(engaged)})`,
     );
     context.afterCommit(() => engaged.forEach((id) => this.cache.engagedSessions.set(id, true)));
   }

@@ -3,8 +3,7 @@ import { In } from 'typeorm';
 import type { IngestBatchContext } from '../../ingest';
 import { SessionEntity, VisitorEntity } from '../../storage/entities';
 import type { PageviewJob } from '../interfaces/tracking-jobs.interface';
-import { BatchSql } from '../../storage/batch-sql';
-import { insertIgnore } from '../../storage/bulk-insert';
+import { SqlRunner } from '../../storage/sql/sql-runner';
 import { unique } from './dimension.resolver';
 import { TrackingIdCache } from './tracking-id.cache';
 
@@ -25,6 +24,7 @@ export class VisitorSessionWriter {
     context: IngestBatchContext,
   ): Promise<Map<string, number>> {
     const { manager } = context;
+    const sql = new SqlRunner(manager);
     const now = new Date();
     const ids = new Map<string, number>();
     const unknown = new Map<string, PageviewJob>();
@@ -38,8 +38,7 @@ export class VisitorSessionWriter {
         fingerprints.set(key, job.fingerprintHash);
     }
     if (unknown.size > 0) {
-      await insertIgnore(
-        manager,
+      await sql.insertIgnore(
         VisitorEntity,
         [...unknown.values()].map((job) => ({
           project_id: job.projectId,
@@ -77,11 +76,12 @@ export class VisitorSessionWriter {
       );
       context.afterCommit(() => void this.cache.visitors.set(key, { id, hasFingerprint: true }));
     }
-    const sql = new BatchSql(manager);
     const visitorIds = unique([...ids.values()]);
+    const lastSeen = sql.value(VisitorEntity, 'last_seen', now);
     await sql.run(
-      `UPDATE ${sql.table(VisitorEntity)} SET last_seen = ? WHERE id IN (${sql.list(visitorIds)})`,
-      [sql.value(VisitorEntity, 'last_seen', now), ...visitorIds],
+      (p) =>
+        `UPDATE ${sql.table(VisitorEntity)} SET last_seen = ${p.add(lastSeen)} ` +
+        `WHERE id IN (${p.list(visitorIds)})`,
     );
     return ids;
   }
@@ -93,6 +93,7 @@ export class VisitorSessionWriter {
     context: IngestBatchContext,
   ): Promise<Map<string, number>> {
     const { manager } = context;
+    const sql = new SqlRunner(manager);
     const ids = new Map<string, number>();
     const first = new Map<string, PageviewJob>();
     const latest = new Map<string, number>();
@@ -105,8 +106,7 @@ export class VisitorSessionWriter {
     }
     const unknown = [...first.entries()].filter(([key]) => !ids.has(key)).map(([, job]) => job);
     if (unknown.length > 0) {
-      await insertIgnore(
-        manager,
+      await sql.insertIgnore(
         SessionEntity,
         unknown.map((job) => ({
           project_id: job.projectId,
@@ -138,13 +138,12 @@ export class VisitorSessionWriter {
     // Deduplicated pageviews still extend the session (contract 3.2), and it never moves
     // backwards. One statement for the batch: its events arrived within a few milliseconds.
     const newest = new Date(Math.max(...latest.values()));
-    const sql = new BatchSql(manager);
     const sessionIds = unique([...ids.values()]);
     const at = sql.value(SessionEntity, 'last_activity', newest);
     await sql.run(
-      `UPDATE ${sql.table(SessionEntity)} SET last_activity = ? ` +
-        `WHERE id IN (${sql.list(sessionIds)}) AND last_activity < ?`,
-      [at, ...sessionIds, at],
+      (p) =>
+        `UPDATE ${sql.table(SessionEntity)} SET last_activity = ${p.add(at)} ` +
+        `WHERE id IN (${p.list(sessionIds)}) AND last_activity < ${p.add(at)}`,
     );
     return ids;
   }

@@ -1,5 +1,3 @@
-import { formatDateTime } from '../../common/time/receiver-time';
-
 /**
  * Conversions of driver values: PostgreSQL returns COUNT/SUM as strings, MySQL returns SUM and
  * AVG as decimal strings, SQLite returns timestamps as UTC text.
@@ -33,10 +31,6 @@ export function instantOf(value: unknown): Date {
   const text = String(value);
   return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text.replace(' ', 'T')}Z`);
 }
-
-/** A stored timestamp as the contract writes it: `YYYY-MM-DD HH:MM:SS` in the receiver's zone. */
-export const localTimestamp = (value: unknown, timeZone: string): string =>
-  formatDateTime(instantOf(value), timeZone);
 
 /** A JSON column (stored as text) decoded; SQL NULL is `null`. */
 export const json = (value: unknown): unknown =>

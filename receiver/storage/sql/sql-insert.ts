@@ -1,0 +1,74 @@
+import type { DataSource, ObjectLiteral } from 'typeorm';
+import type { SqlDialect } from './sql-dialect';
+import type { SqlParams } from './sql-params';
+
+/** How an `INSERT` treats rows that hit a unique key. */
+export type InsertConflict =
+  | { kind: 'fail' }
+  | { kind: 'ignore' }
+  | {
+      kind: 'newer';
+      /** Properties of the unique key the conflict is on. */
+      key: string[];
+      /** Properties replaced on conflict. */
+      update: string[];
+      /** Timestamp property: a stored row only gives way to one at least as new. */
+      newer: string;
+    };
+
+/**
+ * One multi-row `INSERT` as a single statement. TypeORM's query builder spends most of a batch
+ * in its per-parameter bookkeeping (quadratic in the number of values); here the entity metadata
+ * still names the table and columns, and the driver's own `preparePersistentValue` still converts
+ * every value (transformers, dates, booleans), so rows mean exactly what they mean through the
+ * ORM. What differs per engine (skipping or replacing conflicting rows) comes from the dialect.
+ */
+export function insertStatement(
+  source: DataSource,
+  dialect: SqlDialect,
+  entity: new () => ObjectLiteral,
+  rows: readonly object[],
+  conflict: InsertConflict,
+  params: SqlParams,
+): string {
+  const { driver } = source;
+  const metadata = source.getMetadata(entity);
+  const first = rows[0] as Record<string, unknown>;
+  const columns = metadata.columns.filter(
+    (column) => !column.isGenerated && column.propertyName in first,
+  );
+  const tuples = rows
+    .map((row) => {
+      const values = columns.map((column) =>
+        params.add(
+          driver.preparePersistentValue(
+            (row as Record<string, unknown>)[column.propertyName],
+            column,
+          ),
+        ),
+      );
+      return `(${values.join(', ')})`;
+    })
+    .join(', ');
+  const table = driver.escape(metadata.tableName);
+  const names = columns.map((column) => driver.escape(column.databaseName)).join(', ');
+  const escape = (property: string): string => {
+    const column = metadata.findColumnWithPropertyName(property);
+    if (!column) throw new Error(`${entity.name} has no column ${property}`);
+    return driver.escape(column.databaseName);
+  };
+  switch (conflict.kind) {
+    case 'fail':
+      return `INSERT INTO ${table} (${names}) VALUES ${tuples}`;
+    case 'ignore':
+      return dialect.insertIgnore(table, names, tuples);
+    case 'newer':
+      return dialect.upsertNewer({
+        insert: `INSERT INTO ${table} (${names}) VALUES ${tuples}`,
+        table,
+        key: conflict.key.map(escape),
+        update: conflict.update.map(escape),
+        newer: escape(conflict.newer),
+      });
+  }
+}
