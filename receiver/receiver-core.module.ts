@@ -7,7 +7,8 @@ import {
   type Provider,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { ProjectKeysService } from './common/auth/project-keys.service';
+import { PROJECT_KEY_LOOKUP } from './common/auth/auth.constants';
+import { ProjectKeysService } from './projects/project-keys.service';
 import { ReceiverAuthGuard } from './common/auth/receiver-auth.guard';
 import { ReceiverExceptionFilter } from './common/filters/receiver-exception.filter';
 import { installFrontDoor } from './common/http/front-door.installer';
@@ -18,10 +19,10 @@ import { RECEIVER_REDIS } from './common/redis/redis.constants';
 import { ReceiverRedisLifecycle, receiverRedisProvider } from './common/redis/redis.providers';
 import { rateLimitStorageProvider } from './common/rate-limit/rate-limit.providers';
 import { RATE_LIMIT_STORAGE } from './common/rate-limit/rate-limit.constants';
-import type { ResolvedReceiverOptions } from './interfaces/receiver-options.interface';
+import type { ResolvedReceiverOptions } from './config/receiver-options.interface';
 import { HealthIndicatorRegistry } from './health/health-indicator.registry';
 import { ProjectEvents } from './projects/project.events';
-import { RECEIVER_OPTIONS } from './receiver.constants';
+import { RECEIVER_OPTIONS } from './config/receiver-options.constants';
 import { RECEIVER_API_MODULES, RECEIVER_ROOT_MODULES } from './receiver.features';
 import { ReceiverStorageLifecycle } from './storage/storage.lifecycle';
 import { receiverDataSourceProvider } from './storage/storage.providers';
@@ -55,6 +56,7 @@ const frontDoorProvider: Provider = {
     RateLimitGuard,
     ReceiverAuthGuard,
     ProjectKeysService,
+    { provide: PROJECT_KEY_LOOKUP, useExisting: ProjectKeysService },
     ReceiverExceptionFilter,
     frontDoorProvider,
     ProjectEvents,
@@ -67,6 +69,7 @@ const frontDoorProvider: Provider = {
     RateLimitGuard,
     ReceiverAuthGuard,
     ProjectKeysService,
+    PROJECT_KEY_LOOKUP,
     ReceiverExceptionFilter,
     ProjectEvents,
     HealthIndicatorRegistry,

@@ -1,5 +1,5 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
-import type { ReceiverModuleOptions } from './interfaces/receiver-options.interface';
+import type { ReceiverModuleOptions } from './config/receiver-options.interface';
 
 /** Options of the module definition itself (known before any async factory runs). */
 export interface ReceiverModuleExtras {

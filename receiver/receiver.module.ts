@@ -1,8 +1,8 @@
 import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import { RouterModule } from '@nestjs/core';
 import { getDataSourceToken } from '@nestjs/typeorm';
-import type { ReceiverModuleOptions } from './interfaces/receiver-options.interface';
-import { DEFAULT_ROUTE_PREFIX, RECEIVER_OPTIONS } from './receiver.constants';
+import type { ReceiverModuleOptions } from './config/receiver-options.interface';
+import { DEFAULT_ROUTE_PREFIX, RECEIVER_OPTIONS } from './config/receiver-options.constants';
 import { RECEIVER_API_MODULES, RECEIVER_ROOT_MODULES } from './receiver.features';
 import {
   ConfigurableReceiverModule,
@@ -10,7 +10,7 @@ import {
   RECEIVER_MODULE_OPTIONS,
   RECEIVER_OPTIONS_TYPE,
 } from './receiver.module-definition';
-import { resolveReceiverOptions } from './receiver-options.resolver';
+import { resolveReceiverOptions } from './config/receiver-options.resolver';
 import { ReceiverCoreModule } from './receiver-core.module';
 import { RECEIVER_EXISTING_DATA_SOURCE } from './storage/storage.constants';
 

@@ -5,11 +5,18 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const SERVER_PORT = Number(process.env.PORT ?? 3000);
 const CLIENT_PORT = Number(process.env.CLIENT_PORT ?? 3001);
 const base = `http://127.0.0.1:${SERVER_PORT}`;
+const clientBase = `http://127.0.0.1:${CLIENT_PORT}`;
+// The sample apps are found from this script, so the demo runs from any directory; its data
+// (SQLite file, secrets, the client's outbox) stays in the working directory.
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const swcRegister = createRequire(import.meta.url).resolve('@swc-node/register');
 const dataDir = 'data';
 const secretsFile = join(dataDir, 'demo-secrets.json');
 const projectFile = join(dataDir, 'demo-project.json');
@@ -26,8 +33,8 @@ const secrets = readJson(secretsFile) ?? {
 writeFileSync(secretsFile, JSON.stringify(secrets, null, 2), { mode: 0o600 });
 
 function start(label, file, env) {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', file], {
-    env: { ...process.env, ...env },
+  const child = spawn(process.execPath, ['-r', swcRegister, join(root, file)], {
+    env: { SWC_NODE_PROJECT: join(root, 'tsconfig.json'), ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
     // Own process group: Ctrl-C reaches only this script, which stops the apps in order.
     detached: true,
@@ -78,12 +85,32 @@ async function waitForHealth() {
   throw new Error(`the receiver did not answer on ${base}/api/health within 60 s`);
 }
 
+/** A short link of the demo project, so the printed block can show a redirect. */
+async function demoLink(project) {
+  const created = await api(
+    'POST',
+    '/api/links/create',
+    { destination_url: 'https://docs.nestjs.com/', label: 'Demo' },
+    { 'X-API-Key': project.secret_key },
+  );
+  if (created.status !== 200)
+    throw new Error(`could not create the demo link: ${created.body?.message}`);
+  return created.body.data.short_url;
+}
+
 /** Reuses the saved demo project while its secret key still verifies, else creates one. */
 async function demoProject() {
   const saved = readJson(projectFile);
   if (saved) {
     const check = await api('POST', '/api/projects/verify', { key: saved.secret_key });
-    if (check.body?.data?.valid) return { ...saved, reused: true };
+    if (check.body?.data?.valid) {
+      // Short URLs are absolute since the demo sets RECEIVER_APP_URL; older files kept a relative one.
+      if (!saved.short_url?.startsWith(`${base}/`)) {
+        saved.short_url = await demoLink(saved);
+        writeFileSync(projectFile, JSON.stringify(saved, null, 2), { mode: 0o600 });
+      }
+      return { ...saved, reused: true };
+    }
   }
   const signingSecret = randomBytes(24).toString('hex');
   const created = await api(
@@ -95,13 +122,14 @@ async function demoProject() {
   if (created.status !== 200)
     throw new Error(`could not create the demo project: ${created.body?.message}`);
   const project = { ...created.body.data, signing_secret: signingSecret };
-  writeFileSync(projectFile, JSON.stringify(project, null, 2), { mode: 0o600 });
   await api(
     'PUT',
     '/api/flags/welcome_banner',
     { description: 'Shown by the sample client', defaultValue: true },
     { 'X-API-Key': project.secret_key },
   );
+  project.short_url = await demoLink(project);
+  writeFileSync(projectFile, JSON.stringify(project, null, 2), { mode: 0o600 });
   return { ...project, reused: false };
 }
 
@@ -110,15 +138,16 @@ start('receiver', 'sample-app/server/main.ts', {
   NODE_ENV: process.env.NODE_ENV ?? 'development',
   RECEIVER_ADMIN_KEY: secrets.adminKey,
   RECEIVER_IP_HASH_SALT: secrets.ipHashSalt,
-  RECEIVER_ALLOWED_ORIGINS:
-    process.env.RECEIVER_ALLOWED_ORIGINS ?? `http://127.0.0.1:${CLIENT_PORT}`,
+  RECEIVER_ALLOWED_ORIGINS: process.env.RECEIVER_ALLOWED_ORIGINS ?? clientBase,
+  // Short links are built from it: absolute URLs in answers.
+  RECEIVER_APP_URL: process.env.RECEIVER_APP_URL ?? base,
 });
 
 try {
   await waitForHealth();
   const project = await demoProject();
   const clientEntry = 'sample-app/client/main.ts';
-  const withClient = existsSync(clientEntry);
+  const withClient = existsSync(join(root, clientEntry));
   if (withClient) {
     start('client', clientEntry, {
       PORT: String(CLIENT_PORT),
@@ -133,21 +162,46 @@ try {
       TELEMETRY_REPORT_INTERVAL: process.env.TELEMETRY_REPORT_INTERVAL ?? '10',
       TELEMETRY_FLAGS_POLL_INTERVAL: process.env.TELEMETRY_FLAGS_POLL_INTERVAL ?? '10',
       TELEMETRY_ALLOW_INSECURE_TRANSPORT: 'true',
+      // Logs each report sent and the receiver's answer (secrets redacted).
+      TELEMETRY_VERBOSE_LOGGING: process.env.TELEMETRY_VERBOSE_LOGGING ?? 'true',
     });
   }
   const key = project.secret_key;
+  const json = (value) => `'${JSON.stringify(value)}'`;
+  const pageview = {
+    url: 'http://localhost/pricing?utm_source=demo',
+    page_title: 'Pricing',
+    visitor_id: 'demo-visitor',
+    session_token: 'demo-session',
+  };
+  // What a browser sends: without these headers the bot filter answers 204 and stores nothing.
+  const browser = `-H 'User-Agent: Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0 Safari/537.36' -H 'Accept: */*' -H 'Accept-Language: en' -H 'Origin: http://localhost'`;
+  const post = `-X POST -H 'Content-Type: application/json'`;
   console.log(`
 [demo] Receiver      ${base}/api   (health: ${base}/api/health, API docs: ${base}/api/docs)
-[demo] Client        ${withClient ? `http://127.0.0.1:${CLIENT_PORT} (host "demo-client", signed reports every 10 s)` : 'not started (sample-app/client is not in this checkout)'}
-[demo] Project       "${project.name}" #${project.id} ${project.reused ? '(reused)' : '(created)'}
+[demo] Client        ${withClient ? `${clientBase} (host "demo-client", signed reports every 10 s; it logs each report and each flag change)` : 'not started (sample-app/client is not in this checkout)'}
+[demo] Project       "${project.name}" #${project.id} ${project.reused ? '(reused)' : '(created)'}, allowed domains ${project.allowed_domains.join(', ')}
 [demo] Admin key     ${secrets.adminKey}
 [demo] Secret key    ${key}
 [demo] Public key    ${project.public_key}
 [demo] Signing key   ${project.signing_secret}
+[demo] Short link    ${project.short_url}
 [demo] Try:
-  curl -s ${base}/api/telemetry/hosts -H 'X-API-Key: ${key}'
-  curl -s ${base}/api/flags -H 'X-API-Key: ${key}'
+  # telemetry: the demo client's latest values
+  curl -s ${base}/api/telemetry/hosts/demo-client -H 'X-API-Key: ${key}'
+  # a flag: the client shows its banner while welcome_banner is on; turn it off and watch the client's log
+  curl -s ${clientBase}/
   curl -s -X PUT ${base}/api/flags/welcome_banner -H 'X-API-Key: ${key}' -H 'Content-Type: application/json' -d '{"defaultValue": false}'
+  # tracking: a pageview as a browser sends it, and an error
+  curl -s ${post} ${base}/api/track/pageview -H 'X-API-Key: ${project.public_key}' ${browser} -d ${json(pageview)}
+  curl -s ${post} ${base}/api/track/error -H 'X-API-Key: ${key}' -d '{"message": "Demo failure", "error_type": "DemoError", "severity": "critical"}'
+  # analytics
+  curl -s '${base}/api/analytics/visitors?range=7d' -H 'X-API-Key: ${key}'
+  curl -s '${base}/api/analytics/errors' -H 'X-API-Key: ${key}'
+  # the short link: a 302 to its destination, counted as a click
+  curl -s -o /dev/null -w '%{http_code} %{redirect_url}\\n' ${project.short_url}
+  curl -s '${base}/api/analytics/links' -H 'X-API-Key: ${key}'
+  # projects (admin key)
   curl -s ${base}/api/projects/list -H 'X-Admin-Key: ${secrets.adminKey}'
 `);
 } catch (error) {

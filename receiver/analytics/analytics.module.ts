@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
 import { AnalyticsCacheModule } from '../cache/analytics-cache.module';
-import type { ResolvedReceiverOptions } from '../interfaces/receiver-options.interface';
-import { RECEIVER_OPTIONS } from '../receiver.constants';
+import type { ResolvedReceiverOptions } from '../config/receiver-options.interface';
+import { RECEIVER_OPTIONS } from '../config/receiver-options.constants';
 import { RECEIVER_REDIS } from '../common/redis/redis.constants';
+import { LinksCoreModule } from '../links/links-core.module';
 import type { Redis } from 'ioredis';
 import { AnalyticsCacheBridge } from './analytics-cache.bridge';
 import { AnalyticsResponder } from './analytics-responder';
@@ -24,6 +25,7 @@ import { AnalyticsSql } from './sql/analytics-sql.service';
  */
 @Module({
   imports: [
+    LinksCoreModule,
     AnalyticsCacheModule.forRootAsync({
       isGlobal: true,
       // The receiver's shared Redis client when `redis` is configured, else the in-memory LRU.

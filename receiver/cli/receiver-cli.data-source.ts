@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { DEFAULT_SQLITE_PATH } from '../receiver.constants';
-import { databaseFromUrl } from '../receiver-options.resolver';
+import { DEFAULT_SQLITE_PATH } from '../config/receiver-options.constants';
+import { databaseFromUrl } from '../config/receiver-options.resolver';
 import { createReceiverDataSource } from '../storage/data-source.factory';
 import { type ReceiverCliOptions, stringOption } from './cli-args';
 

@@ -17,7 +17,6 @@ export * from './redis/redis.constants';
 export * from './auth/auth.constants';
 export * from './auth/constant-time';
 export * from './auth/domain-lock';
-export * from './auth/project-keys.service';
 export * from './auth/receiver-auth.guard';
 export * from './auth/decorators/receiver-auth.decorator';
 export * from './auth/decorators/current-project.decorator';

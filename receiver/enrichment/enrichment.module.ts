@@ -1,8 +1,8 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { HealthIndicatorRegistry } from '../health/health-indicator.registry';
 import { GeoIpHealthIndicator } from './geoip.health-indicator';
-import type { ResolvedReceiverOptions } from '../interfaces/receiver-options.interface';
-import { RECEIVER_OPTIONS } from '../receiver.constants';
+import type { ResolvedReceiverOptions } from '../config/receiver-options.interface';
+import { RECEIVER_OPTIONS } from '../config/receiver-options.constants';
 import { GeoIpService } from './geoip.service';
 import { RequestEnricher } from './request.enricher';
 import { UserAgentParser } from './user-agent.parser';

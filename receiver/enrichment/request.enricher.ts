@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { clientIp, hashIp, header } from '../common';
-import type { ResolvedReceiverOptions } from '../interfaces/receiver-options.interface';
-import { RECEIVER_OPTIONS } from '../receiver.constants';
+import type { ResolvedReceiverOptions } from '../config/receiver-options.interface';
+import { RECEIVER_OPTIONS } from '../config/receiver-options.constants';
 import { isBotRequest } from './bot.detector';
 import { GeoIpService } from './geoip.service';
 import { DeviceInfo, GeoLocation } from './interfaces/enrichment.interfaces';

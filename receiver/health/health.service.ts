@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { formatDateTime } from '../common/time/receiver-time';
-import type { ResolvedReceiverOptions } from '../interfaces/receiver-options.interface';
-import { RECEIVER_OPTIONS } from '../receiver.constants';
+import type { ResolvedReceiverOptions } from '../config/receiver-options.interface';
+import { RECEIVER_OPTIONS } from '../config/receiver-options.constants';
 import { HealthIndicatorRegistry } from './health-indicator.registry';
 import { HealthMessages } from './health.messages';
 import type { HealthCheckResult } from './interfaces/health-indicator.interface';

@@ -1,12 +1,12 @@
 import { Get, HttpCode, Post, Req } from '@nestjs/common';
-import { trimmedValue, type AnalyticsQuery } from '../analytics/analytics-query.params';
 import { CurrentProject } from '../common/auth/decorators/current-project.decorator';
 import { ReceiverAuth } from '../common/auth/decorators/receiver-auth.decorator';
 import { ReceiverController } from '../common/decorators/receiver-controller.decorator';
 import { ok, type Envelope } from '../common/envelope/envelope';
 import { ReceiverHttpException } from '../common/envelope/receiver-http.exception';
 import { Body, type JsonBody } from '../common/input/json-body.decorator';
-import { stringField } from '../common/input/php-input';
+import { phpTrim, stringField } from '../common/input/php-input';
+import { queryParam } from '../common/request/receiver-request';
 import { RateLimit } from '../common/rate-limit/decorators/rate-limit.decorator';
 import { ApiEndpoint, ApiGroup } from '../openapi/api-docs.decorators';
 import type { ProjectEntity } from '../storage/entities/project.entity';
@@ -74,9 +74,9 @@ export class LinksController {
   })
   async detail(
     @CurrentProject() project: ProjectEntity,
-    @Req() query: AnalyticsQuery,
+    @Req() request: unknown,
   ): Promise<Envelope> {
-    const code = trimmedValue(query, 'code');
+    const code = phpTrim(queryParam(request, 'code') ?? '');
     if (!code) throw bad(LinksMessages.codeQueryRequired);
     return ok(LinksMessages.fetched, await this.links.show(project.id, code));
   }

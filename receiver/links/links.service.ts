@@ -1,17 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
-import { AnalyticsSql } from '../analytics/sql/analytics-sql.service';
 import { int } from '../storage/sql/sql-values';
 import { localTimestamp } from '../common/time/receiver-time';
 import { AnalyticsCache } from '../cache/analytics-cache.service';
 import { ReceiverHttpException } from '../common/envelope/receiver-http.exception';
-import type { ResolvedReceiverOptions } from '../interfaces/receiver-options.interface';
-import { RECEIVER_OPTIONS } from '../receiver.constants';
+import type { ResolvedReceiverOptions } from '../config/receiver-options.interface';
+import { RECEIVER_OPTIONS } from '../config/receiver-options.constants';
 import { TrackedLinkEntity } from '../storage/entities/tracked-link.entity';
-import { LinkClickEntity } from '../storage/entities/link-click.entity';
-import { InjectReceiverDataSource } from '../storage/inject-receiver-data-source.decorator';
 import { allocateLinkCode } from './link-code.generator';
 import { LinksMessages } from './links.messages';
+import { LinksRepository, type LinkRow } from './links.repository';
 import { shortUrl } from './short-url';
 
 /** A link as the links API shows it. */
@@ -38,27 +35,24 @@ const INSERT_ATTEMPTS = 3;
 @Injectable()
 export class LinksService {
   constructor(
-    @InjectReceiverDataSource() private readonly dataSource: DataSource,
+    private readonly repository: LinksRepository,
     @Inject(RECEIVER_OPTIONS) private readonly options: ResolvedReceiverOptions,
-    private readonly sql: AnalyticsSql,
     private readonly cache: AnalyticsCache,
   ) {}
 
   async create(projectId: number, destination: string, label: string): Promise<TrackedLinkEntity> {
-    const links = this.dataSource.getRepository(TrackedLinkEntity);
     for (let attempt = 0; attempt < INSERT_ATTEMPTS; attempt++) {
       const code = await allocateLinkCode((candidate) => this.codeTaken(candidate));
       if (!code) break;
-      const link = links.create({
-        project_id: projectId,
-        code,
-        destination_url: destination,
-        label,
-        is_active: true,
-        created_at: new Date(),
-      });
       try {
-        return await links.save(link);
+        return await this.repository.insert({
+          project_id: projectId,
+          code,
+          destination_url: destination,
+          label,
+          is_active: true,
+          created_at: new Date(),
+        });
       } catch (error) {
         // Another instance took the code between our check and insert: draw again.
         if (!(await this.codeTaken(code))) throw error;
@@ -69,24 +63,15 @@ export class LinksService {
 
   /** Every link of the project, newest first, with all-time click counts. */
   async list(projectId: number): Promise<LinkView[]> {
-    const rows = await this.sql.rows(
-      (p) => `${this.selectWithClicks()}
-      WHERE l.project_id = ${p.add(projectId)}
-      GROUP BY l.id, l.code, l.destination_url, l.label, l.is_active, l.created_at
-      ORDER BY l.created_at DESC, l.id DESC`,
-    );
+    const rows = await this.repository.listWithClicks(projectId);
     return rows.map((row) => this.view(row));
   }
 
   /** The project's link with `code` and its all-time clicks, or a 404. */
   async show(projectId: number, code: string): Promise<LinkView> {
-    const rows = await this.sql.rows(
-      (p) => `${this.selectWithClicks()}
-      WHERE ${this.sql.dialect.codeEquals('l', p.add(code))} AND l.project_id = ${p.add(projectId)}
-      GROUP BY l.id, l.code, l.destination_url, l.label, l.is_active, l.created_at`,
-    );
-    if (rows.length === 0) throw new ReceiverHttpException(404, LinksMessages.notFound);
-    return this.view(rows[0]);
+    const row = await this.repository.showWithClicks(projectId, code);
+    if (!row) throw new ReceiverHttpException(404, LinksMessages.notFound);
+    return this.view(row);
   }
 
   /** The project's link with `code` (case-insensitive), or a 404. */
@@ -99,30 +84,19 @@ export class LinksService {
   }
 
   /** Any project's link with `code` (the redirect is not scoped). */
-  async findByCode(code: string): Promise<TrackedLinkEntity | undefined> {
-    const rows = await this.sql.rows<{ id: unknown }>(
-      (p) =>
-        `SELECT l.id FROM tracked_links l WHERE ${this.sql.dialect.codeEquals('l', p.add(code))}`,
-    );
-    if (rows.length === 0) return undefined;
-    const link = await this.dataSource
-      .getRepository(TrackedLinkEntity)
-      .findOneBy({ id: int(rows[0].id) });
-    return link ?? undefined;
+  findByCode(code: string): Promise<TrackedLinkEntity | undefined> {
+    return this.repository.findByCode(code);
   }
 
   async update(link: TrackedLinkEntity, changes: LinkChanges): Promise<TrackedLinkEntity> {
-    await this.dataSource.getRepository(TrackedLinkEntity).update({ id: link.id }, changes);
+    await this.repository.update(link.id, changes);
     await this.cache.invalidateLinkDetail(link.project_id, link.code);
     return { ...link, ...changes };
   }
 
   /** Removes the link and every click of it. */
   async delete(link: TrackedLinkEntity): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      await manager.delete(LinkClickEntity, { link_id: link.id });
-      await manager.delete(TrackedLinkEntity, { id: link.id });
-    });
+    await this.repository.delete(link.id);
     await this.cache.invalidateLinkDetail(link.project_id, link.code);
   }
 
@@ -138,13 +112,7 @@ export class LinksService {
     return (await this.findByCode(code)) !== undefined;
   }
 
-  private selectWithClicks(): string {
-    return `SELECT l.id, l.code, l.destination_url, l.label, l.is_active, l.created_at,
-        COUNT(c.id) AS total_clicks
-      FROM tracked_links l LEFT JOIN link_clicks c ON c.link_id = l.id`;
-  }
-
-  private view(row: Record<string, unknown>): LinkView {
+  private view(row: LinkRow): LinkView {
     const code = String(row.code);
     return {
       id: int(row.id),

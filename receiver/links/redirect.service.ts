@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { AnalyticsSql } from '../analytics/sql/analytics-sql.service';
 import { int } from '../storage/sql/sql-values';
 import { header } from '../common';
 import { phpTrim, truncateBytes } from '../common/input/php-input';
@@ -9,6 +8,7 @@ import { INGEST_QUEUE, type IngestQueue } from '../ingest';
 import { CLICK_JOB, type ClickJob } from './interfaces/click-job.interface';
 import { isRedirectable } from './link-input';
 import { LinksMessages } from './links.messages';
+import { LinksRepository } from './links.repository';
 
 /** What the redirect answers: a 302 to `location`, or a plain-text error. */
 export type RedirectOutcome =
@@ -27,7 +27,7 @@ export class RedirectService {
   private readonly logger = new Logger('ReceiverRedirect');
 
   constructor(
-    private readonly sql: AnalyticsSql,
+    private readonly links: LinksRepository,
     private readonly enricher: RequestEnricher,
     @Inject(INGEST_QUEUE) private readonly queue: IngestQueue,
   ) {}
@@ -35,10 +35,7 @@ export class RedirectService {
   async resolve(rawCode: string | undefined, request: unknown): Promise<RedirectOutcome> {
     const code = phpTrim(rawCode ?? '');
     if (!code) return { status: 400, text: LinksMessages.redirectMissingCode };
-    const [link] = await this.sql.rows(
-      (p) => `SELECT l.id, l.project_id, l.code, l.destination_url,
-        l.is_active FROM tracked_links l WHERE ${this.sql.dialect.codeEquals('l', p.add(code))}`,
-    );
+    const link = await this.links.findRedirect(code);
     const active = link && (link.is_active === true || Number(link.is_active) === 1);
     if (!active) return { status: 404, text: LinksMessages.redirectNotFound };
     const destination = String(link.destination_url);

@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
 import { ShortLinkController } from './redirect.controller';
-import { RedirectModule } from './redirect.module';
+import { LinksCoreModule } from './links-core.module';
 
 /** `/r/:code` at the application root (add to the root modules of the receiver). */
 @Module({
-  imports: [RedirectModule],
+  imports: [LinksCoreModule],
   controllers: [ShortLinkController],
 })
 export class ShortLinkModule {}

@@ -1,4 +1,4 @@
-import type { ResolvedReceiverOptions } from '../interfaces/receiver-options.interface';
+import type { ResolvedReceiverOptions } from '../config/receiver-options.interface';
 
 /**
  * The short URL handed out for a code: `appUrl` + `/<prefix>/redirect.php?c=<code>` (contract

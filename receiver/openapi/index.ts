@@ -1,3 +1,2 @@
 export * from './api-docs.decorators';
 export * from './openapi.constants';
-export * from './openapi.setup';

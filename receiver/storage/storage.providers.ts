@@ -1,7 +1,7 @@
 import { Logger, type Provider } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { RECEIVER_OPTIONS } from '../receiver.constants';
-import type { ResolvedReceiverOptions } from '../interfaces/receiver-options.interface';
+import { RECEIVER_OPTIONS } from '../config/receiver-options.constants';
+import type { ResolvedReceiverOptions } from '../config/receiver-options.interface';
 import { createReceiverDataSource } from './data-source.factory';
 import { RECEIVER_DATA_SOURCE, RECEIVER_EXISTING_DATA_SOURCE } from './storage.constants';
 import { StorageMessages } from './storage.messages';

@@ -1,6 +1,6 @@
 import { Get, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { ProjectKeysService } from '../common/auth/project-keys.service';
+import { ProjectKeysService } from '../projects/project-keys.service';
 import { CommonMessages } from '../common/common.messages';
 import { ReceiverAuth } from '../common/auth/decorators/receiver-auth.decorator';
 import { ReceiverController } from '../common/decorators/receiver-controller.decorator';

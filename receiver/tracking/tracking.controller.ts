@@ -14,8 +14,8 @@ import {
 } from '../common';
 import { RequestEnricher } from '../enrichment/request.enricher';
 import { ApiEndpoint, ApiGroup } from '../openapi/api-docs.decorators';
-import type { ResolvedReceiverOptions } from '../interfaces/receiver-options.interface';
-import { RECEIVER_OPTIONS } from '../receiver.constants';
+import type { ResolvedReceiverOptions } from '../config/receiver-options.interface';
+import { RECEIVER_OPTIONS } from '../config/receiver-options.constants';
 import type { ProjectEntity } from '../storage/entities';
 import { ErrorStatusService } from './error-status.service';
 import { TrackingDocs } from './tracking.docs';

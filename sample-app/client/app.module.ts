@@ -3,6 +3,8 @@ import { TelemetryModule } from '../../lib';
 import { AppTelemetryService } from './app-telemetry.service';
 import { UsersController } from './users.controller';
 import { UsersService } from './users.service';
+import { WelcomeBannerService } from './welcome-banner.service';
+import { WelcomeController } from './welcome.controller';
 
 /**
  * The sample client. Everything about telemetry comes from the environment
@@ -10,7 +12,7 @@ import { UsersService } from './users.service';
  */
 @Module({
   imports: [TelemetryModule.forRoot()],
-  controllers: [UsersController],
-  providers: [UsersService, AppTelemetryService],
+  controllers: [UsersController, WelcomeController],
+  providers: [UsersService, AppTelemetryService, WelcomeBannerService],
 })
 export class AppModule {}

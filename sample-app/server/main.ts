@@ -1,9 +1,12 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
+import { Logger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { RECEIVER_FASTIFY_OPTIONS, ReceiverFileLogger, setupReceiverOpenApi } from '../../receiver';
 import { AppModule } from './app.module';
+
+const QUIET_START: LogLevel[] = ['error', 'warn'];
+const RUNNING: LogLevel[] = ['log', 'error', 'warn'];
 
 /**
  * Starts the sample receiver on Fastify: `PORT` (default 3000), `HOST` (default 127.0.0.1);
@@ -15,7 +18,8 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule,
     new FastifyAdapter({ ...RECEIVER_FASTIFY_OPTIONS }),
-    fileLogger ? { logger: fileLogger } : {},
+    // Without a log file: start quietly (no module and route listing), then log normally.
+    { logger: fileLogger ?? QUIET_START },
   );
   app.enableShutdownHooks();
   try {
@@ -26,6 +30,7 @@ async function bootstrap(): Promise<void> {
   const port = Number(process.env.PORT ?? 3000);
   const host = process.env.HOST ?? '127.0.0.1';
   await app.listen(port, host);
+  if (!fileLogger) app.useLogger(RUNNING);
   // The address actually bound (PORT=0 picks a free port).
   new Logger('SampleReceiver').log(`Receiver listening on ${await app.getUrl()}/api`);
 }

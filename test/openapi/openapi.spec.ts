@@ -4,7 +4,7 @@ import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { ReceiverModule } from '../../receiver';
-import { setupReceiverOpenApi } from '../../receiver/openapi';
+import { setupReceiverOpenApi } from '../../receiver';
 import {
   describeEachAdapter,
   TEST_ADMIN_KEY,

@@ -151,11 +151,19 @@ describeReceiver('PHP trim semantics through HTTP', ({ adapter, engine }) => {
     );
     expect(created.status).toBe(200);
     const { code } = created.body.data as { code: string };
-    const detail = await receiver.http.get(`/api/links/detail.php?code=${code}`, secret);
+    const detail = await receiver.http.get(
+      `/api/links/detail.php?code=${encodeURIComponent(padded(code))}`,
+      secret,
+    );
     expect(detail.body.data).toMatchObject({
       destination_url: 'https://site.test/offer',
       label: '\u00A0Spring\u00A0',
     });
+    const nbspDetail = await receiver.http.get(
+      `/api/links/detail.php?code=${encodeURIComponent(`${code}\u00A0`)}`,
+      secret,
+    );
+    expect(nbspDetail.status).toBe(404);
     const unicodePadded = await receiver.http.post(
       '/api/links/create.php',
       { destination_url: 'https://site.test/offer\u00A0' },

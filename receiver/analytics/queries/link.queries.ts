@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ResolvedReceiverOptions } from '../../interfaces/receiver-options.interface';
+import type { ResolvedReceiverOptions } from '../../config/receiver-options.interface';
+import { LinksRepository } from '../../links/links.repository';
 import { shortUrl } from '../../links/short-url';
-import { RECEIVER_OPTIONS } from '../../receiver.constants';
+import { RECEIVER_OPTIONS } from '../../config/receiver-options.constants';
 import type { AnalyticsRange } from '../range/analytics-range.interface';
 import { AnalyticsSql } from '../sql/analytics-sql.service';
 import type { SqlParams } from '../../storage/sql/sql-params';
@@ -15,6 +16,7 @@ type Row = Record<string, unknown>;
 export class LinkQueries {
   constructor(
     private readonly sql: AnalyticsSql,
+    private readonly linkRows: LinksRepository,
     @Inject(RECEIVER_OPTIONS) private readonly options: ResolvedReceiverOptions,
   ) {}
 
@@ -44,13 +46,8 @@ export class LinkQueries {
   }
 
   /** The project's link with this code (matched case-insensitively), if any. */
-  async findLink(projectId: number, code: string): Promise<Row | undefined> {
-    const rows = await this.sql.rows(
-      (p) => `SELECT l.id, l.code, l.label, l.destination_url, l.created_at
-      FROM tracked_links l
-      WHERE ${this.sql.dialect.codeEquals('l', p.add(code))} AND l.project_id = ${p.add(projectId)}`,
-    );
-    return rows[0];
+  findLink(projectId: number, code: string): Promise<Row | undefined> {
+    return this.linkRows.findRow(projectId, code);
   }
 
   async detail(link: Row, range: AnalyticsRange) {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ResolvedReceiverOptions } from '../../interfaces/receiver-options.interface';
-import { RECEIVER_OPTIONS } from '../../receiver.constants';
+import type { ResolvedReceiverOptions } from '../../config/receiver-options.interface';
+import { RECEIVER_OPTIONS } from '../../config/receiver-options.constants';
 import { queryValue, type AnalyticsQuery } from '../analytics-query.params';
 import type { AnalyticsRange } from './analytics-range.interface';
 import { parseAnalyticsRange } from './analytics-range.parser';

@@ -1,3 +1,5 @@
+import type { ProjectEntity } from '../../storage/entities/project.entity';
+
 /** Metadata key of `@ReceiverAuth()`. */
 export const RECEIVER_AUTH_METADATA = 'receiver:auth';
 
@@ -8,3 +10,17 @@ export const RECEIVER_AUTH_METADATA = 'receiver:auth';
  * `none` — no key.
  */
 export type ReceiverAuthKind = 'admin' | 'secret' | 'public' | 'either' | 'none';
+
+/**
+ * What the auth guard asks of the projects domain, under {@link PROJECT_KEY_LOOKUP} (provided by
+ * `ProjectKeysService`): the request pipeline sits below the domains and imports none of them.
+ */
+export interface ProjectKeyLookup {
+  /** The active project owning this secret key. */
+  findBySecretKey(key: string): Promise<ProjectEntity | null>;
+  /** The active project owning this public key. */
+  findByPublicKey(key: string): Promise<ProjectEntity | null>;
+}
+
+/** Injection token of the {@link ProjectKeyLookup}. */
+export const PROJECT_KEY_LOOKUP = Symbol('PROJECT_KEY_LOOKUP');

@@ -1,22 +1,26 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { RECEIVER_OPTIONS } from '../../receiver.constants';
-import type { ResolvedReceiverOptions } from '../../interfaces/receiver-options.interface';
+import { RECEIVER_OPTIONS } from '../../config/receiver-options.constants';
+import type { ResolvedReceiverOptions } from '../../config/receiver-options.interface';
 import { CommonMessages } from '../common.messages';
 import { ReceiverHttpException } from '../envelope/receiver-http.exception';
 import { phpTrim } from '../input/php-input';
 import { header, nodeRequest, receiverState } from '../request/receiver-request';
-import { RECEIVER_AUTH_METADATA, type ReceiverAuthKind } from './auth.constants';
+import {
+  PROJECT_KEY_LOOKUP,
+  type ProjectKeyLookup,
+  RECEIVER_AUTH_METADATA,
+  type ReceiverAuthKind,
+} from './auth.constants';
 import { secretsEqual } from './constant-time';
 import { isDomainAllowed } from './domain-lock';
-import { ProjectKeysService } from './project-keys.service';
 
 /** Step 4 of the pipeline: checks the key `@ReceiverAuth()` asks for, with the contract's errors. */
 @Injectable()
 export class ReceiverAuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly keys: ProjectKeysService,
+    @Inject(PROJECT_KEY_LOOKUP) private readonly keys: ProjectKeyLookup,
     @Inject(RECEIVER_OPTIONS) private readonly options: ResolvedReceiverOptions,
   ) {}
 

@@ -7,8 +7,8 @@ import {
   Logger,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { RECEIVER_OPTIONS } from '../../receiver.constants';
-import type { ResolvedReceiverOptions } from '../../interfaces/receiver-options.interface';
+import { RECEIVER_OPTIONS } from '../../config/receiver-options.constants';
+import type { ResolvedReceiverOptions } from '../../config/receiver-options.interface';
 import { CommonMessages } from '../common.messages';
 import { ReceiverRawHttpException } from '../envelope/receiver-http.exception';
 import { clientIp } from '../request/client-ip';

@@ -1,6 +1,6 @@
 import { Logger, type Provider } from '@nestjs/common';
-import { RECEIVER_OPTIONS } from '../../receiver.constants';
-import type { ResolvedReceiverOptions } from '../../interfaces/receiver-options.interface';
+import { RECEIVER_OPTIONS } from '../../config/receiver-options.constants';
+import type { ResolvedReceiverOptions } from '../../config/receiver-options.interface';
 import type { Redis } from 'ioredis';
 import { RECEIVER_REDIS } from '../redis/redis.constants';
 import { RATE_LIMIT_STORAGE } from './rate-limit.constants';

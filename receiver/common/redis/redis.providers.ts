@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import type { ResolvedReceiverOptions } from '../../interfaces/receiver-options.interface';
-import { RECEIVER_OPTIONS } from '../../receiver.constants';
+import type { ResolvedReceiverOptions } from '../../config/receiver-options.interface';
+import { RECEIVER_OPTIONS } from '../../config/receiver-options.constants';
 import { createRedisClient } from './redis-client.factory';
 import { RECEIVER_REDIS } from './redis.constants';
 

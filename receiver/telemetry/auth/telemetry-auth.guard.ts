@@ -1,5 +1,5 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
-import { ProjectKeysService } from '../../common/auth/project-keys.service';
+import { ProjectKeysService } from '../../projects/project-keys.service';
 import { ReceiverHttpException } from '../../common/envelope/receiver-http.exception';
 import { header, receiverState } from '../../common/request/receiver-request';
 import { TelemetryMessages } from '../telemetry.messages';

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import type { DataSource, Repository } from 'typeorm';
-import { ProjectEvents } from '../../projects/project.events';
-import { ProjectEntity } from '../../storage/entities/project.entity';
-import { InjectReceiverDataSource } from '../../storage/inject-receiver-data-source.decorator';
-import { secretsEqual } from './constant-time';
+import { ProjectEvents } from './project.events';
+import { ProjectEntity } from '../storage/entities/project.entity';
+import { InjectReceiverDataSource } from '../storage/inject-receiver-data-source.decorator';
+import type { ProjectKeyLookup } from '../common/auth/auth.constants';
+import { secretsEqual } from '../common/auth/constant-time';
 
 /**
  * Found projects are kept this long. Every tracking request authenticates, and on SQLite a
@@ -16,7 +17,7 @@ const KEY_CACHE_TTL_MS = 5_000;
 
 /** Looks projects up by key. Only active projects match, as the contract requires. */
 @Injectable()
-export class ProjectKeysService {
+export class ProjectKeysService implements ProjectKeyLookup {
   private readonly projects: Repository<ProjectEntity>;
   private readonly cache = new LRUCache<string, ProjectEntity>({
     max: 10_000,

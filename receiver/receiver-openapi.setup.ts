@@ -1,12 +1,12 @@
 import { createRequire } from 'node:module';
 import { Logger, type INestApplication } from '@nestjs/common';
 import type { OpenAPIObject } from '@nestjs/swagger';
-import type { ResolvedReceiverOptions } from '../interfaces/receiver-options.interface';
-import { RECEIVER_OPTIONS } from '../receiver.constants';
-import { RECEIVER_API_MODULES, RECEIVER_ROOT_MODULES } from '../receiver.features';
-import { optionalSwagger } from './api-docs.decorators';
-import { DEFAULT_OPENAPI_PATH, OPENAPI_SECURITY } from './openapi.constants';
-import { OpenApiMessages } from './openapi.messages';
+import type { ResolvedReceiverOptions } from './config/receiver-options.interface';
+import { RECEIVER_OPTIONS } from './config/receiver-options.constants';
+import { RECEIVER_API_MODULES, RECEIVER_ROOT_MODULES } from './receiver.features';
+import { optionalSwagger } from './openapi/api-docs.decorators';
+import { DEFAULT_OPENAPI_PATH, OPENAPI_SECURITY } from './openapi/openapi.constants';
+import { OpenApiMessages } from './openapi/openapi.messages';
 
 const requireOptional = createRequire(__filename);
 

@@ -1,13 +1,10 @@
 import { isIP } from 'node:net';
 import type { DataSourceOptions } from 'typeorm';
-import { phpTrim } from './common/input/php-input';
-import { DEFAULT_ROUTE_PREFIX, DEFAULT_SQLITE_PATH } from './receiver.constants';
-import type { UserAgentDetail } from './enrichment/interfaces/enrichment.interfaces';
-import { ReceiverMessages } from './receiver.messages';
-import type {
-  ReceiverModuleOptions,
-  ResolvedReceiverOptions,
-} from './interfaces/receiver-options.interface';
+import { phpTrim } from '../common/input/php-input';
+import type { UserAgentDetail } from '../enrichment/interfaces/enrichment.interfaces';
+import { DEFAULT_ROUTE_PREFIX, DEFAULT_SQLITE_PATH } from './receiver-options.constants';
+import { ReceiverMessages } from './receiver-options.messages';
+import type { ReceiverModuleOptions, ResolvedReceiverOptions } from './receiver-options.interface';
 
 type Env = Record<string, string | undefined>;
 

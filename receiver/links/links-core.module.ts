@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { EnrichmentModule } from '../enrichment/enrichment.module';
+import { IngestModule } from '../ingest/ingest.module';
+import { LinksRepository } from './links.repository';
+import { RedirectResponder } from './redirect.responder';
+import { RedirectService } from './redirect.service';
+
+/**
+ * The links domain without routes: its repository and the redirect logic, shared by the links
+ * API, `/api/redirect.php`, the root `/r/:code` and the link analytics (a module with
+ * controllers here would also mount them at the root).
+ */
+@Module({
+  imports: [EnrichmentModule, IngestModule],
+  providers: [LinksRepository, RedirectService, RedirectResponder],
+  exports: [LinksRepository, RedirectService, RedirectResponder],
+})
+export class LinksCoreModule {}
