@@ -1,5 +1,12 @@
 import type { DataSourceOptions } from 'typeorm';
-import type { UserAgentDetail } from '../enrichment/interfaces/enrichment.interfaces';
+
+/**
+ * How user agents are classified. `contract` (default): Micrologs' own rules (contract 3.9), so
+ * counts match the original engine. `detailed`: the names and device types of `ua-parser-js`
+ * (Samsung Internet, Instagram, Ubuntu, smarttv…), falling back to the contract's answer where the
+ * library has none.
+ */
+export type UserAgentDetail = 'contract' | 'detailed';
 
 /**
  * Options of `ReceiverModule.forRoot()` / `forRootAsync()`. Every option can also come from the

@@ -1,15 +1,19 @@
 import { isIP } from 'node:net';
 import type { DataSourceOptions } from 'typeorm';
-import { phpTrim } from '../common/input/php-input';
-import type { UserAgentDetail } from '../enrichment/interfaces/enrichment.interfaces';
 import { DEFAULT_ROUTE_PREFIX, DEFAULT_SQLITE_PATH } from './receiver-options.constants';
 import { ReceiverMessages } from './receiver-options.messages';
-import type { ReceiverModuleOptions, ResolvedReceiverOptions } from './receiver-options.interface';
+import type {
+  ReceiverModuleOptions,
+  ResolvedReceiverOptions,
+  UserAgentDetail,
+} from './receiver-options.interface';
 
 type Env = Record<string, string | undefined>;
 
 const list = (value: string[] | string | undefined): string[] =>
-  (Array.isArray(value) ? value : (value ?? '').split(',')).map(phpTrim).filter(Boolean);
+  (Array.isArray(value) ? value : (value ?? '').split(','))
+    .map((entry) => entry.trim())
+    .filter(Boolean);
 
 const bool = (value: string | undefined): boolean | undefined =>
   value === undefined || value === '' ? undefined : /^(1|true|yes|on)$/i.test(value);

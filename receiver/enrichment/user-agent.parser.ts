@@ -2,11 +2,8 @@ import { LRUCache } from 'lru-cache';
 import { UAParser } from 'ua-parser-js';
 import { truncateBytes } from '../common/input/php-input';
 import { USER_AGENT_CACHE_SIZE } from './enrichment.constants';
-import type {
-  DetailedDeviceType,
-  DeviceInfo,
-  UserAgentDetail,
-} from './interfaces/enrichment.interfaces';
+import type { UserAgentDetail } from '../config/receiver-options.interface';
+import type { DetailedDeviceType, DeviceInfo } from './interfaces/enrichment.interfaces';
 import { BROWSER_VERSION_MAX, contractDeviceInfo } from './user-agent.rules';
 
 /** Width of the `os` and `browser` columns. */

@@ -4,14 +4,6 @@ export type ContractDeviceType = 'desktop' | 'mobile' | 'tablet';
 /** Further device types `ua-parser-js` recognises, kept by `userAgentDetail: 'detailed'`. */
 export type DetailedDeviceType = 'smarttv' | 'console' | 'wearable' | 'xr' | 'embedded';
 
-/**
- * How user agents are classified. `contract` (default): Micrologs' own rules (contract 3.9), so
- * counts match the original engine. `detailed`: the names and device types of `ua-parser-js`
- * (Samsung Internet, Instagram, Ubuntu, smarttv…), falling back to the contract's answer where the
- * library has none.
- */
-export type UserAgentDetail = 'contract' | 'detailed';
-
 /** Device facts derived from a user agent (contract 3.9). */
 export interface DeviceInfo {
   /** `desktop`, `mobile` or `tablet`; in `detailed` mode also a {@link DetailedDeviceType}. */
