@@ -16,7 +16,7 @@ export { MemoryTelemetryStore } from './outbox/stores/memory.store';
 export { FileTelemetryStore } from './outbox/stores/file.store';
 export { RedisTelemetryStore } from './outbox/stores/redis.store';
 export { TelemetryOutbox } from './outbox/telemetry-outbox.service';
-export * from './reporting/interfaces/telemetry-payload.interface';
+export type { TelemetryPayload } from './protocol';
 export { TelemetryReporter, type TelemetryReportOutcome } from './reporting/telemetry.reporter';
 export { REPORT_TIMER_NAME } from './reporting/telemetry-report.scheduler';
 export { buildBatches, type TelemetryBatch } from './reporting/telemetry-payload.builder';
@@ -46,13 +46,13 @@ export {
 } from './flags/feature-flags.synchronizer';
 export { FEATURE_FLAGS_STORE_KEY } from './flags/flags.constants';
 export { AuthTokenManager, AuthTokenUnavailableError } from './security/auth-token.manager';
-export { type EncryptedEnvelope } from './security/payload.encryptor';
 export {
-  AUTH_TOKEN_STORE_KEY,
+  type EncryptedEnvelope,
   ENCRYPTION_HEADER,
   ENCRYPTION_SCHEME,
   TIMESTAMP_HEADER,
-} from './security/security.constants';
+} from './protocol';
+export { AUTH_TOKEN_STORE_KEY } from './security/security.constants';
 export { resolveFlagsUrl } from './transport/flags-url';
 export { TelemetryOpenFeatureProvider } from './flags/openfeature/telemetry-openfeature.provider';
 export {

@@ -1,3 +1,5 @@
+import { SIGNATURE_HEADER } from './protocol';
+
 /** Injection token of the fully resolved options ({@link ResolvedTelemetryOptions}). */
 export const TELEMETRY_OPTIONS = 'TELEMETRY_OPTIONS';
 
@@ -49,7 +51,7 @@ export const TELEMETRY_DEFAULTS = {
   maxOutboxEntries: 10_000,
   collectorTimeout: 10_000,
   shutdownTimeout: 5_000,
-  signingHeader: 'X-Telemetry-Signature',
+  signingHeader: SIGNATURE_HEADER,
   signingMode: 'compatible',
   flagsPollInterval: 60,
 } as const;

@@ -1,7 +1,5 @@
 /** Every text the client side of the package logs or throws, in one place. */
 export const TelemetryMessages = {
-  invalidOption: (name: string, env: string, value: unknown, expected: string) =>
-    `Invalid telemetry option "${name}" (env ${env}): ${JSON.stringify(value)} — expected ${expected}.`,
   invalidInterval: (where: string, value: unknown) =>
     `Invalid telemetry interval on ${where}: ${String(value)} — expected a whole number of seconds >= 1.`,
   invalidTimeout: (where: string, value: unknown) =>

@@ -4,6 +4,7 @@ import {
   type MiddlewareConsumer,
   Module,
   type NestModule,
+  type OnModuleInit,
   type Provider,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
@@ -11,7 +12,7 @@ import { PROJECT_KEY_LOOKUP } from './common/auth/auth.constants';
 import { ProjectKeysService } from './projects/project-keys.service';
 import { ReceiverAuthGuard } from './common/auth/receiver-auth.guard';
 import { ReceiverExceptionFilter } from './common/filters/receiver-exception.filter';
-import { installFrontDoor } from './common/http/front-door.installer';
+import { installFrontDoor, installNotFound } from './common/http/front-door.installer';
 import { ReceiverFrontDoor } from './common/http/receiver-front-door';
 import { ReceiverRouteTable } from './common/http/receiver-route.table';
 import { RateLimitGuard } from './common/rate-limit/rate-limit.guard';
@@ -75,7 +76,7 @@ const frontDoorProvider: Provider = {
     HealthIndicatorRegistry,
   ],
 })
-export class ReceiverCoreModule implements NestModule {
+export class ReceiverCoreModule implements NestModule, OnModuleInit {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     @Inject(ReceiverFrontDoor) private readonly frontDoor: ReceiverFrontDoor,
@@ -86,5 +87,11 @@ export class ReceiverCoreModule implements NestModule {
   configure(_consumer: MiddlewareConsumer): void {
     const adapter = this.adapterHost.httpAdapter;
     if (adapter) installFrontDoor(adapter, this.frontDoor);
+  }
+
+  // Routes are registered by now and Nest's own not-found handler is not yet.
+  onModuleInit(): void {
+    const adapter = this.adapterHost.httpAdapter;
+    if (adapter) installNotFound(adapter, this.frontDoor);
   }
 }

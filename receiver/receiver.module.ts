@@ -2,7 +2,7 @@ import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import { RouterModule } from '@nestjs/core';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { ReceiverModuleOptions } from './config/receiver-options.interface';
-import { DEFAULT_ROUTE_PREFIX, RECEIVER_OPTIONS } from './config/receiver-options.constants';
+import { RECEIVER_OPTIONS } from './config/receiver-options.constants';
 import { RECEIVER_API_MODULES, RECEIVER_ROOT_MODULES } from './receiver.features';
 import {
   ConfigurableReceiverModule,
@@ -10,7 +10,7 @@ import {
   RECEIVER_MODULE_OPTIONS,
   RECEIVER_OPTIONS_TYPE,
 } from './receiver.module-definition';
-import { resolveReceiverOptions } from './config/receiver-options.resolver';
+import { resolveReceiverOptions, resolveRoutePrefix } from './config/receiver-options.resolver';
 import { ReceiverCoreModule } from './receiver-core.module';
 import { RECEIVER_EXISTING_DATA_SOURCE } from './storage/storage.constants';
 
@@ -25,8 +25,7 @@ const resolvedOptionsProvider = (routePrefix: string, dataSourceName?: string): 
     }),
 });
 
-const prefixOf = (value: string | undefined): string =>
-  (value ?? (process.env.RECEIVER_ROUTE_PREFIX || DEFAULT_ROUTE_PREFIX)).replace(/^\/+|\/+$/g, '');
+const prefixOf = (value: string | undefined): string => resolveRoutePrefix(value);
 
 /**
  * The central server: mounts the receiver's routes (Micrologs API, telemetry, flags, hosts,

@@ -3,10 +3,10 @@ import { Observable, Subject } from 'rxjs';
 import { errorText } from '../outbox/telemetry-outbox.service';
 import type { TelemetryStore } from '../outbox/interfaces/telemetry-store.interface';
 import { TelemetryResponseHandler } from '../responses/decorators/telemetry-response-handler.decorator';
+import { FEATURE_FLAGS_KEY } from '../protocol';
 import { TELEMETRY_STORE } from '../telemetry.constants';
 import {
   FALSY_FLAG_STRINGS,
-  FEATURE_FLAGS_RESPONSE_KEY,
   FEATURE_FLAGS_STORE_KEY,
   TRUTHY_FLAG_STRINGS,
 } from './flags.constants';
@@ -89,7 +89,7 @@ export class FeatureFlagsService implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Flags that arrive with a report answer (`{"feature_flags": {...}}`), contract §8. */
-  @TelemetryResponseHandler(FEATURE_FLAGS_RESPONSE_KEY)
+  @TelemetryResponseHandler(FEATURE_FLAGS_KEY)
   async onReportAnswer(value: unknown): Promise<void> {
     await this.apply(value, 'report');
   }

@@ -3,9 +3,6 @@ import { TELEMETRY_TIMER_PREFIX } from '../telemetry.constants';
 /** Key of the last known flags in the telemetry store. */
 export const FEATURE_FLAGS_STORE_KEY = 'nestjs-telemetry:feature_flags';
 
-/** Top-level key of the report answer that carries the flags (contract §8). */
-export const FEATURE_FLAGS_RESPONSE_KEY = 'feature_flags';
-
 /** Name of the flags poller's timer in the `SchedulerRegistry`. */
 export const FLAGS_POLL_TIMER = `${TELEMETRY_TIMER_PREFIX}flags-poll`;
 

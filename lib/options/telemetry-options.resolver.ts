@@ -1,9 +1,8 @@
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
-import { TELEMETRY_DEFAULTS } from '../telemetry.constants';
-import { TelemetryMessages } from '../telemetry.messages';
+import { EnvReader, type EnvSource, SIGNING_MODES } from '../protocol';
 import type { TelemetryStore } from '../outbox/interfaces/telemetry-store.interface';
-import { EnvReader } from './env.parser';
+import { TELEMETRY_DEFAULTS } from '../telemetry.constants';
 import type {
   ResolvedTelemetryOptions,
   ResolvedTelemetryStoreOptions,
@@ -16,40 +15,21 @@ import type { TelemetryModuleOptions } from './telemetry-module-options.interfac
  */
 export function resolveTelemetryOptions(
   options: TelemetryModuleOptions = {},
-  env: Record<string, string | undefined> = process.env,
+  env: EnvSource = process.env,
 ): ResolvedTelemetryOptions {
-  const e = new EnvReader(env);
+  const e = new EnvReader(env, 'telemetry');
   const intOf = (
     name: keyof TelemetryModuleOptions,
     envName: string,
     fallback: number,
     min: number,
-  ) => {
-    const value = options[name] ?? e.integer(envName, name) ?? fallback;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-      throw new Error(
-        TelemetryMessages.invalidOption(name, envName, value, `a whole number >= ${min}`),
-      );
-    }
-    return value;
-  };
+  ): number => e.integer(name, envName, { min }, options[name]) ?? fallback;
   const signing = options.signing ?? {};
-  const mode = signing.mode ?? e.string('TELEMETRY_SIGNING_MODE') ?? TELEMETRY_DEFAULTS.signingMode;
-  if (mode !== 'compatible' && mode !== 'timestamped') {
-    throw new Error(
-      TelemetryMessages.invalidOption(
-        'signing.mode',
-        'TELEMETRY_SIGNING_MODE',
-        mode,
-        '"compatible" or "timestamped"',
-      ),
-    );
-  }
-  const manualFromEnv = e.boolean('TELEMETRY_MANUAL_REGISTRATION', 'manualRegistration');
+  const manualFromEnv = e.boolean('manualRegistration', 'TELEMETRY_MANUAL_REGISTRATION');
   return {
     enabled:
-      options.enabled ?? e.boolean('TELEMETRY_ENABLED', 'enabled') ?? TELEMETRY_DEFAULTS.enabled,
-    serverUrl: resolveServerUrl(options.serverUrl ?? e.string('TELEMETRY_SERVER_URL') ?? ''),
+      e.boolean('enabled', 'TELEMETRY_ENABLED', options.enabled) ?? TELEMETRY_DEFAULTS.enabled,
+    serverUrl: resolveServerUrl(e, options.serverUrl ?? e.string('TELEMETRY_SERVER_URL') ?? ''),
     host: options.host ?? e.string('TELEMETRY_HOST') ?? e.string('APP_HOST') ?? hostname(),
     defaultInterval: intOf(
       'defaultInterval',
@@ -65,8 +45,7 @@ export function resolveTelemetryOptions(
     ),
     store: resolveStore(options, e),
     verboseLogging:
-      options.verboseLogging ??
-      e.boolean('TELEMETRY_VERBOSE_LOGGING', 'verboseLogging') ??
+      e.boolean('verboseLogging', 'TELEMETRY_VERBOSE_LOGGING', options.verboseLogging) ??
       TELEMETRY_DEFAULTS.verboseLogging,
     requestTimeout: intOf(
       'requestTimeout',
@@ -92,25 +71,36 @@ export function resolveTelemetryOptions(
       TELEMETRY_DEFAULTS.shutdownTimeout,
       0,
     ),
-    manualRegistration: manualFromEnv === true || (options.manualRegistration ?? false),
+    // The CLI sets the variable to keep timers off whatever the application's own options say.
+    manualRegistration:
+      manualFromEnv === true ||
+      e.boolean(
+        'manualRegistration',
+        'TELEMETRY_MANUAL_REGISTRATION',
+        options.manualRegistration ?? false,
+      ) === true,
     authToken: options.authToken ?? e.string('TELEMETRY_AUTH_TOKEN'),
     authTokenUrl: options.authTokenUrl ?? e.string('TELEMETRY_AUTH_TOKEN_URL'),
     customHeaders: resolveHeaders(
-      options.customHeaders ?? e.json('TELEMETRY_CUSTOM_HEADERS', 'customHeaders'),
+      e,
+      options.customHeaders ?? e.json('customHeaders', 'TELEMETRY_CUSTOM_HEADERS'),
     ),
     signing: {
-      enabled:
-        signing.enabled ?? e.boolean('TELEMETRY_SIGNING_ENABLED', 'signing.enabled') ?? false,
+      enabled: e.boolean('signing.enabled', 'TELEMETRY_SIGNING_ENABLED', signing.enabled) ?? false,
       key: signing.key ?? e.string('TELEMETRY_SIGNING_KEY'),
       header:
         signing.header ?? e.string('TELEMETRY_SIGNING_HEADER') ?? TELEMETRY_DEFAULTS.signingHeader,
-      mode,
+      mode:
+        e.oneOf('signing.mode', 'TELEMETRY_SIGNING_MODE', SIGNING_MODES, signing.mode) ??
+        TELEMETRY_DEFAULTS.signingMode,
     },
     encryptionKey: options.encryptionKey ?? e.string('TELEMETRY_ENCRYPTION_KEY'),
     allowInsecureTransport:
-      options.allowInsecureTransport ??
-      e.boolean('TELEMETRY_ALLOW_INSECURE_TRANSPORT', 'allowInsecureTransport') ??
-      false,
+      e.boolean(
+        'allowInsecureTransport',
+        'TELEMETRY_ALLOW_INSECURE_TRANSPORT',
+        options.allowInsecureTransport,
+      ) ?? false,
     flagsUrl: options.flagsUrl ?? e.string('TELEMETRY_FLAGS_URL'),
     flagsPollInterval: intOf(
       'flagsPollInterval',
@@ -136,34 +126,25 @@ function resolveStore(
     return { type: 'file', path: resolve(path) };
   }
   if (/^rediss?:\/\//.test(store)) return { type: 'redis', url: store };
-  throw new Error(
-    TelemetryMessages.invalidOption(
-      'store',
-      'TELEMETRY_STORE',
-      store,
-      '"memory", "file" or a redis:// URL',
-    ),
+  return e.fail(
+    'store',
+    options.store === undefined ? 'TELEMETRY_STORE' : undefined,
+    store,
+    '"memory", "file" or a redis:// URL',
   );
 }
 
-function resolveHeaders(value: unknown): Record<string, string> {
+function resolveHeaders(e: EnvReader, value: unknown): Record<string, string> {
   if (value === undefined) return {};
   const isPlainObject = typeof value === 'object' && value !== null && !Array.isArray(value);
   if (!isPlainObject || Object.values(value).some((v) => typeof v !== 'string')) {
-    throw new Error(
-      TelemetryMessages.invalidOption(
-        'customHeaders',
-        'TELEMETRY_CUSTOM_HEADERS',
-        value,
-        'an object of string header values',
-      ),
-    );
+    e.fail('customHeaders', 'TELEMETRY_CUSTOM_HEADERS', value, 'an object of string header values');
   }
   return { ...(value as Record<string, string>) };
 }
 
 /** An absolute http(s) URL, or empty for "not configured"; anything else is a typo to report now. */
-function resolveServerUrl(url: string): string {
+function resolveServerUrl(e: EnvReader, url: string): string {
   if (url === '') return url;
   let protocol: string | undefined;
   try {
@@ -172,14 +153,7 @@ function resolveServerUrl(url: string): string {
     protocol = undefined;
   }
   if (protocol !== 'http:' && protocol !== 'https:') {
-    throw new Error(
-      TelemetryMessages.invalidOption(
-        'serverUrl',
-        'TELEMETRY_SERVER_URL',
-        url,
-        'an absolute http(s) URL',
-      ),
-    );
+    e.fail('serverUrl', 'TELEMETRY_SERVER_URL', url, 'an absolute http(s) URL');
   }
   return url;
 }

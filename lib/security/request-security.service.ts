@@ -1,10 +1,15 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-options.interface';
+import {
+  ENCRYPTION_HEADER,
+  ENCRYPTION_SCHEME,
+  parseEncryptionKey,
+  sealPayload,
+  signBody,
+} from '../protocol';
 import { TELEMETRY_OPTIONS } from '../telemetry.constants';
 import { sanitizeCustomHeaders, type SanitizedCustomHeaders } from './custom-headers.sanitizer';
 import { isInsecureRemoteUrl } from './insecure-transport';
-import { PayloadEncryptor } from './payload.encryptor';
-import { RequestSigner } from './request.signer';
 import { SecurityMessages } from './security.messages';
 
 /** A request body ready for the wire and the headers that describe it. */
@@ -15,25 +20,26 @@ export interface PreparedBody {
 
 /**
  * Everything that makes a request to the receiver trustworthy, applied in the contract's order:
- * custom headers, then the bearer token, then the signature over the exact bytes sent. Built once
- * per application, so configuration problems are reported once at start and not on every tick.
+ * custom headers, then the bearer token, then the signature over the exact bytes sent (after
+ * encryption: encrypt, then sign). The rules themselves — signing, sealing, key formats — are the
+ * protocol kernel's, shared with the receiver. Built once per application, so configuration
+ * problems are reported once at start and not on every tick.
  */
 @Injectable()
 export class RequestSecurityService implements OnModuleInit {
   private readonly logger = new Logger('TelemetrySecurity');
-  private readonly signer: RequestSigner;
-  private readonly encryptor?: PayloadEncryptor;
+  private readonly encryptionKey?: Buffer;
   private readonly custom: SanitizedCustomHeaders;
   private insecureWarned = false;
 
   constructor(@Inject(TELEMETRY_OPTIONS) private readonly options: ResolvedTelemetryOptions) {
-    this.signer = new RequestSigner(options.signing);
-    // An invalid key throws here, which stops the application at start: sending in clear or with a
-    // wrong key would both betray the user's intent.
-    this.encryptor = options.encryptionKey
-      ? new PayloadEncryptor(options.encryptionKey)
-      : undefined;
-    this.custom = sanitizeCustomHeaders(options.customHeaders, this.signer.headerName);
+    // An invalid key stops the application at start: sending in clear or with a wrong key would
+    // both betray the user's intent.
+    if (options.encryptionKey) {
+      this.encryptionKey = parseEncryptionKey(options.encryptionKey);
+      if (!this.encryptionKey) throw new Error(SecurityMessages.invalidEncryptionKey());
+    }
+    this.custom = sanitizeCustomHeaders(options.customHeaders, options.signing.header);
   }
 
   onModuleInit(): void {
@@ -42,13 +48,18 @@ export class RequestSecurityService implements OnModuleInit {
     }
     for (const name of this.custom.invalid)
       this.logger.warn(SecurityMessages.invalidCustomHeader(name));
-    if (this.signer.misconfigured) this.logger.warn(SecurityMessages.signingKeyMissing());
+    const { enabled, key, header } = this.options.signing;
+    if (enabled && (!key || !header)) this.logger.warn(SecurityMessages.signingKeyMissing());
   }
 
-  /** Serialised JSON → the bytes to send: encrypted into the documented envelope when a key is set. */
+  /** Serialised JSON → the bytes to send: sealed into the documented envelope when a key is set. */
   prepareBody(json: string): PreparedBody {
     const plain = Buffer.from(json, 'utf8');
-    return this.encryptor ? this.encryptor.encrypt(plain) : { body: plain, headers: {} };
+    if (!this.encryptionKey) return { body: plain, headers: {} };
+    return {
+      body: sealPayload(this.encryptionKey, plain),
+      headers: { [ENCRYPTION_HEADER]: ENCRYPTION_SCHEME },
+    };
   }
 
   /**
@@ -71,8 +82,11 @@ export class RequestSecurityService implements OnModuleInit {
       headers[name] = value;
     }
     if (token) headers.Authorization = `Bearer ${token}`;
-    Object.assign(headers, this.signer.sign(body));
-    if (token || this.signer.active) this.warnIfInsecure(url);
+    const { enabled, key, header, mode } = this.options.signing;
+    // Signing enabled without a key or header name is warned about at start and sends unsigned.
+    const signing = enabled && Boolean(key) && Boolean(header);
+    if (signing) Object.assign(headers, signBody(key!, body, mode, header));
+    if (token || signing) this.warnIfInsecure(url);
     return headers;
   }
 

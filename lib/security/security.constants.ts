@@ -1,11 +1,4 @@
-/** Header carrying the unix time (seconds) that a `timestamped` signature covers. */
-export const TIMESTAMP_HEADER = 'X-Telemetry-Timestamp';
-
-/** Header naming the payload encryption scheme; its only value today is {@link ENCRYPTION_SCHEME}. */
-export const ENCRYPTION_HEADER = 'X-Telemetry-Encryption';
-
-/** The one encryption scheme this package speaks. */
-export const ENCRYPTION_SCHEME = 'aes-256-gcm';
+import { ENCRYPTION_HEADER, TIMESTAMP_HEADER } from '../protocol';
 
 /**
  * Key under which the token fetched from `authTokenUrl` is kept in the telemetry store: the Laravel

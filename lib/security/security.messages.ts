@@ -1,10 +1,12 @@
+import { ProtocolMessages } from '../protocol';
+
 /** Every log and error text of the security capability, in one place. */
 export const SecurityMessages = {
   signingKeyMissing: (): string =>
     'Signing enabled but key/header missing. Reports are sent without a signature.',
   invalidEncryptionKey: (): string =>
-    'TELEMETRY_ENCRYPTION_KEY must be 32 bytes written as 64 hexadecimal characters or as base64 ' +
-    '(optionally prefixed with "base64:"); generate one with `openssl rand -base64 32`.',
+    `TELEMETRY_ENCRYPTION_KEY must be ${ProtocolMessages.encryptionKeyFormats}; ` +
+    `${ProtocolMessages.generateEncryptionKey}.`,
   refusedCustomHeaders: (names: string[]): string =>
     `customHeaders cannot override ${names.join(', ')}: ignored (they carry the token, the ` +
     'signature and the body type, which the package sets itself).',

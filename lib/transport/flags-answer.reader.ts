@@ -1,4 +1,4 @@
-import { FEATURE_FLAGS_RESPONSE_KEY } from '../flags/flags.constants';
+import { FEATURE_FLAGS_KEY } from '../protocol';
 import type { FeatureFlagValue } from '../flags/interfaces/feature-flags.interface';
 
 const isObject = (value: unknown): value is Record<string, FeatureFlagValue> =>
@@ -10,6 +10,6 @@ const isObject = (value: unknown): value is Record<string, FeatureFlagValue> =>
  */
 export function readFlagsAnswer(body: unknown): Record<string, FeatureFlagValue> | undefined {
   if (!isObject(body)) return undefined;
-  const wrapped = body[FEATURE_FLAGS_RESPONSE_KEY];
+  const wrapped = body[FEATURE_FLAGS_KEY];
   return isObject(wrapped) ? wrapped : body;
 }

@@ -4,7 +4,7 @@ import { isAxiosError } from 'axios';
 import { firstValueFrom } from 'rxjs';
 import { errorText } from '../outbox/telemetry-outbox.service';
 import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-options.interface';
-import type { TelemetryPayload } from '../reporting/interfaces/telemetry-payload.interface';
+import { encodePayload, type TelemetryPayload } from '../protocol';
 import { AuthTokenManager } from '../security/auth-token.manager';
 import { RequestSecurityService } from '../security/request-security.service';
 import { SecurityMessages } from '../security/security.messages';
@@ -43,10 +43,10 @@ export class TelemetryHttpClient {
     private readonly tokens: AuthTokenManager,
   ) {}
 
-  /** Serialises the payload ONCE (JSON.stringify) and POSTs exactly those bytes to `serverUrl`. */
+  /** Serialises the payload ONCE and POSTs exactly those bytes (signed, maybe sealed) to `serverUrl`. */
   async postReport(payload: TelemetryPayload): Promise<TelemetryHttpResult> {
     if (!this.options.serverUrl) return { ok: false, error: TelemetryMessages.serverUrlMissing() };
-    const prepared = this.security.prepareBody(JSON.stringify(payload));
+    const prepared = this.security.prepareBody(encodePayload(payload));
     const base = { ...this.baseHeaders(), 'Content-Type': 'application/json', ...prepared.headers };
     const answer = await this.withToken((token) =>
       this.send(

@@ -9,7 +9,4 @@ export const ReceiverMessages = {
     `ReceiverModule: RECEIVER_DATABASE_URL "${url}" must start with sqlite:, postgres:// or mysql://`,
   badTrustedProxy: (entry: string): string =>
     `ReceiverModule: trusted proxy "${entry}" is neither an IP address nor a CIDR range`,
-  badUserAgentDetail: (value: string): string =>
-    `ReceiverModule: userAgentDetail "${value}" must be "contract" or "detailed" ` +
-    `(option userAgentDetail or env RECEIVER_USER_AGENT_DETAIL)`,
 } as const;

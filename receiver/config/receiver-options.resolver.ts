@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import type { DataSourceOptions } from 'typeorm';
+import { EnvReader, type EnvSource } from '../../lib/protocol';
 import { DEFAULT_ROUTE_PREFIX, DEFAULT_SQLITE_PATH } from './receiver-options.constants';
 import { ReceiverMessages } from './receiver-options.messages';
 import type {
@@ -7,16 +8,6 @@ import type {
   ResolvedReceiverOptions,
   UserAgentDetail,
 } from './receiver-options.interface';
-
-type Env = Record<string, string | undefined>;
-
-const list = (value: string[] | string | undefined): string[] =>
-  (Array.isArray(value) ? value : (value ?? '').split(','))
-    .map((entry) => entry.trim())
-    .filter(Boolean);
-
-const bool = (value: string | undefined): boolean | undefined =>
-  value === undefined || value === '' ? undefined : /^(1|true|yes|on)$/i.test(value);
 
 /** Turns `RECEIVER_DATABASE_URL` into TypeORM options. */
 export function databaseFromUrl(url: string): DataSourceOptions {
@@ -38,14 +29,20 @@ function assertTimezone(tz: string): void {
   }
 }
 
-const USER_AGENT_DETAILS: readonly UserAgentDetail[] = ['contract', 'detailed'];
+const USER_AGENT_DETAILS: readonly string[] = ['contract', 'detailed'] satisfies UserAgentDetail[];
 
-function userAgentDetail(value: string | undefined): UserAgentDetail {
-  const detail = value || 'contract';
-  if (!(USER_AGENT_DETAILS as readonly string[]).includes(detail)) {
-    throw new Error(ReceiverMessages.badUserAgentDetail(detail));
+function userAgentDetail(e: EnvReader, given: unknown): UserAgentDetail {
+  const env = 'RECEIVER_USER_AGENT_DETAIL';
+  const value = given ?? e.string(env) ?? 'contract';
+  if (typeof value !== 'string' || !USER_AGENT_DETAILS.includes(value)) {
+    e.fail(
+      'userAgentDetail',
+      given === undefined ? env : undefined,
+      value,
+      '"contract" or "detailed"',
+    );
   }
-  return detail as UserAgentDetail;
+  return value as UserAgentDetail;
 }
 
 function assertProxies(entries: string[]): void {
@@ -58,55 +55,67 @@ function assertProxies(entries: string[]): void {
   }
 }
 
+/** The route prefix (`api` by default), from the option or `RECEIVER_ROUTE_PREFIX`, without slashes. */
+export function resolveRoutePrefix(
+  given: string | undefined,
+  env: EnvSource = process.env,
+): string {
+  const prefix =
+    given ?? new EnvReader(env, 'receiver').string('RECEIVER_ROUTE_PREFIX') ?? DEFAULT_ROUTE_PREFIX;
+  return prefix.replace(/^\/+|\/+$/g, '');
+}
+
 /**
- * Merges explicit options over `RECEIVER_*` environment variables and defaults, and refuses to
- * start without the two secrets: a receiver with a guessable admin key or IP salt is worse than
- * no receiver.
+ * Merges explicit options over `RECEIVER_*` environment variables and defaults, through the
+ * protocol kernel's strict reader: a misspelt boolean (`RECEIVER_PRODUCTION=ture`) stops the start
+ * naming the variable instead of silently meaning "not production" — which would open the
+ * `X-Test-Mode` hook. It also refuses to start without the two secrets: a receiver with a
+ * guessable admin key or IP salt is worse than no receiver.
  */
 export function resolveReceiverOptions(
   options: ReceiverModuleOptions = {},
-  env: Env = process.env,
+  env: EnvSource = process.env,
 ): ResolvedReceiverOptions {
-  const adminKey = options.adminKey ?? env.RECEIVER_ADMIN_KEY ?? '';
+  const e = new EnvReader(env, 'receiver');
+  const adminKey = options.adminKey ?? e.string('RECEIVER_ADMIN_KEY') ?? '';
   if (!adminKey.trim()) {
     throw new Error(ReceiverMessages.missingSecret('adminKey', 'RECEIVER_ADMIN_KEY'));
   }
-  const ipHashSalt = options.ipHashSalt ?? env.RECEIVER_IP_HASH_SALT ?? '';
+  const ipHashSalt = options.ipHashSalt ?? e.string('RECEIVER_IP_HASH_SALT') ?? '';
   if (!ipHashSalt.trim()) {
     throw new Error(ReceiverMessages.missingSecret('ipHashSalt', 'RECEIVER_IP_HASH_SALT'));
   }
-  const timezone = options.timezone ?? (env.RECEIVER_TIMEZONE || 'UTC');
+  const timezone = options.timezone ?? e.string('RECEIVER_TIMEZONE') ?? 'UTC';
   assertTimezone(timezone);
-  const trustedProxies = list(options.trustedProxies ?? env.RECEIVER_TRUSTED_PROXIES);
+  const trustedProxies =
+    e.list('trustedProxies', 'RECEIVER_TRUSTED_PROXIES', options.trustedProxies) ?? [];
   assertProxies(trustedProxies);
   const nodeEnv = env.NODE_ENV ?? '';
   const production =
-    options.production ??
-    bool(env.RECEIVER_PRODUCTION) ??
+    e.boolean('production', 'RECEIVER_PRODUCTION', options.production) ??
     !(nodeEnv === 'development' || nodeEnv === 'test');
+  const databaseUrl = e.string('RECEIVER_DATABASE_URL');
   const database =
     options.database ??
-    (env.RECEIVER_DATABASE_URL
-      ? databaseFromUrl(env.RECEIVER_DATABASE_URL)
+    (databaseUrl
+      ? databaseFromUrl(databaseUrl)
       : { type: 'better-sqlite3' as const, database: DEFAULT_SQLITE_PATH });
-  const prefix = (
-    options.routePrefix ??
-    (env.RECEIVER_ROUTE_PREFIX || DEFAULT_ROUTE_PREFIX)
-  ).replace(/^\/+|\/+$/g, '');
   return {
     database,
-    migrationsRun: options.migrationsRun ?? bool(env.RECEIVER_MIGRATIONS_RUN) ?? true,
+    migrationsRun:
+      e.boolean('migrationsRun', 'RECEIVER_MIGRATIONS_RUN', options.migrationsRun) ?? true,
     adminKey,
     ipHashSalt,
-    appUrl: (options.appUrl ?? env.RECEIVER_APP_URL ?? '').replace(/\/+$/, ''),
+    appUrl: (options.appUrl ?? e.string('RECEIVER_APP_URL') ?? '').replace(/\/+$/, ''),
     timezone,
-    allowedOrigins: list(options.allowedOrigins ?? env.RECEIVER_ALLOWED_ORIGINS),
+    allowedOrigins:
+      e.list('allowedOrigins', 'RECEIVER_ALLOWED_ORIGINS', options.allowedOrigins) ?? [],
     trustedProxies,
-    geoipDatabase: options.geoipDatabase ?? (env.RECEIVER_GEOIP_DATABASE || undefined),
-    userAgentDetail: userAgentDetail(options.userAgentDetail ?? env.RECEIVER_USER_AGENT_DETAIL),
-    routePrefix: prefix,
+    geoipDatabase: options.geoipDatabase ?? e.string('RECEIVER_GEOIP_DATABASE'),
+    routePrefix: resolveRoutePrefix(options.routePrefix, env),
+    userAgentDetail: userAgentDetail(e, options.userAgentDetail),
     production,
-    redis: options.redis ?? (env.RECEIVER_REDIS_URL || undefined),
-    redisPrefix: options.redisPrefix ?? env.RECEIVER_REDIS_PREFIX ?? '',
+    redis: options.redis ?? e.string('RECEIVER_REDIS_URL'),
+    redisPrefix: options.redisPrefix ?? e.string('RECEIVER_REDIS_PREFIX') ?? '',
   };
 }

@@ -1,19 +1,16 @@
+import { EnvReader, type EnvSource } from '../../lib/protocol';
 import type { InlineIngestOptions } from './interfaces/ingest.interfaces';
-
-const positive = (value: string | undefined): number | undefined => {
-  const n = Number(value);
-  return value && Number.isFinite(n) && n > 0 ? n : undefined;
-};
 
 /**
  * Group-commit tuning from the environment: `RECEIVER_INGEST_FLUSH_MS` (default 4),
  * `RECEIVER_INGEST_BATCH_SIZE` (default 500), `RECEIVER_INGEST_MAX_PENDING` (default 20 000).
- * Unset or invalid values keep the defaults.
+ * Unset values keep the defaults; a value that is not a whole number >= 1 refuses the start.
  */
-export function inlineIngestOptionsFromEnv(env: NodeJS.ProcessEnv): InlineIngestOptions {
+export function inlineIngestOptionsFromEnv(env: EnvSource): InlineIngestOptions {
+  const e = new EnvReader(env, 'receiver');
   return {
-    flushIntervalMs: positive(env.RECEIVER_INGEST_FLUSH_MS),
-    maxBatchSize: positive(env.RECEIVER_INGEST_BATCH_SIZE),
-    maxPending: positive(env.RECEIVER_INGEST_MAX_PENDING),
+    flushIntervalMs: e.integer('ingest.flushIntervalMs', 'RECEIVER_INGEST_FLUSH_MS', { min: 1 }),
+    maxBatchSize: e.integer('ingest.maxBatchSize', 'RECEIVER_INGEST_BATCH_SIZE', { min: 1 }),
+    maxPending: e.integer('ingest.maxPending', 'RECEIVER_INGEST_MAX_PENDING', { min: 1 }),
   };
 }

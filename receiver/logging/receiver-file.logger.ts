@@ -2,8 +2,12 @@ import { ConsoleLogger, LogLevel } from '@nestjs/common';
 import { mkdirSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { createStream, RotatingFileStream } from 'rotating-file-stream';
+import { EnvReader, type EnvSource } from '../../lib/protocol';
 import { DEFAULT_LOG_FILE_SIZE, DEFAULT_LOG_FILES } from './logging.constants';
 import type { ReceiverFileLoggerOptions } from './interfaces/receiver-file-logger-options.interface';
+
+// rotating-file-stream's sizes: a whole number and a unit (bytes, kilo-, mega-, gigabytes).
+const LOG_FILE_SIZE = /^\d+[BKMG]$/;
 
 /**
  * Nest's console logger plus a size-rotated log file (`receiver.log`, `receiver.log.1` … — five
@@ -32,13 +36,22 @@ export class ReceiverFileLogger extends ConsoleLogger {
     });
   }
 
-  /** Options from `RECEIVER_LOG_FILE`, `RECEIVER_LOG_FILE_SIZE`, `RECEIVER_LOG_FILES`; none → `undefined`. */
-  static fromEnv(env: NodeJS.ProcessEnv = process.env): ReceiverFileLogger | undefined {
-    if (!env.RECEIVER_LOG_FILE) return undefined;
+  /**
+   * Options from `RECEIVER_LOG_FILE`, `RECEIVER_LOG_FILE_SIZE`, `RECEIVER_LOG_FILES`; none →
+   * `undefined`. A malformed size or count refuses the start, naming the variable.
+   */
+  static fromEnv(env: EnvSource = process.env): ReceiverFileLogger | undefined {
+    const e = new EnvReader(env, 'receiver');
+    const path = e.string('RECEIVER_LOG_FILE');
+    if (!path) return undefined;
+    const size = e.string('RECEIVER_LOG_FILE_SIZE');
+    if (size !== undefined && !LOG_FILE_SIZE.test(size)) {
+      e.fail('size', 'RECEIVER_LOG_FILE_SIZE', size, 'a size such as 10M, 500K or 1G');
+    }
     return new ReceiverFileLogger({
-      path: env.RECEIVER_LOG_FILE,
-      size: env.RECEIVER_LOG_FILE_SIZE || undefined,
-      files: env.RECEIVER_LOG_FILES ? Number(env.RECEIVER_LOG_FILES) : undefined,
+      path,
+      size,
+      files: e.integer('files', 'RECEIVER_LOG_FILES', { min: 1 }),
     });
   }
 

@@ -23,7 +23,8 @@ const TELEMETRY_SETTINGS: Record<string, ApiBodyField> = {
   },
   encryption_key: {
     type: 'string',
-    description: '32 bytes as 64 hex chars or base64; enables encrypted reports; `null` clears it',
+    description:
+      '32 bytes as 64 hex chars, base64 or base64url; enables encrypted reports; `null` clears it',
   },
 };
 

@@ -1,3 +1,5 @@
+import { ProtocolMessages } from '../../lib/protocol';
+
 /** Texts of the projects API (Micrologs contract 2.1). */
 export const ProjectsMessages = {
   created: 'Project created. Store your secret_key safely \u2014 it will not be shown again.',
@@ -30,6 +32,6 @@ export const ProjectsMessages = {
   rotateFailed: 'Failed to regenerate keys',
   deleteFailed: 'Failed to delete project',
   tokenPolicyInvalid: "token_policy must be 'auto' or 'approval'",
-  encryptionKeyInvalid: 'encryption_key must be 32 bytes as 64 hex characters or base64, or null',
+  encryptionKeyInvalid: `encryption_key must be ${ProtocolMessages.encryptionKeyFormats}, or null`,
   signingSecretInvalid: 'signing_secret must be a string of 16 to 128 characters, or null',
 } as const;

@@ -1,11 +1,3 @@
-/** Header carrying the HMAC-SHA256 hex signature of a report (laravel-telemetry-reporter's). */
-export const SIGNATURE_HEADER = 'x-telemetry-signature';
-/** Header of the timestamped signing mode (unix seconds). */
-export const TIMESTAMP_HEADER = 'x-telemetry-timestamp';
-/** Header naming the encryption of the body. */
-export const ENCRYPTION_HEADER = 'x-telemetry-encryption';
-/** Accepted clock difference of timestamped signatures, both ways. */
-export const SIGNATURE_WINDOW_SECONDS = 300;
 /** Largest number of keys in one report. */
 export const MAX_REPORT_KEYS = 500;
 /** Largest encoded size of one reported value. */

@@ -1,5 +1,10 @@
 import { Get, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import {
+  FEATURE_FLAGS_KEY,
+  type TelemetryFlagsAnswer,
+  type TelemetryReportAnswer,
+} from '../../lib/protocol';
 import { ProjectKeysService } from '../projects/project-keys.service';
 import { CommonMessages } from '../common/common.messages';
 import { ReceiverAuth } from '../common/auth/decorators/receiver-auth.decorator';
@@ -45,7 +50,7 @@ export class TelemetryController {
   @RateLimit('_telemetry', 600)
   @UseGuards(TelemetryAuthGuard)
   @ApiEndpoint(TelemetryDocs.report)
-  async report(@Req() request: unknown, @RawBody() raw: Buffer): Promise<Record<string, unknown>> {
+  async report(@Req() request: unknown, @RawBody() raw: Buffer): Promise<TelemetryReportAnswer> {
     const state = receiverState(request);
     const project = state.project as ProjectEntity;
     if (state.body?.tooLarge) throw new ReceiverHttpException(413, CommonMessages.payloadTooLarge);
@@ -58,7 +63,7 @@ export class TelemetryController {
       state.tokenHost ?? (await this.hosts.findOrCreate(project, report.host, 'approved'));
     await this.ingest.store(host, report);
     const featureFlags = await this.flags.resolveFor(project.id, host.host);
-    return { ...host.response_extras, feature_flags: featureFlags };
+    return { ...host.response_extras, [FEATURE_FLAGS_KEY]: featureFlags };
   }
 
   @Post(['auth-token', 'token'])
@@ -94,7 +99,7 @@ export class TelemetryController {
   async featureFlags(
     @Req() request: unknown,
     @Res({ passthrough: true }) response: unknown,
-  ): Promise<Record<string, unknown> | undefined> {
+  ): Promise<TelemetryFlagsAnswer | undefined> {
     const state = receiverState(request);
     const project = state.project as ProjectEntity;
     await this.signatures.verify(request, project, Buffer.alloc(0), false);
@@ -102,7 +107,9 @@ export class TelemetryController {
     if (state.tokenHost && state.tokenHost.host !== host) {
       throw new ReceiverHttpException(403, TelemetryMessages.tokenForOtherHost(host));
     }
-    const document = { feature_flags: await this.flags.resolveFor(project.id, host) };
+    const document: TelemetryFlagsAnswer = {
+      [FEATURE_FLAGS_KEY]: await this.flags.resolveFor(project.id, host),
+    };
     const etag = flagsEtag(document);
     const adapter = this.adapterHost.httpAdapter;
     adapter.setHeader(response, 'ETag', etag);

@@ -1,3 +1,5 @@
+import { ENCRYPTION_SCHEME, SIGNATURE_WINDOW_SECONDS } from '../../lib/protocol';
+
 /** Texts of the telemetry, flags and hosts APIs. */
 export const TelemetryMessages = {
   credentialsRequired:
@@ -13,10 +15,10 @@ export const TelemetryMessages = {
     `This token was issued for another host than "${host}"`,
   signatureMissing: 'Missing X-Telemetry-Signature: this project requires signed reports',
   signatureInvalid: 'Invalid X-Telemetry-Signature',
-  timestampInvalid: 'X-Telemetry-Timestamp must be unix seconds within 300 s of the server clock',
+  timestampInvalid: `X-Telemetry-Timestamp must be unix seconds within ${SIGNATURE_WINDOW_SECONDS} s of the server clock`,
   replayed: 'Replayed request: this signature was already accepted',
   encryptionUnsupported: (scheme: string): string =>
-    `Unsupported X-Telemetry-Encryption "${scheme}" (expected aes-256-gcm)`,
+    `Unsupported X-Telemetry-Encryption "${scheme}" (expected ${ENCRYPTION_SCHEME})`,
   encryptionNotConfigured: 'This project has no encryption_key: send the report unencrypted',
   decryptFailed: 'Could not decrypt the payload (wrong key or corrupted envelope)',
   invalidJson: 'Invalid or missing JSON body',

@@ -155,23 +155,52 @@ export function missingOutputLine(actual: string, expected: string): string | un
   return undefined;
 }
 
+/** A name a TypeScript example imports from the package. */
+export interface PackageImport {
+  block: CodeBlock;
+  /** `nestjs-telemetry`, `nestjs-telemetry/receiver` … */
+  entry: string;
+  name: string;
+  /** Imported as a type only: it has no runtime value to look for. */
+  typeOnly: boolean;
+}
+
 /** `import { A, B as C } from 'nestjs-telemetry…'` names of the TypeScript examples, per entry point. */
-export function packageImports(
-  blocks: CodeBlock[],
-): { block: CodeBlock; entry: string; name: string }[] {
-  const found: { block: CodeBlock; entry: string; name: string }[] = [];
+export function packageImports(blocks: CodeBlock[]): PackageImport[] {
+  const found: PackageImport[] = [];
   for (const block of blocks.filter((b) => b.lang === 'ts' || b.lang === 'typescript')) {
     for (const match of block.body.matchAll(
-      /import\s+(?:type\s+)?\{([^}]*)\}\s+from\s+'(nestjs-telemetry(?:\/receiver)?)'/g,
+      /import\s+(?:type\s+)?\{([^}]*)\}\s+from\s+'(nestjs-telemetry(?:\/[\w-]+)?)'/g,
     )) {
+      const typeOnly = /^import\s+type\b/.test(match[0]);
       for (const part of match[1].split(',')) {
-        const name = part
-          .trim()
-          .replace(/^type\s+/, '')
-          .split(/\s+as\s+/)[0];
-        if (name) found.push({ block, entry: match[2], name });
+        const spec = part.trim();
+        const name = spec.replace(/^type\s+/, '').split(/\s+as\s+/)[0];
+        if (name)
+          found.push({
+            block,
+            entry: match[2],
+            name,
+            typeOnly: typeOnly || spec.startsWith('type '),
+          });
       }
     }
   }
   return found;
+}
+
+/**
+ * The source file behind an entry point of the package, from `package.json` `exports`
+ * (`./dist/lib/index.d.ts` → `lib/index.ts`); `undefined` when the package exports no such entry.
+ */
+export function entrySource(root: string, entry: string): string | undefined {
+  const exportsMap = (
+    JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+      exports: Record<string, { types?: string } | string>;
+    }
+  ).exports;
+  const key = '.' + entry.slice('nestjs-telemetry'.length);
+  const target = exportsMap[key];
+  const types = typeof target === 'object' ? target.types : undefined;
+  return types && join(root, types.replace(/^\.\/dist\//, '').replace(/\.d\.ts$/, '.ts'));
 }

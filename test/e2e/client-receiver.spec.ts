@@ -100,6 +100,28 @@ describe.each(['fastify', 'express'] as const)(
       });
     }
 
+    it('a base64url encryption key accepted by the client is accepted by the receiver', async () => {
+      const key = randomBytes(32).toString('base64url');
+      const other = await createProject(receiver as never, { encryption_key: key });
+      const client = await boot({
+        host: 'shop-url-key',
+        encryptionKey: key,
+        authTokenUrl: `${receiver.url}/api/telemetry/token?key=${other.secret_key}`,
+      });
+      await client.get(TelemetryCollectionService).collect();
+      const outcome = await client.get(TelemetryReporter).sendBacklog();
+      expect(outcome).toMatchObject({ status: 'sent', entries: 1 });
+      const detail = await receiver.http.get(
+        '/api/telemetry/hosts/shop-url-key',
+        secretHeaders(other),
+      );
+      expect(detail.body.data.values.orders.value).toEqual({
+        count: 12,
+        path: '/var/data',
+        city: 'Zürich 🚀',
+      });
+    });
+
     it('a wrong signing key is refused (403) and the value stays in the outbox', async () => {
       const client = await boot({
         host: 'shop-3',

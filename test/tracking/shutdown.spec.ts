@@ -35,13 +35,22 @@ describe('graceful shutdown of the receiver', () => {
 });
 
 describe('group-commit tuning from the environment', () => {
-  it('reads positive numbers and keeps the defaults for missing or invalid ones', () => {
+  it('reads whole numbers and keeps the defaults for missing ones', () => {
     expect(
       inlineIngestOptionsFromEnv({
         RECEIVER_INGEST_FLUSH_MS: '10',
-        RECEIVER_INGEST_BATCH_SIZE: 'many',
-        RECEIVER_INGEST_MAX_PENDING: '-1',
+        RECEIVER_INGEST_BATCH_SIZE: '250',
       }),
-    ).toEqual({ flushIntervalMs: 10, maxBatchSize: undefined, maxPending: undefined });
+    ).toEqual({ flushIntervalMs: 10, maxBatchSize: 250, maxPending: undefined });
+  });
+
+  it.each([
+    ['RECEIVER_INGEST_BATCH_SIZE', 'many'],
+    ['RECEIVER_INGEST_MAX_PENDING', '-1'],
+    ['RECEIVER_INGEST_FLUSH_MS', '4ms'],
+  ])('refuses %s=%s naming the variable instead of silently using the default', (name, value) => {
+    expect(() => inlineIngestOptionsFromEnv({ [name]: value })).toThrow(
+      new RegExp(`${name}.*expected a whole number >= 1`),
+    );
   });
 });

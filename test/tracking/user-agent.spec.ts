@@ -106,6 +106,13 @@ describe('userAgentDetail option', () => {
   it('refuses an unknown value at start-up, naming the option and the variable', () => {
     expect(() =>
       resolveReceiverOptions({}, { ...secrets, RECEIVER_USER_AGENT_DETAIL: 'full' }),
-    ).toThrow(/userAgentDetail "full".*"contract" or "detailed".*RECEIVER_USER_AGENT_DETAIL/);
+    ).toThrow(
+      'Invalid receiver option "userAgentDetail" (env RECEIVER_USER_AGENT_DETAIL): "full" — expected "contract" or "detailed".',
+    );
+    expect(() =>
+      resolveReceiverOptions({ userAgentDetail: 'fancy' as 'detailed' }, secrets),
+    ).toThrow(
+      'Invalid receiver option "userAgentDetail": "fancy" — expected "contract" or "detailed".',
+    );
   });
 });

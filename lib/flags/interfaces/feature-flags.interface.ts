@@ -1,6 +1,7 @@
+import type { JsonValue } from '../../protocol';
+
 /** A flag's value as the receiver sends it: usually a boolean, possibly a variant or a JSON object. */
-export type FeatureFlagValue =
-  boolean | number | string | null | FeatureFlagValue[] | { [key: string]: FeatureFlagValue };
+export type FeatureFlagValue = JsonValue;
 
 /** Flag name → value, as last received. */
 export type FeatureFlags = Readonly<Record<string, FeatureFlagValue>>;

@@ -6,6 +6,7 @@ import { receiverState } from '../request/receiver-request';
 import { readBody } from './body-reader';
 import { applyCors } from './cors';
 import type { ReceiverRouteTable } from './receiver-route.table';
+import { applySecurityHeaders } from './security-headers';
 
 const REQUEST_ID = /^[\w.:@/-]{1,128}$/;
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -43,16 +44,20 @@ export class ReceiverFrontDoor {
   }
 
   /**
+   * Whether an unrouted request on this path is the receiver's to answer (404 in its envelope):
+   * anything under a non-empty prefix. Host routes under the same prefix are routed before this
+   * is asked; with an empty prefix the host application keeps its own 404.
+   */
+  ownsUnknown(path: string): boolean {
+    return this.prefix !== '' && (path === this.prefix || path.startsWith(`${this.prefix}/`));
+  }
+
+  /**
    * Runs the early steps. Returns `true` when the response has been written (OPTIONS, 405) and
    * the framework must not route the request any further.
    */
   async handle(request: IncomingMessage, response: ServerResponse, path: string): Promise<boolean> {
-    const state = receiverState(request);
-    const incomingId = request.headers['x-request-id'];
-    state.requestId =
-      typeof incomingId === 'string' && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
-    response.setHeader('X-Request-Id', state.requestId);
-    applyCors(request, response, this.settings.allowedOrigins);
+    this.writeCommonHeaders(request, response);
     const method = (request.method ?? 'GET').toUpperCase();
     if (method === 'OPTIONS') {
       response.statusCode = 200;
@@ -62,14 +67,34 @@ export class ReceiverFrontDoor {
     }
     const allowed = this.routes.allowedMethods(path);
     if (allowed && !allowed.has(method)) {
-      const body = JSON.stringify(fail(CommonMessages.methodNotAllowed));
-      response.statusCode = 405;
-      response.setHeader('Content-Type', 'application/json');
-      response.setHeader('Content-Length', Buffer.byteLength(body));
-      response.end(body);
+      writeEnvelope(response, 405, CommonMessages.methodNotAllowed);
       return true;
     }
-    if (BODY_METHODS.has(method)) state.body = await readBody(request);
+    if (BODY_METHODS.has(method)) receiverState(request).body = await readBody(request);
     return false;
   }
+
+  /** Answers a request no route took: 404 in the envelope, with the usual headers. */
+  notFound(request: IncomingMessage, response: ServerResponse): void {
+    // A request the front door already saw (an unknown `.php` path) keeps its request id.
+    if (!receiverState(request).requestId) this.writeCommonHeaders(request, response);
+    writeEnvelope(response, 404, CommonMessages.notFound);
+  }
+
+  private writeCommonHeaders(request: IncomingMessage, response: ServerResponse): void {
+    const incomingId = request.headers['x-request-id'];
+    receiverState(request).requestId =
+      typeof incomingId === 'string' && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
+    response.setHeader('X-Request-Id', receiverState(request).requestId);
+    applyCors(request, response, this.settings.allowedOrigins);
+    applySecurityHeaders(response);
+  }
+}
+
+function writeEnvelope(response: ServerResponse, status: number, message: string): void {
+  const body = JSON.stringify(fail(message));
+  response.statusCode = status;
+  response.setHeader('Content-Type', 'application/json');
+  response.setHeader('Content-Length', Buffer.byteLength(body));
+  response.end(body);
 }

@@ -1,5 +1,5 @@
-import { ReceiverHttpException } from '../envelope/receiver-http.exception';
 import { CommonMessages } from '../common.messages';
+import { InvalidInputError } from '../errors/receiver.errors';
 
 /**
  * PHP's `empty()` as the Micrologs handlers use it for "is required": missing, `null`, `''`,
@@ -52,7 +52,7 @@ export function stringField(body: Record<string, unknown>, field: string): strin
   if (typeof value === 'string') return phpTrim(value);
   if (typeof value === 'number') return String(value);
   if (typeof value === 'boolean') return value ? '1' : '';
-  throw new ReceiverHttpException(400, CommonMessages.mustBeString(field));
+  throw new InvalidInputError(CommonMessages.mustBeString(field));
 }
 
 /**

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { LessThan, type DataSource, type Repository } from 'typeorm';
 import { TelemetrySignatureEntity } from '../../storage/entities/telemetry-signature.entity';
 import { InjectReceiverDataSource } from '../../storage/inject-receiver-data-source.decorator';
-import { SIGNATURE_WINDOW_SECONDS } from '../telemetry.constants';
+import { SIGNATURE_WINDOW_SECONDS } from '../../../lib/protocol';
 
 /**
  * Remembers the signatures of timestamped requests inside the accepted window. The unique key in

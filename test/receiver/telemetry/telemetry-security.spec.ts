@@ -1,3 +1,4 @@
+import { PHP_SIGNING_KEY, PHP_VECTORS } from '../../protocol/php-reporter.vectors';
 import { describeReceiver, useReceiverApp } from '../../support/receiver-app';
 import {
   createProject,
@@ -41,6 +42,39 @@ describeReceiver('telemetry signatures and encryption', ({ adapter, engine }) =>
     expect(res.status).toBe(200);
     const detail = await receiver.http.get('/api/telemetry/hosts/laravel-1', secretHeaders(signed));
     expect(detail.body.data.values.url.value).toBe('https://shop.example/é');
+  });
+
+  describe('reports signed by the PHP laravel-telemetry-reporter', () => {
+    let php: TestProject;
+    beforeAll(async () => {
+      php = await createProject(receiver, { signing_secret: PHP_SIGNING_KEY });
+    });
+
+    it.each(PHP_VECTORS.map((v) => [v.name, v] as const))(
+      '%s: accepted, values stored as sent',
+      async (_name, vector) => {
+        const res = await send(php, vector.body, { 'X-Telemetry-Signature': vector.signature });
+        expect(res.status).toBe(200);
+        const sent = JSON.parse(vector.body) as { host: string; data: Record<string, unknown> };
+        const detail = await receiver.http.get(
+          `/api/telemetry/hosts/${sent.host}`,
+          secretHeaders(php),
+        );
+        const stored = detail.body.data.values as Record<string, { value: unknown }>;
+        for (const [key, value] of Object.entries(sent.data)) {
+          expect(stored[key].value).toEqual(value);
+        }
+      },
+    );
+
+    it('a PHP-signed body altered on the way is refused and stores nothing', async () => {
+      const vector = PHP_VECTORS.find((v) => v.name === 'numeric-string keys')!;
+      const before = await storedCounts(receiver, php);
+      const altered = vector.body.replace('"404":3', '"404":4');
+      const res = await send(php, altered, { 'X-Telemetry-Signature': vector.signature });
+      expect(res.status).toBe(403);
+      expect(await storedCounts(receiver, php)).toEqual(before);
+    });
   });
 
   it('accepts a timestamped signature once and refuses its replay', async () => {

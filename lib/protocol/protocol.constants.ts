@@ -1,0 +1,25 @@
+/**
+ * Names and numbers both halves of the wire protocol agree on. Header names are written in their
+ * canonical case; HTTP compares them case-insensitively.
+ */
+
+/** @internal Header of the HMAC-SHA256 signature (laravel-telemetry-reporter's default name). */
+export const SIGNATURE_HEADER = 'X-Telemetry-Signature';
+
+/** @internal Header carrying the unix time (seconds) a `timestamped` signature covers. */
+export const TIMESTAMP_HEADER = 'X-Telemetry-Timestamp';
+
+/** @internal Header naming the payload encryption scheme; its only value is {@link ENCRYPTION_SCHEME}. */
+export const ENCRYPTION_HEADER = 'X-Telemetry-Encryption';
+
+/** @internal The one encryption scheme both halves speak. */
+export const ENCRYPTION_SCHEME = 'aes-256-gcm';
+
+/** @internal Accepted clock difference of a `timestamped` signature, both ways. */
+export const SIGNATURE_WINDOW_SECONDS = 300;
+
+/** @internal The signing modes: the Laravel package's plain HMAC, and the replay-safe one. */
+export const SIGNING_MODES = ['compatible', 'timestamped'] as const;
+
+/** @internal Top-level key of report and flags answers that carries the feature flags. */
+export const FEATURE_FLAGS_KEY = 'feature_flags';
