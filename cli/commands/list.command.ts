@@ -1,5 +1,5 @@
 import { TelemetryCollectionService } from '../../lib/collectors/telemetry-collection.service';
-import { toUtcSecond } from '../../lib/telemetry.time';
+import { toUtcSecond } from '../../lib/protocol';
 import { withApplication } from '../application.loader';
 import { CliMessages } from '../cli.messages';
 import type { CliCommand } from '../cli-command.interface';
