@@ -4,7 +4,6 @@ import { AnalyticsCacheKeys } from '../cache/analytics-cache.keys';
 import { CurrentProject } from '../common/auth/decorators/current-project.decorator';
 import { ReceiverAuth } from '../common/auth/decorators/receiver-auth.decorator';
 import { ReceiverController } from '../common/decorators/receiver-controller.decorator';
-import { ReceiverHttpException } from '../common/envelope/receiver-http.exception';
 import { RateLimit } from '../common/rate-limit/decorators/rate-limit.decorator';
 import { ApiEndpoint, ApiGroup } from '../openapi/api-docs.decorators';
 import type { ProjectEntity } from '../storage/entities/project.entity';
@@ -27,6 +26,7 @@ import { CsvExport } from './csv/csv-export.decorator';
 import { AuditQueries } from './queries/audit.queries';
 import { ErrorQueries } from './queries/error.queries';
 import { AnalyticsRangeService } from './range/analytics-range.service';
+import { InvalidInputError, NotFoundError } from '../common/errors/receiver.errors';
 
 /** Error and audit analytics (contract 2.5.9–2.5.12). */
 @ApiGroup('analytics')
@@ -113,9 +113,9 @@ export class ErrorAnalyticsController {
   async detail(@CurrentProject() project: ProjectEntity, @Req() query: AnalyticsQuery) {
     const range = this.ranges.parse(query);
     const id = intValue(queryValue(query, 'id'));
-    if (id === 0) throw new ReceiverHttpException(400, ANALYTICS_MESSAGES.idRequired);
+    if (id === 0) throw new InvalidInputError(ANALYTICS_MESSAGES.idRequired);
     const group = await this.errorQueries.findGroup(project.id, id);
-    if (!group) throw new ReceiverHttpException(404, ANALYTICS_MESSAGES.errorGroupNotFound);
+    if (!group) throw new NotFoundError(ANALYTICS_MESSAGES.errorGroupNotFound);
     const key = AnalyticsCacheKeys.errorDetail(project.id, id, range.label);
     return this.responder.respond(
       ANALYTICS_SUCCESS.errorDetail,

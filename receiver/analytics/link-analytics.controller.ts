@@ -4,7 +4,6 @@ import { AnalyticsCacheKeys } from '../cache/analytics-cache.keys';
 import { CurrentProject } from '../common/auth/decorators/current-project.decorator';
 import { ReceiverAuth } from '../common/auth/decorators/receiver-auth.decorator';
 import { ReceiverController } from '../common/decorators/receiver-controller.decorator';
-import { ReceiverHttpException } from '../common/envelope/receiver-http.exception';
 import { RateLimit } from '../common/rate-limit/decorators/rate-limit.decorator';
 import { ApiEndpoint, ApiGroup } from '../openapi/api-docs.decorators';
 import type { ProjectEntity } from '../storage/entities/project.entity';
@@ -15,6 +14,7 @@ import { AnalyticsResponder } from './analytics-responder';
 import { CsvExport } from './csv/csv-export.decorator';
 import { LinkQueries } from './queries/link.queries';
 import { AnalyticsRangeService } from './range/analytics-range.service';
+import { InvalidInputError, NotFoundError } from '../common/errors/receiver.errors';
 
 const TTL = ANALYTICS_TTL.standard;
 
@@ -56,10 +56,10 @@ export class LinkAnalyticsController {
   async detail(@CurrentProject() project: ProjectEntity, @Req() query: AnalyticsQuery) {
     const range = this.ranges.parse(query);
     const code = trimmedValue(query, 'code');
-    if (!code) throw new ReceiverHttpException(400, ANALYTICS_MESSAGES.codeRequired);
+    if (!code) throw new InvalidInputError(ANALYTICS_MESSAGES.codeRequired);
     // Looked up before the cache (contract 2.5.14), so a deleted link is a 404 at once.
     const link = await this.linkQueries.findLink(project.id, code);
-    if (!link) throw new ReceiverHttpException(404, ANALYTICS_MESSAGES.linkNotFound);
+    if (!link) throw new NotFoundError(ANALYTICS_MESSAGES.linkNotFound);
     const key = AnalyticsCacheKeys.linkDetail(project.id, String(link.code), range.label);
     return this.responder.respond(ANALYTICS_SUCCESS.linkDetail, range, key, TTL, () =>
       this.linkQueries.detail(link, range),

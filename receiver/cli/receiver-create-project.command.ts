@@ -1,4 +1,3 @@
-import { HttpException } from '@nestjs/common';
 import { ProjectEntity } from '../storage/entities/project.entity';
 import {
   assertDomainsArray,
@@ -59,11 +58,8 @@ export async function runReceiverCreateProject(
       await dataSource.destroy();
     }
   } catch (error) {
-    const message =
-      error instanceof HttpException
-        ? String((error.getResponse() as { message?: string }).message)
-        : (error as Error).message;
-    output.err(ReceiverCliMessages.failed(message));
+    // Validation rules throw domain errors whose message is the API's own.
+    output.err(ReceiverCliMessages.failed((error as Error).message));
     return 1;
   }
 }

@@ -25,5 +25,6 @@ export * from './input/php-input';
 export * from './time/receiver-time';
 export * from './request/receiver-request';
 export * from './request/client-ip';
-export * from './request/test-mode';
+export * from './request/client-context';
 export * from './decorators/receiver-controller.decorator';
+export * from './errors/receiver.errors';

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { clientIp, hashIp, header } from '../common';
+import { hashIp } from '../common/request/client-ip';
+import type { ClientContext } from '../common/request/client-context';
 import type { ResolvedReceiverOptions } from '../config/receiver-options.interface';
 import { RECEIVER_OPTIONS } from '../config/receiver-options.constants';
 import { isBotRequest } from './bot.detector';
@@ -7,7 +8,7 @@ import { GeoIpService } from './geoip.service';
 import { DeviceInfo, GeoLocation } from './interfaces/enrichment.interfaces';
 import { UserAgentParser } from './user-agent.parser';
 
-/** What the request itself tells about an event's origin. */
+/** What the client tells about an event's origin. */
 export interface RequestFacts {
   device: DeviceInfo;
   geo: GeoLocation;
@@ -27,24 +28,20 @@ export class RequestEnricher {
   ) {}
 
   /** Device and location of the client (pageviews, errors, link clicks). */
-  facts(request: unknown): RequestFacts {
+  facts(client: ClientContext): RequestFacts {
     return {
-      device: this.userAgents.parse(header(request, 'user-agent')),
-      geo: this.geoip.lookup(clientIp(request, this.options.trustedProxies)),
+      device: this.userAgents.parse(client.userAgent),
+      geo: this.geoip.lookup(client.ip),
     };
   }
 
   /** Salted hash of the client address (audits, link clicks); the address itself is not kept. */
-  ipHash(request: unknown): string {
-    return hashIp(clientIp(request, this.options.trustedProxies), this.options.ipHashSalt);
+  ipHash(client: ClientContext): string {
+    return hashIp(client.ip, this.options.ipHashSalt);
   }
 
-  /** The contract's bot rules (3.6) applied to the request's headers. */
-  isBot(request: unknown): boolean {
-    return isBotRequest({
-      userAgent: header(request, 'user-agent'),
-      accept: header(request, 'accept'),
-      acceptLanguage: header(request, 'accept-language'),
-    });
+  /** The contract's bot rules (3.6) applied to the client's headers. */
+  isBot(client: ClientContext): boolean {
+    return isBotRequest(client);
   }
 }

@@ -1,11 +1,11 @@
-import { ReceiverHttpException } from '../common/envelope/receiver-http.exception';
 import { byteLength } from '../common/input/php-input';
 import { LinksMessages } from './links.messages';
+import { InvalidInputError } from '../common/errors/receiver.errors';
 
 /** Longest label, in UTF-8 bytes (contract 2.3.1). */
 export const LABEL_MAX_BYTES = 255;
 
-const bad = (message: string) => new ReceiverHttpException(400, message);
+const bad = (message: string) => new InvalidInputError(message);
 
 /**
  * True for an absolute `http`/`https` URL with a host, written in ASCII without spaces. Stricter

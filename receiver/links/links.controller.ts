@@ -3,7 +3,6 @@ import { CurrentProject } from '../common/auth/decorators/current-project.decora
 import { ReceiverAuth } from '../common/auth/decorators/receiver-auth.decorator';
 import { ReceiverController } from '../common/decorators/receiver-controller.decorator';
 import { ok, type Envelope } from '../common/envelope/envelope';
-import { ReceiverHttpException } from '../common/envelope/receiver-http.exception';
 import { Body, type JsonBody } from '../common/input/json-body.decorator';
 import { stringField } from '../common/input/php-input';
 import { queryParam } from '../common/request/receiver-request';
@@ -13,8 +12,9 @@ import type { ProjectEntity } from '../storage/entities/project.entity';
 import { assertDestination, assertLabel } from './link-input';
 import { LinksMessages } from './links.messages';
 import { LinksService, type LinkChanges } from './links.service';
+import { InvalidInputError } from '../common/errors/receiver.errors';
 
-const bad = (message: string) => new ReceiverHttpException(400, message);
+const bad = (message: string) => new InvalidInputError(message);
 const CODE_BODY = { code: { type: 'string', description: 'Link code', required: true } };
 
 /** Links API (contract 2.3), secret key, at the `.php` paths and without `.php`. */

@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { int } from '../storage/sql/sql-values';
 import { localTimestamp } from '../common/time/receiver-time';
 import { AnalyticsCache } from '../cache/analytics-cache.service';
-import { ReceiverHttpException } from '../common/envelope/receiver-http.exception';
 import type { ResolvedReceiverOptions } from '../config/receiver-options.interface';
 import { RECEIVER_OPTIONS } from '../config/receiver-options.constants';
 import { TrackedLinkEntity } from '../storage/entities/tracked-link.entity';
@@ -10,6 +9,7 @@ import { allocateLinkCode } from './link-code.generator';
 import { LinksMessages } from './links.messages';
 import { LinksRepository, type LinkRow } from './links.repository';
 import { shortUrl } from './short-url';
+import { NotFoundError, ReceiverError } from '../common/errors/receiver.errors';
 
 /** A link as the links API shows it. */
 export interface LinkView {
@@ -58,7 +58,7 @@ export class LinksService {
         if (!(await this.codeTaken(code))) throw error;
       }
     }
-    throw new ReceiverHttpException(500, LinksMessages.createFailed);
+    throw new ReceiverError('failed', LinksMessages.createFailed);
   }
 
   /** Every link of the project, newest first, with all-time click counts. */
@@ -70,7 +70,7 @@ export class LinksService {
   /** The project's link with `code` and its all-time clicks, or a 404. */
   async show(projectId: number, code: string): Promise<LinkView> {
     const row = await this.repository.showWithClicks(projectId, code);
-    if (!row) throw new ReceiverHttpException(404, LinksMessages.notFound);
+    if (!row) throw new NotFoundError(LinksMessages.notFound);
     return this.view(row);
   }
 
@@ -78,7 +78,7 @@ export class LinksService {
   async get(projectId: number, code: string): Promise<TrackedLinkEntity> {
     const link = await this.findByCode(code);
     if (!link || link.project_id !== projectId) {
-      throw new ReceiverHttpException(404, LinksMessages.notFound);
+      throw new NotFoundError(LinksMessages.notFound);
     }
     return link;
   }

@@ -1,5 +1,6 @@
 import { All, Controller, Req, Res, UseGuards } from '@nestjs/common';
-import { queryParam } from '../common/request/receiver-request';
+import { Client, type ClientContext } from '../common/request/client-context';
+import { queryParam, requestPath } from '../common/request/receiver-request';
 import { RateLimit } from '../common/rate-limit/decorators/rate-limit.decorator';
 import { RateLimitGuard } from '../common/rate-limit/rate-limit.guard';
 import { ApiEndpoint, ApiGroup } from '../openapi/api-docs.decorators';
@@ -34,8 +35,12 @@ export class RedirectController {
     query: [{ name: 'c', description: 'Link code', required: true }],
     ...REDIRECT_DOC,
   })
-  async redirect(@Req() request: unknown, @Res() response: unknown): Promise<void> {
-    this.responder.send(response, await this.redirects.resolve(queryParam(request, 'c'), request));
+  async redirect(
+    @Req() request: unknown,
+    @Client() client: ClientContext,
+    @Res() response: unknown,
+  ): Promise<void> {
+    this.responder.send(response, await this.redirects.resolve(queryParam(request, 'c'), client));
   }
 }
 
@@ -56,10 +61,13 @@ export class ShortLinkController {
     params: [{ name: 'code', description: 'Link code' }],
     ...REDIRECT_DOC,
   })
-  async redirect(@Req() request: unknown, @Res() response: unknown): Promise<void> {
-    const path = (request as { url?: string }).url ?? '';
-    const code = decodeSegment(path.split('?')[0].split('/').pop() ?? '');
-    this.responder.send(response, await this.redirects.resolve(code, request));
+  async redirect(
+    @Req() request: unknown,
+    @Client() client: ClientContext,
+    @Res() response: unknown,
+  ): Promise<void> {
+    const code = decodeSegment(requestPath(request).split('/').pop() ?? '');
+    this.responder.send(response, await this.redirects.resolve(code, client));
   }
 }
 

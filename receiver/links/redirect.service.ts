@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { int } from '../storage/sql/sql-values';
-import { header } from '../common';
 import { truncateBytes } from '../common/input/php-input';
+import type { ClientContext } from '../common/request/client-context';
 import { categoriseReferrer } from '../enrichment/referrer.categorizer';
 import { RequestEnricher } from '../enrichment/request.enricher';
 import { INGEST_QUEUE, type IngestQueue } from '../ingest';
@@ -32,7 +32,7 @@ export class RedirectService {
     @Inject(INGEST_QUEUE) private readonly queue: IngestQueue,
   ) {}
 
-  async resolve(rawCode: string | undefined, request: unknown): Promise<RedirectOutcome> {
+  async resolve(rawCode: string | undefined, client: ClientContext): Promise<RedirectOutcome> {
     const code = (rawCode ?? '').trim();
     if (!code) return { status: 400, text: LinksMessages.redirectMissingCode };
     const link = await this.links.findRedirect(code);
@@ -42,7 +42,7 @@ export class RedirectService {
     if (!isRedirectable(destination)) {
       return { status: 400, text: LinksMessages.redirectInvalidDestination };
     }
-    await this.recordClick(int(link.id), int(link.project_id), String(link.code), request);
+    await this.recordClick(int(link.id), int(link.project_id), String(link.code), client);
     return { status: 302, location: destination };
   }
 
@@ -55,16 +55,16 @@ export class RedirectService {
     linkId: number,
     projectId: number,
     code: string,
-    request: unknown,
+    client: ClientContext,
   ): Promise<void> {
-    const facts = this.enricher.facts(request);
-    const referrerUrl = truncateBytes(header(request, 'referer') ?? '', REFERRER_MAX_BYTES);
+    const facts = this.enricher.facts(client);
+    const referrerUrl = truncateBytes(client.referer, REFERRER_MAX_BYTES);
     const job: ClickJob = {
       linkId,
       projectId,
       referrerUrl,
       referrerCategory: categoriseReferrer(referrerUrl),
-      ipHash: this.enricher.ipHash(request),
+      ipHash: this.enricher.ipHash(client),
       device: facts.device,
       geo: facts.geo,
       clickedAt: new Date().toISOString(),

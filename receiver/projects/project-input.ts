@@ -1,12 +1,12 @@
-import { ReceiverHttpException } from '../common/envelope/receiver-http.exception';
 import { byteLength, isEmpty, stringField } from '../common/input/php-input';
 import { ProjectsMessages } from './projects.messages';
+import { InvalidInputError } from '../common/errors/receiver.errors';
 
 const MAX_DOMAINS = 20;
 const MAX_DOMAIN_LENGTH = 253;
 const MAX_NAME_BYTES = 100;
 
-const bad = (message: string) => new ReceiverHttpException(400, message);
+const bad = (message: string) => new InvalidInputError(message);
 
 /**
  * Validates `allowed_domains` and cleans each entry as Micrologs does: trim, drop a lower-case

@@ -1,7 +1,7 @@
 import { parseEncryptionKey } from '../../lib/protocol';
-import { ReceiverHttpException } from '../common/envelope/receiver-http.exception';
 import type { ProjectEntity, TokenPolicy } from '../storage/entities/project.entity';
 import { ProjectsMessages } from './projects.messages';
+import { InvalidInputError } from '../common/errors/receiver.errors';
 
 type TelemetrySettings = Partial<
   Pick<ProjectEntity, 'token_policy' | 'signing_secret' | 'encryption_key'>
@@ -22,7 +22,7 @@ export function telemetrySettings(body: Record<string, unknown>): TelemetrySetti
   const settings: TelemetrySettings = {};
   if ('token_policy' in body && body.token_policy !== undefined) {
     if (body.token_policy !== 'auto' && body.token_policy !== 'approval') {
-      throw new ReceiverHttpException(400, ProjectsMessages.tokenPolicyInvalid);
+      throw new InvalidInputError(ProjectsMessages.tokenPolicyInvalid);
     }
     settings.token_policy = body.token_policy as TokenPolicy;
   }
@@ -31,14 +31,14 @@ export function telemetrySettings(body: Record<string, unknown>): TelemetrySetti
     const valid =
       secret === null ||
       (typeof secret === 'string' && secret.length >= 16 && secret.length <= 128);
-    if (!valid) throw new ReceiverHttpException(400, ProjectsMessages.signingSecretInvalid);
+    if (!valid) throw new InvalidInputError(ProjectsMessages.signingSecretInvalid);
     settings.signing_secret = secret as string | null;
   }
   if ('encryption_key' in body && body.encryption_key !== undefined) {
     const key = body.encryption_key;
     const normalised = typeof key === 'string' ? normaliseEncryptionKey(key) : null;
     if (key !== null && normalised === null) {
-      throw new ReceiverHttpException(400, ProjectsMessages.encryptionKeyInvalid);
+      throw new InvalidInputError(ProjectsMessages.encryptionKeyInvalid);
     }
     settings.encryption_key = normalised;
   }

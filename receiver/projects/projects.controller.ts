@@ -2,7 +2,6 @@ import { HttpCode, Post, Get } from '@nestjs/common';
 import { ReceiverAuth } from '../common/auth/decorators/receiver-auth.decorator';
 import { ReceiverController } from '../common/decorators/receiver-controller.decorator';
 import { ok, type Envelope } from '../common/envelope/envelope';
-import { ReceiverHttpException } from '../common/envelope/receiver-http.exception';
 import { Body, type JsonBody } from '../common/input/json-body.decorator';
 import { intField, isEmpty, isTruthy, stringField } from '../common/input/php-input';
 import { RateLimit } from '../common/rate-limit/decorators/rate-limit.decorator';
@@ -12,8 +11,9 @@ import { telemetrySettings } from './project-telemetry-input';
 import { ProjectsDocs } from './projects.docs';
 import { ProjectsMessages } from './projects.messages';
 import { ProjectsService } from './projects.service';
+import { InvalidInputError } from '../common/errors/receiver.errors';
 
-const bad = (message: string) => new ReceiverHttpException(400, message);
+const bad = (message: string) => new InvalidInputError(message);
 
 /** Projects API (contract 2.1), at the `.php` paths and the same paths without `.php`. */
 @ApiGroup('projects')

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource, Repository } from 'typeorm';
-import { ReceiverHttpException } from '../common/envelope/receiver-http.exception';
 import { formatDateTime } from '../common/time/receiver-time';
 import type { ResolvedReceiverOptions } from '../config/receiver-options.interface';
 import { RECEIVER_OPTIONS } from '../config/receiver-options.constants';
@@ -10,6 +9,7 @@ import { InjectReceiverDataSource } from '../storage/inject-receiver-data-source
 import { splitDomains } from './project-input';
 import { ProjectEvents } from './project.events';
 import { ProjectsMessages } from './projects.messages';
+import { NotFoundError } from '../common/errors/receiver.errors';
 
 /** Tables holding a project's data, children first (pageviews have no foreign key). */
 const PROJECT_TABLES = [
@@ -80,7 +80,7 @@ export class ProjectsService {
   /** A project in any state, or 404. */
   async get(id: number): Promise<ProjectEntity> {
     const project = id > 0 ? await this.repository.findOneBy({ id }) : null;
-    if (!project) throw new ReceiverHttpException(404, ProjectsMessages.notFound);
+    if (!project) throw new NotFoundError(ProjectsMessages.notFound);
     return project;
   }
 

@@ -1,21 +1,19 @@
-import { HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import { HttpCode, Post, Res } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import {
   Body,
+  Client,
+  type ClientContext,
   CurrentProject,
-  isTestModeRequest,
   ok,
   RateLimit,
   ReceiverAuth,
   ReceiverController,
-  ReceiverHttpException,
   type Envelope,
   type JsonBody,
 } from '../common';
 import { RequestEnricher } from '../enrichment/request.enricher';
 import { ApiEndpoint, ApiGroup } from '../openapi/api-docs.decorators';
-import type { ResolvedReceiverOptions } from '../config/receiver-options.interface';
-import { RECEIVER_OPTIONS } from '../config/receiver-options.constants';
 import type { ProjectEntity } from '../storage/entities';
 import { ErrorStatusService } from './error-status.service';
 import { TrackingDocs } from './tracking.docs';
@@ -25,6 +23,7 @@ import { validateAudit } from './validation/audit.validator';
 import { validateStatusChange } from './validation/error-status.validator';
 import { validateError } from './validation/error.validator';
 import { validatePageview } from './validation/pageview.validator';
+import { NotFoundError, ReceiverError } from '../common/errors/receiver.errors';
 
 const QUEUED = { queued: true } as const;
 
@@ -40,7 +39,6 @@ export class TrackingController {
     private readonly errorStatus: ErrorStatusService,
     private readonly enricher: RequestEnricher,
     private readonly adapterHost: HttpAdapterHost,
-    @Inject(RECEIVER_OPTIONS) private readonly options: ResolvedReceiverOptions,
   ) {}
 
   @Post(['pageview.php', 'pageview'])
@@ -51,16 +49,16 @@ export class TrackingController {
   async pageview(
     @Body() body: JsonBody,
     @CurrentProject() project: ProjectEntity,
-    @Req() request: unknown,
+    @Client() client: ClientContext,
     @Res({ passthrough: true }) response: unknown,
   ): Promise<Envelope<typeof QUEUED> | undefined> {
     const valid = validatePageview(body);
     // Bots are filtered after validation: invalid bot requests still get their 4xx.
-    if (!isTestModeRequest(request, this.options) && this.enricher.isBot(request)) {
+    if (!client.testMode && this.enricher.isBot(client)) {
       this.adapterHost.httpAdapter.status(response, 204);
       return undefined;
     }
-    await this.tracking.pageview(request, project.id, valid);
+    await this.tracking.pageview(client, project.id, valid);
     return ok(TrackingMessages.accepted, QUEUED);
   }
 
@@ -72,9 +70,9 @@ export class TrackingController {
   async error(
     @Body() body: JsonBody,
     @CurrentProject() project: ProjectEntity,
-    @Req() request: unknown,
+    @Client() client: ClientContext,
   ): Promise<Envelope<typeof QUEUED>> {
-    await this.tracking.error(request, project.id, validateError(body, project.id));
+    await this.tracking.error(client, project.id, validateError(body, project.id));
     return ok(TrackingMessages.accepted, QUEUED);
   }
 
@@ -86,9 +84,9 @@ export class TrackingController {
   async audit(
     @Body() body: JsonBody,
     @CurrentProject() project: ProjectEntity,
-    @Req() request: unknown,
+    @Client() client: ClientContext,
   ): Promise<Envelope<typeof QUEUED>> {
-    await this.tracking.audit(request, project.id, validateAudit(body));
+    await this.tracking.audit(client, project.id, validateAudit(body));
     return ok(TrackingMessages.accepted, QUEUED);
   }
 
@@ -106,9 +104,9 @@ export class TrackingController {
     try {
       result = await this.errorStatus.setStatus(project.id, ids, status);
     } catch {
-      throw new ReceiverHttpException(500, TrackingMessages.updateFailed);
+      throw new ReceiverError('failed', TrackingMessages.updateFailed);
     }
-    if (!result) throw new ReceiverHttpException(404, TrackingMessages.noMatchingGroups);
+    if (!result) throw new NotFoundError(TrackingMessages.noMatchingGroups);
     const data: Record<string, unknown> = { updated: result.updated, ids: result.ids, status };
     if (result.notFound.length > 0) data.not_found = result.notFound;
     return ok(TrackingMessages.statusUpdated(result.updated, status, result.notFound.length), data);

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ReceiverHttpException, receiverState, truncateBytes } from '../common';
+import { truncateBytes } from '../common';
+import type { ClientContext } from '../common/request/client-context';
 import { categoriseReferrer } from '../enrichment/referrer.categorizer';
 import { RequestEnricher } from '../enrichment/request.enricher';
 import { parseUtm } from '../enrichment/utm.parser';
@@ -10,6 +11,7 @@ import { TrackingMessages } from './tracking.messages';
 import type { ValidAudit } from './validation/audit.validator';
 import type { ValidError } from './validation/error.validator';
 import type { ValidPageview } from './validation/pageview.validator';
+import { ReceiverError } from '../common/errors/receiver.errors';
 
 /**
  * Turns validated tracking requests into enriched queue jobs and waits until the queue has them
@@ -24,9 +26,9 @@ export class TrackingService {
     private readonly enricher: RequestEnricher,
   ) {}
 
-  async pageview(request: unknown, projectId: number, valid: ValidPageview): Promise<void> {
+  async pageview(client: ClientContext, projectId: number, valid: ValidPageview): Promise<void> {
     const receivedAt = Date.now();
-    const { device, geo } = this.enricher.facts(request);
+    const { device, geo } = this.enricher.facts(client);
     const utm = parseUtm(valid.url);
     for (const key of Object.keys(utm) as (keyof typeof utm)[]) {
       utm[key] = truncateBytes(utm[key], LIMITS.utm);
@@ -40,28 +42,28 @@ export class TrackingService {
       device,
       geo,
     };
-    await this.enqueue(request, PAGEVIEW_JOB, job);
+    await this.enqueue(client, PAGEVIEW_JOB, job);
   }
 
-  async error(request: unknown, projectId: number, valid: ValidError): Promise<void> {
-    const { device, geo } = this.enricher.facts(request);
+  async error(client: ClientContext, projectId: number, valid: ValidError): Promise<void> {
+    const { device, geo } = this.enricher.facts(client);
     const job: ErrorJob = { projectId, receivedAt: Date.now(), ...valid, device, geo };
-    await this.enqueue(request, ERROR_JOB, job);
+    await this.enqueue(client, ERROR_JOB, job);
   }
 
-  async audit(request: unknown, projectId: number, valid: ValidAudit): Promise<void> {
-    const ipHash = this.enricher.ipHash(request);
+  async audit(client: ClientContext, projectId: number, valid: ValidAudit): Promise<void> {
+    const ipHash = this.enricher.ipHash(client);
     const job: AuditJob = { projectId, receivedAt: Date.now(), ...valid, ipHash };
-    await this.enqueue(request, AUDIT_JOB, job);
+    await this.enqueue(client, AUDIT_JOB, job);
   }
 
-  private async enqueue(request: unknown, kind: string, job: object): Promise<void> {
+  private async enqueue(client: ClientContext, kind: string, job: object): Promise<void> {
     try {
       await this.queue.enqueue(kind, job);
     } catch (error) {
       const reason = error instanceof IngestUnavailableError ? error.message : String(error);
-      this.logger.error(`[${receiverState(request).requestId}] ${kind} not stored: ${reason}`);
-      throw new ReceiverHttpException(503, TrackingMessages.storageUnavailable);
+      this.logger.error(`[${client.requestId}] ${kind} not stored: ${reason}`);
+      throw new ReceiverError('unavailable', TrackingMessages.storageUnavailable);
     }
   }
 }

@@ -1,4 +1,4 @@
-import { ReceiverHttpException } from '../../receiver/common/envelope/receiver-http.exception';
+import { InvalidInputError } from '../../receiver/common/errors/receiver.errors';
 import {
   parseAnalyticsRange,
   rangeDays,
@@ -16,7 +16,7 @@ function rejection(query: Record<string, string>): string {
   try {
     parseAnalyticsRange(query, 'UTC', NOW);
   } catch (error) {
-    expect(error).toBeInstanceOf(ReceiverHttpException);
+    expect(error).toBeInstanceOf(InvalidInputError);
     return (error as Error).message;
   }
   throw new Error('expected a 400');

@@ -1,4 +1,3 @@
-import { ReceiverHttpException } from '../../common/envelope/receiver-http.exception';
 import { ANALYTICS_MESSAGES } from '../analytics.messages';
 import {
   DEFAULT_RANGE,
@@ -8,6 +7,7 @@ import {
 } from './analytics-range.constants';
 import type { AnalyticsRange } from './analytics-range.interface';
 import { addDays, daysBetween, localDateOf, startOfLocalDay } from './zoned-time.util';
+import { InvalidInputError } from '../../common/errors/receiver.errors';
 
 /** The three query parameters, already coerced to single strings (absent = `undefined`). */
 export interface RangeQuery {
@@ -16,7 +16,7 @@ export interface RangeQuery {
   to?: string;
 }
 
-const bad = (message: string) => new ReceiverHttpException(400, message);
+const bad = (message: string) => new InvalidInputError(message);
 
 const STRICT_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 

@@ -9,11 +9,13 @@ import {
 import { HttpAdapterHost } from '@nestjs/core';
 import { CommonMessages } from '../common.messages';
 import { fail } from '../envelope/envelope';
+import { RECEIVER_ERROR_STATUS, ReceiverError } from '../errors/receiver.errors';
 import { receiverState } from '../request/receiver-request';
 
 /**
  * Turns every error of a receiver route into the Micrologs envelope `{success:false, message}`
- * (never Nest's `{statusCode, message, error}`). Bodies of `ReceiverRawHttpException` (429) are
+ * (never Nest's `{statusCode, message, error}`): domain errors ({@link ReceiverError}) get the
+ * status of their kind, HTTP exceptions (guards, body limits) their own. Bodies of `ReceiverRawHttpException` (429) are
  * sent as they are. Unexpected errors are logged with the request id and answered 500.
  */
 @Catch()
@@ -29,7 +31,10 @@ export class ReceiverExceptionFilter implements ExceptionFilter {
     const { httpAdapter } = this.adapterHost;
     let status: number = HttpStatus.INTERNAL_SERVER_ERROR;
     let body: unknown = fail(CommonMessages.serverError);
-    if (exception instanceof HttpException) {
+    if (exception instanceof ReceiverError) {
+      status = RECEIVER_ERROR_STATUS[exception.kind];
+      body = fail(exception.message);
+    } else if (exception instanceof HttpException) {
       status = exception.getStatus();
       const payload = exception.getResponse();
       body =

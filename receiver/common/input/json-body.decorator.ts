@@ -2,6 +2,7 @@ import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { CommonMessages } from '../common.messages';
 import { ReceiverHttpException } from '../envelope/receiver-http.exception';
 import { receiverState } from '../request/receiver-request';
+import { InvalidInputError } from '../errors/receiver.errors';
 
 /** A decoded request body: a non-empty JSON object or array. */
 export type JsonBody = Record<string, unknown>;
@@ -17,10 +18,10 @@ export function decodeJsonBody(request: unknown): JsonBody {
   try {
     value = JSON.parse((body?.raw ?? Buffer.alloc(0)).toString('utf8'));
   } catch {
-    throw new ReceiverHttpException(400, CommonMessages.invalidJson);
+    throw new InvalidInputError(CommonMessages.invalidJson);
   }
   if (typeof value !== 'object' || value === null || Object.keys(value).length === 0) {
-    throw new ReceiverHttpException(400, CommonMessages.invalidJson);
+    throw new InvalidInputError(CommonMessages.invalidJson);
   }
   return value as JsonBody;
 }

@@ -1,5 +1,5 @@
-import { ReceiverHttpException } from '../envelope/receiver-http.exception';
 import { CommonMessages } from '../common.messages';
+import { InvalidInputError } from '../errors/receiver.errors';
 
 /**
  * PHP's `empty()` as the Micrologs handlers use it for "is required": missing, `null`, `''`,
@@ -26,7 +26,7 @@ export function stringField(body: Record<string, unknown>, field: string): strin
   if (typeof value === 'string') return value.trim();
   if (typeof value === 'number') return String(value).trim();
   if (typeof value === 'boolean') return value ? '1' : '';
-  throw new ReceiverHttpException(400, CommonMessages.mustBeString(field));
+  throw new InvalidInputError(CommonMessages.mustBeString(field));
 }
 
 /** PHP `(int)` cast: leading integer of a string, truncated numbers, `true` → 1; else 0. */

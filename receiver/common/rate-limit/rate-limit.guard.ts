@@ -13,7 +13,7 @@ import { CommonMessages } from '../common.messages';
 import { ReceiverRawHttpException } from '../envelope/receiver-http.exception';
 import { clientIp } from '../request/client-ip';
 import { receiverState } from '../request/receiver-request';
-import { isTestModeRequest } from '../request/test-mode';
+import { isTestModeRequest } from '../request/client-context';
 import type { RateLimitDefinition } from './decorators/rate-limit.decorator';
 import {
   RATE_LIMIT_BLOCK_SECONDS,

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { DataSource, Repository } from 'typeorm';
-import { ReceiverHttpException } from '../../common/envelope/receiver-http.exception';
 import { FeatureFlagEntity } from '../../storage/entities/feature-flag.entity';
 import { InjectReceiverDataSource } from '../../storage/inject-receiver-data-source.decorator';
 import { TelemetryMessages } from '../telemetry.messages';
 import type { FlagDefinition } from './flag-input';
 import { resolveFlags } from './flag-resolver';
+import { NotFoundError } from '../../common/errors/receiver.errors';
 
 /**
  * How long a project's flags are reused before the database is read again. Changes made through
@@ -51,8 +51,7 @@ export class FeatureFlagsService {
   async delete(projectId: number, name: string): Promise<void> {
     this.cache.delete(projectId);
     const result = await this.flags.delete({ project_id: projectId, name });
-    if (!result.affected)
-      throw new ReceiverHttpException(404, TelemetryMessages.flagNotFound(name));
+    if (!result.affected) throw new NotFoundError(TelemetryMessages.flagNotFound(name));
   }
 
   /** The flags of a project resolved for one host. */

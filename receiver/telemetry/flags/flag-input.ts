@@ -1,7 +1,7 @@
-import { ReceiverHttpException } from '../../common/envelope/receiver-http.exception';
 import type { FlagRollout } from '../../storage/entities/feature-flag.entity';
 import { MAX_VALUE_BYTES } from '../telemetry.constants';
 import { TelemetryMessages } from '../telemetry.messages';
+import { InvalidInputError } from '../../common/errors/receiver.errors';
 
 /** A validated `PUT /api/flags/:name` body. */
 export interface FlagDefinition {
@@ -11,7 +11,7 @@ export interface FlagDefinition {
   rollout: FlagRollout | null;
 }
 
-const bad = (message: string) => new ReceiverHttpException(400, message);
+const bad = (message: string) => new InvalidInputError(message);
 
 const FLAG_NAME = /^[A-Za-z0-9._:-]{1,191}$/;
 

@@ -3,7 +3,6 @@ import { CurrentProject } from '../../common/auth/decorators/current-project.dec
 import { ReceiverAuth } from '../../common/auth/decorators/receiver-auth.decorator';
 import { ReceiverController } from '../../common/decorators/receiver-controller.decorator';
 import { ok, type Envelope } from '../../common/envelope/envelope';
-import { ReceiverHttpException } from '../../common/envelope/receiver-http.exception';
 import { Body, type JsonBody } from '../../common/input/json-body.decorator';
 import { RateLimit } from '../../common/rate-limit/decorators/rate-limit.decorator';
 import { queryParam } from '../../common/request/receiver-request';
@@ -13,6 +12,7 @@ import { MAX_VALUE_BYTES } from '../telemetry.constants';
 import { TelemetryMessages } from '../telemetry.messages';
 import { TelemetryHostsService } from './telemetry-hosts.service';
 import { TelemetryHostsDocs } from './telemetry-hosts.docs';
+import { InvalidInputError } from '../../common/errors/receiver.errors';
 
 /** Hosts API (project secret key): activity, latest values, history, approval, response extras. */
 @ApiGroup('hosts')
@@ -100,11 +100,10 @@ export class TelemetryHostsController {
     @Param('host') name: string,
     @Body() body: JsonBody,
   ): Promise<Envelope> {
-    if (Array.isArray(body)) throw new ReceiverHttpException(400, TelemetryMessages.extrasInvalid);
-    if ('feature_flags' in body)
-      throw new ReceiverHttpException(400, TelemetryMessages.extrasReserved);
+    if (Array.isArray(body)) throw new InvalidInputError(TelemetryMessages.extrasInvalid);
+    if ('feature_flags' in body) throw new InvalidInputError(TelemetryMessages.extrasReserved);
     if (Buffer.byteLength(JSON.stringify(body)) > MAX_VALUE_BYTES) {
-      throw new ReceiverHttpException(400, TelemetryMessages.extrasInvalid);
+      throw new InvalidInputError(TelemetryMessages.extrasInvalid);
     }
     const host = await this.hosts.get(project.id, name);
     await this.hosts.setExtras(host, body);

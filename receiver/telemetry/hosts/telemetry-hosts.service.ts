@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Between, type DataSource } from 'typeorm';
-import { ReceiverHttpException } from '../../common/envelope/receiver-http.exception';
 import { formatDateTime, zonedToUtc } from '../../common/time/receiver-time';
 import type { ResolvedReceiverOptions } from '../../config/receiver-options.interface';
 import { RECEIVER_OPTIONS } from '../../config/receiver-options.constants';
@@ -11,6 +10,7 @@ import { InjectReceiverDataSource } from '../../storage/inject-receiver-data-sou
 import { TelemetryMessages } from '../telemetry.messages';
 import { bucketSamples, type HistoryBucket } from './key-history';
 import { TelemetryHostsRepository } from './telemetry-hosts.repository';
+import { InvalidInputError, NotFoundError } from '../../common/errors/receiver.errors';
 
 /** Most samples one history request reads. */
 const HISTORY_LIMIT = 100_000;
@@ -55,7 +55,7 @@ export class TelemetryHostsService {
   /** A host of the project, or 404. */
   async get(projectId: number, host: string): Promise<TelemetryHostEntity> {
     const found = await this.hosts.find(projectId, host);
-    if (!found) throw new ReceiverHttpException(404, TelemetryMessages.hostNotFound(host));
+    if (!found) throw new NotFoundError(TelemetryMessages.hostNotFound(host));
     return found;
   }
 
@@ -81,13 +81,12 @@ export class TelemetryHostsService {
   ) {
     const bucket = (query.bucket || 'raw') as HistoryBucket;
     if (!['raw', 'hour', 'day'].includes(bucket)) {
-      throw new ReceiverHttpException(400, TelemetryMessages.bucketInvalid);
+      throw new InvalidInputError(TelemetryMessages.bucketInvalid);
     }
     const to = query.to ? this.parseInstant(query.to, true) : new Date();
     const span = bucket === 'day' ? 30 * DAY_MS : DAY_MS;
     const from = query.from ? this.parseInstant(query.from, false) : new Date(to.getTime() - span);
-    if (from.getTime() > to.getTime())
-      throw new ReceiverHttpException(400, TelemetryMessages.rangeInvalid);
+    if (from.getTime() > to.getTime()) throw new InvalidInputError(TelemetryMessages.rangeInvalid);
     const samples = await this.dataSource.getRepository(TelemetrySampleEntity).find({
       select: { collected_at: true, value: true, numeric_value: true },
       where: { host_id: host.id, key, collected_at: Between(from, to) },
@@ -151,8 +150,7 @@ export class TelemetryHostsService {
       return zonedToUtc(`${value} ${endOfDay ? '23:59:59' : '00:00:00'}`, this.options.timezone);
     }
     const millis = /^\d{4}-\d{2}-\d{2}T/.test(value) ? Date.parse(value) : NaN;
-    if (!Number.isFinite(millis))
-      throw new ReceiverHttpException(400, TelemetryMessages.rangeInvalid);
+    if (!Number.isFinite(millis)) throw new InvalidInputError(TelemetryMessages.rangeInvalid);
     return new Date(millis);
   }
 }

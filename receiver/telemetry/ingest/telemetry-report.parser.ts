@@ -1,6 +1,6 @@
-import { ReceiverHttpException } from '../../common/envelope/receiver-http.exception';
 import { MAX_FUTURE_SKEW_SECONDS, MAX_REPORT_KEYS, MAX_VALUE_BYTES } from '../telemetry.constants';
 import { TelemetryMessages } from '../telemetry.messages';
+import { InvalidInputError } from '../../common/errors/receiver.errors';
 
 /** A validated report: `{host, timestamp, data}` of laravel-telemetry-reporter and TelemetryModule. */
 export interface TelemetryReport {
@@ -10,7 +10,7 @@ export interface TelemetryReport {
   data: Record<string, unknown>;
 }
 
-const bad = (message: string) => new ReceiverHttpException(400, message);
+const bad = (message: string) => new InvalidInputError(message);
 
 const MAX_NAME = 191;
 

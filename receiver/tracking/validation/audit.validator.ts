@@ -1,7 +1,8 @@
-import { ReceiverHttpException, type JsonBody } from '../../common';
+import { type JsonBody } from '../../common';
 import { LIMITS } from '../tracking.constants';
 import { TrackingMessages } from '../tracking.messages';
 import { contextField, isBlank, text } from './field.rules';
+import { InvalidInputError } from '../../common/errors/receiver.errors';
 
 /** The audit fields after validation (contract 2.2.3). */
 export interface ValidAudit {
@@ -12,6 +13,6 @@ export interface ValidAudit {
 
 export function validateAudit(body: JsonBody): ValidAudit {
   const action = text(body, 'action', LIMITS.action);
-  if (isBlank(action)) throw new ReceiverHttpException(400, TrackingMessages.actionRequired);
+  if (isBlank(action)) throw new InvalidInputError(TrackingMessages.actionRequired);
   return { action, actor: text(body, 'actor', LIMITS.actor), context: contextField(body) };
 }

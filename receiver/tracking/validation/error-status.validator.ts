@@ -1,7 +1,8 @@
-import { intField, ReceiverHttpException, stringField, type JsonBody } from '../../common';
+import { intField, stringField, type JsonBody } from '../../common';
 import type { ErrorStatus } from '../../storage/entities';
 import { ERROR_STATUSES, MAX_STATUS_IDS } from '../tracking.constants';
 import { TrackingMessages } from '../tracking.messages';
+import { InvalidInputError } from '../../common/errors/receiver.errors';
 
 /** A validated status change (contract 2.2.4). */
 export interface ValidStatusChange {
@@ -17,18 +18,18 @@ export function validateStatusChange(body: JsonBody): ValidStatusChange {
   // A list or object is not a status either: the contract's message, not a type error.
   const status = typeof body.status === 'object' ? '' : (stringField(body, 'status') ?? '');
   if (!(ERROR_STATUSES as readonly string[]).includes(status)) {
-    throw new ReceiverHttpException(400, TrackingMessages.statusInvalid);
+    throw new InvalidInputError(TrackingMessages.statusInvalid);
   }
   const present = (value: unknown): boolean => value !== undefined && value !== null;
   const raw = present(body.ids) ? body.ids : present(body.id) ? body.id : undefined;
-  if (raw === undefined) throw new ReceiverHttpException(400, TrackingMessages.idsRequired);
+  if (raw === undefined) throw new InvalidInputError(TrackingMessages.idsRequired);
   const values: unknown[] = Array.isArray(raw) ? raw : [raw];
   const ids = [
     ...new Set(values.map((value) => intField({ value }, 'value')).filter((id) => id !== 0)),
   ];
-  if (ids.length === 0) throw new ReceiverHttpException(400, TrackingMessages.noValidIds);
+  if (ids.length === 0) throw new InvalidInputError(TrackingMessages.noValidIds);
   if (ids.length > MAX_STATUS_IDS) {
-    throw new ReceiverHttpException(400, TrackingMessages.tooManyIds);
+    throw new InvalidInputError(TrackingMessages.tooManyIds);
   }
   return { status: status as ErrorStatus, ids };
 }

@@ -1,9 +1,10 @@
-import { intField, ReceiverHttpException, type JsonBody } from '../../common';
+import { intField, type JsonBody } from '../../common';
 import { sha256Hex } from '../../enrichment/sha256';
 import type { ErrorEnvironment, ErrorSeverity } from '../../storage/entities';
 import { ENVIRONMENTS, LIMITS, SEVERITIES } from '../tracking.constants';
 import { TrackingMessages } from '../tracking.messages';
 import { contextField, isBlank, oneOf, optionalText, text } from './field.rules';
+import { InvalidInputError } from '../../common/errors/receiver.errors';
 
 /** The error fields after validation and defaulting (contract 2.2.2). */
 export interface ValidError {
@@ -24,7 +25,7 @@ const MAX_LINE = 2_147_483_647;
 /** Validates an error body and computes its group fingerprint (contract 3.10). */
 export function validateError(body: JsonBody, projectId: number): ValidError {
   const message = text(body, 'message', LIMITS.message);
-  if (isBlank(message)) throw new ReceiverHttpException(400, TrackingMessages.messageRequired);
+  if (isBlank(message)) throw new InvalidInputError(TrackingMessages.messageRequired);
   // "Unknown" only when missing or null: an explicit "" stays "".
   const errorType = text(body, 'error_type', LIMITS.errorType, 'Unknown');
   const file = text(body, 'file', LIMITS.file);

@@ -1,8 +1,9 @@
-import { ReceiverHttpException, type JsonBody } from '../../common';
+import { type JsonBody } from '../../common';
 import { sha256Hex } from '../../enrichment/sha256';
 import { LIMITS } from '../tracking.constants';
 import { TrackingMessages } from '../tracking.messages';
 import { isBlank, text } from './field.rules';
+import { InvalidInputError } from '../../common/errors/receiver.errors';
 
 /** The pageview fields after validation (contract 2.2.1), before enrichment. */
 export interface ValidPageview {
@@ -22,11 +23,11 @@ export function validatePageview(body: JsonBody): ValidPageview {
   const visitorId = text(body, 'visitor_id', LIMITS.visitorId);
   const sessionToken = text(body, 'session_token', 256);
   if (isBlank(url) || isBlank(visitorId) || isBlank(sessionToken)) {
-    throw new ReceiverHttpException(400, TrackingMessages.pageviewRequired);
+    throw new InvalidInputError(TrackingMessages.pageviewRequired);
   }
   // The session column holds 64 characters; the original lost longer tokens silently.
   if ([...sessionToken].length > LIMITS.sessionToken) {
-    throw new ReceiverHttpException(400, TrackingMessages.sessionTokenTooLong);
+    throw new InvalidInputError(TrackingMessages.sessionTokenTooLong);
   }
   const fingerprint = text(body, 'fingerprint', LIMITS.fingerprint);
   return {

@@ -1,0 +1,74 @@
+import {
+  createParamDecorator,
+  type ExecutionContext,
+  Inject,
+  Injectable,
+  type PipeTransform,
+} from '@nestjs/common';
+import { RECEIVER_OPTIONS } from '../../config/receiver-options.constants';
+import type { ResolvedReceiverOptions } from '../../config/receiver-options.interface';
+import { clientIp } from './client-ip';
+import { header, receiverState } from './receiver-request';
+
+/**
+ * What the services need to know about the client behind a request, as plain data: services
+ * take this instead of the framework's request, so a CLI command or a test can call them with
+ * values of its own.
+ */
+export interface ClientContext {
+  /** The request id the front door assigned (log lines name it). */
+  readonly requestId: string;
+  /** The client address: the TCP peer, or the forwarded address behind a trusted proxy. */
+  readonly ip: string;
+  readonly userAgent: string;
+  readonly accept: string;
+  readonly acceptLanguage: string;
+  /** `Referer` (the header's spelling), `''` when absent. */
+  readonly referer: string;
+  readonly origin: string;
+  /** The Micrologs test hook is on for this request (see {@link isTestModeRequest}). */
+  readonly testMode: boolean;
+}
+
+/**
+ * The Micrologs test hook: `X-Test-Mode: phpunit` skips rate limits (and the bot filter), and
+ * only when the receiver does not run in production, so it can never be used against a live
+ * install.
+ */
+export function isTestModeRequest(request: unknown, options: { production: boolean }): boolean {
+  return !options.production && header(request, 'x-test-mode') === 'phpunit';
+}
+
+/** The {@link ClientContext} of a request. */
+export function clientContextOf(
+  request: unknown,
+  options: Pick<ResolvedReceiverOptions, 'trustedProxies' | 'production'>,
+): ClientContext {
+  return {
+    requestId: receiverState(request).requestId,
+    ip: clientIp(request, options.trustedProxies),
+    userAgent: header(request, 'user-agent'),
+    accept: header(request, 'accept'),
+    acceptLanguage: header(request, 'accept-language'),
+    referer: header(request, 'referer'),
+    origin: header(request, 'origin'),
+    testMode: isTestModeRequest(request, options),
+  };
+}
+
+/** Turns the request into its {@link ClientContext} (a pipe, so it can read the options). */
+@Injectable()
+export class ClientContextPipe implements PipeTransform<unknown, ClientContext> {
+  constructor(@Inject(RECEIVER_OPTIONS) private readonly options: ResolvedReceiverOptions) {}
+
+  transform(request: unknown): ClientContext {
+    return clientContextOf(request, this.options);
+  }
+}
+
+const CurrentRequest = createParamDecorator((_data: unknown, context: ExecutionContext): unknown =>
+  context.switchToHttp().getRequest(),
+);
+
+/** The {@link ClientContext} of the current request, for a controller to hand to its services. */
+export const Client = (): ParameterDecorator => CurrentRequest(ClientContextPipe);
