@@ -35,6 +35,7 @@ import { RequestSecurityService } from './security/request-security.service';
 import { FeatureFlagsService } from './flags/feature-flags.service';
 import { FeatureFlagsSynchronizer } from './flags/feature-flags.synchronizer';
 import { FeatureFlagsPoller } from './flags/feature-flags.poller';
+import { telemetryCliAccessProvider } from './cli/telemetry-cli.access';
 
 /**
  * The client plugin: discovers `@Telemetry()` collectors, schedules them, keeps their values in
@@ -77,6 +78,7 @@ import { FeatureFlagsPoller } from './flags/feature-flags.poller';
     FeatureFlagsService,
     FeatureFlagsSynchronizer,
     FeatureFlagsPoller,
+    telemetryCliAccessProvider,
   ],
   exports: [
     TELEMETRY_OPTIONS,

@@ -65,7 +65,7 @@ export class TelemetryHttpClient {
       status: answer.status,
       body: parseJson(answer.text),
       retryAfterSeconds: retryAfterOf(answer),
-      error: ok ? undefined : (answer.error ?? `HTTP ${answer.status}`),
+      error: ok ? undefined : (answer.error ?? httpFailure(answer)),
     };
   }
 
@@ -88,7 +88,7 @@ export class TelemetryHttpClient {
         notModified: false,
         status: answer.status,
         retryAfterSeconds: retryAfterOf(answer),
-        error: answer.error ?? `HTTP ${answer.status}`,
+        error: answer.error ?? httpFailure(answer),
       };
     }
     const flags = readFlagsAnswer(parseJson(answer.text));
@@ -177,6 +177,25 @@ function retryAfterOf(answer: RawAnswer): number | undefined {
   return answer.status === 429 || answer.status === 503
     ? parseRetryAfter(answer.headers['retry-after'])
     : undefined;
+}
+
+const REASON_MAX_LENGTH = 300;
+
+/**
+ * `HTTP 403: <the receiver's reason>`: the envelope's `message`, else an `error` field (the
+ * Laravel receiver, 429 bodies), else a short plain-text body. The reason is what tells the user
+ * what to fix (a wrong signature, an unknown host), so it reaches the logs and the CLI.
+ */
+function httpFailure(answer: RawAnswer): string {
+  const body = parseJson(answer.text) as { message?: unknown; error?: unknown } | undefined;
+  let reason: unknown;
+  if (typeof body === 'object' && body !== null) {
+    reason = [body.message, body.error].find((v) => typeof v === 'string' && v.trim() !== '');
+  } else if (body === undefined && typeof answer.text === 'string' && !/^\s*</.test(answer.text)) {
+    reason = answer.text.trim().split('\n')[0];
+  }
+  const text = typeof reason === 'string' ? reason.trim().slice(0, REASON_MAX_LENGTH) : '';
+  return text ? `HTTP ${answer.status}: ${text}` : `HTTP ${answer.status}`;
 }
 
 function parseJson(text: unknown): unknown {
