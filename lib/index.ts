@@ -21,7 +21,7 @@ export { TELEMETRY_OPTIONS, TELEMETRY_STORE } from './telemetry.constants';
 // Collectors
 export { Telemetry } from './collectors/decorators/telemetry.decorator';
 export { TelemetryInterval } from './collectors/telemetry-interval.enum';
-export type { TelemetryCollectorOptions } from './collectors/interfaces/telemetry-collector-options.interface';
+export type { TelemetryCollectorOptions } from './collectors/decorators/telemetry.decorator';
 export type {
   TelemetryCollector,
   TelemetryCollectorStatus,
@@ -35,7 +35,7 @@ export {
 // Reporting and the receiver's answers
 export { TelemetryReporter, type TelemetryReportOutcome } from './reporting/telemetry.reporter';
 export { TelemetryResponseHandler } from './responses/decorators/telemetry-response-handler.decorator';
-export type { TelemetryResponseHandlerDefinition } from './responses/interfaces/telemetry-response-handler.interface';
+export type { TelemetryResponseHandlerDefinition } from './responses/telemetry-response.dispatcher';
 
 // Outbox storage (implement TelemetryStore to keep the backlog elsewhere)
 export type {
