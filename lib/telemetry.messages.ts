@@ -21,6 +21,12 @@ export const TelemetryMessages = {
     `Telemetry outbox is full (${max} entries): the oldest entries are dropped to make room.`,
   outboxCorrupt: (path: string, movedTo: string, reason: string) =>
     `Telemetry outbox file ${path} could not be read (${reason}); it was moved to ${movedTo} and a new one started.`,
+  outboxMigrated: (path: string, entries: number) =>
+    `Telemetry outbox ${path} converted from the 0.x document to the 1.0 journal (${entries} pending entries kept).`,
+  journalTornTail: (path: string, bytes: number) =>
+    `Telemetry outbox ${path}: dropped an unfinished record of ${bytes} bytes left by a crash (no acknowledged write is lost).`,
+  journalDamaged: (path: string, offset: number) =>
+    `Telemetry outbox ${path}: skipped a damaged record at byte ${offset}; the records after it are kept.`,
   fileLockHeld: (path: string, seconds: number) =>
     `Telemetry outbox lock ${path} is still held by another process after ${seconds} s.`,
   storeFailed: (operation: string, reason: string) =>

@@ -208,6 +208,11 @@ describe('reporting to a receiver', () => {
       'the backlog to arrive and the client to see the receiver back',
       30_000,
     );
+    // The recovery is logged once the whole send is done, a moment after the last value arrived.
+    await waitFor(
+      () => logs.log.some((line) => line.startsWith('Telemetry server reachable again')),
+      'the recovery to be logged',
+    );
     const received = receiver.dataReceived.map((data) => data.counter as number);
     expect(received).toEqual(Array.from({ length: received.length }, (_, i) => i + 1));
     expect(unreachable()).toHaveLength(1);

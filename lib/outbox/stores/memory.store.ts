@@ -4,14 +4,16 @@ import type {
   TelemetryLock,
   TelemetryStore,
 } from '../interfaces/telemetry-store.interface';
+import type { JournalRecord } from './journal-record';
 import {
-  acknowledgeEntries,
-  appendEntries,
+  applyRecord,
   emptyDocument,
   jsonCopy,
+  oldestEntries,
+  planAcknowledge,
+  planAppend,
+  planTakeLock,
   pruneLocks,
-  releaseLock,
-  takeLock,
 } from './outbox-document';
 
 /**
@@ -24,44 +26,51 @@ export class MemoryTelemetryStore implements TelemetryStore {
   constructor(private readonly maxEntries = 10_000) {}
 
   async append(entries: OutboxEntryInput[]): Promise<number> {
-    return appendEntries(this.doc, jsonCopy(entries), this.maxEntries);
+    const { records, dropped } = planAppend(this.doc, jsonCopy(entries), this.maxEntries);
+    this.apply(records);
+    return dropped;
   }
 
   async pending(limit: number): Promise<OutboxEntry[]> {
-    return jsonCopy(this.doc.entries.slice(0, limit));
+    return jsonCopy(oldestEntries(this.doc, limit));
   }
 
   async acknowledge(ids: number[]): Promise<void> {
-    acknowledgeEntries(this.doc, ids);
+    this.apply(planAcknowledge(this.doc, ids));
   }
 
   async size(): Promise<number> {
-    return this.doc.entries.length;
+    return this.doc.entries.size;
   }
 
   async getValue<T = unknown>(key: string): Promise<T | undefined> {
-    return jsonCopy(this.doc.values[key]) as T | undefined;
+    return jsonCopy(this.doc.values.get(key)) as T | undefined;
   }
 
   async setValue(key: string, value: unknown): Promise<void> {
-    this.doc.values[key] = jsonCopy(value);
+    await this.setValues({ [key]: value });
   }
 
   async setValues(values: Record<string, unknown>): Promise<void> {
-    Object.assign(this.doc.values, jsonCopy(values));
+    this.apply([{ op: 'set', values: jsonCopy(values) }]);
   }
 
   async deleteValue(key: string): Promise<void> {
-    delete this.doc.values[key];
+    this.apply([{ op: 'del', keys: [key] }]);
   }
 
   async acquireLock(name: string, ttlMs: number): Promise<TelemetryLock | undefined> {
     const now = Date.now();
     pruneLocks(this.doc, now);
-    const token = takeLock(this.doc, name, ttlMs, now);
+    const { records, token } = planTakeLock(this.doc, name, ttlMs, now);
     if (!token) return undefined;
-    return { release: async () => releaseLock(this.doc, name, token) };
+    this.apply(records);
+    return { release: async () => this.apply([{ op: 'unlock', name, token }]) };
   }
 
   async close(): Promise<void> {}
+
+  private apply(records: JournalRecord[]): void {
+    for (const record of records) applyRecord(this.doc, record);
+  }
 }
