@@ -4,20 +4,23 @@ import { isAxiosError } from 'axios';
 import { firstValueFrom } from 'rxjs';
 import { errorText } from '../outbox/telemetry-outbox.service';
 import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-options.interface';
-import { encodePayload, type TelemetryPayload } from '../protocol';
+import { encodePayload, FEATURE_FLAGS_KEY, type TelemetryPayload } from '../protocol';
+import type { FeatureFlagValue } from '../flags/interfaces/feature-flags.interface';
 import { AuthTokenManager } from '../security/auth-token.manager';
 import { RequestSecurityService } from '../security/request-security.service';
 import { SecurityMessages } from '../security/security.messages';
 import { TELEMETRY_OPTIONS, TELEMETRY_USER_AGENT } from '../telemetry.constants';
 import { TelemetryMessages } from '../telemetry.messages';
 import { resolveFlagsUrl } from './flags-url';
-import { readFlagsAnswer } from './flags-answer.reader';
-import type { TelemetryFlagsResult } from './interfaces/telemetry-flags-result.interface';
-import type { TelemetryHttpResult } from './interfaces/telemetry-http-result.interface';
+import type {
+  TelemetryFlagsResult,
+  TelemetryHttpResult,
+} from './interfaces/telemetry-http-result.interface';
 
-export type { TelemetryHttpResult } from './interfaces/telemetry-http-result.interface';
-export type { TelemetryFlagsResult } from './interfaces/telemetry-flags-result.interface';
-import { TransportMessages } from './transport.messages';
+export type {
+  TelemetryFlagsResult,
+  TelemetryHttpResult,
+} from './interfaces/telemetry-http-result.interface';
 
 interface RawAnswer {
   status?: number;
@@ -62,7 +65,7 @@ export class TelemetryHttpClient {
       status: answer.status,
       body: parseJson(answer.text),
       retryAfterSeconds: retryAfterOf(answer),
-      error: ok ? undefined : (answer.error ?? `HTTP ${answer.status}`),
+      error: ok ? undefined : (answer.error ?? httpFailure(answer)),
     };
   }
 
@@ -72,7 +75,7 @@ export class TelemetryHttpClient {
    */
   async getFlags(etag?: string): Promise<TelemetryFlagsResult> {
     const url = resolveFlagsUrl(this.options);
-    if (!url) return { ok: false, notModified: false, error: TransportMessages.flagsUrlMissing() };
+    if (!url) return { ok: false, notModified: false, error: TelemetryMessages.flagsUrlMissing() };
     const base: Record<string, string> = this.baseHeaders();
     if (etag) base['If-None-Match'] = etag;
     const answer = await this.withToken((token) =>
@@ -85,7 +88,7 @@ export class TelemetryHttpClient {
         notModified: false,
         status: answer.status,
         retryAfterSeconds: retryAfterOf(answer),
-        error: answer.error ?? `HTTP ${answer.status}`,
+        error: answer.error ?? httpFailure(answer),
       };
     }
     const flags = readFlagsAnswer(parseJson(answer.text));
@@ -94,7 +97,7 @@ export class TelemetryHttpClient {
         ok: false,
         notModified: false,
         status: answer.status,
-        error: TransportMessages.flagsAnswerInvalid(),
+        error: TelemetryMessages.flagsAnswerInvalid(),
       };
     }
     const newEtag = typeof answer.headers.etag === 'string' ? answer.headers.etag : undefined;
@@ -113,7 +116,7 @@ export class TelemetryHttpClient {
     try {
       token = await this.tokens.getToken();
     } catch (error) {
-      return { headers: {}, error: TransportMessages.tokenUnavailable(errorText(error)) };
+      return { headers: {}, error: TelemetryMessages.tokenUnavailable(errorText(error)) };
     }
     const first = await attempt(token);
     if (first.status !== 401 || !this.tokens.refreshable) return first;
@@ -124,7 +127,7 @@ export class TelemetryHttpClient {
       return {
         status: 401,
         headers: {},
-        error: TransportMessages.tokenUnavailable(errorText(error)),
+        error: TelemetryMessages.tokenUnavailable(errorText(error)),
       };
     }
     const second = await attempt(token);
@@ -176,6 +179,25 @@ function retryAfterOf(answer: RawAnswer): number | undefined {
     : undefined;
 }
 
+const REASON_MAX_LENGTH = 300;
+
+/**
+ * `HTTP 403: <the receiver's reason>`: the envelope's `message`, else an `error` field (the
+ * Laravel receiver, 429 bodies), else a short plain-text body. The reason is what tells the user
+ * what to fix (a wrong signature, an unknown host), so it reaches the logs and the CLI.
+ */
+function httpFailure(answer: RawAnswer): string {
+  const body = parseJson(answer.text) as { message?: unknown; error?: unknown } | undefined;
+  let reason: unknown;
+  if (typeof body === 'object' && body !== null) {
+    reason = [body.message, body.error].find((v) => typeof v === 'string' && v.trim() !== '');
+  } else if (body === undefined && typeof answer.text === 'string' && !/^\s*</.test(answer.text)) {
+    reason = answer.text.trim().split('\n')[0];
+  }
+  const text = typeof reason === 'string' ? reason.trim().slice(0, REASON_MAX_LENGTH) : '';
+  return text ? `HTTP ${answer.status}: ${text}` : `HTTP ${answer.status}`;
+}
+
 function parseJson(text: unknown): unknown {
   if (typeof text !== 'string' || text.trim() === '') return undefined;
   try {
@@ -193,4 +215,17 @@ export function parseRetryAfter(header: unknown, now = Date.now()): number | und
   const date = Date.parse(trimmed);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, Math.ceil((date - now) / 1000));
+}
+
+const isObject = (value: unknown): value is Record<string, FeatureFlagValue> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * The flags in a flags-endpoint answer: `{"feature_flags": {...}}` (the same key as report answers,
+ * which ReceiverModule uses) or a bare `{name: value}` object. `undefined` when neither.
+ */
+function readFlagsAnswer(body: unknown): Record<string, FeatureFlagValue> | undefined {
+  if (!isObject(body)) return undefined;
+  const wrapped = body[FEATURE_FLAGS_KEY];
+  return isObject(wrapped) ? wrapped : body;
 }

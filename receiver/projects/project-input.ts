@@ -1,4 +1,5 @@
 import { byteLength, isEmpty, stringField } from '../common/input/php-input';
+import { telemetrySettings } from './project-telemetry-input';
 import { ProjectsMessages } from './projects.messages';
 import { InvalidInputError } from '../common/errors/receiver.errors';
 
@@ -53,3 +54,23 @@ export const splitDomains = (stored: string): string[] =>
     .split(',')
     .map((entry) => entry.trim())
     .filter(Boolean);
+
+/** A project to create, validated: what the API's create body and the CLI's options both become. */
+export interface NewProject {
+  name: string;
+  /** Cleaned (see {@link cleanDomains}). */
+  domains: string[];
+  settings: ReturnType<typeof telemetrySettings>;
+}
+
+/**
+ * Checks a create request — `name`, `allowed_domains` (array) and the telemetry settings — in the
+ * contract's order (name required, domains array, name length, each domain, settings).
+ */
+export function parseNewProject(body: Record<string, unknown>): NewProject {
+  const name = requiredName(body);
+  assertDomainsArray(body.allowed_domains);
+  assertNameLength(name);
+  const domains = cleanDomains(body.allowed_domains);
+  return { name, domains, settings: telemetrySettings(body) };
+}
