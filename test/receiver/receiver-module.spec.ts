@@ -62,7 +62,11 @@ describe('ReceiverModule definition', () => {
     class AdminApp {}
     const { app } = await listen(AdminApp);
     try {
-      const project = await app.get(Admin).projects.create('Shop', ['shop.example.com']);
+      const project = await app.get(Admin).projects.create({
+        name: 'Shop',
+        domains: ['shop.example.com'],
+        settings: {},
+      });
       expect(project.name).toBe('Shop');
     } finally {
       await app.close();
