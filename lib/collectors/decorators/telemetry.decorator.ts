@@ -14,6 +14,7 @@ import type { TelemetryInterval } from '../telemetry-interval.enum';
  * @Telemetry()                                        // key `UserService@countUsers`, default interval
  * @Telemetry(TelemetryInterval.OneHour)               // or a number of seconds
  * @Telemetry({ key: 'user_count', interval: 3600, timeout: 10_000 })
+ * @Telemetry({ key: 'http_requests', interval: 60, type: 'counter', unit: 'requests' })
  * ```
  */
 export function Telemetry(): MethodDecorator;
