@@ -1,18 +1,22 @@
-import { parseArgs } from './args.parser';
+import { parseCommandArgs, scanWords } from './args.parser';
 import { CliMessages } from './cli.messages';
 import type { CliCommand, CliOutput } from './cli-command.interface';
 import { COMMANDS } from './commands';
+import { renderCommandHelp, renderHelp } from './help.renderer';
 
 const consoleOutput: CliOutput = {
   out: (line) => console.log(line),
   err: (line) => console.error(line),
 };
 
-/** Finds the command whose name (one or more words) or alias starts `words`. */
+/**
+ * Finds the command whose name (one or more words) or alias starts `words`, and how many words
+ * selected it; the longest match wins.
+ */
 export function findCommand(
   words: string[],
   commands: CliCommand[] = COMMANDS,
-): CliCommand | undefined {
+): { command: CliCommand; length: number } | undefined {
   const matches = (name: string) => {
     const parts = name.split(' ');
     return parts.every((part, i) => words[i] === part) ? parts.length : 0;
@@ -24,17 +28,7 @@ export function findCommand(
       if (length > (best?.length ?? 0)) best = { command, length };
     }
   }
-  return best?.command;
-}
-
-function help(output: CliOutput, commands: CliCommand[]): void {
-  output.out('Usage: nestjs-telemetry <command> [options]\n\nCommands:');
-  for (const command of commands) {
-    const names = [command.name, ...(command.aliases ?? [])].join(', ');
-    output.out(`  ${names.padEnd(24)} ${command.description}`);
-    for (const [flag, description] of command.options ?? [])
-      output.out(`      ${flag.padEnd(22)} ${description}`);
-  }
+  return best;
 }
 
 /** Runs the CLI on `argv` (without node and script) and resolves to the exit code. */
@@ -43,19 +37,32 @@ export async function runCli(
   output: CliOutput = consoleOutput,
   commands: CliCommand[] = COMMANDS,
 ): Promise<number> {
-  const { words, options } = parseArgs(argv);
-  if (words.length === 0 || words[0] === 'help' || options.help === true) {
-    help(output, commands);
-    return words.length === 0 && options.help !== true ? 1 : 0;
+  const { words, help } = scanWords(argv, commands);
+  if (words[0] === 'help') {
+    const found = findCommand(words.slice(1), commands);
+    output.out(found ? renderCommandHelp(found.command) : renderHelp(commands));
+    return 0;
   }
-  const command = findCommand(words, commands);
-  if (!command) {
-    output.err(CliMessages.unknownCommand(words.join(' ')));
+  if (words.length === 0) {
+    // No command at all: the help, as an answer (exit 0) or as a correction (exit 1).
+    (help ? output.out : output.err)(renderHelp(commands));
+    return help ? 0 : 1;
+  }
+  const found = findCommand(words, commands);
+  if (!found) {
+    const names = commands.flatMap((command) => [command.name, ...(command.aliases ?? [])]);
+    output.err(CliMessages.unknownCommand(words.join(' '), names));
     return 1;
   }
   try {
-    return await command.run(options, output, words.slice(command.name.split(' ').length));
+    const parsed = parseCommandArgs(argv, found.command, found.length);
+    if (parsed.help) {
+      output.out(renderCommandHelp(found.command));
+      return 0;
+    }
+    return await found.command.run(parsed.options, output);
   } catch (error) {
+    // Messages, not stacks: usage mistakes and failures alike say what to do in their text.
     output.err(error instanceof Error ? error.message : String(error));
     return 1;
   }

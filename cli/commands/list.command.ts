@@ -1,19 +1,16 @@
-import { TelemetryCollectionService } from '../../lib/collectors/telemetry-collection.service';
-import { toUtcSecond } from '../../lib/telemetry.time';
-import { withApplication } from '../application.loader';
+import { toUtcSecond } from '../../lib/protocol';
+import { MODULE_OPTION, withTelemetry } from '../application.loader';
 import { CliMessages } from '../cli.messages';
 import type { CliCommand } from '../cli-command.interface';
 import { renderTable } from '../table';
-import { MODULE_OPTION, telemetryService } from './command.helpers';
 
 /** `list`: every discovered collector with its interval and its last and next collection. */
 export const listCommand: CliCommand = {
   name: 'list',
   description: 'List the @Telemetry() collectors of an application',
-  options: [MODULE_OPTION],
+  options: MODULE_OPTION,
   run: (options, output) =>
-    withApplication(options, async (app) => {
-      const collection = telemetryService(app, TelemetryCollectionService);
+    withTelemetry(options, async ({ collection }) => {
       const now = new Date();
       const statuses = await collection.getStatuses(now);
       if (statuses.length === 0) {

@@ -1,9 +1,18 @@
-import type { CliCommand } from '../cli-command.interface';
+import type { CliCommand, CliOptionSpec } from '../cli-command.interface';
 
-const DATABASE_OPTION: [string, string] = [
-  '--database <url>',
-  'sqlite:<file>, postgres://… or mysql://… (default RECEIVER_DATABASE_URL, else ./data/receiver.sqlite)',
-];
+const DATABASE_OPTIONS: Record<string, CliOptionSpec> = {
+  database: {
+    type: 'string',
+    value: '<url>',
+    description:
+      'sqlite:<file>, postgres://… or mysql://… (default: RECEIVER_DATABASE_URL, else ' +
+      './data/receiver.sqlite when it exists)',
+  },
+  create: {
+    type: 'boolean',
+    description: 'create ./data/receiver.sqlite when no database is given and it does not exist',
+  },
+};
 
 // The receiver is loaded only when a receiver command runs, so the client commands never pay for
 // TypeORM and the database drivers.
@@ -13,7 +22,7 @@ const receiverCli = () => import('../../receiver/cli');
 export const receiverMigrateCommand: CliCommand = {
   name: 'receiver migrate',
   description: 'Apply the ReceiverModule database migrations',
-  options: [DATABASE_OPTION],
+  options: DATABASE_OPTIONS,
   run: async (options, output) => (await receiverCli()).runReceiverMigrate(options, output),
 };
 
@@ -21,12 +30,25 @@ export const receiverMigrateCommand: CliCommand = {
 export const receiverCreateProjectCommand: CliCommand = {
   name: 'receiver create-project',
   description: 'Create a receiver project and print its secret and public keys',
-  options: [
-    ['--name <name>', 'project name (required)'],
-    ['--domains <a.com,b.com>', 'domains allowed to send pageviews with the public key (required)'],
-    ['--token-policy <auto|approval>', 'how telemetry hosts get bearer tokens (default auto)'],
-    ['--signing-secret <secret>', 'HMAC secret telemetry reports must be signed with'],
-    DATABASE_OPTION,
-  ],
+  options: {
+    name: { type: 'string', value: '<name>', description: 'project name', required: true },
+    domains: {
+      type: 'string',
+      value: '<a.com,b.com>',
+      description: 'domains allowed to send pageviews with the public key',
+      required: true,
+    },
+    'token-policy': {
+      type: 'string',
+      value: '<auto|approval>',
+      description: 'how telemetry hosts get bearer tokens (default auto)',
+    },
+    'signing-secret': {
+      type: 'string',
+      value: '<secret>',
+      description: 'HMAC secret telemetry reports must be signed with (16–128 characters)',
+    },
+    ...DATABASE_OPTIONS,
+  },
   run: async (options, output) => (await receiverCli()).runReceiverCreateProject(options, output),
 };

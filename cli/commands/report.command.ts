@@ -1,12 +1,7 @@
-import type { INestApplicationContext } from '@nestjs/common';
-import { TelemetryCollectionService } from '../../lib/collectors/telemetry-collection.service';
-import type { ResolvedTelemetryOptions } from '../../lib/options/resolved-telemetry-options.interface';
-import { TelemetryReporter } from '../../lib/reporting/telemetry.reporter';
-import { TELEMETRY_OPTIONS } from '../../lib/telemetry.constants';
-import { withApplication } from '../application.loader';
+import type { TelemetryCliAccess } from '../../lib/cli/telemetry-cli.access';
+import { MODULE_OPTION, withTelemetry } from '../application.loader';
 import { CliMessages } from '../cli.messages';
 import type { CliCommand, CliOutput } from '../cli-command.interface';
-import { MODULE_OPTION, telemetryService } from './command.helpers';
 
 /**
  * `report` (alias `send`): collects every collector now (or only the due ones), sends the whole
@@ -16,32 +11,34 @@ export const reportCommand: CliCommand = {
   name: 'report',
   aliases: ['send'],
   description: 'Collect telemetry now and send the backlog to the server',
-  options: [
-    MODULE_OPTION,
-    ['--only-due', 'collect only the collectors whose interval has elapsed'],
-    ['--verbose', 'log payloads and responses (secrets redacted)'],
-  ],
+  options: {
+    ...MODULE_OPTION,
+    'only-due': {
+      type: 'boolean',
+      description: 'collect only the collectors whose interval has elapsed',
+    },
+    verbose: { type: 'boolean', description: 'log payloads and responses (secrets redacted)' },
+  },
   run: (options, output) => {
     if (options.verbose === true) process.env.TELEMETRY_VERBOSE_LOGGING = 'true';
-    return withApplication(options, (app) => report(app, options['only-due'] === true, output));
+    return withTelemetry(options, (telemetry) =>
+      report(telemetry, options['only-due'] === true, output),
+    );
   },
 };
 
 async function report(
-  app: INestApplicationContext,
+  { options: config, collection, reporter }: TelemetryCliAccess,
   onlyDue: boolean,
   output: CliOutput,
 ): Promise<number> {
-  const config = app.get<ResolvedTelemetryOptions>(TELEMETRY_OPTIONS, { strict: false });
   if (!config.enabled) {
     output.out(CliMessages.disabled());
     return 0;
   }
-  const collection = telemetryService(app, TelemetryCollectionService);
   const result = onlyDue ? await collection.collectDue() : await collection.collect();
   output.out(CliMessages.collected(result.collected.length, result.failed));
 
-  const reporter = telemetryService(app, TelemetryReporter);
   let payloads = 0;
   let entries = 0;
   for (;;) {

@@ -1,14 +1,9 @@
-import type { INestApplicationContext } from '@nestjs/common';
-import { FeatureFlagsService } from '../../lib/flags/feature-flags.service';
-import { FeatureFlagsSynchronizer } from '../../lib/flags/feature-flags.synchronizer';
-import type { ResolvedTelemetryOptions } from '../../lib/options/resolved-telemetry-options.interface';
-import { TELEMETRY_OPTIONS } from '../../lib/telemetry.constants';
+import type { TelemetryCliAccess } from '../../lib/cli/telemetry-cli.access';
 import { resolveFlagsUrl } from '../../lib/transport/flags-url';
-import { withApplication } from '../application.loader';
+import { MODULE_OPTION, withTelemetry } from '../application.loader';
 import { CliMessages } from '../cli.messages';
 import type { CliCommand, CliOutput } from '../cli-command.interface';
 import { renderTable } from '../table';
-import { MODULE_OPTION, telemetryService } from './command.helpers';
 import { SyncFlagsMessages } from './sync-flags.messages';
 
 /**
@@ -18,18 +13,18 @@ import { SyncFlagsMessages } from './sync-flags.messages';
 export const syncFlagsCommand: CliCommand = {
   name: 'sync-flags',
   description: 'Fetch the feature flags now, persist them and print them',
-  options: [MODULE_OPTION],
-  run: (options, output) => withApplication(options, (app) => syncFlags(app, output)),
+  options: MODULE_OPTION,
+  run: (options, output) => withTelemetry(options, (telemetry) => syncFlags(telemetry, output)),
 };
 
-async function syncFlags(app: INestApplicationContext, output: CliOutput): Promise<number> {
-  const config = app.get<ResolvedTelemetryOptions>(TELEMETRY_OPTIONS, { strict: false });
+async function syncFlags(
+  { options: config, synchronizer, flags }: TelemetryCliAccess,
+  output: CliOutput,
+): Promise<number> {
   if (!config.enabled) {
     output.out(CliMessages.disabled());
     return 0;
   }
-  const synchronizer = telemetryService(app, FeatureFlagsSynchronizer);
-  const flags = telemetryService(app, FeatureFlagsService);
   const result = await synchronizer.syncNow();
   if (!result.ok) {
     output.err(SyncFlagsMessages.failed(result.error ?? 'no answer'));

@@ -9,22 +9,26 @@ import {
   compressBody,
   encodeBatch,
   encodePayload,
+  FEATURE_FLAGS_KEY,
   MAX_BATCH_BODY_BYTES,
   type TelemetryPayload,
 } from '../protocol';
+import type { FeatureFlagValue } from '../flags/interfaces/feature-flags.interface';
 import { AuthTokenManager } from '../security/auth-token.manager';
 import { RequestSecurityService } from '../security/request-security.service';
 import { SecurityMessages } from '../security/security.messages';
 import { TELEMETRY_OPTIONS, TELEMETRY_USER_AGENT } from '../telemetry.constants';
 import { TelemetryMessages } from '../telemetry.messages';
 import { resolveFlagsUrl } from './flags-url';
-import { readFlagsAnswer } from './flags-answer.reader';
-import type { TelemetryFlagsResult } from './interfaces/telemetry-flags-result.interface';
-import type { TelemetryHttpResult } from './interfaces/telemetry-http-result.interface';
+import type {
+  TelemetryFlagsResult,
+  TelemetryHttpResult,
+} from './interfaces/telemetry-http-result.interface';
 
-export type { TelemetryHttpResult } from './interfaces/telemetry-http-result.interface';
-export type { TelemetryFlagsResult } from './interfaces/telemetry-flags-result.interface';
-import { TransportMessages } from './transport.messages';
+export type {
+  TelemetryFlagsResult,
+  TelemetryHttpResult,
+} from './interfaces/telemetry-http-result.interface';
 
 interface RawAnswer {
   status?: number;
@@ -70,7 +74,7 @@ export class TelemetryHttpClient {
     const sealed = this.security.prepareBody(json);
     const prepared = batch ? await compressBody(sealed.body) : { body: sealed.body, headers: {} };
     if (batch && prepared.body.length > MAX_BATCH_BODY_BYTES) {
-      return { ok: false, tooLarge: true, error: TransportMessages.batchTooLarge() };
+      return { ok: false, tooLarge: true, error: TelemetryMessages.batchTooLarge() };
     }
     const base = {
       ...this.baseHeaders(),
@@ -94,7 +98,7 @@ export class TelemetryHttpClient {
       retryAfterSeconds: retryAfterOf(answer),
       acceptBatch: ok ? acceptBatchOf(answer) : undefined,
       tooLarge: answer.status === 413 || undefined,
-      error: ok ? undefined : (answer.error ?? `HTTP ${answer.status}`),
+      error: ok ? undefined : (answer.error ?? httpFailure(answer)),
     };
   }
 
@@ -104,7 +108,7 @@ export class TelemetryHttpClient {
    */
   async getFlags(etag?: string): Promise<TelemetryFlagsResult> {
     const url = resolveFlagsUrl(this.options);
-    if (!url) return { ok: false, notModified: false, error: TransportMessages.flagsUrlMissing() };
+    if (!url) return { ok: false, notModified: false, error: TelemetryMessages.flagsUrlMissing() };
     const base: Record<string, string> = this.baseHeaders();
     if (etag) base['If-None-Match'] = etag;
     const answer = await this.withToken((token) =>
@@ -117,7 +121,7 @@ export class TelemetryHttpClient {
         notModified: false,
         status: answer.status,
         retryAfterSeconds: retryAfterOf(answer),
-        error: answer.error ?? `HTTP ${answer.status}`,
+        error: answer.error ?? httpFailure(answer),
       };
     }
     const flags = readFlagsAnswer(parseJson(answer.text));
@@ -126,7 +130,7 @@ export class TelemetryHttpClient {
         ok: false,
         notModified: false,
         status: answer.status,
-        error: TransportMessages.flagsAnswerInvalid(),
+        error: TelemetryMessages.flagsAnswerInvalid(),
       };
     }
     const newEtag = typeof answer.headers.etag === 'string' ? answer.headers.etag : undefined;
@@ -145,7 +149,7 @@ export class TelemetryHttpClient {
     try {
       token = await this.tokens.getToken();
     } catch (error) {
-      return { headers: {}, error: TransportMessages.tokenUnavailable(errorText(error)) };
+      return { headers: {}, error: TelemetryMessages.tokenUnavailable(errorText(error)) };
     }
     const first = await attempt(token);
     if (first.status !== 401 || !this.tokens.refreshable) return first;
@@ -156,7 +160,7 @@ export class TelemetryHttpClient {
       return {
         status: 401,
         headers: {},
-        error: TransportMessages.tokenUnavailable(errorText(error)),
+        error: TelemetryMessages.tokenUnavailable(errorText(error)),
       };
     }
     const second = await attempt(token);
@@ -215,6 +219,25 @@ function acceptBatchOf(answer: RawAnswer): number | undefined {
   return rounds > 1 ? rounds : undefined;
 }
 
+const REASON_MAX_LENGTH = 300;
+
+/**
+ * `HTTP 403: <the receiver's reason>`: the envelope's `message`, else an `error` field (the
+ * Laravel receiver, 429 bodies), else a short plain-text body. The reason is what tells the user
+ * what to fix (a wrong signature, an unknown host), so it reaches the logs and the CLI.
+ */
+function httpFailure(answer: RawAnswer): string {
+  const body = parseJson(answer.text) as { message?: unknown; error?: unknown } | undefined;
+  let reason: unknown;
+  if (typeof body === 'object' && body !== null) {
+    reason = [body.message, body.error].find((v) => typeof v === 'string' && v.trim() !== '');
+  } else if (body === undefined && typeof answer.text === 'string' && !/^\s*</.test(answer.text)) {
+    reason = answer.text.trim().split('\n')[0];
+  }
+  const text = typeof reason === 'string' ? reason.trim().slice(0, REASON_MAX_LENGTH) : '';
+  return text ? `HTTP ${answer.status}: ${text}` : `HTTP ${answer.status}`;
+}
+
 function parseJson(text: unknown): unknown {
   if (typeof text !== 'string' || text.trim() === '') return undefined;
   try {
@@ -232,4 +255,17 @@ export function parseRetryAfter(header: unknown, now = Date.now()): number | und
   const date = Date.parse(trimmed);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, Math.ceil((date - now) / 1000));
+}
+
+const isObject = (value: unknown): value is Record<string, FeatureFlagValue> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * The flags in a flags-endpoint answer: `{"feature_flags": {...}}` (the same key as report answers,
+ * which ReceiverModule uses) or a bare `{name: value}` object. `undefined` when neither.
+ */
+function readFlagsAnswer(body: unknown): Record<string, FeatureFlagValue> | undefined {
+  if (!isObject(body)) return undefined;
+  const wrapped = body[FEATURE_FLAGS_KEY];
+  return isObject(wrapped) ? wrapped : body;
 }

@@ -1,10 +1,14 @@
+/** Texts of the receiver commands. */
 export const ReceiverCliMessages = {
+  database: (description: string): string => `Database: ${description}`,
+  noDatabase: (defaultFile: string): string =>
+    'No database given (neither --database nor RECEIVER_DATABASE_URL), and the default SQLite ' +
+    `file ${defaultFile} does not exist. Pass --database <url> (sqlite:<file>, postgres://…, ` +
+    `mysql://…) or set RECEIVER_DATABASE_URL to use the receiver's database, or add --create ` +
+    `to create a new SQLite database at ${defaultFile}.`,
   migrated: (names: string[]): string =>
     `Applied ${names.length} migration(s): ${names.join(', ')}`,
   upToDate: 'Receiver schema is up to date.',
   failed: (message: string): string => `Error: ${message}`,
-  createUsage:
-    'Usage: nestjs-telemetry receiver create-project --name <name> --domains <a.com,b.com> ' +
-    '[--token-policy auto|approval] [--signing-secret <secret>] [--database <url>]',
   created: 'Project created. Store the secret key safely: it is not shown again.',
 } as const;

@@ -1,30 +1,33 @@
-import { consoleOutput, type ReceiverCliOptions, type ReceiverCliOutput } from './cli-args';
+import {
+  consoleOutput,
+  messageOf,
+  type ReceiverCliOptions,
+  type ReceiverCliOutput,
+} from './cli-args';
 import { ReceiverCliMessages } from './cli.messages';
-import { openCliDataSource } from './receiver-cli.data-source';
+import { describeDatabase, resolveCliDatabase } from './receiver-cli.database';
+import { withReceiverContext } from './receiver-cli.module';
 
 /**
- * `nestjs-telemetry receiver migrate [--database <url>]`: applies pending receiver migrations.
- * Returns the exit code (0 on success, 1 on failure with the reason on stderr).
+ * `nestjs-telemetry receiver migrate [--database <url>] [--create]`: says which database it
+ * works on, then applies the pending receiver migrations. Returns the exit code (0 on success, 1
+ * with the reason on stderr).
  */
 export async function runReceiverMigrate(
   options: ReceiverCliOptions,
   output: ReceiverCliOutput = consoleOutput,
+  env: Record<string, string | undefined> = process.env,
 ): Promise<number> {
   try {
-    const dataSource = await openCliDataSource(options);
-    try {
-      const applied = await dataSource.runMigrations({ transaction: 'each' });
-      output.out(
-        applied.length === 0
-          ? ReceiverCliMessages.upToDate
-          : ReceiverCliMessages.migrated(applied.map((migration) => migration.name)),
-      );
-      return 0;
-    } finally {
-      await dataSource.destroy();
-    }
+    const database = resolveCliDatabase(options, env);
+    output.out(ReceiverCliMessages.database(describeDatabase(database)));
+    const applied = await withReceiverContext(database.options, (receiver) => receiver.migrate());
+    output.out(
+      applied.length === 0 ? ReceiverCliMessages.upToDate : ReceiverCliMessages.migrated(applied),
+    );
+    return 0;
   } catch (error) {
-    output.err(ReceiverCliMessages.failed((error as Error).message));
+    output.err(ReceiverCliMessages.failed(messageOf(error)));
     return 1;
   }
 }

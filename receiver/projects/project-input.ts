@@ -1,4 +1,5 @@
-import { byteLength, isEmpty, stringField } from '../common/input/php-input';
+import { byteLength, isEmpty, phpTrim, stringField } from '../common/input/php-input';
+import { telemetrySettings } from './project-telemetry-input';
 import { ProjectsMessages } from './projects.messages';
 import { InvalidInputError } from '../common/errors/receiver.errors';
 
@@ -49,7 +50,24 @@ export function assertNameLength(name: string): void {
 
 /** Stored comma list → array, empty entries removed. */
 export const splitDomains = (stored: string): string[] =>
-  stored
-    .split(',')
-    .map((entry) => entry.trim())
-    .filter(Boolean);
+  stored.split(',').map(phpTrim).filter(Boolean);
+
+/** A project to create, validated: what the API's create body and the CLI's options both become. */
+export interface NewProject {
+  name: string;
+  /** Cleaned (see {@link cleanDomains}). */
+  domains: string[];
+  settings: ReturnType<typeof telemetrySettings>;
+}
+
+/**
+ * Checks a create request — `name`, `allowed_domains` (array) and the telemetry settings — in the
+ * contract's order (name required, domains array, name length, each domain, settings).
+ */
+export function parseNewProject(body: Record<string, unknown>): NewProject {
+  const name = requiredName(body);
+  assertDomainsArray(body.allowed_domains);
+  assertNameLength(name);
+  const domains = cleanDomains(body.allowed_domains);
+  return { name, domains, settings: telemetrySettings(body) };
+}

@@ -6,7 +6,12 @@ import { Body, type JsonBody } from '../common/input/json-body.decorator';
 import { intField, isEmpty, isTruthy, stringField } from '../common/input/php-input';
 import { RateLimit } from '../common/rate-limit/decorators/rate-limit.decorator';
 import { ApiEndpoint, ApiGroup } from '../openapi/api-docs.decorators';
-import { assertDomainsArray, assertNameLength, cleanDomains, requiredName } from './project-input';
+import {
+  assertDomainsArray,
+  assertNameLength,
+  cleanDomains,
+  parseNewProject,
+} from './project-input';
 import { telemetrySettings } from './project-telemetry-input';
 import { ProjectsDocs } from './projects.docs';
 import { ProjectsMessages } from './projects.messages';
@@ -27,17 +32,12 @@ export class ProjectsController {
   @ReceiverAuth('admin')
   @ApiEndpoint(ProjectsDocs.create)
   async create(@Body() body: JsonBody): Promise<Envelope> {
-    const name = requiredName(body);
-    assertDomainsArray(body.allowed_domains);
-    assertNameLength(name);
-    const domains = cleanDomains(body.allowed_domains);
-    const settings = telemetrySettings(body);
-    let project = await this.projects.create(name, domains);
-    if (Object.keys(settings).length > 0) project = await this.projects.update(project, settings);
+    const input = parseNewProject(body);
+    const project = await this.projects.create(input);
     return ok(ProjectsMessages.created, {
       id: project.id,
       name: project.name,
-      allowed_domains: domains,
+      allowed_domains: input.domains,
       secret_key: project.secret_key,
       public_key: project.public_key,
       token_policy: project.token_policy,

@@ -6,7 +6,7 @@ import type { ResolvedReceiverOptions } from '../config/receiver-options.interfa
 import { RECEIVER_OPTIONS } from '../config/receiver-options.constants';
 import { ProjectEntity } from '../storage/entities/project.entity';
 import { InjectReceiverDataSource } from '../storage/inject-receiver-data-source.decorator';
-import { splitDomains } from './project-input';
+import { type NewProject, splitDomains } from './project-input';
 import { ProjectEvents } from './project.events';
 import { ProjectsMessages } from './projects.messages';
 import { NotFoundError } from '../common/errors/receiver.errors';
@@ -39,8 +39,8 @@ export function generateKeys(): { secret_key: string; public_key: string } {
   };
 }
 
-/** A new, active project row with fresh keys (shared by the API and the CLI). */
-export function newProjectRecord(name: string, domains: string[]): Partial<ProjectEntity> {
+/** A new, active project row with fresh keys. */
+function newProjectRecord(name: string, domains: string[]): Partial<ProjectEntity> {
   const now = new Date();
   return {
     name,
@@ -73,8 +73,11 @@ export class ProjectsService {
     return formatDateTime(date, this.options.timezone);
   }
 
-  async create(name: string, domains: string[]): Promise<ProjectEntity> {
-    return this.repository.save(this.repository.create(newProjectRecord(name, domains)));
+  /** Creates an active project with fresh keys (the API's create and the CLI's create-project). */
+  async create({ name, domains, settings }: NewProject): Promise<ProjectEntity> {
+    return this.repository.save(
+      this.repository.create({ ...newProjectRecord(name, domains), ...settings }),
+    );
   }
 
   /** A project in any state, or 404. */

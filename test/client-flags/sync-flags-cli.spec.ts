@@ -53,12 +53,12 @@ describe('nestjs-telemetry sync-flags', () => {
     expect(run.stdout).toContain('(304 Not Modified); 3 flag(s) held.');
   }, 60_000);
 
-  it('exits 1 with the reason on stderr when the flags cannot be fetched', async () => {
+  it("exits 1 with the receiver's reason on stderr when the flags cannot be fetched", async () => {
     server.respond(() => ({ status: 500, body: { error: 'boom' } }));
     const run = await runCliProcess(['sync-flags', '--module', sampleApp], env);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(
-      'Failed to sync feature flags: HTTP 500. The last known flags are kept.',
+      'Failed to sync feature flags: HTTP 500: boom. The last known flags are kept.',
     );
     expect(run.stdout).not.toContain('synced');
   }, 60_000);

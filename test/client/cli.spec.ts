@@ -68,12 +68,15 @@ describe('nestjs-telemetry CLI against the sample app', () => {
     expect(receiver.reports).toHaveLength(1);
   }, 60_000);
 
-  it('report exits non-zero when the server refuses, keeping the values for the next run', async () => {
-    receiver.answer = () => ({ status: 500, body: { error: 'down' } });
+  it("report exits non-zero with the receiver's reason when it refuses, keeping the values for the next run", async () => {
+    receiver.answer = () => ({
+      status: 403,
+      body: { success: false, message: 'Invalid signature' },
+    });
     const failed = await runCli(['report', '--module', sampleApp], env);
     expect(failed.code).toBe(1);
     expect(failed.stderr).toContain(
-      'Failed to send telemetry data (HTTP 500); 3 value(s) kept in the outbox.',
+      'Failed to send telemetry data (HTTP 403: Invalid signature); 3 value(s) kept in the outbox.',
     );
 
     receiver.answer = () => ({ status: 200, body: {} });
@@ -94,6 +97,15 @@ describe('nestjs-telemetry CLI against the sample app', () => {
     expect(unknown.stderr).toContain('Unknown command "explode"');
     const missing = await runCli(['list'], env);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain('The --module <file> option is required');
+    expect(missing.stderr).toContain('The --module <file> option is required by "list"');
+  }, 60_000);
+
+  it('says so when the module does not import TelemetryModule', async () => {
+    const file = 'test/client/fixtures/no-telemetry-app.module.ts';
+    const before = receiver.reports.length;
+    const run = await runCli(['report', '--module', file], env);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`The application in ${file} does not import TelemetryModule`);
+    expect(receiver.reports).toHaveLength(before);
   }, 60_000);
 });

@@ -1,17 +1,29 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
+import type { TelemetryCollectorOptions } from '../collectors/decorators/telemetry.decorator';
+import { TelemetryRegistry } from '../collectors/telemetry.registry';
 import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-options.interface';
 import { TELEMETRY_VALUE_TYPES, type TelemetryValueMeta } from '../protocol';
+import { TelemetryResponseDispatcher } from '../responses/telemetry-response.dispatcher';
 import { TELEMETRY_OPTIONS } from '../telemetry.constants';
 import { TelemetryMessages } from '../telemetry.messages';
-import type { TelemetryCollectorOptions } from './interfaces/telemetry-collector-options.interface';
 import { TelemetryMetadataAccessor } from './telemetry-metadata.accessor';
-import { TelemetryRegistry } from './telemetry.registry';
+
+type Method = (...args: unknown[]) => unknown;
+
+/** One decorated method found by the walk. */
+interface Found {
+  instance: object;
+  methodName: string;
+  method: Method;
+}
 
 /**
- * Finds `@Telemetry()` methods on every singleton provider and controller when the module starts,
- * validates them and fills the {@link TelemetryRegistry}. Invalid declarations throw, so the
- * application refuses to start instead of silently never reporting a value.
+ * Walks every singleton provider and controller once when the module starts and hands what it
+ * finds to its owner: `@Telemetry()` methods to the {@link TelemetryRegistry} (validated: a bad
+ * interval, timeout or key throws, so the application refuses to start instead of silently never
+ * reporting a value), `@TelemetryResponseHandler()` methods to the
+ * {@link TelemetryResponseDispatcher}. Request-scoped holders are skipped with a warning.
  */
 @Injectable()
 export class TelemetryExplorer implements OnModuleInit {
@@ -22,35 +34,43 @@ export class TelemetryExplorer implements OnModuleInit {
     private readonly scanner: MetadataScanner,
     private readonly accessor: TelemetryMetadataAccessor,
     private readonly registry: TelemetryRegistry,
+    private readonly dispatcher: TelemetryResponseDispatcher,
     @Inject(TELEMETRY_OPTIONS) private readonly options: ResolvedTelemetryOptions,
   ) {}
 
   onModuleInit(): void {
-    const wrappers = [...this.discovery.getProviders(), ...this.discovery.getControllers()];
     const seen = new Set<object>();
-    for (const wrapper of wrappers) {
-      const { instance } = wrapper;
+    for (const wrapper of [...this.discovery.getProviders(), ...this.discovery.getControllers()]) {
+      const instance: unknown = wrapper.instance;
       if (!instance || typeof instance !== 'object' || seen.has(instance)) continue;
       seen.add(instance);
-      const prototype = Object.getPrototypeOf(instance) as object;
-      const methods = this.scanner
-        .getAllMethodNames(prototype)
-        .filter((name) => this.accessor.getCollectorOptions(this.methodOf(instance, name)));
-      if (methods.length === 0) continue;
+      const collectors: Found[] = [];
+      const handlers: Found[] = [];
+      for (const methodName of this.scanner.getAllMethodNames(Object.getPrototypeOf(instance))) {
+        const method = (instance as Record<string, Method>)[methodName];
+        if (this.accessor.getCollectorOptions(method)) {
+          collectors.push({ instance, methodName, method });
+        }
+        if (this.accessor.getHandlerOptions(method))
+          handlers.push({ instance, methodName, method });
+      }
+      if (collectors.length === 0 && handlers.length === 0) continue;
       if (!wrapper.isDependencyTreeStatic()) {
-        this.logger.warn(TelemetryMessages.requestScoped(instance.constructor.name, 'Telemetry'));
+        const name = instance.constructor.name;
+        if (collectors.length > 0) {
+          this.logger.warn(TelemetryMessages.requestScoped(name, 'Telemetry'));
+        }
+        if (handlers.length > 0) {
+          this.logger.warn(TelemetryMessages.requestScoped(name, 'TelemetryResponseHandler'));
+        }
         continue;
       }
-      for (const name of methods) this.register(instance, name);
+      collectors.forEach((found) => this.registerCollector(found));
+      handlers.forEach((found) => this.registerHandler(found));
     }
   }
 
-  private methodOf(instance: object, name: string): (...args: unknown[]) => unknown {
-    return (instance as Record<string, (...args: unknown[]) => unknown>)[name];
-  }
-
-  private register(instance: object, methodName: string): void {
-    const method = this.methodOf(instance, methodName);
+  private registerCollector({ instance, methodName, method }: Found): void {
     const options = this.accessor.getCollectorOptions(method) as TelemetryCollectorOptions;
     const className = instance.constructor.name;
     const where = `${className}.${methodName}`;
@@ -75,6 +95,20 @@ export class TelemetryExplorer implements OnModuleInit {
       timeout,
       ...(meta && { meta }),
       invoke: () => method.call(instance),
+    });
+  }
+
+  private registerHandler({ instance, methodName, method }: Found): void {
+    const className = instance.constructor.name;
+    const key = this.accessor.getHandlerOptions(method)?.key ?? `${className}@${methodName}`;
+    if (typeof key !== 'string' || key === '') {
+      throw new Error(TelemetryMessages.invalidKey(`${className}.${methodName}`, key));
+    }
+    this.dispatcher.register({
+      key,
+      className,
+      methodName,
+      invoke: (value) => method.call(instance, value),
     });
   }
 }

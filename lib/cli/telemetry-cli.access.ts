@@ -1,0 +1,46 @@
+import type { Provider } from '@nestjs/common';
+import { TelemetryCollectionService } from '../collectors/telemetry-collection.service';
+import { FeatureFlagsService } from '../flags/feature-flags.service';
+import { FeatureFlagsSynchronizer } from '../flags/feature-flags.synchronizer';
+import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-options.interface';
+import { TelemetryReporter } from '../reporting/telemetry.reporter';
+import { TELEMETRY_OPTIONS } from '../telemetry.constants';
+
+/**
+ * Token under which TelemetryModule hands the `nestjs-telemetry` CLI what it works with. The CLI's
+ * copy of this package is often not the application's — the compiled `dist/` beside TypeScript
+ * sources, or an `npx` install beside the app's own — and two copies mean two sets of classes, so
+ * a lookup by class finds nothing. `Symbol.for` yields the same symbol in every copy. The version
+ * suffix changes when {@link TelemetryCliAccess} does, so a CLI never drives an API it does not know.
+ *
+ * @internal
+ */
+export const TELEMETRY_CLI_ACCESS = Symbol.for('nestjs-telemetry.cli-access.v1');
+
+/** @internal What the CLI commands call, whichever copy of the package booted the application. */
+export interface TelemetryCliAccess {
+  options: ResolvedTelemetryOptions;
+  collection: Pick<TelemetryCollectionService, 'getStatuses' | 'collect' | 'collectDue'>;
+  reporter: Pick<TelemetryReporter, 'sendBacklog'>;
+  synchronizer: Pick<FeatureFlagsSynchronizer, 'syncNow'>;
+  flags: Pick<FeatureFlagsService, 'getAll'>;
+}
+
+/** @internal */
+export const telemetryCliAccessProvider: Provider = {
+  provide: TELEMETRY_CLI_ACCESS,
+  inject: [
+    TELEMETRY_OPTIONS,
+    TelemetryCollectionService,
+    TelemetryReporter,
+    FeatureFlagsSynchronizer,
+    FeatureFlagsService,
+  ],
+  useFactory: (
+    options: ResolvedTelemetryOptions,
+    collection: TelemetryCollectionService,
+    reporter: TelemetryReporter,
+    synchronizer: FeatureFlagsSynchronizer,
+    flags: FeatureFlagsService,
+  ): TelemetryCliAccess => ({ options, collection, reporter, synchronizer, flags }),
+};

@@ -1,0 +1,75 @@
+import { randomBytes } from 'node:crypto';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { DataSource, DataSourceOptions } from 'typeorm';
+import { RECEIVER_OPTIONS } from '../config/receiver-options.constants';
+import { resolveReceiverOptions } from '../config/receiver-options.resolver';
+import { ProjectEvents } from '../projects/project.events';
+import { ProjectsService } from '../projects/projects.service';
+import { RECEIVER_DATA_SOURCE } from '../storage/storage.constants';
+import { ReceiverStorageLifecycle } from '../storage/storage.lifecycle';
+import { receiverDataSourceProvider } from '../storage/storage.providers';
+
+/**
+ * The slice of the receiver a CLI command boots: the options, the storage exactly as the module
+ * wires it (data source provider, closed on shutdown) and `ProjectsService` — without the
+ * projects controller and its guards, no HTTP, no ingest queue, no timers, no Redis.
+ */
+@Module({})
+export class ReceiverCliModule {
+  static forDatabase(database: DataSourceOptions): DynamicModule {
+    return {
+      module: ReceiverCliModule,
+      providers: [
+        {
+          provide: RECEIVER_OPTIONS,
+          // The other options come from the environment as for the server (time zone…). The CLI
+          // serves no request, so the admin key and IP salt the resolver insists on are random
+          // values nobody holds rather than settings a user must provide.
+          useFactory: () =>
+            resolveReceiverOptions({
+              database,
+              migrationsRun: false,
+              adminKey: randomBytes(32).toString('hex'),
+              ipHashSalt: randomBytes(32).toString('hex'),
+            }),
+        },
+        receiverDataSourceProvider,
+        ReceiverStorageLifecycle,
+        ProjectEvents,
+        ProjectsService,
+      ],
+    };
+  }
+}
+
+/** What a receiver command works with. */
+export interface ReceiverCliContext {
+  dataSource: DataSource;
+  projects: ProjectsService;
+  /** Applies pending migrations; the names of those applied, oldest first. */
+  migrate(): Promise<string[]>;
+}
+
+/** Boots {@link ReceiverCliModule} on `database`, runs `work`, and always closes the context. */
+export async function withReceiverContext<T>(
+  database: DataSourceOptions,
+  work: (context: ReceiverCliContext) => Promise<T>,
+): Promise<T> {
+  const app = await NestFactory.createApplicationContext(ReceiverCliModule.forDatabase(database), {
+    // Failures reach the command, which prints their message; Nest's own stack dump would bury it.
+    logger: false,
+    abortOnError: false,
+  });
+  try {
+    const dataSource = app.get<DataSource>(RECEIVER_DATA_SOURCE);
+    return await work({
+      dataSource,
+      projects: app.get(ProjectsService),
+      migrate: async () =>
+        (await dataSource.runMigrations({ transaction: 'each' })).map((m) => m.name),
+    });
+  } finally {
+    await app.close();
+  }
+}
