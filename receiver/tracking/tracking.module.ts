@@ -1,6 +1,4 @@
 import { Module } from '@nestjs/common';
-import { EnrichmentModule } from '../enrichment/enrichment.module';
-import { IngestModule } from '../ingest/ingest.module';
 import { ErrorStatusService } from './error-status.service';
 import { AuditIngestHandler } from './ingest/audit-ingest.handler';
 import { DimensionResolver } from './ingest/dimension.resolver';
@@ -13,10 +11,10 @@ import { TrackingService } from './tracking.service';
 
 /**
  * Pageviews, errors and audits (Micrologs tracking API): the endpoints, and the ingest handlers
- * that write their jobs. Mounted under the receiver's route prefix.
+ * that write their jobs. Mounted under the receiver's route prefix; wired to enrichment, ingest
+ * and the analytics cache in `receiver.features.ts`.
  */
 @Module({
-  imports: [EnrichmentModule, IngestModule],
   controllers: [TrackingController],
   providers: [
     TrackingService,
