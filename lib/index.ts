@@ -67,4 +67,6 @@ export {
   TIMESTAMP_HEADER,
   type EncryptedEnvelope,
   type TelemetryPayload,
+  type TelemetryValueMeta,
+  type TelemetryValueType,
 } from './protocol';
