@@ -37,5 +37,5 @@ export const MAX_BATCH_BODY_BYTES = 65_536;
 /** @internal Top-level key of a report carrying the declared type and unit of its values. */
 export const METADATA_KEY = 'metadata';
 
-/** @internal The value types a collector may declare. */
+/** The value types a collector may declare (public: `TelemetryValueType` is derived from it). */
 export const TELEMETRY_VALUE_TYPES = ['gauge', 'counter', 'info'] as const;
