@@ -1,7 +1,10 @@
 import { Module } from '@nestjs/common';
 import { EnrichmentModule } from '../enrichment/enrichment.module';
 import { IngestModule } from '../ingest/ingest.module';
+import { CookielessIdentity } from './cookieless/cookieless-identity.service';
+import { VisitorSaltStore } from './cookieless/visitor-salt.store';
 import { ErrorStatusService } from './error-status.service';
+import { CookielessSessions } from './ingest/cookieless-sessions';
 import { AuditIngestHandler } from './ingest/audit-ingest.handler';
 import { DimensionResolver } from './ingest/dimension.resolver';
 import { ErrorIngestHandler } from './ingest/error-ingest.handler';
@@ -21,6 +24,9 @@ import { TrackingService } from './tracking.service';
   providers: [
     TrackingService,
     ErrorStatusService,
+    VisitorSaltStore,
+    CookielessIdentity,
+    CookielessSessions,
     TrackingIdCache,
     DimensionResolver,
     VisitorSessionWriter,
@@ -28,6 +34,6 @@ import { TrackingService } from './tracking.service';
     ErrorIngestHandler,
     AuditIngestHandler,
   ],
-  exports: [DimensionResolver],
+  exports: [DimensionResolver, CookielessIdentity],
 })
 export class TrackingModule {}
