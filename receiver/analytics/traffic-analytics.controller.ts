@@ -20,19 +20,18 @@ import { AnalyticsRangeService } from './range/analytics-range.service';
 const TTL = ANALYTICS_TTL.standard;
 
 /**
- * Adds `returning_visitors_known`: `false` for a cookieless project, whose visitor ids change
- * every day, so nobody can be recognised as returning (and a visitor seen on several days of the
- * range counts once per day). Added outside the cache: it follows the project's current setting.
+ * Adds `returning_visitors_known: false` for a cookieless project, whose visitor ids change every
+ * day, so nobody can be recognised as returning (and a visitor seen on several days of the range
+ * counts once per day). Cookie-mode answers keep the contract's exact shape. Added outside the
+ * cache: it follows the project's current setting.
  */
 async function withReturningKnown<T extends Envelope<object>>(
   project: ProjectEntity,
   answer: Promise<T>,
 ): Promise<T> {
   const envelope = await answer;
-  return {
-    ...envelope,
-    data: { ...envelope.data, returning_visitors_known: !project.cookieless },
-  };
+  if (!project.cookieless) return envelope;
+  return { ...envelope, data: { ...envelope.data, returning_visitors_known: false } };
 }
 const LIMIT_PARAM = { name: 'limit', description: 'Rows, 1…100 (default 20)' };
 
