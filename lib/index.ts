@@ -1,6 +1,5 @@
 export * from './collectors/telemetry-interval.enum';
 export * from './collectors/decorators/telemetry.decorator';
-export * from './collectors/interfaces/telemetry-collector-options.interface';
 export * from './collectors/interfaces/telemetry-collector.interface';
 export { TelemetryRegistry } from './collectors/telemetry.registry';
 export {
@@ -17,13 +16,18 @@ export { FileTelemetryStore } from './outbox/stores/file.store';
 export { RedisTelemetryStore } from './outbox/stores/redis.store';
 export { TelemetryOutbox } from './outbox/telemetry-outbox.service';
 export type { TelemetryPayload } from './protocol';
-export { TelemetryReporter, type TelemetryReportOutcome } from './reporting/telemetry.reporter';
 export { REPORT_TIMER_NAME } from './reporting/telemetry-report.scheduler';
 export { buildBatches, type TelemetryBatch } from './reporting/telemetry-payload.builder';
-export { redactSecrets } from './reporting/redact';
+export {
+  redactSecrets,
+  TelemetryReporter,
+  type TelemetryReportOutcome,
+} from './reporting/telemetry.reporter';
 export * from './responses/decorators/telemetry-response-handler.decorator';
-export * from './responses/interfaces/telemetry-response-handler.interface';
-export { TelemetryResponseDispatcher } from './responses/telemetry-response.dispatcher';
+export {
+  TelemetryResponseDispatcher,
+  type TelemetryResponseHandlerDefinition,
+} from './responses/telemetry-response.dispatcher';
 export * from './transport/telemetry-http.client';
 export {
   TELEMETRY_OPTIONS,

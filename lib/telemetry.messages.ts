@@ -47,6 +47,12 @@ export const TelemetryMessages = {
     `Telemetry final send failed (${reason}); ${entries} entries stay in the outbox for the next start.`,
   shutdownFlushTimedOut: (ms: number) =>
     `Telemetry final send did not finish within ${ms} ms; the backlog stays in the outbox.`,
+  tokenUnavailable: (reason: string): string =>
+    `No auth token available (${reason}); nothing was sent.`,
+  flagsUrlMissing: (): string =>
+    'Feature flags URL is not configured (set TELEMETRY_FLAGS_URL or TELEMETRY_SERVER_URL).',
+  flagsAnswerInvalid: (): string =>
+    'The flags endpoint did not answer a JSON object of flags ({"feature_flags": {...}} or {...}).',
   redisMissing: () =>
     'TELEMETRY_STORE is a redis:// URL but the optional package "ioredis" is not installed: npm install ioredis',
 } as const;

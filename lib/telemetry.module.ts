@@ -20,17 +20,16 @@ import {
 } from './telemetry.module-definition';
 import { TelemetryHttpClient } from './transport/telemetry-http.client';
 import { TelemetrySchedulerModule } from './scheduler/telemetry-scheduler.module';
+import { TelemetryTimers } from './scheduler/telemetry-timers';
 import { TelemetryCollectionService } from './collectors/telemetry-collection.service';
-import { TelemetryMetadataAccessor } from './collectors/telemetry-metadata.accessor';
-import { TelemetryExplorer } from './collectors/telemetry.explorer';
+import { TelemetryMetadataAccessor } from './discovery/telemetry-metadata.accessor';
+import { TelemetryExplorer } from './discovery/telemetry.explorer';
 import { TelemetryOrchestrator } from './collectors/telemetry.orchestrator';
 import { TelemetryRegistry } from './collectors/telemetry.registry';
 import { TelemetryOutbox } from './outbox/telemetry-outbox.service';
 import { TelemetryReportScheduler } from './reporting/telemetry-report.scheduler';
 import { TelemetryReporter } from './reporting/telemetry.reporter';
 import { TelemetryResponseDispatcher } from './responses/telemetry-response.dispatcher';
-import { TelemetryResponseExplorer } from './responses/telemetry-response.explorer';
-import { TelemetryResponseMetadataAccessor } from './responses/telemetry-response-metadata.accessor';
 import { AuthTokenManager } from './security/auth-token.manager';
 import { RequestSecurityService } from './security/request-security.service';
 import { FeatureFlagsService } from './flags/feature-flags.service';
@@ -63,6 +62,7 @@ import { telemetryCliAccessProvider } from './cli/telemetry-cli.access';
     },
     // Inside this module, `SchedulerRegistry` is the registry TelemetrySchedulerModule chose.
     { provide: SchedulerRegistry, useExisting: TELEMETRY_SCHEDULER_REGISTRY },
+    TelemetryTimers,
     TelemetryHttpClient,
     TelemetryMetadataAccessor,
     TelemetryRegistry,
@@ -72,9 +72,7 @@ import { telemetryCliAccessProvider } from './cli/telemetry-cli.access';
     TelemetryOutbox,
     TelemetryReporter,
     TelemetryReportScheduler,
-    TelemetryResponseMetadataAccessor,
     TelemetryResponseDispatcher,
-    TelemetryResponseExplorer,
     AuthTokenManager,
     RequestSecurityService,
     FeatureFlagsService,

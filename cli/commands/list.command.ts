@@ -1,4 +1,4 @@
-import { toUtcSecond } from '../../lib/telemetry.time';
+import { toUtcSecond } from '../../lib/protocol';
 import { MODULE_OPTION, withTelemetry } from '../application.loader';
 import { CliMessages } from '../cli.messages';
 import type { CliCommand } from '../cli-command.interface';

@@ -8,7 +8,8 @@ import type {
 import { errorText, TelemetryOutbox } from '../outbox/telemetry-outbox.service';
 import { lastRunValueKey, TELEMETRY_OPTIONS, TELEMETRY_STORE } from '../telemetry.constants';
 import { TelemetryMessages } from '../telemetry.messages';
-import { toUtcSecond } from '../telemetry.time';
+import { toUtcSecond } from '../protocol';
+import { unrefTimeout } from '../scheduler/telemetry-timers';
 import type {
   TelemetryCollector,
   TelemetryCollectorStatus,
@@ -183,8 +184,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIM
   if (ms === 0) return promise;
   let timer: NodeJS.Timeout | undefined;
   const expiry = new Promise<typeof TIMED_OUT>((resolve) => {
-    timer = setTimeout(() => resolve(TIMED_OUT), ms);
-    timer.unref();
+    timer = unrefTimeout(() => resolve(TIMED_OUT), ms);
   });
   return Promise.race([promise, expiry]).finally(() => clearTimeout(timer));
 }

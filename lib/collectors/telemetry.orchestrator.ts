@@ -5,9 +5,9 @@ import {
   Logger,
   OnApplicationBootstrap,
 } from '@nestjs/common';
-import { SchedulerRegistry } from '@nestjs/schedule';
 import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-options.interface';
 import { errorText } from '../outbox/telemetry-outbox.service';
+import { TelemetryTimers } from '../scheduler/telemetry-timers';
 import {
   FIRST_COLLECTION_DELAY_MS,
   MAX_TIMER_PERIOD_MS,
@@ -37,7 +37,7 @@ export class TelemetryOrchestrator implements OnApplicationBootstrap, BeforeAppl
   constructor(
     private readonly registry: TelemetryRegistry,
     private readonly collection: TelemetryCollectionService,
-    private readonly scheduler: SchedulerRegistry,
+    private readonly timers: TelemetryTimers,
     @Inject(TELEMETRY_OPTIONS) private readonly options: ResolvedTelemetryOptions,
   ) {}
 
@@ -53,10 +53,7 @@ export class TelemetryOrchestrator implements OnApplicationBootstrap, BeforeAppl
 
   beforeApplicationShutdown(): void {
     this.stopped = true;
-    for (const name of this.names) {
-      if (this.scheduler.doesExist('timeout', name)) this.scheduler.deleteTimeout(name);
-      if (this.scheduler.doesExist('interval', name)) this.scheduler.deleteInterval(name);
-    }
+    for (const name of this.names) this.timers.clear(name);
     this.names.clear();
   }
 
@@ -64,17 +61,11 @@ export class TelemetryOrchestrator implements OnApplicationBootstrap, BeforeAppl
     const name = collectorTimerName(collector.key);
     const period = Math.min(collector.interval * 1000, MAX_TIMER_PERIOD_MS);
     this.names.add(name);
-    const timeout = setTimeout(
-      () => {
-        this.scheduler.deleteTimeout(name);
-        if (this.stopped) return;
-        const interval = setInterval(() => this.tick(collector, period), period);
-        this.scheduler.addInterval(name, interval);
-        this.tick(collector, period);
-      },
-      Math.min(delay, period),
-    );
-    this.scheduler.addTimeout(name, timeout);
+    this.timers.once(name, Math.min(delay, period), () => {
+      if (this.stopped) return;
+      this.timers.every(name, period, () => this.tick(collector, period));
+      this.tick(collector, period);
+    });
   }
 
   private tick(collector: TelemetryCollector, period: number): void {

@@ -5,10 +5,10 @@ import {
   Logger,
   OnApplicationBootstrap,
 } from '@nestjs/common';
-import { SchedulerRegistry } from '@nestjs/schedule';
 import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-options.interface';
 import { backoffDelay } from '../reporting/telemetry-backoff';
-import { MAX_TIMER_PERIOD_MS, TELEMETRY_OPTIONS } from '../telemetry.constants';
+import { TelemetryTimers } from '../scheduler/telemetry-timers';
+import { TELEMETRY_OPTIONS } from '../telemetry.constants';
 import { resolveFlagsUrl } from '../transport/flags-url';
 import { errorText } from '../outbox/telemetry-outbox.service';
 import {
@@ -35,7 +35,7 @@ export class FeatureFlagsPoller implements OnApplicationBootstrap, BeforeApplica
   constructor(
     @Inject(TELEMETRY_OPTIONS) private readonly options: ResolvedTelemetryOptions,
     private readonly synchronizer: FeatureFlagsSynchronizer,
-    private readonly schedulerRegistry: SchedulerRegistry,
+    private readonly timers: TelemetryTimers,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -84,15 +84,10 @@ export class FeatureFlagsPoller implements OnApplicationBootstrap, BeforeApplica
 
   private schedule(ms: number): void {
     this.unschedule();
-    // Node fires timers longer than 2^31-1 ms at once; a longer interval simply polls more often.
-    const timer = setTimeout(() => void this.poll(), Math.min(ms, MAX_TIMER_PERIOD_MS));
-    timer.unref();
-    this.schedulerRegistry.addTimeout(FLAGS_POLL_TIMER, timer);
+    this.timers.once(FLAGS_POLL_TIMER, ms, () => void this.poll());
   }
 
   private unschedule(): void {
-    if (this.schedulerRegistry.doesExist('timeout', FLAGS_POLL_TIMER)) {
-      this.schedulerRegistry.deleteTimeout(FLAGS_POLL_TIMER);
-    }
+    this.timers.clear(FLAGS_POLL_TIMER);
   }
 }

@@ -4,7 +4,6 @@ export * from './protocol.constants';
 export * from './protocol.interfaces';
 export * from './protocol.messages';
 export * from './env.reader';
-export * from './encryption-key.parser';
 export * from './payload.cipher';
 export * from './payload.codec';
 export * from './php-json.unescape';

@@ -1,6 +1,5 @@
 import type { OutboxEntry } from '../outbox/interfaces/telemetry-store.interface';
-import { toUtcSecond } from '../telemetry.time';
-import type { TelemetryPayload } from '../protocol';
+import { toUtcSecond, type TelemetryPayload } from '../protocol';
 
 /** One payload to send and the outbox entries it acknowledges when the receiver accepts it. */
 export interface TelemetryBatch {

@@ -5,14 +5,10 @@ import {
   Logger,
   OnApplicationBootstrap,
 } from '@nestjs/common';
-import { SchedulerRegistry } from '@nestjs/schedule';
 import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-options.interface';
 import { errorText } from '../outbox/telemetry-outbox.service';
-import {
-  MAX_TIMER_PERIOD_MS,
-  TELEMETRY_OPTIONS,
-  TELEMETRY_TIMER_PREFIX,
-} from '../telemetry.constants';
+import { TelemetryTimers } from '../scheduler/telemetry-timers';
+import { TELEMETRY_OPTIONS, TELEMETRY_TIMER_PREFIX } from '../telemetry.constants';
 import { TelemetryMessages } from '../telemetry.messages';
 import { backoffDelay, isRetryable } from './telemetry-backoff';
 import { TelemetryReporter, type TelemetryReportOutcome } from './telemetry.reporter';
@@ -38,7 +34,7 @@ export class TelemetryReportScheduler implements OnApplicationBootstrap, BeforeA
 
   constructor(
     private readonly reporter: TelemetryReporter,
-    private readonly scheduler: SchedulerRegistry,
+    private readonly timers: TelemetryTimers,
     @Inject(TELEMETRY_OPTIONS) private readonly options: ResolvedTelemetryOptions,
   ) {}
 
@@ -68,23 +64,16 @@ export class TelemetryReportScheduler implements OnApplicationBootstrap, BeforeA
 
   private schedule(delay: number): void {
     this.clearTimer();
-    const timer = setTimeout(
-      () => {
-        this.scheduler.deleteTimeout(REPORT_TIMER_NAME);
-        this.inFlight = this.attempt().then((next) => {
-          this.inFlight = undefined;
-          if (!this.stopped) this.schedule(next);
-        });
-      },
-      Math.min(delay, MAX_TIMER_PERIOD_MS),
-    );
-    this.scheduler.addTimeout(REPORT_TIMER_NAME, timer);
+    this.timers.once(REPORT_TIMER_NAME, delay, () => {
+      this.inFlight = this.attempt().then((next) => {
+        this.inFlight = undefined;
+        if (!this.stopped) this.schedule(next);
+      });
+    });
   }
 
   private clearTimer(): void {
-    if (this.scheduler.doesExist('timeout', REPORT_TIMER_NAME)) {
-      this.scheduler.deleteTimeout(REPORT_TIMER_NAME);
-    }
+    this.timers.clear(REPORT_TIMER_NAME);
   }
 
   /** Sends once and returns the delay before the next attempt. */

@@ -6,7 +6,6 @@ import { TelemetryResponseDispatcher } from '../responses/telemetry-response.dis
 import { TELEMETRY_OPTIONS, TELEMETRY_STORE } from '../telemetry.constants';
 import { TelemetryMessages } from '../telemetry.messages';
 import { TelemetryHttpClient, type TelemetryHttpResult } from '../transport/telemetry-http.client';
-import { redactSecrets } from './redact';
 import { buildBatches } from './telemetry-payload.builder';
 
 /** What one {@link TelemetryReporter.sendBacklog} call did. */
@@ -105,4 +104,24 @@ export class TelemetryReporter {
       // An unreleased lock expires by itself; the next tick simply waits for it.
     }
   }
+}
+
+const SECRET_NAME =
+  /pass(word)?|secret|token|authorization|api[-_]?key|private[-_]?key|signature|cookie|credential/i;
+
+/**
+ * A copy of a JSON value with the values of secret-looking properties replaced, for verbose logs:
+ * collectors and receivers may carry credentials, and logs travel further than the app does.
+ */
+export function redactSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redactSecrets);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([name, item]) => [
+      name,
+      SECRET_NAME.test(name) && item !== null && typeof item !== 'object'
+        ? '[redacted]'
+        : redactSecrets(item),
+    ]),
+  );
 }

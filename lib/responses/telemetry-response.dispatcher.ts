@@ -1,7 +1,16 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { errorText } from '../outbox/telemetry-outbox.service';
 import { TelemetryMessages } from '../telemetry.messages';
-import type { TelemetryResponseHandlerDefinition } from './interfaces/telemetry-response-handler.interface';
+
+/** A discovered `@TelemetryResponseHandler()` method. */
+export interface TelemetryResponseHandlerDefinition {
+  /** Top-level response key it handles. */
+  readonly key: string;
+  readonly className: string;
+  readonly methodName: string;
+  /** Calls the method with the key's value. */
+  readonly invoke: (value: unknown) => unknown;
+}
 
 /**
  * Hands each top-level key of a report answer to the handlers registered for it, in body order

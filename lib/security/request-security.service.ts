@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-options.interface';
 import {
@@ -9,7 +10,6 @@ import {
 } from '../protocol';
 import { TELEMETRY_OPTIONS } from '../telemetry.constants';
 import { sanitizeCustomHeaders, type SanitizedCustomHeaders } from './custom-headers.sanitizer';
-import { isInsecureRemoteUrl } from './insecure-transport';
 import { SecurityMessages } from './security.messages';
 
 /** A request body ready for the wire and the headers that describe it. */
@@ -97,4 +97,23 @@ export class RequestSecurityService implements OnModuleInit {
     this.insecureWarned = true;
     this.logger.warn(SecurityMessages.insecureTransport(url));
   }
+}
+
+/**
+ * True when `url` is plain `http://` to a host that is not this machine: a token or a signature sent
+ * there can be read on the way. Loopback (localhost, 127.0.0.0/8, ::1) is how tests and sidecars talk,
+ * so it does not count.
+ */
+export function isInsecureRemoteUrl(url: string): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  if (parsed.protocol !== 'http:') return false;
+  const host = parsed.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost') || host === '::1') return false;
+  if (isIP(host) === 4 && host.startsWith('127.')) return false;
+  return true;
 }

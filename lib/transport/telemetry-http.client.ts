@@ -4,20 +4,23 @@ import { isAxiosError } from 'axios';
 import { firstValueFrom } from 'rxjs';
 import { errorText } from '../outbox/telemetry-outbox.service';
 import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-options.interface';
-import { encodePayload, type TelemetryPayload } from '../protocol';
+import { encodePayload, FEATURE_FLAGS_KEY, type TelemetryPayload } from '../protocol';
+import type { FeatureFlagValue } from '../flags/interfaces/feature-flags.interface';
 import { AuthTokenManager } from '../security/auth-token.manager';
 import { RequestSecurityService } from '../security/request-security.service';
 import { SecurityMessages } from '../security/security.messages';
 import { TELEMETRY_OPTIONS, TELEMETRY_USER_AGENT } from '../telemetry.constants';
 import { TelemetryMessages } from '../telemetry.messages';
 import { resolveFlagsUrl } from './flags-url';
-import { readFlagsAnswer } from './flags-answer.reader';
-import type { TelemetryFlagsResult } from './interfaces/telemetry-flags-result.interface';
-import type { TelemetryHttpResult } from './interfaces/telemetry-http-result.interface';
+import type {
+  TelemetryFlagsResult,
+  TelemetryHttpResult,
+} from './interfaces/telemetry-http-result.interface';
 
-export type { TelemetryHttpResult } from './interfaces/telemetry-http-result.interface';
-export type { TelemetryFlagsResult } from './interfaces/telemetry-flags-result.interface';
-import { TransportMessages } from './transport.messages';
+export type {
+  TelemetryFlagsResult,
+  TelemetryHttpResult,
+} from './interfaces/telemetry-http-result.interface';
 
 interface RawAnswer {
   status?: number;
@@ -72,7 +75,7 @@ export class TelemetryHttpClient {
    */
   async getFlags(etag?: string): Promise<TelemetryFlagsResult> {
     const url = resolveFlagsUrl(this.options);
-    if (!url) return { ok: false, notModified: false, error: TransportMessages.flagsUrlMissing() };
+    if (!url) return { ok: false, notModified: false, error: TelemetryMessages.flagsUrlMissing() };
     const base: Record<string, string> = this.baseHeaders();
     if (etag) base['If-None-Match'] = etag;
     const answer = await this.withToken((token) =>
@@ -94,7 +97,7 @@ export class TelemetryHttpClient {
         ok: false,
         notModified: false,
         status: answer.status,
-        error: TransportMessages.flagsAnswerInvalid(),
+        error: TelemetryMessages.flagsAnswerInvalid(),
       };
     }
     const newEtag = typeof answer.headers.etag === 'string' ? answer.headers.etag : undefined;
@@ -113,7 +116,7 @@ export class TelemetryHttpClient {
     try {
       token = await this.tokens.getToken();
     } catch (error) {
-      return { headers: {}, error: TransportMessages.tokenUnavailable(errorText(error)) };
+      return { headers: {}, error: TelemetryMessages.tokenUnavailable(errorText(error)) };
     }
     const first = await attempt(token);
     if (first.status !== 401 || !this.tokens.refreshable) return first;
@@ -124,7 +127,7 @@ export class TelemetryHttpClient {
       return {
         status: 401,
         headers: {},
-        error: TransportMessages.tokenUnavailable(errorText(error)),
+        error: TelemetryMessages.tokenUnavailable(errorText(error)),
       };
     }
     const second = await attempt(token);
@@ -212,4 +215,17 @@ export function parseRetryAfter(header: unknown, now = Date.now()): number | und
   const date = Date.parse(trimmed);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, Math.ceil((date - now) / 1000));
+}
+
+const isObject = (value: unknown): value is Record<string, FeatureFlagValue> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * The flags in a flags-endpoint answer: `{"feature_flags": {...}}` (the same key as report answers,
+ * which ReceiverModule uses) or a bare `{name: value}` object. `undefined` when neither.
+ */
+function readFlagsAnswer(body: unknown): Record<string, FeatureFlagValue> | undefined {
+  if (!isObject(body)) return undefined;
+  const wrapped = body[FEATURE_FLAGS_KEY];
+  return isObject(wrapped) ? wrapped : body;
 }

@@ -1,3 +1,4 @@
+import { phpIntCast, phpTrim } from '../common/input/php-input';
 import { queryParam } from '../common/request/receiver-request';
 
 /**
@@ -10,15 +11,13 @@ export type AnalyticsQuery = unknown;
 export const queryValue = (request: AnalyticsQuery, name: string): string | undefined =>
   queryParam(request, name);
 
-/** A trimmed parameter, `''` when absent. */
+/** A parameter trimmed as PHP trims, `''` when absent. */
 export const trimmedValue = (query: AnalyticsQuery, name: string): string =>
-  (queryValue(query, name) ?? '').trim();
+  phpTrim(queryValue(query, name) ?? '');
 
 /** PHP `(int)` of a query string: leading sign and digits, anything else 0. */
-export function intValue(value: string | undefined): number {
-  const match = value === undefined ? null : /^\s*[+-]?\d+/.exec(value);
-  return match ? Number.parseInt(match[0], 10) : 0;
-}
+export const intValue = (value: string | undefined): number =>
+  value === undefined ? 0 : phpIntCast(value);
 
 /** `limit`: absent → `fallback`; otherwise integer-cast and clamped to `1 … max`. */
 export function limitValue(query: AnalyticsQuery, fallback: number, max: number): number {

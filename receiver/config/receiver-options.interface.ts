@@ -1,6 +1,14 @@
 import type { DataSourceOptions } from 'typeorm';
 
 /**
+ * How user agents are classified. `contract` (default): Micrologs' own rules (contract 3.9), so
+ * counts match the original engine. `detailed`: the names and device types of `ua-parser-js`
+ * (Samsung Internet, Instagram, Ubuntu, smarttv…), falling back to the contract's answer where the
+ * library has none.
+ */
+export type UserAgentDetail = 'contract' | 'detailed';
+
+/**
  * Options of `ReceiverModule.forRoot()` / `forRootAsync()`. Every option can also come from the
  * environment (name in brackets); an explicit option wins over the environment.
  */
@@ -29,6 +37,16 @@ export interface ReceiverModuleOptions {
   trustedProxies?: string[] | string;
   /** Path of a MaxMind `.mmdb` city database. [`RECEIVER_GEOIP_DATABASE`] */
   geoipDatabase?: string;
+  /**
+   * How user agents become device type, OS, browser and version. `'contract'` (default):
+   * Micrologs' own rules (contract 3.9, with iPhones/iPads as `iOS` and Chrome on iOS as
+   * `Chrome`), so counts match the original engine — Samsung Internet and in-app browsers count as
+   * Chrome, Android tablets without "Tablet" in their UA as `mobile`. `'detailed'`: the richer
+   * names and device types of `ua-parser-js` (`Samsung Internet`, `Instagram`, `Ubuntu`,
+   * `smarttv`…), the contract's answer where the library has none.
+   * [`RECEIVER_USER_AGENT_DETAIL`]
+   */
+  userAgentDetail?: UserAgentDetail;
   /** URL prefix of every receiver route. Default `api`. [`RECEIVER_ROUTE_PREFIX`] */
   routePrefix?: string;
   /**
@@ -80,6 +98,7 @@ export interface ResolvedReceiverOptions {
   allowedOrigins: string[];
   trustedProxies: string[];
   geoipDatabase: string | undefined;
+  userAgentDetail: UserAgentDetail;
   routePrefix: string;
   production: boolean;
   redis: string | undefined;

@@ -7,6 +7,7 @@ import {
   GEOIP_PRECISIONS,
   type ReceiverModuleOptions,
   type ResolvedReceiverOptions,
+  type UserAgentDetail,
 } from './receiver-options.interface';
 
 /** Turns `RECEIVER_DATABASE_URL` into TypeORM options. */
@@ -27,6 +28,22 @@ function assertTimezone(tz: string): void {
   } catch {
     throw new Error(ReceiverMessages.badTimezone(tz));
   }
+}
+
+const USER_AGENT_DETAILS: readonly string[] = ['contract', 'detailed'] satisfies UserAgentDetail[];
+
+function userAgentDetail(e: EnvReader, given: unknown): UserAgentDetail {
+  const env = 'RECEIVER_USER_AGENT_DETAIL';
+  const value = given ?? e.string(env) ?? 'contract';
+  if (typeof value !== 'string' || !USER_AGENT_DETAILS.includes(value)) {
+    e.fail(
+      'userAgentDetail',
+      given === undefined ? env : undefined,
+      value,
+      '"contract" or "detailed"',
+    );
+  }
+  return value as UserAgentDetail;
 }
 
 function assertProxies(entries: string[]): void {
@@ -97,6 +114,7 @@ export function resolveReceiverOptions(
     trustedProxies,
     geoipDatabase: options.geoipDatabase ?? e.string('RECEIVER_GEOIP_DATABASE'),
     routePrefix: resolveRoutePrefix(options.routePrefix, env),
+    userAgentDetail: userAgentDetail(e, options.userAgentDetail),
     production,
     redis: options.redis ?? e.string('RECEIVER_REDIS_URL'),
     redisPrefix: options.redisPrefix ?? e.string('RECEIVER_REDIS_PREFIX') ?? '',

@@ -10,7 +10,12 @@ import { UserAgentParser } from './user-agent.parser';
 /** User agent, GeoIP, bot and IP enrichment, shared by tracking and link clicks. */
 @Module({
   providers: [
-    UserAgentParser,
+    {
+      provide: UserAgentParser,
+      inject: [RECEIVER_OPTIONS],
+      useFactory: (options: ResolvedReceiverOptions) =>
+        new UserAgentParser(options.userAgentDetail),
+    },
     {
       provide: GeoIpService,
       inject: [RECEIVER_OPTIONS],

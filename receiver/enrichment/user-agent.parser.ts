@@ -1,80 +1,74 @@
-import { Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { UAParser } from 'ua-parser-js';
+import { truncateBytes } from '../common/input/php-input';
 import { USER_AGENT_CACHE_SIZE } from './enrichment.constants';
-import { DeviceInfo } from './interfaces/enrichment.interfaces';
+import type { UserAgentDetail } from '../config/receiver-options.interface';
+import type { DetailedDeviceType, DeviceInfo } from './interfaces/enrichment.interfaces';
+import { BROWSER_VERSION_MAX, contractDeviceInfo } from './user-agent.rules';
 
-/** ua-parser-js OS names mapped to the contract's vocabulary (contract 3.9). */
-const OS_NAMES: Record<string, string> = {
-  Windows: 'Windows',
-  'Mac OS': 'macOS',
-  macOS: 'macOS',
-  iOS: 'iOS',
-  iPadOS: 'iOS',
-  Android: 'Android',
-  Chromium: 'ChromeOS',
-  'Chromium OS': 'ChromeOS',
-  'Chrome OS': 'ChromeOS',
-  Linux: 'Linux',
-  Ubuntu: 'Linux',
-  Debian: 'Linux',
-  Fedora: 'Linux',
-  Arch: 'Linux',
-};
-
-/** ua-parser-js browser names mapped to the contract's vocabulary (contract 3.9). */
-const BROWSER_NAMES: Record<string, string> = {
-  Edge: 'Edge',
-  Opera: 'Opera',
-  'Opera GX': 'Opera',
-  Chrome: 'Chrome',
-  'Chrome Headless': 'Chrome',
-  'Chrome WebView': 'Chrome',
-  'Mobile Chrome': 'Chrome',
-  Chromium: 'Chrome',
-  Firefox: 'Firefox',
-  'Mobile Firefox': 'Firefox',
-  Safari: 'Safari',
-  'Mobile Safari': 'Safari',
-  IE: 'IE',
-  IEMobile: 'IE',
-};
-
-const TABLET = /tablet|ipad|playbook|silk/i;
-const MOBILE = /mobile|android|iphone|ipod|blackberry|opera mini|iemobile/i;
+/** Width of the `os` and `browser` columns. */
+const NAME_MAX = 50;
 
 /**
- * User agent → device type, OS, browser and version. Uses `ua-parser-js` and reports in the
- * original's vocabulary, but without its quirks: iPhones are `iOS` (not macOS) and Chrome on iOS is
- * `Chrome` (not Safari). Results are cached by UA string, since traffic repeats a few UAs.
+ * `ua-parser-js` spellings of a name the contract already has; every other library name (Samsung
+ * Internet, Instagram, Ubuntu, Tizen…) is kept as the library writes it.
  */
-@Injectable()
+const SYNONYMS: Record<string, string> = {
+  'Mac OS': 'macOS',
+  'Chrome OS': 'ChromeOS',
+  'Chromium OS': 'ChromeOS',
+  'Mobile Safari': 'Safari',
+  'Mobile Chrome': 'Chrome',
+  'Mobile Firefox': 'Firefox',
+};
+
+const LIBRARY_DEVICE_TYPES: ReadonlySet<string> = new Set<DeviceInfo['deviceType']>([
+  'mobile',
+  'tablet',
+  'smarttv',
+  'console',
+  'wearable',
+  'xr',
+  'embedded',
+]);
+
+const name = (value: string): string => truncateBytes(SYNONYMS[value] ?? value, NAME_MAX);
+
+/**
+ * User agent → device type, OS, browser and version. In `contract` mode (the default) by the
+ * contract's own rules ({@link contractDeviceInfo}), so dashboards match the original engine's for
+ * the same traffic. In `detailed` mode `ua-parser-js` names what it recognises, and the contract's
+ * answer fills whatever the library leaves empty — a browser the contract can name is never
+ * `Unknown`. Results are cached by UA string, since traffic repeats a few UAs.
+ */
 export class UserAgentParser {
   private readonly cache = new LRUCache<string, DeviceInfo>({ max: USER_AGENT_CACHE_SIZE });
+
+  constructor(private readonly detail: UserAgentDetail = 'contract') {}
 
   parse(userAgent: string): DeviceInfo {
     const cached = this.cache.get(userAgent);
     if (cached) return cached;
-    const info = this.parseUncached(userAgent);
+    const contract = contractDeviceInfo(userAgent);
+    const info = this.detail === 'detailed' ? detailed(userAgent, contract) : contract;
     this.cache.set(userAgent, info);
     return info;
   }
+}
 
-  private parseUncached(userAgent: string): DeviceInfo {
-    const result = new UAParser(userAgent).getResult();
-    const type = result.device.type;
-    const deviceType =
-      type === 'tablet' || (type === undefined && TABLET.test(userAgent))
-        ? 'tablet'
-        : type === 'mobile' || (type === undefined && MOBILE.test(userAgent))
-          ? 'mobile'
-          : 'desktop';
-    const browser = BROWSER_NAMES[result.browser.name ?? ''] ?? 'Unknown';
-    return {
-      deviceType,
-      os: OS_NAMES[result.os.name ?? ''] ?? (userAgent.includes('Linux') ? 'Linux' : 'Unknown'),
-      browser,
-      browserVersion: browser === 'Unknown' ? '' : (result.browser.version ?? '').slice(0, 20),
-    };
-  }
+function detailed(userAgent: string, contract: DeviceInfo): DeviceInfo {
+  const { browser, os, device } = new UAParser(userAgent).getResult();
+  const type = device.type ?? '';
+  const browserName = browser.name ? name(browser.name) : undefined;
+  return {
+    deviceType: LIBRARY_DEVICE_TYPES.has(type)
+      ? (type as DetailedDeviceType | 'mobile' | 'tablet')
+      : contract.deviceType,
+    os: os.name ? name(os.name) : contract.os,
+    browser: browserName ?? contract.browser,
+    browserVersion:
+      browserName === undefined
+        ? contract.browserVersion
+        : (browser.version ?? '').slice(0, BROWSER_VERSION_MAX),
+  };
 }

@@ -4,7 +4,7 @@ import { ReceiverAuth } from '../common/auth/decorators/receiver-auth.decorator'
 import { ReceiverController } from '../common/decorators/receiver-controller.decorator';
 import { ok, type Envelope } from '../common/envelope/envelope';
 import { Body, type JsonBody } from '../common/input/json-body.decorator';
-import { stringField } from '../common/input/php-input';
+import { phpTrim, stringField } from '../common/input/php-input';
 import { queryParam } from '../common/request/receiver-request';
 import { RateLimit } from '../common/rate-limit/decorators/rate-limit.decorator';
 import { ApiEndpoint, ApiGroup } from '../openapi/api-docs.decorators';
@@ -76,7 +76,7 @@ export class LinksController {
     @CurrentProject() project: ProjectEntity,
     @Req() request: unknown,
   ): Promise<Envelope> {
-    const code = (queryParam(request, 'code') ?? '').trim();
+    const code = phpTrim(queryParam(request, 'code') ?? '');
     if (!code) throw bad(LinksMessages.codeQueryRequired);
     return ok(LinksMessages.fetched, await this.links.show(project.id, code));
   }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { int } from '../storage/sql/sql-values';
-import { truncateBytes } from '../common/input/php-input';
+import { phpTrim, truncateBytes } from '../common/input/php-input';
 import type { ClientContext } from '../common/request/client-context';
 import { categoriseReferrer } from '../enrichment/referrer.categorizer';
 import { RequestEnricher } from '../enrichment/request.enricher';
@@ -33,7 +33,7 @@ export class RedirectService {
   ) {}
 
   async resolve(rawCode: string | undefined, client: ClientContext): Promise<RedirectOutcome> {
-    const code = (rawCode ?? '').trim();
+    const code = phpTrim(rawCode ?? '');
     if (!code) return { status: 400, text: LinksMessages.redirectMissingCode };
     const link = await this.links.findRedirect(code);
     const active = link && (link.is_active === true || Number(link.is_active) === 1);

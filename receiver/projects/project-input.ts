@@ -1,4 +1,4 @@
-import { byteLength, isEmpty, stringField } from '../common/input/php-input';
+import { byteLength, isEmpty, phpTrim, stringField } from '../common/input/php-input';
 import { privacySettings } from './project-privacy-input';
 import { telemetrySettings } from './project-telemetry-input';
 import { ProjectsMessages } from './projects.messages';
@@ -51,10 +51,7 @@ export function assertNameLength(name: string): void {
 
 /** Stored comma list → array, empty entries removed. */
 export const splitDomains = (stored: string): string[] =>
-  stored
-    .split(',')
-    .map((entry) => entry.trim())
-    .filter(Boolean);
+  stored.split(',').map(phpTrim).filter(Boolean);
 
 /** A project to create, validated: what the API's create body and the CLI's options both become. */
 export interface NewProject {

@@ -5,6 +5,7 @@ import {
   type TelemetryReportOutcome,
 } from '../../lib';
 import { TelemetryReportScheduler } from '../../lib/reporting/telemetry-report.scheduler';
+import { TelemetryTimers } from '../../lib/scheduler/telemetry-timers';
 import { captureTelemetryLogs } from './fixtures/telemetry-app.fixture';
 
 const sent: TelemetryReportOutcome = { status: 'sent', payloads: 1, entries: 1, remaining: 0 };
@@ -35,7 +36,8 @@ function setup(script: TelemetryReportOutcome[]) {
     { store: 'memory', reportInterval: 10, serverUrl: 'http://127.0.0.1:1/t' },
     {},
   );
-  const scheduler = new TelemetryReportScheduler(reporter, new SchedulerRegistry(), options);
+  const timers = new TelemetryTimers(new SchedulerRegistry());
+  const scheduler = new TelemetryReportScheduler(reporter, timers, options);
   scheduler.onApplicationBootstrap();
   return { attempts, scheduler };
 }

@@ -1,6 +1,10 @@
-import { resolveTelemetryOptions } from '../../lib';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
+import { resolveTelemetryOptions, TelemetryModule } from '../../lib';
 import { EnvReader } from '../../lib/protocol';
-import { resolveReceiverOptions } from '../../receiver';
+import { ReceiverModule, resolveReceiverOptions } from '../../receiver';
 import { ReceiverFileLogger } from '../../receiver/logging/receiver-file.logger';
 
 const secrets = { RECEIVER_ADMIN_KEY: 'a', RECEIVER_IP_HASH_SALT: 's' };
@@ -54,6 +58,32 @@ describe('receiver options are read strictly', () => {
     );
   });
 
+  it('a ReceiverModule application with RECEIVER_PRODUCTION=ture does not start', async () => {
+    @Module({
+      imports: [
+        ReceiverModule.forRoot({
+          database: { type: 'better-sqlite3', database: ':memory:' },
+          adminKey: 'admin-key',
+          ipHashSalt: 'salt',
+        }),
+      ],
+    })
+    class TypoModule {}
+    const saved = process.env.RECEIVER_PRODUCTION;
+    process.env.RECEIVER_PRODUCTION = 'ture';
+    try {
+      await expect(
+        NestFactory.create(TypoModule, new FastifyAdapter(), {
+          logger: false,
+          abortOnError: false,
+        }),
+      ).rejects.toThrow(/RECEIVER_PRODUCTION.*"ture"/);
+    } finally {
+      if (saved === undefined) delete process.env.RECEIVER_PRODUCTION;
+      else process.env.RECEIVER_PRODUCTION = saved;
+    }
+  });
+
   it('refuses a malformed log file size or count', () => {
     const path = '/tmp/never-created/receiver.log';
     expect(() =>
@@ -86,6 +116,21 @@ describe('client options are read strictly, by the same reader', () => {
     expect(() => resolveTelemetryOptions(undefined, { [name]: value })).toThrow(
       new RegExp(`${name}.*${expected.replace(/[()]/g, '\\$&')}`),
     );
+  });
+
+  it('a TelemetryModule application with TELEMETRY_ENABLED=ture does not start', async () => {
+    const saved = process.env.TELEMETRY_ENABLED;
+    process.env.TELEMETRY_ENABLED = 'ture';
+    try {
+      await expect(
+        Test.createTestingModule({
+          imports: [TelemetryModule.forRoot({ store: 'memory' })],
+        }).compile(),
+      ).rejects.toThrow(/TELEMETRY_ENABLED.*"ture"/);
+    } finally {
+      if (saved === undefined) delete process.env.TELEMETRY_ENABLED;
+      else process.env.TELEMETRY_ENABLED = saved;
+    }
   });
 
   it('checks options given in code: booleans, numbers and modes', () => {

@@ -1,7 +1,6 @@
 import { isBotRequest } from '../../receiver/enrichment/bot.detector';
 import { sha256Hex } from '../../receiver/enrichment/sha256';
 import { categoriseReferrer } from '../../receiver/enrichment/referrer.categorizer';
-import { UserAgentParser } from '../../receiver/enrichment/user-agent.parser';
 import { parseUtm } from '../../receiver/enrichment/utm.parser';
 
 const CHROME_WINDOWS =
@@ -85,58 +84,5 @@ describe('SHA-256 of identifiers', () => {
     expect(sha256Hex('abc')).toBe(
       'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
     );
-  });
-});
-
-describe('user agent parsing (contract 3.9)', () => {
-  const parser = new UserAgentParser();
-
-  it.each([
-    [CHROME_WINDOWS, 'desktop', 'Windows', 'Chrome', '120.0.0.0'],
-    [
-      'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Safari/605.1.15',
-      'desktop',
-      'macOS',
-      'Safari',
-      '17.1',
-    ],
-    [
-      'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.6099.144 Mobile Safari/537.36',
-      'mobile',
-      'Android',
-      'Chrome',
-      '120.0.6099.144',
-    ],
-    [
-      'Mozilla/5.0 (iPad; CPU OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1',
-      'tablet',
-      'iOS',
-      'Safari',
-      '17.0',
-    ],
-    [
-      'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36 Edg/120.0.2210.91',
-      'desktop',
-      'Windows',
-      'Edge',
-      '120.0.2210.91',
-    ],
-    [
-      'Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0',
-      'desktop',
-      'Linux',
-      'Firefox',
-      '121.0',
-    ],
-    ['my-backend/1.0', 'desktop', 'Unknown', 'Unknown', ''],
-  ])('parses %p', (ua, deviceType, os, browserName, browserVersion) => {
-    expect(parser.parse(ua)).toEqual({ deviceType, os, browser: browserName, browserVersion });
-  });
-
-  it('reports iPhones as iOS and Chrome on iOS as Chrome (the original said macOS / Safari)', () => {
-    const info = parser.parse(
-      'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) CriOS/120.0.6099.119 Mobile/15E148 Safari/604.1',
-    );
-    expect(info).toMatchObject({ deviceType: 'mobile', os: 'iOS', browser: 'Chrome' });
   });
 });

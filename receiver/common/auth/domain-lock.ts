@@ -1,3 +1,5 @@
+import { phpTrim } from '../input/php-input';
+
 const stripWww = (host: string): string => (host.startsWith('www.') ? host.slice(4) : host);
 
 function hostOf(value: string): string {
@@ -24,7 +26,7 @@ export function isDomainAllowed(
   if (host === '') return false;
   return allowedDomains
     .split(',')
-    .map((entry) => stripWww(entry.trim().toLowerCase()))
+    .map((entry) => stripWww(phpTrim(entry).toLowerCase()))
     .filter(Boolean)
     .some((domain) => host === domain || host.endsWith(`.${domain}`));
 }

@@ -4,6 +4,7 @@ import { RECEIVER_OPTIONS } from '../../config/receiver-options.constants';
 import type { ResolvedReceiverOptions } from '../../config/receiver-options.interface';
 import { CommonMessages } from '../common.messages';
 import { ReceiverHttpException } from '../envelope/receiver-http.exception';
+import { phpTrim } from '../input/php-input';
 import { header, nodeRequest, receiverState } from '../request/receiver-request';
 import {
   PROJECT_KEY_LOOKUP,
@@ -38,7 +39,7 @@ export class ReceiverAuthGuard implements CanActivate {
       }
       return true;
     }
-    const key = header(request, 'x-api-key').trim();
+    const key = phpTrim(header(request, 'x-api-key'));
     const state = receiverState(request);
     if (kind === 'either') {
       const secretProject = key ? await this.keys.findBySecretKey(key) : null;

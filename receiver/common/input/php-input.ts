@@ -17,16 +17,51 @@ export function isEmpty(value: unknown): boolean {
 }
 
 /**
+ * Whether a UTF-16 code unit is one of the six characters PHP's `trim()` strips by default:
+ * space, `\t`, `\n`, `\r`, `\0` and `\x0B`. JavaScript's `trim()` strips every Unicode space
+ * (U+00A0, U+2028, U+3000, …) and `\f` as well, which merges values the original keeps apart.
+ */
+const isPhpTrimmed = (code: number): boolean =>
+  code === 0x20 ||
+  code === 0x09 ||
+  code === 0x0a ||
+  code === 0x0d ||
+  code === 0x00 ||
+  code === 0x0b;
+
+/**
+ * PHP's `trim()` with its default character list (contract: "trimmed"). A loop rather than a
+ * regular expression: `/\s+$/`-style patterns are quadratic on long runs of inner white space.
+ */
+export function phpTrim(value: string): string {
+  let start = 0;
+  let end = value.length;
+  while (start < end && isPhpTrimmed(value.charCodeAt(start))) start++;
+  while (end > start && isPhpTrimmed(value.charCodeAt(end - 1))) end--;
+  return start === 0 && end === value.length ? value : value.slice(start, end);
+}
+
+/**
  * A string field with PHP's scalar coercion (`123` → `"123"`, `true` → `"1"`, `false` → `""`),
- * trimmed. `undefined`/`null` give `undefined`; arrays and objects are a 400 (PHP crashed).
+ * trimmed as PHP trims ({@link phpTrim}). `undefined`/`null` give `undefined`; arrays and objects
+ * are a 400 (PHP crashed).
  */
 export function stringField(body: Record<string, unknown>, field: string): string | undefined {
   const value = body[field];
   if (value === undefined || value === null) return undefined;
-  if (typeof value === 'string') return value.trim();
-  if (typeof value === 'number') return String(value).trim();
+  if (typeof value === 'string') return phpTrim(value);
+  if (typeof value === 'number') return String(value);
   if (typeof value === 'boolean') return value ? '1' : '';
   throw new InvalidInputError(CommonMessages.mustBeString(field));
+}
+
+/**
+ * PHP `(int)` of a string: the leading integer after PHP's numeric white space (space, `\t`, `\n`,
+ * `\r`, `\v`, `\f` — not U+00A0 and the other Unicode spaces JavaScript's `\s` accepts); else 0.
+ */
+export function phpIntCast(value: string): number {
+  const match = /^[ \t\n\r\v\f]*([+-]?\d+)/.exec(value);
+  return match ? Number.parseInt(match[1], 10) : 0;
 }
 
 /** PHP `(int)` cast: leading integer of a string, truncated numbers, `true` → 1; else 0. */
@@ -34,10 +69,7 @@ export function intField(body: Record<string, unknown>, field: string): number {
   const value = body[field];
   if (typeof value === 'number') return Number.isFinite(value) ? Math.trunc(value) : 0;
   if (typeof value === 'boolean') return value ? 1 : 0;
-  if (typeof value === 'string') {
-    const match = /^\s*[+-]?\d+/.exec(value);
-    return match ? Number.parseInt(match[0], 10) : 0;
-  }
+  if (typeof value === 'string') return phpIntCast(value);
   return 0;
 }
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { BlockList, isIP } from 'node:net';
+import { phpTrim } from '../input/php-input';
 import { header, nodeRequest } from './receiver-request';
 
 const lists = new Map<string, BlockList>();
@@ -38,7 +39,7 @@ export function clientIp(request: unknown, trustedProxies: readonly string[]): s
   const peer = plain(nodeRequest(request).socket?.remoteAddress ?? '');
   if (trustedProxies.length === 0 || !isTrusted(peer, trustedProxies)) return peer;
   const forwarded = header(request, 'x-forwarded-for');
-  const first = forwarded.split(',')[0]?.trim() ?? '';
+  const first = phpTrim(forwarded.split(',')[0] ?? '');
   return first && isIP(first) ? plain(first) : peer;
 }
 

@@ -1,11 +1,18 @@
+/** The device types of contract 3.9. */
+export type ContractDeviceType = 'desktop' | 'mobile' | 'tablet';
+
+/** Further device types `ua-parser-js` recognises, kept by `userAgentDetail: 'detailed'`. */
+export type DetailedDeviceType = 'smarttv' | 'console' | 'wearable' | 'xr' | 'embedded';
+
 /** Device facts derived from a user agent (contract 3.9). */
 export interface DeviceInfo {
-  deviceType: 'desktop' | 'mobile' | 'tablet';
-  /** `Windows`, `macOS`, `iOS`, `Android`, `ChromeOS`, `Linux` or `Unknown`. */
+  /** `desktop`, `mobile` or `tablet`; in `detailed` mode also a {@link DetailedDeviceType}. */
+  deviceType: ContractDeviceType | DetailedDeviceType;
+  /** `Windows`, `macOS`, `iOS`, `Android`, `ChromeOS`, `Linux` or `Unknown` (contract mode). */
   os: string;
-  /** `Edge`, `Opera`, `Chrome`, `Firefox`, `Safari`, `IE` or `Unknown`. */
+  /** `Edge`, `Opera`, `Chrome`, `Firefox`, `Safari`, `IE` or `Unknown` (contract mode). */
   browser: string;
-  /** Full dotted version, `""` when unknown. */
+  /** Dotted version, at most 20 characters; `""` when unknown. */
   browserVersion: string;
 }
 

@@ -211,7 +211,7 @@ interface ErrorBody {
   w.addEventListener('popstate', navigated);
   w.addEventListener('hashchange', navigated);
 
-  const sendError = (body: Partial<ErrorBody> & { message: string }): void =>
+  const sendError = (body: Partial<ErrorBody> & { message: string }): void => {
     send('/api/track/error.php', {
       error_type: 'Unknown',
       file: loc.href,
@@ -224,6 +224,7 @@ interface ErrorBody {
       ...body,
       message: String(body.message).slice(0, 1024),
     });
+  };
 
   const seen: Record<string, 1> = {};
   const capture = (body: Partial<ErrorBody> & { message: string }): void => {

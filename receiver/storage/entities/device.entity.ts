@@ -1,6 +1,19 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-export type DeviceType = 'desktop' | 'mobile' | 'tablet' | 'unknown';
+/**
+ * The contract's three types, the further `ua-parser-js` types `userAgentDetail: 'detailed'`
+ * keeps, and the schema's default `unknown` (never written by the receiver).
+ */
+export type DeviceType =
+  | 'desktop'
+  | 'mobile'
+  | 'tablet'
+  | 'smarttv'
+  | 'console'
+  | 'wearable'
+  | 'xr'
+  | 'embedded'
+  | 'unknown';
 
 /** A distinct device signature per project. */
 @Entity('devices')

@@ -1,3 +1,4 @@
+import { FEATURE_FLAGS_KEY } from '../../../lib/protocol';
 import { Delete, Get, HttpCode, Param, Post, Put, Req } from '@nestjs/common';
 import { CurrentProject } from '../../common/auth/decorators/current-project.decorator';
 import { ReceiverAuth } from '../../common/auth/decorators/receiver-auth.decorator';
@@ -101,7 +102,7 @@ export class TelemetryHostsController {
     @Body() body: JsonBody,
   ): Promise<Envelope> {
     if (Array.isArray(body)) throw new InvalidInputError(TelemetryMessages.extrasInvalid);
-    if ('feature_flags' in body) throw new InvalidInputError(TelemetryMessages.extrasReserved);
+    if (FEATURE_FLAGS_KEY in body) throw new InvalidInputError(TelemetryMessages.extrasReserved);
     if (Buffer.byteLength(JSON.stringify(body)) > MAX_VALUE_BYTES) {
       throw new InvalidInputError(TelemetryMessages.extrasInvalid);
     }
