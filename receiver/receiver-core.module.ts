@@ -1,5 +1,5 @@
 import {
-  Global,
+  type DynamicModule,
   Inject,
   type MiddlewareConsumer,
   Module,
@@ -22,7 +22,6 @@ import { ReceiverRedisLifecycle, receiverRedisProvider } from './common/redis/re
 import { rateLimitStorageProvider } from './common/rate-limit/rate-limit.providers';
 import { RATE_LIMIT_STORAGE } from './common/rate-limit/rate-limit.constants';
 import type { ResolvedReceiverOptions } from './config/receiver-options.interface';
-import { HealthIndicatorRegistry } from './health/health-indicator.registry';
 import { ProjectEvents } from './projects/project.events';
 import { RECEIVER_OPTIONS } from './config/receiver-options.constants';
 import { RECEIVER_API_MODULES, RECEIVER_ROOT_MODULES } from './receiver.features';
@@ -44,10 +43,10 @@ const frontDoorProvider: Provider = {
 
 /**
  * The shared base of every receiver feature: options, data source, rate-limit storage, guards,
- * the exception filter and the front door. Global so feature modules need no imports.
- * (`RECEIVER_OPTIONS` itself is provided by `ReceiverModule`, which imports this module.)
+ * the exception filter and the front door. Not global: `ReceiverModule` creates one per
+ * `forRoot` ({@link ReceiverCoreModule.withOptions}) and wires every feature module to it, so the
+ * host application never sees these providers.
  */
-@Global()
 @Module({
   providers: [
     receiverDataSourceProvider,
@@ -62,7 +61,6 @@ const frontDoorProvider: Provider = {
     ReceiverExceptionFilter,
     frontDoorProvider,
     ProjectEvents,
-    HealthIndicatorRegistry,
     ReceiverClock,
   ],
   exports: [
@@ -75,11 +73,27 @@ const frontDoorProvider: Provider = {
     PROJECT_KEY_LOOKUP,
     ReceiverExceptionFilter,
     ProjectEvents,
-    HealthIndicatorRegistry,
     ReceiverClock,
   ],
 })
 export class ReceiverCoreModule implements NestModule, OnModuleInit {
+  /**
+   * The core with the providers that compute `RECEIVER_OPTIONS` (and the imports their factory
+   * needs, e.g. a `ConfigModule`), exporting the options to the feature modules.
+   */
+  static withOptions(options: {
+    imports?: DynamicModule['imports'];
+    providers: Provider[];
+    exports?: DynamicModule['exports'];
+  }): DynamicModule {
+    return {
+      module: ReceiverCoreModule,
+      imports: options.imports ?? [],
+      providers: options.providers,
+      exports: [RECEIVER_OPTIONS, ...(options.exports ?? [])],
+    };
+  }
+
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     @Inject(ReceiverFrontDoor) private readonly frontDoor: ReceiverFrontDoor,

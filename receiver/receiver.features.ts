@@ -1,17 +1,25 @@
-import type { Type } from '@nestjs/common';
+import type { DynamicModule, Type } from '@nestjs/common';
+import type { Redis } from 'ioredis';
 import { AnalyticsModule } from './analytics/analytics.module';
+import { AnalyticsCacheModule } from './cache/analytics-cache.module';
+import { RECEIVER_REDIS } from './common/redis/redis.constants';
+import { RECEIVER_OPTIONS } from './config/receiver-options.constants';
+import type { ResolvedReceiverOptions } from './config/receiver-options.interface';
+import { EnrichmentModule } from './enrichment/enrichment.module';
 import { HealthModule } from './health/health.module';
+import { IngestModule } from './ingest/ingest.module';
+import { LinksCoreModule } from './links/links-core.module';
 import { LinksModule } from './links/links.module';
 import { ShortLinkModule } from './links/short-link.module';
 import { ProjectsModule } from './projects/projects.module';
 import { SnippetModule } from './snippet/snippet.module';
-import { TrackingModule } from './tracking/tracking.module';
 import { TelemetryReceiverModule } from './telemetry/telemetry-receiver.module';
+import { TrackingModule } from './tracking/tracking.module';
 
 /**
  * Feature modules mounted under the route prefix (`/api/...`). Adding a capability to the
- * receiver is one line here; its controllers use `@ReceiverController()` and get the whole
- * request pipeline, and its providers can inject everything `ReceiverCoreModule` exports.
+ * receiver is one line here and one in {@link wireReceiverModules}; its controllers use
+ * `@ReceiverController()` and get the whole request pipeline.
  */
 export const RECEIVER_API_MODULES: Type[] = [
   ProjectsModule, // projects API (contract 2.1)
@@ -27,3 +35,59 @@ export const RECEIVER_ROOT_MODULES: Type[] = [
   SnippetModule, // browser snippet (contract 4)
   ShortLinkModule, // short redirect /r/:code
 ];
+
+/** The receiver's modules as {@link wireReceiverModules} wires them. */
+export interface WiredReceiverModules {
+  /** Every module to import, features first. */
+  all: DynamicModule[];
+  /**
+   * The modules whose services the host application may inject: `ProjectsService`,
+   * `FeatureFlagsService`, `TelemetryHostsService`, `LinksService`, `HealthIndicatorRegistry`.
+   */
+  public: DynamicModule[];
+}
+
+/**
+ * Wires every receiver module to `core` (options, data source, Redis, guards, project events,
+ * health registry) and to the receiver modules it uses. Nothing in the receiver is global, so
+ * none of its internals reach the host application; and because a module can only receive the
+ * per-`forRoot` core here, module-to-module imports live in this one place rather than in each
+ * `@Module()` (a static import would create a second instance without the core). Each shared
+ * module is one object, so Nest creates it once.
+ */
+export function wireReceiverModules(core: DynamicModule): WiredReceiverModules {
+  const wire = (module: Type, ...imports: DynamicModule[]): DynamicModule => ({
+    module,
+    imports: [core, ...imports],
+  });
+  const cache = AnalyticsCacheModule.forRootAsync({
+    imports: [core],
+    // The receiver's shared Redis client when `redis` is configured, else the in-memory LRU.
+    inject: [RECEIVER_OPTIONS, RECEIVER_REDIS],
+    useFactory: (options: ResolvedReceiverOptions, redis: Redis | null) => ({
+      redis: redis ?? undefined,
+      keyPrefix: options.redisPrefix,
+    }),
+  });
+  const health = wire(HealthModule);
+  const ingest = wire(IngestModule, health);
+  const enrichment = wire(EnrichmentModule, health);
+  const linksCore = wire(LinksCoreModule, enrichment, ingest);
+  const tracking = wire(TrackingModule, enrichment, ingest, cache);
+  const projects = wire(ProjectsModule);
+  const telemetry = wire(TelemetryReceiverModule);
+  const links = wire(LinksModule, tracking, ingest, linksCore, cache);
+  return {
+    all: [
+      projects,
+      health,
+      tracking,
+      wire(AnalyticsModule, linksCore, cache),
+      links,
+      telemetry,
+      wire(SnippetModule),
+      wire(ShortLinkModule, linksCore),
+    ],
+    public: [projects, telemetry, links, health],
+  };
+}

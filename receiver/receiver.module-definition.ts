@@ -14,6 +14,13 @@ export interface ReceiverModuleExtras {
    * does the same.
    */
   dataSourceName?: string;
+  /**
+   * Makes the services `ReceiverModule` exports (`ProjectsService`, `FeatureFlagsService`,
+   * `TelemetryHostsService`, `LinksService`, `HealthIndicatorRegistry`) injectable in every module
+   * of the application, not only in the one importing it. The receiver's internals stay private
+   * either way. Default `false`.
+   */
+  isGlobal?: boolean;
 }
 
 export const {

@@ -3,7 +3,11 @@ import { RouterModule } from '@nestjs/core';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { ReceiverModuleOptions } from './config/receiver-options.interface';
 import { RECEIVER_OPTIONS } from './config/receiver-options.constants';
-import { RECEIVER_API_MODULES, RECEIVER_ROOT_MODULES } from './receiver.features';
+import {
+  RECEIVER_API_MODULES,
+  RECEIVER_ROOT_MODULES,
+  wireReceiverModules,
+} from './receiver.features';
 import {
   ConfigurableReceiverModule,
   RECEIVER_ASYNC_OPTIONS_TYPE,
@@ -42,7 +46,12 @@ export class ReceiverModule extends ConfigurableReceiverModule {
   /** Mounts the receiver with options known up front (env `RECEIVER_*` fills the gaps). */
   static override forRoot(options: typeof RECEIVER_OPTIONS_TYPE = {}): DynamicModule {
     const name = typeof options.database === 'string' ? options.database : options.dataSourceName;
-    return ReceiverModule.assemble(super.forRoot(options), prefixOf(options.routePrefix), name);
+    return ReceiverModule.assemble(
+      super.forRoot(options),
+      prefixOf(options.routePrefix),
+      name,
+      options.isGlobal,
+    );
   }
 
   /** Mounts the receiver with options from a factory (e.g. `ConfigService`). */
@@ -51,6 +60,7 @@ export class ReceiverModule extends ConfigurableReceiverModule {
       super.forRootAsync(options),
       prefixOf(options.routePrefix),
       options.dataSourceName,
+      options.isGlobal,
     );
   }
 
@@ -58,6 +68,7 @@ export class ReceiverModule extends ConfigurableReceiverModule {
     definition: DynamicModule,
     routePrefix: string,
     dataSourceName?: string,
+    isGlobal = false,
   ): DynamicModule {
     // A named connection is injected by its token, so Nest creates it before the receiver's
     // storage provider asks for it.
@@ -73,24 +84,22 @@ export class ReceiverModule extends ConfigurableReceiverModule {
       ...RECEIVER_API_MODULES.map((module) => ({ path: routePrefix, module })),
       ...RECEIVER_ROOT_MODULES.map((module) => ({ path: '', module })),
     ];
-    return {
-      ...definition,
-      module: ReceiverModule,
-      // Global so that ReceiverCoreModule and the feature modules can inject RECEIVER_OPTIONS.
-      global: true,
-      imports: [
-        ...(definition.imports ?? []),
-        ReceiverCoreModule,
-        ...RECEIVER_API_MODULES,
-        ...RECEIVER_ROOT_MODULES,
-        RouterModule.register(routes),
-      ],
+    // The options (and the imports an async factory needs) live in the core, which every
+    // receiver module imports; nothing is global.
+    const core = ReceiverCoreModule.withOptions({
+      imports: definition.imports,
       providers: [
         ...(definition.providers ?? []),
         resolvedOptionsProvider(routePrefix, dataSourceName),
         ...existing,
       ],
-      exports: [RECEIVER_OPTIONS, ...(dataSourceName ? [RECEIVER_EXISTING_DATA_SOURCE] : [])],
+    });
+    const modules = wireReceiverModules(core);
+    return {
+      module: ReceiverModule,
+      imports: [core, ...modules.all, RouterModule.register(routes)],
+      global: isGlobal,
+      exports: modules.public,
     };
   }
 }

@@ -1,10 +1,4 @@
 import { Module } from '@nestjs/common';
-import { AnalyticsCacheModule } from '../cache/analytics-cache.module';
-import type { ResolvedReceiverOptions } from '../config/receiver-options.interface';
-import { RECEIVER_OPTIONS } from '../config/receiver-options.constants';
-import { RECEIVER_REDIS } from '../common/redis/redis.constants';
-import { LinksCoreModule } from '../links/links-core.module';
-import type { Redis } from 'ioredis';
 import { AnalyticsCacheBridge } from './analytics-cache.bridge';
 import { AnalyticsResponder } from './analytics-responder';
 import { CsvExportInterceptor } from './csv/csv-export.interceptor';
@@ -20,22 +14,10 @@ import { AnalyticsRangeService } from './range/analytics-range.service';
 import { AnalyticsSql } from './sql/analytics-sql.service';
 
 /**
- * The 14 analytics endpoints (contract 2.5) and the analytics cache. The cache module is global,
- * so the tracking pipeline and the links API can invalidate through `AnalyticsCache`.
+ * The 14 analytics endpoints (contract 2.5). Wired to the links domain and the analytics cache
+ * (which tracking and links share, to invalidate) in `receiver.features.ts`.
  */
 @Module({
-  imports: [
-    LinksCoreModule,
-    AnalyticsCacheModule.forRootAsync({
-      isGlobal: true,
-      // The receiver's shared Redis client when `redis` is configured, else the in-memory LRU.
-      inject: [RECEIVER_OPTIONS, RECEIVER_REDIS],
-      useFactory: (options: ResolvedReceiverOptions, redis: Redis | null) => ({
-        redis: redis ?? undefined,
-        keyPrefix: options.redisPrefix,
-      }),
-    }),
-  ],
   controllers: [TrafficAnalyticsController, ErrorAnalyticsController, LinkAnalyticsController],
   providers: [
     AnalyticsSql,
@@ -49,6 +31,5 @@ import { AnalyticsSql } from './sql/analytics-sql.service';
     AuditQueries,
     LinkQueries,
   ],
-  exports: [AnalyticsSql],
 })
 export class AnalyticsModule {}

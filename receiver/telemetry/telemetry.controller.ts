@@ -4,6 +4,7 @@ import {
   FEATURE_FLAGS_KEY,
   type TelemetryFlagsAnswer,
   type TelemetryReportAnswer,
+  type TelemetryTokenAnswer,
 } from '../../lib/protocol';
 import { ProjectKeysService } from '../projects/project-keys.service';
 import { CommonMessages } from '../common/common.messages';
@@ -70,7 +71,7 @@ export class TelemetryController {
   @HttpCode(200)
   @RateLimit('_telemetry_token', 30)
   @ApiEndpoint(TelemetryDocs.token)
-  async token(@Req() request: unknown): Promise<Record<string, unknown>> {
+  async token(@Req() request: unknown): Promise<TelemetryTokenAnswer> {
     const key = header(request, 'x-api-key').trim() || (queryParam(request, 'key') ?? '').trim();
     if (!key) throw new ReceiverHttpException(401, TelemetryMessages.tokenKeyRequired);
     const bySecret = await this.keys.findBySecretKey(key);

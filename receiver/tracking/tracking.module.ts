@@ -1,6 +1,4 @@
 import { Module } from '@nestjs/common';
-import { EnrichmentModule } from '../enrichment/enrichment.module';
-import { IngestModule } from '../ingest/ingest.module';
 import { CookielessIdentity } from './cookieless/cookieless-identity.service';
 import { VisitorSaltStore } from './cookieless/visitor-salt.store';
 import { ErrorStatusService } from './error-status.service';
@@ -16,10 +14,10 @@ import { TrackingService } from './tracking.service';
 
 /**
  * Pageviews, errors and audits (Micrologs tracking API): the endpoints, and the ingest handlers
- * that write their jobs. Mounted under the receiver's route prefix.
+ * that write their jobs. Mounted under the receiver's route prefix; wired to enrichment, ingest
+ * and the analytics cache in `receiver.features.ts`.
  */
 @Module({
-  imports: [EnrichmentModule, IngestModule],
   controllers: [TrackingController],
   providers: [
     TrackingService,
@@ -34,6 +32,6 @@ import { TrackingService } from './tracking.service';
     ErrorIngestHandler,
     AuditIngestHandler,
   ],
-  exports: [DimensionResolver, CookielessIdentity],
+  exports: [DimensionResolver],
 })
 export class TrackingModule {}

@@ -70,7 +70,12 @@ describeEachAdapter('health with problems', ({ adapter, engine }) => {
   const receiver = useReceiverApp({
     adapter,
     engine,
-    options: { geoipDatabase: join(dir, 'missing.mmdb'), redis: 'redis://127.0.0.1:1' },
+    // isGlobal: a sibling module of the application sees ReceiverModule's exports.
+    options: {
+      geoipDatabase: join(dir, 'missing.mmdb'),
+      redis: 'redis://127.0.0.1:1',
+      isGlobal: true,
+    },
     imports: [FailingQueueModule],
   });
 

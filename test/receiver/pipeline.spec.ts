@@ -1,5 +1,6 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ReceiverController } from '../../receiver';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { RECEIVER_DATA_SOURCE } from '../../receiver';
 import { Module } from '@nestjs/common';
 import {
   adminHeaders,
@@ -20,16 +21,7 @@ class HostAppController {
   }
 }
 
-/** A receiver-style route whose work fails unexpectedly (a storage outage, a bug). */
-@ReceiverController('api')
-class FailingController {
-  @Get('boom.php')
-  boom(): never {
-    throw new Error('database went away');
-  }
-}
-
-@Module({ controllers: [HostAppController, FailingController] })
+@Module({ controllers: [HostAppController] })
 class HostAppModule {}
 
 const ORIGIN = 'https://shop.example.com';
@@ -156,10 +148,22 @@ describeEachAdapter('request pipeline', ({ adapter, engine }) => {
   });
 
   it("answers an unexpected failure with 500 and the envelope, never Nest's own shape", async () => {
-    const res = await receiver.http.get('/api/boom.php', { 'X-Request-Id': 'req-500' });
-    expect(res.status).toBe(500);
-    expect(res.body).toEqual({ success: false, message: 'Server error' });
-    expect(res.headers.get('x-request-id')).toBe('req-500');
+    // A storage outage on a receiver of its own: its database connection goes away.
+    const db = await createIsolatedDatabase(engine);
+    const failing = await createReceiverApp({ adapter, database: db.options });
+    try {
+      await failing.app.get<DataSource>(RECEIVER_DATA_SOURCE, { strict: false }).destroy();
+      const res = await failing.http.get('/api/projects/list.php', {
+        ...adminHeaders(),
+        'X-Request-Id': 'req-500',
+      });
+      expect(res.status).toBe(500);
+      expect(res.body).toEqual({ success: false, message: 'Server error' });
+      expect(res.headers.get('x-request-id')).toBe('req-500');
+    } finally {
+      await failing.close();
+      await db.drop();
+    }
   });
 
   describe('request id', () => {

@@ -1,11 +1,13 @@
-import { Module } from '@nestjs/common';
+import { Inject, Injectable, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import {
   RECEIVER_ENTITIES,
   RECEIVER_MIGRATIONS,
+  RECEIVER_DATA_SOURCE,
   RECEIVER_MIGRATIONS_TABLE,
+  ProjectsService,
   ReceiverModule,
 } from '../../receiver';
 import { TEST_ADMIN_KEY, TEST_IP_SALT, TestHttp } from '../support/receiver-app';
@@ -28,6 +30,48 @@ describe('ReceiverModule definition', () => {
     database = await createIsolatedDatabase('sqlite');
   });
   afterEach(() => database.drop());
+
+  it('keeps its internals out of the host application and exports its public services', async () => {
+    const receiver = ReceiverModule.forRoot({
+      database: database.options,
+      adminKey: TEST_ADMIN_KEY,
+      ipHashSalt: TEST_IP_SALT,
+    });
+    // A sibling module asking for the receiver's data source: not visible to it.
+    @Injectable()
+    class Snooper {
+      constructor(@Inject(RECEIVER_DATA_SOURCE) readonly dataSource: unknown) {}
+    }
+    @Module({ providers: [Snooper] })
+    class SnoopingModule {}
+    @Module({ imports: [receiver, SnoopingModule] })
+    class LeakyApp {}
+    await expect(
+      NestFactory.create(LeakyApp as never, new FastifyAdapter(), {
+        logger: false,
+        abortOnError: false,
+      }),
+    ).rejects.toThrow(/RECEIVER_DATA_SOURCE/);
+
+    // The module importing ReceiverModule may inject what it exports.
+    @Injectable()
+    class Admin {
+      constructor(readonly projects: ProjectsService) {}
+    }
+    @Module({ imports: [receiver], providers: [Admin] })
+    class AdminApp {}
+    const { app } = await listen(AdminApp);
+    try {
+      const project = await app.get(Admin).projects.create({
+        name: 'Shop',
+        domains: ['shop.example.com'],
+        settings: {},
+      });
+      expect(project.name).toBe('Shop');
+    } finally {
+      await app.close();
+    }
+  });
 
   it('forRootAsync takes options from a factory and mounts routes under a custom prefix', async () => {
     @Module({

@@ -101,7 +101,7 @@ export interface ReceiverAppOptions {
   /** TypeORM options (e.g. from `createIsolatedDatabase`), or a connection name. */
   database: ReceiverModuleOptions['database'];
   /** Receiver options over the test defaults (admin key, salt, production false). */
-  options?: ReceiverModuleOptions;
+  options?: ReceiverModuleOptions & { isGlobal?: boolean };
   /** Extra modules of the test application. */
   imports?: Type[];
 }
@@ -155,7 +155,7 @@ export interface ReceiverAppHandle {
 export function useReceiverApp(setup: {
   adapter: AdapterName;
   engine: EngineName;
-  options?: ReceiverModuleOptions;
+  options?: ReceiverModuleOptions & { isGlobal?: boolean };
   imports?: Type[];
 }): ReceiverAppHandle {
   const handle = {} as ReceiverAppHandle;
