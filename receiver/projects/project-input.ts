@@ -1,4 +1,5 @@
 import { byteLength, isEmpty, phpTrim, stringField } from '../common/input/php-input';
+import { retentionSettings } from './project-retention-input';
 import { telemetrySettings } from './project-telemetry-input';
 import { ProjectsMessages } from './projects.messages';
 import { InvalidInputError } from '../common/errors/receiver.errors';
@@ -57,17 +58,19 @@ export interface NewProject {
   name: string;
   /** Cleaned (see {@link cleanDomains}). */
   domains: string[];
-  settings: ReturnType<typeof telemetrySettings>;
+  /** Telemetry settings and retention periods. */
+  settings: ReturnType<typeof telemetrySettings> & ReturnType<typeof retentionSettings>;
 }
 
 /**
- * Checks a create request — `name`, `allowed_domains` (array) and the telemetry settings — in the
- * contract's order (name required, domains array, name length, each domain, settings).
+ * Checks a create request — `name`, `allowed_domains` (array), the telemetry settings and the
+ * `retention` periods — in the contract's order (name required, domains array, name length, each
+ * domain, settings).
  */
 export function parseNewProject(body: Record<string, unknown>): NewProject {
   const name = requiredName(body);
   assertDomainsArray(body.allowed_domains);
   assertNameLength(name);
   const domains = cleanDomains(body.allowed_domains);
-  return { name, domains, settings: telemetrySettings(body) };
+  return { name, domains, settings: { ...telemetrySettings(body), ...retentionSettings(body) } };
 }

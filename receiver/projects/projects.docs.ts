@@ -46,7 +46,7 @@ export const ProjectsDocs = {
     success: {
       status: 200,
       description:
-        '`data`: `{id, name, allowed_domains, secret_key, public_key, token_policy}` — the secret key is shown only here',
+        '`data`: `{id, name, allowed_domains, secret_key, public_key, token_policy, retention}` — the secret key is shown only here',
     },
     errors: { ...BODY_ERRORS, 500: 'Failed to create project' },
   },
@@ -56,12 +56,12 @@ export const ProjectsDocs = {
     success: {
       status: 200,
       description:
-        '`data`: `{count, projects: [{id, name, public_key, allowed_domains, is_active, token_policy, signed_telemetry, encrypted_telemetry, stats, created_at, updated_at}]}`',
+        '`data`: `{count, projects: [{id, name, public_key, allowed_domains, is_active, token_policy, signed_telemetry, encrypted_telemetry, retention, stats, created_at, updated_at}]}`',
     },
     errors: { 500: 'Server error' },
   },
   edit: {
-    summary: 'Rename a project, change its domains or telemetry settings',
+    summary: 'Rename a project, change its domains, telemetry settings or retention periods',
     auth: 'admin',
     body: {
       id: ID,
@@ -71,7 +71,8 @@ export const ProjectsDocs = {
     },
     success: {
       status: 200,
-      description: '`data`: `{id, name, allowed_domains, is_active, token_policy, updated_at}`',
+      description:
+        '`data`: `{id, name, allowed_domains, is_active, token_policy, retention, updated_at}`',
     },
     errors: { ...BODY_ERRORS, 404: 'Project not found', 500: 'Failed to update project' },
   },
