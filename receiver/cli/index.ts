@@ -1,4 +1,4 @@
-export * from './cli-args';
-export * from './receiver-migrate.command';
-export * from './receiver-create-project.command';
-export * from './receiver-purge.command';
+export type { ReceiverCliOptions, ReceiverCliOutput } from './cli-args';
+export { runReceiverMigrate } from './receiver-migrate.command';
+export { runReceiverCreateProject } from './receiver-create-project.command';
+export { runReceiverPurge } from './receiver-purge.command';

@@ -17,8 +17,8 @@ const RETENTION_COLUMNS = [
  * the lease that lets one receiver at a time purge a shared database, and an index that lets the
  * purge find a project's old telemetry samples without scanning every host's series.
  */
-export class DataLifecycle1764000000000 implements MigrationInterface {
-  name = 'DataLifecycle1764000000000';
+export class DataLifecycle1764100000000 implements MigrationInterface {
+  name = 'DataLifecycle1764100000000';
 
   async up(runner: QueryRunner): Promise<void> {
     const c = new SchemaColumns(engineOf(runner));
