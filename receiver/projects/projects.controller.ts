@@ -42,7 +42,6 @@ export class ProjectsController {
       secret_key: project.secret_key,
       public_key: project.public_key,
       token_policy: project.token_policy,
-      retention: retentionOf(project),
     });
   }
 

@@ -46,7 +46,7 @@ export const ProjectsDocs = {
     success: {
       status: 200,
       description:
-        '`data`: `{id, name, allowed_domains, secret_key, public_key, token_policy, retention}` — the secret key is shown only here',
+        '`data`: `{id, name, allowed_domains, secret_key, public_key, token_policy}` — the secret key is shown only here',
     },
     errors: { ...BODY_ERRORS, 500: 'Failed to create project' },
   },
