@@ -9,11 +9,12 @@ import {
   RETENTION_KINDS,
 } from './receiver-options.constants';
 import { ReceiverMessages } from './receiver-options.messages';
-import type {
-  ReceiverModuleOptions,
-  ResolvedReceiverOptions,
-  RetentionDays,
-  UserAgentDetail,
+import {
+  GEOIP_PRECISIONS,
+  type ReceiverModuleOptions,
+  type ResolvedReceiverOptions,
+  type RetentionDays,
+  type UserAgentDetail,
 } from './receiver-options.interface';
 
 /** Turns `RECEIVER_DATABASE_URL` into TypeORM options. */
@@ -150,5 +151,22 @@ export function resolveReceiverOptions(
         { min: 0, max: 7 * 24 * 60 },
         options.purgeIntervalMinutes,
       ) ?? DEFAULT_PURGE_INTERVAL_MINUTES,
+    respectPrivacySignals:
+      e.boolean(
+        'respectPrivacySignals',
+        'RECEIVER_RESPECT_PRIVACY_SIGNALS',
+        options.respectPrivacySignals,
+      ) ?? false,
+    storeIpHash: e.boolean('storeIpHash', 'RECEIVER_STORE_IP_HASH', options.storeIpHash) ?? true,
+    geoipPrecision:
+      e.oneOf(
+        'geoipPrecision',
+        'RECEIVER_GEOIP_PRECISION',
+        GEOIP_PRECISIONS,
+        options.geoipPrecision,
+      ) ?? 'city',
+    stripQueryStrings:
+      e.boolean('stripQueryStrings', 'RECEIVER_STRIP_QUERY_STRINGS', options.stripQueryStrings) ??
+      false,
   };
 }

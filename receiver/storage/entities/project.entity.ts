@@ -57,6 +57,12 @@ export class ProjectEntity {
   /** Days telemetry samples are kept; `null` = the receiver's default, `0` = forever. */
   @Column({ type: 'integer', nullable: true })
   retention_telemetry_days!: number | null;
+  /**
+   * Cookieless mode: pageviews get a visitor id derived from a daily salt, the project, the IP
+   * and the user agent, and sessions from 30 minutes of inactivity; client ids are ignored.
+   */
+  @Column({ type: Boolean, default: false })
+  cookieless!: boolean;
 
   @Column({ type: Date })
   created_at!: Date;
