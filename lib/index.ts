@@ -15,7 +15,7 @@ export { MemoryTelemetryStore } from './outbox/stores/memory.store';
 export { FileTelemetryStore } from './outbox/stores/file.store';
 export { RedisTelemetryStore } from './outbox/stores/redis.store';
 export { TelemetryOutbox } from './outbox/telemetry-outbox.service';
-export type { TelemetryPayload } from './protocol';
+export type { TelemetryPayload, TelemetryValueMeta, TelemetryValueType } from './protocol';
 export { REPORT_TIMER_NAME } from './reporting/telemetry-report.scheduler';
 export { buildBatches, type TelemetryBatch } from './reporting/telemetry-payload.builder';
 export {

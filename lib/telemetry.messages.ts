@@ -6,6 +6,10 @@ export const TelemetryMessages = {
     `Invalid telemetry timeout on ${where}: ${String(value)} — expected a whole number of milliseconds >= 0.`,
   invalidKey: (where: string, value: unknown) =>
     `Invalid telemetry key on ${where}: ${JSON.stringify(value)} — expected a non-empty string.`,
+  invalidValueType: (where: string, value: unknown) =>
+    `Invalid telemetry type on ${where}: ${JSON.stringify(value)} — expected "gauge", "counter" or "info".`,
+  invalidUnit: (where: string, value: unknown) =>
+    `Invalid telemetry unit on ${where}: ${JSON.stringify(value)} — expected a non-empty string of at most 32 characters.`,
   duplicateKey: (key: string, first: string, second: string) =>
     `Duplicate telemetry key "${key}" on ${second} (already used by ${first}). Give one of them another key.`,
   requestScoped: (className: string, decorator: string) =>
@@ -39,6 +43,13 @@ export const TelemetryMessages = {
   clientError: (status: number) =>
     `Telemetry server refused the report with status ${status}; the entries are kept and retried on the next report tick.`,
   payload: (json: string) => `Telemetry payload: ${json}`,
+  batchTooLarge: (): string =>
+    'The batch is larger than a request may be once compressed; it is sent in smaller parts.',
+  batch: (rounds: number, first: string, last: string) =>
+    `Telemetry batch: ${rounds} rounds, ${first} to ${last}`,
+  batchPartlyStored: () =>
+    'the receiver stored only part of the batch; the other rounds stay in the outbox',
+  roundRefused: (reason: string) => `the receiver refused a round of the batch: ${reason}`,
   response: (status: number | undefined, json: string) =>
     `Telemetry response (${status ?? 'no status'}): ${json}`,
   handlerFailed: (where: string, key: string, reason: string) =>

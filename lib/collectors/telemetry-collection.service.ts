@@ -75,6 +75,7 @@ export class TelemetryCollectionService {
           value: outcome.value,
           collectedAt: outcome.at.toISOString(),
           host: this.options.host,
+          ...(collectors[index].meta && { meta: collectors[index].meta }),
         });
     });
     if (entries.length > 0 && (await this.outbox.add(entries))) {

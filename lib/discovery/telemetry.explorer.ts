@@ -3,6 +3,7 @@ import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import type { TelemetryCollectorOptions } from '../collectors/decorators/telemetry.decorator';
 import { TelemetryRegistry } from '../collectors/telemetry.registry';
 import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-options.interface';
+import { TELEMETRY_VALUE_TYPES, type TelemetryValueMeta } from '../protocol';
 import { TelemetryResponseDispatcher } from '../responses/telemetry-response.dispatcher';
 import { TELEMETRY_OPTIONS } from '../telemetry.constants';
 import { TelemetryMessages } from '../telemetry.messages';
@@ -85,12 +86,14 @@ export class TelemetryExplorer implements OnModuleInit {
     if (typeof key !== 'string' || key.trim() === '') {
       throw new Error(TelemetryMessages.invalidKey(where, key));
     }
+    const meta = declaredMeta(where, options);
     this.registry.register({
       key,
       className,
       methodName,
       interval,
       timeout,
+      ...(meta && { meta }),
       invoke: () => method.call(instance),
     });
   }
@@ -108,4 +111,20 @@ export class TelemetryExplorer implements OnModuleInit {
       invoke: (value) => method.call(instance, value),
     });
   }
+}
+
+/** The declared type and unit, checked; `undefined` when the collector declared neither. */
+function declaredMeta(
+  where: string,
+  options: TelemetryCollectorOptions,
+): TelemetryValueMeta | undefined {
+  const { type, unit } = options;
+  if (type !== undefined && !TELEMETRY_VALUE_TYPES.includes(type)) {
+    throw new Error(TelemetryMessages.invalidValueType(where, type));
+  }
+  if (unit !== undefined && (typeof unit !== 'string' || unit.trim() === '' || unit.length > 32)) {
+    throw new Error(TelemetryMessages.invalidUnit(where, unit));
+  }
+  if (type === undefined && unit === undefined) return undefined;
+  return { ...(type && { type }), ...(unit && { unit }) };
 }

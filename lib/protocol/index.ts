@@ -8,3 +8,4 @@ export * from './payload.cipher';
 export * from './payload.codec';
 export * from './php-json.unescape';
 export * from './request.signature';
+export * from './report-batch.codec';

@@ -23,3 +23,19 @@ export const SIGNING_MODES = ['compatible', 'timestamped'] as const;
 
 /** @internal Top-level key of report and flags answers that carries the feature flags. */
 export const FEATURE_FLAGS_KEY = 'feature_flags';
+
+/**
+ * @internal Answer header with which a receiver says it takes batches of rounds (catch-up after an
+ * outage): its value is the most rounds one batch may hold. A laravel-era receiver never sets it,
+ * so a client only ever sends it one payload per round.
+ */
+export const ACCEPT_BATCH_HEADER = 'X-Telemetry-Accept-Batch';
+
+/** @internal Most wire bytes of one batch request: the receiver's body cap for every request. */
+export const MAX_BATCH_BODY_BYTES = 65_536;
+
+/** @internal Top-level key of a report carrying the declared type and unit of its values. */
+export const METADATA_KEY = 'metadata';
+
+/** @internal The value types a collector may declare. */
+export const TELEMETRY_VALUE_TYPES = ['gauge', 'counter', 'info'] as const;

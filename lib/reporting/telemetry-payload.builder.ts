@@ -11,7 +11,8 @@ export interface TelemetryBatch {
  * Turns the backlog (oldest first) into Laravel-compatible payloads, in order. A payload holds one
  * collection round: entries of one host collected within the same second, that second being its
  * `timestamp`. A key collected twice in a round starts a new payload, so no value overwrites
- * another and a receiver that understands one `{host, timestamp, data}` understands each.
+ * another and a receiver that understands one `{host, timestamp, data}` understands each. Declared
+ * types and units travel in the optional top-level `metadata`, which such a receiver ignores.
  */
 export function buildBatches(entries: OutboxEntry[]): TelemetryBatch[] {
   const batches: TelemetryBatch[] = [];
@@ -28,6 +29,7 @@ export function buildBatches(entries: OutboxEntry[]): TelemetryBatch[] {
       batches.push(current);
     }
     current!.payload.data[entry.key] = entry.value;
+    if (entry.meta) (current!.payload.metadata ??= {})[entry.key] = entry.meta;
     current!.ids.push(entry.id);
   }
   return batches;

@@ -6,7 +6,8 @@ import { TelemetryResponseDispatcher } from '../responses/telemetry-response.dis
 import { TELEMETRY_OPTIONS, TELEMETRY_STORE } from '../telemetry.constants';
 import { TelemetryMessages } from '../telemetry.messages';
 import { TelemetryHttpClient, type TelemetryHttpResult } from '../transport/telemetry-http.client';
-import { buildBatches } from './telemetry-payload.builder';
+import { readBatchAnswer } from './batch-answer.reader';
+import { buildBatches, type TelemetryBatch } from './telemetry-payload.builder';
 
 /** What one {@link TelemetryReporter.sendBacklog} call did. */
 export type TelemetryReportOutcome =
@@ -29,14 +30,38 @@ export type TelemetryReportOutcome =
 
 const LOCK_NAME = 'report';
 
+const BATCH_ANSWER_MISSING = 'the receiver answered a batch without saying which rounds it stored';
+
+/** What sending one request did: the rounds it got acknowledged, and the failure if any. */
+interface SendStep {
+  acknowledged: TelemetryBatch[];
+  failure?: TelemetryHttpResult;
+}
+
+/** Up to `max` rounds from `start` on, of the same host as the first (a batch names one host). */
+function sameHost(rounds: TelemetryBatch[], start: number, max: number): TelemetryBatch[] {
+  const host = rounds[start].payload.host;
+  const group: TelemetryBatch[] = [];
+  for (let i = start; i < rounds.length && group.length < max; i++) {
+    if (rounds[i].payload.host !== host) break;
+    group.push(rounds[i]);
+  }
+  return group;
+}
+
 /**
  * Sends the backlog: the oldest entries first, one payload per collection round, acknowledging
  * each payload's entries only after a 2xx and handing the answer to the response handlers. Stops
  * at the first failure so the order is kept. One process at a time per store sends (a lock).
+ *
+ * Catch-up: once the receiver's answer says it accepts batches (`X-Telemetry-Accept-Batch`, which
+ * only this package's receiver sends), the rest of the backlog goes out many rounds per request.
  */
 @Injectable()
 export class TelemetryReporter {
   private readonly logger = new Logger('Telemetry');
+  /** Most rounds per batch the receiver takes, from its latest answer; none = one per request. */
+  private acceptBatch?: number;
 
   constructor(
     private readonly outbox: TelemetryOutbox,
@@ -68,33 +93,92 @@ export class TelemetryReporter {
   }
 
   private async sendUnderLock(deadline: number): Promise<TelemetryReportOutcome> {
-    const batches = buildBatches(await this.outbox.pending());
-    if (batches.length === 0) return { status: 'empty', payloads: 0, entries: 0, remaining: 0 };
-    let payloads = 0;
-    let entries = 0;
-    for (const batch of batches) {
-      if (Date.now() > deadline) break;
-      if (this.options.verboseLogging) {
-        this.logger.log(TelemetryMessages.payload(JSON.stringify(redactSecrets(batch.payload))));
+    const rounds = buildBatches(await this.outbox.pending());
+    if (rounds.length === 0) return { status: 'empty', payloads: 0, entries: 0, remaining: 0 };
+    const done = { payloads: 0, entries: 0 };
+    /** Lowered when a batch turns out too large for one request. */
+    let sizeCap = Infinity;
+    let next = 0;
+    while (next < rounds.length && Date.now() <= deadline) {
+      // The first answer tells whether the receiver takes batches: the rest follows accordingly.
+      const batchSize = Math.min(sizeCap, this.acceptBatch ?? 1);
+      const group = batchSize > 1 ? sameHost(rounds, next, batchSize) : [];
+      const step =
+        group.length > 1 ? await this.sendBatch(group) : await this.sendRound(rounds[next]);
+      done.payloads += step.acknowledged.length;
+      done.entries += step.acknowledged.reduce((sum, round) => sum + round.ids.length, 0);
+      if (step.failure?.tooLarge && group.length > 1) {
+        sizeCap = Math.ceil(group.length / 2); // not a failure: the same rounds, in smaller parts
+        continue;
       }
-      const result = await this.http.postReport(batch.payload);
-      if (this.options.verboseLogging) {
-        this.logger.log(
-          TelemetryMessages.response(
-            result.status,
-            JSON.stringify(redactSecrets(result.body) ?? null),
-          ),
-        );
+      if (step.failure) {
+        const remaining = await this.outbox.size();
+        return { status: 'failed', ...done, remaining, result: step.failure };
       }
-      if (!result.ok) {
-        return { status: 'failed', payloads, entries, remaining: await this.outbox.size(), result };
-      }
-      await this.outbox.acknowledge(batch.ids);
-      payloads++;
-      entries += batch.ids.length;
-      await this.dispatcher.dispatch(result.body);
+      next += Math.max(group.length, 1);
     }
-    return { status: 'sent', payloads, entries, remaining: await this.outbox.size() };
+    return { status: 'sent', ...done, remaining: await this.outbox.size() };
+  }
+
+  /** One round as one Laravel-compatible payload: what every receiver understands. */
+  private async sendRound(round: TelemetryBatch): Promise<SendStep> {
+    if (this.options.verboseLogging) {
+      this.logger.log(TelemetryMessages.payload(JSON.stringify(redactSecrets(round.payload))));
+    }
+    const result = await this.http.postReport(round.payload);
+    this.logAnswer(result);
+    if (!result.ok) return { acknowledged: [], failure: result };
+    this.acceptBatch = result.acceptBatch;
+    await this.outbox.acknowledge(round.ids);
+    await this.dispatcher.dispatch(result.body);
+    return { acknowledged: [round] };
+  }
+
+  /**
+   * Several rounds in one request, to a receiver that accepts batches. The answer names the rounds
+   * it stored: exactly those are acknowledged, so a partial failure neither loses a round (the
+   * others stay in the outbox) nor sends a stored one twice.
+   */
+  private async sendBatch(group: TelemetryBatch[]): Promise<SendStep> {
+    if (this.options.verboseLogging) {
+      const { timestamp: first } = group[0].payload;
+      const { timestamp: last } = group[group.length - 1].payload;
+      this.logger.log(TelemetryMessages.batch(group.length, first, last));
+    }
+    const result = await this.http.postBatch(group.map((round) => round.payload));
+    this.logAnswer(result);
+    if (!result.ok) {
+      // A receiver that no longer takes batches says so on its next answer to a single round.
+      if (!result.tooLarge && result.status !== undefined && result.status < 500) {
+        this.acceptBatch = undefined;
+      }
+      return { acknowledged: [], failure: result };
+    }
+    const answer = readBatchAnswer(result.body, group.length);
+    if (!answer) {
+      this.acceptBatch = undefined;
+      return { acknowledged: [], failure: { ...result, ok: false, error: BATCH_ANSWER_MISSING } };
+    }
+    this.acceptBatch = result.acceptBatch;
+    const acknowledged = group.filter((_, index) => answer.stored.has(index));
+    await this.outbox.acknowledge(acknowledged.flatMap((round) => round.ids));
+    await this.dispatcher.dispatch(answer.handlerKeys);
+    if (acknowledged.length === group.length) return { acknowledged };
+    // The scheduler reads statuses: a refused round is the receiver's final word on it (a 4xx,
+    // no fast retry); a round neither stored nor refused failed on its side (a 5xx, back off).
+    const [refusedIndex, reason] = [...answer.refused][0] ?? [];
+    const failure: TelemetryHttpResult =
+      refusedIndex === undefined
+        ? { ...result, ok: false, status: 503, error: TelemetryMessages.batchPartlyStored() }
+        : { ...result, ok: false, status: 422, error: TelemetryMessages.roundRefused(reason!) };
+    return { acknowledged, failure };
+  }
+
+  private logAnswer(result: TelemetryHttpResult): void {
+    if (!this.options.verboseLogging) return;
+    this.logger.log(
+      TelemetryMessages.response(result.status, JSON.stringify(redactSecrets(result.body) ?? null)),
+    );
   }
 
   private async release(lock: TelemetryLock): Promise<void> {

@@ -2,6 +2,7 @@ import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { firstValueFrom } from 'rxjs';
 import { errorText } from '../outbox/telemetry-outbox.service';
+import type { TelemetryTokenAnswer, TelemetryTokenRequest } from '../protocol';
 import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-options.interface';
 import type { TelemetryStore } from '../outbox/interfaces/telemetry-store.interface';
 import { TELEMETRY_OPTIONS, TELEMETRY_STORE } from '../telemetry.constants';
@@ -80,7 +81,7 @@ export class AuthTokenManager {
       const response = await firstValueFrom(
         this.http.post(
           this.options.authTokenUrl!,
-          { host: this.options.host },
+          { host: this.options.host } satisfies TelemetryTokenRequest,
           {
             headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
             timeout: this.options.requestTimeout,
@@ -100,8 +101,11 @@ export class AuthTokenManager {
       this.logger.warn(SecurityMessages.tokenFetchFailed(reason));
       throw new AuthTokenUnavailableError(reason);
     }
-    const token =
-      typeof data === 'object' && data !== null ? (data as { token?: unknown }).token : undefined;
+    // Typed as the wire answer, checked as untrusted input.
+    const token: unknown =
+      typeof data === 'object' && data !== null
+        ? (data as Partial<TelemetryTokenAnswer>).token
+        : undefined;
     if (typeof token !== 'string' || token === '') {
       // Contract §7: a 2xx without a token is not an error; the request goes out without one.
       this.logger.warn(SecurityMessages.tokenMissingInAnswer());

@@ -4,7 +4,15 @@ import { isAxiosError } from 'axios';
 import { firstValueFrom } from 'rxjs';
 import { errorText } from '../outbox/telemetry-outbox.service';
 import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-options.interface';
-import { encodePayload, FEATURE_FLAGS_KEY, type TelemetryPayload } from '../protocol';
+import {
+  ACCEPT_BATCH_HEADER,
+  compressBody,
+  encodeBatch,
+  encodePayload,
+  FEATURE_FLAGS_KEY,
+  MAX_BATCH_BODY_BYTES,
+  type TelemetryPayload,
+} from '../protocol';
 import type { FeatureFlagValue } from '../flags/interfaces/feature-flags.interface';
 import { AuthTokenManager } from '../security/auth-token.manager';
 import { RequestSecurityService } from '../security/request-security.service';
@@ -47,10 +55,33 @@ export class TelemetryHttpClient {
   ) {}
 
   /** Serialises the payload ONCE and POSTs exactly those bytes (signed, maybe sealed) to `serverUrl`. */
-  async postReport(payload: TelemetryPayload): Promise<TelemetryHttpResult> {
+  postReport(payload: TelemetryPayload): Promise<TelemetryHttpResult> {
+    return this.post(encodePayload(payload), false);
+  }
+
+  /**
+   * POSTs several rounds as one batch (only to a receiver that said it accepts batches), gzip-
+   * compressed when large; the signature covers the compressed bytes, i.e. the bytes sent. A body
+   * that would exceed {@link MAX_BATCH_BODY_BYTES} is not sent: the result says `tooLarge` and the
+   * caller sends fewer rounds.
+   */
+  postBatch(rounds: TelemetryPayload[]): Promise<TelemetryHttpResult> {
+    return this.post(encodeBatch(rounds), true);
+  }
+
+  private async post(json: string, batch: boolean): Promise<TelemetryHttpResult> {
     if (!this.options.serverUrl) return { ok: false, error: TelemetryMessages.serverUrlMissing() };
-    const prepared = this.security.prepareBody(encodePayload(payload));
-    const base = { ...this.baseHeaders(), 'Content-Type': 'application/json', ...prepared.headers };
+    const sealed = this.security.prepareBody(json);
+    const prepared = batch ? await compressBody(sealed.body) : { body: sealed.body, headers: {} };
+    if (batch && prepared.body.length > MAX_BATCH_BODY_BYTES) {
+      return { ok: false, tooLarge: true, error: TelemetryMessages.batchTooLarge() };
+    }
+    const base = {
+      ...this.baseHeaders(),
+      'Content-Type': 'application/json',
+      ...sealed.headers,
+      ...prepared.headers,
+    };
     const answer = await this.withToken((token) =>
       this.send(
         'POST',
@@ -65,6 +96,8 @@ export class TelemetryHttpClient {
       status: answer.status,
       body: parseJson(answer.text),
       retryAfterSeconds: retryAfterOf(answer),
+      acceptBatch: ok ? acceptBatchOf(answer) : undefined,
+      tooLarge: answer.status === 413 || undefined,
       error: ok ? undefined : (answer.error ?? httpFailure(answer)),
     };
   }
@@ -177,6 +210,13 @@ function retryAfterOf(answer: RawAnswer): number | undefined {
   return answer.status === 429 || answer.status === 503
     ? parseRetryAfter(answer.headers['retry-after'])
     : undefined;
+}
+
+/** Most rounds per batch the receiver takes (its `X-Telemetry-Accept-Batch`), if it takes any. */
+function acceptBatchOf(answer: RawAnswer): number | undefined {
+  const value = answer.headers[ACCEPT_BATCH_HEADER.toLowerCase()];
+  const rounds = typeof value === 'string' && /^\d{1,6}$/.test(value.trim()) ? Number(value) : 0;
+  return rounds > 1 ? rounds : undefined;
 }
 
 const REASON_MAX_LENGTH = 300;

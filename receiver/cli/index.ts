@@ -1,3 +1,3 @@
-export * from './cli-args';
-export * from './receiver-migrate.command';
-export * from './receiver-create-project.command';
+export type { ReceiverCliOptions, ReceiverCliOutput } from './cli-args';
+export { runReceiverMigrate } from './receiver-migrate.command';
+export { runReceiverCreateProject } from './receiver-create-project.command';

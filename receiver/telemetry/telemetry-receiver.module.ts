@@ -6,6 +6,7 @@ import { FeatureFlagsService } from './flags/feature-flags.service';
 import { TelemetryHostsController } from './hosts/telemetry-hosts.controller';
 import { TelemetryHostsRepository } from './hosts/telemetry-hosts.repository';
 import { TelemetryHostsService } from './hosts/telemetry-hosts.service';
+import { TelemetryBatchReceiver } from './ingest/telemetry-batch.receiver';
 import { TelemetryIngestService } from './ingest/telemetry-ingest.service';
 import { ReplayGuardService } from './security/replay-guard.service';
 import { SignatureVerifier } from './security/signature.verifier';
@@ -20,6 +21,7 @@ import { TelemetryController } from './telemetry.controller';
     TelemetryHostsRepository,
     TelemetryHostsService,
     TelemetryIngestService,
+    TelemetryBatchReceiver,
     FeatureFlagsService,
     ReplayGuardService,
     SignatureVerifier,

@@ -1,3 +1,5 @@
+/** Most rounds one batch may hold (announced to clients as `X-Telemetry-Accept-Batch`). */
+export const MAX_BATCH_ROUNDS = 500;
 /** Largest number of keys in one report. */
 export const MAX_REPORT_KEYS = 500;
 /** Largest encoded size of one reported value. */

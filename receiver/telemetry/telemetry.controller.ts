@@ -1,9 +1,12 @@
 import { Get, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import {
+  ACCEPT_BATCH_HEADER,
   FEATURE_FLAGS_KEY,
+  isBatchBody,
   type TelemetryFlagsAnswer,
   type TelemetryReportAnswer,
+  type TelemetryTokenAnswer,
 } from '../../lib/protocol';
 import { ProjectKeysService } from '../projects/project-keys.service';
 import { CommonMessages } from '../common/common.messages';
@@ -20,11 +23,14 @@ import { TelemetryTokensService } from './auth/telemetry-tokens.service';
 import { FeatureFlagsService, flagsEtag } from './flags/feature-flags.service';
 import { TelemetryHostsRepository } from './hosts/telemetry-hosts.repository';
 import { TelemetryIngestService } from './ingest/telemetry-ingest.service';
-import { parseHostName, parseReport } from './ingest/telemetry-report.parser';
+import { inflateReport } from './ingest/report-body.inflater';
+import { TelemetryBatchReceiver } from './ingest/telemetry-batch.receiver';
+import { decodeReportBody, parseHostName, readReport } from './ingest/telemetry-report.parser';
 import { decryptReport } from './security/payload-decryptor';
 import { SignatureVerifier } from './security/signature.verifier';
 import { TelemetryMessages } from './telemetry.messages';
 import { TelemetryDocs } from './telemetry.docs';
+import { MAX_BATCH_ROUNDS } from './telemetry.constants';
 
 /**
  * The endpoints TelemetryModule and laravel-telemetry-reporter call: reports, bearer tokens and
@@ -42,6 +48,7 @@ export class TelemetryController {
     private readonly keys: ProjectKeysService,
     private readonly flags: FeatureFlagsService,
     private readonly signatures: SignatureVerifier,
+    private readonly batches: TelemetryBatchReceiver,
     private readonly adapterHost: HttpAdapterHost,
   ) {}
 
@@ -50,12 +57,22 @@ export class TelemetryController {
   @RateLimit('_telemetry', 600)
   @UseGuards(TelemetryAuthGuard)
   @ApiEndpoint(TelemetryDocs.report)
-  async report(@Req() request: unknown, @RawBody() raw: Buffer): Promise<TelemetryReportAnswer> {
+  async report(
+    @Req() request: unknown,
+    @Res({ passthrough: true }) response: unknown,
+    @RawBody() raw: Buffer,
+  ): Promise<TelemetryReportAnswer> {
     const state = receiverState(request);
     const project = state.project as ProjectEntity;
     if (state.body?.tooLarge) throw new ReceiverHttpException(413, CommonMessages.payloadTooLarge);
+    // The signature covers the bytes as sent: compressed, then (inside) the encrypted envelope.
     await this.signatures.verify(request, project, raw);
-    const report = parseReport(decryptReport(request, project, raw));
+    const plain = decryptReport(request, project, await inflateReport(request, raw));
+    const body = decodeReportBody(plain);
+    // Tells TelemetryModule it may send its backlog many rounds per request (catch-up).
+    this.adapterHost.httpAdapter.setHeader(response, ACCEPT_BATCH_HEADER, String(MAX_BATCH_ROUNDS));
+    if (isBatchBody(body)) return this.batches.receive(project, state.tokenHost, body.rounds);
+    const report = readReport(body);
     if (state.tokenHost && state.tokenHost.host !== report.host) {
       throw new ReceiverHttpException(403, TelemetryMessages.tokenForOtherHost(report.host));
     }
@@ -70,7 +87,7 @@ export class TelemetryController {
   @HttpCode(200)
   @RateLimit('_telemetry_token', 30)
   @ApiEndpoint(TelemetryDocs.token)
-  async token(@Req() request: unknown): Promise<Record<string, unknown>> {
+  async token(@Req() request: unknown): Promise<TelemetryTokenAnswer> {
     const key = header(request, 'x-api-key').trim() || (queryParam(request, 'key') ?? '').trim();
     if (!key) throw new ReceiverHttpException(401, TelemetryMessages.tokenKeyRequired);
     const bySecret = await this.keys.findBySecretKey(key);

@@ -21,7 +21,11 @@ export const TelemetryDocs = {
     summary: 'Store a telemetry report; answers the flags and extras of the host',
     description:
       'Each sample is stored once per (host, key, timestamp), so retries never double count. ' +
-      'Encrypted bodies (`X-Telemetry-Encryption: aes-256-gcm`) are `{iv, tag, ciphertext}` in base64.',
+      'Encrypted bodies (`X-Telemetry-Encryption: aes-256-gcm`) are `{iv, tag, ciphertext}` in base64. ' +
+      'An optional top-level `metadata: {key: {type, unit}}` declares value types (gauge, counter, info). ' +
+      'A body `{rounds: [report, ...]}` (at most 500, as the answer header `X-Telemetry-Accept-Batch` says) ' +
+      'is a catch-up batch: the answer adds `stored` (indexes of the rounds stored) and `refused` ' +
+      '(`{index, error}` of invalid rounds). `Content-Encoding: gzip` is accepted; the signature covers the bytes sent.',
     auth: 'telemetry',
     headers: [
       ...SIGNATURE_HEADERS,
@@ -29,6 +33,11 @@ export const TelemetryDocs = {
         name: 'X-Telemetry-Encryption',
         description: 'The body is an AES-256-GCM envelope (project `encryption_key`)',
         enum: ['aes-256-gcm'],
+      },
+      {
+        name: 'Content-Encoding',
+        description: 'gzip: the body is compressed (after encryption; signed as compressed)',
+        enum: ['gzip'],
       },
     ],
     body: {

@@ -29,6 +29,17 @@ export const TelemetryMessages = {
   keyInvalid: (key: string): string => `data key "${key.slice(0, 50)}" must be 1 to 191 characters`,
   valueTooLarge: (key: string): string =>
     `data value of "${key.slice(0, 50)}" is larger than 16 KB once encoded`,
+  metadataBad: 'metadata must be an object {<data key>: {type?, unit?}}',
+  metadataTypeBad: (key: string): string =>
+    `metadata type of "${key.slice(0, 50)}" must be 'gauge', 'counter' or 'info'`,
+  metadataUnitBad: (key: string): string =>
+    `metadata unit of "${key.slice(0, 50)}" must be a string of 1 to 32 characters`,
+  batchRoundsBad: (max: number): string =>
+    `rounds must be a list of 1 to ${max} reports {host, timestamp, data}`,
+  encodingUnsupported: (encoding: string): string =>
+    `Unsupported Content-Encoding "${encoding.slice(0, 50)}" (expected gzip or none)`,
+  encodingCorrupt: 'The gzip-compressed body could not be decompressed',
+  inflatedTooLarge: 'The decompressed body is too large',
   tokenIssued: 'Token issued',
   hostsListed: 'Hosts fetched successfully',
   hostFetched: 'Host fetched successfully',

@@ -8,7 +8,11 @@ const root = resolve(__dirname, '../..');
 /** Runs a command line from the repository root as a user's shell would, without TS loader. */
 function run(command: string, args: string[]): Promise<CliProcessRun> {
   return new Promise((done, fail) => {
-    const env = { ...process.env, TELEMETRY_STORE: 'memory', TELEMETRY_SERVER_URL: '' };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      TELEMETRY_STORE: 'memory',
+      TELEMETRY_SERVER_URL: '',
+    };
     // Jest runs with a TypeScript loader in NODE_OPTIONS at times; a user's shell has none.
     delete env.NODE_OPTIONS;
     const child = spawn(command, args, { cwd: root, env });

@@ -53,7 +53,7 @@ describe('file outbox store', () => {
       }
     }
     const receiver = await TestTelemetryReceiver.create();
-    await receiver.stop(); // the receiver is down while the first instance runs
+    receiver.interrupt(); // the receiver is down while the first instance runs
     const options = {
       store: 'file',
       storePath: path,
@@ -68,7 +68,7 @@ describe('file outbox store', () => {
     expect(await first.get(TelemetryReporter).sendBacklog()).toMatchObject({ status: 'failed' });
     await first.close();
 
-    await receiver.start();
+    receiver.resume();
     generation = 2;
     const second = await startTelemetryApp([Stats], options);
     await second.get(TelemetryCollectionService).collect();

@@ -190,7 +190,7 @@ describe('reporting to a receiver', () => {
     const reachableAgain = () =>
       logs.log.filter((line) => line.startsWith('Telemetry server reachable again'));
     await waitFor(() => receiver.reports.length >= 1, 'a first report');
-    await receiver.stop();
+    receiver.interrupt();
     const lastBeforeOutage = counter.value;
     // Wait on events, not on wall time: under CPU load timers drift, so "three seconds" need not
     // contain a failed report attempt, and the receiver records a report before the client has
@@ -199,7 +199,7 @@ describe('reporting to a receiver', () => {
       () => counter.value >= lastBeforeOutage + 3 && unreachable().length >= 1,
       'three collections and a failed report during the outage',
     );
-    await receiver.start();
+    receiver.resume();
     const target = counter.value;
     await waitFor(
       () =>

@@ -21,7 +21,11 @@ export function runCliProcess(
   return new Promise((done, fail) => {
     const main = resolve(root, 'cli/main.ts');
     const register = require.resolve('@swc-node/register');
-    const merged = { ...process.env, SWC_NODE_PROJECT: resolve(root, 'tsconfig.json'), ...env };
+    const merged: NodeJS.ProcessEnv = {
+      ...process.env,
+      SWC_NODE_PROJECT: resolve(root, 'tsconfig.json'),
+      ...env,
+    };
     for (const [name, value] of Object.entries(merged))
       if (value === undefined) delete merged[name];
     const child = spawn(process.execPath, ['-r', register, main, ...args], { cwd, env: merged });

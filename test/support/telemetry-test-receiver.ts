@@ -1,7 +1,7 @@
 /**
  * A tiny telemetry receiver for client tests: a real HTTP server on 127.0.0.1 that records every
- * report and answers what the test tells it to. `stop()` makes it unreachable (connection
- * refused) and `start()` brings it back on the same port, to simulate an outage.
+ * report and answers what the test tells it to. `interrupt()` simulates an outage (every
+ * connection is cut, no answer comes back) and `resume()` ends it; `stop()` releases the port.
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -30,6 +30,7 @@ export class TestTelemetryReceiver {
   private server?: Server;
   private readonly sockets = new Set<Socket>();
   private port = 0;
+  private interrupted = false;
 
   /** Starts a receiver on a free port. */
   static async create(): Promise<TestTelemetryReceiver> {
@@ -77,6 +78,10 @@ export class TestTelemetryReceiver {
       });
     });
     server.on('connection', (socket) => {
+      if (this.interrupted) {
+        socket.destroy();
+        return;
+      }
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
     });
@@ -86,6 +91,21 @@ export class TestTelemetryReceiver {
     });
     this.port = (server.address() as AddressInfo).port;
     this.server = server;
+  }
+
+  /**
+   * An outage: cuts every open connection and every new one at once, so clients get no answer.
+   * The port stays bound: closing the server and listening again later would let another process
+   * (or an outgoing connection's ephemeral port) take it meanwhile, and the restart would fail.
+   */
+  interrupt(): void {
+    this.interrupted = true;
+    for (const socket of this.sockets) socket.destroy();
+  }
+
+  /** Ends the outage started by {@link interrupt}. */
+  resume(): void {
+    this.interrupted = false;
   }
 
   /** Closes the server and every open connection: clients now get "connection refused". */

@@ -1,5 +1,6 @@
 import { SetMetadata } from '@nestjs/common';
 import { TELEMETRY_COLLECTOR_METADATA } from '../../telemetry.constants';
+import type { TelemetryValueType } from '../../protocol';
 import type { TelemetryInterval } from '../telemetry-interval.enum';
 
 /** Long form of `@Telemetry({...})`. */
@@ -10,6 +11,14 @@ export interface TelemetryCollectorOptions {
   interval?: TelemetryInterval | number;
   /** Milliseconds the method may take before it is skipped for the round; 0 waits forever. Default: `collectorTimeout`. */
   timeout?: number;
+  /**
+   * What the value means: `gauge` (a level; what a number is taken for when nothing is declared),
+   * `counter` (a total that only grows) or `info` (a label or document). Sent as optional
+   * metadata beside the value; any JSON value is still accepted whatever the type.
+   */
+  type?: TelemetryValueType;
+  /** Unit of the value (at most 32 characters, e.g. `bytes`, `ms`), sent as optional metadata. */
+  unit?: string;
 }
 
 /**
@@ -23,6 +32,7 @@ export interface TelemetryCollectorOptions {
  * @Telemetry()                                        // key `UserService@countUsers`, default interval
  * @Telemetry(TelemetryInterval.OneHour)               // or a number of seconds
  * @Telemetry({ key: 'user_count', interval: 3600, timeout: 10_000 })
+ * @Telemetry({ key: 'http_requests', interval: 60, type: 'counter', unit: 'requests' })
  * ```
  */
 export function Telemetry(): MethodDecorator;

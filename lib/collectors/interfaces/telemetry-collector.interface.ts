@@ -1,3 +1,5 @@
+import type { TelemetryValueMeta } from '../../protocol';
+
 /** A discovered `@Telemetry()` method, as the registry and the CLI see it. */
 export interface TelemetryCollector {
   /** Name of the value in the payload's `data`. */
@@ -9,6 +11,8 @@ export interface TelemetryCollector {
   readonly interval: number;
   /** Milliseconds the method may take. */
   readonly timeout: number;
+  /** The declared type and unit, when the collector declared any (sent as payload metadata). */
+  readonly meta?: TelemetryValueMeta;
   /** Calls the method on its instance, without arguments. */
   readonly invoke: () => unknown;
 }

@@ -1,3 +1,5 @@
+import type { TelemetryValueMeta } from '../../protocol';
+
 /** One collected value waiting for the receiver's acknowledgement. */
 export interface OutboxEntryInput {
   /** Telemetry key, the name under which the value is sent in `data`. */
@@ -8,6 +10,8 @@ export interface OutboxEntryInput {
   collectedAt: string;
   /** `host` the value was collected for; payloads are grouped by it. */
   host: string;
+  /** The collector's declared type and unit, if any: sent as the payload's `metadata`. */
+  meta?: TelemetryValueMeta;
 }
 
 /** An outbox entry as stored: its `id` grows with every append, so ids give the order. */

@@ -10,6 +10,13 @@ export interface TelemetryHttpResult {
   body?: unknown;
   /** Seconds from `Retry-After` on 429/503. */
   retryAfterSeconds?: number;
+  /**
+   * Most rounds per batch the receiver accepts (its `X-Telemetry-Accept-Batch` answer header);
+   * `undefined` for a receiver that takes one payload per round (laravel-era ones).
+   */
+  acceptBatch?: number;
+  /** The body was too large for the receiver (413), or for a batch request (not sent). */
+  tooLarge?: boolean;
   /** Human-readable reason when `!ok`. */
   error?: string;
 }

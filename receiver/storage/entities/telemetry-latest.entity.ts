@@ -19,6 +19,14 @@ export class TelemetryLatestEntity {
   @Column({ type: 'text', transformer: jsonTransformer })
   value!: unknown;
 
+  /** Declared type (`gauge`, `counter`, `info`) of the latest report, NULL when none was declared. */
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  value_type!: string | null;
+
+  /** Declared unit of the latest report, NULL when none was declared. */
+  @Column({ type: 'varchar', length: 32, nullable: true })
+  unit!: string | null;
+
   @Column({ type: Date })
   collected_at!: Date;
 

@@ -18,7 +18,8 @@ export const TelemetryHostsDocs = {
     params: [HOST],
     success: {
       status: 200,
-      description: '`data`: the host plus `values: {key: {value, collected_at, received_at}}`',
+      description:
+        '`data`: the host plus `values: {key: {value, type, type_declared, unit, collected_at, received_at}}` (`type`: the declared gauge, counter or info, else gauge for a number and info for the rest)',
     },
     errors: NOT_FOUND,
   },

@@ -67,6 +67,10 @@ export class TelemetryHostsService {
     for (const row of rows) {
       values[row.key] = {
         value: row.value,
+        // The declared type, else what the value is taken for: a number is a gauge, the rest info.
+        type: row.value_type ?? (typeof row.value === 'number' ? 'gauge' : 'info'),
+        type_declared: row.value_type !== null,
+        unit: row.unit,
         collected_at: this.time(row.collected_at),
         received_at: this.time(row.received_at),
       };

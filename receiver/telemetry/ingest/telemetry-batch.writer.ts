@@ -80,6 +80,9 @@ async function moveLatest(manager: EntityManager, items: Item[], receivedAt: Dat
           host_id: host.id,
           key,
           value,
+          // The declaration travels with each report: the latest one is the one that holds.
+          value_type: report.metadata[key]?.type ?? null,
+          unit: report.metadata[key]?.unit ?? null,
           collected_at: report.collectedAt,
           received_at: receivedAt,
         });
@@ -93,7 +96,7 @@ async function moveLatest(manager: EntityManager, items: Item[], receivedAt: Dat
     await sql.insert(TelemetryLatestEntity, rows.slice(i, i + ROWS_PER_INSERT), {
       kind: 'newer',
       key: ['host_id', 'key'],
-      update: ['value', 'collected_at', 'received_at'],
+      update: ['value', 'value_type', 'unit', 'collected_at', 'received_at'],
       newer: 'collected_at',
     });
   }

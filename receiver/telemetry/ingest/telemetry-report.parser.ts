@@ -1,3 +1,4 @@
+import { TELEMETRY_VALUE_TYPES, type TelemetryValueMeta } from '../../../lib/protocol';
 import { MAX_FUTURE_SKEW_SECONDS, MAX_REPORT_KEYS, MAX_VALUE_BYTES } from '../telemetry.constants';
 import { TelemetryMessages } from '../telemetry.messages';
 import { InvalidInputError } from '../../common/errors/receiver.errors';
@@ -8,6 +9,8 @@ export interface TelemetryReport {
   /** When the values were collected, to the second (the idempotency key with host and key). */
   collectedAt: Date;
   data: Record<string, unknown>;
+  /** Declared type and unit per key of `data` (only keys that declared something). */
+  metadata: Record<string, TelemetryValueMeta>;
 }
 
 const bad = (message: string) => new InvalidInputError(message);
@@ -34,14 +37,27 @@ function parseTimestamp(value: unknown, now: number): Date {
   return new Date(Math.floor(millis / 1000) * 1000);
 }
 
-/** Decodes and validates a report body. Every problem is a 400 naming the field. */
-export function parseReport(raw: Buffer, now = Date.now()): TelemetryReport {
+/** Decodes a report body (a single report or a batch) into its JSON object; 400 otherwise. */
+export function decodeReportBody(raw: Buffer): Record<string, unknown> {
   let body: unknown;
   try {
     body = JSON.parse(raw.toString('utf8'));
   } catch {
     throw bad(TelemetryMessages.invalidJson);
   }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw bad(TelemetryMessages.invalidJson);
+  }
+  return body as Record<string, unknown>;
+}
+
+/** Decodes and validates a report body. Every problem is a 400 naming the field. */
+export function parseReport(raw: Buffer, now = Date.now()): TelemetryReport {
+  return readReport(decodeReportBody(raw), now);
+}
+
+/** Validates one decoded report (a body, or a round of a batch). Every problem names the field. */
+export function readReport(body: unknown, now = Date.now()): TelemetryReport {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw bad(TelemetryMessages.invalidJson);
   }
@@ -62,5 +78,39 @@ export function parseReport(raw: Buffer, now = Date.now()): TelemetryReport {
       throw bad(TelemetryMessages.valueTooLarge(key));
     }
   }
-  return { host, collectedAt, data: data as Record<string, unknown> };
+  const metadata = readMetadata(report.metadata, data as Record<string, unknown>);
+  return { host, collectedAt, data: data as Record<string, unknown>, metadata };
+}
+
+/**
+ * The optional `metadata` of TelemetryModule 1.0: `{<key>: {type?, unit?}}`. Entries for keys
+ * absent from `data` are ignored; a malformed declaration is a 400 like any other field.
+ */
+function readMetadata(
+  value: unknown,
+  data: Record<string, unknown>,
+): Record<string, TelemetryValueMeta> {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) throw bad(TelemetryMessages.metadataBad);
+  const metadata: Record<string, TelemetryValueMeta> = {};
+  for (const [key, declared] of Object.entries(value as Record<string, unknown>)) {
+    if (!Object.prototype.hasOwnProperty.call(data, key)) continue;
+    if (typeof declared !== 'object' || declared === null || Array.isArray(declared)) {
+      throw bad(TelemetryMessages.metadataBad);
+    }
+    const { type, unit } = declared as Record<string, unknown>;
+    if (type !== undefined && !TELEMETRY_VALUE_TYPES.includes(type as never)) {
+      throw bad(TelemetryMessages.metadataTypeBad(key));
+    }
+    if (unit !== undefined && (typeof unit !== 'string' || unit.length === 0 || unit.length > 32)) {
+      throw bad(TelemetryMessages.metadataUnitBad(key));
+    }
+    if (type !== undefined || unit !== undefined) {
+      metadata[key] = {
+        ...(type !== undefined && { type: type as TelemetryValueMeta['type'] }),
+        ...(unit !== undefined && { unit: unit as string }),
+      };
+    }
+  }
+  return metadata;
 }

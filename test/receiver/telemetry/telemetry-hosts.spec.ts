@@ -48,8 +48,22 @@ describeReceiver('telemetry hosts API', ({ adapter, engine }) => {
   it('shows the latest value of every key of a host', async () => {
     const res = await receiver.http.get('/api/telemetry/hosts/web-1', secretHeaders(project));
     expect(res.body.data.values).toEqual({
-      load: { value: 4, collected_at: '2026-03-02 09:00:00', received_at: expect.any(String) },
-      status: { value: 'ok', collected_at: '2026-03-02 09:00:00', received_at: expect.any(String) },
+      load: {
+        value: 4,
+        type: 'gauge',
+        type_declared: false,
+        unit: null,
+        collected_at: '2026-03-02 09:00:00',
+        received_at: expect.any(String),
+      },
+      status: {
+        value: 'ok',
+        type: 'info',
+        type_declared: false,
+        unit: null,
+        collected_at: '2026-03-02 09:00:00',
+        received_at: expect.any(String),
+      },
     });
   });
 

@@ -1,0 +1,76 @@
+import { Injectable } from '@nestjs/common';
+import { FEATURE_FLAGS_KEY, type TelemetryBatchAnswer } from '../../../lib/protocol';
+import { ReceiverError } from '../../common/errors/receiver.errors';
+import { ReceiverHttpException } from '../../common/envelope/receiver-http.exception';
+import type { ProjectEntity } from '../../storage/entities/project.entity';
+import type { TelemetryHostEntity } from '../../storage/entities/telemetry-host.entity';
+import { FeatureFlagsService } from '../flags/feature-flags.service';
+import { TelemetryHostsRepository } from '../hosts/telemetry-hosts.repository';
+import { MAX_BATCH_ROUNDS } from '../telemetry.constants';
+import { TelemetryMessages } from '../telemetry.messages';
+import { TelemetryIngestService } from './telemetry-ingest.service';
+import { readReport, type TelemetryReport } from './telemetry-report.parser';
+
+interface ValidRound {
+  index: number;
+  host: TelemetryHostEntity;
+  report: TelemetryReport;
+}
+
+/**
+ * Stores a batch of rounds (TelemetryModule's catch-up after an outage), each validated and
+ * stored on its own: the answer lists the rounds stored and those refused as invalid, so the
+ * client acknowledges exactly what is kept and sends the others again. Storing a round twice
+ * changes nothing (one sample per host, key and collection second), which makes resending safe.
+ */
+@Injectable()
+export class TelemetryBatchReceiver {
+  constructor(
+    private readonly ingest: TelemetryIngestService,
+    private readonly hosts: TelemetryHostsRepository,
+    private readonly flags: FeatureFlagsService,
+  ) {}
+
+  async receive(
+    project: ProjectEntity,
+    tokenHost: TelemetryHostEntity | undefined,
+    rounds: unknown[],
+  ): Promise<TelemetryBatchAnswer> {
+    if (rounds.length === 0 || rounds.length > MAX_BATCH_ROUNDS) {
+      throw new ReceiverHttpException(400, TelemetryMessages.batchRoundsBad(MAX_BATCH_ROUNDS));
+    }
+    const refused: TelemetryBatchAnswer['refused'] = [];
+    const valid: ValidRound[] = [];
+    const hosts = new Map<string, TelemetryHostEntity>();
+    for (const [index, round] of rounds.entries()) {
+      let report: TelemetryReport;
+      try {
+        report = readReport(round);
+      } catch (error) {
+        if (!(error instanceof ReceiverError)) throw error;
+        refused.push({ index, error: error.message });
+        continue;
+      }
+      if (tokenHost && tokenHost.host !== report.host) {
+        refused.push({ index, error: TelemetryMessages.tokenForOtherHost(report.host) });
+        continue;
+      }
+      const host =
+        tokenHost ??
+        hosts.get(report.host) ??
+        (await this.hosts.findOrCreate(project, report.host, 'approved'));
+      hosts.set(host.host, host);
+      valid.push({ index, host, report });
+    }
+    // One group commit for the whole batch; a round whose write fails is simply not listed.
+    const outcomes = await Promise.allSettled(
+      valid.map(({ host, report }) => this.ingest.store(host, report)),
+    );
+    const stored = valid
+      .filter((_, i) => outcomes[i].status === 'fulfilled')
+      .map((round) => round.index);
+    const answerHost = tokenHost ?? valid.at(-1)?.host;
+    const flags = answerHost ? await this.flags.resolveFor(project.id, answerHost.host) : {};
+    return { ...answerHost?.response_extras, [FEATURE_FLAGS_KEY]: flags, stored, refused };
+  }
+}
