@@ -16,6 +16,7 @@ import { installFrontDoor, installNotFound } from './common/http/front-door.inst
 import { ReceiverFrontDoor } from './common/http/receiver-front-door';
 import { ReceiverRouteTable } from './common/http/receiver-route.table';
 import { RateLimitGuard } from './common/rate-limit/rate-limit.guard';
+import { ReceiverClock } from './common/time/receiver.clock';
 import { RECEIVER_REDIS } from './common/redis/redis.constants';
 import { ReceiverRedisLifecycle, receiverRedisProvider } from './common/redis/redis.providers';
 import { rateLimitStorageProvider } from './common/rate-limit/rate-limit.providers';
@@ -60,6 +61,7 @@ const frontDoorProvider: Provider = {
     ReceiverExceptionFilter,
     frontDoorProvider,
     ProjectEvents,
+    ReceiverClock,
   ],
   exports: [
     RECEIVER_DATA_SOURCE,
@@ -71,6 +73,7 @@ const frontDoorProvider: Provider = {
     PROJECT_KEY_LOOKUP,
     ReceiverExceptionFilter,
     ProjectEvents,
+    ReceiverClock,
   ],
 })
 export class ReceiverCoreModule implements NestModule, OnModuleInit {

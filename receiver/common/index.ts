@@ -23,6 +23,7 @@ export * from './auth/decorators/current-project.decorator';
 export * from './input/json-body.decorator';
 export * from './input/php-input';
 export * from './time/receiver-time';
+export * from './time/receiver.clock';
 export * from './request/receiver-request';
 export * from './request/client-ip';
 export * from './request/client-context';

@@ -58,7 +58,34 @@ export interface ReceiverModuleOptions {
   redis?: string;
   /** Prefix of every Redis key the receiver writes (share one Redis safely). [`RECEIVER_REDIS_PREFIX`] */
   redisPrefix?: string;
+  /**
+   * Honour the browser's privacy signals: a pageview sent with `Sec-GPC: 1` or `DNT: 1` is
+   * answered like an accepted one (`202 {queued:true}`) but not stored. Default `false`.
+   * [`RECEIVER_RESPECT_PRIVACY_SIGNALS`]
+   */
+  respectPrivacySignals?: boolean;
+  /**
+   * Keep the salted IP hash of audit events and link clicks. `false` stores `''` instead.
+   * Default `true`. [`RECEIVER_STORE_IP_HASH`]
+   */
+  storeIpHash?: boolean;
+  /**
+   * Finest GeoIP detail stored for pageviews, errors and link clicks: `city`, `region`,
+   * `country` or `none` (no location at all). Default `city`. [`RECEIVER_GEOIP_PRECISION`]
+   */
+  geoipPrecision?: GeoIpPrecision;
+  /**
+   * Remove the query string of pageview URLs and referrers and of error URLs before they are
+   * stored, keeping only `utm_*` parameters. Default `false`. [`RECEIVER_STRIP_QUERY_STRINGS`]
+   */
+  stripQueryStrings?: boolean;
 }
+
+/** How much of a GeoIP location is stored (see `geoipPrecision`). */
+export type GeoIpPrecision = 'city' | 'region' | 'country' | 'none';
+
+/** The accepted `geoipPrecision` values, finest first. */
+export const GEOIP_PRECISIONS: readonly GeoIpPrecision[] = ['city', 'region', 'country', 'none'];
 
 /** The options after defaults, environment and validation: what providers inject. */
 export interface ResolvedReceiverOptions {
@@ -76,4 +103,8 @@ export interface ResolvedReceiverOptions {
   production: boolean;
   redis: string | undefined;
   redisPrefix: string;
+  respectPrivacySignals: boolean;
+  storeIpHash: boolean;
+  geoipPrecision: GeoIpPrecision;
+  stripQueryStrings: boolean;
 }

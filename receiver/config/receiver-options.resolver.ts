@@ -3,10 +3,11 @@ import type { DataSourceOptions } from 'typeorm';
 import { EnvReader, type EnvSource } from '../../lib/protocol';
 import { DEFAULT_ROUTE_PREFIX, DEFAULT_SQLITE_PATH } from './receiver-options.constants';
 import { ReceiverMessages } from './receiver-options.messages';
-import type {
-  ReceiverModuleOptions,
-  ResolvedReceiverOptions,
-  UserAgentDetail,
+import {
+  GEOIP_PRECISIONS,
+  type ReceiverModuleOptions,
+  type ResolvedReceiverOptions,
+  type UserAgentDetail,
 } from './receiver-options.interface';
 
 /** Turns `RECEIVER_DATABASE_URL` into TypeORM options. */
@@ -117,5 +118,22 @@ export function resolveReceiverOptions(
     production,
     redis: options.redis ?? e.string('RECEIVER_REDIS_URL'),
     redisPrefix: options.redisPrefix ?? e.string('RECEIVER_REDIS_PREFIX') ?? '',
+    respectPrivacySignals:
+      e.boolean(
+        'respectPrivacySignals',
+        'RECEIVER_RESPECT_PRIVACY_SIGNALS',
+        options.respectPrivacySignals,
+      ) ?? false,
+    storeIpHash: e.boolean('storeIpHash', 'RECEIVER_STORE_IP_HASH', options.storeIpHash) ?? true,
+    geoipPrecision:
+      e.oneOf(
+        'geoipPrecision',
+        'RECEIVER_GEOIP_PRECISION',
+        GEOIP_PRECISIONS,
+        options.geoipPrecision,
+      ) ?? 'city',
+    stripQueryStrings:
+      e.boolean('stripQueryStrings', 'RECEIVER_STRIP_QUERY_STRINGS', options.stripQueryStrings) ??
+      false,
   };
 }

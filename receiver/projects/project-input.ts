@@ -1,4 +1,5 @@
 import { byteLength, isEmpty, phpTrim, stringField } from '../common/input/php-input';
+import { privacySettings } from './project-privacy-input';
 import { telemetrySettings } from './project-telemetry-input';
 import { ProjectsMessages } from './projects.messages';
 import { InvalidInputError } from '../common/errors/receiver.errors';
@@ -57,11 +58,11 @@ export interface NewProject {
   name: string;
   /** Cleaned (see {@link cleanDomains}). */
   domains: string[];
-  settings: ReturnType<typeof telemetrySettings>;
+  settings: ReturnType<typeof telemetrySettings> & ReturnType<typeof privacySettings>;
 }
 
 /**
- * Checks a create request — `name`, `allowed_domains` (array) and the telemetry settings — in the
+ * Checks a create request — `name`, `allowed_domains` (array), the telemetry and privacy settings — in the
  * contract's order (name required, domains array, name length, each domain, settings).
  */
 export function parseNewProject(body: Record<string, unknown>): NewProject {
@@ -69,5 +70,5 @@ export function parseNewProject(body: Record<string, unknown>): NewProject {
   assertDomainsArray(body.allowed_domains);
   assertNameLength(name);
   const domains = cleanDomains(body.allowed_domains);
-  return { name, domains, settings: telemetrySettings(body) };
+  return { name, domains, settings: { ...telemetrySettings(body), ...privacySettings(body) } };
 }

@@ -12,6 +12,7 @@ import {
   cleanDomains,
   parseNewProject,
 } from './project-input';
+import { privacySettings } from './project-privacy-input';
 import { telemetrySettings } from './project-telemetry-input';
 import { ProjectsDocs } from './projects.docs';
 import { ProjectsMessages } from './projects.messages';
@@ -41,6 +42,7 @@ export class ProjectsController {
       secret_key: project.secret_key,
       public_key: project.public_key,
       token_policy: project.token_policy,
+      cookieless: project.cookieless,
     });
   }
 
@@ -61,6 +63,7 @@ export class ProjectsController {
         token_policy: project.token_policy,
         signed_telemetry: project.signing_secret !== null,
         encrypted_telemetry: project.encryption_key !== null,
+        cookieless: project.cookieless,
         stats: project.stats,
         created_at: this.projects.timestamp(project.created_at),
         updated_at: this.projects.timestamp(project.updated_at),
@@ -79,7 +82,7 @@ export class ProjectsController {
     const project = await this.projects.get(id);
     const hasName = body.name !== undefined && body.name !== null;
     const hasDomains = body.allowed_domains !== undefined && body.allowed_domains !== null;
-    const settings = telemetrySettings(body);
+    const settings = { ...telemetrySettings(body), ...privacySettings(body) };
     if (!hasName && !hasDomains && Object.keys(settings).length === 0) {
       throw bad(ProjectsMessages.nothingToUpdate);
     }
@@ -101,6 +104,7 @@ export class ProjectsController {
       allowed_domains: this.projects.domainsOf(updated),
       is_active: updated.is_active,
       token_policy: updated.token_policy,
+      cookieless: updated.cookieless,
       updated_at: this.projects.timestamp(updated.updated_at),
     });
   }

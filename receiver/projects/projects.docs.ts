@@ -26,6 +26,11 @@ const TELEMETRY_SETTINGS: Record<string, ApiBodyField> = {
     description:
       '32 bytes as 64 hex chars, base64 or base64url; enables encrypted reports; `null` clears it',
   },
+  cookieless: {
+    type: 'boolean',
+    description:
+      'Cookieless mode (default `false`): visitors are derived daily from a salted hash of IP and user agent, sessions from 30 minutes of inactivity; the snippet stores nothing on the device',
+  },
 };
 
 /** OpenAPI descriptions of the projects API (contract 2.1), admin key except `verify`. */
@@ -46,7 +51,7 @@ export const ProjectsDocs = {
     success: {
       status: 200,
       description:
-        '`data`: `{id, name, allowed_domains, secret_key, public_key, token_policy}` — the secret key is shown only here',
+        '`data`: `{id, name, allowed_domains, secret_key, public_key, token_policy, cookieless}` — the secret key is shown only here',
     },
     errors: { ...BODY_ERRORS, 500: 'Failed to create project' },
   },
@@ -56,12 +61,12 @@ export const ProjectsDocs = {
     success: {
       status: 200,
       description:
-        '`data`: `{count, projects: [{id, name, public_key, allowed_domains, is_active, token_policy, signed_telemetry, encrypted_telemetry, stats, created_at, updated_at}]}`',
+        '`data`: `{count, projects: [{id, name, public_key, allowed_domains, is_active, token_policy, signed_telemetry, encrypted_telemetry, cookieless, stats, created_at, updated_at}]}`',
     },
     errors: { 500: 'Server error' },
   },
   edit: {
-    summary: 'Rename a project, change its domains or telemetry settings',
+    summary: 'Rename a project, change its domains, telemetry or privacy settings',
     auth: 'admin',
     body: {
       id: ID,
@@ -71,7 +76,8 @@ export const ProjectsDocs = {
     },
     success: {
       status: 200,
-      description: '`data`: `{id, name, allowed_domains, is_active, token_policy, updated_at}`',
+      description:
+        '`data`: `{id, name, allowed_domains, is_active, token_policy, cookieless, updated_at}`',
     },
     errors: { ...BODY_ERRORS, 404: 'Project not found', 500: 'Failed to update project' },
   },

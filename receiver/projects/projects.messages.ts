@@ -23,6 +23,7 @@ export const ProjectsMessages = {
   notFound: 'Project not found',
   nothingToUpdate: 'Nothing to update. Provide name or allowed_domains.',
   isActiveBoolean: 'is_active must be a boolean',
+  cookielessBoolean: 'cookieless must be a boolean',
   nothingToRotate: 'Nothing to rotate. Set rotate_secret and/or rotate_public to true.',
   confirmFailed: (name: string): string =>
     `Confirmation failed. Pass "confirm": "${name}" to permanently delete this project.`,

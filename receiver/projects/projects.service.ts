@@ -49,6 +49,7 @@ function newProjectRecord(name: string, domains: string[]): Partial<ProjectEntit
     signing_secret: null,
     encryption_key: null,
     token_policy: 'auto',
+    cookieless: false,
     created_at: now,
     updated_at: now,
     ...generateKeys(),

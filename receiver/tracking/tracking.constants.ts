@@ -35,3 +35,15 @@ export const ERROR_STATUSES = ['open', 'investigating', 'resolved', 'ignored'] a
 
 /** Most ids one status update may name (contract 2.2.4). */
 export const MAX_STATUS_IDS = 100;
+
+/** Cookieless sessions end after this long without a pageview of their visitor. */
+export const COOKIELESS_SESSION_TIMEOUT_MS = 1_800_000;
+
+/**
+ * How long into a new UTC day the previous day's salt survives: receiver processes whose clocks
+ * lag a little still find it. After that it is deleted and that day's ids cannot be recomputed.
+ */
+export const SALT_GRACE_MS = 3_600_000;
+
+/** How often each receiver process deletes expired salts (also done when a new day's salt is made). */
+export const SALT_SWEEP_INTERVAL_MS = 600_000;

@@ -27,6 +27,9 @@ import { NotFoundError, ReceiverError } from '../common/errors/receiver.errors';
 
 const QUEUED = { queued: true } as const;
 
+/** The answer of a pageview handled in cookieless mode: our snippet then stores nothing. */
+const QUEUED_COOKIELESS = { queued: true, cookieless: true } as const;
+
 /**
  * The Micrologs tracking endpoints (contract 2.2), at their `.php` paths and without the suffix.
  * Rate limit → key → body → validation run in the contract's order through the receiver pipeline.
@@ -51,15 +54,16 @@ export class TrackingController {
     @CurrentProject() project: ProjectEntity,
     @Client() client: ClientContext,
     @Res({ passthrough: true }) response: unknown,
-  ): Promise<Envelope<typeof QUEUED> | undefined> {
-    const valid = validatePageview(body);
+  ): Promise<Envelope<typeof QUEUED | typeof QUEUED_COOKIELESS> | undefined> {
+    const cookieless = project.cookieless || body.cookieless === true;
+    const valid = validatePageview(body, cookieless);
     // Bots are filtered after validation: invalid bot requests still get their 4xx.
     if (!client.testMode && this.enricher.isBot(client)) {
       this.adapterHost.httpAdapter.status(response, 204);
       return undefined;
     }
-    await this.tracking.pageview(client, project.id, valid);
-    return ok(TrackingMessages.accepted, QUEUED);
+    await this.tracking.pageview(client, { projectId: project.id, cookieless }, valid);
+    return ok(TrackingMessages.accepted, cookieless ? QUEUED_COOKIELESS : QUEUED);
   }
 
   @Post(['error.php', 'error'])

@@ -2,6 +2,7 @@
 export const TrackingMessages = {
   accepted: 'OK',
   pageviewRequired: 'url, visitor_id and session_token are required',
+  urlRequired: 'url is required',
   messageRequired: 'message is required',
   actionRequired: 'action is required',
   statusInvalid: 'status is required and must be one of: open, investigating, resolved, ignored',
@@ -15,4 +16,7 @@ export const TrackingMessages = {
     `${updated} error ${updated === 1 ? 'group' : 'groups'} marked as ${status}.` +
     (notFound > 0 ? ` ${notFound} ID(s) not found and were skipped.` : ''),
   sessionTokenTooLong: 'session_token must be at most 64 characters',
+  saltsDeleted: (count: number, keepFrom: string) =>
+    `Deleted ${count} expired visitor salt(s); ids of days before ${keepFrom} can no longer be derived`,
+  saltSweepFailed: (reason: string) => `Could not delete expired visitor salts: ${reason}`,
 } as const;

@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
+import { CookielessIdentity } from './cookieless/cookieless-identity.service';
+import { VisitorSaltStore } from './cookieless/visitor-salt.store';
 import { ErrorStatusService } from './error-status.service';
+import { CookielessSessions } from './ingest/cookieless-sessions';
 import { AuditIngestHandler } from './ingest/audit-ingest.handler';
 import { DimensionResolver } from './ingest/dimension.resolver';
 import { ErrorIngestHandler } from './ingest/error-ingest.handler';
@@ -19,6 +22,9 @@ import { TrackingService } from './tracking.service';
   providers: [
     TrackingService,
     ErrorStatusService,
+    VisitorSaltStore,
+    CookielessIdentity,
+    CookielessSessions,
     TrackingIdCache,
     DimensionResolver,
     VisitorSessionWriter,

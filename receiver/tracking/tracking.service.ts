@@ -1,10 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { truncateBytes } from '../common';
 import type { ClientContext } from '../common/request/client-context';
+import { ReceiverClock } from '../common/time/receiver.clock';
+import { RECEIVER_OPTIONS } from '../config/receiver-options.constants';
+import type { ResolvedReceiverOptions } from '../config/receiver-options.interface';
 import { categoriseReferrer } from '../enrichment/referrer.categorizer';
 import { RequestEnricher } from '../enrichment/request.enricher';
 import { parseUtm } from '../enrichment/utm.parser';
 import { INGEST_QUEUE, IngestQueue, IngestUnavailableError } from '../ingest';
+import { CookielessIdentity } from './cookieless/cookieless-identity.service';
 import type { AuditJob, ErrorJob, PageviewJob } from './interfaces/tracking-jobs.interface';
 import { AUDIT_JOB, ERROR_JOB, LIMITS, PAGEVIEW_JOB } from './tracking.constants';
 import { TrackingMessages } from './tracking.messages';
@@ -12,6 +16,13 @@ import type { ValidAudit } from './validation/audit.validator';
 import type { ValidError } from './validation/error.validator';
 import type { ValidPageview } from './validation/pageview.validator';
 import { ReceiverError } from '../common/errors/receiver.errors';
+
+/** How a pageview is identified: by the client's ids, or derived by the receiver. */
+export interface PageviewMode {
+  projectId: number;
+  /** The project is cookieless, or the snippet asked for it (`cookieless: true` in the body). */
+  cookieless: boolean;
+}
 
 /**
  * Turns validated tracking requests into enriched queue jobs and waits until the queue has them
@@ -23,12 +34,26 @@ export class TrackingService {
 
   constructor(
     @Inject(INGEST_QUEUE) private readonly queue: IngestQueue,
+    @Inject(RECEIVER_OPTIONS) private readonly options: ResolvedReceiverOptions,
     private readonly enricher: RequestEnricher,
+    private readonly identity: CookielessIdentity,
+    private readonly clock: ReceiverClock,
   ) {}
 
-  async pageview(client: ClientContext, projectId: number, valid: ValidPageview): Promise<void> {
-    const receivedAt = Date.now();
+  /**
+   * Queues a pageview. With `respectPrivacySignals`, a browser that sent `Sec-GPC: 1` or `DNT: 1`
+   * is not recorded at all; its caller answers as for any accepted pageview, so the page and the
+   * snippet behave the same and the answer does not reveal the signal. Returns whether it was kept.
+   */
+  async pageview(
+    client: ClientContext,
+    { projectId, cookieless }: PageviewMode,
+    valid: ValidPageview,
+  ): Promise<boolean> {
+    if (this.options.respectPrivacySignals && client.optOut) return false;
+    const receivedAt = this.clock.now();
     const { device, geo } = this.enricher.facts(client);
+    // UTM values come from the URL as sent, before minimisation could shorten it.
     const utm = parseUtm(valid.url);
     for (const key of Object.keys(utm) as (keyof typeof utm)[]) {
       utm[key] = truncateBytes(utm[key], LIMITS.utm);
@@ -37,17 +62,31 @@ export class TrackingService {
       projectId,
       receivedAt,
       ...valid,
+      url: this.enricher.storedUrl(valid.url),
+      referrer: this.enricher.storedUrl(valid.referrer),
       referrerCategory: categoriseReferrer(valid.referrer),
       utm,
       device,
       geo,
     };
+    if (cookieless) {
+      job.cookieless = true;
+      job.visitorHash = await this.visitorHash(client, projectId, receivedAt);
+    }
     await this.enqueue(client, PAGEVIEW_JOB, job);
+    return true;
   }
 
   async error(client: ClientContext, projectId: number, valid: ValidError): Promise<void> {
     const { device, geo } = this.enricher.facts(client);
-    const job: ErrorJob = { projectId, receivedAt: Date.now(), ...valid, device, geo };
+    const job: ErrorJob = {
+      projectId,
+      receivedAt: Date.now(),
+      ...valid,
+      url: this.enricher.storedUrl(valid.url),
+      device,
+      geo,
+    };
     await this.enqueue(client, ERROR_JOB, job);
   }
 
@@ -55,6 +94,15 @@ export class TrackingService {
     const ipHash = this.enricher.ipHash(client);
     const job: AuditJob = { projectId, receivedAt: Date.now(), ...valid, ipHash };
     await this.enqueue(client, AUDIT_JOB, job);
+  }
+
+  private async visitorHash(client: ClientContext, projectId: number, at: number) {
+    try {
+      return await this.identity.visitorHash(projectId, client, at);
+    } catch (error) {
+      this.logger.error(`[${client.requestId}] pageview not stored: no salt: ${String(error)}`);
+      throw new ReceiverError('unavailable', TrackingMessages.storageUnavailable);
+    }
   }
 
   private async enqueue(client: ClientContext, kind: string, job: object): Promise<void> {

@@ -28,6 +28,8 @@ export interface ClientContext {
   readonly origin: string;
   /** The Micrologs test hook is on for this request (see {@link isTestModeRequest}). */
   readonly testMode: boolean;
+  /** The browser asked not to be tracked: `Sec-GPC: 1` or `DNT: 1`. */
+  readonly optOut: boolean;
 }
 
 /**
@@ -53,6 +55,7 @@ export function clientContextOf(
     referer: header(request, 'referer'),
     origin: header(request, 'origin'),
     testMode: isTestModeRequest(request, options),
+    optOut: header(request, 'sec-gpc').trim() === '1' || header(request, 'dnt').trim() === '1',
   };
 }
 

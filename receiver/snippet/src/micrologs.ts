@@ -1,7 +1,9 @@
 /**
  * Micrologs browser snippet: a drop-in replacement for the original `snippet/micrologs.js` v1.1.0.
  * Same `data-*` attributes, cookie and sessionStorage names, request bodies and globals, plus
- * pageviews on SPA navigation and a last-chance flush on page hide. Built to one minified file by
+ * pageviews on SPA navigation, a last-chance flush on page hide, cookieless mode
+ * (`data-cookieless="true"`, or the project's setting, learnt from the first answer) and consent
+ * gating (`data-consent="pending"` until `Micrologs.consent(true)`). Built to one minified file by
  * `scripts/build-snippet.mjs`; the receiver serves it at `<base>/snippet/micrologs.js`.
  */
 interface ErrorBody {
@@ -40,49 +42,84 @@ interface ErrorBody {
     }
   })();
 
-  // fetch with keepalive survives the page being closed; old browsers get an async XHR.
-  const send = (path: string, body: object): void => {
+  /**
+   * Where identity lives. `cookieless`: nowhere on the device (the receiver derives it). `cookie`:
+   * the `_ml_vid` cookie and sessionStorage, as the original snippet. `unknown`: in memory until
+   * the first pageview's answer says which one the project uses, so a cookieless project never
+   * gets a cookie written, not even once.
+   */
+  let mode: 'cookie' | 'cookieless' | 'unknown' =
+    script.getAttribute('data-cookieless') === 'true' ? 'cookieless' : 'unknown';
+  /** `pending`: nothing is sent until `Micrologs.consent(true)`; `denied`: nothing at all. */
+  let consent: 'granted' | 'pending' | 'denied' =
+    script.getAttribute('data-consent') === 'pending' ? 'pending' : 'granted';
+
+  const noop = (): void => undefined;
+
+  // fetch with keepalive survives the page being closed; old browsers get an async XHR. The
+  // answer is read (a failed request or a body-less 204 reads as undefined).
+  const send = (path: string, body: object): Promise<unknown> | undefined => {
+    if (consent !== 'granted') return undefined;
     const url = base + path;
     const payload = JSON.stringify(body);
     const headers = { 'Content-Type': 'application/json', 'X-API-Key': key };
     try {
       if (w.fetch) {
-        w.fetch(url, { method: 'POST', headers, body: payload, keepalive: true }).catch(noop);
-      } else {
-        const xhr = new XMLHttpRequest();
-        xhr.open('POST', url, true);
-        for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
-        xhr.send(payload);
+        return w
+          .fetch(url, { method: 'POST', headers, body: payload, keepalive: true })
+          .then((response) => response.json())
+          .catch(noop);
       }
+      const xhr = new XMLHttpRequest();
+      xhr.open('POST', url, true);
+      for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
+      xhr.send(payload);
     } catch {
       // Tracking must never break the page.
     }
+    return undefined;
   };
-  const noop = (): void => undefined;
-
   const uuid = (): string =>
     'xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx'.replace(/[xy]/g, (c) => {
       const r = (Math.random() * 16) | 0;
       return (c === 'x' ? r : (r & 3) | 8).toString(16);
     });
 
-  const visitorId = (): string => {
-    const match = d.cookie.match(/(?:^|;\s*)_ml_vid=([^;]*)/);
-    if (match) return decodeURIComponent(match[1]);
-    const id = uuid();
-    const expires = new Date(Date.now() + 365 * 864e5).toUTCString();
-    d.cookie = `_ml_vid=${encodeURIComponent(id)}; expires=${expires}; path=/; SameSite=Lax`;
-    return id;
-  };
-
+  // Reading what an earlier page stored is not storing; writing waits for cookie mode.
+  const cookie = d.cookie.match(/(?:^|;\s*)_ml_vid=([^;]*)/);
+  const visitor = cookie ? decodeURIComponent(cookie[1]) : uuid();
   let session = store?.getItem('_ml_sid') || '';
-  const last = Number(store?.getItem('_ml_last') || 0);
-  if (!session || Date.now() - last > SESSION_TIMEOUT) {
-    session = uuid();
+  let last = Number(store?.getItem('_ml_last') || 0);
+  if (!session || Date.now() - last > SESSION_TIMEOUT) session = uuid();
+  last = Date.now();
+
+  const persist = (): void => {
+    if (!cookie) {
+      const expires = new Date(Date.now() + 365 * 864e5).toUTCString();
+      d.cookie = `_ml_vid=${encodeURIComponent(visitor)}; expires=${expires}; path=/; SameSite=Lax`;
+    }
     store?.setItem('_ml_sid', session);
-  }
-  const touch = (): void => store?.setItem('_ml_last', String(Date.now()));
-  touch();
+    store?.setItem('_ml_last', String(last));
+  };
+  // Cookieless or consent withdrawn: remove what an earlier page of the site may have stored.
+  const forget = (): void => {
+    d.cookie = '_ml_vid=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/; SameSite=Lax';
+    store?.removeItem('_ml_sid');
+    store?.removeItem('_ml_last');
+  };
+  const touch = (): void => {
+    last = Date.now();
+    if (mode === 'cookie') store?.setItem('_ml_last', String(last));
+  };
+  const learn = (answer: unknown): void => {
+    if (mode !== 'unknown' || consent !== 'granted') return;
+    const data = (answer as { data?: { cookieless?: unknown } } | null)?.data;
+    if (!data) return; // no answer (network, bot filter): decide on the next one
+    mode = data.cookieless === true ? 'cookieless' : 'cookie';
+    if (mode === 'cookie') persist();
+    else forget();
+  };
+  if (mode === 'cookieless') forget();
 
   const timezone = (): string => {
     try {
@@ -120,20 +157,25 @@ interface ErrorBody {
 
   const pageview = (): void => {
     const params = new URLSearchParams(loc.search);
-    const body: Record<string, string> = {
+    const body: Record<string, string | boolean> = {
       url: loc.href,
       page_title: d.title || '',
       referrer: d.referrer || '',
-      visitor_id: visitorId(),
-      session_token: session,
-      fingerprint: fingerprint(),
       screen_resolution: `${screen.width}x${screen.height}`,
       timezone: timezone(),
     };
+    if (mode === 'cookieless') {
+      body.cookieless = true;
+    } else {
+      body.visitor_id = visitor;
+      body.session_token = session;
+      // The fingerprint is computed only once the project is known to use cookies.
+      if (mode === 'cookie') body.fingerprint = fingerprint();
+    }
     for (const name of ['source', 'medium', 'campaign', 'content', 'term']) {
       body[`utm_${name}`] = params.get(`utm_${name}`) || '';
     }
-    send('/api/track/pageview.php', body);
+    send('/api/track/pageview.php', body)?.then(learn, noop);
   };
 
   // Pageview at start-up; if the page is hidden before DOMContentLoaded it is sent then.
@@ -144,13 +186,16 @@ interface ErrorBody {
     started = true;
     pageview();
   };
-  if (d.readyState === 'loading') d.addEventListener('DOMContentLoaded', start);
-  else start();
-  w.addEventListener('pagehide', start);
+  const boot = (): void => {
+    if (consent === 'granted') start();
+  };
+  if (d.readyState === 'loading') d.addEventListener('DOMContentLoaded', boot);
+  else boot();
+  w.addEventListener('pagehide', boot);
 
   // SPA navigation: any change of location.href is a new pageview in the same session.
   const navigated = (): void => {
-    if (loc.href === lastHref) return;
+    if (loc.href === lastHref || consent !== 'granted') return;
     lastHref = loc.href;
     touch();
     pageview();
@@ -166,7 +211,7 @@ interface ErrorBody {
   w.addEventListener('popstate', navigated);
   w.addEventListener('hashchange', navigated);
 
-  const sendError = (body: Partial<ErrorBody> & { message: string }): void =>
+  const sendError = (body: Partial<ErrorBody> & { message: string }): void => {
     send('/api/track/error.php', {
       error_type: 'Unknown',
       file: loc.href,
@@ -179,6 +224,7 @@ interface ErrorBody {
       ...body,
       message: String(body.message).slice(0, 1024),
     });
+  };
 
   const seen: Record<string, 1> = {};
   const capture = (body: Partial<ErrorBody> & { message: string }): void => {
@@ -222,6 +268,22 @@ interface ErrorBody {
     },
     audit(action: unknown, actor?: unknown, context?: unknown): void {
       send('/api/track/audit.php', { action, actor: actor || '', context: context ?? null });
+    },
+    /**
+     * The visitor's choice. `true` (with `data-consent="pending"`) starts tracking with this
+     * page's pageview; `false` stops everything on this page and removes what was stored.
+     * Nothing that happened before is sent: pending means nothing was queued.
+     */
+    consent(granted: unknown): void {
+      if (granted === true) {
+        if (consent !== 'pending') return;
+        consent = 'granted';
+        lastHref = loc.href;
+        start();
+      } else {
+        consent = 'denied';
+        forget();
+      }
     },
   };
 })(window, document);

@@ -15,6 +15,7 @@ import { TelemetrySignatureEntity } from './telemetry-signature.entity';
 import { TelemetryTokenEntity } from './telemetry-token.entity';
 import { TrackedLinkEntity } from './tracked-link.entity';
 import { VisitorEntity } from './visitor.entity';
+import { VisitorSaltEntity } from './visitor-salt.entity';
 
 export * from './audit-log.entity';
 export * from './device.entity';
@@ -33,6 +34,7 @@ export * from './telemetry-signature.entity';
 export * from './telemetry-token.entity';
 export * from './tracked-link.entity';
 export * from './visitor.entity';
+export * from './visitor-salt.entity';
 
 /** Every entity of the receiver; list them in your own data source when you pass a connection name. */
 export const RECEIVER_ENTITIES = [
@@ -53,4 +55,5 @@ export const RECEIVER_ENTITIES = [
   TelemetryTokenEntity,
   TelemetrySignatureEntity,
   FeatureFlagEntity,
+  VisitorSaltEntity,
 ];

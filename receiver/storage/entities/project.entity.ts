@@ -38,6 +38,13 @@ export class ProjectEntity {
   @Column({ type: 'varchar', length: 16, default: 'auto' })
   token_policy!: TokenPolicy;
 
+  /**
+   * Cookieless mode: pageviews get a visitor id derived from a daily salt, the project, the IP
+   * and the user agent, and sessions from 30 minutes of inactivity; client ids are ignored.
+   */
+  @Column({ type: Boolean, default: false })
+  cookieless!: boolean;
+
   @Column({ type: Date })
   created_at!: Date;
 

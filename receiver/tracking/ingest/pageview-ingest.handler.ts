@@ -4,6 +4,7 @@ import { PageviewEntity, SessionEntity } from '../../storage/entities';
 import type { PageviewJob } from '../interfaces/tracking-jobs.interface';
 import { PAGEVIEW_DEDUP_WINDOW_MS, PAGEVIEW_JOB } from '../tracking.constants';
 import { SqlRunner } from '../../storage/sql/sql-runner';
+import { CookielessSessions } from './cookieless-sessions';
 import { DimensionResolver, unique } from './dimension.resolver';
 import { TrackingIdCache } from './tracking-id.cache';
 import { sessionKey, visitorKey, VisitorSessionWriter } from './visitor-session.writer';
@@ -22,6 +23,7 @@ export class PageviewIngestHandler implements IngestHandler<PageviewJob>, OnModu
     private readonly cache: TrackingIdCache,
     private readonly dimensions: DimensionResolver,
     private readonly people: VisitorSessionWriter,
+    private readonly cookieless: CookielessSessions,
   ) {}
 
   onModuleInit(): void {
@@ -30,6 +32,7 @@ export class PageviewIngestHandler implements IngestHandler<PageviewJob>, OnModu
 
   async handle(jobs: PageviewJob[], context: IngestBatchContext): Promise<void> {
     const visitors = await this.people.upsertVisitors(jobs, context);
+    await this.cookieless.assign(jobs, visitors, context);
     const sessions = await this.people.upsertSessions(jobs, visitors, context);
     const kept = await this.dropDuplicates(jobs, visitors, context);
     if (kept.length === 0) return;

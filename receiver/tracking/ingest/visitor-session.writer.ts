@@ -25,7 +25,8 @@ export class VisitorSessionWriter {
   ): Promise<Map<string, number>> {
     const { manager } = context;
     const sql = new SqlRunner(manager);
-    const now = new Date();
+    // Arrival times, not the write time: a queued backlog must not move visits to a later day.
+    const now = new Date(Math.max(...jobs.map((job) => job.receivedAt)));
     const ids = new Map<string, number>();
     const unknown = new Map<string, PageviewJob>();
     const fingerprints = new Map<string, string>();
@@ -44,7 +45,7 @@ export class VisitorSessionWriter {
           project_id: job.projectId,
           visitor_hash: job.visitorHash,
           fingerprint_hash: fingerprints.get(visitorKey(job)) ?? '',
-          first_seen: now,
+          first_seen: new Date(job.receivedAt),
           last_seen: now,
         })),
       );

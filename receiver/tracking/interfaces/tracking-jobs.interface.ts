@@ -13,9 +13,13 @@ export interface PageviewJob {
   pageTitle: string;
   referrer: string;
   referrerCategory: ReferrerCategory;
+  /** In cookieless mode the day-salted hash of (project, IP, user agent). */
   visitorHash: string;
   fingerprintHash: string;
+  /** `''` in cookieless mode until the batch assigns the visitor's current session. */
   sessionToken: string;
+  /** Sessions follow 30 minutes of inactivity instead of a client token (absent = false). */
+  cookieless?: boolean;
   screenResolution: string;
   timezone: string;
   utm: {

@@ -10,16 +10,35 @@ export interface ValidPageview {
   url: string;
   pageTitle: string;
   referrer: string;
+  /** `''` in cookieless mode: the receiver derives the visitor itself. */
   visitorHash: string;
   fingerprintHash: string;
+  /** `''` in cookieless mode: the session follows from the visitor's inactivity. */
   sessionToken: string;
   screenResolution: string;
   timezone: string;
 }
 
-/** Validates a pageview body; throws the contract's 400s. `utm_*` body fields are ignored. */
-export function validatePageview(body: JsonBody): ValidPageview {
+/**
+ * Validates a pageview body; throws the contract's 400s. `utm_*` body fields are ignored. In
+ * cookieless mode only `url` is required, and `visitor_id`, `session_token` and `fingerprint` are
+ * ignored even when sent (the original snippet still sends them).
+ */
+export function validatePageview(body: JsonBody, cookieless = false): ValidPageview {
   const url = text(body, 'url', LIMITS.url);
+  if (cookieless) {
+    if (isBlank(url)) throw new InvalidInputError(TrackingMessages.urlRequired);
+    return {
+      url,
+      pageTitle: text(body, 'page_title', LIMITS.pageTitle),
+      referrer: text(body, 'referrer', LIMITS.referrer),
+      visitorHash: '',
+      fingerprintHash: '',
+      sessionToken: '',
+      screenResolution: text(body, 'screen_resolution', LIMITS.screenResolution),
+      timezone: text(body, 'timezone', LIMITS.timezone),
+    };
+  }
   const visitorId = text(body, 'visitor_id', LIMITS.visitorId);
   const sessionToken = text(body, 'session_token', 256);
   if (isBlank(url) || isBlank(visitorId) || isBlank(sessionToken)) {
