@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { HttpService } from '@nestjs/axios';
-import { TelemetryModule, TelemetryOutbox, TelemetryReporter, type OutboxEntryInput } from '../lib';
+import { TelemetryModule, TelemetryReporter, type OutboxEntryInput } from '../lib';
+import { TelemetryOutbox } from '../lib/outbox/telemetry-outbox.service';
 import { startReceiverProcess } from '../test/support/receiver-process.client';
 
 const ROUNDS = 3_600;

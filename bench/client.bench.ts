@@ -16,14 +16,14 @@ import { runInNewContext } from 'node:vm';
 import { Injectable, Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import {
-  FileTelemetryStore,
-  MemoryTelemetryStore,
   Telemetry,
   TelemetryCollectionService,
   TelemetryModule,
   type OutboxEntryInput,
   type TelemetryStore,
 } from '../lib';
+import { FileTelemetryStore } from '../lib/outbox/stores/file.store';
+import { MemoryTelemetryStore } from '../lib/outbox/stores/memory.store';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;

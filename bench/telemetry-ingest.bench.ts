@@ -15,13 +15,9 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
 import type { DataSource } from 'typeorm';
-import {
-  ProjectEntity,
-  RECEIVER_FASTIFY_OPTIONS,
-  RECEIVER_DATA_SOURCE,
-  ReceiverModule,
-  TelemetrySampleEntity,
-} from '../receiver';
+import { ProjectEntity, RECEIVER_FASTIFY_OPTIONS, ReceiverModule } from '../receiver';
+import { RECEIVER_DATA_SOURCE } from '../receiver/storage/storage.constants';
+import { TelemetrySampleEntity } from '../receiver/storage/entities/telemetry-sample.entity';
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const SECRET_KEY = 'b'.repeat(64);

@@ -41,6 +41,8 @@ export const CliMessages = {
       `Run "${BIN} help" for the list.`
     );
   },
+  incompleteCommand: (words: string, commands: string[]): string =>
+    `"${words}" is the start of a command: ${commands.join(', ')}.`,
   unknownOption: (raw: string, command: CliCommand): string => {
     const valid = optionFlags(command);
     const guess = raw.startsWith('--') ? closest(raw, valid) : undefined;

@@ -51,7 +51,13 @@ export async function runCli(
   const found = findCommand(words, commands);
   if (!found) {
     const names = commands.flatMap((command) => [command.name, ...(command.aliases ?? [])]);
-    output.err(CliMessages.unknownCommand(words.join(' '), names));
+    const typed = words.join(' ');
+    const group = names.filter((name) => name.startsWith(`${typed} `));
+    output.err(
+      group.length > 0
+        ? CliMessages.incompleteCommand(typed, group)
+        : CliMessages.unknownCommand(typed, names),
+    );
     return 1;
   }
   try {

@@ -64,6 +64,4 @@ export const TelemetryMessages = {
     'Feature flags URL is not configured (set TELEMETRY_FLAGS_URL or TELEMETRY_SERVER_URL).',
   flagsAnswerInvalid: (): string =>
     'The flags endpoint did not answer a JSON object of flags ({"feature_flags": {...}} or {...}).',
-  redisMissing: () =>
-    'TELEMETRY_STORE is a redis:// URL but the optional package "ioredis" is not installed: npm install ioredis',
 } as const;

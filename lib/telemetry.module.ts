@@ -95,6 +95,7 @@ import { telemetryCliAccessProvider } from './cli/telemetry-cli.access';
   ],
 })
 export class TelemetryModule extends ConfigurableTelemetryModule implements OnApplicationShutdown {
+  /** @internal Nest creates the module. */
   constructor(
     @Inject(TELEMETRY_STORE) private readonly store: TelemetryStore,
     @Inject(TELEMETRY_OPTIONS) private readonly options: ResolvedTelemetryOptions,

@@ -1,23 +1,38 @@
-export * from './receiver.module';
-export * from './receiver-core.module';
-export * from './config/receiver-options.constants';
-export * from './receiver.features';
-export * from './config/receiver-options.resolver';
-export * from './config/receiver-options.interface';
-export * from './common';
-export * from './storage';
-export * from './health';
-export * from './projects/project.events';
-export * from './projects/projects.service';
-export * from './projects/project-keys.service';
-export * from './cache';
-export * from './openapi';
-export * from './telemetry';
-export * from './cli';
-export * from './ingest';
-export * from './enrichment';
-export * from './tracking';
-export * from './snippet';
-export * from './logging';
-export * from './receiver-fastify.options';
-export * from './receiver-openapi.setup';
+// The public API of `nestjs-telemetry/receiver`: the module and its options, what a host
+// application wires around it (Fastify options, OpenAPI, file logger, its own TypeORM connection),
+// the services the module exports and the health-check extension point. Everything else is
+// internal and may change in any release.
+
+// First: fails with the install command when the receiver's peer dependencies are missing.
+import './receiver.packages';
+
+// Module and options
+export { ReceiverModule } from './receiver.module';
+export { RECEIVER_MODULE_OPTIONS, type ReceiverModuleExtras } from './receiver.module-definition';
+export type { ReceiverModuleOptions } from './config/receiver-options.interface';
+
+// Serving it
+export { RECEIVER_FASTIFY_OPTIONS } from './receiver-fastify.options';
+export {
+  setupReceiverOpenApi,
+  type ReceiverOpenApiDocument,
+  type ReceiverOpenApiOptions,
+} from './receiver-openapi.setup';
+export { ReceiverFileLogger, type ReceiverFileLoggerOptions } from './logging';
+
+// Storage, for an application that registers the receiver's TypeORM connection itself
+export { RECEIVER_ENTITIES, ProjectEntity } from './storage/entities';
+export { RECEIVER_MIGRATIONS } from './storage/migrations';
+export { RECEIVER_MIGRATIONS_TABLE } from './storage/storage.constants';
+
+// The services ReceiverModule exports to the module that imports it
+export { ProjectsService } from './projects/projects.service';
+export { TelemetryHostsService } from './telemetry/hosts/telemetry-hosts.service';
+// Renamed here: `FeatureFlagsService` is the client's flag reader (`nestjs-telemetry`).
+export { FeatureFlagsService as ReceiverFeatureFlagsService } from './telemetry/flags/feature-flags.service';
+export { LinksService } from './links/links.service';
+export { HealthIndicatorRegistry } from './health/health-indicator.registry';
+export type {
+  HealthCheckResult,
+  ReceiverHealthIndicator,
+} from './health/interfaces/health-indicator.interface';

@@ -10,6 +10,17 @@ import { OpenApiMessages } from './openapi/openapi.messages';
 
 const requireOptional = createRequire(__filename);
 
+/**
+ * The OpenAPI 3 document `setupReceiverOpenApi` builds (`OpenAPIObject` of `@nestjs/swagger`),
+ * typed here so that the declarations of apps without the optional `@nestjs/swagger` still check.
+ */
+export interface ReceiverOpenApiDocument {
+  openapi: string;
+  info: { title: string; version: string; [field: string]: unknown };
+  paths: Record<string, unknown>;
+  [field: string]: unknown;
+}
+
 /** Options of {@link setupReceiverOpenApi}. */
 export interface ReceiverOpenApiOptions {
   /** Path under the receiver prefix: UI at `/api/<path>`, JSON at `/api/<path>-json`. Default `docs`. */
@@ -40,7 +51,7 @@ export interface ReceiverOpenApiOptions {
 export function setupReceiverOpenApi(
   app: INestApplication,
   options: ReceiverOpenApiOptions = {},
-): OpenAPIObject {
+): ReceiverOpenApiDocument {
   const swagger = optionalSwagger();
   if (!swagger) throw new Error(OpenApiMessages.swaggerMissing);
   const receiver = app.get<ResolvedReceiverOptions>(RECEIVER_OPTIONS);
@@ -66,7 +77,7 @@ export function setupReceiverOpenApi(
     .filter(Boolean)
     .join('/');
   swagger.SwaggerModule.setup(base, app, document, { ui: options.ui ?? uiAvailable(app) });
-  return document;
+  return document as unknown as ReceiverOpenApiDocument;
 }
 
 /**

@@ -38,6 +38,7 @@ export class TelemetryCollectionService {
   private readonly logger = new Logger('Telemetry');
   private readonly running = new Set<string>();
 
+  /** @internal Nest creates this service; its dependencies are the package's own. */
   constructor(
     private readonly registry: TelemetryRegistry,
     private readonly outbox: TelemetryOutbox,

@@ -36,6 +36,7 @@ export class FeatureFlagsService implements OnModuleInit, OnModuleDestroy {
   /** Emits every time a new set of flags changes at least one value. */
   readonly changes$: Observable<FeatureFlagsChange> = this.changesSubject.asObservable();
 
+  /** @internal Nest creates this service; its dependencies are the package's own. */
   constructor(@Inject(TELEMETRY_STORE) private readonly store: TelemetryStore) {}
 
   async onModuleInit(): Promise<void> {
@@ -83,12 +84,12 @@ export class FeatureFlagsService implements OnModuleInit, OnModuleDestroy {
     return this.flags;
   }
 
-  /** ETag of the flags endpoint's last answer, for `If-None-Match`. */
+  /** @internal ETag of the flags endpoint's last answer, for `If-None-Match`. */
   get etag(): string | undefined {
     return this.currentEtag;
   }
 
-  /** Flags that arrive with a report answer (`{"feature_flags": {...}}`), contract §8. */
+  /** @internal Flags that arrive with a report answer (`{"feature_flags": {...}}`). */
   @TelemetryResponseHandler(FEATURE_FLAGS_KEY)
   async onReportAnswer(value: unknown): Promise<void> {
     await this.apply(value, 'report');
@@ -97,6 +98,8 @@ export class FeatureFlagsService implements OnModuleInit, OnModuleDestroy {
   /**
    * Takes a complete set of flags from the server, persists it and announces what changed. The set
    * replaces the previous one: a flag the server no longer sends is gone. Returns the changes.
+   *
+   * @internal The poller, the report answers and the synchronizer feed it.
    */
   async apply(
     value: unknown,

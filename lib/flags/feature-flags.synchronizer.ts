@@ -20,6 +20,7 @@ export interface FeatureFlagsSyncResult {
  */
 @Injectable()
 export class FeatureFlagsSynchronizer {
+  /** @internal Nest creates this service; its dependencies are the package's own. */
   constructor(
     private readonly http: TelemetryHttpClient,
     private readonly flags: FeatureFlagsService,

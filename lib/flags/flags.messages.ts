@@ -13,6 +13,4 @@ export const FlagsMessages = {
   pollRecovered: (): string => 'Feature flags are being fetched again.',
   flagsUrlMissing: (): string =>
     'Feature flags cannot be fetched: neither flagsUrl nor serverUrl is configured.',
-  openFeatureMissing: (): string =>
-    'The OpenFeature provider needs @openfeature/server-sdk. Install it: npm install @openfeature/server-sdk',
 } as const;

@@ -1,6 +1,6 @@
 import { ProtocolMessages, type OptionScope } from './protocol.messages';
 
-/** @internal Environment variables, as `process.env`. */
+/** Environment variables, as `process.env` (also the type of `ReceiverFileLogger.fromEnv`'s argument). */
 export type EnvSource = Readonly<Record<string, string | undefined>>;
 
 /** @internal A configuration value that would make the application run other than asked. */

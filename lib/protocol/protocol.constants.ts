@@ -3,16 +3,16 @@
  * canonical case; HTTP compares them case-insensitively.
  */
 
-/** @internal Header of the HMAC-SHA256 signature (laravel-telemetry-reporter's default name). */
+/** Header of the HMAC-SHA256 signature (laravel-telemetry-reporter's default name). */
 export const SIGNATURE_HEADER = 'X-Telemetry-Signature';
 
-/** @internal Header carrying the unix time (seconds) a `timestamped` signature covers. */
+/** Header carrying the unix time (seconds) a `timestamped` signature covers. */
 export const TIMESTAMP_HEADER = 'X-Telemetry-Timestamp';
 
-/** @internal Header naming the payload encryption scheme; its only value is {@link ENCRYPTION_SCHEME}. */
+/** Header naming the payload encryption scheme; its only value is {@link ENCRYPTION_SCHEME}. */
 export const ENCRYPTION_HEADER = 'X-Telemetry-Encryption';
 
-/** @internal The one encryption scheme both halves speak. */
+/** The one encryption scheme both halves speak. */
 export const ENCRYPTION_SCHEME = 'aes-256-gcm';
 
 /** @internal Accepted clock difference of a `timestamped` signature, both ways. */
@@ -37,5 +37,5 @@ export const MAX_BATCH_BODY_BYTES = 65_536;
 /** @internal Top-level key of a report carrying the declared type and unit of its values. */
 export const METADATA_KEY = 'metadata';
 
-/** @internal The value types a collector may declare. */
+/** The value types a collector may declare (public: `TelemetryValueType` is derived from it). */
 export const TELEMETRY_VALUE_TYPES = ['gauge', 'counter', 'info'] as const;

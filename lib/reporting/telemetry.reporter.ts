@@ -63,6 +63,7 @@ export class TelemetryReporter {
   /** Most rounds per batch the receiver takes, from its latest answer; none = one per request. */
   private acceptBatch?: number;
 
+  /** @internal Nest creates this service; its dependencies are the package's own. */
   constructor(
     private readonly outbox: TelemetryOutbox,
     private readonly http: TelemetryHttpClient,

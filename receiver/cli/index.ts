@@ -1,3 +1,4 @@
+import '../receiver.packages';
 export type { ReceiverCliOptions, ReceiverCliOutput } from './cli-args';
 export { runReceiverMigrate } from './receiver-migrate.command';
 export { runReceiverCreateProject } from './receiver-create-project.command';

@@ -1,6 +1,7 @@
 import { Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Stats, readFileSync, unwatchFile, watchFile } from 'node:fs';
-import { CityResponse, Reader } from 'maxmind';
+import type { CityResponse, Reader } from 'maxmind';
+import { loadPackage } from '../../lib/packages/peer-packages';
 import { truncateBytes } from '../common/input/php-input';
 import { GEOIP_WATCH_INTERVAL_MS } from './enrichment.constants';
 import { EnrichmentMessages } from './enrichment.messages';
@@ -11,6 +12,8 @@ export interface GeoIpStatus {
   status: 'ok' | 'warn';
   message: string;
 }
+
+type Maxmind = typeof import('maxmind');
 
 const EMPTY: GeoLocation = Object.freeze({ country: '', countryCode: '', region: '', city: '' });
 
@@ -23,6 +26,7 @@ const EMPTY: GeoLocation = Object.freeze({ country: '', countryCode: '', region:
 export class GeoIpService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('GeoIp');
   private reader: Reader<CityResponse> | undefined;
+  private maxmind: Maxmind | undefined;
   private problem: string;
   private watching = false;
 
@@ -34,6 +38,8 @@ export class GeoIpService implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit(): void {
     if (!this.file) return;
+    // maxmind is an optional peer: only a configured database file needs it, and then at start.
+    this.maxmindPackage();
     this.load(false);
     watchFile(this.file, { persistent: false, interval: GEOIP_WATCH_INTERVAL_MS }, this.onChange);
     this.watching = true;
@@ -81,6 +87,10 @@ export class GeoIpService implements OnModuleInit, OnModuleDestroy {
     this.load(true);
   };
 
+  private maxmindPackage(): Maxmind {
+    return (this.maxmind ??= loadPackage<Maxmind>('maxmind', 'GeoIP lookups (geoipPath)'));
+  }
+
   private load(isReload: boolean): void {
     const file = this.file as string;
     let buffer: Buffer;
@@ -92,7 +102,7 @@ export class GeoIpService implements OnModuleInit, OnModuleDestroy {
       return;
     }
     try {
-      this.reader = new Reader<CityResponse>(buffer);
+      this.reader = new (this.maxmindPackage().Reader)<CityResponse>(buffer);
       this.logger.log(
         isReload ? EnrichmentMessages.geoipReloaded(file) : EnrichmentMessages.geoipLoaded(file),
       );

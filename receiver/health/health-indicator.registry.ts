@@ -19,6 +19,7 @@ import type { ReceiverHealthIndicator } from './interfaces/health-indicator.inte
 export class HealthIndicatorRegistry {
   private readonly indicators = new Map<string, ReceiverHealthIndicator>();
 
+  /** @internal Nest creates the registry; its dependencies are the receiver's own. */
   constructor(
     @Inject(RECEIVER_DATA_SOURCE) dataSource: DataSource,
     @Inject(RECEIVER_REDIS) redis: Redis | null,

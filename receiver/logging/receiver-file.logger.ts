@@ -1,7 +1,8 @@
 import { ConsoleLogger, LogLevel } from '@nestjs/common';
 import { mkdirSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { createStream, RotatingFileStream } from 'rotating-file-stream';
+import type { RotatingFileStream } from 'rotating-file-stream';
+import { loadPackage } from '../../lib/packages/peer-packages';
 import { EnvReader, type EnvSource } from '../../lib/protocol';
 import { DEFAULT_LOG_FILE_SIZE, DEFAULT_LOG_FILES } from './logging.constants';
 import type { ReceiverFileLoggerOptions } from './interfaces/receiver-file-logger-options.interface';
@@ -29,6 +30,11 @@ export class ReceiverFileLogger extends ConsoleLogger {
     super({ logLevels: options.logLevels ?? ['log', 'warn', 'error', 'fatal'] });
     this.toConsole = options.console ?? true;
     mkdirSync(dirname(options.path), { recursive: true });
+    // rotating-file-stream is an optional peer: only the file logger needs it.
+    const { createStream } = loadPackage<typeof import('rotating-file-stream')>(
+      'rotating-file-stream',
+      'ReceiverFileLogger',
+    );
     this.stream = createStream(basename(options.path), {
       path: dirname(options.path),
       size: (options.size ?? DEFAULT_LOG_FILE_SIZE) as `${number}M`,

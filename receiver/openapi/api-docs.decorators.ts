@@ -1,10 +1,9 @@
-import { createRequire } from 'node:module';
 import { applyDecorators } from '@nestjs/common';
+import { loadOptionalPackage } from '../../lib/packages/peer-packages';
 import { OPENAPI_AUTH, type ApiAuthKind } from './openapi.constants';
 
 type Swagger = typeof import('@nestjs/swagger');
 
-const requireOptional = createRequire(__filename);
 let loaded: Swagger | null | undefined;
 
 /**
@@ -13,11 +12,7 @@ let loaded: Swagger | null | undefined;
  */
 export function optionalSwagger(): Swagger | null {
   if (loaded === undefined) {
-    try {
-      loaded = requireOptional('@nestjs/swagger') as Swagger;
-    } catch {
-      loaded = null;
-    }
+    loaded = loadOptionalPackage<Swagger>('@nestjs/swagger') ?? null;
   }
   return loaded;
 }

@@ -61,6 +61,7 @@ function newProjectRecord(name: string, domains: string[]): Partial<ProjectEntit
 export class ProjectsService {
   readonly repository: Repository<ProjectEntity>;
 
+  /** @internal Nest creates this service; its dependencies are the package's own. */
   constructor(
     @InjectReceiverDataSource() private readonly dataSource: DataSource,
     @Inject(RECEIVER_OPTIONS) private readonly options: ResolvedReceiverOptions,
@@ -69,7 +70,7 @@ export class ProjectsService {
     this.repository = dataSource.getRepository(ProjectEntity);
   }
 
-  /** `YYYY-MM-DD HH:MM:SS` in the configured time zone. */
+  /** @internal `YYYY-MM-DD HH:MM:SS` in the configured time zone. */
   timestamp(date: Date): string {
     return formatDateTime(date, this.options.timezone);
   }
@@ -147,7 +148,7 @@ export class ProjectsService {
     await this.events.emit({ type: 'deleted', projectId: project.id });
   }
 
-  /** Active project whose secret or public key equals `key`. */
+  /** @internal Active project whose secret or public key equals `key` (the auth guard's look-up). */
   async verify(key: string): Promise<{ project: ProjectEntity; type: 'secret' | 'public' } | null> {
     const bySecret = await this.repository.findOneBy({ secret_key: key, is_active: true });
     if (bySecret) return { project: bySecret, type: 'secret' };
@@ -155,6 +156,7 @@ export class ProjectsService {
     return byPublic ? { project: byPublic, type: 'public' } : null;
   }
 
+  /** @internal The project's allowed domains as a list. */
   domainsOf(project: ProjectEntity): string[] {
     return splitDomains(project.allowed_domains);
   }

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DataSource, type DataSourceOptions } from 'typeorm';
+import { assertPackages, type PeerPackage } from '../../lib/packages/peer-packages';
 import { RECEIVER_ENTITIES } from './entities';
 import { RECEIVER_MIGRATIONS } from './migrations';
 import { RECEIVER_MIGRATIONS_TABLE } from './storage.constants';
@@ -47,8 +48,19 @@ export function buildDataSourceOptions(options: DataSourceOptions): DataSourceOp
   }
 }
 
+/** The driver package of each database type the receiver supports (all optional peers). */
+const DRIVER_PACKAGES: Partial<Record<DataSourceOptions['type'], PeerPackage>> = {
+  'better-sqlite3': 'better-sqlite3',
+  postgres: 'pg',
+  mysql: 'mysql2',
+  mariadb: 'mysql2',
+};
+
 /** Creates and initialises a data source for the receiver (migrations are run by the caller). */
 export async function createReceiverDataSource(options: DataSourceOptions): Promise<DataSource> {
+  const driver = DRIVER_PACKAGES[options.type];
+  // TypeORM's own message names no version, and better-sqlite3's newest major needs Node 22.
+  if (driver) assertPackages([driver], `The receiver's ${options.type} database`);
   const dataSource = new DataSource(buildDataSourceOptions(options));
   await dataSource.initialize();
   return dataSource;

@@ -14,7 +14,7 @@ export const TrackingDocs = {
   pageview: {
     summary: 'Record a pageview (the browser snippet)',
     description:
-      'Public key with the domain lock. UTM values are read from `url`; bots are answered 204 and nothing is stored.',
+      'Public key with the domain lock. UTM values are read from `url`; bots are answered 204 and nothing is stored. In cookieless mode (project setting, or `cookieless: true`) only `url` is required, the visitor is derived from a daily salt, IP and user agent, and the answer is `{queued: true, cookieless: true}`. With `respectPrivacySignals`, a request with `Sec-GPC: 1` or `DNT: 1` gets the same 202 and nothing is stored.',
     auth: 'public',
     body: {
       url: { type: 'string', description: 'Page URL, ≤ 2048 bytes', required: true },
@@ -22,13 +22,18 @@ export const TrackingDocs = {
       referrer: { type: 'string', description: '≤ 2048 bytes; categorised' },
       visitor_id: {
         type: 'string',
-        description: '≤ 256 bytes; only its SHA-256 is kept',
+        description: '≤ 256 bytes; only its SHA-256 is kept (ignored in cookieless mode)',
         required: true,
       },
       fingerprint: { type: 'string', description: 'Truncated to 256 bytes, then hashed' },
       session_token: { type: 'string', description: '≤ 64 bytes', required: true },
       screen_resolution: { type: 'string', description: '≤ 20 bytes' },
       timezone: { type: 'string', description: '≤ 100 bytes' },
+      cookieless: {
+        type: 'boolean',
+        description:
+          '`true`: cookieless mode for this pageview (visitor_id, session_token and fingerprint are not needed and ignored)',
+      },
     },
     success: QUEUED,
     responses: { 204: 'Bot user agent: nothing stored, empty body' },

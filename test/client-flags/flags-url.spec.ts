@@ -1,4 +1,4 @@
-import { resolveFlagsUrl } from '../../lib';
+import { resolveFlagsUrl } from '../../lib/transport/flags-url';
 
 describe('flags URL', () => {
   const host = 'shop 1/eu';

@@ -5,12 +5,9 @@ import {
   ProviderEvents,
   StandardResolutionReasons,
 } from '@openfeature/server-sdk';
-import {
-  FeatureFlagsService,
-  TelemetryModule,
-  TelemetryOpenFeatureModule,
-  TelemetryOpenFeatureProvider,
-} from '../../lib';
+import { FeatureFlagsService, TelemetryModule } from '../../lib';
+import { TelemetryOpenFeatureModule } from '../../lib/flags/openfeature/telemetry-openfeature.module';
+import { TelemetryOpenFeatureProvider } from '../../lib/flags/openfeature/telemetry-openfeature.provider';
 import { loadOpenFeatureSdk } from '../../lib/flags/openfeature/openfeature.loader';
 
 describe('OpenFeature provider', () => {

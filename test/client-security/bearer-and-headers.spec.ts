@@ -1,5 +1,5 @@
 import { TestingModule } from '@nestjs/testing';
-import { TelemetryHttpClient } from '../../lib';
+import { TelemetryHttpClient } from '../../lib/transport/telemetry-http.client';
 import { RecordingServer } from '../support/recording-server';
 import { bootTelemetry, captureWarnings, samplePayload } from './security-fixture';
 

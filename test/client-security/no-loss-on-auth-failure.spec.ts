@@ -4,9 +4,9 @@ import {
   Telemetry,
   TelemetryCollectionService,
   TelemetryModule,
-  TelemetryOutbox,
   TelemetryReporter,
 } from '../../lib';
+import { TelemetryOutbox } from '../../lib/outbox/telemetry-outbox.service';
 import { RecordingServer } from '../support/recording-server';
 
 @Injectable()

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { TestingModule } from '@nestjs/testing';
 import Redis from 'ioredis';
-import { FeatureFlagsService, FeatureFlagsSynchronizer, TelemetryHttpClient } from '../../lib';
+import { FeatureFlagsService, FeatureFlagsSynchronizer } from '../../lib';
+import { TelemetryHttpClient } from '../../lib/transport/telemetry-http.client';
 import { RecordingServer } from '../support/recording-server';
 import { describeWithRedis, redisUrl } from '../support/services';
 import { bootClient } from '../client-flags/flags-fixture';

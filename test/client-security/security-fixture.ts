@@ -1,11 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Test, TestingModule } from '@nestjs/testing';
-import {
-  MemoryTelemetryStore,
-  TelemetryModule,
-  TelemetryModuleOptions,
-  TelemetryStore,
-} from '../../lib';
+import { TelemetryModule, TelemetryModuleOptions, TelemetryStore } from '../../lib';
+import { MemoryTelemetryStore } from '../../lib/outbox/stores/memory.store';
 
 /** Boots TelemetryModule alone (no collectors, no timers) with a store the test can inspect. */
 export async function bootTelemetry(

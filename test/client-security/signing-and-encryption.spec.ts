@@ -1,6 +1,6 @@
 import { createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import { TestingModule } from '@nestjs/testing';
-import { TelemetryHttpClient } from '../../lib';
+import { TelemetryHttpClient } from '../../lib/transport/telemetry-http.client';
 import { RecordingServer } from '../support/recording-server';
 import { bootTelemetry, captureWarnings, samplePayload } from './security-fixture';
 

@@ -1,5 +1,7 @@
 import { TestingModule } from '@nestjs/testing';
-import { AUTH_TOKEN_STORE_KEY, MemoryTelemetryStore, TelemetryHttpClient } from '../../lib';
+import { AUTH_TOKEN_STORE_KEY } from '../../lib/security/security.constants';
+import { MemoryTelemetryStore } from '../../lib/outbox/stores/memory.store';
+import { TelemetryHttpClient } from '../../lib/transport/telemetry-http.client';
 import { RecordedRequest, RecordingServer } from '../support/recording-server';
 import { bootTelemetry, captureWarnings, samplePayload } from './security-fixture';
 

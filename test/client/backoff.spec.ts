@@ -1,5 +1,5 @@
 import { backoffDelay, isRetryable, MAX_BACKOFF_MS } from '../../lib/reporting/telemetry-backoff';
-import { parseRetryAfter } from '../../lib';
+import { parseRetryAfter } from '../../lib/transport/telemetry-http.client';
 
 describe('retry policy', () => {
   const noJitter = () => 1;

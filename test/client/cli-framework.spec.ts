@@ -80,6 +80,10 @@ describe('CLI command framework', () => {
     [['needs'], 'The --module <file> option is required by "needs" (the root module).'],
     [['needs', '--module='], 'The --module <file> option is required by "needs"'],
     [['repot'], 'Unknown command "repot". Did you mean "report"? Run "nestjs-telemetry help"'],
+    [
+      ['receiver'],
+      '"receiver" is the start of a command: receiver migrate, receiver create-project.',
+    ],
   ])('refuses %j with a message saying what to do', async (argv, message) => {
     const result = await run(argv);
     expect(result.code).toBe(1);

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { TestingModule } from '@nestjs/testing';
 import {
-  lastRunValueKey,
-  MemoryTelemetryStore,
   Telemetry,
   TelemetryCollectionService,
   TELEMETRY_STORE,
   type TelemetryStore,
 } from '../../lib';
+import { lastRunValueKey } from '../../lib/telemetry.constants';
+import { MemoryTelemetryStore } from '../../lib/outbox/stores/memory.store';
 import { captureTelemetryLogs, startTelemetryApp } from './fixtures/telemetry-app.fixture';
 
 interface Cyclic {

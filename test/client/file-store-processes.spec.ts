@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { FileTelemetryStore } from '../../lib';
+import { FileTelemetryStore } from '../../lib/outbox/stores/file.store';
 
 const SCRIPT = join(__dirname, '..', 'support', 'outbox-process.ts');
 

@@ -15,12 +15,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import {
-  FileTelemetryStore,
   Telemetry,
   TelemetryCollectionService,
   TelemetryReporter,
   type OutboxEntryInput,
 } from '../../lib';
+import { FileTelemetryStore } from '../../lib/outbox/stores/file.store';
 import { encodeRecord } from '../../lib/outbox/stores/journal-record';
 import { TestTelemetryReceiver } from '../support/telemetry-test-receiver';
 import { captureTelemetryLogs, startTelemetryApp } from './fixtures/telemetry-app.fixture';

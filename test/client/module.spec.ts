@@ -1,12 +1,12 @@
 import { Injectable, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import {
-  MemoryTelemetryStore,
   TELEMETRY_OPTIONS,
   TELEMETRY_STORE,
   TelemetryModule,
   type ResolvedTelemetryOptions,
 } from '../../lib';
+import { MemoryTelemetryStore } from '../../lib/outbox/stores/memory.store';
 
 @Injectable()
 class SettingsService {

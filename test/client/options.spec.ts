@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
-import { resolveTelemetryOptions } from '../../lib';
+import { resolveTelemetryOptions } from '../../lib/options/telemetry-options.resolver';
 
 describe('options resolution', () => {
   it('uses the environment alone when forRoot() gets no options, with the documented defaults', () => {

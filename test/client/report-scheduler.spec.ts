@@ -1,9 +1,6 @@
 import { SchedulerRegistry } from '@nestjs/schedule';
-import {
-  resolveTelemetryOptions,
-  type TelemetryReporter,
-  type TelemetryReportOutcome,
-} from '../../lib';
+import { type TelemetryReporter, type TelemetryReportOutcome } from '../../lib';
+import { resolveTelemetryOptions } from '../../lib/options/telemetry-options.resolver';
 import { TelemetryReportScheduler } from '../../lib/reporting/telemetry-report.scheduler';
 import { TelemetryTimers } from '../../lib/scheduler/telemetry-timers';
 import { captureTelemetryLogs } from './fixtures/telemetry-app.fixture';

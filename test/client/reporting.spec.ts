@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import type { TestingModule } from '@nestjs/testing';
 import {
-  MemoryTelemetryStore,
   Telemetry,
   TelemetryCollectionService,
   TelemetryReporter,
   TelemetryResponseHandler,
   TELEMETRY_STORE,
-  TELEMETRY_USER_AGENT,
   type TelemetryStore,
 } from '../../lib';
+import { MemoryTelemetryStore } from '../../lib/outbox/stores/memory.store';
+import { TELEMETRY_USER_AGENT } from '../../lib/telemetry.constants';
 import { TestTelemetryReceiver, waitFor } from '../support/telemetry-test-receiver';
 import { captureTelemetryLogs, startTelemetryApp } from './fixtures/telemetry-app.fixture';
 

@@ -2,16 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { ScheduleModule, SchedulerRegistry } from '@nestjs/schedule';
 import { Test, type TestingModule } from '@nestjs/testing';
 import {
-  collectorTimerName,
-  MemoryTelemetryStore,
-  REPORT_TIMER_NAME,
   Telemetry,
-  TELEMETRY_SCHEDULER_REGISTRY,
   TELEMETRY_STORE,
   TelemetryModule,
   TelemetryRegistry,
   type TelemetryStore,
 } from '../../lib';
+import { collectorTimerName } from '../../lib/collectors/telemetry.orchestrator';
+import { MemoryTelemetryStore } from '../../lib/outbox/stores/memory.store';
+import { REPORT_TIMER_NAME } from '../../lib/reporting/telemetry-report.scheduler';
+import { TELEMETRY_SCHEDULER_REGISTRY } from '../../lib/telemetry.constants';
 import { captureTelemetryLogs, startTelemetryApp } from './fixtures/telemetry-app.fixture';
 import { waitFor } from '../support/telemetry-test-receiver';
 

@@ -1,15 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { DataSource } from 'typeorm';
-import {
-  AuditLogEntity,
-  PageviewEntity,
-  ProjectEntity,
-  RECEIVER_MIGRATIONS_TABLE,
-  SessionEntity,
-  VisitorEntity,
-  createReceiverDataSource,
-} from '../../receiver';
+import { ProjectEntity, RECEIVER_MIGRATIONS_TABLE } from '../../receiver';
+import { AuditLogEntity } from '../../receiver/storage/entities/audit-log.entity';
+import { PageviewEntity } from '../../receiver/storage/entities/pageview.entity';
+import { SessionEntity } from '../../receiver/storage/entities/session.entity';
+import { VisitorEntity } from '../../receiver/storage/entities/visitor.entity';
+import { createReceiverDataSource } from '../../receiver/storage/data-source.factory';
 import {
   createIsolatedDatabase,
   describeEachEngine,

@@ -5,11 +5,11 @@ import {
   Telemetry,
   TelemetryCollectionService,
   TelemetryModule,
-  TelemetryOutbox,
   TelemetryReporter,
   type OutboxEntryInput,
   type TelemetryModuleOptions,
 } from '../../lib';
+import { TelemetryOutbox } from '../../lib/outbox/telemetry-outbox.service';
 import { RecordingServer } from '../support/recording-server';
 import { createReceiverApp, type ReceiverApp } from '../support/receiver-app';
 import { createIsolatedDatabase, type IsolatedDatabase } from '../support/services';

@@ -94,7 +94,7 @@ describeEachAdapter('OpenAPI document', ({ adapter }) => {
       { logger: false },
     );
     // The document is set up between create() and listen(), as an application would.
-    document = setupReceiverOpenApi(app);
+    document = setupReceiverOpenApi(app) as unknown as OpenAPIObject;
     await app.listen(0, '127.0.0.1');
     const { port } = app.getHttpServer().address() as { port: number };
     running = { http: new TestHttp(`http://127.0.0.1:${port}`) };

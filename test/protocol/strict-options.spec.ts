@@ -2,9 +2,11 @@ import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
-import { resolveTelemetryOptions, TelemetryModule } from '../../lib';
+import { TelemetryModule } from '../../lib';
+import { resolveTelemetryOptions } from '../../lib/options/telemetry-options.resolver';
 import { EnvReader } from '../../lib/protocol';
-import { ReceiverModule, resolveReceiverOptions } from '../../receiver';
+import { ReceiverModule } from '../../receiver';
+import { resolveReceiverOptions } from '../../receiver/config/receiver-options.resolver';
 import { ReceiverFileLogger } from '../../receiver/logging/receiver-file.logger';
 
 const secrets = { RECEIVER_ADMIN_KEY: 'a', RECEIVER_IP_HASH_SALT: 's' };

@@ -1,7 +1,8 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ProjectEntity, RECEIVER_MIGRATIONS, createReceiverDataSource } from '../../receiver';
+import { ProjectEntity, RECEIVER_MIGRATIONS } from '../../receiver';
+import { createReceiverDataSource } from '../../receiver/storage/data-source.factory';
 import { runCli } from '../../cli/cli';
 import { runCliProcess } from '../support/cli-process';
 import {

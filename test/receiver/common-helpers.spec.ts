@@ -1,18 +1,15 @@
 import type { IncomingMessage } from 'node:http';
+import { clientIp, hashIp } from '../../receiver/common/request/client-ip';
+import { formatDate, formatDateTime, zonedToUtc } from '../../receiver/common/time/receiver-time';
 import {
-  clientIp,
-  formatDate,
-  formatDateTime,
-  hashIp,
   intField,
-  isDomainAllowed,
   isEmpty,
   isTruthy,
-  resolveReceiverOptions,
   stringField,
   truncateBytes,
-  zonedToUtc,
-} from '../../receiver';
+} from '../../receiver/common/input/php-input';
+import { isDomainAllowed } from '../../receiver/common/auth/domain-lock';
+import { resolveReceiverOptions } from '../../receiver/config/receiver-options.resolver';
 
 const fakeRequest = (peer: string, forwarded?: string) =>
   ({

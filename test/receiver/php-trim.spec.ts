@@ -1,5 +1,7 @@
 import type { IncomingMessage } from 'node:http';
-import { clientIp, intField, isDomainAllowed, phpTrim, stringField } from '../../receiver';
+import { clientIp } from '../../receiver/common/request/client-ip';
+import { intField, phpTrim, stringField } from '../../receiver/common/input/php-input';
+import { isDomainAllowed } from '../../receiver/common/auth/domain-lock';
 import { cleanDomains, splitDomains } from '../../receiver/projects/project-input';
 import { codePoint, PHP_KEPT, PHP_TRIMMED_RUN } from '../support/white-space';
 

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { RECEIVER_DATA_SOURCE } from '../../receiver';
+import { RECEIVER_DATA_SOURCE } from '../../receiver/storage/storage.constants';
 import { Module } from '@nestjs/common';
 import {
   adminHeaders,

@@ -5,11 +5,11 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import {
   RECEIVER_ENTITIES,
   RECEIVER_MIGRATIONS,
-  RECEIVER_DATA_SOURCE,
   RECEIVER_MIGRATIONS_TABLE,
   ProjectsService,
   ReceiverModule,
 } from '../../receiver';
+import { RECEIVER_DATA_SOURCE } from '../../receiver/storage/storage.constants';
 import { TEST_ADMIN_KEY, TEST_IP_SALT, TestHttp } from '../support/receiver-app';
 import { createIsolatedDatabase, type IsolatedDatabase } from '../support/services';
 

@@ -1,15 +1,12 @@
 import type { DataSource } from 'typeorm';
-import {
-  AuditLogEntity,
-  RECEIVER_MIGRATIONS,
-  createReceiverDataSource,
-  ErrorEventEntity,
-  ErrorGroupEntity,
-  ProjectEntity,
-  SessionEntity,
-  TrackedLinkEntity,
-  VisitorEntity,
-} from '../../receiver';
+import { RECEIVER_MIGRATIONS, ProjectEntity } from '../../receiver';
+import { AuditLogEntity } from '../../receiver/storage/entities/audit-log.entity';
+import { createReceiverDataSource } from '../../receiver/storage/data-source.factory';
+import { ErrorEventEntity } from '../../receiver/storage/entities/error-event.entity';
+import { ErrorGroupEntity } from '../../receiver/storage/entities/error-group.entity';
+import { SessionEntity } from '../../receiver/storage/entities/session.entity';
+import { TrackedLinkEntity } from '../../receiver/storage/entities/tracked-link.entity';
+import { VisitorEntity } from '../../receiver/storage/entities/visitor.entity';
 import {
   createIsolatedDatabase,
   describeEachEngine,

@@ -1,4 +1,4 @@
-import { resolveReceiverOptions } from '../../receiver';
+import { resolveReceiverOptions } from '../../receiver/config/receiver-options.resolver';
 import { UserAgentParser } from '../../receiver/enrichment/user-agent.parser';
 import { USER_AGENT_CASES } from './user-agent.cases';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { TelemetryMessages } from '../../telemetry.messages';
+import { loadPackage } from '../../packages/peer-packages';
 import type {
   OutboxEntry,
   OutboxEntryInput,
@@ -55,12 +55,10 @@ export class RedisTelemetryStore implements TelemetryStore {
     host: string,
     maxEntries?: number,
   ): Promise<RedisTelemetryStore> {
-    let RedisClient: typeof import('ioredis').Redis;
-    try {
-      RedisClient = (await import('ioredis')).Redis;
-    } catch {
-      throw new Error(TelemetryMessages.redisMissing());
-    }
+    const { Redis: RedisClient } = loadPackage<typeof import('ioredis')>(
+      'ioredis',
+      'A redis:// telemetry store',
+    );
     // Fail fast rather than queue commands forever: callers log the error and try again later.
     const redis = new RedisClient(url, { maxRetriesPerRequest: 1, connectTimeout: 5_000 });
     redis.on('error', () => undefined);

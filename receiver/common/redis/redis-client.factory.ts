@@ -1,7 +1,5 @@
-import { createRequire } from 'node:module';
 import type { Redis, RedisOptions } from 'ioredis';
-
-const requireOptional = createRequire(__filename);
+import { loadPackage } from '../../../lib/packages/peer-packages';
 
 /**
  * Creates an ioredis client for the receiver. ioredis is an optional dependency: it is loaded
@@ -10,12 +8,10 @@ const requireOptional = createRequire(__filename);
  * {@link isRedisUnavailable}.
  */
 export function createRedisClient(url: string, overrides: RedisOptions = {}): Redis {
-  let IORedis: typeof import('ioredis').default;
-  try {
-    IORedis = (requireOptional('ioredis') as typeof import('ioredis')).default;
-  } catch {
-    throw new Error('ReceiverModule: the `redis` option needs the ioredis package: npm i ioredis');
-  }
+  const IORedis = loadPackage<typeof import('ioredis')>(
+    'ioredis',
+    "ReceiverModule's redis option",
+  ).default;
   const client = new IORedis(url, {
     lazyConnect: false,
     maxRetriesPerRequest: 1,

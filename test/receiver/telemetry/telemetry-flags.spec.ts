@@ -1,5 +1,5 @@
 import { describeReceiver, useReceiverApp } from '../../support/receiver-app';
-import { rolloutBucket } from '../../../receiver';
+import { rolloutBucket } from '../../../receiver/telemetry/flags/flag-resolver';
 import {
   bearer,
   createProject,

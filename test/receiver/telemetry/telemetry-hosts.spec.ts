@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { RECEIVER_DATA_SOURCE, TelemetryHostEntity } from '../../../receiver';
+import { RECEIVER_DATA_SOURCE } from '../../../receiver/storage/storage.constants';
+import { TelemetryHostEntity } from '../../../receiver/storage/entities/telemetry-host.entity';
 import { describeReceiver, useReceiverApp } from '../../support/receiver-app';
 import { createProject, report, secretHeaders, type TestProject } from './telemetry-fixtures';
 

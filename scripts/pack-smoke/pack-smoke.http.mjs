@@ -1,0 +1,101 @@
+// HTTP side of the pack smoke test: what a user does with curl against the receiver.
+import { randomBytes } from 'node:crypto';
+
+const CHROME_UA =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
+
+async function call(method, url, headers = {}, body) {
+  const res = await fetch(url, {
+    method,
+    headers: { ...(body ? { 'Content-Type': 'application/json' } : {}), ...headers },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  let json;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, text, json };
+}
+
+/** Polls `probe` every 250 ms for 30 s; returns its first truthy value or throws `what`. */
+async function eventually(what, probe) {
+  const deadline = Date.now() + 30_000;
+  let last;
+  while (Date.now() < deadline) {
+    last = await probe();
+    if (last?.ok) return last;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${what} (last answer: ${last?.text ?? 'none'})`);
+}
+
+/** Creates a project on `example.com` with a signing secret through the admin API. */
+export async function createProject(base, adminKey) {
+  const signing = randomBytes(16).toString('hex');
+  const res = await call(
+    'POST',
+    `${base}/projects/create.php`,
+    { 'X-Admin-Key': adminKey },
+    { name: 'Pack smoke', allowed_domains: ['example.com'], signing_secret: signing },
+  );
+  if (res.status !== 200) throw new Error(`project creation answered ${res.status}: ${res.text}`);
+  return { ...res.json.data, signing };
+}
+
+/**
+ * A pageview as a browser on an allowed site sends it: a real user agent, Accept-Language and an
+ * Origin of the project's domain (the bot filter drops anything that looks like a script).
+ */
+export async function checkPageview(base, project) {
+  const url = `https://shop.example.com/smoke-${randomBytes(4).toString('hex')}`;
+  const res = await call(
+    'POST',
+    `${base}/track/pageview.php`,
+    {
+      'X-API-Key': project.public_key,
+      'User-Agent': CHROME_UA,
+      Accept: '*/*',
+      'Accept-Language': 'en-GB,en;q=0.9',
+      Origin: 'https://shop.example.com',
+    },
+    {
+      url,
+      page_title: 'Smoke',
+      referrer: '',
+      visitor_id: `v-${randomBytes(6).toString('hex')}`,
+      session_token: `s-${randomBytes(6).toString('hex')}`,
+      fingerprint: 'smoke',
+      screen_resolution: '1920x1080',
+      timezone: 'Europe/London',
+    },
+  );
+  if (res.status !== 202) throw new Error(`pageview answered ${res.status}: ${res.text}`);
+  // Analytics answers are cached per (range, limit): a new limit on each poll reads fresh rows.
+  let limit = 10;
+  await eventually('the pageview never showed in the pages analytics', async () => {
+    const pages = await call('GET', `${base}/analytics/pages.php?limit=${limit++}`, {
+      'X-API-Key': project.secret_key,
+    });
+    const rows = pages.json?.data?.pages ?? [];
+    return {
+      ok: rows.some((row) => row.url === url && Number(row.pageviews) >= 1),
+      text: pages.text,
+    };
+  });
+}
+
+/** Waits until the receiver holds a value of `key` reported by `host`. */
+export async function checkReport(base, project, host, key) {
+  await eventually(`no "${key}" from ${host} reached the receiver`, async () => {
+    const res = await call('GET', `${base}/telemetry/hosts/${host}`, {
+      'X-API-Key': project.secret_key,
+    });
+    return {
+      ok: res.status === 200 && res.json?.data?.values?.[key] !== undefined,
+      text: res.text,
+    };
+  });
+}
