@@ -8,6 +8,7 @@ import type { ResolvedReceiverOptions } from './config/receiver-options.interfac
 import { EnrichmentModule } from './enrichment/enrichment.module';
 import { HealthModule } from './health/health.module';
 import { IngestModule } from './ingest/ingest.module';
+import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { LinksCoreModule } from './links/links-core.module';
 import { LinksModule } from './links/links.module';
 import { ShortLinkModule } from './links/short-link.module';
@@ -87,6 +88,7 @@ export function wireReceiverModules(core: DynamicModule): WiredReceiverModules {
       telemetry,
       wire(SnippetModule),
       wire(ShortLinkModule, linksCore),
+      wire(LifecycleModule, health, projects),
     ],
     public: [projects, telemetry, links, health],
   };

@@ -1,6 +1,10 @@
 import type { CliCommand } from '../cli-command.interface';
 import { listCommand } from './list.command';
-import { receiverCreateProjectCommand, receiverMigrateCommand } from './receiver.commands';
+import {
+  receiverCreateProjectCommand,
+  receiverMigrateCommand,
+  receiverPurgeCommand,
+} from './receiver.commands';
 import { reportCommand } from './report.command';
 import { syncFlagsCommand } from './sync-flags.command';
 
@@ -14,4 +18,5 @@ export const COMMANDS: CliCommand[] = [
   syncFlagsCommand,
   receiverMigrateCommand,
   receiverCreateProjectCommand,
+  receiverPurgeCommand,
 ];

@@ -52,3 +52,17 @@ export const receiverCreateProjectCommand: CliCommand = {
   },
   run: async (options, output) => (await receiverCli()).runReceiverCreateProject(options, output),
 };
+
+/** `receiver purge`: deletes data older than the retention periods (or counts it). */
+export const receiverPurgeCommand: CliCommand = {
+  name: 'receiver purge',
+  description: 'Delete receiver data older than its retention periods',
+  options: {
+    'dry-run': {
+      type: 'boolean',
+      description: 'count the rows the purge would delete, delete nothing',
+    },
+    database: DATABASE_OPTIONS.database,
+  },
+  run: async (options, output) => (await receiverCli()).runReceiverPurge(options, output),
+};

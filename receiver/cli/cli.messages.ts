@@ -11,4 +11,12 @@ export const ReceiverCliMessages = {
   upToDate: 'Receiver schema is up to date.',
   failed: (message: string): string => `Error: ${message}`,
   created: 'Project created. Store the secret key safely: it is not shown again.',
+  purged: (dryRun: boolean, ms: number): string =>
+    dryRun
+      ? `Dry run (${ms} ms): nothing deleted. Rows the purge would delete:`
+      : `Purge done in ${ms} ms. Rows deleted:`,
+  notMigrated:
+    'The database has pending receiver migrations: run `nestjs-telemetry receiver migrate` first.',
+  purgedNothing: '(none: no data is older than its retention period)',
+  purgeBusy: 'Another receiver process is purging this database right now; try again later.',
 } as const;

@@ -2,3 +2,4 @@ import '../receiver.packages';
 export type { ReceiverCliOptions, ReceiverCliOutput } from './cli-args';
 export { runReceiverMigrate } from './receiver-migrate.command';
 export { runReceiverCreateProject } from './receiver-create-project.command';
+export { runReceiverPurge } from './receiver-purge.command';

@@ -4,6 +4,8 @@ import { NestFactory } from '@nestjs/core';
 import type { DataSource, DataSourceOptions } from 'typeorm';
 import { RECEIVER_OPTIONS } from '../config/receiver-options.constants';
 import { resolveReceiverOptions } from '../config/receiver-options.resolver';
+import { PURGE_PROVIDERS } from '../lifecycle/lifecycle.module';
+import { PurgeService } from '../lifecycle/purge.service';
 import { ProjectEvents } from '../projects/project.events';
 import { ProjectsService } from '../projects/projects.service';
 import { RECEIVER_DATA_SOURCE } from '../storage/storage.constants';
@@ -12,7 +14,7 @@ import { receiverDataSourceProvider } from '../storage/storage.providers';
 
 /**
  * The slice of the receiver a CLI command boots: the options, the storage exactly as the module
- * wires it (data source provider, closed on shutdown) and `ProjectsService` — without the
+ * wires it (data source provider, closed on shutdown) and `ProjectsService` and the retention purge — without the
  * projects controller and its guards, no HTTP, no ingest queue, no timers, no Redis.
  */
 @Module({})
@@ -38,6 +40,7 @@ export class ReceiverCliModule {
         ReceiverStorageLifecycle,
         ProjectEvents,
         ProjectsService,
+        ...PURGE_PROVIDERS,
       ],
     };
   }
@@ -47,6 +50,8 @@ export class ReceiverCliModule {
 export interface ReceiverCliContext {
   dataSource: DataSource;
   projects: ProjectsService;
+  /** The retention purge (no timer: a CLI process runs it once). */
+  purge: PurgeService;
   /** Applies pending migrations; the names of those applied, oldest first. */
   migrate(): Promise<string[]>;
 }
@@ -66,6 +71,7 @@ export async function withReceiverContext<T>(
     return await work({
       dataSource,
       projects: app.get(ProjectsService),
+      purge: app.get(PurgeService),
       migrate: async () =>
         (await dataSource.runMigrations({ transaction: 'each' })).map((m) => m.name),
     });

@@ -6,3 +6,15 @@ export const DEFAULT_SQLITE_PATH = './data/receiver.sqlite';
 
 /** Default URL prefix every receiver route lives under (`/api/...`). */
 export const DEFAULT_ROUTE_PREFIX = 'api';
+
+/**
+ * The kinds of raw data a retention period applies to: pageviews (with the sessions and visitors
+ * they leave behind), error events, audit logs, link clicks and telemetry samples.
+ */
+export const RETENTION_KINDS = ['pageviews', 'errors', 'audit', 'clicks', 'telemetry'] as const;
+
+/** Default minutes between two purge runs of a serving receiver. */
+export const DEFAULT_PURGE_INTERVAL_MINUTES = 60;
+
+/** Longest retention period accepted, in days (100 years: longer means "keep"; use 0). */
+export const MAX_RETENTION_DAYS = 36500;

@@ -1,4 +1,11 @@
 import type { DataSourceOptions } from 'typeorm';
+import type { RETENTION_KINDS } from './receiver-options.constants';
+
+/** A kind of raw data with a retention period (see `RETENTION_KINDS`). */
+export type RetentionKind = (typeof RETENTION_KINDS)[number];
+
+/** Retention period in days per kind of data; `0` keeps that data forever. */
+export type RetentionDays = Record<RetentionKind, number>;
 
 /**
  * How user agents are classified. `contract` (default): Micrologs' own rules (contract 3.9), so
@@ -59,6 +66,25 @@ export interface ReceiverModuleOptions {
   /** Prefix of every Redis key the receiver writes (share one Redis safely). [`RECEIVER_REDIS_PREFIX`] */
   redisPrefix?: string;
   /**
+   * Days raw data is kept before the purge job deletes it, for every kind at once; `0` (default)
+   * keeps everything. A project's own periods (projects API `retention`) win over it.
+   * [`RECEIVER_RETENTION_DAYS`]
+   */
+  retentionDays?: number;
+  /**
+   * Days per kind — `pageviews`, `errors`, `audit`, `clicks`, `telemetry` — over
+   * `retentionDays`; `0` keeps that kind forever. [`RECEIVER_RETENTION_PAGEVIEWS_DAYS`,
+   * `RECEIVER_RETENTION_ERRORS_DAYS`, `RECEIVER_RETENTION_AUDIT_DAYS`,
+   * `RECEIVER_RETENTION_CLICKS_DAYS`, `RECEIVER_RETENTION_TELEMETRY_DAYS`]
+   */
+  retention?: Partial<RetentionDays>;
+  /**
+   * Minutes between two runs of the purge job in a serving receiver; `0` turns the timer off
+   * (run `nestjs-telemetry receiver purge` from cron instead). Default 60.
+   * [`RECEIVER_PURGE_INTERVAL_MINUTES`]
+   */
+  purgeIntervalMinutes?: number;
+  /**
    * Honour the browser's privacy signals: a pageview sent with `Sec-GPC: 1` or `DNT: 1` is
    * answered like an accepted one (`202 {queued:true}`) but not stored. Default `false`.
    * [`RECEIVER_RESPECT_PRIVACY_SIGNALS`]
@@ -103,6 +129,9 @@ export interface ResolvedReceiverOptions {
   production: boolean;
   redis: string | undefined;
   redisPrefix: string;
+  /** Global retention per kind, days (0 = keep forever). */
+  retention: RetentionDays;
+  purgeIntervalMinutes: number;
   respectPrivacySignals: boolean;
   storeIpHash: boolean;
   geoipPrecision: GeoIpPrecision;

@@ -1,12 +1,19 @@
 import { isIP } from 'node:net';
 import type { DataSourceOptions } from 'typeorm';
 import { EnvReader, type EnvSource } from '../../lib/protocol';
-import { DEFAULT_ROUTE_PREFIX, DEFAULT_SQLITE_PATH } from './receiver-options.constants';
+import {
+  DEFAULT_PURGE_INTERVAL_MINUTES,
+  DEFAULT_ROUTE_PREFIX,
+  DEFAULT_SQLITE_PATH,
+  MAX_RETENTION_DAYS,
+  RETENTION_KINDS,
+} from './receiver-options.constants';
 import { ReceiverMessages } from './receiver-options.messages';
 import {
   GEOIP_PRECISIONS,
   type ReceiverModuleOptions,
   type ResolvedReceiverOptions,
+  type RetentionDays,
   type UserAgentDetail,
 } from './receiver-options.interface';
 
@@ -44,6 +51,24 @@ function userAgentDetail(e: EnvReader, given: unknown): UserAgentDetail {
     );
   }
   return value as UserAgentDetail;
+}
+
+/** Global retention: each kind's own option or variable, else `retentionDays`, else 0 (keep). */
+function retention(e: EnvReader, options: ReceiverModuleOptions): RetentionDays {
+  const range = { min: 0, max: MAX_RETENTION_DAYS };
+  const fallback =
+    e.integer('retentionDays', 'RECEIVER_RETENTION_DAYS', range, options.retentionDays) ?? 0;
+  const days = {} as RetentionDays;
+  for (const kind of RETENTION_KINDS) {
+    days[kind] =
+      e.integer(
+        `retention.${kind}`,
+        `RECEIVER_RETENTION_${kind.toUpperCase()}_DAYS`,
+        range,
+        options.retention?.[kind],
+      ) ?? fallback;
+  }
+  return days;
 }
 
 function assertProxies(entries: string[]): void {
@@ -118,6 +143,14 @@ export function resolveReceiverOptions(
     production,
     redis: options.redis ?? e.string('RECEIVER_REDIS_URL'),
     redisPrefix: options.redisPrefix ?? e.string('RECEIVER_REDIS_PREFIX') ?? '',
+    retention: retention(e, options),
+    purgeIntervalMinutes:
+      e.integer(
+        'purgeIntervalMinutes',
+        'RECEIVER_PURGE_INTERVAL_MINUTES',
+        { min: 0, max: 7 * 24 * 60 },
+        options.purgeIntervalMinutes,
+      ) ?? DEFAULT_PURGE_INTERVAL_MINUTES,
     respectPrivacySignals:
       e.boolean(
         'respectPrivacySignals',

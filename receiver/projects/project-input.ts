@@ -1,4 +1,5 @@
 import { byteLength, isEmpty, phpTrim, stringField } from '../common/input/php-input';
+import { retentionSettings } from './project-retention-input';
 import { privacySettings } from './project-privacy-input';
 import { telemetrySettings } from './project-telemetry-input';
 import { ProjectsMessages } from './projects.messages';
@@ -58,17 +59,25 @@ export interface NewProject {
   name: string;
   /** Cleaned (see {@link cleanDomains}). */
   domains: string[];
-  settings: ReturnType<typeof telemetrySettings> & ReturnType<typeof privacySettings>;
+  /** Telemetry, privacy and retention settings. */
+  settings: ReturnType<typeof telemetrySettings> &
+    ReturnType<typeof privacySettings> &
+    ReturnType<typeof retentionSettings>;
 }
 
 /**
- * Checks a create request — `name`, `allowed_domains` (array), the telemetry and privacy settings — in the
- * contract's order (name required, domains array, name length, each domain, settings).
+ * Checks a create request — `name`, `allowed_domains` (array), the telemetry and privacy settings
+ * and the `retention` periods — in the contract's order (name required, domains array, name
+ * length, each domain, settings).
  */
 export function parseNewProject(body: Record<string, unknown>): NewProject {
   const name = requiredName(body);
   assertDomainsArray(body.allowed_domains);
   assertNameLength(name);
   const domains = cleanDomains(body.allowed_domains);
-  return { name, domains, settings: { ...telemetrySettings(body), ...privacySettings(body) } };
+  return {
+    name,
+    domains,
+    settings: { ...telemetrySettings(body), ...privacySettings(body), ...retentionSettings(body) },
+  };
 }

@@ -12,6 +12,7 @@ import {
   cleanDomains,
   parseNewProject,
 } from './project-input';
+import { retentionOf, retentionSettings } from './project-retention-input';
 import { privacySettings } from './project-privacy-input';
 import { telemetrySettings } from './project-telemetry-input';
 import { ProjectsDocs } from './projects.docs';
@@ -63,6 +64,7 @@ export class ProjectsController {
         token_policy: project.token_policy,
         signed_telemetry: project.signing_secret !== null,
         encrypted_telemetry: project.encryption_key !== null,
+        retention: retentionOf(project),
         cookieless: project.cookieless,
         stats: project.stats,
         created_at: this.projects.timestamp(project.created_at),
@@ -82,7 +84,11 @@ export class ProjectsController {
     const project = await this.projects.get(id);
     const hasName = body.name !== undefined && body.name !== null;
     const hasDomains = body.allowed_domains !== undefined && body.allowed_domains !== null;
-    const settings = { ...telemetrySettings(body), ...privacySettings(body) };
+    const settings = {
+      ...telemetrySettings(body),
+      ...privacySettings(body),
+      ...retentionSettings(body),
+    };
     if (!hasName && !hasDomains && Object.keys(settings).length === 0) {
       throw bad(ProjectsMessages.nothingToUpdate);
     }
@@ -104,6 +110,7 @@ export class ProjectsController {
       allowed_domains: this.projects.domainsOf(updated),
       is_active: updated.is_active,
       token_policy: updated.token_policy,
+      retention: retentionOf(updated),
       cookieless: updated.cookieless,
       updated_at: this.projects.timestamp(updated.updated_at),
     });

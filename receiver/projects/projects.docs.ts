@@ -61,12 +61,13 @@ export const ProjectsDocs = {
     success: {
       status: 200,
       description:
-        '`data`: `{count, projects: [{id, name, public_key, allowed_domains, is_active, token_policy, signed_telemetry, encrypted_telemetry, cookieless, stats, created_at, updated_at}]}`',
+        '`data`: `{count, projects: [{id, name, public_key, allowed_domains, is_active, token_policy, signed_telemetry, encrypted_telemetry, cookieless, retention, stats, created_at, updated_at}]}`',
     },
     errors: { 500: 'Server error' },
   },
   edit: {
-    summary: 'Rename a project, change its domains, telemetry or privacy settings',
+    summary:
+      'Rename a project, change its domains, telemetry or privacy settings, or retention periods',
     auth: 'admin',
     body: {
       id: ID,
@@ -77,7 +78,7 @@ export const ProjectsDocs = {
     success: {
       status: 200,
       description:
-        '`data`: `{id, name, allowed_domains, is_active, token_policy, cookieless, updated_at}`',
+        '`data`: `{id, name, allowed_domains, is_active, token_policy, cookieless, retention, updated_at}`',
     },
     errors: { ...BODY_ERRORS, 404: 'Project not found', 500: 'Failed to update project' },
   },

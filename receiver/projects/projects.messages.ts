@@ -35,4 +35,8 @@ export const ProjectsMessages = {
   tokenPolicyInvalid: "token_policy must be 'auto' or 'approval'",
   encryptionKeyInvalid: `encryption_key must be ${ProtocolMessages.encryptionKeyFormats}, or null`,
   signingSecretInvalid: 'signing_secret must be a string of 16 to 128 characters, or null',
+  retentionInvalid:
+    'retention must be an object of days per kind: whole numbers from 0 (keep forever) to 36500, or null (receiver default)',
+  retentionUnknownKind: (kind: string): string =>
+    `retention has no kind '${kind}' (pageviews, errors, audit, clicks, telemetry)`,
 } as const;

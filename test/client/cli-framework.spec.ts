@@ -148,6 +148,7 @@ describe('CLI command framework', () => {
       ['sync-flags', []],
       ['receiver migrate', []],
       ['receiver create-project', []],
+      ['receiver purge', []],
     ]);
   });
 });

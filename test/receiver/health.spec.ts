@@ -55,6 +55,13 @@ describeReceiver('health', ({ adapter, engine }) => {
         valkey: { status: 'ok', message: expect.stringContaining('Not configured') },
         geoip: { status: 'ok', message: 'GeoLite2-City.mmdb found' },
         queue: { status: 'ok', message: expect.any(String), driver: 'inline', pending: 0 },
+        purge: {
+          status: 'ok',
+          message: 'No purge has run in this process yet',
+          interval_minutes: 60,
+          next_run_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+          last_run: null,
+        },
       });
     }
   });

@@ -3,6 +3,7 @@ import { DeviceEntity } from './device.entity';
 import { ErrorEventEntity } from './error-event.entity';
 import { ErrorGroupEntity } from './error-group.entity';
 import { FeatureFlagEntity } from './feature-flag.entity';
+import { LifecycleLeaseEntity } from './lifecycle-lease.entity';
 import { LinkClickEntity } from './link-click.entity';
 import { LocationEntity } from './location.entity';
 import { PageviewEntity } from './pageview.entity';
@@ -22,6 +23,7 @@ export * from './device.entity';
 export * from './error-event.entity';
 export * from './error-group.entity';
 export * from './feature-flag.entity';
+export * from './lifecycle-lease.entity';
 export * from './link-click.entity';
 export * from './location.entity';
 export * from './pageview.entity';
@@ -55,5 +57,6 @@ export const RECEIVER_ENTITIES = [
   TelemetryTokenEntity,
   TelemetrySignatureEntity,
   FeatureFlagEntity,
+  LifecycleLeaseEntity,
   VisitorSaltEntity,
 ];

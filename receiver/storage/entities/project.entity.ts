@@ -38,6 +38,25 @@ export class ProjectEntity {
   @Column({ type: 'varchar', length: 16, default: 'auto' })
   token_policy!: TokenPolicy;
 
+  /** Days raw pageviews are kept; `null` = the receiver's default, `0` = forever. */
+  @Column({ type: 'integer', nullable: true })
+  retention_pageviews_days!: number | null;
+
+  /** Days error events are kept; `null` = the receiver's default, `0` = forever. */
+  @Column({ type: 'integer', nullable: true })
+  retention_errors_days!: number | null;
+
+  /** Days audit logs are kept; `null` = the receiver's default, `0` = forever. */
+  @Column({ type: 'integer', nullable: true })
+  retention_audit_days!: number | null;
+
+  /** Days link clicks are kept; `null` = the receiver's default, `0` = forever. */
+  @Column({ type: 'integer', nullable: true })
+  retention_clicks_days!: number | null;
+
+  /** Days telemetry samples are kept; `null` = the receiver's default, `0` = forever. */
+  @Column({ type: 'integer', nullable: true })
+  retention_telemetry_days!: number | null;
   /**
    * Cookieless mode: pageviews get a visitor id derived from a daily salt, the project, the IP
    * and the user agent, and sessions from 30 minutes of inactivity; client ids are ignored.

@@ -2,6 +2,7 @@ import { ReceiverSchema1763800000000 } from './1763800000000-receiver-schema';
 import { AnalyticsCoveringIndexes1763900000000 } from './1763900000000-analytics-covering-indexes';
 import { TelemetryValueTypes1764000000000 } from './1764000000000-telemetry-value-types';
 import { CookielessMode1764050000000 } from './1764050000000-cookieless-mode';
+import { DataLifecycle1764100000000 } from './1764100000000-data-lifecycle';
 
 /** The receiver's migrations in order; list them in your data source when you pass a connection name. */
 export const RECEIVER_MIGRATIONS = [
@@ -9,4 +10,5 @@ export const RECEIVER_MIGRATIONS = [
   AnalyticsCoveringIndexes1763900000000,
   TelemetryValueTypes1764000000000,
   CookielessMode1764050000000,
+  DataLifecycle1764100000000,
 ];
