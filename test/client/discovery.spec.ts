@@ -171,4 +171,45 @@ describe('@Telemetry discovery', () => {
     const message = await startupError([BadTimeout]);
     expect(message).toContain('Invalid telemetry timeout on BadTimeout.sample');
   });
+
+  it('refuses to start on an unknown value type or a bad unit, naming Class.method', async () => {
+    @Injectable()
+    class BadType {
+      @Telemetry({ type: 'speed' as never })
+      sample(): number {
+        return 1;
+      }
+    }
+    @Injectable()
+    class BadUnit {
+      @Telemetry({ unit: 'x'.repeat(33) })
+      sample(): number {
+        return 1;
+      }
+    }
+    expect(await startupError([BadType])).toContain('Invalid telemetry type on BadType.sample');
+    expect(await startupError([BadUnit])).toContain('Invalid telemetry unit on BadUnit.sample');
+  });
+
+  it('keeps declared types and units on the registered collectors', async () => {
+    @Injectable()
+    class Typed {
+      @Telemetry({ key: 'requests', type: 'counter', unit: 'requests' })
+      requests(): number {
+        return 1;
+      }
+      @Telemetry({ key: 'plain' })
+      plain(): number {
+        return 2;
+      }
+    }
+    const app = await startTelemetryApp([Typed], { manualRegistration: true });
+    const collectors = app.get(TelemetryRegistry).getCollectors();
+    expect(collectors.find((c) => c.key === 'requests')?.meta).toEqual({
+      type: 'counter',
+      unit: 'requests',
+    });
+    expect(collectors.find((c) => c.key === 'plain')?.meta).toBeUndefined();
+    await app.close();
+  });
 });
