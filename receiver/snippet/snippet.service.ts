@@ -3,7 +3,12 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SNIPPET_BUILD_FILE } from './snippet.constants';
-import { SnippetMessages } from './snippet.messages';
+
+/** Texts of the snippet capability. */
+const SnippetMessages = {
+  notBuilt: (path: string) =>
+    `The browser snippet has not been built (${path} is missing): run "npm run build"`,
+} as const;
 
 /** The built snippet and its validator. */
 export interface SnippetFile {

@@ -4,7 +4,13 @@ import { RECEIVER_OPTIONS } from '../config/receiver-options.constants';
 import type { ResolvedReceiverOptions } from '../config/receiver-options.interface';
 import { createReceiverDataSource } from './data-source.factory';
 import { RECEIVER_DATA_SOURCE, RECEIVER_EXISTING_DATA_SOURCE } from './storage.constants';
-import { StorageMessages } from './storage.messages';
+
+const StorageMessages = {
+  connectionNotFound: (name: string): string =>
+    `ReceiverModule: no TypeORM connection named "${name}" is registered. Register it with ` +
+    `TypeOrmModule.forRoot({ name: '${name}', entities: RECEIVER_ENTITIES, migrations: RECEIVER_MIGRATIONS, ... })`,
+  migrated: (count: number): string => `Applied ${count} receiver migration(s)`,
+} as const;
 
 /** Data sources the receiver created itself (and therefore closes on shutdown). */
 export const ownedDataSources = new WeakSet<DataSource>();

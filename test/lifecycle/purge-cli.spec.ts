@@ -1,5 +1,6 @@
 import { runCli } from '../../cli/cli';
-import { createReceiverDataSource, ProjectEntity } from '../../receiver';
+import { ProjectEntity } from '../../receiver';
+import { createReceiverDataSource } from '../../receiver/storage/data-source.factory';
 import {
   createIsolatedDatabase,
   describeEachEngine,

@@ -1,13 +1,15 @@
 import { ANALYTICS_MESSAGES } from '../analytics.messages';
-import {
-  DEFAULT_RANGE,
-  MAX_CUSTOM_SPAN_DAYS,
-  MAX_RANGE_DAYS,
-  MIN_RANGE_DAYS,
-} from './analytics-range.constants';
 import type { AnalyticsRange } from './analytics-range.interface';
 import { addDays, daysBetween, localDateOf, startOfLocalDay } from './zoned-time.util';
 import { InvalidInputError } from '../../common/errors/receiver.errors';
+
+/** `range` when the query has none (contract 1.11). */
+export const DEFAULT_RANGE = '30d';
+/** `range=Nd` is clamped to 1 … 365. */
+export const MIN_RANGE_DAYS = 1;
+export const MAX_RANGE_DAYS = 365;
+/** `to − from` of a custom range may be at most this many days (a 366-date inclusive span). */
+export const MAX_CUSTOM_SPAN_DAYS = 365;
 
 /** The three query parameters, already coerced to single strings (absent = `undefined`). */
 export interface RangeQuery {
@@ -25,7 +27,7 @@ const STRICT_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
  * real calendar dates written `YYYY-MM-DD` (the original also accepted `2026-2-30`).
  *
  * @param nowMs the current instant; "today" is its local date in `timeZone`.
- * @throws ReceiverHttpException 400 with the contract's message for a bad custom range.
+ * @throws InvalidInputError (400) with the contract's message for a bad custom range.
  */
 export function parseAnalyticsRange(
   query: RangeQuery,

@@ -10,7 +10,7 @@ import { parseAnalyticsRange } from './analytics-range.parser';
 export class AnalyticsRangeService {
   constructor(@Inject(RECEIVER_OPTIONS) private readonly options: ResolvedReceiverOptions) {}
 
-  /** @throws ReceiverHttpException 400 with the contract's message. */
+  /** @throws InvalidInputError (400) with the contract's message. */
   parse(query: AnalyticsQuery): AnalyticsRange {
     return parseAnalyticsRange(
       {
