@@ -165,7 +165,9 @@ async function runApps(clientDir, receiverDir, label) {
       /SMOKE_READY/,
     );
     await check(`${label}: the client's signed report is stored`, () =>
-      checkReport(base, project, 'smoke-client', 'smoke_orders'),
+      checkReport(base, project, 'smoke-client', 'smoke_orders').catch((error) => {
+        throw new Error(`${error.message}\nclient output:\n${client.output()}`);
+      }),
     );
     await check(`${label}: both apps stop cleanly on SIGTERM`, async () => {
       await client.stop();

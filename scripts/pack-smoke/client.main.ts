@@ -20,6 +20,9 @@ class AppModule {}
 async function main(): Promise<void> {
   const app = await NestFactory.createApplicationContext(AppModule, { logger: ['error', 'warn'] });
   app.enableShutdownHooks();
+  // A worker without an HTTP server: the telemetry timers never keep a process alive (they are
+  // unref'd), so the app holds itself open until SIGTERM, as a real worker's own loop would.
+  setInterval(() => undefined, 60_000);
   console.log('SMOKE_READY');
 }
 

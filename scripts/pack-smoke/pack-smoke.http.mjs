@@ -20,14 +20,17 @@ async function call(method, url, headers = {}, body) {
   return { status: res.status, text, json };
 }
 
-/** Polls `probe` every 250 ms for 30 s; returns its first truthy value or throws `what`. */
+/**
+ * Polls `probe` once a second for 50 s (the receiver's read routes allow 60 requests a minute);
+ * returns its first answer with `ok` or throws `what`.
+ */
 async function eventually(what, probe) {
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 50_000;
   let last;
   while (Date.now() < deadline) {
     last = await probe();
     if (last?.ok) return last;
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
   }
   throw new Error(`${what} (last answer: ${last?.text ?? 'none'})`);
 }
