@@ -56,6 +56,9 @@ function declarationProgram(files, options) {
   const { fileExists, readFile, getSourceFile } = host;
   host.fileExists = (file) => files.has(resolve(file)) || fileExists.call(host, file);
   host.readFile = (file) => files.get(resolve(file)) ?? readFile.call(host, file);
+  // Module resolution asks for folders too: the emitted ones exist in memory, whatever dist/ holds.
+  const folders = new Set([...files.keys()].flatMap((file) => ancestors(dirname(file))));
+  host.directoryExists = (dir) => folders.has(resolve(dir)) || ts.sys.directoryExists(dir);
   host.getSourceFile = (file, language, ...rest) => {
     const text = files.get(resolve(file));
     return text === undefined
@@ -67,6 +70,12 @@ function declarationProgram(files, options) {
     { ...options, noEmit: true, skipLibCheck: false, types: ['node'] },
     host,
   );
+}
+
+function ancestors(dir) {
+  const all = [];
+  for (let current = dir; !all.includes(current); current = dirname(current)) all.push(current);
+  return all;
 }
 
 const printer = ts.createPrinter({ removeComments: true, newLine: ts.NewLineKind.LineFeed });
