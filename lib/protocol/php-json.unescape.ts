@@ -14,7 +14,7 @@ const isLowSurrogate = (unit: number): boolean => unit >= 0xdc00 && unit <= 0xdf
  *
  * The sender signs `json_encode($payload, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE)`, while
  * Guzzle's `json` option sends `json_encode($payload)` without flags. The two texts differ in
- * exactly two ways: the body writes `/` as `\/`, and every code point above U+007F as `\uHHHH` (four hex digits) (a
+ * exactly two ways: the body writes `/` as `\/`, and every code point above U+007F as `\uHHHH` (a
  * surrogate pair above U+FFFF) — except U+2028 and U+2029, which PHP escapes in both (it needs
  * `JSON_UNESCAPED_LINE_TERMINATORS` to write them raw). Undoing exactly those escapes yields the
  * signed text byte for byte. Nothing is parsed and re-serialised: numeric-string keys keep their
