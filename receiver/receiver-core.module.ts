@@ -28,6 +28,7 @@ import { RECEIVER_API_MODULES, RECEIVER_ROOT_MODULES } from './receiver.features
 import { ReceiverStorageLifecycle } from './storage/storage.lifecycle';
 import { receiverDataSourceProvider } from './storage/storage.providers';
 import { RECEIVER_DATA_SOURCE } from './storage/storage.constants';
+import { ReceiverStats } from './common/stats/receiver-stats';
 
 const frontDoorProvider: Provider = {
   provide: ReceiverFrontDoor,
@@ -62,6 +63,7 @@ const frontDoorProvider: Provider = {
     frontDoorProvider,
     ProjectEvents,
     ReceiverClock,
+    ReceiverStats,
   ],
   exports: [
     RECEIVER_DATA_SOURCE,
@@ -74,6 +76,7 @@ const frontDoorProvider: Provider = {
     ReceiverExceptionFilter,
     ProjectEvents,
     ReceiverClock,
+    ReceiverStats,
   ],
 })
 export class ReceiverCoreModule implements NestModule, OnModuleInit {

@@ -11,6 +11,7 @@ import { IngestModule } from './ingest/ingest.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { LinksCoreModule } from './links/links-core.module';
 import { LinksModule } from './links/links.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { ShortLinkModule } from './links/short-link.module';
 import { ProjectsModule } from './projects/projects.module';
 import { SnippetModule } from './snippet/snippet.module';
@@ -35,6 +36,7 @@ export const RECEIVER_API_MODULES: Type[] = [
 export const RECEIVER_ROOT_MODULES: Type[] = [
   SnippetModule, // browser snippet (contract 4)
   ShortLinkModule, // short redirect /r/:code
+  MetricsModule, // Prometheus exposition /metrics
 ];
 
 /** The receiver's modules as {@link wireReceiverModules} wires them. */
@@ -90,6 +92,7 @@ export function wireReceiverModules(core: DynamicModule): WiredReceiverModules {
       telemetry,
       wire(SnippetModule),
       wire(ShortLinkModule, linksCore),
+      wire(MetricsModule, ingest, telemetry),
       wire(LifecycleModule, health, projects),
     ],
     public: [projects, telemetry, links, health],

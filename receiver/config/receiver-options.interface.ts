@@ -132,6 +132,12 @@ export interface ReceiverModuleOptions {
    * ```
    */
   ingest?: { queue?: (writer: IngestBatchWriter) => IngestQueue };
+  /**
+   * Prometheus exposition at `/metrics` (needs the optional peer `prom-client`). `token`: the
+   * bearer token scrapers must send (`Authorization: Bearer <token>`), at least 16 characters
+   * without spaces; without it `/metrics` answers 404. [`RECEIVER_METRICS_TOKEN`]
+   */
+  metrics?: { token?: string };
 }
 
 /** How much of a GeoIP location is stored (see `geoipPrecision`). */
@@ -169,4 +175,6 @@ export interface ResolvedReceiverOptions {
   analyticsCacheStore: AnalyticsCacheStore | undefined;
   /** The host application's ingest queue factory, if it plugged one. */
   ingestQueue: ((writer: IngestBatchWriter) => IngestQueue) | undefined;
+  /** Bearer token of `/metrics`; `undefined` turns the exposition off. */
+  metricsToken: string | undefined;
 }

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { RECEIVER_OPTIONS } from '../config/receiver-options.constants';
 import type { ResolvedReceiverOptions } from '../config/receiver-options.interface';
+import { ReceiverStats } from '../common/stats/receiver-stats';
 import { RECEIVER_DATA_SOURCE } from '../storage/storage.constants';
 import { IngestBatchProcessor } from './ingest-batch.processor';
 import { IngestHandlerRegistry } from './ingest-handler.registry';
@@ -10,6 +11,7 @@ import { IngestLifecycle } from './ingest.lifecycle';
 import { InlineIngestQueue } from './inline-ingest.queue';
 import { InlineIngestOptions } from './interfaces/ingest.interfaces';
 import { inlineIngestOptionsFromEnv } from './inline-ingest.options';
+import { meteredIngestQueue } from './metered-ingest.queue';
 
 /**
  * The ingestion queue. Feature modules import it, inject {@link INGEST_QUEUE} to enqueue and
@@ -32,22 +34,26 @@ import { inlineIngestOptionsFromEnv } from './inline-ingest.options';
     { provide: INGEST_OPTIONS, useFactory: () => inlineIngestOptionsFromEnv(process.env) },
     {
       provide: IngestBatchProcessor,
-      inject: [RECEIVER_DATA_SOURCE, IngestHandlerRegistry],
-      useFactory: (dataSource: DataSource, registry: IngestHandlerRegistry) =>
-        new IngestBatchProcessor(dataSource, registry),
+      inject: [RECEIVER_DATA_SOURCE, IngestHandlerRegistry, ReceiverStats],
+      useFactory: (dataSource: DataSource, registry: IngestHandlerRegistry, stats: ReceiverStats) =>
+        new IngestBatchProcessor(dataSource, registry, stats),
     },
     {
       // The host application's queue when it plugged one (`ingest.queue`), else the inline one.
       provide: INGEST_QUEUE,
-      inject: [IngestBatchProcessor, INGEST_OPTIONS, RECEIVER_OPTIONS],
+      inject: [IngestBatchProcessor, INGEST_OPTIONS, RECEIVER_OPTIONS, ReceiverStats],
       useFactory: (
         processor: IngestBatchProcessor,
         inline: InlineIngestOptions,
         options: ResolvedReceiverOptions,
+        stats: ReceiverStats,
       ) =>
-        options.ingestQueue
-          ? options.ingestQueue(processor)
-          : new InlineIngestQueue(processor, inline),
+        meteredIngestQueue(
+          options.ingestQueue
+            ? options.ingestQueue(processor)
+            : new InlineIngestQueue(processor, inline),
+          stats,
+        ),
     },
     IngestLifecycle,
   ],

@@ -6,6 +6,7 @@ import { FeatureFlagsService } from './flags/feature-flags.service';
 import { TelemetryHostsController } from './hosts/telemetry-hosts.controller';
 import { TelemetryHostsRepository } from './hosts/telemetry-hosts.repository';
 import { TelemetryHostsService } from './hosts/telemetry-hosts.service';
+import { TelemetryValuesReader } from './hosts/telemetry-values.reader';
 import { TelemetryBatchReceiver } from './ingest/telemetry-batch.receiver';
 import { TelemetryIngestService } from './ingest/telemetry-ingest.service';
 import { ReplayGuardService } from './security/replay-guard.service';
@@ -25,7 +26,8 @@ import { TelemetryController } from './telemetry.controller';
     FeatureFlagsService,
     ReplayGuardService,
     SignatureVerifier,
+    TelemetryValuesReader,
   ],
-  exports: [FeatureFlagsService, TelemetryHostsService],
+  exports: [FeatureFlagsService, TelemetryHostsService, TelemetryValuesReader],
 })
 export class TelemetryReceiverModule {}

@@ -61,6 +61,7 @@ const KNOWN_PATHS: Record<string, string[]> = {
   ],
   health: ['/api/health.php', '/api/health'],
   snippet: ['/snippet/micrologs.js'],
+  metrics: ['/metrics'],
 };
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
