@@ -1,13 +1,27 @@
-import { EntityManager } from 'typeorm';
+import type { EntityManager, ObjectLiteral } from 'typeorm';
 
 /**
  * One accepted event waiting to be written. `payload` is plain JSON (validated and enriched on the
  * request path), so a queue that stores jobs outside the process (Redis) can carry it unchanged.
  */
 export interface IngestJob<P = unknown> {
+  /**
+   * The event id given at accept time ({@link newEventId}: a UUIDv7). Stored with a unique index
+   * on the event's row, so delivering the job again never stores it twice.
+   */
+  id: string;
   kind: string;
   payload: P;
+  /**
+   * Set by a queue that may hand the job out more than once (a worker that died after its commit
+   * but before acknowledging). The processor then skips jobs already stored, so counters updated
+   * beside the event's row are not counted again. The inline queue never redelivers.
+   */
+  redelivered?: boolean;
 }
+
+/** A payload as its handler sees it: with the id the event was given when it was accepted. */
+export type IngestEvent<P> = P & { readonly eventId: string };
 
 /**
  * The queue between the HTTP endpoints and the database. `enqueue` resolves once the job is
@@ -18,6 +32,7 @@ export interface IngestJob<P = unknown> {
 export interface IngestQueue {
   /** Implementation name shown by health (`inline`, `redis`). */
   readonly name: string;
+  /** Accepts one event: gives it its id ({@link newEventId}) and resolves once it is kept. */
   enqueue<P>(kind: string, payload: P): Promise<void>;
   /** Liveness for the `queue` health check. */
   health(): IngestQueueHealth;
@@ -50,7 +65,13 @@ export interface IngestBatchContext {
  */
 export interface IngestHandler<P = unknown> {
   readonly kind: string;
-  handle(payloads: P[], context: IngestBatchContext): Promise<void>;
+  /**
+   * The entity of the event's own row, whose `event_id` column (unique) holds the event id. The
+   * processor looks redelivered jobs up there and skips those already stored. Leave it out when
+   * the handler's rows have a natural key of their own that makes a repeat change nothing.
+   */
+  readonly eventEntity?: new () => ObjectLiteral;
+  handle(events: IngestEvent<P>[], context: IngestBatchContext): Promise<void>;
 }
 
 /** Tuning of the inline group commit. */
