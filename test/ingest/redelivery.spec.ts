@@ -1,3 +1,4 @@
+import type { DeviceInfo } from '../../receiver/enrichment/interfaces/enrichment.interfaces';
 import { IngestBatchProcessor, type IngestJob, newEventId } from '../../receiver/ingest';
 import { CLICK_JOB, type ClickJob } from '../../receiver/links/interfaces/click-job.interface';
 import {
@@ -20,7 +21,7 @@ import { describeEachEngine } from '../support/services';
 import { useReceiverApp } from '../support/receiver-app';
 import { createProject, dataSourceOf } from '../tracking/tracking-fixtures';
 
-const device = { deviceType: 'desktop', os: 'Linux', browser: 'Firefox', browserVersion: '128' };
+const device: DeviceInfo = { deviceType: 'desktop', os: 'Linux', browser: 'Firefox', browserVersion: '128' };
 const geo = { country: '', countryCode: '', region: '', city: '' };
 
 describeEachEngine('a redelivered batch is stored once', (engine) => {
