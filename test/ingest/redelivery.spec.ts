@@ -21,7 +21,12 @@ import { describeEachEngine } from '../support/services';
 import { useReceiverApp } from '../support/receiver-app';
 import { createProject, dataSourceOf } from '../tracking/tracking-fixtures';
 
-const device: DeviceInfo = { deviceType: 'desktop', os: 'Linux', browser: 'Firefox', browserVersion: '128' };
+const device: DeviceInfo = {
+  deviceType: 'desktop',
+  os: 'Linux',
+  browser: 'Firefox',
+  browserVersion: '128',
+};
 const geo = { country: '', countryCode: '', region: '', city: '' };
 
 describeEachEngine('a redelivered batch is stored once', (engine) => {
