@@ -7,7 +7,7 @@
  */
 import Database from 'better-sqlite3';
 import { spawn, ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -37,18 +37,37 @@ function startBare(): Promise<{ child: ChildProcess; url: string }> {
   });
 }
 
+/**
+ * CPU seconds a process has used (user + system, from /proc): unlike rates, barely moved by other
+ * load on a shared machine.
+ */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 interface Totals {
   ok: number;
   seconds: number;
+  cpu: number;
   p50: number[];
   p99: number[];
   non2xx: number;
   errors: number;
 }
 
-const totals = (): Totals => ({ ok: 0, seconds: 0, p50: [], p99: [], non2xx: 0, errors: 0 });
-const add = (t: Totals, r: WrkResult): void => {
+const totals = (): Totals => ({
+  ok: 0,
+  seconds: 0,
+  cpu: 0,
+  p50: [],
+  p99: [],
+  non2xx: 0,
+  errors: 0,
+});
+const add = (t: Totals, { result: r, cpu }: { result: WrkResult; cpu: number }): void => {
   t.ok += r.ok;
+  t.cpu += cpu;
   t.seconds += r.seconds;
   t.p50.push(r.p50Ms);
   t.p99.push(r.p99Ms);
@@ -60,7 +79,8 @@ const rate = (t: Totals): number => t.ok / t.seconds;
 const ms = (value: number): string => `${value.toFixed(1)} ms`;
 const row = (name: string, t: Totals): string =>
   `${name.padEnd(20)} ${String(Math.round(rate(t))).padStart(7)} req/s   p50 ${ms(median(t.p50))}   ` +
-  `p99 ${ms(median(t.p99))} (worst round ${ms(Math.max(...t.p99))})   non-2xx ${t.non2xx}   socket errors ${t.errors}`;
+  `p99 ${ms(median(t.p99))} (worst round ${ms(Math.max(...t.p99))})   ` +
+  `CPU ${Math.round((t.cpu * 1e6) / Math.max(t.ok, 1))} µs/request   non-2xx ${t.non2xx}   socket errors ${t.errors}`;
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'tracking-bench-'));
@@ -77,10 +97,20 @@ async function main(): Promise<void> {
       // Lets one load generator exceed the 60/min per-IP rate limit (non-production only).
       'X-Test-Mode': 'phpunit',
     };
-    const load = (target: string, connections: number, seconds: number) =>
-      wrk({ url: `${target}${PATH}`, connections, seconds, script: 'pageview', headers });
+    const load = async (target: string, connections: number, seconds: number) => {
+      const pid = (target === url ? receiver.child.pid : bare.child.pid) as number;
+      const cpuBefore = cpuSeconds(pid);
+      const result = await wrk({
+        url: `${target}${PATH}`,
+        connections,
+        seconds,
+        script: 'pageview',
+        headers,
+      });
+      return { result, cpu: cpuSeconds(pid) - cpuBefore };
+    };
     await load(bare.url, 50, WARMUP_SECONDS);
-    acknowledged += (await load(url, 50, WARMUP_SECONDS)).ok;
+    acknowledged += (await load(url, 50, WARMUP_SECONDS)).result.ok;
     console.log(
       `wrk, ${ROUNDS} alternating rounds of ${ROUND_SECONDS} s per connection count, varied pageview bodies`,
     );
@@ -91,9 +121,9 @@ async function main(): Promise<void> {
       const receiverTotals = totals();
       for (let round = 0; round < ROUNDS; round++) {
         add(bareTotals, await load(bare.url, connections, ROUND_SECONDS));
-        const result = await load(url, connections, ROUND_SECONDS);
-        acknowledged += result.ok;
-        add(receiverTotals, result);
+        const measured = await load(url, connections, ROUND_SECONDS);
+        acknowledged += measured.result.ok;
+        add(receiverTotals, measured);
       }
       const ratio = rate(receiverTotals) / rate(bareTotals);
       const p99 = median(receiverTotals.p99);
