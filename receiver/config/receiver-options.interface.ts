@@ -105,6 +105,48 @@ export interface ReceiverModuleOptions {
    * stored, keeping only `utm_*` parameters. Default `false`. [`RECEIVER_STRIP_QUERY_STRINGS`]
    */
   stripQueryStrings?: boolean;
+  /**
+   * Where accepted events wait for the database. `'inline'` (default): a group commit inside
+   * the process — the 202 is sent once the event is committed. `'redis'`: a Redis stream per
+   * kind of event — the 202 is sent once Redis stored it, and workers (in this process, in
+   * `nestjs-telemetry receiver worker` processes, or both) write batches to the database. Needs
+   * `redis`. See docs/deployment.md "Running at scale". [`RECEIVER_QUEUE`]
+   */
+  queue?: IngestQueueDriver;
+  /** Tuning of the Redis queue (`queue: 'redis'`); each field also has its variable. */
+  redisQueue?: RedisQueueOptions;
+}
+
+/** The ingestion queue implementations (see `queue`). */
+export type IngestQueueDriver = 'inline' | 'redis';
+
+/** Tuning of the Redis queue. */
+export interface RedisQueueOptions {
+  /**
+   * Run queue workers in this process. Default `true` (one process does it all); set `false`
+   * on HTTP receivers when `receiver worker` processes do the writing. [`RECEIVER_QUEUE_WORKERS`]
+   */
+  workers?: boolean;
+  /** Worker loops in this process, each writing one batch at a time. Default 1. [`RECEIVER_QUEUE_CONCURRENCY`] */
+  concurrency?: number;
+  /** Kinds of event this process's workers take (`pageview`, `error`, …). Default: all. [`RECEIVER_QUEUE_KINDS`] */
+  kinds?: string[] | string;
+  /** Most events a worker writes in one database transaction. Default 500. [`RECEIVER_QUEUE_BATCH_SIZE`] */
+  batchSize?: number;
+  /**
+   * Events waiting in one kind's stream beyond which tracking answers 503 with `Retry-After`
+   * instead of growing Redis' memory. Default 1 000 000. [`RECEIVER_QUEUE_MAX_BACKLOG`]
+   */
+  maxBacklog?: number;
+  /** Failed writes of one event before it moves to the dead letters. Default 5. [`RECEIVER_QUEUE_MAX_ATTEMPTS`] */
+  maxAttempts?: number;
+  /**
+   * Milliseconds an event may stay with a silent worker (killed, hung) before another worker
+   * takes it over. Default 15 000 (30 000 at most). [`RECEIVER_QUEUE_CLAIM_IDLE_MS`]
+   */
+  claimIdleMs?: number;
+  /** Live workers expected per kind by the production `workers` health check. Default 1. [`RECEIVER_QUEUE_EXPECTED_WORKERS`] */
+  expectedWorkers?: number;
 }
 
 /** How much of a GeoIP location is stored (see `geoipPrecision`). */
@@ -136,4 +178,19 @@ export interface ResolvedReceiverOptions {
   storeIpHash: boolean;
   geoipPrecision: GeoIpPrecision;
   stripQueryStrings: boolean;
+  queue: IngestQueueDriver;
+  redisQueue: ResolvedRedisQueueOptions;
+}
+
+/** {@link RedisQueueOptions} with defaults and environment applied. */
+export interface ResolvedRedisQueueOptions {
+  workers: boolean;
+  concurrency: number;
+  /** Empty: every kind. */
+  kinds: string[];
+  batchSize: number;
+  maxBacklog: number;
+  maxAttempts: number;
+  claimIdleMs: number;
+  expectedWorkers: number;
 }

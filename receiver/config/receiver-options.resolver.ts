@@ -9,6 +9,7 @@ import {
   RETENTION_KINDS,
 } from './receiver-options.constants';
 import { ReceiverMessages } from './receiver-options.messages';
+import { resolveQueueOptions } from './queue-options.resolver';
 import {
   GEOIP_PRECISIONS,
   type ReceiverModuleOptions,
@@ -120,6 +121,7 @@ export function resolveReceiverOptions(
   const production =
     e.boolean('production', 'RECEIVER_PRODUCTION', options.production) ??
     !(nodeEnv === 'development' || nodeEnv === 'test');
+  const redis = options.redis ?? e.string('RECEIVER_REDIS_URL');
   const databaseUrl = e.string('RECEIVER_DATABASE_URL');
   const database =
     options.database ??
@@ -141,7 +143,7 @@ export function resolveReceiverOptions(
     routePrefix: resolveRoutePrefix(options.routePrefix, env),
     userAgentDetail: userAgentDetail(e, options.userAgentDetail),
     production,
-    redis: options.redis ?? e.string('RECEIVER_REDIS_URL'),
+    redis,
     redisPrefix: options.redisPrefix ?? e.string('RECEIVER_REDIS_PREFIX') ?? '',
     retention: retention(e, options),
     purgeIntervalMinutes:
@@ -168,5 +170,6 @@ export function resolveReceiverOptions(
     stripQueryStrings:
       e.boolean('stripQueryStrings', 'RECEIVER_STRIP_QUERY_STRINGS', options.stripQueryStrings) ??
       false,
+    ...resolveQueueOptions(e, options, redis),
   };
 }
