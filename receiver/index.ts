@@ -15,6 +15,17 @@ export type {
   RedisQueueOptions,
 } from './config/receiver-options.interface';
 
+// What a host application may plug in through the options (`rateLimit`, `analyticsCache`, `ingest`)
+export type {
+  AnalyticsCacheStore,
+  IngestBatchWriter,
+  IngestJob,
+  IngestQueue,
+  IngestQueueHealth,
+  RateLimitOutcome,
+  RateLimitStorage,
+} from './config/receiver-extensions.interface';
+
 // Serving it
 export { RECEIVER_FASTIFY_OPTIONS } from './receiver-fastify.options';
 export {

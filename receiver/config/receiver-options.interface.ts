@@ -1,5 +1,11 @@
 import type { DataSourceOptions } from 'typeorm';
 import type { RETENTION_KINDS } from './receiver-options.constants';
+import type {
+  AnalyticsCacheStore,
+  IngestBatchWriter,
+  IngestQueue,
+  RateLimitStorage,
+} from './receiver-extensions.interface';
 
 /** A kind of raw data with a retention period (see `RETENTION_KINDS`). */
 export type RetentionKind = (typeof RETENTION_KINDS)[number];
@@ -106,21 +112,42 @@ export interface ReceiverModuleOptions {
    */
   stripQueryStrings?: boolean;
   /**
-   * Where accepted events wait for the database. `'inline'` (default): a group commit inside
-   * the process — the 202 is sent once the event is committed. `'redis'`: a Redis stream per
-   * kind of event — the 202 is sent once Redis stored it, and workers (in this process, in
-   * `nestjs-telemetry receiver worker` processes, or both) write batches to the database. Needs
-   * `redis`. See docs/deployment.md "Running at scale". [`RECEIVER_QUEUE`]
+   * Rate limits. `storage`: where the counters live — for a store the host application already
+   * runs. Default: Redis when `redis` is set (shared by every instance), else process memory.
    */
-  queue?: IngestQueueDriver;
-  /** Tuning of the Redis queue (`queue: 'redis'`); each field also has its variable. */
-  redisQueue?: RedisQueueOptions;
+  rateLimit?: { storage?: RateLimitStorage };
+  /**
+   * Analytics answers cache (contract 1.12). `store`: where cached answers live. Default: Redis
+   * when `redis` is set, else a bounded in-memory LRU.
+   */
+  analyticsCache?: { store?: AnalyticsCacheStore };
+  /**
+   * Ingestion. `queue`: where accepted events wait for the database —
+   * - `'inline'` (default): a group commit inside the process; the 202 is sent once the event is
+   *   committed;
+   * - `'redis'`: one Redis stream per kind of event; the 202 is sent once Redis stored it, and
+   *   workers (in this process, in `nestjs-telemetry receiver worker` processes, or both) write
+   *   batches to the database. Needs `redis`; tuned by `redis` here. See docs/deployment.md;
+   * - a function: builds the host application's own queue from the writer that stores a batch
+   *   of jobs in the receiver's database; called once at start.
+   * [`RECEIVER_QUEUE` — `inline` or `redis`]
+   *
+   * @example
+   * ```ts
+   * ingest: { queue: 'redis', redis: { workers: false } } // HTTP only; `receiver worker` writes
+   * ingest: { queue: (writer) => new MyQueue(writer) } // MyQueue implements IngestQueue
+   * ```
+   */
+  ingest?: {
+    queue?: IngestQueueDriver | ((writer: IngestBatchWriter) => IngestQueue);
+    redis?: RedisQueueOptions;
+  };
 }
 
-/** The ingestion queue implementations (see `queue`). */
+/** The built-in ingestion queues (see `ingest.queue`). */
 export type IngestQueueDriver = 'inline' | 'redis';
 
-/** Tuning of the Redis queue. */
+/** Tuning of the Redis queue (`ingest.redis`); each field also has its variable. */
 export interface RedisQueueOptions {
   /**
    * Run queue workers in this process. Default `true` (one process does it all); set `false`
@@ -178,6 +205,13 @@ export interface ResolvedReceiverOptions {
   storeIpHash: boolean;
   geoipPrecision: GeoIpPrecision;
   stripQueryStrings: boolean;
+  /** The host application's rate-limit storage, if it plugged one. */
+  rateLimitStorage: RateLimitStorage | undefined;
+  /** The host application's analytics cache store, if it plugged one. */
+  analyticsCacheStore: AnalyticsCacheStore | undefined;
+  /** The host application's ingest queue factory, if it plugged one. */
+  ingestQueue: ((writer: IngestBatchWriter) => IngestQueue) | undefined;
+  /** The built-in queue in use (`inline` also when `ingestQueue` is plugged). */
   queue: IngestQueueDriver;
   redisQueue: ResolvedRedisQueueOptions;
 }

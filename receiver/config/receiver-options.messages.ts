@@ -10,5 +10,5 @@ export const ReceiverMessages = {
   badTrustedProxy: (entry: string): string =>
     `ReceiverModule: trusted proxy "${entry}" is neither an IP address nor a CIDR range`,
   redisQueueWithoutRedis:
-    'ReceiverModule: queue "redis" needs a Redis server (option redis or env RECEIVER_REDIS_URL)',
+    'ReceiverModule: ingest queue "redis" needs a Redis server (option redis or env RECEIVER_REDIS_URL)',
 } as const;

@@ -63,13 +63,19 @@ import { RedisQueueRuntime } from './redis/redis-queue.runtime';
           : null,
     },
     {
+      // The host application's queue when it plugged one (`ingest.queue: (writer) => …`), else
+      // the Redis queue with `ingest.queue: 'redis'`, else the inline one.
       provide: INGEST_QUEUE,
-      inject: [IngestBatchProcessor, INGEST_OPTIONS, REDIS_QUEUE_RUNTIME],
+      inject: [IngestBatchProcessor, INGEST_OPTIONS, RECEIVER_OPTIONS, REDIS_QUEUE_RUNTIME],
       useFactory: (
         processor: IngestBatchProcessor,
-        options: InlineIngestOptions,
+        inline: InlineIngestOptions,
+        options: ResolvedReceiverOptions,
         redis: RedisQueueRuntime | null,
-      ) => redis?.queue ?? new InlineIngestQueue(processor, options),
+      ) =>
+        options.ingestQueue?.(processor) ??
+        redis?.queue ??
+        new InlineIngestQueue(processor, inline),
     },
     IngestLifecycle,
     RedisQueueLifecycle,

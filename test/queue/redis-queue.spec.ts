@@ -48,8 +48,7 @@ describeWithRedis(`Redis queue [${engine}]`, () => {
       options: {
         redis: redisUrl(),
         redisPrefix: prefix,
-        queue: 'redis',
-        redisQueue: { maxAttempts: 2, concurrency: 2 },
+        ingest: { queue: 'redis', redis: { maxAttempts: 2, concurrency: 2 } },
       },
     });
     project = await createProject(receiver.app);
