@@ -9,6 +9,7 @@ import type {
 import { ReceiverMessages } from './receiver-options.messages';
 
 const QUEUE_DRIVERS: readonly IngestQueueDriver[] = ['inline', 'redis'];
+const QUEUE_EXPECTED = '"inline", "redis" or a function (writer) => IngestQueue';
 
 /** Longest takeover delay accepted: a killed worker's events wait at most this long. */
 const MAX_CLAIM_IDLE_MS = 30_000;
@@ -30,6 +31,9 @@ export function resolveQueueOptions(
 ): ResolvedQueueOptions {
   const given = options.ingest?.queue;
   const plugged = typeof given === 'function' ? given : undefined;
+  if (given !== undefined && !plugged && typeof given !== 'string') {
+    e.fail('ingest.queue', undefined, given, QUEUE_EXPECTED);
+  }
   const queue = plugged
     ? 'inline'
     : (e.oneOf('ingest.queue', 'RECEIVER_QUEUE', QUEUE_DRIVERS, given) ?? 'inline');
