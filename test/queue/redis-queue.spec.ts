@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { newEventId } from '../../receiver';
 import { createReceiverApp, type ReceiverApp } from '../support/receiver-app';
 import {
   availableEngines,
@@ -111,7 +112,7 @@ describeWithRedis(`Redis queue [${engine}]`, () => {
       `${prefix}ingest:audit`,
       '*',
       'job',
-      JSON.stringify({ kind: 'audit', payload: { projectId: project.id } }),
+      JSON.stringify({ id: newEventId(), kind: 'audit', payload: { projectId: project.id } }),
       'attempts',
       '0',
     );

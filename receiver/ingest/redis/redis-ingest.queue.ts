@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import type { ResolvedRedisQueueOptions } from '../../config/receiver-options.interface';
+import { newEventId } from '../event-id';
 import { IngestUnavailableError } from '../ingest.errors';
 import { IngestMessages } from '../ingest.messages';
 import type { InlineIngestQueue } from '../inline-ingest.queue';
@@ -54,18 +55,19 @@ export class RedisIngestQueue implements IngestQueue {
         IngestMessages.backlogFull(kind, depth, this.options.maxBacklog),
       );
     }
-    const job: IngestJob<P> = { kind, payload };
+    const job: IngestJob<P> = { id: newEventId(), kind, payload };
     if (this.client.status !== 'ready') {
       this.outage.down(new Error(`connection ${this.client.status}`));
-      return this.fallback.enqueue(kind, payload);
+      return this.fallback.enqueueJob(job);
     }
     try {
       await this.client.xadd(this.keys.stream(kind), '*', ...entryFields(job));
     } catch (error) {
       // Not known to be kept: commit it inline. Had Redis kept it after all (a reply lost to a
-      // timeout), the worker's write of the same event id is a no-op.
+      // timeout), the worker's write of the same event id fails on the unique index and its
+      // retry, marked redelivered, skips it.
       this.outage.down(error);
-      return this.fallback.enqueue(kind, payload);
+      return this.fallback.enqueueJob(job);
     }
     this.outage.up();
   }

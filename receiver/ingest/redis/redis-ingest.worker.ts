@@ -109,7 +109,9 @@ export class RedisIngestWorker {
         'COUNT',
         String(options.batchSize),
       )) as [string, [string, string[] | null][]];
-      entries.push(...toEntries(kind, reply[1]));
+      // Taken from a worker that may have committed them before it died: the writer skips
+      // those already stored.
+      entries.push(...toEntries(kind, reply[1], true));
     }
     return entries.length > 0 ? entries : undefined;
   }
@@ -147,6 +149,8 @@ export class RedisIngestWorker {
       if (this.stopping) return; // unacknowledged: taken over after claimIdleMs, nothing lost
       await this.pause();
       await this.keepClaim(jobs).catch(() => undefined);
+      // A commit whose answer was lost to the outage may have stored some of them already.
+      for (const entry of jobs) entry.job.redelivered = true;
       results = await processor.process(jobs.map((entry) => entry.job));
     }
     storageOutage.up();
@@ -248,12 +252,19 @@ export async function createGroup(client: Redis, stream: string): Promise<void> 
   }
 }
 
-function toEntries(kind: string, items: [string, string[] | null][]): QueuedEntry[] {
+function toEntries(
+  kind: string,
+  items: [string, string[] | null][],
+  claimed = false,
+): QueuedEntry[] {
   const entries: QueuedEntry[] = [];
   for (const [entryId, fields] of items) {
     // A null entry was deleted while pending (Redis < 7 reports it so): nothing to write.
     if (!fields) continue;
-    entries.push(parseEntry(kind, entryId, fields));
+    const entry = parseEntry(kind, entryId, fields);
+    // A retried event may have been stored meanwhile (e.g. inline while Redis looked away).
+    if (entry.job && (claimed || entry.attempts > 0)) entry.job.redelivered = true;
+    entries.push(entry);
   }
   return entries;
 }

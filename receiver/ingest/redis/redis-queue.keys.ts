@@ -56,7 +56,8 @@ export function parseEntry(kind: string, entryId: string, fields: string[]): Que
   let job: IngestJob | undefined;
   try {
     const parsed = JSON.parse(raw) as IngestJob;
-    if (parsed && typeof parsed === 'object' && parsed.kind === kind) job = parsed;
+    const valid = parsed && typeof parsed === 'object' && typeof parsed.id === 'string';
+    if (valid && parsed.kind === kind) job = parsed;
   } catch {
     job = undefined;
   }
