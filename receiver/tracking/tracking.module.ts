@@ -9,6 +9,9 @@ import { ErrorIngestHandler } from './ingest/error-ingest.handler';
 import { PageviewIngestHandler } from './ingest/pageview-ingest.handler';
 import { TrackingIdCache } from './ingest/tracking-id.cache';
 import { VisitorSessionWriter } from './ingest/visitor-session.writer';
+import { AuditDataOwner } from './privacy/audit-data.owner';
+import { ErrorDataOwner } from './privacy/error-data.owner';
+import { VisitorDataOwner } from './privacy/visitor-data.owner';
 import { TrackingController } from './tracking.controller';
 import { TrackingService } from './tracking.service';
 
@@ -31,6 +34,9 @@ import { TrackingService } from './tracking.service';
     PageviewIngestHandler,
     ErrorIngestHandler,
     AuditIngestHandler,
+    VisitorDataOwner,
+    ErrorDataOwner,
+    AuditDataOwner,
   ],
   exports: [DimensionResolver],
 })
