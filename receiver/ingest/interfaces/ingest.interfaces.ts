@@ -1,36 +1,13 @@
 import { EntityManager } from 'typeorm';
 
-/**
- * One accepted event waiting to be written. `payload` is plain JSON (validated and enriched on the
- * request path), so a queue that stores jobs outside the process (Redis) can carry it unchanged.
- */
-export interface IngestJob<P = unknown> {
-  kind: string;
-  payload: P;
-}
-
-/**
- * The queue between the HTTP endpoints and the database. `enqueue` resolves once the job is
- * durable — committed to the database by the inline queue, or stored in Redis by a queue that
- * has workers — and rejects with {@link IngestUnavailableError} when it cannot be kept. An
- * endpoint answers 202 only after `enqueue` resolved.
- */
-export interface IngestQueue {
-  /** Implementation name shown by health (`inline`, `redis`). */
-  readonly name: string;
-  enqueue<P>(kind: string, payload: P): Promise<void>;
-  /** Liveness for the `queue` health check. */
-  health(): IngestQueueHealth;
-  /** Stops accepting jobs and resolves when every accepted job has been written or failed. */
-  drain(): Promise<void>;
-}
-
-/** What the `queue` health check shows. */
-export interface IngestQueueHealth {
-  status: 'ok' | 'fail';
-  message: string;
-  pending: number;
-}
+// The queue's public contract lives beside the receiver's options (a host application may plug
+// its own queue): re-exported here so the ingest domain keeps one place to import from.
+export type {
+  IngestBatchWriter,
+  IngestJob,
+  IngestQueue,
+  IngestQueueHealth,
+} from '../../config/receiver-extensions.interface';
 
 /** Handed to handlers for one batch: the transaction and a hook that runs only after commit. */
 export interface IngestBatchContext {
