@@ -21,6 +21,7 @@ export type {
   RateLimitOutcome,
   RateLimitStorage,
 } from './config/receiver-extensions.interface';
+export { newEventId } from './ingest/event-id';
 
 // Serving it
 export { RECEIVER_FASTIFY_OPTIONS } from './receiver-fastify.options';

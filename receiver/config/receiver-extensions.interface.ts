@@ -42,8 +42,20 @@ export interface AnalyticsCacheStore {
  * request path), so a queue that stores jobs outside the process (Redis) can carry it unchanged.
  */
 export interface IngestJob<P = unknown> {
+  /**
+   * The event id given when the event was accepted (`newEventId()`: a time-ordered UUIDv7).
+   * Stored with a unique index on the event's row, so delivering the job again never stores it
+   * twice.
+   */
+  id: string;
   kind: string;
   payload: P;
+  /**
+   * Set by a queue that may hand a job out more than once (a worker that died after its commit
+   * but before acknowledging). The writer then skips jobs already stored, so what is counted
+   * beside the event's row (error-group occurrences) is not counted again.
+   */
+  redelivered?: boolean;
 }
 
 /**
@@ -55,6 +67,7 @@ export interface IngestJob<P = unknown> {
 export interface IngestQueue {
   /** Implementation name shown by health (`inline`, `redis`). */
   readonly name: string;
+  /** Accepts one event; resolves once it is kept. Gives the job its id with `newEventId()`. */
   enqueue<P>(kind: string, payload: P): Promise<void>;
   /** Liveness for the `queue` health check (`fail` turns the health document unhealthy). */
   health(): IngestQueueHealth;

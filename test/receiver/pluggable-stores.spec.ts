@@ -7,6 +7,7 @@ import type {
   RateLimitOutcome,
   RateLimitStorage,
 } from '../../receiver';
+import { newEventId } from '../../receiver';
 import { resolveReceiverOptions } from '../../receiver/config/receiver-options.resolver';
 import { PageviewEntity } from '../../receiver/storage/entities';
 import { describeReceiver, TEST_ADMIN_KEY, useReceiverApp } from '../support/receiver-app';
@@ -50,7 +51,7 @@ class RecordingQueue implements IngestQueue {
   readonly jobs: IngestJob[] = [];
   constructor(private readonly writer: IngestBatchWriter) {}
   async enqueue<P>(kind: string, payload: P): Promise<void> {
-    const job = { kind, payload };
+    const job = { id: newEventId(), kind, payload };
     this.jobs.push(job);
     const [error] = await this.writer.process([job]);
     if (error) throw error;

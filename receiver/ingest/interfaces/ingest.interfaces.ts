@@ -1,4 +1,4 @@
-import { EntityManager } from 'typeorm';
+import type { EntityManager, ObjectLiteral } from 'typeorm';
 
 // The queue's public contract lives beside the receiver's options (a host application may plug
 // its own queue): re-exported here so the ingest domain keeps one place to import from.
@@ -8,6 +8,9 @@ export type {
   IngestQueue,
   IngestQueueHealth,
 } from '../../config/receiver-extensions.interface';
+
+/** A payload as its handler sees it: with the id the event was given when it was accepted. */
+export type IngestEvent<P> = P & { readonly eventId: string };
 
 /** Handed to handlers for one batch: the transaction and a hook that runs only after commit. */
 export interface IngestBatchContext {
@@ -27,7 +30,13 @@ export interface IngestBatchContext {
  */
 export interface IngestHandler<P = unknown> {
   readonly kind: string;
-  handle(payloads: P[], context: IngestBatchContext): Promise<void>;
+  /**
+   * The entity of the event's own row, whose `event_id` column (unique) holds the event id. The
+   * processor looks redelivered jobs up there and skips those already stored. Leave it out when
+   * the handler's rows have a natural key of their own that makes a repeat change nothing.
+   */
+  readonly eventEntity?: new () => ObjectLiteral;
+  handle(events: IngestEvent<P>[], context: IngestBatchContext): Promise<void>;
 }
 
 /** Tuning of the inline group commit. */
