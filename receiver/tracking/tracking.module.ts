@@ -13,6 +13,7 @@ import { AuditDataOwner } from './privacy/audit-data.owner';
 import { ErrorDataOwner } from './privacy/error-data.owner';
 import { VisitorDataOwner } from './privacy/visitor-data.owner';
 import { TrackingController } from './tracking.controller';
+import { TrackingRepository } from './tracking.repository';
 import { TrackingService } from './tracking.service';
 
 /**
@@ -34,6 +35,7 @@ import { TrackingService } from './tracking.service';
     PageviewIngestHandler,
     ErrorIngestHandler,
     AuditIngestHandler,
+    TrackingRepository,
     VisitorDataOwner,
     ErrorDataOwner,
     AuditDataOwner,
