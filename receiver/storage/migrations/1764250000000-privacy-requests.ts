@@ -5,8 +5,7 @@ import { SchemaColumns } from './schema-columns';
 
 /**
  * Access and erasure requests (GDPR Articles 15 and 17): the log of answered requests, and an
- * index that finds one actor's audit events without scanning a project's whole audit log. The
- * log has no foreign key to `projects`: the record of an erasure outlives the project.
+ * index that finds one actor's audit events without scanning a project's whole audit log.
  */
 export class PrivacyRequests1764250000000 implements MigrationInterface {
   name = 'PrivacyRequests1764250000000';
