@@ -9,7 +9,12 @@ import './receiver.packages';
 // Module and options
 export { ReceiverModule } from './receiver.module';
 export { RECEIVER_MODULE_OPTIONS, type ReceiverModuleExtras } from './receiver.module-definition';
-export type { RateLimitOptions, ReceiverModuleOptions } from './config/receiver-options.interface';
+export type {
+  IngestQueueDriver,
+  RateLimitOptions,
+  ReceiverModuleOptions,
+  RedisQueueOptions,
+} from './config/receiver-options.interface';
 
 // What a host application may plug in through the options (`rateLimit`, `analyticsCache`, `ingest`)
 export type {
