@@ -8,6 +8,7 @@ import type { ResolvedReceiverOptions } from './config/receiver-options.interfac
 import { EnrichmentModule } from './enrichment/enrichment.module';
 import { HealthModule } from './health/health.module';
 import { IngestModule } from './ingest/ingest.module';
+import { DeadLettersModule } from './ingest/dead-letters/dead-letters.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { LinksCoreModule } from './links/links-core.module';
 import { LinksModule } from './links/links.module';
@@ -29,6 +30,7 @@ export const RECEIVER_API_MODULES: Type[] = [
   AnalyticsModule, // analytics endpoints and cache (contract 2.5, 1.12)
   LinksModule, // links API and redirect (contract 2.3, 2.4)
   TelemetryReceiverModule, // telemetry reports, tokens, flags, hosts
+  DeadLettersModule, // Redis queue dead letters (admin)
 ];
 
 /** Feature modules mounted at the root (e.g. the browser snippet at `/snippet/micrologs.js`). */
@@ -91,6 +93,7 @@ export function wireReceiverModules(core: DynamicModule): WiredReceiverModules {
       wire(SnippetModule),
       wire(ShortLinkModule, linksCore),
       wire(LifecycleModule, health, projects),
+      wire(DeadLettersModule, ingest),
     ],
     public: [projects, telemetry, links, health],
   };
