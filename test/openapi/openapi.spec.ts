@@ -60,6 +60,11 @@ const KNOWN_PATHS: Record<string, string[]> = {
     '/api/telemetry/hosts/{host}/response',
   ],
   health: ['/api/health.php', '/api/health'],
+  queue: [
+    '/api/queue/dead-letters',
+    '/api/queue/dead-letters/{kind}/{id}',
+    '/api/queue/dead-letters/{kind}/{id}/retry',
+  ],
   snippet: ['/snippet/micrologs.js'],
 };
 
