@@ -65,6 +65,7 @@ const KNOWN_PATHS: Record<string, string[]> = {
     '/api/queue/dead-letters/{kind}/{id}',
     '/api/queue/dead-letters/{kind}/{id}/retry',
   ],
+  privacy: ['/api/privacy/visitors/{visitorId}', '/api/privacy/audits', '/api/privacy/requests'],
   snippet: ['/snippet/micrologs.js'],
 };
 
@@ -175,6 +176,7 @@ describeEachAdapter('OpenAPI document', ({ adapter }) => {
     const security = (path: string, method: string) => res.body.paths[path][method].security;
     expect(security('/api/projects/create.php', 'post')).toEqual([{ adminKey: [] }]);
     expect(security('/api/projects/verify.php', 'post')).toBeUndefined();
+    expect(security('/api/privacy/visitors/{visitorId}', 'delete')).toEqual([{ adminKey: [] }]);
     expect(security('/api/track/pageview.php', 'post')).toEqual([{ publicKey: [] }]);
     expect(security('/api/track/error.php', 'post')).toEqual([
       { secretKey: [] },
