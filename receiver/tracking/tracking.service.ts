@@ -8,6 +8,7 @@ import { categoriseReferrer } from '../enrichment/referrer.categorizer';
 import { RequestEnricher } from '../enrichment/request.enricher';
 import { parseUtm } from '../enrichment/utm.parser';
 import { INGEST_QUEUE, IngestQueue, IngestUnavailableError } from '../ingest';
+import { isStorageFault } from '../storage/storage-fault';
 import { CookielessIdentity } from './cookieless/cookieless-identity.service';
 import type { AuditJob, ErrorJob, PageviewJob } from './interfaces/tracking-jobs.interface';
 import { AUDIT_JOB, ERROR_JOB, LIMITS, PAGEVIEW_JOB } from './tracking.constants';
@@ -31,6 +32,7 @@ export interface PageviewMode {
 @Injectable()
 export class TrackingService {
   private readonly logger = new Logger('Tracking');
+  private outageLogged = false;
 
   constructor(
     @Inject(INGEST_QUEUE) private readonly queue: IngestQueue,
@@ -100,7 +102,9 @@ export class TrackingService {
     try {
       return await this.identity.visitorHash(projectId, client, at);
     } catch (error) {
-      this.logger.error(`[${client.requestId}] pageview not stored: no salt: ${String(error)}`);
+      if (this.shouldLog(error)) {
+        this.logger.error(`[${client.requestId}] pageview not stored: no salt: ${String(error)}`);
+      }
       throw new ReceiverError('unavailable', TrackingMessages.storageUnavailable);
     }
   }
@@ -108,10 +112,24 @@ export class TrackingService {
   private async enqueue(client: ClientContext, kind: string, job: object): Promise<void> {
     try {
       await this.queue.enqueue(kind, job);
+      this.outageLogged = false;
     } catch (error) {
       const reason = error instanceof IngestUnavailableError ? error.message : String(error);
-      this.logger.error(`[${client.requestId}] ${kind} not stored: ${reason}`);
+      if (this.shouldLog(error)) {
+        this.logger.error(`[${client.requestId}] ${kind} not stored: ${reason}`);
+      }
       throw new ReceiverError('unavailable', TrackingMessages.storageUnavailable);
     }
+  }
+
+  /**
+   * During a storage outage only the first refused request is logged (with its request id, so
+   * the client's report can be matched); the rest would be thousands of identical lines.
+   */
+  private shouldLog(error: unknown): boolean {
+    if (!isStorageFault(error)) return true;
+    if (this.outageLogged) return false;
+    this.outageLogged = true;
+    return true;
   }
 }
