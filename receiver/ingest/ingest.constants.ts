@@ -7,3 +7,9 @@ export const INGEST_OPTIONS = Symbol('INGEST_OPTIONS');
 export const DEFAULT_FLUSH_INTERVAL_MS = 4;
 export const DEFAULT_MAX_BATCH_SIZE = 500;
 export const DEFAULT_MAX_PENDING = 20_000;
+
+/** `Retry-After` of a 503 when the queue could not keep an event (storage or Redis down, full). */
+export const DEFAULT_RETRY_AFTER_SECONDS = 5;
+
+/** Injection token of the `RedisQueueRuntime` (`null` with the inline queue). */
+export const REDIS_QUEUE_RUNTIME = Symbol('REDIS_QUEUE_RUNTIME');

@@ -50,12 +50,20 @@ export class InlineIngestQueue implements IngestQueue {
   }
 
   enqueue<P>(kind: string, payload: P): Promise<void> {
+    return this.enqueueJob({ id: newEventId(), kind, payload });
+  }
+
+  /**
+   * Commits a job that already has its id: the Redis queue's fallback keeps the id it gave the
+   * event, so a copy Redis kept after all is recognised when a worker writes it.
+   */
+  enqueueJob(job: IngestJob): Promise<void> {
     if (this.closed) return Promise.reject(new IngestUnavailableError(IngestMessages.closed));
     if (this.pending.length >= this.maxPending) {
       return Promise.reject(new IngestUnavailableError(IngestMessages.full(this.maxPending)));
     }
     return new Promise<void>((resolve, reject) => {
-      this.pending.push({ job: { id: newEventId(), kind, payload }, resolve, reject });
+      this.pending.push({ job, resolve, reject });
       this.schedule();
     });
   }

@@ -8,6 +8,7 @@ import { categoriseReferrer } from '../enrichment/referrer.categorizer';
 import { RequestEnricher } from '../enrichment/request.enricher';
 import { parseUtm } from '../enrichment/utm.parser';
 import { INGEST_QUEUE, IngestQueue, IngestUnavailableError } from '../ingest';
+import { DEFAULT_RETRY_AFTER_SECONDS } from '../ingest/ingest.constants';
 import { isStorageFault } from '../storage/storage-fault';
 import { CookielessIdentity } from './cookieless/cookieless-identity.service';
 import type { AuditJob, ErrorJob, PageviewJob } from './interfaces/tracking-jobs.interface';
@@ -114,11 +115,17 @@ export class TrackingService {
       await this.queue.enqueue(kind, job);
       this.outageLogged = false;
     } catch (error) {
-      const reason = error instanceof IngestUnavailableError ? error.message : String(error);
+      const known = error instanceof IngestUnavailableError ? error : undefined;
       if (this.shouldLog(error)) {
-        this.logger.error(`[${client.requestId}] ${kind} not stored: ${reason}`);
+        this.logger.error(
+          `[${client.requestId}] ${kind} not stored: ${known?.message ?? String(error)}`,
+        );
       }
-      throw new ReceiverError('unavailable', TrackingMessages.storageUnavailable);
+      throw new ReceiverError(
+        'unavailable',
+        TrackingMessages.storageUnavailable,
+        known?.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS,
+      );
     }
   }
 

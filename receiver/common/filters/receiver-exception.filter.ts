@@ -44,9 +44,11 @@ export class ReceiverExceptionFilter implements ExceptionFilter {
     const { httpAdapter } = this.adapterHost;
     let status: number = HttpStatus.INTERNAL_SERVER_ERROR;
     let body: unknown = fail(CommonMessages.serverError);
+    let retryAfterSeconds = RETRY_AFTER_SECONDS;
     if (exception instanceof ReceiverError) {
       status = RECEIVER_ERROR_STATUS[exception.kind];
       body = fail(exception.message);
+      retryAfterSeconds = exception.retryAfterSeconds ?? RETRY_AFTER_SECONDS;
     } else if (exception instanceof HttpException) {
       status = exception.getStatus();
       const payload = exception.getResponse();
@@ -62,8 +64,9 @@ export class ReceiverExceptionFilter implements ExceptionFilter {
       const error = exception as Error;
       this.logger.error(`[${requestId}] ${error?.message ?? String(exception)}`, error?.stack);
     }
+    // Every 503 says when to come back, whichever layer refused the work.
     if (status === HttpStatus.SERVICE_UNAVAILABLE) {
-      httpAdapter.setHeader(response, 'Retry-After', String(RETRY_AFTER_SECONDS));
+      httpAdapter.setHeader(response, 'Retry-After', String(retryAfterSeconds));
     }
     httpAdapter.reply(response, body, status);
   }
