@@ -78,7 +78,7 @@ export function wireReceiverModules(core: DynamicModule): WiredReceiverModules {
   const linksCore = wire(LinksCoreModule, enrichment, ingest);
   const tracking = wire(TrackingModule, enrichment, ingest, cache);
   const projects = wire(ProjectsModule);
-  const telemetry = wire(TelemetryReceiverModule);
+  const telemetry = wire(TelemetryReceiverModule, ingest);
   const links = wire(LinksModule, tracking, ingest, linksCore, cache);
   return {
     all: [
