@@ -9,7 +9,7 @@ import { TelemetryHostsRepository } from './hosts/telemetry-hosts.repository';
 import { TelemetryHostsService } from './hosts/telemetry-hosts.service';
 import { TelemetryValuesReader } from './hosts/telemetry-values.reader';
 import { TelemetryBatchReceiver } from './ingest/telemetry-batch.receiver';
-import { TelemetryIngestService } from './ingest/telemetry-ingest.service';
+import { TelemetryReportHandler } from './ingest/telemetry-report.handler';
 import { ReplayGuardService } from './security/replay-guard.service';
 import { SignatureVerifier } from './security/signature.verifier';
 import { TelemetryController } from './telemetry.controller';
@@ -24,7 +24,7 @@ import { TelemetryRepository } from './telemetry.repository';
     TelemetryTokensService,
     TelemetryHostsRepository,
     TelemetryHostsService,
-    TelemetryIngestService,
+    TelemetryReportHandler,
     TelemetryBatchReceiver,
     FeatureFlagsService,
     ReplayGuardService,
