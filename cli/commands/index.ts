@@ -2,6 +2,8 @@ import type { CliCommand } from '../cli-command.interface';
 import { listCommand } from './list.command';
 import {
   receiverCreateProjectCommand,
+  receiverEraseVisitorCommand,
+  receiverExportVisitorCommand,
   receiverMigrateCommand,
   receiverPurgeCommand,
 } from './receiver.commands';
@@ -19,4 +21,6 @@ export const COMMANDS: CliCommand[] = [
   receiverMigrateCommand,
   receiverCreateProjectCommand,
   receiverPurgeCommand,
+  receiverExportVisitorCommand,
+  receiverEraseVisitorCommand,
 ];

@@ -19,4 +19,6 @@ export const ReceiverCliMessages = {
     'The database has pending receiver migrations: run `nestjs-telemetry receiver migrate` first.',
   purgedNothing: '(none: no data is older than its retention period)',
   purgeBusy: 'Another receiver process is purging this database right now; try again later.',
+  erased: (requestId: number): string =>
+    `Visitor erased (privacy request ${requestId}). Rows deleted per table:`,
 } as const;
