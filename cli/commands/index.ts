@@ -6,6 +6,7 @@ import {
   receiverExportVisitorCommand,
   receiverMigrateCommand,
   receiverPurgeCommand,
+  receiverWorkerCommand,
 } from './receiver.commands';
 import { reportCommand } from './report.command';
 import { syncFlagsCommand } from './sync-flags.command';
@@ -23,4 +24,5 @@ export const COMMANDS: CliCommand[] = [
   receiverPurgeCommand,
   receiverExportVisitorCommand,
   receiverEraseVisitorCommand,
+  receiverWorkerCommand,
 ];

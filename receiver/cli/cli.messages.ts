@@ -21,4 +21,6 @@ export const ReceiverCliMessages = {
   purgeBusy: 'Another receiver process is purging this database right now; try again later.',
   erased: (requestId: number): string =>
     `Visitor erased (privacy request ${requestId}). Rows deleted per table:`,
+  notWholeNumber: (option: string, value: string): string =>
+    `--${option} must be a whole number of at least 1 (got "${value}")`,
 } as const;

@@ -151,6 +151,7 @@ describe('CLI command framework', () => {
       ['receiver purge', []],
       ['receiver export-visitor', []],
       ['receiver erase-visitor', []],
+      ['receiver worker', []],
     ]);
   });
 });
