@@ -68,8 +68,9 @@ export function wireReceiverModules(core: DynamicModule): WiredReceiverModules {
     module,
     imports: [core, ...imports],
   });
+  const privacyCore = wire(PrivacyCoreModule);
   const cache = AnalyticsCacheModule.forRootAsync({
-    imports: [core],
+    imports: [core, privacyCore],
     // The host's store when it plugged one; else the receiver's shared Redis client when `redis`
     // is configured; else the in-memory LRU.
     inject: [RECEIVER_OPTIONS, RECEIVER_REDIS],
@@ -83,7 +84,6 @@ export function wireReceiverModules(core: DynamicModule): WiredReceiverModules {
   const ingest = wire(IngestModule, health);
   const enrichment = wire(EnrichmentModule, health);
   const linksCore = wire(LinksCoreModule, enrichment, ingest);
-  const privacyCore = wire(PrivacyCoreModule);
   const tracking = wire(TrackingModule, enrichment, ingest, cache, privacyCore);
   const projects = wire(ProjectsModule);
   const telemetry = wire(TelemetryReceiverModule, ingest);
@@ -101,7 +101,7 @@ export function wireReceiverModules(core: DynamicModule): WiredReceiverModules {
       wire(MetricsModule, ingest, telemetry),
       wire(LifecycleModule, health, projects),
       wire(DeadLettersModule, ingest),
-      wire(PrivacyModule, privacyCore, projects, cache),
+      wire(PrivacyModule, privacyCore, projects),
     ],
     public: [projects, telemetry, links, health],
   };

@@ -12,6 +12,7 @@ import {
 } from './analytics-cache.constants';
 import { ANALYTICS_CACHE_MESSAGES } from './analytics-cache.messages';
 import { ANALYTICS_CACHE_OPTIONS } from './analytics-cache.module-definition';
+import { AnalyticsCachePrivacyOwner } from './analytics-cache.privacy-owner';
 import { AnalyticsCache } from './analytics-cache.service';
 import type { AnalyticsCacheOptions } from './interfaces/analytics-cache-options.interface';
 import type { AnalyticsCacheStore } from '../config/receiver-extensions.interface';
@@ -68,6 +69,7 @@ export const analyticsCacheProviders: Provider[] = [
     },
   },
   AnalyticsCache,
+  AnalyticsCachePrivacyOwner,
   // The tracking pipeline invalidates error answers through this narrow interface.
   {
     provide: ERROR_CACHE_INVALIDATOR,

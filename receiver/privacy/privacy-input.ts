@@ -1,8 +1,6 @@
 import { isIP } from 'node:net';
 import { InvalidInputError } from '../common/errors/receiver.errors';
-import { phpTrim, truncateBytes } from '../common/input/php-input';
-import { LIMITS } from '../tracking/tracking.constants';
-import { visitorHashOf } from '../tracking/validation/pageview.validator';
+import { phpTrim } from '../common/input/php-input';
 import type { ActorSubject, VisitorSubject } from './interfaces/personal-data-owner.interface';
 import { PRIVACY_REQUESTS_MAX_PAGE_SIZE, PRIVACY_REQUESTS_PAGE_SIZE } from './privacy.constants';
 import { PrivacyMessages } from './privacy.messages';
@@ -49,14 +47,13 @@ export function parseVisitorSubject(
     type: 'visitor',
     projectId,
     visitorId: id,
-    visitorHash: visitorHashOf(id),
     ...(ip !== undefined && ip.trim() !== '' ? { ip: normaliseIp(ip) } : {}),
   };
 }
 
-/** An actor of audit events, trimmed and cut to 255 bytes as the audit endpoint stores it. */
+/** An actor of audit events, trimmed as the audit endpoint trims it. */
 export function parseActorSubject(projectId: number, actor: string | undefined): ActorSubject {
-  const value = truncateBytes(phpTrim(actor ?? ''), LIMITS.actor);
+  const value = phpTrim(actor ?? '');
   if (value === '') throw bad(PrivacyMessages.actorRequired);
   return { type: 'actor', projectId, actor: value };
 }

@@ -1,6 +1,5 @@
-import { Injectable, Logger, Optional } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { AnalyticsCache } from '../cache/analytics-cache.service';
 import { sha256Hex } from '../enrichment/sha256';
 import { ProjectsService } from '../projects/projects.service';
 import type { PrivacyRequestEntity } from '../storage/entities/privacy-request.entity';
@@ -46,8 +45,6 @@ export class PrivacyService {
     private readonly registry: PersonalDataRegistry,
     private readonly projects: ProjectsService,
     private readonly requests: PrivacyRequestsRepository,
-    // Absent in a CLI process; a serving receiver's cached answers must stop counting the person.
-    @Optional() private readonly cache?: AnalyticsCache,
   ) {}
 
   /** Everything stored about `subject`, table by table (404 for an unknown project). */
@@ -90,7 +87,6 @@ export class PrivacyService {
         this.logger.warn(PrivacyMessages.afterCommitFailed(String(error)));
       }
     }
-    await this.cache?.invalidateProject(subject.projectId);
     return outcome;
   }
 
@@ -109,8 +105,8 @@ export class PrivacyService {
       project_id: subject.projectId,
       action,
       subject_type: subject.type,
-      // The visitor's own stored hash, so a later request for the same id finds this entry.
-      subject_hash: subject.type === 'visitor' ? subject.visitorHash : sha256Hex(subject.actor),
+      // Never the id itself; a later request for the same id hashes to the same entry.
+      subject_hash: sha256Hex(subject.type === 'visitor' ? subject.visitorId : subject.actor),
       requested_by: requester.requestedBy,
       credential: requester.credential,
       row_counts: rows,

@@ -4,10 +4,11 @@ import type { EntityManager } from 'typeorm';
 export interface VisitorSubject {
   type: 'visitor';
   projectId: number;
-  /** The id as sent (the `_ml_vid` cookie value in cookie mode). */
+  /**
+   * The id as sent (the `_ml_vid` cookie value in cookie mode), trimmed. The tracking domain
+   * derives its stored `visitor_hash` from it with its own rule.
+   */
   visitorId: string;
-  /** Its SHA-256 hex, as `visitors.visitor_hash` stores it. */
-  visitorHash: string;
   /**
    * An IP address the person gave, to include the link clicks made from it (clicks carry no
    * visitor id, only the salted IP hash). Absent: clicks are not searched.
@@ -19,6 +20,7 @@ export interface VisitorSubject {
 export interface ActorSubject {
   type: 'actor';
   projectId: number;
+  /** Trimmed; the audit domain applies its own length limit, as its endpoint does on ingest. */
   actor: string;
 }
 

@@ -8,7 +8,12 @@ import type {
   RowCounts,
 } from '../../privacy/interfaces/personal-data-owner.interface';
 import { PersonalDataRegistry } from '../../privacy/personal-data.registry';
+import { truncateBytes } from '../../common/input/php-input';
 import { AuditLogEntity } from '../../storage/entities';
+import { LIMITS } from '../tracking.constants';
+
+/** The actor as the audit endpoint stores it: cut to the column's byte limit. */
+const storedActor = (actor: string): string => truncateBytes(actor, LIMITS.actor);
 
 /** The audit events of one actor of a project (no counter depends on them). */
 @Injectable()
@@ -22,7 +27,7 @@ export class AuditDataOwner implements PersonalDataOwner, OnModuleInit {
   async export(subject: PersonalDataSubject, manager: EntityManager): Promise<ExportedRows> {
     if (subject.type !== 'actor') return {};
     const rows = await manager.find(AuditLogEntity, {
-      where: { project_id: subject.projectId, actor: subject.actor },
+      where: { project_id: subject.projectId, actor: storedActor(subject.actor) },
       order: { id: 'ASC' },
     });
     return { audit_logs: rows.map((row) => ({ ...row })) };
@@ -30,7 +35,7 @@ export class AuditDataOwner implements PersonalDataOwner, OnModuleInit {
 
   async erase(subject: PersonalDataSubject, { manager }: ErasureContext): Promise<RowCounts> {
     if (subject.type !== 'actor') return {};
-    const where = { project_id: subject.projectId, actor: subject.actor };
+    const where = { project_id: subject.projectId, actor: storedActor(subject.actor) };
     const audit_logs = await manager.count(AuditLogEntity, { where });
     if (audit_logs > 0) await manager.delete(AuditLogEntity, where);
     return { audit_logs };

@@ -16,6 +16,7 @@ import {
   VisitorEntity,
 } from '../../storage/entities';
 import { TrackingIdCache } from '../ingest/tracking-id.cache';
+import { visitorHashOf } from '../validation/pageview.validator';
 
 /**
  * A visitor's rows of the pageview path: the visitor, its sessions and its pageviews (with the
@@ -88,7 +89,7 @@ export class VisitorDataOwner implements PersonalDataOwner, OnModuleInit {
     if (subject.type !== 'visitor') return null;
     return manager.findOneBy(VisitorEntity, {
       project_id: subject.projectId,
-      visitor_hash: subject.visitorHash,
+      visitor_hash: visitorHashOf(subject.visitorId),
     });
   }
 }
