@@ -1,6 +1,7 @@
 import type { DynamicModule, Type } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { AnalyticsModule } from './analytics/analytics.module';
+import { AnalyticsRollupsModule } from './analytics/rollups/analytics-rollups.module';
 import { AnalyticsCacheModule } from './cache/analytics-cache.module';
 import { RECEIVER_REDIS } from './common/redis/redis.constants';
 import { RECEIVER_OPTIONS } from './config/receiver-options.constants';
@@ -74,7 +75,8 @@ export function wireReceiverModules(core: DynamicModule): WiredReceiverModules {
   const ingest = wire(IngestModule, health);
   const enrichment = wire(EnrichmentModule, health);
   const linksCore = wire(LinksCoreModule, enrichment, ingest);
-  const tracking = wire(TrackingModule, enrichment, ingest, cache);
+  const rollups = wire(AnalyticsRollupsModule);
+  const tracking = wire(TrackingModule, enrichment, ingest, cache, rollups);
   const projects = wire(ProjectsModule);
   const telemetry = wire(TelemetryReceiverModule);
   const links = wire(LinksModule, tracking, ingest, linksCore, cache);
@@ -83,12 +85,12 @@ export function wireReceiverModules(core: DynamicModule): WiredReceiverModules {
       projects,
       health,
       tracking,
-      wire(AnalyticsModule, linksCore, cache),
+      wire(AnalyticsModule, linksCore, cache, rollups),
       links,
       telemetry,
       wire(SnippetModule),
       wire(ShortLinkModule, linksCore),
-      wire(LifecycleModule, health, projects),
+      wire(LifecycleModule, health, projects, rollups),
     ],
     public: [projects, telemetry, links, health],
   };

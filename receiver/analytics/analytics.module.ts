@@ -12,6 +12,8 @@ import { LinkQueries } from './queries/link.queries';
 import { TrafficQueries } from './queries/traffic.queries';
 import { AnalyticsRangeService } from './range/analytics-range.service';
 import { AnalyticsSql } from './sql/analytics-sql.service';
+import { RollupQueries } from './rollups/rollup.queries';
+import { TrafficReads } from './traffic-reads.service';
 
 /**
  * The 14 analytics endpoints (contract 2.5). Wired to the links domain and the analytics cache
@@ -30,6 +32,8 @@ import { AnalyticsSql } from './sql/analytics-sql.service';
     ErrorQueries,
     AuditQueries,
     LinkQueries,
+    RollupQueries,
+    TrafficReads,
   ],
 })
 export class AnalyticsModule {}

@@ -13,9 +13,8 @@ import { analyticsDoc } from './analytics.docs';
 import { ANALYTICS_SUCCESS } from './analytics.messages';
 import { AnalyticsResponder } from './analytics-responder';
 import { CsvExport } from './csv/csv-export.decorator';
-import { BreakdownQueries } from './queries/breakdown.queries';
-import { TrafficQueries } from './queries/traffic.queries';
 import { AnalyticsRangeService } from './range/analytics-range.service';
+import { TrafficReads } from './traffic-reads.service';
 
 const TTL = ANALYTICS_TTL.standard;
 
@@ -42,8 +41,7 @@ export class TrafficAnalyticsController {
   constructor(
     private readonly ranges: AnalyticsRangeService,
     private readonly responder: AnalyticsResponder,
-    private readonly traffic: TrafficQueries,
-    private readonly breakdowns: BreakdownQueries,
+    private readonly reads: TrafficReads,
   ) {}
 
   @Get(['visitors.php', 'visitors'])
@@ -57,7 +55,7 @@ export class TrafficAnalyticsController {
     return withReturningKnown(
       project,
       this.responder.respond(ANALYTICS_SUCCESS.visitors, range, key, TTL, () =>
-        this.traffic.visitors(project.id, range),
+        this.reads.visitors(project.id, range),
       ),
     );
   }
@@ -73,7 +71,7 @@ export class TrafficAnalyticsController {
     return withReturningKnown(
       project,
       this.responder.respond(ANALYTICS_SUCCESS.returning, range, key, TTL, () =>
-        this.traffic.returning(project.id, range),
+        this.reads.returning(project.id, range),
       ),
     );
   }
@@ -87,7 +85,7 @@ export class TrafficAnalyticsController {
     const range = this.ranges.parse(query);
     const key = AnalyticsCacheKeys.plain('sessions', project.id, range.label);
     return this.responder.respond(ANALYTICS_SUCCESS.sessions, range, key, TTL, () =>
-      this.traffic.sessions(project.id, range),
+      this.reads.sessions(project.id, range),
     );
   }
 
@@ -101,7 +99,7 @@ export class TrafficAnalyticsController {
     const limit = limitValue(query, LIMITS.pages.fallback, LIMITS.pages.max);
     const key = AnalyticsCacheKeys.pages(project.id, range.label, limit);
     return this.responder.respond(ANALYTICS_SUCCESS.pages, range, key, TTL, () =>
-      this.traffic.pages(project.id, range, limit),
+      this.reads.pages(project.id, range, limit),
     );
   }
 
@@ -116,7 +114,7 @@ export class TrafficAnalyticsController {
     const range = this.ranges.parse(query);
     const key = AnalyticsCacheKeys.plain('devices', project.id, range.label);
     return this.responder.respond(ANALYTICS_SUCCESS.devices, range, key, TTL, () =>
-      this.breakdowns.devices(project.id, range),
+      this.reads.devices(project.id, range),
     );
   }
 
@@ -131,7 +129,7 @@ export class TrafficAnalyticsController {
     const range = this.ranges.parse(query);
     const key = AnalyticsCacheKeys.plain('locations', project.id, range.label);
     return this.responder.respond(ANALYTICS_SUCCESS.locations, range, key, TTL, () =>
-      this.breakdowns.locations(project.id, range),
+      this.reads.locations(project.id, range),
     );
   }
 
@@ -146,7 +144,7 @@ export class TrafficAnalyticsController {
     const range = this.ranges.parse(query);
     const key = AnalyticsCacheKeys.plain('referrers', project.id, range.label);
     return this.responder.respond(ANALYTICS_SUCCESS.referrers, range, key, TTL, () =>
-      this.breakdowns.referrers(project.id, range),
+      this.reads.referrers(project.id, range),
     );
   }
 
@@ -159,7 +157,7 @@ export class TrafficAnalyticsController {
     const range = this.ranges.parse(query);
     const key = AnalyticsCacheKeys.plain('utm', project.id, range.label);
     return this.responder.respond(ANALYTICS_SUCCESS.utm, range, key, TTL, () =>
-      this.breakdowns.utm(project.id, range),
+      this.reads.utm(project.id, range),
     );
   }
 }

@@ -3,3 +3,4 @@ export type { ReceiverCliOptions, ReceiverCliOutput } from './cli-args';
 export { runReceiverMigrate } from './receiver-migrate.command';
 export { runReceiverCreateProject } from './receiver-create-project.command';
 export { runReceiverPurge } from './receiver-purge.command';
+export { runReceiverRebuildRollups } from './receiver-rebuild-rollups.command';

@@ -5,6 +5,8 @@ import type { DataSource, DataSourceOptions } from 'typeorm';
 import { RECEIVER_OPTIONS } from '../config/receiver-options.constants';
 import { resolveReceiverOptions } from '../config/receiver-options.resolver';
 import { PURGE_PROVIDERS } from '../lifecycle/lifecycle.module';
+import { ROLLUP_PROVIDERS } from '../analytics/rollups/analytics-rollups.module';
+import { RollupRebuildService } from '../analytics/rollups/rollup-rebuild.service';
 import { PurgeService } from '../lifecycle/purge.service';
 import { ProjectEvents } from '../projects/project.events';
 import { ProjectsService } from '../projects/projects.service';
@@ -14,7 +16,7 @@ import { receiverDataSourceProvider } from '../storage/storage.providers';
 
 /**
  * The slice of the receiver a CLI command boots: the options, the storage exactly as the module
- * wires it (data source provider, closed on shutdown) and `ProjectsService` and the retention purge — without the
+ * wires it (data source provider, closed on shutdown) and `ProjectsService`, the retention purge and the rollup rebuild — without the
  * projects controller and its guards, no HTTP, no ingest queue, no timers, no Redis.
  */
 @Module({})
@@ -41,6 +43,7 @@ export class ReceiverCliModule {
         ProjectEvents,
         ProjectsService,
         ...PURGE_PROVIDERS,
+        ...ROLLUP_PROVIDERS,
       ],
     };
   }
@@ -52,6 +55,8 @@ export interface ReceiverCliContext {
   projects: ProjectsService;
   /** The retention purge (no timer: a CLI process runs it once). */
   purge: PurgeService;
+  /** Builds the analytics rollups from the raw rows. */
+  rollups: RollupRebuildService;
   /** Applies pending migrations; the names of those applied, oldest first. */
   migrate(): Promise<string[]>;
 }
@@ -72,6 +77,7 @@ export async function withReceiverContext<T>(
       dataSource,
       projects: app.get(ProjectsService),
       purge: app.get(PurgeService),
+      rollups: app.get(RollupRebuildService),
       migrate: async () =>
         (await dataSource.runMigrations({ transaction: 'each' })).map((m) => m.name),
     });

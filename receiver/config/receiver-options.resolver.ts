@@ -144,6 +144,7 @@ export function resolveReceiverOptions(
     redis: options.redis ?? e.string('RECEIVER_REDIS_URL'),
     redisPrefix: options.redisPrefix ?? e.string('RECEIVER_REDIS_PREFIX') ?? '',
     retention: retention(e, options),
+    keepRollups: e.boolean('keepRollups', 'RECEIVER_KEEP_ROLLUPS', options.keepRollups) ?? false,
     purgeIntervalMinutes:
       e.integer(
         'purgeIntervalMinutes',
