@@ -11,6 +11,18 @@ export { ReceiverModule } from './receiver.module';
 export { RECEIVER_MODULE_OPTIONS, type ReceiverModuleExtras } from './receiver.module-definition';
 export type { ReceiverModuleOptions } from './config/receiver-options.interface';
 
+// What a host application may plug in through the options (`rateLimit`, `analyticsCache`, `ingest`)
+export type {
+  AnalyticsCacheStore,
+  IngestBatchWriter,
+  IngestJob,
+  IngestQueue,
+  IngestQueueHealth,
+  RateLimitOutcome,
+  RateLimitStorage,
+} from './config/receiver-extensions.interface';
+export { newEventId } from './ingest/event-id';
+
 // Serving it
 export { RECEIVER_FASTIFY_OPTIONS } from './receiver-fastify.options';
 export {

@@ -64,9 +64,11 @@ export function wireReceiverModules(core: DynamicModule): WiredReceiverModules {
   });
   const cache = AnalyticsCacheModule.forRootAsync({
     imports: [core],
-    // The receiver's shared Redis client when `redis` is configured, else the in-memory LRU.
+    // The host's store when it plugged one; else the receiver's shared Redis client when `redis`
+    // is configured; else the in-memory LRU.
     inject: [RECEIVER_OPTIONS, RECEIVER_REDIS],
     useFactory: (options: ResolvedReceiverOptions, redis: Redis | null) => ({
+      store: options.analyticsCacheStore,
       redis: redis ?? undefined,
       keyPrefix: options.redisPrefix,
     }),

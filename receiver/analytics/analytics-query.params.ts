@@ -19,9 +19,14 @@ export const trimmedValue = (query: AnalyticsQuery, name: string): string =>
 export const intValue = (value: string | undefined): number =>
   value === undefined ? 0 : phpIntCast(value);
 
-/** `limit`: absent → `fallback`; otherwise integer-cast and clamped to `1 … max`. */
-export function limitValue(query: AnalyticsQuery, fallback: number, max: number): number {
-  const raw = queryValue(query, 'limit');
+/** `limit` (or `name`): absent → `fallback`; otherwise integer-cast and clamped to `1 … max`. */
+export function limitValue(
+  query: AnalyticsQuery,
+  fallback: number,
+  max: number,
+  name = 'limit',
+): number {
+  const raw = queryValue(query, name);
   if (raw === undefined) return fallback;
   return Math.min(max, Math.max(1, intValue(raw)));
 }
@@ -42,4 +47,6 @@ export const LIMITS = {
   pages: { fallback: 20, max: 100 },
   errors: { fallback: 50, max: 100 },
   audits: { fallback: 50, max: 200 },
+  /** Later periods per retention cohort (`periods`). */
+  retentionPeriods: { fallback: 8, max: 365 },
 } as const;

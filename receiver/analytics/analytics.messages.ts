@@ -7,11 +7,12 @@ export const ANALYTICS_MESSAGES = {
   codeRequired: 'code is required',
   errorGroupNotFound: 'Error group not found',
   linkNotFound: 'Link not found',
+  retentionPeriod: 'period must be day or week',
   unknownCsvList: (list: string, lists: readonly string[]) =>
     `Unknown list "${list}" for format=csv. Use one of: ${lists.join(', ')}`,
 } as const;
 
-/** Success messages of the 14 endpoints (contract 2.5). */
+/** Success messages of the 14 endpoints (contract 2.5) and of retention. */
 export const ANALYTICS_SUCCESS = {
   visitors: 'Visitor analytics fetched successfully',
   returning: 'Visitor retention fetched successfully',
@@ -27,4 +28,5 @@ export const ANALYTICS_SUCCESS = {
   audits: 'Audit logs fetched successfully',
   links: 'Link analytics fetched successfully',
   linkDetail: 'Link detail fetched successfully',
+  retention: 'Retention cohorts fetched successfully',
 } as const;

@@ -5,10 +5,12 @@ import { CsvExportInterceptor } from './csv/csv-export.interceptor';
 import { TrafficAnalyticsController } from './traffic-analytics.controller';
 import { ErrorAnalyticsController } from './error-analytics.controller';
 import { LinkAnalyticsController } from './link-analytics.controller';
+import { RetentionAnalyticsController } from './retention-analytics.controller';
 import { AuditQueries } from './queries/audit.queries';
 import { BreakdownQueries } from './queries/breakdown.queries';
 import { ErrorQueries } from './queries/error.queries';
 import { LinkQueries } from './queries/link.queries';
+import { RetentionQueries } from './queries/retention.queries';
 import { TrafficQueries } from './queries/traffic.queries';
 import { AnalyticsRangeService } from './range/analytics-range.service';
 import { AnalyticsSql } from './sql/analytics-sql.service';
@@ -16,11 +18,16 @@ import { RollupQueries } from './rollups/rollup.queries';
 import { TrafficReads } from './traffic-reads.service';
 
 /**
- * The 14 analytics endpoints (contract 2.5). Wired to the links domain and the analytics cache
+ * The 14 analytics endpoints (contract 2.5) and retention cohorts. Wired to the links domain and the analytics cache
  * (which tracking and links share, to invalidate) in `receiver.features.ts`.
  */
 @Module({
-  controllers: [TrafficAnalyticsController, ErrorAnalyticsController, LinkAnalyticsController],
+  controllers: [
+    TrafficAnalyticsController,
+    ErrorAnalyticsController,
+    LinkAnalyticsController,
+    RetentionAnalyticsController,
+  ],
   providers: [
     AnalyticsSql,
     AnalyticsRangeService,
@@ -34,6 +41,7 @@ import { TrafficReads } from './traffic-reads.service';
     LinkQueries,
     RollupQueries,
     TrafficReads,
+    RetentionQueries,
   ],
 })
 export class AnalyticsModule {}

@@ -2,7 +2,6 @@ import { Get, Req } from '@nestjs/common';
 import { ANALYTICS_TTL } from '../cache/analytics-cache.constants';
 import { AnalyticsCacheKeys } from '../cache/analytics-cache.keys';
 import { CurrentProject } from '../common/auth/decorators/current-project.decorator';
-import type { Envelope } from '../common/envelope/envelope';
 import { ReceiverAuth } from '../common/auth/decorators/receiver-auth.decorator';
 import { ReceiverController } from '../common/decorators/receiver-controller.decorator';
 import { RateLimit } from '../common/rate-limit/decorators/rate-limit.decorator';
@@ -15,23 +14,10 @@ import { AnalyticsResponder } from './analytics-responder';
 import { CsvExport } from './csv/csv-export.decorator';
 import { AnalyticsRangeService } from './range/analytics-range.service';
 import { TrafficReads } from './traffic-reads.service';
+import { withReturningKnown } from './returning-known';
 
 const TTL = ANALYTICS_TTL.standard;
 
-/**
- * Adds `returning_visitors_known: false` for a cookieless project, whose visitor ids change every
- * day, so nobody can be recognised as returning (and a visitor seen on several days of the range
- * counts once per day). Cookie-mode answers keep the contract's exact shape. Added outside the
- * cache: it follows the project's current setting.
- */
-async function withReturningKnown<T extends Envelope<object>>(
-  project: ProjectEntity,
-  answer: Promise<T>,
-): Promise<T> {
-  const envelope = await answer;
-  if (!project.cookieless) return envelope;
-  return { ...envelope, data: { ...envelope.data, returning_visitors_known: false } };
-}
 const LIMIT_PARAM = { name: 'limit', description: 'Rows, 1…100 (default 20)' };
 
 /** Traffic analytics (contract 2.5.1–2.5.8) at the `.php` paths and without `.php`. */

@@ -23,6 +23,7 @@ export const ANALYTICS_CACHE_NAMES = [
   'audits',
   'links',
   'link-detail',
+  'retention',
 ] as const;
 export type AnalyticsCacheName = (typeof ANALYTICS_CACHE_NAMES)[number];
 
@@ -71,6 +72,8 @@ export const AnalyticsCacheKeys = {
     ),
   linkDetail: (projectId: number, code: string, range: CacheRange) =>
     key('link-detail', projectId, code, range.from, range.to),
+  retention: (projectId: number, range: CacheRange, period: string, periods: number) =>
+    key('retention', projectId, range.from, range.to, period, periods),
 };
 
 /**

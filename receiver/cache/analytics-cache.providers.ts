@@ -14,7 +14,7 @@ import { ANALYTICS_CACHE_MESSAGES } from './analytics-cache.messages';
 import { ANALYTICS_CACHE_OPTIONS } from './analytics-cache.module-definition';
 import { AnalyticsCache } from './analytics-cache.service';
 import type { AnalyticsCacheOptions } from './interfaces/analytics-cache-options.interface';
-import type { AnalyticsCacheStore } from './interfaces/analytics-cache-store.interface';
+import type { AnalyticsCacheStore } from '../config/receiver-extensions.interface';
 import { MemoryAnalyticsCacheStore } from './memory-analytics-cache.store';
 import { RedisAnalyticsCacheStore } from './redis-analytics-cache.store';
 
@@ -44,7 +44,7 @@ export const analyticsCacheProviders: Provider[] = [
     provide: ANALYTICS_CACHE_OWNED_REDIS,
     inject: [ANALYTICS_CACHE_OPTIONS],
     useFactory: async (options: AnalyticsCacheOptions): Promise<Redis | null> => {
-      if (typeof options.redis !== 'string' || options.redis === '') return null;
+      if (options.store || typeof options.redis !== 'string' || options.redis === '') return null;
       // A short command timeout keeps a hung Redis from holding analytics requests.
       const client = createRedisClient(options.redis, {
         commandTimeout: options.redisCommandTimeoutMs ?? DEFAULT_REDIS_COMMAND_TIMEOUT_MS,
@@ -57,6 +57,7 @@ export const analyticsCacheProviders: Provider[] = [
     provide: ANALYTICS_CACHE_STORE,
     inject: [ANALYTICS_CACHE_OPTIONS, ANALYTICS_CACHE_OWNED_REDIS],
     useFactory: (options: AnalyticsCacheOptions, owned: Redis | null): AnalyticsCacheStore => {
+      if (options.store) return options.store;
       const client = owned ?? (typeof options.redis === 'object' ? options.redis : undefined);
       if (client) return new RedisAnalyticsCacheStore(client, options.keyPrefix ?? '');
       const maxEntries = options.maxEntries ?? DEFAULT_MEMORY_MAX_ENTRIES;

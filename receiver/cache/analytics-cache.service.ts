@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ANALYTICS_CACHE_STORE } from './analytics-cache.constants';
 import { AnalyticsCachePatterns } from './analytics-cache.keys';
 import { ANALYTICS_CACHE_MESSAGES } from './analytics-cache.messages';
-import type { AnalyticsCacheStore } from './interfaces/analytics-cache-store.interface';
+import type { AnalyticsCacheStore } from '../config/receiver-extensions.interface';
 
 /**
  * Cache-aside for analytics answers (contract 1.12) and the invalidation triggers other

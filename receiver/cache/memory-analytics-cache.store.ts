@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import { globToRegExp } from './glob-pattern.util';
-import type { AnalyticsCacheStore } from './interfaces/analytics-cache-store.interface';
+import type { AnalyticsCacheStore } from '../config/receiver-extensions.interface';
 
 /** Clock the LRU reads expiry from; tests pass a controllable one. */
 export interface CacheClock {

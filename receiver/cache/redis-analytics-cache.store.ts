@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { REDIS_SCAN_COUNT } from './analytics-cache.constants';
 import { globToRedisMatch } from './glob-pattern.util';
-import type { AnalyticsCacheStore } from './interfaces/analytics-cache-store.interface';
+import type { AnalyticsCacheStore } from '../config/receiver-extensions.interface';
 
 /**
  * Store shared by every receiver instance. Pattern deletes use SCAN + UNLINK (never KEYS, which

@@ -7,7 +7,7 @@ export * from './http/cors';
 export * from './http/receiver-front-door';
 export * from './http/receiver-route.table';
 export * from './rate-limit/rate-limit.constants';
-export * from './rate-limit/rate-limit.storage';
+export type { RateLimitOutcome, RateLimitStorage } from '../config/receiver-extensions.interface';
 export * from './rate-limit/rate-limit.guard';
 export * from './rate-limit/decorators/rate-limit.decorator';
 export * from './rate-limit/storage/memory-rate-limit.storage';

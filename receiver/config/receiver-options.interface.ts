@@ -1,5 +1,11 @@
 import type { DataSourceOptions } from 'typeorm';
 import type { RETENTION_KINDS } from './receiver-options.constants';
+import type {
+  AnalyticsCacheStore,
+  IngestBatchWriter,
+  IngestQueue,
+  RateLimitStorage,
+} from './receiver-extensions.interface';
 
 /** A kind of raw data with a retention period (see `RETENTION_KINDS`). */
 export type RetentionKind = (typeof RETENTION_KINDS)[number];
@@ -112,6 +118,27 @@ export interface ReceiverModuleOptions {
    * stored, keeping only `utm_*` parameters. Default `false`. [`RECEIVER_STRIP_QUERY_STRINGS`]
    */
   stripQueryStrings?: boolean;
+  /**
+   * Rate limits. `storage`: where the counters live — for a store the host application already
+   * runs. Default: Redis when `redis` is set (shared by every instance), else process memory.
+   */
+  rateLimit?: { storage?: RateLimitStorage };
+  /**
+   * Analytics answers cache (contract 1.12). `store`: where cached answers live. Default: Redis
+   * when `redis` is set, else a bounded in-memory LRU.
+   */
+  analyticsCache?: { store?: AnalyticsCacheStore };
+  /**
+   * Ingestion. `queue`: builds the queue between the endpoints and the database from the writer
+   * that stores a batch of jobs in the receiver's database; called once at start. Default: the
+   * inline group commit inside the process.
+   *
+   * @example
+   * ```ts
+   * ingest: { queue: (writer) => new MyQueue(writer) } // MyQueue implements IngestQueue
+   * ```
+   */
+  ingest?: { queue?: (writer: IngestBatchWriter) => IngestQueue };
 }
 
 /** How much of a GeoIP location is stored (see `geoipPrecision`). */
@@ -144,4 +171,10 @@ export interface ResolvedReceiverOptions {
   storeIpHash: boolean;
   geoipPrecision: GeoIpPrecision;
   stripQueryStrings: boolean;
+  /** The host application's rate-limit storage, if it plugged one. */
+  rateLimitStorage: RateLimitStorage | undefined;
+  /** The host application's analytics cache store, if it plugged one. */
+  analyticsCacheStore: AnalyticsCacheStore | undefined;
+  /** The host application's ingest queue factory, if it plugged one. */
+  ingestQueue: ((writer: IngestBatchWriter) => IngestQueue) | undefined;
 }

@@ -71,6 +71,30 @@ function retention(e: EnvReader, options: ReceiverModuleOptions): RetentionDays 
   return days;
 }
 
+/**
+ * A plugged object must have the methods the receiver will call: a mistake (a class instead of an
+ * instance, a client instead of a store) stops the start naming the option, not the first request.
+ */
+function plugin<T>(
+  e: EnvReader,
+  option: string,
+  given: unknown,
+  methods: readonly string[],
+  expected: string,
+): T | undefined {
+  if (given === undefined) return undefined;
+  const fits =
+    methods.length === 0
+      ? typeof given === 'function'
+      : typeof given === 'object' &&
+        given !== null &&
+        methods.every((m) => typeof (given as Record<string, unknown>)[m] === 'function');
+  // A function would print its whole source: its name says enough.
+  const shown = typeof given === 'function' ? `[function ${given.name || 'anonymous'}]` : given;
+  if (!fits) e.fail(option, undefined, shown, expected);
+  return given as T;
+}
+
 function assertProxies(entries: string[]): void {
   for (const entry of entries) {
     const [address, bits] = entry.split('/');
@@ -169,5 +193,26 @@ export function resolveReceiverOptions(
     stripQueryStrings:
       e.boolean('stripQueryStrings', 'RECEIVER_STRIP_QUERY_STRINGS', options.stripQueryStrings) ??
       false,
+    rateLimitStorage: plugin(
+      e,
+      'rateLimit.storage',
+      options.rateLimit?.storage,
+      ['hit'],
+      'an object with hit() (a RateLimitStorage)',
+    ),
+    analyticsCacheStore: plugin(
+      e,
+      'analyticsCache.store',
+      options.analyticsCache?.store,
+      ['get', 'set', 'deleteMatching'],
+      'an object with get(), set() and deleteMatching() (an AnalyticsCacheStore)',
+    ),
+    ingestQueue: plugin(
+      e,
+      'ingest.queue',
+      options.ingest?.queue,
+      [],
+      'a function (writer) => IngestQueue',
+    ),
   };
 }

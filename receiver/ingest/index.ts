@@ -1,5 +1,6 @@
 export * from './interfaces/ingest.interfaces';
 export { INGEST_QUEUE } from './ingest.constants';
+export { newEventId } from './event-id';
 export { IngestUnavailableError } from './ingest.errors';
 export { IngestHandlerRegistry } from './ingest-handler.registry';
 export { IngestBatchProcessor } from './ingest-batch.processor';

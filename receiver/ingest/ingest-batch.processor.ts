@@ -2,7 +2,8 @@ import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { IngestHandlerRegistry } from './ingest-handler.registry';
 import { IngestMessages } from './ingest.messages';
-import { IngestBatchContext, IngestJob } from './interfaces/ingest.interfaces';
+import { SqlRunner } from '../storage/sql/sql-runner';
+import { IngestBatchContext, IngestHandler, IngestJob } from './interfaces/ingest.interfaces';
 
 /** Per job: `undefined` when written, otherwise the error that kept it out of the database. */
 export type BatchResult = (Error | undefined)[];
@@ -43,8 +44,14 @@ export class IngestBatchProcessor {
     try {
       await this.dataSource.transaction(async (manager) => {
         const context: IngestBatchContext = { manager, afterCommit: (task) => tasks.push(task) };
-        for (const [kind, payloads] of groupByKind(jobs)) {
-          await this.registry.get(kind).handle(payloads, context);
+        for (const [kind, group] of groupByKind(jobs)) {
+          const handler = this.registry.get(kind);
+          const fresh = await withoutStored(handler, group, context);
+          if (fresh.length === 0) continue;
+          await handler.handle(
+            fresh.map((job) => ({ ...(job.payload as object), eventId: job.id })),
+            context,
+          );
         }
       });
     } catch (error) {
@@ -62,12 +69,42 @@ export class IngestBatchProcessor {
   }
 }
 
-function groupByKind(jobs: IngestJob[]): Map<string, unknown[]> {
-  const groups = new Map<string, unknown[]>();
+function groupByKind(jobs: IngestJob[]): Map<string, IngestJob[]> {
+  const groups = new Map<string, IngestJob[]>();
   for (const job of jobs) {
     const group = groups.get(job.kind);
-    if (group) group.push(job.payload);
-    else groups.set(job.kind, [job.payload]);
+    if (group) group.push(job);
+    else groups.set(job.kind, [job]);
   }
   return groups;
+}
+
+/** Ids per lookup: far under every engine's bound-parameter limit. */
+const IDS_PER_SELECT = 500;
+
+/**
+ * `jobs` without the redelivered ones whose row is already stored (one indexed lookup per
+ * batch, only when the queue redelivered something). The unique `event_id` index alone keeps the
+ * row single; skipping the job also keeps what its handler counts beside the row (error group
+ * occurrences, rollups) from being counted twice.
+ */
+async function withoutStored(
+  handler: IngestHandler,
+  jobs: IngestJob[],
+  { manager }: IngestBatchContext,
+): Promise<IngestJob[]> {
+  const entity = handler.eventEntity;
+  const redelivered = jobs.filter((job) => job.redelivered).map((job) => job.id);
+  if (!entity || redelivered.length === 0) return jobs;
+  const sql = new SqlRunner(manager);
+  const stored = new Set<string>();
+  for (let i = 0; i < redelivered.length; i += IDS_PER_SELECT) {
+    const rows = await sql.rows<{ event_id: string }>(
+      (p) =>
+        `SELECT event_id FROM ${sql.table(entity)} ` +
+        `WHERE event_id IN (${p.list(redelivered.slice(i, i + IDS_PER_SELECT))})`,
+    );
+    for (const row of rows) stored.add(row.event_id);
+  }
+  return jobs.filter((job) => !stored.has(job.id));
 }

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
+import { RECEIVER_OPTIONS } from '../config/receiver-options.constants';
+import type { ResolvedReceiverOptions } from '../config/receiver-options.interface';
 import { RECEIVER_DATA_SOURCE } from '../storage/storage.constants';
 import { IngestBatchProcessor } from './ingest-batch.processor';
 import { IngestHandlerRegistry } from './ingest-handler.registry';
@@ -35,10 +37,17 @@ import { inlineIngestOptionsFromEnv } from './inline-ingest.options';
         new IngestBatchProcessor(dataSource, registry),
     },
     {
+      // The host application's queue when it plugged one (`ingest.queue`), else the inline one.
       provide: INGEST_QUEUE,
-      inject: [IngestBatchProcessor, INGEST_OPTIONS],
-      useFactory: (processor: IngestBatchProcessor, options: InlineIngestOptions) =>
-        new InlineIngestQueue(processor, options),
+      inject: [IngestBatchProcessor, INGEST_OPTIONS, RECEIVER_OPTIONS],
+      useFactory: (
+        processor: IngestBatchProcessor,
+        inline: InlineIngestOptions,
+        options: ResolvedReceiverOptions,
+      ) =>
+        options.ingestQueue
+          ? options.ingestQueue(processor)
+          : new InlineIngestQueue(processor, inline),
     },
     IngestLifecycle,
   ],

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { newEventId } from './event-id';
 import { IngestBatchProcessor } from './ingest-batch.processor';
 import {
   DEFAULT_FLUSH_INTERVAL_MS,
@@ -54,7 +55,7 @@ export class InlineIngestQueue implements IngestQueue {
       return Promise.reject(new IngestUnavailableError(IngestMessages.full(this.maxPending)));
     }
     return new Promise<void>((resolve, reject) => {
-      this.pending.push({ job: { kind, payload }, resolve, reject });
+      this.pending.push({ job: { id: newEventId(), kind, payload }, resolve, reject });
       this.schedule();
     });
   }

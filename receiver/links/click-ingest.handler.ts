@@ -1,5 +1,10 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { IngestHandlerRegistry, type IngestBatchContext, type IngestHandler } from '../ingest';
+import {
+  IngestHandlerRegistry,
+  type IngestBatchContext,
+  type IngestEvent,
+  type IngestHandler,
+} from '../ingest';
 import { LinkClickEntity } from '../storage/entities/link-click.entity';
 import { SqlRunner } from '../storage/sql/sql-runner';
 import { DimensionResolver } from '../tracking/ingest/dimension.resolver';
@@ -12,6 +17,7 @@ import { CLICK_JOB, type ClickJob } from './interfaces/click-job.interface';
 @Injectable()
 export class ClickIngestHandler implements IngestHandler<ClickJob>, OnModuleInit {
   readonly kind = CLICK_JOB;
+  readonly eventEntity = LinkClickEntity;
 
   constructor(
     private readonly registry: IngestHandlerRegistry,
@@ -22,9 +28,9 @@ export class ClickIngestHandler implements IngestHandler<ClickJob>, OnModuleInit
     this.registry.register(this);
   }
 
-  async handle(jobs: ClickJob[], context: IngestBatchContext): Promise<void> {
+  async handle(jobs: IngestEvent<ClickJob>[], context: IngestBatchContext): Promise<void> {
     const { deviceIds, locationIds } = await this.dimensions.forEvents(jobs, context);
-    await new SqlRunner(context.manager).insert(
+    await new SqlRunner(context.manager).insertIgnore(
       LinkClickEntity,
       jobs.map((job, i) => ({
         link_id: job.linkId,
@@ -35,6 +41,7 @@ export class ClickIngestHandler implements IngestHandler<ClickJob>, OnModuleInit
         referrer_category: job.referrerCategory,
         ip_hash: job.ipHash,
         created_at: new Date(job.clickedAt),
+        event_id: job.eventId,
       })),
     );
   }

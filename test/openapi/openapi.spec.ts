@@ -31,7 +31,13 @@ const KNOWN_PATHS: Record<string, string[]> = {
     `/api/track/${name}.php`,
     `/api/track/${name}`,
   ]),
-  analytics: ['/api/analytics/visitors.php', '/api/analytics/errors', '/api/analytics/link-detail'],
+  analytics: [
+    '/api/analytics/visitors.php',
+    '/api/analytics/errors',
+    '/api/analytics/link-detail',
+    '/api/analytics/retention.php',
+    '/api/analytics/retention',
+  ],
   links: [
     '/api/links/create.php',
     '/api/links/detail',

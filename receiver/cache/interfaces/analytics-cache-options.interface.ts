@@ -1,7 +1,10 @@
 import type { Redis } from 'ioredis';
+import type { AnalyticsCacheStore } from '../../config/receiver-extensions.interface';
 
-/** Options of {@link AnalyticsCacheModule}. Without `redis` the cache lives in process memory. */
+/** Options of {@link AnalyticsCacheModule}. Without `store` or `redis` the cache lives in process memory. */
 export interface AnalyticsCacheOptions {
+  /** A store of the host application (`ReceiverModule`'s `analyticsCache.store`); wins over `redis`. */
+  store?: AnalyticsCacheStore;
   /**
    * Redis shared by every receiver instance: a `redis://` URL (the module opens and closes the
    * client) or an existing ioredis client (left open). `ReceiverModule` passes its `redis` option

@@ -21,7 +21,7 @@ import {
   RATE_LIMIT_STORAGE,
   RATE_LIMIT_WINDOW_SECONDS,
 } from './rate-limit.constants';
-import type { RateLimitStorage } from './rate-limit.storage';
+import type { RateLimitStorage } from '../../config/receiver-extensions.interface';
 
 /**
  * Applies `@RateLimit()` (step 3 of the pipeline, before auth). Fail-open: when the storage

@@ -1,36 +1,16 @@
-import { EntityManager } from 'typeorm';
+import type { EntityManager, ObjectLiteral } from 'typeorm';
 
-/**
- * One accepted event waiting to be written. `payload` is plain JSON (validated and enriched on the
- * request path), so a queue that stores jobs outside the process (Redis) can carry it unchanged.
- */
-export interface IngestJob<P = unknown> {
-  kind: string;
-  payload: P;
-}
+// The queue's public contract lives beside the receiver's options (a host application may plug
+// its own queue): re-exported here so the ingest domain keeps one place to import from.
+export type {
+  IngestBatchWriter,
+  IngestJob,
+  IngestQueue,
+  IngestQueueHealth,
+} from '../../config/receiver-extensions.interface';
 
-/**
- * The queue between the HTTP endpoints and the database. `enqueue` resolves once the job is
- * durable — committed to the database by the inline queue, or stored in Redis by a queue that
- * has workers — and rejects with {@link IngestUnavailableError} when it cannot be kept. An
- * endpoint answers 202 only after `enqueue` resolved.
- */
-export interface IngestQueue {
-  /** Implementation name shown by health (`inline`, `redis`). */
-  readonly name: string;
-  enqueue<P>(kind: string, payload: P): Promise<void>;
-  /** Liveness for the `queue` health check. */
-  health(): IngestQueueHealth;
-  /** Stops accepting jobs and resolves when every accepted job has been written or failed. */
-  drain(): Promise<void>;
-}
-
-/** What the `queue` health check shows. */
-export interface IngestQueueHealth {
-  status: 'ok' | 'fail';
-  message: string;
-  pending: number;
-}
+/** A payload as its handler sees it: with the id the event was given when it was accepted. */
+export type IngestEvent<P> = P & { readonly eventId: string };
 
 /** Handed to handlers for one batch: the transaction and a hook that runs only after commit. */
 export interface IngestBatchContext {
@@ -50,7 +30,13 @@ export interface IngestBatchContext {
  */
 export interface IngestHandler<P = unknown> {
   readonly kind: string;
-  handle(payloads: P[], context: IngestBatchContext): Promise<void>;
+  /**
+   * The entity of the event's own row, whose `event_id` column (unique) holds the event id. The
+   * processor looks redelivered jobs up there and skips those already stored. Leave it out when
+   * the handler's rows have a natural key of their own that makes a repeat change nothing.
+   */
+  readonly eventEntity?: new () => ObjectLiteral;
+  handle(events: IngestEvent<P>[], context: IngestBatchContext): Promise<void>;
 }
 
 /** Tuning of the inline group commit. */

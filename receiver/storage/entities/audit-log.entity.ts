@@ -26,4 +26,8 @@ export class AuditLogEntity {
 
   @Column({ type: Date })
   created_at!: Date;
+
+  /** Id given to the event when it was accepted (a UUIDv7; null on rows stored before event ids existed). */
+  @Column({ type: 'varchar', length: 36, nullable: true })
+  event_id!: string | null;
 }

@@ -3,7 +3,8 @@ import { AnalyticsCoveringIndexes1763900000000 } from './1763900000000-analytics
 import { TelemetryValueTypes1764000000000 } from './1764000000000-telemetry-value-types';
 import { CookielessMode1764050000000 } from './1764050000000-cookieless-mode';
 import { DataLifecycle1764100000000 } from './1764100000000-data-lifecycle';
-import { AnalyticsRollups1764200000000 } from './1764200000000-analytics-rollups';
+import { IngestEventIds1764200000000 } from './1764200000000-ingest-event-ids';
+import { AnalyticsRollups1764300000000 } from './1764300000000-analytics-rollups';
 
 /** The receiver's migrations in order; list them in your data source when you pass a connection name. */
 export const RECEIVER_MIGRATIONS = [
@@ -12,5 +13,6 @@ export const RECEIVER_MIGRATIONS = [
   TelemetryValueTypes1764000000000,
   CookielessMode1764050000000,
   DataLifecycle1764100000000,
-  AnalyticsRollups1764200000000,
+  IngestEventIds1764200000000,
+  AnalyticsRollups1764300000000,
 ];

@@ -1,5 +1,10 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { IngestBatchContext, IngestHandler, IngestHandlerRegistry } from '../../ingest';
+import {
+  IngestBatchContext,
+  IngestEvent,
+  IngestHandler,
+  IngestHandlerRegistry,
+} from '../../ingest';
 import { AuditLogEntity } from '../../storage/entities';
 import type { AuditJob } from '../interfaces/tracking-jobs.interface';
 import { AUDIT_JOB } from '../tracking.constants';
@@ -9,6 +14,7 @@ import { SqlRunner } from '../../storage/sql/sql-runner';
 @Injectable()
 export class AuditIngestHandler implements IngestHandler<AuditJob>, OnModuleInit {
   readonly kind = AUDIT_JOB;
+  readonly eventEntity = AuditLogEntity;
 
   constructor(private readonly registry: IngestHandlerRegistry) {}
 
@@ -16,8 +22,8 @@ export class AuditIngestHandler implements IngestHandler<AuditJob>, OnModuleInit
     this.registry.register(this);
   }
 
-  async handle(jobs: AuditJob[], { manager }: IngestBatchContext): Promise<void> {
-    await new SqlRunner(manager).insert(
+  async handle(jobs: IngestEvent<AuditJob>[], { manager }: IngestBatchContext): Promise<void> {
+    await new SqlRunner(manager).insertIgnore(
       AuditLogEntity,
       jobs.map((job) => ({
         project_id: job.projectId,
@@ -26,6 +32,7 @@ export class AuditIngestHandler implements IngestHandler<AuditJob>, OnModuleInit
         ip_hash: job.ipHash,
         context: job.context,
         created_at: new Date(job.receivedAt),
+        event_id: job.eventId,
       })),
     );
   }

@@ -1,6 +1,11 @@
 import { Inject, Injectable, OnModuleInit, Optional } from '@nestjs/common';
 import { In } from 'typeorm';
-import { IngestBatchContext, IngestHandler, IngestHandlerRegistry } from '../../ingest';
+import {
+  IngestBatchContext,
+  IngestEvent,
+  IngestHandler,
+  IngestHandlerRegistry,
+} from '../../ingest';
 import { ErrorEventEntity, ErrorGroupEntity } from '../../storage/entities';
 import {
   ERROR_CACHE_INVALIDATOR,
@@ -22,6 +27,7 @@ const groupKey = (job: ErrorJob): string => `${job.projectId}|${job.fingerprint}
 @Injectable()
 export class ErrorIngestHandler implements IngestHandler<ErrorJob>, OnModuleInit {
   readonly kind = ERROR_JOB;
+  readonly eventEntity = ErrorEventEntity;
 
   constructor(
     private readonly registry: IngestHandlerRegistry,
@@ -35,10 +41,10 @@ export class ErrorIngestHandler implements IngestHandler<ErrorJob>, OnModuleInit
     this.registry.register(this);
   }
 
-  async handle(jobs: ErrorJob[], context: IngestBatchContext): Promise<void> {
+  async handle(jobs: IngestEvent<ErrorJob>[], context: IngestBatchContext): Promise<void> {
     const groups = await this.upsertGroups(jobs, context);
     const { deviceIds, locationIds } = await this.dimensions.forEvents(jobs, context);
-    await new SqlRunner(context.manager).insert(
+    await new SqlRunner(context.manager).insertIgnore(
       ErrorEventEntity,
       jobs.map((job, i) => ({
         group_id: groups.get(groupKey(job)) as number,
@@ -51,6 +57,7 @@ export class ErrorIngestHandler implements IngestHandler<ErrorJob>, OnModuleInit
         severity: job.severity,
         context: job.context,
         created_at: new Date(job.receivedAt),
+        event_id: job.eventId,
       })),
     );
     const invalidator = this.invalidator;

@@ -1,5 +1,10 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { IngestBatchContext, IngestHandler, IngestHandlerRegistry } from '../../ingest';
+import {
+  IngestBatchContext,
+  IngestEvent,
+  IngestHandler,
+  IngestHandlerRegistry,
+} from '../../ingest';
 import { PageviewEntity, SessionEntity } from '../../storage/entities';
 import type { PageviewJob } from '../interfaces/tracking-jobs.interface';
 import { PAGEVIEW_DEDUP_WINDOW_MS, PAGEVIEW_JOB } from '../tracking.constants';
@@ -19,6 +24,7 @@ import { sessionKey, visitorKey, VisitorSessionWriter } from './visitor-session.
 @Injectable()
 export class PageviewIngestHandler implements IngestHandler<PageviewJob>, OnModuleInit {
   readonly kind = PAGEVIEW_JOB;
+  readonly eventEntity = PageviewEntity;
 
   constructor(
     private readonly registry: IngestHandlerRegistry,
@@ -33,7 +39,7 @@ export class PageviewIngestHandler implements IngestHandler<PageviewJob>, OnModu
     this.registry.register(this);
   }
 
-  async handle(jobs: PageviewJob[], context: IngestBatchContext): Promise<void> {
+  async handle(jobs: IngestEvent<PageviewJob>[], context: IngestBatchContext): Promise<void> {
     const visitors = await this.people.upsertVisitors(jobs, context);
     await this.cookieless.assign(jobs, visitors, context);
     const sessions = await this.people.upsertSessions(jobs, visitors, context);
@@ -54,8 +60,11 @@ export class PageviewIngestHandler implements IngestHandler<PageviewJob>, OnModu
       screen_resolution: job.screenResolution,
       timezone: job.timezone,
       created_at: new Date(job.receivedAt),
+      event_id: job.eventId,
     }));
-    await new SqlRunner(context.manager).insert(PageviewEntity, rows);
+    await new SqlRunner(context.manager).insertIgnore(PageviewEntity, rows);
+    // Redelivered events already stored were dropped before the batch (IngestBatchProcessor), so
+    // every row here is new: the rollups count it once.
     await this.rollups.recordPageviews(rows, context);
     await this.updateBounce(unique(rows.map((r) => r.session_id)), context);
   }
@@ -66,10 +75,10 @@ export class PageviewIngestHandler implements IngestHandler<PageviewJob>, OnModu
    * window starts 5 minutes before its earliest event.
    */
   private async dropDuplicates(
-    jobs: PageviewJob[],
+    jobs: IngestEvent<PageviewJob>[],
     visitors: Map<string, number>,
     context: IngestBatchContext,
-  ): Promise<PageviewJob[]> {
+  ): Promise<IngestEvent<PageviewJob>[]> {
     const key = (visitorId: number, url: string): string => `${visitorId}|${url}`;
     const since = new Date(Math.min(...jobs.map((j) => j.receivedAt)) - PAGEVIEW_DEDUP_WINDOW_MS);
     const sql = new SqlRunner(context.manager);
@@ -82,7 +91,7 @@ export class PageviewIngestHandler implements IngestHandler<PageviewJob>, OnModu
         `AND created_at >= ${p.add(sql.value(PageviewEntity, 'created_at', since))}`,
     );
     const seen = new Set(recent.map((row) => key(Number(row.visitor_id), row.url)));
-    const kept: PageviewJob[] = [];
+    const kept: IngestEvent<PageviewJob>[] = [];
     for (const job of jobs) {
       const k = key(visitors.get(visitorKey(job)) as number, job.url);
       if (seen.has(k)) continue;

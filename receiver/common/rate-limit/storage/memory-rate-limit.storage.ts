@@ -1,5 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import type { RateLimitOutcome, RateLimitStorage } from '../rate-limit.storage';
+import type {
+  RateLimitOutcome,
+  RateLimitStorage,
+} from '../../../config/receiver-extensions.interface';
 
 interface Counter {
   count: number;

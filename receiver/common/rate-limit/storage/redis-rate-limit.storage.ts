@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { isRedisUnavailable } from '../../redis/redis-client.factory';
-import type { RateLimitOutcome, RateLimitStorage } from '../rate-limit.storage';
+import type {
+  RateLimitOutcome,
+  RateLimitStorage,
+} from '../../../config/receiver-extensions.interface';
 
 // One round trip, atomic across receiver instances: 0 allowed, 1 blocked now, 2 already blocked.
 const HIT_SCRIPT = `

@@ -11,8 +11,8 @@ import { SchemaColumns } from './schema-columns';
  * that already holds pageviews starts `pending`: answers come from the raw rows until
  * `receiver rebuild-rollups` has built them; an empty one is adopted by the first receiver start.
  */
-export class AnalyticsRollups1764200000000 implements MigrationInterface {
-  name = 'AnalyticsRollups1764200000000';
+export class AnalyticsRollups1764300000000 implements MigrationInterface {
+  name = 'AnalyticsRollups1764300000000';
 
   async up(runner: QueryRunner): Promise<void> {
     const c = new SchemaColumns(engineOf(runner));
