@@ -59,6 +59,20 @@ export type {
   FeatureFlagValue,
 } from './flags/interfaces/feature-flags.interface';
 
+// Error capture and audit (the `errors` option)
+export type {
+  ErrorEnvironment,
+  ErrorSeverity,
+  TelemetryErrorsOptions,
+} from './errors/interfaces/error-capture-options.interface';
+export type { ResolvedTelemetryErrorsOptions } from './errors/interfaces/resolved-errors-options.interface';
+export {
+  ErrorCaptureService,
+  type ErrorCaptureDetails,
+} from './errors/capture/error-capture.service';
+export { AuditService } from './errors/audit/audit.service';
+export { Audited, type AuditedOptions } from './errors/audit/decorators/audited.decorator';
+
 // Wire protocol (shared with the receiver; exported from this entry point only)
 export {
   ENCRYPTION_HEADER,

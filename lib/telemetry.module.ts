@@ -36,6 +36,17 @@ import { FeatureFlagsService } from './flags/feature-flags.service';
 import { FeatureFlagsSynchronizer } from './flags/feature-flags.synchronizer';
 import { FeatureFlagsPoller } from './flags/feature-flags.poller';
 import { telemetryCliAccessProvider } from './cli/telemetry-cli.access';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { TELEMETRY_ERROR_STORE } from './errors/errors.constants';
+import { createErrorsStore } from './errors/outbox/errors-store.factory';
+import { ErrorsOutbox } from './errors/outbox/errors.outbox';
+import { ErrorsSender } from './errors/outbox/errors.sender';
+import { ErrorsSendScheduler } from './errors/outbox/errors-send.scheduler';
+import { ActorReader } from './errors/capture/actor.reader';
+import { ErrorCaptureService } from './errors/capture/error-capture.service';
+import { ErrorCaptureInterceptor } from './errors/capture/error-capture.interceptor';
+import { ProcessErrorsListener } from './errors/capture/process-errors.listener';
+import { AuditService } from './errors/audit/audit.service';
 
 /**
  * The client plugin: discovers `@Telemetry()` collectors, schedules them, keeps their values in
@@ -79,6 +90,20 @@ import { telemetryCliAccessProvider } from './cli/telemetry-cli.access';
     FeatureFlagsSynchronizer,
     FeatureFlagsPoller,
     telemetryCliAccessProvider,
+    {
+      provide: TELEMETRY_ERROR_STORE,
+      useFactory: (options: ResolvedTelemetryOptions) => createErrorsStore(options),
+      inject: [TELEMETRY_OPTIONS],
+    },
+    ErrorsOutbox,
+    ErrorsSender,
+    ErrorsSendScheduler,
+    ActorReader,
+    ErrorCaptureService,
+    ProcessErrorsListener,
+    AuditService,
+    // A no-op pass-through unless the `errors` option is configured.
+    { provide: APP_INTERCEPTOR, useClass: ErrorCaptureInterceptor },
   ],
   exports: [
     TELEMETRY_OPTIONS,
@@ -92,6 +117,8 @@ import { telemetryCliAccessProvider } from './cli/telemetry-cli.access';
     TelemetryResponseDispatcher,
     FeatureFlagsService,
     FeatureFlagsSynchronizer,
+    ErrorCaptureService,
+    AuditService,
   ],
 })
 export class TelemetryModule extends ConfigurableTelemetryModule implements OnApplicationShutdown {
@@ -99,6 +126,7 @@ export class TelemetryModule extends ConfigurableTelemetryModule implements OnAp
   constructor(
     @Inject(TELEMETRY_STORE) private readonly store: TelemetryStore,
     @Inject(TELEMETRY_OPTIONS) private readonly options: ResolvedTelemetryOptions,
+    @Inject(TELEMETRY_ERROR_STORE) private readonly errorStore: TelemetryStore | null,
   ) {
     super();
   }
@@ -113,8 +141,10 @@ export class TelemetryModule extends ConfigurableTelemetryModule implements OnAp
     return super.forRootAsync(options);
   }
 
-  /** Closes the store this module created; a store instance passed in belongs to the caller. */
+  /** Closes the stores this module created; a store instance passed in belongs to the caller. */
   async onApplicationShutdown(): Promise<void> {
     if (this.options.store.type !== 'custom') await this.store.close();
+    if (this.errorStore && this.options.errors?.store.type !== 'custom')
+      await this.errorStore.close();
   }
 }

@@ -23,6 +23,7 @@ import { rateLimitStorageProvider } from './common/rate-limit/rate-limit.provide
 import { RATE_LIMIT_STORAGE } from './common/rate-limit/rate-limit.constants';
 import type { ResolvedReceiverOptions } from './config/receiver-options.interface';
 import { ProjectEvents } from './projects/project.events';
+import { ProjectDataRegistry } from './projects/project-data.registry';
 import { RECEIVER_OPTIONS } from './config/receiver-options.constants';
 import { RECEIVER_API_MODULES, RECEIVER_ROOT_MODULES } from './receiver.features';
 import { ReceiverStorageLifecycle } from './storage/storage.lifecycle';
@@ -43,9 +44,10 @@ const frontDoorProvider: Provider = {
 
 /**
  * The shared base of every receiver feature: options, data source, rate-limit storage, guards,
- * the exception filter and the front door. Not global: `ReceiverModule` creates one per
- * `forRoot` ({@link ReceiverCoreModule.withOptions}) and wires every feature module to it, so the
- * host application never sees these providers.
+ * the exception filter, the front door, and the project events and data registry every domain
+ * reaches. Not global: `ReceiverModule` creates one per `forRoot`
+ * ({@link ReceiverCoreModule.withOptions}) and wires every feature module to it, so the host
+ * application never sees these providers.
  */
 @Module({
   providers: [
@@ -61,6 +63,7 @@ const frontDoorProvider: Provider = {
     ReceiverExceptionFilter,
     frontDoorProvider,
     ProjectEvents,
+    ProjectDataRegistry,
     ReceiverClock,
   ],
   exports: [
@@ -73,6 +76,7 @@ const frontDoorProvider: Provider = {
     PROJECT_KEY_LOOKUP,
     ReceiverExceptionFilter,
     ProjectEvents,
+    ProjectDataRegistry,
     ReceiverClock,
   ],
 })

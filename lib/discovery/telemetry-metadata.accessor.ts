@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { TelemetryCollectorOptions } from '../collectors/decorators/telemetry.decorator';
+import type { AuditedDefinition } from '../errors/audit/decorators/audited.decorator';
+import { AUDITED_METADATA } from '../errors/errors.constants';
 import {
   TELEMETRY_COLLECTOR_METADATA,
   TELEMETRY_RESPONSE_HANDLER_METADATA,
@@ -8,7 +10,7 @@ import {
 
 type Method = (...args: unknown[]) => unknown;
 
-/** Reads the metadata `@Telemetry()` and `@TelemetryResponseHandler()` attach to a method. */
+/** Reads the metadata `@Telemetry()`, `@TelemetryResponseHandler()` and `@Audited()` attach to a method. */
 @Injectable()
 export class TelemetryMetadataAccessor {
   constructor(private readonly reflector: Reflector) {}
@@ -25,5 +27,9 @@ export class TelemetryMetadataAccessor {
       TELEMETRY_RESPONSE_HANDLER_METADATA,
       target,
     );
+  }
+
+  getAuditedDefinition(target: Method): AuditedDefinition | undefined {
+    return this.reflector.get<AuditedDefinition | undefined>(AUDITED_METADATA, target);
   }
 }

@@ -8,6 +8,9 @@ import { TelemetryResponseDispatcher } from '../responses/telemetry-response.dis
 import { TELEMETRY_OPTIONS } from '../telemetry.constants';
 import { TelemetryMessages } from '../telemetry.messages';
 import { TelemetryMetadataAccessor } from './telemetry-metadata.accessor';
+import { AuditService, isValidAction } from '../errors/audit/audit.service';
+import { AUDIT_RECORDER } from '../errors/audit/audit-recorder';
+import { ErrorsMessages } from '../errors/errors.messages';
 
 type Method = (...args: unknown[]) => unknown;
 
@@ -23,7 +26,8 @@ interface Found {
  * finds to its owner: `@Telemetry()` methods to the {@link TelemetryRegistry} (validated: a bad
  * interval, timeout or key throws, so the application refuses to start instead of silently never
  * reporting a value), `@TelemetryResponseHandler()` methods to the
- * {@link TelemetryResponseDispatcher}. Request-scoped holders are skipped with a warning.
+ * {@link TelemetryResponseDispatcher}, and instances with `@Audited()` methods to the
+ * {@link AuditService} they record through. Request-scoped holders are skipped with a warning.
  */
 @Injectable()
 export class TelemetryExplorer implements OnModuleInit {
@@ -35,6 +39,7 @@ export class TelemetryExplorer implements OnModuleInit {
     private readonly accessor: TelemetryMetadataAccessor,
     private readonly registry: TelemetryRegistry,
     private readonly dispatcher: TelemetryResponseDispatcher,
+    private readonly audit: AuditService,
     @Inject(TELEMETRY_OPTIONS) private readonly options: ResolvedTelemetryOptions,
   ) {}
 
@@ -46,6 +51,7 @@ export class TelemetryExplorer implements OnModuleInit {
       seen.add(instance);
       const collectors: Found[] = [];
       const handlers: Found[] = [];
+      const audited: Found[] = [];
       for (const methodName of this.scanner.getAllMethodNames(Object.getPrototypeOf(instance))) {
         const method = (instance as Record<string, Method>)[methodName];
         if (this.accessor.getCollectorOptions(method)) {
@@ -53,8 +59,10 @@ export class TelemetryExplorer implements OnModuleInit {
         }
         if (this.accessor.getHandlerOptions(method))
           handlers.push({ instance, methodName, method });
+        if (this.accessor.getAuditedDefinition(method))
+          audited.push({ instance, methodName, method });
       }
-      if (collectors.length === 0 && handlers.length === 0) continue;
+      if (collectors.length === 0 && handlers.length === 0 && audited.length === 0) continue;
       if (!wrapper.isDependencyTreeStatic()) {
         const name = instance.constructor.name;
         if (collectors.length > 0) {
@@ -63,11 +71,29 @@ export class TelemetryExplorer implements OnModuleInit {
         if (handlers.length > 0) {
           this.logger.warn(TelemetryMessages.requestScoped(name, 'TelemetryResponseHandler'));
         }
+        if (audited.length > 0) this.logger.warn(TelemetryMessages.requestScoped(name, 'Audited'));
         continue;
       }
       collectors.forEach((found) => this.registerCollector(found));
       handlers.forEach((found) => this.registerHandler(found));
+      if (audited.length > 0) this.bindAudited(instance, audited);
     }
+  }
+
+  /** Checks the actions and lets the instance's `@Audited()` methods record through this app's service. */
+  private bindAudited(instance: object, audited: Found[]): void {
+    for (const { methodName, method } of audited) {
+      const where = `${instance.constructor.name}.${methodName}`;
+      if (!isValidAction(this.accessor.getAuditedDefinition(method)?.action)) {
+        throw new Error(ErrorsMessages.auditActionMissing(where));
+      }
+    }
+    if (!this.options.errors) {
+      const where = `${instance.constructor.name}.${audited[0].methodName}`;
+      this.logger.warn(ErrorsMessages.auditedNotConfigured(where));
+      return;
+    }
+    Object.defineProperty(instance, AUDIT_RECORDER, { value: this.audit, configurable: true });
   }
 
   private registerCollector({ instance, methodName, method }: Found): void {

@@ -1,3 +1,4 @@
+import type { ResolvedTelemetryErrorsOptions } from '../errors/interfaces/resolved-errors-options.interface';
 import type { TelemetryStore } from '../outbox/interfaces/telemetry-store.interface';
 
 /** Where the outbox lives, after resolution. */
@@ -35,4 +36,6 @@ export interface ResolvedTelemetryOptions {
   allowInsecureTransport: boolean;
   flagsUrl?: string;
   flagsPollInterval: number;
+  /** Error capture and audit; absent when not configured. */
+  errors?: ResolvedTelemetryErrorsOptions;
 }

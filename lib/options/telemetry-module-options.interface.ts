@@ -1,3 +1,4 @@
+import type { TelemetryErrorsOptions } from '../errors/interfaces/error-capture-options.interface';
 import type { TelemetryStore } from '../outbox/interfaces/telemetry-store.interface';
 
 /** HMAC signing of report requests (README: "Transport security"). */
@@ -69,4 +70,10 @@ export interface TelemetryModuleOptions {
   flagsUrl?: string;
   /** Seconds between two flag fetches. Env `TELEMETRY_FLAGS_POLL_INTERVAL`. Default 60. */
   flagsPollInterval?: number;
+  /**
+   * Capture of unhandled exceptions and the `AuditService`, reported to a Micrologs-compatible
+   * receiver with the project's secret key (docs/client.md, "Error capture"). Off when absent and
+   * no `TELEMETRY_ERRORS_*` variable is set.
+   */
+  errors?: TelemetryErrorsOptions;
 }

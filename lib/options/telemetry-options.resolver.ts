@@ -8,6 +8,7 @@ import type {
   ResolvedTelemetryStoreOptions,
 } from './resolved-telemetry-options.interface';
 import type { TelemetryModuleOptions } from './telemetry-module-options.interface';
+import { resolveErrorsOptions } from '../errors/errors-options.resolver';
 
 /**
  * Merges `forRoot()` options over environment variables over defaults, and validates the result,
@@ -26,6 +27,8 @@ export function resolveTelemetryOptions(
   ): number => e.integer(name, envName, { min }, options[name]) ?? fallback;
   const signing = options.signing ?? {};
   const manualFromEnv = e.boolean('manualRegistration', 'TELEMETRY_MANUAL_REGISTRATION');
+  const store = resolveStore(options, e);
+  const errors = resolveErrorsOptions(options.errors, e, env, store);
   return {
     enabled:
       e.boolean('enabled', 'TELEMETRY_ENABLED', options.enabled) ?? TELEMETRY_DEFAULTS.enabled,
@@ -43,7 +46,7 @@ export function resolveTelemetryOptions(
       TELEMETRY_DEFAULTS.reportInterval,
       1,
     ),
-    store: resolveStore(options, e),
+    store,
     verboseLogging:
       e.boolean('verboseLogging', 'TELEMETRY_VERBOSE_LOGGING', options.verboseLogging) ??
       TELEMETRY_DEFAULTS.verboseLogging,
@@ -108,6 +111,7 @@ export function resolveTelemetryOptions(
       TELEMETRY_DEFAULTS.flagsPollInterval,
       0,
     ),
+    ...(errors && { errors }),
   };
 }
 

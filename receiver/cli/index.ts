@@ -1,5 +1,5 @@
 import '../receiver.packages';
-export type { ReceiverCliOptions, ReceiverCliOutput } from './cli-args';
+export type { ReceiverCliOptions, ReceiverCliOutput } from './receiver-cli.runner';
 export { runReceiverMigrate } from './receiver-migrate.command';
 export { runReceiverCreateProject } from './receiver-create-project.command';
 export { runReceiverPurge } from './receiver-purge.command';

@@ -1,12 +1,10 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
+import { EnvReader, type EnvSource } from '../../lib/protocol';
 import { DEFAULT_SQLITE_PATH } from '../config/receiver-options.constants';
 import { databaseFromUrl } from '../config/receiver-options.resolver';
-import { type ReceiverCliOptions, stringOption } from './cli-args';
 import { ReceiverCliMessages } from './cli.messages';
-
-type Env = Record<string, string | undefined>;
 
 /** The database a receiver command acts on, and what chose it. */
 export interface ReceiverCliDatabase {
@@ -64,9 +62,13 @@ export function describeDatabase({ options, source, newFile }: ReceiverCliDataba
  * run from the wrong directory would otherwise "succeed" on a new, empty database. Creating it
  * takes `--create`.
  */
-export function resolveCliDatabase(options: ReceiverCliOptions, env: Env): ReceiverCliDatabase {
-  const given = stringOption(options, 'database');
-  const fromEnv = env.RECEIVER_DATABASE_URL || undefined;
+export function resolveCliDatabase(
+  flags: { database?: string; create: boolean },
+  env: EnvSource,
+): ReceiverCliDatabase {
+  const given = flags.database;
+  // The kernel's reader, as the module: trimmed, and `null`/empty mean "not set".
+  const fromEnv = new EnvReader(env, 'receiver').string('RECEIVER_DATABASE_URL');
   const url = given ?? fromEnv;
   const database: DataSourceOptions = url
     ? databaseFromUrl(url)
@@ -76,7 +78,7 @@ export function resolveCliDatabase(options: ReceiverCliOptions, env: Env): Recei
     database.type === 'better-sqlite3' &&
     database.database !== ':memory:' &&
     !existsSync(database.database);
-  if (newFile && source === 'default' && options.create !== true) {
+  if (newFile && source === 'default' && !flags.create) {
     throw new Error(ReceiverCliMessages.noDatabase(resolve(DEFAULT_SQLITE_PATH)));
   }
   return { options: database, source, newFile };

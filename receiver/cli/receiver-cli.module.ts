@@ -2,17 +2,22 @@ import { randomBytes } from 'node:crypto';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { DataSource, DataSourceOptions } from 'typeorm';
+import type { EnvSource } from '../../lib/protocol';
 import { RECEIVER_OPTIONS } from '../config/receiver-options.constants';
 import { resolveReceiverOptions } from '../config/receiver-options.resolver';
 import { PURGE_PROVIDERS } from '../lifecycle/lifecycle.module';
 import { ROLLUP_PROVIDERS } from '../analytics/rollups/analytics-rollups.module';
 import { RollupRebuildService } from '../analytics/rollups/rollup-rebuild.service';
 import { PurgeService } from '../lifecycle/purge.service';
+import { LinksRepository } from '../links/links.repository';
 import { ProjectEvents } from '../projects/project.events';
+import { ProjectDataRegistry } from '../projects/project-data.registry';
 import { ProjectsService } from '../projects/projects.service';
 import { RECEIVER_DATA_SOURCE } from '../storage/storage.constants';
 import { ReceiverStorageLifecycle } from '../storage/storage.lifecycle';
 import { receiverDataSourceProvider } from '../storage/storage.providers';
+import { TelemetryRepository } from '../telemetry/telemetry.repository';
+import { TrackingRepository } from '../tracking/tracking.repository';
 
 /**
  * The slice of the receiver a CLI command boots: the options, the storage exactly as the module
@@ -21,7 +26,7 @@ import { receiverDataSourceProvider } from '../storage/storage.providers';
  */
 @Module({})
 export class ReceiverCliModule {
-  static forDatabase(database: DataSourceOptions): DynamicModule {
+  static forDatabase(database: DataSourceOptions, env: EnvSource = process.env): DynamicModule {
     return {
       module: ReceiverCliModule,
       providers: [
@@ -31,17 +36,25 @@ export class ReceiverCliModule {
           // serves no request, so the admin key and IP salt the resolver insists on are random
           // values nobody holds rather than settings a user must provide.
           useFactory: () =>
-            resolveReceiverOptions({
-              database,
-              migrationsRun: false,
-              adminKey: randomBytes(32).toString('hex'),
-              ipHashSalt: randomBytes(32).toString('hex'),
-            }),
+            resolveReceiverOptions(
+              {
+                database,
+                migrationsRun: false,
+                adminKey: randomBytes(32).toString('hex'),
+                ipHashSalt: randomBytes(32).toString('hex'),
+              },
+              env,
+            ),
         },
         receiverDataSourceProvider,
         ReceiverStorageLifecycle,
         ProjectEvents,
         ProjectsService,
+        // Every domain's project data, so ProjectsService counts and deletes here as in the server.
+        ProjectDataRegistry,
+        TrackingRepository,
+        LinksRepository,
+        TelemetryRepository,
         ...PURGE_PROVIDERS,
         ...ROLLUP_PROVIDERS,
       ],
@@ -61,12 +74,17 @@ export interface ReceiverCliContext {
   migrate(): Promise<string[]>;
 }
 
-/** Boots {@link ReceiverCliModule} on `database`, runs `work`, and always closes the context. */
+/**
+ * Boots {@link ReceiverCliModule} on `database` (the other options from `env`), runs `work`, and
+ * always closes the context.
+ */
 export async function withReceiverContext<T>(
   database: DataSourceOptions,
+  env: EnvSource,
   work: (context: ReceiverCliContext) => Promise<T>,
 ): Promise<T> {
-  const app = await NestFactory.createApplicationContext(ReceiverCliModule.forDatabase(database), {
+  const module = ReceiverCliModule.forDatabase(database, env);
+  const app = await NestFactory.createApplicationContext(module, {
     // Failures reach the command, which prints their message; Nest's own stack dump would bury it.
     logger: false,
     abortOnError: false,

@@ -1,14 +1,14 @@
-import { parseNewProject } from '../projects/project-input';
+import type { EnvSource } from '../../lib/protocol';
+import { type NewProject, parseNewProject } from '../projects/project-input';
+import { ReceiverCliMessages } from './cli.messages';
 import {
+  commandFailed,
   consoleOutput,
-  messageOf,
   type ReceiverCliOptions,
   type ReceiverCliOutput,
+  runOnDatabase,
   stringOption,
-} from './cli-args';
-import { ReceiverCliMessages } from './cli.messages';
-import { describeDatabase, resolveCliDatabase } from './receiver-cli.database';
-import { withReceiverContext } from './receiver-cli.module';
+} from './receiver-cli.runner';
 
 /** The command's options in the shape of the API's create body, so both validate alike. */
 function createBody(options: ReceiverCliOptions): Record<string, unknown> {
@@ -31,17 +31,19 @@ function createBody(options: ReceiverCliOptions): Record<string, unknown> {
 export async function runReceiverCreateProject(
   options: ReceiverCliOptions,
   output: ReceiverCliOutput = consoleOutput,
-  env: Record<string, string | undefined> = process.env,
+  env: EnvSource = process.env,
 ): Promise<number> {
+  let input: NewProject;
   try {
-    const input = parseNewProject(createBody(options));
-    const database = resolveCliDatabase(options, env);
-    output.out(ReceiverCliMessages.database(describeDatabase(database)));
-    const project = await withReceiverContext(database.options, async (receiver) => {
-      const applied = await receiver.migrate();
-      if (applied.length > 0) output.out(ReceiverCliMessages.migrated(applied));
-      return receiver.projects.create(input);
-    });
+    // Validation rules throw domain errors whose message is the API's own.
+    input = parseNewProject(createBody(options));
+  } catch (error) {
+    return commandFailed(output, error);
+  }
+  return runOnDatabase(options, output, env, async (receiver) => {
+    const applied = await receiver.migrate();
+    if (applied.length > 0) output.out(ReceiverCliMessages.migrated(applied));
+    const project = await receiver.projects.create(input);
     output.out(ReceiverCliMessages.created);
     output.out(`id:              ${project.id}`);
     output.out(`name:            ${project.name}`);
@@ -50,9 +52,5 @@ export async function runReceiverCreateProject(
     output.out(`secret_key:      ${project.secret_key}`);
     output.out(`public_key:      ${project.public_key}`);
     return 0;
-  } catch (error) {
-    // Validation rules throw domain errors whose message is the API's own.
-    output.err(ReceiverCliMessages.failed(messageOf(error)));
-    return 1;
-  }
+  });
 }

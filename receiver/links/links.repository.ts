@@ -1,5 +1,12 @@
-import { Injectable } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import type { DataSource, EntityManager } from 'typeorm';
+import {
+  countRowsByProject,
+  deleteProjectRows,
+  ProjectDataRegistry,
+  type ProjectDataOwner,
+  type ProjectRowCounts,
+} from '../projects/project-data.registry';
 import { LinkClickEntity } from '../storage/entities/link-click.entity';
 import { TrackedLinkEntity } from '../storage/entities/tracked-link.entity';
 import { InjectReceiverDataSource } from '../storage/inject-receiver-data-source.decorator';
@@ -14,11 +21,29 @@ export type LinkRow = Record<string, unknown>;
  * Codes match case-insensitively through the index the schema has for it, on every engine.
  */
 @Injectable()
-export class LinksRepository {
+export class LinksRepository implements ProjectDataOwner, OnModuleInit {
+  readonly domain = 'links';
+  /** Clicks before the links they belong to. */
+  readonly tables = ['link_clicks', 'tracked_links'] as const;
   private readonly sql: SqlRunner;
 
-  constructor(@InjectReceiverDataSource() private readonly dataSource: DataSource) {
+  constructor(
+    @InjectReceiverDataSource() private readonly dataSource: DataSource,
+    private readonly projectData: ProjectDataRegistry,
+  ) {
     this.sql = new SqlRunner(dataSource);
+  }
+
+  onModuleInit(): void {
+    this.projectData.register(this);
+  }
+
+  async countByProject(): Promise<ProjectRowCounts> {
+    return { total_links: await countRowsByProject(this.dataSource.manager, 'tracked_links') };
+  }
+
+  deleteProjectData(manager: EntityManager, projectId: number): Promise<void> {
+    return deleteProjectRows(manager, this.tables, projectId);
   }
 
   /** Stores a new link (the unique index rejects a code another writer took meanwhile). */

@@ -12,6 +12,8 @@ export const ProjectsMessages = {
   deleted: (name: string): string =>
     `Project "${name}" and all its data have been permanently deleted.`,
   verified: 'Key verified',
+  dataOwnerTwice: (domain: string): string =>
+    `ProjectDataRegistry: the "${domain}" domain registered its project data twice`,
   nameRequired: 'name is required',
   nameEmpty: 'name cannot be empty',
   nameTooLong: 'name must be 100 characters or less',

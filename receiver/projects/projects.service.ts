@@ -8,28 +8,9 @@ import { ProjectEntity } from '../storage/entities/project.entity';
 import { InjectReceiverDataSource } from '../storage/inject-receiver-data-source.decorator';
 import { type NewProject, splitDomains } from './project-input';
 import { ProjectEvents } from './project.events';
+import { ProjectDataRegistry, type ProjectStat } from './project-data.registry';
 import { ProjectsMessages } from './projects.messages';
 import { NotFoundError } from '../common/errors/receiver.errors';
-
-/** Tables holding a project's data, children first (pageviews have no foreign key). */
-const PROJECT_TABLES = [
-  'link_clicks',
-  'tracked_links',
-  'pageviews',
-  'sessions',
-  'visitors',
-  'devices',
-  'locations',
-  'error_events',
-  'error_groups',
-  'audit_logs',
-  'telemetry_signatures',
-  'telemetry_tokens',
-  'telemetry_latest',
-  'telemetry_samples',
-  'telemetry_hosts',
-  'feature_flags',
-];
 
 /** New key pair: secret = 32 random bytes, public = 16, both lower-case hex. */
 export function generateKeys(): { secret_key: string; public_key: string } {
@@ -66,6 +47,7 @@ export class ProjectsService {
     @InjectReceiverDataSource() private readonly dataSource: DataSource,
     @Inject(RECEIVER_OPTIONS) private readonly options: ResolvedReceiverOptions,
     private readonly events: ProjectEvents,
+    private readonly data: ProjectDataRegistry,
   ) {
     this.repository = dataSource.getRepository(ProjectEntity);
   }
@@ -89,19 +71,20 @@ export class ProjectsService {
     return project;
   }
 
+  /** Every project, newest first, with the totals the domains count for it. */
   async list(): Promise<Array<ProjectEntity & { stats: Record<string, number> }>> {
     const projects = await this.repository.find({ order: { created_at: 'DESC', id: 'DESC' } });
-    const [links, pageviews, errors] = await Promise.all([
-      this.countByProject('tracked_links'),
-      this.countByProject('pageviews'),
-      this.countByProject('error_groups'),
-    ]);
+    const counts = Object.assign(
+      {},
+      ...(await Promise.all(this.data.owners().map((owner) => owner.countByProject?.() ?? {}))),
+    );
+    const stat = (name: ProjectStat, id: number): number => counts[name]?.get(id) ?? 0;
     return projects.map((project) =>
       Object.assign(project, {
         stats: {
-          total_links: links.get(project.id) ?? 0,
-          total_pageviews: pageviews.get(project.id) ?? 0,
-          total_errors: errors.get(project.id) ?? 0,
+          total_links: stat('total_links', project.id),
+          total_pageviews: stat('total_pageviews', project.id),
+          total_errors: stat('total_errors', project.id),
         },
       }),
     );
@@ -132,16 +115,14 @@ export class ProjectsService {
     return project;
   }
 
-  /** Deletes every row of the project explicitly, in one transaction, then the project. */
+  /**
+   * Deletes the project's rows in every domain (each deletes its own tables), then the project,
+   * in one transaction: a failure leaves the project and all its data in place.
+   */
   async delete(project: ProjectEntity): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      for (const table of PROJECT_TABLES) {
-        await manager
-          .createQueryBuilder()
-          .delete()
-          .from(table)
-          .where('project_id = :id', { id: project.id })
-          .execute();
+      for (const owner of this.data.owners()) {
+        await owner.deleteProjectData(manager, project.id);
       }
       await manager.delete(ProjectEntity, { id: project.id });
     });
@@ -159,17 +140,5 @@ export class ProjectsService {
   /** @internal The project's allowed domains as a list. */
   domainsOf(project: ProjectEntity): string[] {
     return splitDomains(project.allowed_domains);
-  }
-
-  private async countByProject(table: string): Promise<Map<number, number>> {
-    const rows: Array<{ project_id: number | string; total: number | string }> =
-      await this.dataSource
-        .createQueryBuilder()
-        .select('project_id', 'project_id')
-        .addSelect('COUNT(*)', 'total')
-        .from(table, 't')
-        .groupBy('project_id')
-        .getRawMany();
-    return new Map(rows.map((row) => [Number(row.project_id), Number(row.total)]));
   }
 }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TelemetryAuthGuard } from './auth/telemetry-auth.guard';
 import { TelemetryTokensService } from './auth/telemetry-tokens.service';
+import { TelemetryAuthenticator } from './auth/telemetry.authenticator';
 import { FeatureFlagsController } from './flags/feature-flags.controller';
 import { FeatureFlagsService } from './flags/feature-flags.service';
 import { TelemetryHostsController } from './hosts/telemetry-hosts.controller';
@@ -11,12 +12,14 @@ import { TelemetryIngestService } from './ingest/telemetry-ingest.service';
 import { ReplayGuardService } from './security/replay-guard.service';
 import { SignatureVerifier } from './security/signature.verifier';
 import { TelemetryController } from './telemetry.controller';
+import { TelemetryRepository } from './telemetry.repository';
 
 /** Telemetry ingest, bearer tokens, feature flags and the hosts API. */
 @Module({
   controllers: [TelemetryHostsController, TelemetryController, FeatureFlagsController],
   providers: [
     TelemetryAuthGuard,
+    TelemetryAuthenticator,
     TelemetryTokensService,
     TelemetryHostsRepository,
     TelemetryHostsService,
@@ -25,6 +28,7 @@ import { TelemetryController } from './telemetry.controller';
     FeatureFlagsService,
     ReplayGuardService,
     SignatureVerifier,
+    TelemetryRepository,
   ],
   exports: [FeatureFlagsService, TelemetryHostsService],
 })

@@ -2,8 +2,12 @@ import { Get, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import {
   ACCEPT_BATCH_HEADER,
+  ENCRYPTION_HEADER,
   FEATURE_FLAGS_KEY,
   isBatchBody,
+  SIGNATURE_HEADER,
+  type SignedRequest,
+  TIMESTAMP_HEADER,
   type TelemetryFlagsAnswer,
   type TelemetryReportAnswer,
   type TelemetryTokenAnswer,
@@ -13,6 +17,7 @@ import { CommonMessages } from '../common/common.messages';
 import { ReceiverAuth } from '../common/auth/decorators/receiver-auth.decorator';
 import { ReceiverController } from '../common/decorators/receiver-controller.decorator';
 import { ReceiverHttpException } from '../common/envelope/receiver-http.exception';
+import { AuthenticationError, RefusedError } from '../common/errors/receiver.errors';
 import { decodeJsonBody, RawBody } from '../common/input/json-body.decorator';
 import { RateLimit } from '../common/rate-limit/decorators/rate-limit.decorator';
 import { header, queryParam, receiverState } from '../common/request/receiver-request';
@@ -31,6 +36,13 @@ import { SignatureVerifier } from './security/signature.verifier';
 import { TelemetryMessages } from './telemetry.messages';
 import { TelemetryDocs } from './telemetry.docs';
 import { MAX_BATCH_ROUNDS } from './telemetry.constants';
+
+/** The signed parts of a request: its body bytes and the values of the two signature headers. */
+const signedRequest = (request: unknown, body: Buffer): SignedRequest => ({
+  body,
+  signature: header(request, SIGNATURE_HEADER),
+  timestamp: header(request, TIMESTAMP_HEADER),
+});
 
 /**
  * The endpoints TelemetryModule and laravel-telemetry-reporter call: reports, bearer tokens and
@@ -66,15 +78,16 @@ export class TelemetryController {
     const project = state.project as ProjectEntity;
     if (state.body?.tooLarge) throw new ReceiverHttpException(413, CommonMessages.payloadTooLarge);
     // The signature covers the bytes as sent: compressed, then (inside) the encrypted envelope.
-    await this.signatures.verify(request, project, raw);
-    const plain = decryptReport(request, project, await inflateReport(request, raw));
+    await this.signatures.verify(project, signedRequest(request, raw));
+    const inflated = await inflateReport(request, raw);
+    const plain = decryptReport(project, inflated, header(request, ENCRYPTION_HEADER));
     const body = decodeReportBody(plain);
     // Tells TelemetryModule it may send its backlog many rounds per request (catch-up).
     this.adapterHost.httpAdapter.setHeader(response, ACCEPT_BATCH_HEADER, String(MAX_BATCH_ROUNDS));
     if (isBatchBody(body)) return this.batches.receive(project, state.tokenHost, body.rounds);
     const report = readReport(body);
     if (state.tokenHost && state.tokenHost.host !== report.host) {
-      throw new ReceiverHttpException(403, TelemetryMessages.tokenForOtherHost(report.host));
+      throw new RefusedError(TelemetryMessages.tokenForOtherHost(report.host));
     }
     const host =
       state.tokenHost ?? (await this.hosts.findOrCreate(project, report.host, 'approved'));
@@ -89,18 +102,18 @@ export class TelemetryController {
   @ApiEndpoint(TelemetryDocs.token)
   async token(@Req() request: unknown): Promise<TelemetryTokenAnswer> {
     const key = header(request, 'x-api-key').trim() || (queryParam(request, 'key') ?? '').trim();
-    if (!key) throw new ReceiverHttpException(401, TelemetryMessages.tokenKeyRequired);
+    if (!key) throw new AuthenticationError(TelemetryMessages.tokenKeyRequired);
     const bySecret = await this.keys.findBySecretKey(key);
     const project = bySecret ?? (await this.keys.findByPublicKey(key));
-    if (!project) throw new ReceiverHttpException(401, TelemetryMessages.invalidApiKey);
+    if (!project) throw new AuthenticationError(TelemetryMessages.invalidApiKey);
     if (!bySecret && project.token_policy !== 'approval') {
-      throw new ReceiverHttpException(403, TelemetryMessages.publicKeyNeedsApproval);
+      throw new RefusedError(TelemetryMessages.publicKeyNeedsApproval);
     }
     const hostName = parseHostName(decodeJsonBody(request).host);
     const initial = project.token_policy === 'approval' ? 'pending' : 'approved';
     const host = await this.hosts.findOrCreate(project, hostName, initial);
     if (host.status !== 'approved') {
-      throw new ReceiverHttpException(403, TelemetryMessages.hostPending(hostName));
+      throw new RefusedError(TelemetryMessages.hostPending(hostName));
     }
     return {
       success: true,
@@ -119,10 +132,10 @@ export class TelemetryController {
   ): Promise<TelemetryFlagsAnswer | undefined> {
     const state = receiverState(request);
     const project = state.project as ProjectEntity;
-    await this.signatures.verify(request, project, Buffer.alloc(0), false);
+    await this.signatures.verify(project, signedRequest(request, Buffer.alloc(0)), false);
     const host = parseHostName(queryParam(request, 'host') ?? state.tokenHost?.host);
     if (state.tokenHost && state.tokenHost.host !== host) {
-      throw new ReceiverHttpException(403, TelemetryMessages.tokenForOtherHost(host));
+      throw new RefusedError(TelemetryMessages.tokenForOtherHost(host));
     }
     const document: TelemetryFlagsAnswer = {
       [FEATURE_FLAGS_KEY]: await this.flags.resolveFor(project.id, host),

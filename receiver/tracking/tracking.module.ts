@@ -10,6 +10,7 @@ import { PageviewIngestHandler } from './ingest/pageview-ingest.handler';
 import { TrackingIdCache } from './ingest/tracking-id.cache';
 import { VisitorSessionWriter } from './ingest/visitor-session.writer';
 import { TrackingController } from './tracking.controller';
+import { TrackingRepository } from './tracking.repository';
 import { TrackingService } from './tracking.service';
 
 /**
@@ -31,6 +32,7 @@ import { TrackingService } from './tracking.service';
     PageviewIngestHandler,
     ErrorIngestHandler,
     AuditIngestHandler,
+    TrackingRepository,
   ],
   exports: [DimensionResolver],
 })

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ProjectEntity, RECEIVER_MIGRATIONS } from '../../receiver';
 import { createReceiverDataSource } from '../../receiver/storage/data-source.factory';
 import { runCli } from '../../cli/cli';
+import { runReceiverMigrate } from '../../receiver/cli';
 import { runCliProcess } from '../support/cli-process';
 import {
   createIsolatedDatabase,
@@ -224,6 +225,32 @@ describe('receiver CLI: which database, and never a new one by accident', () => 
     ]);
     expect(output.lines.err).toEqual([expect.stringMatching(/^Error: .*ECONNREFUSED/)]);
     expect([...output.lines.out, ...output.lines.err].join('\n')).not.toContain('hunter2');
+  });
+
+  it('reads the environment it is given with the strict reader, as the module does', async () => {
+    const file = join(cwd, 'strict.sqlite');
+    // Trimmed like every other variable (a stray space from a .env file is not a new scheme).
+    const trimmed = capture();
+    expect(
+      await runReceiverMigrate({ create: true }, trimmed.output, {
+        RECEIVER_DATABASE_URL: ` sqlite:${file} `,
+      }),
+    ).toBe(0);
+    expect(trimmed.lines.out[0]).toBe(
+      `Database: SQLite ${file} (from RECEIVER_DATABASE_URL, new file)`,
+    );
+    // The receiver's other options come from the same environment: a typo refuses, naming it.
+    const typo = capture();
+    expect(
+      await runReceiverMigrate({ database: `sqlite:${file}` }, typo.output, {
+        RECEIVER_PRODUCTION: 'ture',
+      }),
+    ).toBe(1);
+    expect(typo.lines.err).toEqual([
+      expect.stringMatching(
+        /^Error: Invalid receiver option "production" \(env RECEIVER_PRODUCTION\)/,
+      ),
+    ]);
   });
 
   it('asks for the required options of create-project by name', async () => {

@@ -1,3 +1,8 @@
+import type { DataSource } from 'typeorm';
+import { ProjectDataRegistry } from '../../receiver/projects/project-data.registry';
+import { RECEIVER_DATA_SOURCE } from '../../receiver/storage/storage.constants';
+import { seedAnalytics } from '../analytics/analytics-fixtures';
+import { seedSamples } from '../lifecycle/lifecycle-fixtures';
 import { adminHeaders, describeReceiver, useReceiverApp } from '../support/receiver-app';
 
 // The test hook keeps the per-minute admin limits (5 creates) out of these functional checks.
@@ -178,6 +183,71 @@ describeReceiver('projects API', ({ adapter, engine }) => {
         data: { id: project.id, name: 'Doomed' },
       });
       expect((await post('delete.php', { id: project.id, confirm: 'Doomed' })).status).toBe(404);
+    });
+  });
+
+  describe('delete, across domains', () => {
+    const ds = () => receiver.app.get<DataSource>(RECEIVER_DATA_SOURCE);
+    // Every table of the schema with a project_id column, read from the entities themselves.
+    const projectTables = () =>
+      ds()
+        .entityMetadatas.filter((entity) => entity.findColumnWithPropertyName('project_id'))
+        .map((entity) => entity.tableName)
+        .sort();
+    const rowsOf = async (projectId: number) => {
+      const counts: Record<string, number> = {};
+      for (const table of projectTables()) {
+        const [row] = await ds().query(
+          `SELECT COUNT(*) AS n FROM ${table} WHERE project_id = ${Number(projectId)}`,
+        );
+        counts[table] = Number(row.n);
+      }
+      return counts;
+    };
+
+    it('every table holding project rows is owned by a domain that deletes them', () => {
+      const owned = receiver.app
+        .get(ProjectDataRegistry)
+        .owners()
+        .flatMap((owner) => owner.tables);
+      expect([...owned].sort()).toEqual(projectTables());
+    });
+
+    it('lists what the domains count, then deletes every row of the project and none of another', async () => {
+      const seed = await seedAnalytics(receiver);
+      await seedSamples(ds(), seed.project.id, [new Date()]);
+      await seedSamples(ds(), seed.other.id, [new Date()]);
+      const before = await rowsOf(seed.project.id);
+      const other = await rowsOf(seed.other.id);
+      const seeded = Object.keys(before).filter((table) => before[table] > 0);
+      expect(seeded).toEqual(
+        expect.arrayContaining([
+          'pageviews',
+          'sessions',
+          'visitors',
+          'devices',
+          'locations',
+          'error_events',
+          'error_groups',
+          'audit_logs',
+          'tracked_links',
+          'link_clicks',
+          'telemetry_hosts',
+          'telemetry_samples',
+        ]),
+      );
+      const listed = (await receiver.http.get('/api/projects/list.php', admin)).body.data.projects;
+      expect(listed.find((p: { id: number }) => p.id === seed.project.id).stats).toEqual({
+        total_links: before.tracked_links,
+        total_pageviews: before.pageviews,
+        total_errors: before.error_groups,
+      });
+
+      const res = await post('delete.php', { id: seed.project.id, confirm: 'Site' });
+      expect(res.status).toBe(200);
+      const after = await rowsOf(seed.project.id);
+      expect(Object.values(after).every((n) => n === 0)).toBe(true);
+      expect(await rowsOf(seed.other.id)).toEqual(other);
     });
   });
 

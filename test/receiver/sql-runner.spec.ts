@@ -7,6 +7,7 @@ import {
 } from '../../receiver/storage/entities';
 import { SqlRunner } from '../../receiver/storage/sql/sql-runner';
 import { ProjectEvents } from '../../receiver/projects/project.events';
+import { ProjectDataRegistry } from '../../receiver/projects/project-data.registry';
 import { ProjectsService } from '../../receiver/projects/projects.service';
 import {
   createIsolatedDatabase,
@@ -34,6 +35,7 @@ describeEachEngine('SqlRunner on the receiver schema', (engine) => {
       dataSource,
       { timezone: 'UTC' } as never,
       new ProjectEvents(),
+      new ProjectDataRegistry(),
     );
     projectId = (
       await projects.create({ name: 'Shop', domains: ['shop.example.com'], settings: {} })

@@ -104,6 +104,8 @@ export interface ReceiverAppOptions {
   options?: ReceiverModuleOptions & { isGlobal?: boolean };
   /** Extra modules of the test application. */
   imports?: Type[];
+  /** Port to listen on (a restart on the same address); default: a free one. */
+  port?: number;
 }
 
 export interface ReceiverApp {
@@ -134,7 +136,7 @@ export async function createReceiverApp(config: ReceiverAppOptions): Promise<Rec
       ? new FastifyAdapter({ ...RECEIVER_FASTIFY_OPTIONS })
       : new ExpressAdapter();
   const app = await NestFactory.create(TestReceiverAppModule, adapter, { logger: false });
-  await app.listen(0, '127.0.0.1');
+  await app.listen(config.port ?? 0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${address.port}`;
   return { app, url, http: new TestHttp(url), close: () => app.close() };

@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { RECEIVER_OPTIONS } from '../../config/receiver-options.constants';
 import type { ResolvedReceiverOptions } from '../../config/receiver-options.interface';
 import { CommonMessages } from '../common.messages';
-import { ReceiverHttpException } from '../envelope/receiver-http.exception';
+import { AuthenticationError, RefusedError } from '../errors/receiver.errors';
 import { phpTrim } from '../input/php-input';
 import { header, nodeRequest, receiverState } from '../request/receiver-request';
 import {
@@ -35,7 +35,7 @@ export class ReceiverAuthGuard implements CanActivate {
     if (kind === 'admin') {
       const given = header(request, 'x-admin-key');
       if (!given || !secretsEqual(given, this.options.adminKey)) {
-        throw new ReceiverHttpException(401, CommonMessages.unauthorized);
+        throw new AuthenticationError(CommonMessages.unauthorized);
       }
       return true;
     }
@@ -50,20 +50,20 @@ export class ReceiverAuthGuard implements CanActivate {
       }
       const publicProject = key ? await this.keys.findByPublicKey(key) : null;
       if (!publicProject || !this.domainAllowed(request, publicProject.allowed_domains)) {
-        throw new ReceiverHttpException(401, CommonMessages.invalidApiKey);
+        throw new AuthenticationError(CommonMessages.invalidApiKey);
       }
       state.project = publicProject;
       state.keyType = 'public';
       return true;
     }
-    if (!key) throw new ReceiverHttpException(401, CommonMessages.apiKeyRequired);
+    if (!key) throw new AuthenticationError(CommonMessages.apiKeyRequired);
     const project =
       kind === 'secret'
         ? await this.keys.findBySecretKey(key)
         : await this.keys.findByPublicKey(key);
-    if (!project) throw new ReceiverHttpException(401, CommonMessages.invalidApiKey);
+    if (!project) throw new AuthenticationError(CommonMessages.invalidApiKey);
     if (kind === 'public' && !this.domainAllowed(request, project.allowed_domains)) {
-      throw new ReceiverHttpException(403, CommonMessages.domainNotAllowed);
+      throw new RefusedError(CommonMessages.domainNotAllowed);
     }
     state.project = project;
     state.keyType = kind;

@@ -1,31 +1,25 @@
-import {
-  ENCRYPTION_HEADER,
-  ENCRYPTION_SCHEME,
-  openPayload,
-  parseEncryptionKey,
-} from '../../../lib/protocol';
-import { ReceiverHttpException } from '../../common/envelope/receiver-http.exception';
-import { header } from '../../common/request/receiver-request';
+import { ENCRYPTION_SCHEME, openPayload, parseEncryptionKey } from '../../../lib/protocol';
+import { InvalidInputError } from '../../common/errors/receiver.errors';
 import type { ProjectEntity } from '../../storage/entities/project.entity';
 import { TelemetryMessages } from '../telemetry.messages';
 
 /**
- * Opens an encrypted report (`X-Telemetry-Encryption: aes-256-gcm`) with the project's key, through
- * the protocol kernel's {@link openPayload}. Returns the body unchanged when the request is not
- * encrypted. The signature, when required, has already been checked on the envelope bytes
- * ("encrypt, then sign").
+ * Opens an encrypted report with the project's key, through the protocol kernel's
+ * {@link openPayload}. `scheme` is the `X-Telemetry-Encryption` value; without one the body is
+ * returned unchanged. The signature, when required, has already been checked on the envelope
+ * bytes ("encrypt, then sign"). Failures are {@link InvalidInputError} (400).
  */
-export function decryptReport(request: unknown, project: ProjectEntity, raw: Buffer): Buffer {
-  const scheme = header(request, ENCRYPTION_HEADER).trim().toLowerCase();
-  if (!scheme) return raw;
-  if (scheme !== ENCRYPTION_SCHEME) {
-    throw new ReceiverHttpException(400, TelemetryMessages.encryptionUnsupported(scheme));
+export function decryptReport(project: ProjectEntity, raw: Buffer, scheme: string): Buffer {
+  const normalised = scheme.trim().toLowerCase();
+  if (!normalised) return raw;
+  if (normalised !== ENCRYPTION_SCHEME) {
+    throw new InvalidInputError(TelemetryMessages.encryptionUnsupported(normalised));
   }
   const key = project.encryption_key ? parseEncryptionKey(project.encryption_key) : undefined;
-  if (!key) throw new ReceiverHttpException(400, TelemetryMessages.encryptionNotConfigured);
+  if (!key) throw new InvalidInputError(TelemetryMessages.encryptionNotConfigured);
   try {
     return openPayload(key, raw);
   } catch {
-    throw new ReceiverHttpException(400, TelemetryMessages.decryptFailed);
+    throw new InvalidInputError(TelemetryMessages.decryptFailed);
   }
 }

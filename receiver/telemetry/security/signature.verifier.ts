@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature } from '../../../lib/protocol';
-import { ReceiverHttpException } from '../../common/envelope/receiver-http.exception';
-import { header } from '../../common/request/receiver-request';
+import { type SignedRequest, verifySignature } from '../../../lib/protocol';
+import { RefusedError } from '../../common/errors/receiver.errors';
 import type { ProjectEntity } from '../../storage/entities/project.entity';
 import { TelemetryMessages } from '../telemetry.messages';
 import { ReplayGuardService } from './replay-guard.service';
@@ -15,32 +14,29 @@ const REFUSALS = {
 /**
  * Enforces the project's signing secret (a project without one accepts unsigned requests). The
  * rule — which bytes are signed in each mode, including what the PHP sender signs — is the
- * protocol kernel's {@link verifySignature}; this adds the HTTP answers and the replay memory.
- * Failures are 403: the credentials were fine, the request itself is not acceptable (a 401 would
- * make clients throw their token away for nothing).
+ * protocol kernel's {@link verifySignature}; this adds the replay memory. Failures are
+ * {@link RefusedError} (403): the credentials were fine, the request itself is not acceptable (a
+ * 401 would make clients throw their token away for nothing).
  */
 @Injectable()
 export class SignatureVerifier {
   constructor(private readonly replays: ReplayGuardService) {}
 
   /**
+   * @param request the body bytes as sent and the values of `X-Telemetry-Signature` and
+   *   `X-Telemetry-Timestamp` (absent or empty when not sent).
    * @param once refuse a timestamped signature seen before (reports). Flag reads pass `false`:
    *   a replayed read changes nothing, and two polls within one second sign the same bytes.
    */
-  async verify(request: unknown, project: ProjectEntity, raw: Buffer, once = true): Promise<void> {
+  async verify(project: ProjectEntity, request: SignedRequest, once = true): Promise<void> {
     const secret = project.signing_secret;
     if (!secret) return;
-    const signature = header(request, SIGNATURE_HEADER);
-    const timestamp = header(request, TIMESTAMP_HEADER);
-    const verdict = verifySignature(secret, { body: raw, signature, timestamp });
-    if (verdict !== 'valid') throw new ReceiverHttpException(403, REFUSALS[verdict]);
-    const replayable = timestamp.trim() !== '';
-    if (
-      once &&
-      replayable &&
-      !(await this.replays.remember(project.id, signature.trim().toLowerCase()))
-    ) {
-      throw new ReceiverHttpException(403, TelemetryMessages.replayed);
+    const verdict = verifySignature(secret, request);
+    if (verdict !== 'valid') throw new RefusedError(REFUSALS[verdict]);
+    const signature = (request.signature ?? '').trim().toLowerCase();
+    const replayable = (request.timestamp ?? '').trim() !== '';
+    if (once && replayable && !(await this.replays.remember(project.id, signature))) {
+      throw new RefusedError(TelemetryMessages.replayed);
     }
   }
 }

@@ -1,0 +1,9 @@
+import type { AuditedDefinition } from './decorators/audited.decorator';
+
+/** @internal Property through which an `@Audited()` method finds the service of its application. */
+export const AUDIT_RECORDER = Symbol('nestjs-telemetry:audit-recorder');
+
+/** @internal What `@Audited()` methods call after a successful call. */
+export interface AuditRecorder {
+  recordCall(definition: AuditedDefinition, args: unknown[], result: unknown): void;
+}

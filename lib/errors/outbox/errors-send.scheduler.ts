@@ -1,0 +1,147 @@
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
+import type { ResolvedTelemetryOptions } from '../../options/resolved-telemetry-options.interface';
+import { errorText } from '../../outbox/telemetry-outbox.service';
+import { backoffDelay, isRetryable } from '../../reporting/telemetry-backoff';
+import { TelemetryTimers } from '../../scheduler/telemetry-timers';
+import { TELEMETRY_OPTIONS } from '../../telemetry.constants';
+import { TelemetryMessages } from '../../telemetry.messages';
+import { ERRORS_TIMER_NAME } from '../errors.constants';
+import { ErrorsMessages } from '../errors.messages';
+import { ErrorsOutbox } from './errors.outbox';
+import { ErrorsSender } from './errors.sender';
+import { ErrorCaptureService } from '../capture/error-capture.service';
+
+/** Delay between a new report and its send, so a handful arriving together share one round. */
+const NUDGE_DELAY_MS = 250;
+
+/**
+ * Sends the errors outbox soon after each new entry and every `sendInterval` seconds, backs off
+ * (with jitter, honouring `Retry-After`) while the receiver fails, logs an outage once when it
+ * starts and once when it ends, and makes one bounded last attempt on shutdown.
+ */
+@Injectable()
+export class ErrorsSendScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('TelemetryErrors');
+  private failures = 0;
+  private outageSince?: number;
+  private refusedStatus?: number;
+  private notBefore = 0;
+  private inFlight?: Promise<void>;
+  private running = false;
+
+  constructor(
+    private readonly sender: ErrorsSender,
+    private readonly outbox: ErrorsOutbox,
+    private readonly capture: ErrorCaptureService,
+    private readonly timers: TelemetryTimers,
+    @Inject(TELEMETRY_OPTIONS) private readonly options: ResolvedTelemetryOptions,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const { errors, enabled, manualRegistration } = this.options;
+    if (!errors || !enabled || manualRegistration) return;
+    this.running = true;
+    this.outbox.onAdded(() => this.nudge());
+    this.schedule(NUDGE_DELAY_MS);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.timers.clear(ERRORS_TIMER_NAME);
+    await this.capture.flushBursts();
+    await this.flush(this.options.shutdownTimeout, true);
+  }
+
+  /**
+   * Waits for pending appends, then sends what it can within `timeoutMs` (used on shutdown and
+   * before a fatal exit). Never throws.
+   */
+  async flush(timeoutMs: number, final = false): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, timeoutMs);
+      timer.unref();
+    });
+    const work = (async () => {
+      await this.outbox.settled();
+      await this.inFlight;
+      if (Date.now() < this.notBefore) return;
+      const outcome = await this.sender.sendBacklog(deadline).catch(() => undefined);
+      if (final && outcome?.status === 'failed') {
+        this.logger.warn(
+          ErrorsMessages.shutdownSendFailed(outcome.result.error ?? 'unknown', outcome.remaining),
+        );
+      }
+    })();
+    await Promise.race([work, expired]);
+    clearTimeout(timer);
+  }
+
+  private nudge(): void {
+    if (!this.running || this.inFlight || Date.now() < this.notBefore || this.failures > 0) return;
+    this.schedule(NUDGE_DELAY_MS);
+  }
+
+  private schedule(delay: number): void {
+    this.timers.once(ERRORS_TIMER_NAME, delay, () => {
+      this.inFlight = this.attempt().then((next) => {
+        this.inFlight = undefined;
+        if (this.running) this.schedule(next);
+      });
+    });
+  }
+
+  /** Sends once and returns the delay before the next attempt. */
+  private async attempt(): Promise<number> {
+    const interval = this.options.errors!.sendInterval * 1000;
+    let outcome;
+    try {
+      outcome = await this.sender.sendBacklog();
+    } catch (error) {
+      this.logger.warn(TelemetryMessages.storeFailed('errors send', errorText(error)));
+      this.failures++;
+      return backoffDelay(this.failures, interval);
+    }
+    if (outcome.status !== 'failed') {
+      if (outcome.status === 'sent') this.recovered();
+      return interval;
+    }
+    const { result } = outcome;
+    if (!isRetryable(result)) {
+      // A key or URL problem: logged once per status, retried at the normal pace.
+      if (this.refusedStatus !== result.status) {
+        this.logger.error(ErrorsMessages.refusedKept(result.status ?? 0, result.error ?? ''));
+      }
+      this.refusedStatus = result.status;
+      return interval;
+    }
+    this.failures++;
+    if (this.outageSince === undefined) {
+      this.outageSince = Date.now();
+      this.logger.warn(ErrorsMessages.outageStarted(result.error ?? 'unknown', outcome.remaining));
+    }
+    const delay = backoffDelay(this.failures, interval, result.retryAfterSeconds);
+    if (result.retryAfterSeconds !== undefined) {
+      this.notBefore = Date.now() + result.retryAfterSeconds * 1000;
+    }
+    return delay;
+  }
+
+  private recovered(): void {
+    if (this.outageSince !== undefined) {
+      const seconds = Math.round((Date.now() - this.outageSince) / 1000);
+      this.logger.log(ErrorsMessages.outageEnded(seconds));
+    }
+    this.outageSince = undefined;
+    this.failures = 0;
+    this.refusedStatus = undefined;
+  }
+}

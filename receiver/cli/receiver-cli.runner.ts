@@ -1,0 +1,61 @@
+import type { EnvSource } from '../../lib/protocol';
+import { ReceiverCliMessages } from './cli.messages';
+import { describeDatabase, resolveCliDatabase } from './receiver-cli.database';
+import { type ReceiverCliContext, withReceiverContext } from './receiver-cli.module';
+
+/**
+ * Parsed command-line options (`--name value`, `--name=value`, or a bare `--flag`), as the
+ * `nestjs-telemetry` binary's parser produces them.
+ */
+export type ReceiverCliOptions = Record<string, string | boolean | undefined>;
+
+/** Where the receiver commands print; the CLI passes its own, tests capture it. */
+export interface ReceiverCliOutput {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+export const consoleOutput: ReceiverCliOutput = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+};
+
+/** A string option, or `undefined` when absent or given as a bare flag. */
+export const stringOption = (options: ReceiverCliOptions, name: string): string | undefined =>
+  typeof options[name] === 'string' ? (options[name] as string) : undefined;
+
+/** The plain message of a failure (a domain error, a driver error, a refused option). */
+export const messageOf = (error: unknown): string =>
+  error instanceof Error ? error.message : String(error);
+
+/** Prints why a command failed and returns its exit code (1). */
+export function commandFailed(output: ReceiverCliOutput, error: unknown): number {
+  output.err(ReceiverCliMessages.failed(messageOf(error)));
+  return 1;
+}
+
+/**
+ * The skeleton every receiver command shares: resolve the database (`--database`, else
+ * `RECEIVER_DATABASE_URL`, else the default file, never created without `--create`), say which
+ * one it is, boot the command's slice of the receiver on it, run `work`, close it — and turn any
+ * failure into its plain message on stderr and exit code 1.
+ *
+ * @returns the exit code `work` returns, or 1.
+ */
+export async function runOnDatabase(
+  options: ReceiverCliOptions,
+  output: ReceiverCliOutput,
+  env: EnvSource,
+  work: (receiver: ReceiverCliContext) => Promise<number>,
+): Promise<number> {
+  try {
+    const database = resolveCliDatabase(
+      { database: stringOption(options, 'database'), create: options.create === true },
+      env,
+    );
+    output.out(ReceiverCliMessages.database(describeDatabase(database)));
+    return await withReceiverContext(database.options, env, work);
+  } catch (error) {
+    return commandFailed(output, error);
+  }
+}
