@@ -290,7 +290,10 @@ async function main(): Promise<void> {
     };
     // A reused database may predate the rollup tables.
     await runReceiverMigrate({ database: `sqlite:${file}` }, output);
-    const code = await runReceiverRebuildRollups({ database: `sqlite:${file}` }, output);
+    const code = await runReceiverRebuildRollups({ database: `sqlite:${file}` }, output, {
+      ...process.env,
+      RECEIVER_TIMEZONE: zone,
+    });
     if (code !== 0) throw new Error('rebuild-rollups failed');
     console.log(`rebuild-rollups took ${((performance.now() - started) / 1000).toFixed(1)} s`);
   } else {

@@ -74,5 +74,5 @@ export const receiverRebuildRollupsCommand: CliCommand = {
     'Build the analytics rollups from stored pageviews (once for older data, and after a time-zone change; resumable)',
   options: { database: DATABASE_OPTIONS.database },
   run: async (options, output) =>
-    (await receiverCli()).runReceiverRebuildRollups(options, output, process.stdout),
+    (await receiverCli()).runReceiverRebuildRollups(options, output, process.env, process.stdout),
 };

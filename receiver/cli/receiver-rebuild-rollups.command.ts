@@ -1,12 +1,12 @@
+import type { EnvSource } from '../../lib/protocol';
+import { daysBetween } from '../analytics/range/zoned-time.util';
+import { ReceiverCliMessages } from './cli.messages';
 import {
   consoleOutput,
-  messageOf,
   type ReceiverCliOptions,
   type ReceiverCliOutput,
-} from './cli-args';
-import { ReceiverCliMessages } from './cli.messages';
-import { describeDatabase, resolveCliDatabase } from './receiver-cli.database';
-import { withReceiverContext } from './receiver-cli.module';
+  runOnDatabase,
+} from './receiver-cli.runner';
 import { RollupMessages } from '../analytics/rollups/rollup.messages';
 import type { RollupRebuildProgress } from '../analytics/rollups/rollup-rebuild.service';
 
@@ -38,32 +38,25 @@ function progressPrinter(
 /**
  * `nestjs-telemetry receiver rebuild-rollups [--database <url>]`: builds the analytics rollups
  * from the stored pageviews in the receiver's time zone (`RECEIVER_TIMEZONE`), one day per
- * transaction with a progress bar when `tty` is a terminal (lines otherwise); interrupted, it resumes after the last finished day. Needed
- * once for data stored before the rollups existed, and after a time-zone change.
+ * transaction, with a progress bar when `tty` is a terminal (lines otherwise); interrupted, it
+ * resumes after the last finished day. Needed once for data stored before the rollups existed
+ * (an upgrade, an import), and after a time-zone change.
  */
-export async function runReceiverRebuildRollups(
+export function runReceiverRebuildRollups(
   options: ReceiverCliOptions,
   output: ReceiverCliOutput = consoleOutput,
+  env: EnvSource = process.env,
   tty?: NodeJS.WriteStream,
 ): Promise<number> {
-  try {
-    const database = resolveCliDatabase(options, process.env);
-    output.out(ReceiverCliMessages.database(describeDatabase(database)));
-    const report = await withReceiverContext(database.options, async (receiver) => {
-      if (await receiver.dataSource.showMigrations())
-        throw new Error(ReceiverCliMessages.notMigrated);
-      const plan = await receiver.rollups.plan();
-      const days =
-        plan.from === null
-          ? 0
-          : Math.round((Date.parse(plan.to) - Date.parse(plan.from)) / 86_400_000) + 1;
-      output.out(RollupMessages.rebuilding(receiver.rollups.timeZone, days, plan.from));
-      return receiver.rollups.rebuild(progressPrinter(output, tty));
-    });
+  return runOnDatabase(options, output, env, async (receiver) => {
+    if (await receiver.dataSource.showMigrations()) {
+      throw new Error(ReceiverCliMessages.notMigrated);
+    }
+    const plan = await receiver.rollups.plan();
+    const days = plan.from === null ? 0 : daysBetween(plan.from, plan.to) + 1;
+    output.out(RollupMessages.rebuilding(receiver.rollups.timeZone, days, plan.from));
+    const report = await receiver.rollups.rebuild(progressPrinter(output, tty));
     output.out(RollupMessages.rebuilt(report.days, report.pageviews, report.durationMs));
     return 0;
-  } catch (error) {
-    output.err(ReceiverCliMessages.failed(messageOf(error)));
-    return 1;
-  }
+  });
 }
