@@ -8,8 +8,10 @@ export interface RateLimitDefinition {
 }
 
 /**
- * Limits a route per client IP: `limit` requests per 60-second window, then a 15-minute block.
- * `suffix` names the endpoint in the counter key, as in Micrologs (`<ip>_<suffix>`).
+ * Limits a route per client IP: `limit` requests per window (60 s), then a block (15 minutes) —
+ * the contract's defaults; the `rateLimit` option changes the window, the block and each limit by
+ * endpoint name (`suffix` without its `_`). `suffix` names the endpoint in the counter key, as in
+ * Micrologs (`<ip>_<suffix>`). On routes taking either key, secret-key callers are counted per project.
  */
 export const RateLimit = (suffix: string, limit: number): MethodDecorator & ClassDecorator =>
   SetMetadata<string, RateLimitDefinition>(RATE_LIMIT_METADATA, { suffix, limit });
