@@ -5,6 +5,7 @@ import {
   receiverMigrateCommand,
   receiverPurgeCommand,
   receiverRebuildRollupsCommand,
+  receiverWorkerCommand,
 } from './receiver.commands';
 import { reportCommand } from './report.command';
 import { syncFlagsCommand } from './sync-flags.command';
@@ -21,4 +22,5 @@ export const COMMANDS: CliCommand[] = [
   receiverCreateProjectCommand,
   receiverPurgeCommand,
   receiverRebuildRollupsCommand,
+  receiverWorkerCommand,
 ];

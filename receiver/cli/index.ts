@@ -4,3 +4,4 @@ export { runReceiverMigrate } from './receiver-migrate.command';
 export { runReceiverCreateProject } from './receiver-create-project.command';
 export { runReceiverPurge } from './receiver-purge.command';
 export { runReceiverRebuildRollups } from './receiver-rebuild-rollups.command';
+export { runReceiverWorker } from './receiver-worker.command';
