@@ -2,6 +2,8 @@ import type { CliCommand } from '../cli-command.interface';
 import { listCommand } from './list.command';
 import {
   receiverCreateProjectCommand,
+  receiverEraseVisitorCommand,
+  receiverExportVisitorCommand,
   receiverMigrateCommand,
   receiverPurgeCommand,
   receiverRebuildRollupsCommand,
@@ -22,5 +24,7 @@ export const COMMANDS: CliCommand[] = [
   receiverCreateProjectCommand,
   receiverPurgeCommand,
   receiverRebuildRollupsCommand,
+  receiverExportVisitorCommand,
+  receiverEraseVisitorCommand,
   receiverWorkerCommand,
 ];

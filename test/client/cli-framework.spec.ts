@@ -150,6 +150,8 @@ describe('CLI command framework', () => {
       ['receiver create-project', []],
       ['receiver purge', []],
       ['receiver rebuild-rollups', []],
+      ['receiver export-visitor', []],
+      ['receiver erase-visitor', []],
       ['receiver worker', []],
     ]);
   });
