@@ -10,17 +10,17 @@ import { Reflector } from '@nestjs/core';
 import { RECEIVER_OPTIONS } from '../../config/receiver-options.constants';
 import type { ResolvedReceiverOptions } from '../../config/receiver-options.interface';
 import { CommonMessages } from '../common.messages';
-import { ReceiverRawHttpException } from '../envelope/receiver-http.exception';
+import { ReceiverRawHttpException } from '../envelope/envelope';
 import { clientIp } from '../request/client-ip';
 import { receiverState } from '../request/receiver-request';
 import { isTestModeRequest } from '../request/client-context';
-import type { RateLimitDefinition } from './decorators/rate-limit.decorator';
 import {
   RATE_LIMIT_BLOCK_SECONDS,
   RATE_LIMIT_METADATA,
-  RATE_LIMIT_STORAGE,
   RATE_LIMIT_WINDOW_SECONDS,
-} from './rate-limit.constants';
+  type RateLimitDefinition,
+} from './decorators/rate-limit.decorator';
+import { RATE_LIMIT_STORAGE } from './rate-limit.providers';
 import type { RateLimitStorage } from '../../config/receiver-extensions.interface';
 
 /**

@@ -1,5 +1,11 @@
 import { SetMetadata } from '@nestjs/common';
-import { RATE_LIMIT_METADATA } from '../rate-limit.constants';
+
+/** Metadata key of `@RateLimit()`. */
+export const RATE_LIMIT_METADATA = 'receiver:rate-limit';
+/** Micrologs: all windows are 60 s. */
+export const RATE_LIMIT_WINDOW_SECONDS = 60;
+/** Micrologs: exceeding a limit blocks that IP on that endpoint for 15 minutes. */
+export const RATE_LIMIT_BLOCK_SECONDS = 900;
 
 /** Limit of one endpoint: identifier suffix (e.g. `_project_create`) and requests per 60 s. */
 export interface RateLimitDefinition {
