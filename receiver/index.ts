@@ -9,7 +9,11 @@ import './receiver.packages';
 // Module and options
 export { ReceiverModule } from './receiver.module';
 export { RECEIVER_MODULE_OPTIONS, type ReceiverModuleExtras } from './receiver.module-definition';
-export type { ReceiverModuleOptions } from './config/receiver-options.interface';
+export type {
+  IngestQueueDriver,
+  ReceiverModuleOptions,
+  RedisQueueOptions,
+} from './config/receiver-options.interface';
 
 // What a host application may plug in through the options (`rateLimit`, `analyticsCache`, `ingest`)
 export type {

@@ -12,6 +12,8 @@ import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { LinksCoreModule } from './links/links-core.module';
 import { LinksModule } from './links/links.module';
 import { ShortLinkModule } from './links/short-link.module';
+import { PrivacyCoreModule } from './privacy/privacy-core.module';
+import { PrivacyModule } from './privacy/privacy.module';
 import { ProjectsModule } from './projects/projects.module';
 import { SnippetModule } from './snippet/snippet.module';
 import { TelemetryReceiverModule } from './telemetry/telemetry-receiver.module';
@@ -29,6 +31,7 @@ export const RECEIVER_API_MODULES: Type[] = [
   AnalyticsModule, // analytics endpoints and cache (contract 2.5, 1.12)
   LinksModule, // links API and redirect (contract 2.3, 2.4)
   TelemetryReceiverModule, // telemetry reports, tokens, flags, hosts
+  PrivacyModule, // access and erasure requests (GDPR Art. 15, 17)
 ];
 
 /** Feature modules mounted at the root (e.g. the browser snippet at `/snippet/micrologs.js`). */
@@ -76,10 +79,11 @@ export function wireReceiverModules(core: DynamicModule): WiredReceiverModules {
   const ingest = wire(IngestModule, health);
   const enrichment = wire(EnrichmentModule, health);
   const linksCore = wire(LinksCoreModule, enrichment, ingest);
-  const tracking = wire(TrackingModule, enrichment, ingest, cache);
+  const privacyCore = wire(PrivacyCoreModule);
+  const tracking = wire(TrackingModule, enrichment, ingest, cache, privacyCore);
   const projects = wire(ProjectsModule);
   const telemetry = wire(TelemetryReceiverModule);
-  const links = wire(LinksModule, tracking, ingest, linksCore, cache);
+  const links = wire(LinksModule, tracking, ingest, linksCore, cache, privacyCore);
   return {
     all: [
       projects,
@@ -91,6 +95,7 @@ export function wireReceiverModules(core: DynamicModule): WiredReceiverModules {
       wire(SnippetModule),
       wire(ShortLinkModule, linksCore),
       wire(LifecycleModule, health, projects),
+      wire(PrivacyModule, privacyCore, projects, cache),
     ],
     public: [projects, telemetry, links, health],
   };

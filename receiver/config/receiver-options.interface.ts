@@ -122,16 +122,58 @@ export interface ReceiverModuleOptions {
    */
   analyticsCache?: { store?: AnalyticsCacheStore };
   /**
-   * Ingestion. `queue`: builds the queue between the endpoints and the database from the writer
-   * that stores a batch of jobs in the receiver's database; called once at start. Default: the
-   * inline group commit inside the process.
+   * Ingestion. `queue`: where accepted events wait for the database —
+   * - `'inline'` (default): a group commit inside the process; the 202 is sent once the event is
+   *   committed;
+   * - `'redis'`: one Redis stream per kind of event; the 202 is sent once Redis stored it, and
+   *   workers (in this process, in `nestjs-telemetry receiver worker` processes, or both) write
+   *   batches to the database. Needs `redis`; tuned by `redis` here. See docs/deployment.md;
+   * - a function: builds the host application's own queue from the writer that stores a batch
+   *   of jobs in the receiver's database; called once at start.
+   * [`RECEIVER_QUEUE` — `inline` or `redis`]
    *
    * @example
    * ```ts
+   * ingest: { queue: 'redis', redis: { workers: false } } // HTTP only; `receiver worker` writes
    * ingest: { queue: (writer) => new MyQueue(writer) } // MyQueue implements IngestQueue
    * ```
    */
-  ingest?: { queue?: (writer: IngestBatchWriter) => IngestQueue };
+  ingest?: {
+    queue?: IngestQueueDriver | ((writer: IngestBatchWriter) => IngestQueue);
+    redis?: RedisQueueOptions;
+  };
+}
+
+/** The built-in ingestion queues (see `ingest.queue`). */
+export type IngestQueueDriver = 'inline' | 'redis';
+
+/** Tuning of the Redis queue (`ingest.redis`); each field also has its variable. */
+export interface RedisQueueOptions {
+  /**
+   * Run queue workers in this process. Default `true` (one process does it all); set `false`
+   * on HTTP receivers when `receiver worker` processes do the writing. [`RECEIVER_QUEUE_WORKERS`]
+   */
+  workers?: boolean;
+  /** Worker loops in this process, each writing one batch at a time. Default 1. [`RECEIVER_QUEUE_CONCURRENCY`] */
+  concurrency?: number;
+  /** Kinds of event this process's workers take (`pageview`, `error`, …). Default: all. [`RECEIVER_QUEUE_KINDS`] */
+  kinds?: string[] | string;
+  /** Most events a worker writes in one database transaction. Default 500. [`RECEIVER_QUEUE_BATCH_SIZE`] */
+  batchSize?: number;
+  /**
+   * Events waiting in one kind's stream beyond which tracking answers 503 with `Retry-After`
+   * instead of growing Redis' memory. Default 1 000 000. [`RECEIVER_QUEUE_MAX_BACKLOG`]
+   */
+  maxBacklog?: number;
+  /** Failed writes of one event before it moves to the dead letters. Default 5. [`RECEIVER_QUEUE_MAX_ATTEMPTS`] */
+  maxAttempts?: number;
+  /**
+   * Milliseconds an event may stay with a silent worker (killed, hung) before another worker
+   * takes it over. Default 15 000 (30 000 at most). [`RECEIVER_QUEUE_CLAIM_IDLE_MS`]
+   */
+  claimIdleMs?: number;
+  /** Live workers expected per kind by the production `workers` health check. Default 1. [`RECEIVER_QUEUE_EXPECTED_WORKERS`] */
+  expectedWorkers?: number;
 }
 
 /** How much of a GeoIP location is stored (see `geoipPrecision`). */
@@ -169,4 +211,20 @@ export interface ResolvedReceiverOptions {
   analyticsCacheStore: AnalyticsCacheStore | undefined;
   /** The host application's ingest queue factory, if it plugged one. */
   ingestQueue: ((writer: IngestBatchWriter) => IngestQueue) | undefined;
+  /** The built-in queue in use (`inline` also when `ingestQueue` is plugged). */
+  queue: IngestQueueDriver;
+  redisQueue: ResolvedRedisQueueOptions;
+}
+
+/** {@link RedisQueueOptions} with defaults and environment applied. */
+export interface ResolvedRedisQueueOptions {
+  workers: boolean;
+  concurrency: number;
+  /** Empty: every kind. */
+  kinds: string[];
+  batchSize: number;
+  maxBacklog: number;
+  maxAttempts: number;
+  claimIdleMs: number;
+  expectedWorkers: number;
 }

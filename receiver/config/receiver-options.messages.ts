@@ -9,4 +9,6 @@ export const ReceiverMessages = {
     `ReceiverModule: RECEIVER_DATABASE_URL "${url}" must start with sqlite:, postgres:// or mysql://`,
   badTrustedProxy: (entry: string): string =>
     `ReceiverModule: trusted proxy "${entry}" is neither an IP address nor a CIDR range`,
+  redisQueueWithoutRedis:
+    'ReceiverModule: ingest queue "redis" needs a Redis server (option redis or env RECEIVER_REDIS_URL)',
 } as const;

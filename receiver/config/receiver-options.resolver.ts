@@ -9,6 +9,7 @@ import {
   RETENTION_KINDS,
 } from './receiver-options.constants';
 import { ReceiverMessages } from './receiver-options.messages';
+import { resolveQueueOptions } from './queue-options.resolver';
 import {
   GEOIP_PRECISIONS,
   type ReceiverModuleOptions,
@@ -144,6 +145,7 @@ export function resolveReceiverOptions(
   const production =
     e.boolean('production', 'RECEIVER_PRODUCTION', options.production) ??
     !(nodeEnv === 'development' || nodeEnv === 'test');
+  const redis = options.redis ?? e.string('RECEIVER_REDIS_URL');
   const databaseUrl = e.string('RECEIVER_DATABASE_URL');
   const database =
     options.database ??
@@ -165,7 +167,7 @@ export function resolveReceiverOptions(
     routePrefix: resolveRoutePrefix(options.routePrefix, env),
     userAgentDetail: userAgentDetail(e, options.userAgentDetail),
     production,
-    redis: options.redis ?? e.string('RECEIVER_REDIS_URL'),
+    redis,
     redisPrefix: options.redisPrefix ?? e.string('RECEIVER_REDIS_PREFIX') ?? '',
     retention: retention(e, options),
     purgeIntervalMinutes:
@@ -206,12 +208,6 @@ export function resolveReceiverOptions(
       ['get', 'set', 'deleteMatching'],
       'an object with get(), set() and deleteMatching() (an AnalyticsCacheStore)',
     ),
-    ingestQueue: plugin(
-      e,
-      'ingest.queue',
-      options.ingest?.queue,
-      [],
-      'a function (writer) => IngestQueue',
-    ),
+    ...resolveQueueOptions(e, options, redis),
   };
 }

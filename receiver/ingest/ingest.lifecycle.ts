@@ -17,7 +17,8 @@ export class IngestLifecycle implements OnModuleInit, BeforeApplicationShutdown 
   ) {}
 
   onModuleInit(): void {
-    this.health.register(new QueueHealthIndicator(this.queue));
+    // The Redis queue registers its own, richer check (RedisQueueLifecycle).
+    if (this.queue.name !== 'redis') this.health.register(new QueueHealthIndicator(this.queue));
   }
 
   async beforeApplicationShutdown(): Promise<void> {

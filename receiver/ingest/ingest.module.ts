@@ -1,15 +1,19 @@
 import { Module } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
+import type { Redis } from 'ioredis';
+import { RECEIVER_REDIS } from '../common/redis/redis.constants';
 import { RECEIVER_OPTIONS } from '../config/receiver-options.constants';
 import type { ResolvedReceiverOptions } from '../config/receiver-options.interface';
 import { RECEIVER_DATA_SOURCE } from '../storage/storage.constants';
 import { IngestBatchProcessor } from './ingest-batch.processor';
 import { IngestHandlerRegistry } from './ingest-handler.registry';
-import { INGEST_OPTIONS, INGEST_QUEUE } from './ingest.constants';
+import { INGEST_OPTIONS, INGEST_QUEUE, REDIS_QUEUE_RUNTIME } from './ingest.constants';
 import { IngestLifecycle } from './ingest.lifecycle';
 import { InlineIngestQueue } from './inline-ingest.queue';
 import { InlineIngestOptions } from './interfaces/ingest.interfaces';
 import { inlineIngestOptionsFromEnv } from './inline-ingest.options';
+import { RedisQueueLifecycle } from './redis/redis-queue.lifecycle';
+import { RedisQueueRuntime } from './redis/redis-queue.runtime';
 
 /**
  * The ingestion queue. Feature modules import it, inject {@link INGEST_QUEUE} to enqueue and
@@ -37,20 +41,45 @@ import { inlineIngestOptionsFromEnv } from './inline-ingest.options';
         new IngestBatchProcessor(dataSource, registry),
     },
     {
-      // The host application's queue when it plugged one (`ingest.queue`), else the inline one.
+      provide: REDIS_QUEUE_RUNTIME,
+      inject: [
+        RECEIVER_OPTIONS,
+        RECEIVER_REDIS,
+        IngestHandlerRegistry,
+        IngestBatchProcessor,
+        INGEST_OPTIONS,
+        RECEIVER_DATA_SOURCE,
+      ],
+      useFactory: (
+        options: ResolvedReceiverOptions,
+        redis: Redis | null,
+        registry: IngestHandlerRegistry,
+        processor: IngestBatchProcessor,
+        inline: InlineIngestOptions,
+        dataSource: DataSource,
+      ) =>
+        options.queue === 'redis' && redis
+          ? new RedisQueueRuntime(options, redis, registry, processor, inline, dataSource)
+          : null,
+    },
+    {
+      // The host application's queue when it plugged one (`ingest.queue: (writer) => …`), else
+      // the Redis queue with `ingest.queue: 'redis'`, else the inline one.
       provide: INGEST_QUEUE,
-      inject: [IngestBatchProcessor, INGEST_OPTIONS, RECEIVER_OPTIONS],
+      inject: [IngestBatchProcessor, INGEST_OPTIONS, RECEIVER_OPTIONS, REDIS_QUEUE_RUNTIME],
       useFactory: (
         processor: IngestBatchProcessor,
         inline: InlineIngestOptions,
         options: ResolvedReceiverOptions,
+        redis: RedisQueueRuntime | null,
       ) =>
-        options.ingestQueue
-          ? options.ingestQueue(processor)
-          : new InlineIngestQueue(processor, inline),
+        options.ingestQueue?.(processor) ??
+        redis?.queue ??
+        new InlineIngestQueue(processor, inline),
     },
     IngestLifecycle,
+    RedisQueueLifecycle,
   ],
-  exports: [INGEST_QUEUE, IngestHandlerRegistry, IngestBatchProcessor],
+  exports: [INGEST_QUEUE, IngestHandlerRegistry, IngestBatchProcessor, REDIS_QUEUE_RUNTIME],
 })
 export class IngestModule {}

@@ -22,11 +22,13 @@ interface Waiting {
 }
 
 /**
- * The embedded queue: group commit inside the receiver process. Jobs wait a few milliseconds (or
- * until the batch is full), then the whole batch is written in one transaction and every request
- * of the batch is answered. A job's promise resolves only after its transaction committed, so a
- * 202 is never given for an event that a crash could still lose. One batch is written at a time;
- * jobs arriving meanwhile form the next batch.
+ * The embedded queue: group commit inside the receiver process, the way databases do it (leader
+ * and followers). The first event finding the writer idle is written at once — after the current
+ * event-loop turn, so requests parsed in the same turn join it; events arriving while a batch is
+ * being written wait for it and form the next batch, written as soon as the writer is free. Under
+ * load batches grow by themselves; at low load nobody waits for a timer. A job's promise resolves
+ * only after its transaction committed, so a 202 is never given for an event a crash could still
+ * lose. `flushIntervalMs` adds a wait for company before a batch starts (off by default).
  */
 export class InlineIngestQueue implements IngestQueue {
   readonly name = 'inline';
@@ -35,7 +37,7 @@ export class InlineIngestQueue implements IngestQueue {
   private readonly maxBatchSize: number;
   private readonly maxPending: number;
   private pending: Waiting[] = [];
-  private timer: NodeJS.Timeout | undefined;
+  private timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
   private writing: Promise<void> | undefined;
   private closed = false;
   private lastFailure: string | undefined;
@@ -50,12 +52,20 @@ export class InlineIngestQueue implements IngestQueue {
   }
 
   enqueue<P>(kind: string, payload: P): Promise<void> {
+    return this.enqueueJob({ id: newEventId(), kind, payload });
+  }
+
+  /**
+   * Commits a job that already has its id: the Redis queue's fallback keeps the id it gave the
+   * event, so a copy Redis kept after all is recognised when a worker writes it.
+   */
+  enqueueJob(job: IngestJob): Promise<void> {
     if (this.closed) return Promise.reject(new IngestUnavailableError(IngestMessages.closed));
     if (this.pending.length >= this.maxPending) {
       return Promise.reject(new IngestUnavailableError(IngestMessages.full(this.maxPending)));
     }
     return new Promise<void>((resolve, reject) => {
-      this.pending.push({ job: { id: newEventId(), kind, payload }, resolve, reject });
+      this.pending.push({ job, resolve, reject });
       this.schedule();
     });
   }
@@ -84,12 +94,18 @@ export class InlineIngestQueue implements IngestQueue {
     if (this.pending.length >= this.maxBatchSize) {
       this.flush();
     } else if (!this.timer) {
-      this.timer = setTimeout(() => this.flush(), this.flushIntervalMs);
+      this.timer =
+        this.flushIntervalMs > 0
+          ? setTimeout(() => this.flush(), this.flushIntervalMs)
+          : setImmediate(() => this.flush());
     }
   }
 
   private flush(): void {
-    if (this.timer) clearTimeout(this.timer);
+    if (this.timer) {
+      clearTimeout(this.timer as NodeJS.Timeout);
+      clearImmediate(this.timer as NodeJS.Immediate);
+    }
     this.timer = undefined;
     if (this.writing || this.pending.length === 0) return;
     const batch = this.pending.splice(0, this.maxBatchSize);

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ClickIngestHandler } from './click-ingest.handler';
+import { LinkClicksPrivacyOwner } from './link-clicks.privacy-owner';
 import { LinksController } from './links.controller';
 import { LinksService } from './links.service';
 import { RedirectController } from './redirect.controller';
@@ -7,7 +8,7 @@ import { RedirectController } from './redirect.controller';
 /** Links API (contract 2.3), `/api/redirect.php` (2.4) and the writer of link clicks. */
 @Module({
   controllers: [LinksController, RedirectController],
-  providers: [LinksService, ClickIngestHandler],
+  providers: [LinksService, ClickIngestHandler, LinkClicksPrivacyOwner],
   exports: [LinksService],
 })
 export class LinksModule {}

@@ -9,6 +9,9 @@ import { ErrorIngestHandler } from './ingest/error-ingest.handler';
 import { PageviewIngestHandler } from './ingest/pageview-ingest.handler';
 import { TrackingIdCache } from './ingest/tracking-id.cache';
 import { VisitorSessionWriter } from './ingest/visitor-session.writer';
+import { AuditDataOwner } from './privacy/audit-data.owner';
+import { ErrorDataOwner } from './privacy/error-data.owner';
+import { VisitorDataOwner } from './privacy/visitor-data.owner';
 import { TrackingController } from './tracking.controller';
 import { TrackingRepository } from './tracking.repository';
 import { TrackingService } from './tracking.service';
@@ -33,6 +36,9 @@ import { TrackingService } from './tracking.service';
     ErrorIngestHandler,
     AuditIngestHandler,
     TrackingRepository,
+    VisitorDataOwner,
+    ErrorDataOwner,
+    AuditDataOwner,
   ],
   exports: [DimensionResolver],
 })

@@ -8,6 +8,7 @@ import { categoriseReferrer } from '../enrichment/referrer.categorizer';
 import { RequestEnricher } from '../enrichment/request.enricher';
 import { parseUtm } from '../enrichment/utm.parser';
 import { INGEST_QUEUE, IngestQueue, IngestUnavailableError } from '../ingest';
+import { DEFAULT_RETRY_AFTER_SECONDS } from '../ingest/ingest.constants';
 import { CookielessIdentity } from './cookieless/cookieless-identity.service';
 import type { AuditJob, ErrorJob, PageviewJob } from './interfaces/tracking-jobs.interface';
 import { AUDIT_JOB, ERROR_JOB, LIMITS, PAGEVIEW_JOB } from './tracking.constants';
@@ -109,9 +110,15 @@ export class TrackingService {
     try {
       await this.queue.enqueue(kind, job);
     } catch (error) {
-      const reason = error instanceof IngestUnavailableError ? error.message : String(error);
-      this.logger.error(`[${client.requestId}] ${kind} not stored: ${reason}`);
-      throw new ReceiverError('unavailable', TrackingMessages.storageUnavailable);
+      const known = error instanceof IngestUnavailableError ? error : undefined;
+      this.logger.error(
+        `[${client.requestId}] ${kind} not stored: ${known?.message ?? String(error)}`,
+      );
+      throw new ReceiverError(
+        'unavailable',
+        TrackingMessages.storageUnavailable,
+        known?.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS,
+      );
     }
   }
 }

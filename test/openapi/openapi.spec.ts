@@ -60,6 +60,7 @@ const KNOWN_PATHS: Record<string, string[]> = {
     '/api/telemetry/hosts/{host}/response',
   ],
   health: ['/api/health.php', '/api/health'],
+  privacy: ['/api/privacy/visitors/{visitorId}', '/api/privacy/audits', '/api/privacy/requests'],
   snippet: ['/snippet/micrologs.js'],
 };
 
@@ -170,6 +171,7 @@ describeEachAdapter('OpenAPI document', ({ adapter }) => {
     const security = (path: string, method: string) => res.body.paths[path][method].security;
     expect(security('/api/projects/create.php', 'post')).toEqual([{ adminKey: [] }]);
     expect(security('/api/projects/verify.php', 'post')).toBeUndefined();
+    expect(security('/api/privacy/visitors/{visitorId}', 'delete')).toEqual([{ adminKey: [] }]);
     expect(security('/api/track/pageview.php', 'post')).toEqual([{ publicKey: [] }]);
     expect(security('/api/track/error.php', 'post')).toEqual([
       { secretKey: [] },

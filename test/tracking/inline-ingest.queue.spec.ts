@@ -23,10 +23,13 @@ class ProbeHandler implements IngestHandler<{ label: string }> {
   readonly kind = 'probe';
   readonly batchSizes: number[] = [];
   committed: string[] = [];
+  /** While set, a batch holds the writer until the test opens the gate. */
+  gate: Promise<void> | undefined;
 
   async handle(payloads: { label: string }[], context: IngestBatchContext): Promise<void> {
     if (payloads.some((p) => p.label === 'poison')) throw new Error('poisoned event');
     this.batchSizes.push(payloads.length);
+    await this.gate;
     await context.manager.createQueryBuilder().insert().into(Probe).values(payloads).execute();
     context.afterCommit(() => {
       this.committed.push(...payloads.map((p) => p.label));
@@ -51,7 +54,6 @@ describe('inline ingestion queue (group commit)', () => {
     handler = new ProbeHandler();
     registry.register(handler);
     queue = new InlineIngestQueue(new IngestBatchProcessor(dataSource, registry), {
-      flushIntervalMs: 2,
       maxBatchSize: 50,
     });
   });
@@ -74,6 +76,23 @@ describe('inline ingestion queue (group commit)', () => {
     expect(await count()).toBe(120);
     expect(handler.batchSizes.length).toBeLessThan(120);
     expect(Math.max(...handler.batchSizes)).toBeLessThanOrEqual(50);
+  });
+
+  it('writes the first event without waiting for a timer and gathers events arriving during a write into the next batch', async () => {
+    // Timers never fire here: a batch that waited for one would never be written.
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask', 'Date'] });
+    let open!: () => void;
+    handler.gate = new Promise((resolve) => (open = resolve));
+    const first = queue.enqueue('probe', { label: 'leader' });
+    // The leader's batch is being written (held at the gate) before anyone else arrives.
+    while (handler.batchSizes.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    const followers = ['f1', 'f2', 'f3'].map((label) => queue.enqueue('probe', { label }));
+    handler.gate = undefined;
+    open();
+    await Promise.all([first, ...followers]);
+    expect(handler.batchSizes).toEqual([1, 3]);
+    jest.useRealTimers();
+    expect(await count()).toBe(4);
   });
 
   it('keeps the good events of a batch when one event cannot be written', async () => {

@@ -21,6 +21,8 @@ export class ReceiverError extends Error {
   constructor(
     readonly kind: ReceiverErrorKind,
     message: string,
+    /** Seconds the client should wait before trying again, sent as `Retry-After` (503). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = new.target.name;

@@ -34,6 +34,9 @@ export class ReceiverExceptionFilter implements ExceptionFilter {
     if (exception instanceof ReceiverError) {
       status = RECEIVER_ERROR_STATUS[exception.kind];
       body = fail(exception.message);
+      if (exception.retryAfterSeconds !== undefined) {
+        httpAdapter.setHeader(response, 'Retry-After', String(exception.retryAfterSeconds));
+      }
     } else if (exception instanceof HttpException) {
       status = exception.getStatus();
       const payload = exception.getResponse();

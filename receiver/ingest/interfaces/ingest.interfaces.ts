@@ -41,7 +41,10 @@ export interface IngestHandler<P = unknown> {
 
 /** Tuning of the inline group commit. */
 export interface InlineIngestOptions {
-  /** How long the first job of a batch waits for company before the batch is written (ms). Default 4. */
+  /**
+   * An extra wait (ms) for company before a batch is written. Default 0: a batch starts as soon as
+   * the writer is free, and events arriving meanwhile form the next one.
+   */
   flushIntervalMs?: number;
   /** A batch is written as soon as it holds this many jobs. Default 500. */
   maxBatchSize?: number;

@@ -7,6 +7,7 @@ import { LifecycleLeaseEntity } from './lifecycle-lease.entity';
 import { LinkClickEntity } from './link-click.entity';
 import { LocationEntity } from './location.entity';
 import { PageviewEntity } from './pageview.entity';
+import { PrivacyRequestEntity } from './privacy-request.entity';
 import { ProjectEntity } from './project.entity';
 import { SessionEntity } from './session.entity';
 import { TelemetryHostEntity } from './telemetry-host.entity';
@@ -27,6 +28,7 @@ export * from './lifecycle-lease.entity';
 export * from './link-click.entity';
 export * from './location.entity';
 export * from './pageview.entity';
+export * from './privacy-request.entity';
 export * from './project.entity';
 export * from './session.entity';
 export * from './telemetry-host.entity';
@@ -59,4 +61,5 @@ export const RECEIVER_ENTITIES = [
   FeatureFlagEntity,
   LifecycleLeaseEntity,
   VisitorSaltEntity,
+  PrivacyRequestEntity,
 ];

@@ -4,6 +4,7 @@ import { TelemetryValueTypes1764000000000 } from './1764000000000-telemetry-valu
 import { CookielessMode1764050000000 } from './1764050000000-cookieless-mode';
 import { DataLifecycle1764100000000 } from './1764100000000-data-lifecycle';
 import { IngestEventIds1764200000000 } from './1764200000000-ingest-event-ids';
+import { PrivacyRequests1764250000000 } from './1764250000000-privacy-requests';
 
 /** The receiver's migrations in order; list them in your data source when you pass a connection name. */
 export const RECEIVER_MIGRATIONS = [
@@ -13,4 +14,5 @@ export const RECEIVER_MIGRATIONS = [
   CookielessMode1764050000000,
   DataLifecycle1764100000000,
   IngestEventIds1764200000000,
+  PrivacyRequests1764250000000,
 ];

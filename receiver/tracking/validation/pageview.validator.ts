@@ -1,4 +1,5 @@
 import { type JsonBody } from '../../common';
+import { phpTrim, truncateBytes } from '../../common/input/php-input';
 import { sha256Hex } from '../../enrichment/sha256';
 import { LIMITS } from '../tracking.constants';
 import { TrackingMessages } from '../tracking.messages';
@@ -6,6 +7,14 @@ import { isBlank, text } from './field.rules';
 import { InvalidInputError } from '../../common/errors/receiver.errors';
 
 /** The pageview fields after validation (contract 2.2.1), before enrichment. */
+/**
+ * `visitors.visitor_hash` of a client's `visitor_id` (contract 3.1): SHA-256 hex of the trimmed
+ * id cut to 256 bytes, unsalted — so a person's cookie value finds their row again.
+ */
+export function visitorHashOf(visitorId: string): string {
+  return sha256Hex(truncateBytes(phpTrim(visitorId), LIMITS.visitorId));
+}
+
 export interface ValidPageview {
   url: string;
   pageTitle: string;
@@ -53,7 +62,7 @@ export function validatePageview(body: JsonBody, cookieless = false): ValidPagev
     url,
     pageTitle: text(body, 'page_title', LIMITS.pageTitle),
     referrer: text(body, 'referrer', LIMITS.referrer),
-    visitorHash: sha256Hex(visitorId),
+    visitorHash: visitorHashOf(visitorId),
     fingerprintHash: fingerprint === '' ? '' : sha256Hex(fingerprint),
     sessionToken,
     screenResolution: text(body, 'screen_resolution', LIMITS.screenResolution),
