@@ -11,6 +11,7 @@ export { ReceiverModule } from './receiver.module';
 export { RECEIVER_MODULE_OPTIONS, type ReceiverModuleExtras } from './receiver.module-definition';
 export type {
   IngestQueueDriver,
+  RateLimitOptions,
   ReceiverModuleOptions,
   RedisQueueOptions,
 } from './config/receiver-options.interface';

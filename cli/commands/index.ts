@@ -4,6 +4,7 @@ import {
   receiverCreateProjectCommand,
   receiverMigrateCommand,
   receiverPurgeCommand,
+  receiverWorkerCommand,
 } from './receiver.commands';
 import { reportCommand } from './report.command';
 import { syncFlagsCommand } from './sync-flags.command';
@@ -19,4 +20,5 @@ export const COMMANDS: CliCommand[] = [
   receiverMigrateCommand,
   receiverCreateProjectCommand,
   receiverPurgeCommand,
+  receiverWorkerCommand,
 ];

@@ -66,3 +66,24 @@ export const receiverPurgeCommand: CliCommand = {
   },
   run: async (options, output) => (await receiverCli()).runReceiverPurge(options, output),
 };
+
+/** `receiver worker`: runs Redis queue workers (the receiver without HTTP) until SIGTERM. */
+export const receiverWorkerCommand: CliCommand = {
+  name: 'receiver worker',
+  description:
+    'Run Redis queue workers: write queued events to the database (RECEIVER_QUEUE=redis)',
+  options: {
+    concurrency: {
+      type: 'string',
+      value: '<n>',
+      description: 'worker loops in this process, one batch each at a time (default 1)',
+    },
+    kinds: {
+      type: 'string',
+      value: '<pageview,error,…>',
+      description: 'kinds of event to take (default: all)',
+    },
+    database: DATABASE_OPTIONS.database,
+  },
+  run: async (options, output) => (await receiverCli()).runReceiverWorker(options, output),
+};

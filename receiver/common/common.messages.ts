@@ -10,6 +10,7 @@ export const CommonMessages = {
   rateLimitedNow: 'Too many attempts. You are temporarily blocked.',
   rateLimited: 'Too many attempts. Try again later.',
   serverError: 'Server error',
+  storageUnavailable: 'Service temporarily unavailable. Retry later.',
   notFound: 'Not found',
   mustBeString: (field: string): string => `${field} must be a string`,
 } as const;

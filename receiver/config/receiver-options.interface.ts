@@ -114,8 +114,9 @@ export interface ReceiverModuleOptions {
   /**
    * Rate limits. `storage`: where the counters live — for a store the host application already
    * runs. Default: Redis when `redis` is set (shared by every instance), else process memory.
+   * The limits themselves default to the Micrologs contract's (1.8); see {@link RateLimitOptions}.
    */
-  rateLimit?: { storage?: RateLimitStorage };
+  rateLimit?: { storage?: RateLimitStorage } & RateLimitOptions;
   /**
    * Analytics answers cache (contract 1.12). `store`: where cached answers live. Default: Redis
    * when `redis` is set, else a bounded in-memory LRU.
@@ -176,6 +177,44 @@ export interface RedisQueueOptions {
   expectedWorkers?: number;
 }
 
+/**
+ * The limits of `rateLimit`. Browsers (and any caller without a secret key) are counted per IP and
+ * endpoint, as the Micrologs contract does; server-side callers of the error and audit endpoints —
+ * which present the project's secret key — are counted per project and endpoint instead, since one
+ * busy backend sends far more than a browser from a single IP.
+ */
+export interface RateLimitOptions {
+  /** Seconds of one counting window. Default 60. [`RECEIVER_RATE_LIMIT_WINDOW_SECONDS`] */
+  windowSeconds?: number;
+  /**
+   * Seconds an IP stays blocked on an endpoint after going over its limit. Default 900.
+   * [`RECEIVER_RATE_LIMIT_BLOCK_SECONDS`]
+   */
+  blockSeconds?: number;
+  /**
+   * Requests per window per IP, by endpoint name — the contract's suffix without its `_`:
+   * `pageview`, `errors`, `audit`, `project_create`, `links_list`, `redirect`, `visitors`,
+   * `telemetry`… — over the contract's value; `0` lifts that endpoint's limit.
+   * [`RECEIVER_RATE_LIMITS`, e.g. `pageview=600,errors=120`]
+   */
+  perIp?: Record<string, number>;
+  /**
+   * Callers of the error and audit endpoints with a secret key: `limit` requests per window per
+   * project and endpoint (default 1200; `0` lifts it), then a block of `blockSeconds` (default 60).
+   * [`RECEIVER_RATE_LIMIT_SECRET_KEY`, `RECEIVER_RATE_LIMIT_SECRET_KEY_BLOCK_SECONDS`]
+   */
+  secretKey?: { limit?: number; blockSeconds?: number };
+}
+
+/** The rate limits after defaults, environment and validation. */
+export interface ResolvedRateLimits {
+  windowSeconds: number;
+  blockSeconds: number;
+  /** Overrides by endpoint name (without the leading `_`). */
+  perIp: Record<string, number>;
+  secretKey: { limit: number; blockSeconds: number };
+}
+
 /** How much of a GeoIP location is stored (see `geoipPrecision`). */
 export type GeoIpPrecision = 'city' | 'region' | 'country' | 'none';
 
@@ -207,6 +246,7 @@ export interface ResolvedReceiverOptions {
   stripQueryStrings: boolean;
   /** The host application's rate-limit storage, if it plugged one. */
   rateLimitStorage: RateLimitStorage | undefined;
+  rateLimits: ResolvedRateLimits;
   /** The host application's analytics cache store, if it plugged one. */
   analyticsCacheStore: AnalyticsCacheStore | undefined;
   /** The host application's ingest queue factory, if it plugged one. */

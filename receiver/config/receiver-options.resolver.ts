@@ -9,6 +9,7 @@ import {
   RETENTION_KINDS,
 } from './receiver-options.constants';
 import { ReceiverMessages } from './receiver-options.messages';
+import { resolveRateLimits } from './rate-limit-options.resolver';
 import { resolveQueueOptions } from './queue-options.resolver';
 import {
   GEOIP_PRECISIONS,
@@ -194,6 +195,7 @@ export function resolveReceiverOptions(
     stripQueryStrings:
       e.boolean('stripQueryStrings', 'RECEIVER_STRIP_QUERY_STRINGS', options.stripQueryStrings) ??
       false,
+    rateLimits: resolveRateLimits(e, options.rateLimit),
     rateLimitStorage: plugin(
       e,
       'rateLimit.storage',

@@ -4,6 +4,8 @@ export const HealthMessages = {
     `Node.js ${minimum}+ required, running ${version}`,
   connected: 'Connected',
   databaseFailed: 'Connection failed',
+  databaseWritesFailing: (reason: string): string => `Writes failing: ${reason}`,
+  checkTimedOut: (ms: number): string => `No answer within ${ms} ms (hung?)`,
   redisFailed: 'Connection failed \u2014 queue and cache unavailable',
   redisNotConfigured:
     'Not configured \u2014 rate limits, queue and cache run in-process (single instance)',

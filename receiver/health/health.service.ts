@@ -13,7 +13,16 @@ export interface HealthReport {
   checks: Record<string, HealthCheckResult>;
 }
 
-/** Runs every registered check concurrently; a check that throws counts as `fail`. */
+/**
+ * How long one check may take. A hung dependency (a stopped PostgreSQL, a frozen Redis) must not
+ * hang the health endpoint itself: the check is reported `fail` as hanging and the others answer.
+ */
+const HEALTH_CHECK_TIMEOUT_MS = 1_500;
+
+/**
+ * Runs every registered check concurrently, each within {@link HEALTH_CHECK_TIMEOUT_MS}; a check
+ * that throws or does not answer in time counts as `fail`, and says so.
+ */
 @Injectable()
 export class HealthService {
   constructor(
@@ -25,9 +34,12 @@ export class HealthService {
     const indicators = this.registry.all();
     const results = await Promise.all(
       indicators.map((indicator) =>
-        indicator.check().catch((error: unknown): HealthCheckResult => ({
+        withinTimeLimit(indicator.check()).catch((error: unknown): HealthCheckResult => ({
           status: 'fail',
-          message: HealthMessages.checkThrew(String(error)),
+          message:
+            error === TIMED_OUT
+              ? HealthMessages.checkTimedOut(HEALTH_CHECK_TIMEOUT_MS)
+              : HealthMessages.checkThrew(String(error)),
         })),
       ),
     );
@@ -39,4 +51,14 @@ export class HealthService {
       checks,
     };
   }
+}
+
+const TIMED_OUT = Symbol('timed out');
+
+function withinTimeLimit<T>(check: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(TIMED_OUT), HEALTH_CHECK_TIMEOUT_MS);
+  });
+  return Promise.race([check, limit]).finally(() => clearTimeout(timer));
 }

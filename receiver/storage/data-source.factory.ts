@@ -5,6 +5,7 @@ import { assertPackages, type PeerPackage } from '../../lib/packages/peer-packag
 import { RECEIVER_ENTITIES } from './entities';
 import { RECEIVER_MIGRATIONS } from './migrations';
 import { RECEIVER_MIGRATIONS_TABLE } from './storage.constants';
+import { installStorageGuards } from './storage.guards';
 
 /**
  * Completes user-given TypeORM options with what the receiver relies on: its entities and
@@ -25,6 +26,9 @@ export function buildDataSourceOptions(options: DataSourceOptions): DataSourceOp
         mkdirSync(dirname(options.database), { recursive: true });
       return {
         enableWAL: true,
+        // No synchronous busy wait: it would block the event loop while another process holds
+        // the write lock. The write path retries asynchronously instead (SqliteWritePath).
+        timeout: 0,
         // NORMAL is durable in WAL mode against process crashes (only an OS crash may lose the
         // last commits) and is several times faster than FULL.
         prepareDatabase: (db: { pragma(sql: string): unknown }) => {
@@ -56,12 +60,16 @@ const DRIVER_PACKAGES: Partial<Record<DataSourceOptions['type'], PeerPackage>> =
   mariadb: 'mysql2',
 };
 
-/** Creates and initialises a data source for the receiver (migrations are run by the caller). */
+/**
+ * Creates and initialises a data source for the receiver (migrations are run by the caller), with
+ * the receiver's write path installed ({@link installStorageGuards}).
+ */
 export async function createReceiverDataSource(options: DataSourceOptions): Promise<DataSource> {
   const driver = DRIVER_PACKAGES[options.type];
   // TypeORM's own message names no version, and better-sqlite3's newest major needs Node 22.
   if (driver) assertPackages([driver], `The receiver's ${options.type} database`);
   const dataSource = new DataSource(buildDataSourceOptions(options));
   await dataSource.initialize();
+  installStorageGuards(dataSource);
   return dataSource;
 }

@@ -4,6 +4,7 @@ import { RECEIVER_OPTIONS } from '../config/receiver-options.constants';
 import type { ResolvedReceiverOptions } from '../config/receiver-options.interface';
 import { createReceiverDataSource } from './data-source.factory';
 import { RECEIVER_DATA_SOURCE, RECEIVER_EXISTING_DATA_SOURCE } from './storage.constants';
+import { installStorageGuards } from './storage.guards';
 
 const StorageMessages = {
   connectionNotFound: (name: string): string =>
@@ -25,6 +26,7 @@ async function resolveDataSource(
     if (!existing) throw new Error(StorageMessages.connectionNotFound(options.database));
     dataSource = existing;
     if (!dataSource.isInitialized) await dataSource.initialize();
+    installStorageGuards(dataSource);
   } else {
     dataSource = await createReceiverDataSource(options.database);
     ownedDataSources.add(dataSource);

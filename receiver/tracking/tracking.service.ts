@@ -9,6 +9,7 @@ import { RequestEnricher } from '../enrichment/request.enricher';
 import { parseUtm } from '../enrichment/utm.parser';
 import { INGEST_QUEUE, IngestQueue, IngestUnavailableError } from '../ingest';
 import { DEFAULT_RETRY_AFTER_SECONDS } from '../ingest/ingest.constants';
+import { isStorageFault } from '../storage/storage-fault';
 import { CookielessIdentity } from './cookieless/cookieless-identity.service';
 import type { AuditJob, ErrorJob, PageviewJob } from './interfaces/tracking-jobs.interface';
 import { AUDIT_JOB, ERROR_JOB, LIMITS, PAGEVIEW_JOB } from './tracking.constants';
@@ -32,6 +33,7 @@ export interface PageviewMode {
 @Injectable()
 export class TrackingService {
   private readonly logger = new Logger('Tracking');
+  private outageLogged = false;
 
   constructor(
     @Inject(INGEST_QUEUE) private readonly queue: IngestQueue,
@@ -101,7 +103,9 @@ export class TrackingService {
     try {
       return await this.identity.visitorHash(projectId, client, at);
     } catch (error) {
-      this.logger.error(`[${client.requestId}] pageview not stored: no salt: ${String(error)}`);
+      if (this.shouldLog(error)) {
+        this.logger.error(`[${client.requestId}] pageview not stored: no salt: ${String(error)}`);
+      }
       throw new ReceiverError('unavailable', TrackingMessages.storageUnavailable);
     }
   }
@@ -109,16 +113,30 @@ export class TrackingService {
   private async enqueue(client: ClientContext, kind: string, job: object): Promise<void> {
     try {
       await this.queue.enqueue(kind, job);
+      this.outageLogged = false;
     } catch (error) {
       const known = error instanceof IngestUnavailableError ? error : undefined;
-      this.logger.error(
-        `[${client.requestId}] ${kind} not stored: ${known?.message ?? String(error)}`,
-      );
+      if (this.shouldLog(error)) {
+        this.logger.error(
+          `[${client.requestId}] ${kind} not stored: ${known?.message ?? String(error)}`,
+        );
+      }
       throw new ReceiverError(
         'unavailable',
         TrackingMessages.storageUnavailable,
         known?.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS,
       );
     }
+  }
+
+  /**
+   * During a storage outage only the first refused request is logged (with its request id, so
+   * the client's report can be matched); the rest would be thousands of identical lines.
+   */
+  private shouldLog(error: unknown): boolean {
+    if (!isStorageFault(error)) return true;
+    if (this.outageLogged) return false;
+    this.outageLogged = true;
+    return true;
   }
 }

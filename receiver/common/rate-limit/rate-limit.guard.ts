@@ -9,23 +9,35 @@ import {
 import { Reflector } from '@nestjs/core';
 import { RECEIVER_OPTIONS } from '../../config/receiver-options.constants';
 import type { ResolvedReceiverOptions } from '../../config/receiver-options.interface';
+import {
+  PROJECT_KEY_LOOKUP,
+  type ProjectKeyLookup,
+  RECEIVER_AUTH_METADATA,
+  type ReceiverAuthKind,
+} from '../auth/auth.constants';
 import { CommonMessages } from '../common.messages';
 import { ReceiverRawHttpException } from '../envelope/envelope';
+import { phpTrim } from '../input/php-input';
 import { clientIp } from '../request/client-ip';
-import { receiverState } from '../request/receiver-request';
+import { header, receiverState } from '../request/receiver-request';
 import { isTestModeRequest } from '../request/client-context';
-import {
-  RATE_LIMIT_BLOCK_SECONDS,
-  RATE_LIMIT_METADATA,
-  RATE_LIMIT_WINDOW_SECONDS,
-  type RateLimitDefinition,
-} from './decorators/rate-limit.decorator';
+import { RATE_LIMIT_METADATA, type RateLimitDefinition } from './decorators/rate-limit.decorator';
 import { RATE_LIMIT_STORAGE } from './rate-limit.providers';
 import type { RateLimitStorage } from '../../config/receiver-extensions.interface';
 
+/** One counter to hit: who is counted, against which limit, blocked for how long. */
+interface Counter {
+  identifier: string;
+  limit: number;
+  blockSeconds: number;
+}
+
 /**
- * Applies `@RateLimit()` (step 3 of the pipeline, before auth). Fail-open: when the storage
- * throws (Redis down), the request is let through and the error logged.
+ * Applies `@RateLimit()` (step 3 of the pipeline, before auth), with the limits of the
+ * `rateLimit` option (the contract's by default). Callers of routes that take either key (error,
+ * audit) presenting a project's secret key are server-side: they are counted per project, not per
+ * IP. Fail-open: when the storage throws (Redis down), the request is let through and the error
+ * logged.
  */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
@@ -35,25 +47,28 @@ export class RateLimitGuard implements CanActivate {
     private readonly reflector: Reflector,
     @Inject(RATE_LIMIT_STORAGE) private readonly storage: RateLimitStorage,
     @Inject(RECEIVER_OPTIONS) private readonly options: ResolvedReceiverOptions,
+    @Inject(PROJECT_KEY_LOOKUP) private readonly keys: ProjectKeyLookup,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
     const definition = this.reflector.getAllAndOverride<RateLimitDefinition | undefined>(
       RATE_LIMIT_METADATA,
-      [context.getHandler(), context.getClass()],
+      targets,
     );
     const request = context.switchToHttp().getRequest<unknown>();
     if (!definition || isTestModeRequest(request, this.options)) return true;
-    const identifier = `${clientIp(request, this.options.trustedProxies)}_${definition.suffix}`;
-    const key = createHash('sha256').update(identifier).digest('hex');
+    const auth = this.reflector.getAllAndOverride<ReceiverAuthKind | undefined>(
+      RECEIVER_AUTH_METADATA,
+      targets,
+    );
+    const counter = await this.counterFor(request, definition, auth);
+    if (!counter || counter.limit === 0) return true;
+    const { windowSeconds } = this.options.rateLimits;
+    const key = createHash('sha256').update(counter.identifier).digest('hex');
     let outcome;
     try {
-      outcome = await this.storage.hit(
-        key,
-        definition.limit,
-        RATE_LIMIT_WINDOW_SECONDS,
-        RATE_LIMIT_BLOCK_SECONDS,
-      );
+      outcome = await this.storage.hit(key, counter.limit, windowSeconds, counter.blockSeconds);
     } catch (error) {
       const { requestId } = receiverState(request);
       this.logger.error(`[${requestId}] rate-limit storage failed, allowing: ${String(error)}`);
@@ -66,5 +81,42 @@ export class RateLimitGuard implements CanActivate {
       throw new ReceiverRawHttpException(429, { error: CommonMessages.rateLimited });
     }
     return true;
+  }
+
+  private async counterFor(
+    request: unknown,
+    { suffix, limit }: RateLimitDefinition,
+    auth: ReceiverAuthKind | undefined,
+  ): Promise<Counter | undefined> {
+    const limits = this.options.rateLimits;
+    if (auth === 'either') {
+      const project = await this.secretKeyProject(request);
+      if (project !== undefined) {
+        return {
+          identifier: `project:${project}${suffix}`,
+          limit: limits.secretKey.limit,
+          blockSeconds: limits.secretKey.blockSeconds,
+        };
+      }
+    }
+    return {
+      identifier: `${clientIp(request, this.options.trustedProxies)}_${suffix}`,
+      limit: limits.perIp[suffix.replace(/^_/, '')] ?? limit,
+      blockSeconds: limits.blockSeconds,
+    };
+  }
+
+  /**
+   * The id of the project whose secret key the request carries. A failing lookup (database down)
+   * counts the caller per IP: the auth step after this one answers for the database.
+   */
+  private async secretKeyProject(request: unknown): Promise<number | undefined> {
+    const key = phpTrim(header(request, 'x-api-key'));
+    if (!key) return undefined;
+    try {
+      return (await this.keys.findBySecretKey(key))?.id;
+    } catch {
+      return undefined;
+    }
   }
 }

@@ -5,7 +5,7 @@ import type {
   ReceiverHealthIndicator,
 } from '../interfaces/health-indicator.interface';
 
-const PING_TIMEOUT_MS = 2_000;
+const PING_TIMEOUT_MS = 1_000;
 
 /**
  * Redis (Valkey in Micrologs, hence the key `valkey`). Without a `redis` option the receiver runs

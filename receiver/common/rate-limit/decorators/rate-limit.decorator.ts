@@ -2,10 +2,6 @@ import { SetMetadata } from '@nestjs/common';
 
 /** Metadata key of `@RateLimit()`. */
 export const RATE_LIMIT_METADATA = 'receiver:rate-limit';
-/** Micrologs: all windows are 60 s. */
-export const RATE_LIMIT_WINDOW_SECONDS = 60;
-/** Micrologs: exceeding a limit blocks that IP on that endpoint for 15 minutes. */
-export const RATE_LIMIT_BLOCK_SECONDS = 900;
 
 /** Limit of one endpoint: identifier suffix (e.g. `_project_create`) and requests per 60 s. */
 export interface RateLimitDefinition {
@@ -14,8 +10,10 @@ export interface RateLimitDefinition {
 }
 
 /**
- * Limits a route per client IP: `limit` requests per 60-second window, then a 15-minute block.
- * `suffix` names the endpoint in the counter key, as in Micrologs (`<ip>_<suffix>`).
+ * Limits a route per client IP: `limit` requests per window (60 s), then a block (15 minutes) —
+ * the contract's defaults; the `rateLimit` option changes the window, the block and each limit by
+ * endpoint name (`suffix` without its `_`). `suffix` names the endpoint in the counter key, as in
+ * Micrologs (`<ip>_<suffix>`). On routes taking either key, secret-key callers are counted per project.
  */
 export const RateLimit = (suffix: string, limit: number): MethodDecorator & ClassDecorator =>
   SetMetadata<string, RateLimitDefinition>(RATE_LIMIT_METADATA, { suffix, limit });

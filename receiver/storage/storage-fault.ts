@@ -1,0 +1,76 @@
+/**
+ * Whether an error means "the database cannot take work right now" (down, unreachable, hung, disk
+ * full, locked by another process) rather than "this statement is wrong". Callers answer the first
+ * kind with 503 and `Retry-After` and report it as an outage; the second stays a per-request
+ * failure. Driver codes, per engine:
+ * - SQLite (better-sqlite3 `SqliteError.code`): full disk, I/O errors, locks held elsewhere,
+ *   a read-only or unopenable file;
+ * - PostgreSQL (SQLSTATE): class 08 (connection), 53 (insufficient resources, e.g. disk full),
+ *   57P01–57P03 (shutting down, cannot connect now), 58 (system error);
+ * - MySQL/MariaDB (`code`/`errno`): lost or refused connections, server shutdown, full table/disk;
+ * - Node sockets and pools: refused, reset, timed out, terminated.
+ */
+export function isStorageFault(error: unknown): boolean {
+  for (const candidate of causes(error)) {
+    const code = (candidate as { code?: unknown }).code;
+    if (typeof code === 'string' && storageFaultCode(code)) return true;
+    const errno = (candidate as { errno?: unknown }).errno;
+    if (typeof errno === 'number' && MYSQL_FAULT_ERRNOS.has(errno)) return true;
+    const message = (candidate as { message?: unknown }).message;
+    if (typeof message === 'string' && FAULT_MESSAGES.some((pattern) => pattern.test(message))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** The driver's code of a storage error, for the one log line of an outage (`SQLITE_FULL`…). */
+export function storageFaultCode(code: string): boolean {
+  if (SQLITE_FAULT_CODE.test(code)) return true;
+  if (/^(08|53|58)[0-9A-Z]{3}$/.test(code) || /^57P0[1-3]$/.test(code)) return true;
+  return NODE_FAULT_CODES.has(code);
+}
+
+const SQLITE_FAULT_CODE =
+  /^SQLITE_(FULL|IOERR|BUSY|LOCKED|READONLY|CANTOPEN|CORRUPT|NOTADB|PROTOCOL|NOMEM)/;
+
+const NODE_FAULT_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'PROTOCOL_CONNECTION_LOST',
+  'ER_SERVER_SHUTDOWN',
+  'ER_CON_COUNT_ERROR',
+  'ER_RECORD_FILE_FULL',
+  'ER_DISK_FULL',
+  'STORAGE_TIMEOUT',
+]);
+
+/** 1021 disk full, 1040 too many connections, 1053 shutdown, 1114 table full, 2002/2003/2006/2013 client lost the server. */
+const MYSQL_FAULT_ERRNOS = new Set([1021, 1040, 1053, 1114, 2002, 2003, 2006, 2013]);
+
+const FAULT_MESSAGES = [
+  /Connection terminated/i,
+  /timeout exceeded when trying to connect/i,
+  /Client has encountered a connection error/i,
+  /Cannot enqueue .* after fatal error/i,
+  /connect ECONNREFUSED/i,
+];
+
+/** The error and its causes (`driverError` of TypeORM, `cause` of wrapped errors), outermost first. */
+function causes(error: unknown): object[] {
+  const chain: object[] = [];
+  let current: unknown = error;
+  while (current && typeof current === 'object' && chain.length < 5 && !chain.includes(current)) {
+    chain.push(current);
+    const next =
+      (current as { driverError?: unknown }).driverError ?? (current as { cause?: unknown }).cause;
+    current = next;
+  }
+  return chain;
+}
