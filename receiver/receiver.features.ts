@@ -84,7 +84,7 @@ export function wireReceiverModules(core: DynamicModule): WiredReceiverModules {
   const privacyCore = wire(PrivacyCoreModule);
   const tracking = wire(TrackingModule, enrichment, ingest, cache, privacyCore);
   const projects = wire(ProjectsModule);
-  const telemetry = wire(TelemetryReceiverModule);
+  const telemetry = wire(TelemetryReceiverModule, ingest);
   const links = wire(LinksModule, tracking, ingest, linksCore, cache, privacyCore);
   return {
     all: [
