@@ -2,6 +2,8 @@ import type { CliCommand } from '../cli-command.interface';
 import { listCommand } from './list.command';
 import {
   receiverCreateProjectCommand,
+  receiverEraseVisitorCommand,
+  receiverExportVisitorCommand,
   receiverMigrateCommand,
   receiverPurgeCommand,
   receiverWorkerCommand,
@@ -20,5 +22,7 @@ export const COMMANDS: CliCommand[] = [
   receiverMigrateCommand,
   receiverCreateProjectCommand,
   receiverPurgeCommand,
+  receiverExportVisitorCommand,
+  receiverEraseVisitorCommand,
   receiverWorkerCommand,
 ];
