@@ -29,6 +29,7 @@ import { RECEIVER_API_MODULES, RECEIVER_ROOT_MODULES } from './receiver.features
 import { ReceiverStorageLifecycle } from './storage/storage.lifecycle';
 import { receiverDataSourceProvider } from './storage/storage.providers';
 import { RECEIVER_DATA_SOURCE } from './storage/storage.constants';
+import { ReceiverStats } from './common/stats/receiver-stats';
 
 const frontDoorProvider: Provider = {
   provide: ReceiverFrontDoor,
@@ -65,6 +66,7 @@ const frontDoorProvider: Provider = {
     ProjectEvents,
     ProjectDataRegistry,
     ReceiverClock,
+    ReceiverStats,
   ],
   exports: [
     RECEIVER_DATA_SOURCE,
@@ -78,6 +80,7 @@ const frontDoorProvider: Provider = {
     ProjectEvents,
     ProjectDataRegistry,
     ReceiverClock,
+    ReceiverStats,
   ],
 })
 export class ReceiverCoreModule implements NestModule, OnModuleInit {

@@ -68,6 +68,7 @@ export function setupReceiverOpenApi(
     .addSecurity(OPENAPI_SECURITY.public, header('X-API-Key'))
     .addSecurity(OPENAPI_SECURITY.admin, header('X-Admin-Key'))
     .addSecurity(OPENAPI_SECURITY.bearer, { type: 'http', scheme: 'bearer' })
+    .addSecurity(OPENAPI_SECURITY.metrics, { type: 'http', scheme: 'bearer' })
     .build();
   const document = swagger.SwaggerModule.createDocument(app, config, {
     include: [...RECEIVER_API_MODULES, ...RECEIVER_ROOT_MODULES],

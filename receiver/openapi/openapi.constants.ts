@@ -8,6 +8,8 @@ export const OPENAPI_SECURITY = {
   admin: 'adminKey',
   /** `Authorization: Bearer <token>` issued to one telemetry host. */
   bearer: 'bearerToken',
+  /** `Authorization: Bearer <metrics.token>` of `/metrics`. */
+  metrics: 'metricsToken',
 } as const;
 
 /**
@@ -21,6 +23,7 @@ export const OPENAPI_AUTH = {
   admin: [OPENAPI_SECURITY.admin],
   either: [OPENAPI_SECURITY.secret, OPENAPI_SECURITY.public],
   telemetry: [OPENAPI_SECURITY.bearer, OPENAPI_SECURITY.secret],
+  metrics: [OPENAPI_SECURITY.metrics],
 } as const;
 
 /** An auth kind of {@link OPENAPI_AUTH}. */
