@@ -8,6 +8,7 @@ import type { ResolvedReceiverOptions } from './config/receiver-options.interfac
 import { EnrichmentModule } from './enrichment/enrichment.module';
 import { HealthModule } from './health/health.module';
 import { IngestModule } from './ingest/ingest.module';
+import { DeadLettersModule } from './ingest/dead-letters/dead-letters.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { LinksCoreModule } from './links/links-core.module';
 import { LinksModule } from './links/links.module';
@@ -31,6 +32,7 @@ export const RECEIVER_API_MODULES: Type[] = [
   AnalyticsModule, // analytics endpoints and cache (contract 2.5, 1.12)
   LinksModule, // links API and redirect (contract 2.3, 2.4)
   TelemetryReceiverModule, // telemetry reports, tokens, flags, hosts
+  DeadLettersModule, // Redis queue dead letters (admin)
   PrivacyModule, // access and erasure requests (GDPR Art. 15, 17)
 ];
 
@@ -82,7 +84,7 @@ export function wireReceiverModules(core: DynamicModule): WiredReceiverModules {
   const privacyCore = wire(PrivacyCoreModule);
   const tracking = wire(TrackingModule, enrichment, ingest, cache, privacyCore);
   const projects = wire(ProjectsModule);
-  const telemetry = wire(TelemetryReceiverModule);
+  const telemetry = wire(TelemetryReceiverModule, ingest);
   const links = wire(LinksModule, tracking, ingest, linksCore, cache, privacyCore);
   return {
     all: [
@@ -95,6 +97,7 @@ export function wireReceiverModules(core: DynamicModule): WiredReceiverModules {
       wire(SnippetModule),
       wire(ShortLinkModule, linksCore),
       wire(LifecycleModule, health, projects),
+      wire(DeadLettersModule, ingest),
       wire(PrivacyModule, privacyCore, projects, cache),
     ],
     public: [projects, telemetry, links, health],

@@ -2,8 +2,11 @@ import type { CliCommand } from '../cli-command.interface';
 import { listCommand } from './list.command';
 import {
   receiverCreateProjectCommand,
+  receiverEraseVisitorCommand,
+  receiverExportVisitorCommand,
   receiverMigrateCommand,
   receiverPurgeCommand,
+  receiverWorkerCommand,
 } from './receiver.commands';
 import { reportCommand } from './report.command';
 import { syncFlagsCommand } from './sync-flags.command';
@@ -19,4 +22,7 @@ export const COMMANDS: CliCommand[] = [
   receiverMigrateCommand,
   receiverCreateProjectCommand,
   receiverPurgeCommand,
+  receiverExportVisitorCommand,
+  receiverEraseVisitorCommand,
+  receiverWorkerCommand,
 ];

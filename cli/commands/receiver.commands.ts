@@ -66,3 +66,56 @@ export const receiverPurgeCommand: CliCommand = {
   },
   run: async (options, output) => (await receiverCli()).runReceiverPurge(options, output),
 };
+
+const VISITOR_OPTIONS: Record<string, CliOptionSpec> = {
+  project: { type: 'string', value: '<id>', description: 'project id', required: true },
+  visitor: {
+    type: 'string',
+    value: '<id>',
+    description: 'the visitor id the client sent (the `_ml_vid` cookie value in cookie mode)',
+    required: true,
+  },
+  'requested-by': {
+    type: 'string',
+    value: '<who>',
+    description: 'who asked (a name or ticket), kept in the privacy request log',
+  },
+  database: DATABASE_OPTIONS.database,
+};
+
+/** `receiver export-visitor`: prints everything stored about one visitor as JSON (GDPR Art. 15). */
+export const receiverExportVisitorCommand: CliCommand = {
+  name: 'receiver export-visitor',
+  description: 'Print everything stored about one visitor as JSON (GDPR Art. 15)',
+  options: VISITOR_OPTIONS,
+  run: async (options, output) => (await receiverCli()).runReceiverExportVisitor(options, output),
+};
+
+/** `receiver erase-visitor`: deletes everything stored about one visitor (GDPR Art. 17). */
+export const receiverEraseVisitorCommand: CliCommand = {
+  name: 'receiver erase-visitor',
+  description: 'Delete everything stored about one visitor (GDPR Art. 17)',
+  options: VISITOR_OPTIONS,
+  run: async (options, output) => (await receiverCli()).runReceiverEraseVisitor(options, output),
+};
+
+/** `receiver worker`: runs Redis queue workers (the receiver without HTTP) until SIGTERM. */
+export const receiverWorkerCommand: CliCommand = {
+  name: 'receiver worker',
+  description:
+    'Run Redis queue workers: write queued events to the database (RECEIVER_QUEUE=redis)',
+  options: {
+    concurrency: {
+      type: 'string',
+      value: '<n>',
+      description: 'worker loops in this process, one batch each at a time (default 1)',
+    },
+    kinds: {
+      type: 'string',
+      value: '<pageview,error,…>',
+      description: 'kinds of event to take (default: all)',
+    },
+    database: DATABASE_OPTIONS.database,
+  },
+  run: async (options, output) => (await receiverCli()).runReceiverWorker(options, output),
+};

@@ -19,4 +19,8 @@ export const ReceiverCliMessages = {
     'The database has pending receiver migrations: run `nestjs-telemetry receiver migrate` first.',
   purgedNothing: '(none: no data is older than its retention period)',
   purgeBusy: 'Another receiver process is purging this database right now; try again later.',
+  erased: (requestId: number): string =>
+    `Visitor erased (privacy request ${requestId}). Rows deleted per table:`,
+  notWholeNumber: (option: string, value: string): string =>
+    `--${option} must be a whole number of at least 1 (got "${value}")`,
 } as const;

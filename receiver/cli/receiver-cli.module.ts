@@ -11,6 +11,13 @@ import { LinksRepository } from '../links/links.repository';
 import { ProjectEvents } from '../projects/project.events';
 import { ProjectDataRegistry } from '../projects/project-data.registry';
 import { ProjectsService } from '../projects/projects.service';
+import { LinkClicksPrivacyOwner } from '../links/link-clicks.privacy-owner';
+import { PersonalDataRegistry } from '../privacy/personal-data.registry';
+import { PRIVACY_PROVIDERS } from '../privacy/privacy.module';
+import { PrivacyService } from '../privacy/privacy.service';
+import { AuditDataOwner } from '../tracking/privacy/audit-data.owner';
+import { ErrorDataOwner } from '../tracking/privacy/error-data.owner';
+import { VisitorDataOwner } from '../tracking/privacy/visitor-data.owner';
 import { RECEIVER_DATA_SOURCE } from '../storage/storage.constants';
 import { ReceiverStorageLifecycle } from '../storage/storage.lifecycle';
 import { receiverDataSourceProvider } from '../storage/storage.providers';
@@ -54,6 +61,13 @@ export class ReceiverCliModule {
         LinksRepository,
         TelemetryRepository,
         ...PURGE_PROVIDERS,
+        // Every domain's personal data, so a privacy request covers here what it covers there.
+        PersonalDataRegistry,
+        VisitorDataOwner,
+        ErrorDataOwner,
+        AuditDataOwner,
+        LinkClicksPrivacyOwner,
+        ...PRIVACY_PROVIDERS,
       ],
     };
   }
@@ -65,6 +79,8 @@ export interface ReceiverCliContext {
   projects: ProjectsService;
   /** The retention purge (no timer: a CLI process runs it once). */
   purge: PurgeService;
+  /** Access and erasure requests (the API's service, without the analytics cache). */
+  privacy: PrivacyService;
   /** Applies pending migrations; the names of those applied, oldest first. */
   migrate(): Promise<string[]>;
 }
@@ -90,6 +106,7 @@ export async function withReceiverContext<T>(
       dataSource,
       projects: app.get(ProjectsService),
       purge: app.get(PurgeService),
+      privacy: app.get(PrivacyService),
       migrate: async () =>
         (await dataSource.runMigrations({ transaction: 'each' })).map((m) => m.name),
     });

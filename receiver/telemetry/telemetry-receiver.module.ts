@@ -8,7 +8,7 @@ import { TelemetryHostsController } from './hosts/telemetry-hosts.controller';
 import { TelemetryHostsRepository } from './hosts/telemetry-hosts.repository';
 import { TelemetryHostsService } from './hosts/telemetry-hosts.service';
 import { TelemetryBatchReceiver } from './ingest/telemetry-batch.receiver';
-import { TelemetryIngestService } from './ingest/telemetry-ingest.service';
+import { TelemetryReportHandler } from './ingest/telemetry-report.handler';
 import { ReplayGuardService } from './security/replay-guard.service';
 import { SignatureVerifier } from './security/signature.verifier';
 import { TelemetryController } from './telemetry.controller';
@@ -23,7 +23,7 @@ import { TelemetryRepository } from './telemetry.repository';
     TelemetryTokensService,
     TelemetryHostsRepository,
     TelemetryHostsService,
-    TelemetryIngestService,
+    TelemetryReportHandler,
     TelemetryBatchReceiver,
     FeatureFlagsService,
     ReplayGuardService,

@@ -1,4 +1,4 @@
-import { Get, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Get, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import {
   ACCEPT_BATCH_HEADER,
@@ -27,9 +27,11 @@ import { TelemetryAuthGuard } from './auth/telemetry-auth.guard';
 import { TelemetryTokensService } from './auth/telemetry-tokens.service';
 import { FeatureFlagsService, flagsEtag } from './flags/feature-flags.service';
 import { TelemetryHostsRepository } from './hosts/telemetry-hosts.repository';
-import { TelemetryIngestService } from './ingest/telemetry-ingest.service';
 import { inflateReport } from './ingest/report-body.inflater';
 import { TelemetryBatchReceiver } from './ingest/telemetry-batch.receiver';
+import { TELEMETRY_REPORT_JOB, telemetryReportJob } from './ingest/telemetry-report.job';
+import { INGEST_QUEUE, IngestUnavailableError, type IngestQueue } from '../ingest';
+import { ReceiverError } from '../common/errors/receiver.errors';
 import { decodeReportBody, parseHostName, readReport } from './ingest/telemetry-report.parser';
 import { decryptReport } from './security/payload-decryptor';
 import { SignatureVerifier } from './security/signature.verifier';
@@ -54,7 +56,7 @@ const signedRequest = (request: unknown, body: Buffer): SignedRequest => ({
 @ReceiverAuth('none')
 export class TelemetryController {
   constructor(
-    private readonly ingest: TelemetryIngestService,
+    @Inject(INGEST_QUEUE) private readonly queue: IngestQueue,
     private readonly hosts: TelemetryHostsRepository,
     private readonly tokens: TelemetryTokensService,
     private readonly keys: ProjectKeysService,
@@ -91,7 +93,12 @@ export class TelemetryController {
     }
     const host =
       state.tokenHost ?? (await this.hosts.findOrCreate(project, report.host, 'approved'));
-    await this.ingest.store(host, report);
+    try {
+      await this.queue.enqueue(TELEMETRY_REPORT_JOB, telemetryReportJob(host, report));
+    } catch (error) {
+      if (!(error instanceof IngestUnavailableError)) throw error;
+      throw new ReceiverError('unavailable', TelemetryMessages.reportNotStored);
+    }
     const featureFlags = await this.flags.resolveFor(project.id, host.host);
     return { ...host.response_extras, [FEATURE_FLAGS_KEY]: featureFlags };
   }

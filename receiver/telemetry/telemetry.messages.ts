@@ -2,6 +2,7 @@ import { ENCRYPTION_SCHEME, SIGNATURE_WINDOW_SECONDS } from '../../lib/protocol'
 
 /** Texts of the telemetry, flags and hosts APIs. */
 export const TelemetryMessages = {
+  reportNotStored: 'Service temporarily unavailable, the report was not stored. Retry later.',
   credentialsRequired:
     'Telemetry credentials required: Authorization: Bearer <token> or X-API-Key: <secret key>',
   invalidToken: 'Invalid or revoked telemetry token',

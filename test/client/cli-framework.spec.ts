@@ -149,6 +149,9 @@ describe('CLI command framework', () => {
       ['receiver migrate', []],
       ['receiver create-project', []],
       ['receiver purge', []],
+      ['receiver export-visitor', []],
+      ['receiver erase-visitor', []],
+      ['receiver worker', []],
     ]);
   });
 });

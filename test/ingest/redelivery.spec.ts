@@ -9,6 +9,12 @@ import {
   PageviewEntity,
   TrackedLinkEntity,
 } from '../../receiver/storage/entities';
+import { TelemetryHostEntity } from '../../receiver/storage/entities/telemetry-host.entity';
+import { TelemetrySampleEntity } from '../../receiver/storage/entities/telemetry-sample.entity';
+import {
+  TELEMETRY_REPORT_JOB,
+  type TelemetryReportJob,
+} from '../../receiver/telemetry/ingest/telemetry-report.job';
 import {
   AUDIT_JOB,
   ERROR_JOB,
@@ -46,7 +52,27 @@ describeEachEngine('a redelivered batch is stored once', (engine) => {
         is_active: true,
         created_at: new Date(),
       });
+    const host = await dataSourceOf(app)
+      .getRepository(TelemetryHostEntity)
+      .save({
+        project_id: project.id,
+        host: `host-${project.id}`,
+        status: 'approved',
+        response_extras: {},
+        first_seen: new Date(),
+        last_seen: null,
+        report_count: 0,
+        avg_interval_seconds: null,
+      });
     const receivedAt = Date.now();
+    const telemetry: TelemetryReportJob = {
+      projectId: project.id,
+      hostId: host.id,
+      collectedAt: Math.floor(receivedAt / 1000) * 1000,
+      receivedAt,
+      data: { users: 3, version: '1.0.0' },
+      metadata: {},
+    };
     const pageview = (url: string): PageviewJob => ({
       projectId: project.id,
       receivedAt,
@@ -109,6 +135,7 @@ describeEachEngine('a redelivered batch is stored once', (engine) => {
       job(ERROR_JOB, error),
       job(AUDIT_JOB, audit),
       job(CLICK_JOB, click),
+      job(TELEMETRY_REPORT_JOB, telemetry),
     ];
   }
 
@@ -116,17 +143,28 @@ describeEachEngine('a redelivered batch is stored once', (engine) => {
     const source = dataSourceOf(receiver.app);
     const where = { project_id: projectId };
     const group = await source.getRepository(ErrorGroupEntity).findOneByOrFail(where);
+    const host = await source.getRepository(TelemetryHostEntity).findOneByOrFail(where);
     return {
       pageviews: await source.getRepository(PageviewEntity).countBy(where),
       errors: await source.getRepository(ErrorEventEntity).countBy(where),
       occurrences: group.occurrence_count,
       audits: await source.getRepository(AuditLogEntity).countBy(where),
       clicks: await source.getRepository(LinkClickEntity).countBy(where),
+      samples: await source.getRepository(TelemetrySampleEntity).countBy(where),
+      reports: host.report_count,
     };
   }
-  const once = { pageviews: 2, errors: 2, occurrences: 2, audits: 1, clicks: 1 };
+  const once = {
+    pageviews: 2,
+    errors: 2,
+    occurrences: 2,
+    audits: 1,
+    clicks: 1,
+    samples: 2,
+    reports: 1,
+  };
 
-  it('keeps one row per event and counts error occurrences once when a worker delivers the batch again', async () => {
+  it('keeps one row per event and counts error occurrences and host reports once when a worker delivers the batch again', async () => {
     const processor = receiver.app.get(IngestBatchProcessor);
     const jobs = await mixedBatch();
     const projectId = (jobs[0].payload as PageviewJob).projectId;

@@ -60,6 +60,11 @@ const KNOWN_PATHS: Record<string, string[]> = {
     '/api/telemetry/hosts/{host}/response',
   ],
   health: ['/api/health.php', '/api/health'],
+  queue: [
+    '/api/queue/dead-letters',
+    '/api/queue/dead-letters/{kind}/{id}',
+    '/api/queue/dead-letters/{kind}/{id}/retry',
+  ],
   privacy: ['/api/privacy/visitors/{visitorId}', '/api/privacy/audits', '/api/privacy/requests'],
   snippet: ['/snippet/micrologs.js'],
 };

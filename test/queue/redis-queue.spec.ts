@@ -1,6 +1,8 @@
 import { Redis } from 'ioredis';
 import { newEventId } from '../../receiver';
-import { createReceiverApp, type ReceiverApp } from '../support/receiver-app';
+import { REDIS_QUEUE_RUNTIME } from '../../receiver/ingest/ingest.constants';
+import type { RedisQueueRuntime } from '../../receiver/ingest/redis/redis-queue.runtime';
+import { adminHeaders, createReceiverApp, type ReceiverApp } from '../support/receiver-app';
 import {
   availableEngines,
   createIsolatedDatabase,
@@ -49,7 +51,7 @@ describeWithRedis(`Redis queue [${engine}]`, () => {
       options: {
         redis: redisUrl(),
         redisPrefix: prefix,
-        ingest: { queue: 'redis', redis: { maxAttempts: 2, concurrency: 2 } },
+        ingest: { queue: 'redis', redis: { maxAttempts: 2, concurrency: 2, maxBacklog: 50 } },
       },
     });
     project = await createProject(receiver.app);
@@ -127,5 +129,74 @@ describeWithRedis(`Redis queue [${engine}]`, () => {
     expect(fields).toEqual(expect.arrayContaining(['attempts', '2']));
     await until(async () => (await count(receiver, 'audit_logs')) === before + 1);
     expect(await redis.xlen(`${prefix}ingest:audit`)).toBe(0);
+    await until(async () => {
+      const { body } = await receiver.http.get('/api/health.php');
+      return body.checks.queue.kinds.audit.deadLetters === 1;
+    });
+    const { body: health } = await receiver.http.get('/api/health.php');
+    expect(health.checks.queue.status).toBe('warn');
+  });
+
+  it('lists, inspects, retries and drops dead letters through the admin API', async () => {
+    const admin = adminHeaders();
+    expect((await receiver.http.get('/api/queue/dead-letters')).status).toBe(401);
+    const list = await receiver.http.get('/api/queue/dead-letters?kind=audit', admin);
+    expect(list.status).toBe(200);
+    expect(list.body.data.counts).toEqual({ audit: 1 });
+    const [letter] = list.body.data.dead_letters;
+    expect(letter).toMatchObject({ kind: 'audit', attempts: 2 });
+    expect(letter.error).not.toBe('');
+    const detail = await receiver.http.get(`/api/queue/dead-letters/audit/${letter.id}`, admin);
+    expect(detail.body.data.job).toMatchObject({ kind: 'audit', id: letter.event_id });
+    // Retry: back into the stream, fails again twice, back in the dead letters as a new letter.
+    const retried = await receiver.http.post(
+      `/api/queue/dead-letters/audit/${letter.id}/retry`,
+      {},
+      admin,
+    );
+    expect(retried.status).toBe(200);
+    expect(
+      (await receiver.http.get(`/api/queue/dead-letters/audit/${letter.id}`, admin)).status,
+    ).toBe(404);
+    let again: { id: string } | undefined;
+    await until(async () => {
+      const res = await receiver.http.get('/api/queue/dead-letters?kind=audit', admin);
+      again = res.body.data.dead_letters[0];
+      return again !== undefined && again.id !== letter.id;
+    });
+    const dropped = await receiver.http.delete(`/api/queue/dead-letters/audit/${again!.id}`, admin);
+    expect(dropped.status).toBe(200);
+    const empty = await receiver.http.get('/api/queue/dead-letters', admin);
+    expect(empty.body.data.counts.audit).toBe(0);
+    expect((await receiver.http.get('/api/queue/dead-letters/nope/1-0', admin)).status).toBe(404);
+    expect((await receiver.http.get('/api/queue/dead-letters/audit/x', admin)).status).toBe(400);
+  });
+
+  it("answers 503 with Retry-After once a kind's backlog reaches its limit", async () => {
+    const runtime = receiver.app.get(REDIS_QUEUE_RUNTIME, { strict: false }) as RedisQueueRuntime;
+    // Workers off for this kind's stream: fill it past the limit directly.
+    const stream = `${prefix}ingest:error`;
+    const limit = runtime.options.redisQueue.maxBacklog;
+    expect(limit).toBe(50);
+    await runtime.workers!.stop();
+    for (let i = 0; i < limit; i++) {
+      await redis.xadd(
+        stream,
+        '*',
+        'job',
+        JSON.stringify({ id: newEventId(), kind: 'error', payload: {} }),
+        'attempts',
+        '0',
+      );
+    }
+    await runtime.monitor.refresh();
+    const res = await receiver.http.post(
+      '/api/track/error.php',
+      { message: 'boom', error_type: 'Error' },
+      testHeaders(project.secretKey),
+    );
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(res.body.success).toBe(false);
   });
 });

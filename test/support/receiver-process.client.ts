@@ -19,11 +19,17 @@ export interface ReceiverProcess {
 
 const SCRIPT = join(__dirname, 'receiver-process.ts');
 
-/** Starts `receiver-process.ts` on a SQLite file and waits until it listens. */
-export function startReceiverProcess(file: string): Promise<ReceiverProcess> {
+/**
+ * Starts `receiver-process.ts` on a SQLite file (or a database URL) and waits until it listens;
+ * `env` adds `RECEIVER_*` settings.
+ */
+export function startReceiverProcess(
+  file: string,
+  env: Record<string, string> = {},
+): Promise<ReceiverProcess> {
   const child = spawn(process.execPath, ['-r', '@swc-node/register', SCRIPT, file], {
     cwd: join(__dirname, '..', '..'),
-    env: { ...process.env, SWC_NODE_PROJECT: 'tsconfig.json', NODE_ENV: 'production' },
+    env: { ...process.env, SWC_NODE_PROJECT: 'tsconfig.json', NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | string | null>((resolve) =>

@@ -1,9 +1,10 @@
 /**
  * A receiver in its own process, for crash tests and benchmarks: ReceiverModule on Fastify over a
- * SQLite file, with one project created at start. Prints one JSON line
- * `{"url", "projectId", "publicKey", "secretKey"}` once it listens.
+ * SQLite file (or a `postgres://` / `mysql://` URL), with one project created at start; every
+ * other option from the `RECEIVER_*` environment (e.g. `RECEIVER_QUEUE=redis`). Prints one JSON
+ * line `{"url", "projectId", "publicKey", "secretKey"}` once it listens.
  *
- *   node -r @swc-node/register test/support/receiver-process.ts <sqlite-file> [port]
+ *   node -r @swc-node/register test/support/receiver-process.ts <sqlite-file|url> [port]
  */
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
@@ -22,7 +23,9 @@ async function main(): Promise<void> {
   @Module({
     imports: [
       ReceiverModule.forRoot({
-        database: { type: 'better-sqlite3', database: file },
+        database: /^(postgres|mysql):\/\//.test(file)
+          ? { type: file.startsWith('postgres') ? 'postgres' : 'mysql', url: file }
+          : { type: 'better-sqlite3', database: file },
         adminKey: 'process-admin-key',
         ipHashSalt: 'process-salt',
         production: false,

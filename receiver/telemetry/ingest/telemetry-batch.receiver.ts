@@ -1,15 +1,16 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { FEATURE_FLAGS_KEY, type TelemetryBatchAnswer } from '../../../lib/protocol';
 import { ReceiverError } from '../../common/errors/receiver.errors';
 import { ReceiverHttpException } from '../../common/envelope/receiver-http.exception';
+import { INGEST_QUEUE, type IngestQueue } from '../../ingest';
 import type { ProjectEntity } from '../../storage/entities/project.entity';
 import type { TelemetryHostEntity } from '../../storage/entities/telemetry-host.entity';
 import { FeatureFlagsService } from '../flags/feature-flags.service';
 import { TelemetryHostsRepository } from '../hosts/telemetry-hosts.repository';
 import { MAX_BATCH_ROUNDS } from '../telemetry.constants';
 import { TelemetryMessages } from '../telemetry.messages';
-import { TelemetryIngestService } from './telemetry-ingest.service';
 import { readReport, type TelemetryReport } from './telemetry-report.parser';
+import { TELEMETRY_REPORT_JOB, telemetryReportJob } from './telemetry-report.job';
 
 interface ValidRound {
   index: number;
@@ -26,7 +27,7 @@ interface ValidRound {
 @Injectable()
 export class TelemetryBatchReceiver {
   constructor(
-    private readonly ingest: TelemetryIngestService,
+    @Inject(INGEST_QUEUE) private readonly queue: IngestQueue,
     private readonly hosts: TelemetryHostsRepository,
     private readonly flags: FeatureFlagsService,
   ) {}
@@ -62,9 +63,13 @@ export class TelemetryBatchReceiver {
       hosts.set(host.host, host);
       valid.push({ index, host, report });
     }
-    // One group commit for the whole batch; a round whose write fails is simply not listed.
+    // The rounds share the queue's group commits; a round that was not kept is simply not
+    // listed, and the client sends it again.
+    const receivedAt = Date.now();
     const outcomes = await Promise.allSettled(
-      valid.map(({ host, report }) => this.ingest.store(host, report)),
+      valid.map(({ host, report }) =>
+        this.queue.enqueue(TELEMETRY_REPORT_JOB, telemetryReportJob(host, report, receivedAt)),
+      ),
     );
     const stored = valid
       .filter((_, i) => outcomes[i].status === 'fulfilled')

@@ -1,0 +1,144 @@
+import { createHash } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { runCli } from '../../cli/cli';
+import { ProjectEntity } from '../../receiver';
+import {
+  ErrorGroupEntity,
+  PageviewEntity,
+  PrivacyRequestEntity,
+  VisitorEntity,
+} from '../../receiver/storage/entities';
+import { createReceiverDataSource } from '../../receiver/storage/data-source.factory';
+import { seedErrorGroup, seedVisit } from '../lifecycle/lifecycle-fixtures';
+import {
+  createIsolatedDatabase,
+  describeEachEngine,
+  type IsolatedDatabase,
+} from '../support/services';
+
+const capture = () => {
+  const lines = { out: [] as string[], err: [] as string[] };
+  return {
+    lines,
+    output: { out: (l: string) => lines.out.push(l), err: (l: string) => lines.err.push(l) },
+  };
+};
+
+const urlOf = (database: IsolatedDatabase): string =>
+  database.options.type === 'better-sqlite3'
+    ? `sqlite:${database.options.database}`
+    : database.options.url;
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+
+const VISITOR = '3f1c9a52-7d4e-4b8a-9c1e-5a2b7e9d0f11';
+
+describeEachEngine('receiver export-visitor and erase-visitor commands', (engine) => {
+  let database: IsolatedDatabase;
+  let db: DataSource;
+  let projectId: number;
+  let groupId: number;
+
+  const cli = async (command: string, ...args: string[]) => {
+    const run = capture();
+    const code = await runCli(
+      ['receiver', command, '--database', urlOf(database), ...args],
+      run.output,
+    );
+    return { code, ...run.lines };
+  };
+
+  beforeAll(async () => {
+    database = await createIsolatedDatabase(engine);
+    expect((await cli('migrate')).code).toBe(0);
+    expect((await cli('create-project', '--name', 'Shop', '--domains', 'shop.io')).code).toBe(0);
+    db = await createReceiverDataSource(database.options);
+    projectId = (await db.getRepository(ProjectEntity).findOneByOrFail({ name: 'Shop' })).id;
+    const now = new Date();
+    await seedVisit(db, projectId, [now, now, now], sha256(VISITOR));
+    await seedVisit(db, projectId, [now]);
+    groupId = await seedErrorGroup(db, projectId, [now], { visitor_id: VISITOR });
+  });
+
+  afterAll(async () => {
+    await db?.destroy();
+    await database?.drop();
+  });
+
+  it('prints the visitor as JSON on stdout (the database line on stderr) and logs the request', async () => {
+    const result = await cli(
+      'export-visitor',
+      '--project',
+      String(projectId),
+      '--visitor',
+      VISITOR,
+      '--requested-by',
+      'ticket 4711',
+    );
+    expect(result.code).toBe(0);
+    expect(result.err[0]).toMatch(/^Database: /);
+    const document = JSON.parse(result.out.join('\n'));
+    expect(document.rows).toMatchObject({
+      visitors: 1,
+      sessions: 1,
+      pageviews: 3,
+      error_events: 1,
+      error_groups: 1,
+    });
+    expect(document.tables.visitors[0].visitor_hash).toBe(sha256(VISITOR));
+  });
+
+  it('erases the visitor and the error group only it had, keeps the other visitor, logs who asked', async () => {
+    const result = await cli(
+      'erase-visitor',
+      '--project',
+      String(projectId),
+      '--visitor',
+      VISITOR,
+      '--requested-by',
+      'ticket 4711',
+    );
+    expect(result.code).toBe(0);
+    expect(result.out.slice(1).join('\n')).toMatch(
+      /Visitor erased \(privacy request \d+\)[^]*pageviews\s+3[^]*sessions\s+1[^]*visitors\s+1[^]*error_events\s+1[^]*error_groups\s+1/,
+    );
+    expect(await db.getRepository(VisitorEntity).count()).toBe(1);
+    expect(await db.getRepository(PageviewEntity).count()).toBe(1);
+    expect(await db.getRepository(ErrorGroupEntity).countBy({ id: groupId })).toBe(0);
+    const log = await db.getRepository(PrivacyRequestEntity).find({ order: { id: 'ASC' } });
+    expect(
+      log.map(({ action, credential, requested_by, subject_hash, row_counts }) => ({
+        action,
+        credential,
+        requested_by,
+        subject_hash,
+        pageviews: row_counts.pageviews,
+      })),
+    ).toEqual([
+      {
+        action: 'export',
+        credential: 'cli',
+        requested_by: 'ticket 4711',
+        subject_hash: sha256(VISITOR),
+        pageviews: 3,
+      },
+      {
+        action: 'erase',
+        credential: 'cli',
+        requested_by: 'ticket 4711',
+        subject_hash: sha256(VISITOR),
+        pageviews: 3,
+      },
+    ]);
+  });
+
+  it('refuses a missing visitor or an unknown project with the message and exit code 1', async () => {
+    const missing = await cli('erase-visitor', '--project', String(projectId));
+    expect(missing.code).toBe(1);
+    expect(missing.err.join('\n')).toContain('--visitor <id> option is required');
+    const unknown = await cli('export-visitor', '--project', '99999', '--visitor', VISITOR);
+    expect(unknown.code).toBe(1);
+    expect(unknown.err.join('\n')).toContain('Project not found');
+    expect(unknown.out).toEqual([]);
+  });
+});
