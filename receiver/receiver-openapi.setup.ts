@@ -6,7 +6,7 @@ import { RECEIVER_OPTIONS } from './config/receiver-options.constants';
 import { RECEIVER_API_MODULES, RECEIVER_ROOT_MODULES } from './receiver.features';
 import { optionalSwagger } from './openapi/api-docs.decorators';
 import { DEFAULT_OPENAPI_PATH, OPENAPI_SECURITY } from './openapi/openapi.constants';
-import { OpenApiMessages } from './openapi/openapi.messages';
+import { OpenApiMessages } from './openapi/openapi.constants';
 
 const requireOptional = createRequire(__filename);
 
@@ -68,6 +68,7 @@ export function setupReceiverOpenApi(
     .addSecurity(OPENAPI_SECURITY.public, header('X-API-Key'))
     .addSecurity(OPENAPI_SECURITY.admin, header('X-Admin-Key'))
     .addSecurity(OPENAPI_SECURITY.bearer, { type: 'http', scheme: 'bearer' })
+    .addSecurity(OPENAPI_SECURITY.metrics, { type: 'http', scheme: 'bearer' })
     .build();
   const document = swagger.SwaggerModule.createDocument(app, config, {
     include: [...RECEIVER_API_MODULES, ...RECEIVER_ROOT_MODULES],

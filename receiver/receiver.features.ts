@@ -2,7 +2,7 @@ import type { DynamicModule, Type } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { AnalyticsModule } from './analytics/analytics.module';
 import { AnalyticsCacheModule } from './cache/analytics-cache.module';
-import { RECEIVER_REDIS } from './common/redis/redis.constants';
+import { RECEIVER_REDIS } from './common/redis/redis.providers';
 import { RECEIVER_OPTIONS } from './config/receiver-options.constants';
 import type { ResolvedReceiverOptions } from './config/receiver-options.interface';
 import { EnrichmentModule } from './enrichment/enrichment.module';
@@ -12,6 +12,7 @@ import { DeadLettersModule } from './ingest/dead-letters/dead-letters.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { LinksCoreModule } from './links/links-core.module';
 import { LinksModule } from './links/links.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { ShortLinkModule } from './links/short-link.module';
 import { PrivacyCoreModule } from './privacy/privacy-core.module';
 import { PrivacyModule } from './privacy/privacy.module';
@@ -40,6 +41,7 @@ export const RECEIVER_API_MODULES: Type[] = [
 export const RECEIVER_ROOT_MODULES: Type[] = [
   SnippetModule, // browser snippet (contract 4)
   ShortLinkModule, // short redirect /r/:code
+  MetricsModule, // Prometheus exposition /metrics
 ];
 
 /** The receiver's modules as {@link wireReceiverModules} wires them. */
@@ -96,6 +98,7 @@ export function wireReceiverModules(core: DynamicModule): WiredReceiverModules {
       telemetry,
       wire(SnippetModule),
       wire(ShortLinkModule, linksCore),
+      wire(MetricsModule, ingest, telemetry),
       wire(LifecycleModule, health, projects),
       wire(DeadLettersModule, ingest),
       wire(PrivacyModule, privacyCore, projects, cache),

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: probes the real engines this machine offers (PostgreSQL, MariaDB, Redis, Chromium),
 // runs the whole jest suite against SQLite plus every engine that answered, and says plainly which
-// ones it skipped. CI sets REQUIRE_SERVICES=postgres,mariadb,redis,chromium: a missing one then fails.
+// ones it skipped. CI sets REQUIRE_SERVICES=postgres,mariadb,redis,chromium,prometheus: a missing one then fails.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -79,6 +79,14 @@ const probes = {
     url: process.env.TEST_CHROMIUM_PATH || '/usr/bin/chromium',
     async check(path) {
       if (!existsSync(path)) throw new Error('not installed (apt-get install -y chromium)');
+    },
+  },
+  prometheus: {
+    label: 'Prometheus',
+    env: 'TEST_PROMETHEUS_PATH',
+    url: process.env.TEST_PROMETHEUS_PATH || '/usr/bin/prometheus',
+    async check(path) {
+      if (!existsSync(path)) throw new Error('not installed (apt-get install -y prometheus)');
     },
   },
 };

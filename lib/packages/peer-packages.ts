@@ -23,6 +23,7 @@ export const PEER_PACKAGES = {
   ioredis: '^5.4.0',
   '@openfeature/server-sdk': '^1.17.0',
   '@nestjs/swagger': '^11 || ^12',
+  'prom-client': '^15.1.3',
 } as const;
 
 /** A peer dependency the package loads on demand. */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AnalyticsCache } from '../cache/analytics-cache.service';
 import { ok, type Envelope } from '../common/envelope/envelope';
+import { ReceiverStats } from '../common/stats/receiver-stats';
 import type { AnalyticsRange } from './range/analytics-range.interface';
 
 /**
@@ -9,7 +10,10 @@ import type { AnalyticsRange } from './range/analytics-range.interface';
  */
 @Injectable()
 export class AnalyticsResponder {
-  constructor(private readonly cache: AnalyticsCache) {}
+  constructor(
+    private readonly cache: AnalyticsCache,
+    private readonly stats: ReceiverStats,
+  ) {}
 
   async respond<T extends object>(
     message: string,
@@ -18,10 +22,12 @@ export class AnalyticsResponder {
     ttlSeconds: number,
     compute: () => Promise<T>,
   ): Promise<Envelope<{ range: AnalyticsRange['label'] } & T>> {
-    const data = await this.cache.remember(cacheKey, ttlSeconds, async () => ({
-      range: range.label,
-      ...(await compute()),
-    }));
+    let computed = false;
+    const data = await this.cache.remember(cacheKey, ttlSeconds, async () => {
+      computed = true;
+      return { range: range.label, ...(await compute()) };
+    });
+    this.stats.cacheLookup(!computed);
     return ok(message, data);
   }
 }

@@ -143,6 +143,12 @@ export interface ReceiverModuleOptions {
     queue?: IngestQueueDriver | ((writer: IngestBatchWriter) => IngestQueue);
     redis?: RedisQueueOptions;
   };
+  /**
+   * Prometheus exposition at `/metrics` (needs the optional peer `prom-client`). `token`: the
+   * bearer token scrapers must send (`Authorization: Bearer <token>`), at least 16 characters
+   * without spaces; without it `/metrics` answers 404. [`RECEIVER_METRICS_TOKEN`]
+   */
+  metrics?: { token?: string };
 }
 
 /** The built-in ingestion queues (see `ingest.queue`). */
@@ -254,6 +260,8 @@ export interface ResolvedReceiverOptions {
   /** The built-in queue in use (`inline` also when `ingestQueue` is plugged). */
   queue: IngestQueueDriver;
   redisQueue: ResolvedRedisQueueOptions;
+  /** Bearer token of `/metrics`; `undefined` turns the exposition off. */
+  metricsToken: string | undefined;
 }
 
 /** {@link RedisQueueOptions} with defaults and environment applied. */

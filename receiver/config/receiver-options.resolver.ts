@@ -97,6 +97,25 @@ function plugin<T>(
   return given as T;
 }
 
+/** Shortest `metrics.token` accepted: a scrape token is a secret like the admin key. */
+const MIN_METRICS_TOKEN_LENGTH = 16;
+
+/** `metrics.token`: a string of at least 16 characters without white space, never echoed. */
+function metricsToken(e: EnvReader, given: unknown): string | undefined {
+  const env = 'RECEIVER_METRICS_TOKEN';
+  const value = given ?? e.string(env);
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.length < MIN_METRICS_TOKEN_LENGTH || /\s/.test(value)) {
+    e.fail(
+      'metrics.token',
+      given === undefined ? env : undefined,
+      typeof value === 'string' ? '(hidden)' : value,
+      `a token of at least ${MIN_METRICS_TOKEN_LENGTH} characters without spaces`,
+    );
+  }
+  return value;
+}
+
 function assertProxies(entries: string[]): void {
   for (const entry of entries) {
     const [address, bits] = entry.split('/');
@@ -211,5 +230,6 @@ export function resolveReceiverOptions(
       'an object with get(), set() and deleteMatching() (an AnalyticsCacheStore)',
     ),
     ...resolveQueueOptions(e, options, redis),
+    metricsToken: metricsToken(e, options.metrics?.token),
   };
 }

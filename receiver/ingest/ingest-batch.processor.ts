@@ -1,5 +1,7 @@
 import { Logger } from '@nestjs/common';
+import { performance } from 'node:perf_hooks';
 import { DataSource } from 'typeorm';
+import type { IngestKindFigures, ReceiverStats } from '../common/stats/receiver-stats';
 import { IngestHandlerRegistry } from './ingest-handler.registry';
 import { IngestMessages } from './ingest.messages';
 import { SqlRunner } from '../storage/sql/sql-runner';
@@ -20,9 +22,20 @@ export class IngestBatchProcessor {
   constructor(
     private readonly dataSource: DataSource,
     private readonly registry: IngestHandlerRegistry,
+    private readonly stats?: ReceiverStats,
   ) {}
 
   async process(jobs: IngestJob[]): Promise<BatchResult> {
+    const started = performance.now();
+    const results = await this.write(jobs);
+    this.stats?.batchWritten({
+      kinds: figuresByKind(jobs, results),
+      seconds: (performance.now() - started) / 1000,
+    });
+    return results;
+  }
+
+  private async write(jobs: IngestJob[]): Promise<BatchResult> {
     const failure = await this.attempt(jobs);
     if (!failure) return jobs.map(() => undefined);
     if (jobs.length === 1) return [failure];
@@ -67,6 +80,17 @@ export class IngestBatchProcessor {
     }
     return undefined;
   }
+}
+
+function figuresByKind(jobs: IngestJob[], results: BatchResult): Map<string, IngestKindFigures> {
+  const kinds = new Map<string, IngestKindFigures>();
+  jobs.forEach((job, index) => {
+    let figures = kinds.get(job.kind);
+    if (!figures) kinds.set(job.kind, (figures = { stored: 0, failed: 0 }));
+    if (results[index]) figures.failed++;
+    else figures.stored++;
+  });
+  return kinds;
 }
 
 function groupByKind(jobs: IngestJob[]): Map<string, IngestJob[]> {

@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { Redis } from 'ioredis';
-import { RECEIVER_REDIS } from '../common/redis/redis.constants';
+import { RECEIVER_REDIS } from '../common/redis/redis.providers';
 import { RECEIVER_OPTIONS } from '../config/receiver-options.constants';
 import type { ResolvedReceiverOptions } from '../config/receiver-options.interface';
+import { ReceiverStats } from '../common/stats/receiver-stats';
 import { RECEIVER_DATA_SOURCE } from '../storage/storage.constants';
 import { IngestBatchProcessor } from './ingest-batch.processor';
 import { IngestHandlerRegistry } from './ingest-handler.registry';
@@ -12,6 +13,7 @@ import { IngestLifecycle } from './ingest.lifecycle';
 import { InlineIngestQueue } from './inline-ingest.queue';
 import { InlineIngestOptions } from './interfaces/ingest.interfaces';
 import { inlineIngestOptionsFromEnv } from './inline-ingest.options';
+import { meteredIngestQueue } from './metered-ingest.queue';
 import { RedisQueueLifecycle } from './redis/redis-queue.lifecycle';
 import { RedisQueueRuntime } from './redis/redis-queue.runtime';
 
@@ -36,9 +38,9 @@ import { RedisQueueRuntime } from './redis/redis-queue.runtime';
     { provide: INGEST_OPTIONS, useFactory: () => inlineIngestOptionsFromEnv(process.env) },
     {
       provide: IngestBatchProcessor,
-      inject: [RECEIVER_DATA_SOURCE, IngestHandlerRegistry],
-      useFactory: (dataSource: DataSource, registry: IngestHandlerRegistry) =>
-        new IngestBatchProcessor(dataSource, registry),
+      inject: [RECEIVER_DATA_SOURCE, IngestHandlerRegistry, ReceiverStats],
+      useFactory: (dataSource: DataSource, registry: IngestHandlerRegistry, stats: ReceiverStats) =>
+        new IngestBatchProcessor(dataSource, registry, stats),
     },
     {
       provide: REDIS_QUEUE_RUNTIME,
@@ -66,16 +68,26 @@ import { RedisQueueRuntime } from './redis/redis-queue.runtime';
       // The host application's queue when it plugged one (`ingest.queue: (writer) => …`), else
       // the Redis queue with `ingest.queue: 'redis'`, else the inline one.
       provide: INGEST_QUEUE,
-      inject: [IngestBatchProcessor, INGEST_OPTIONS, RECEIVER_OPTIONS, REDIS_QUEUE_RUNTIME],
+      inject: [
+        IngestBatchProcessor,
+        INGEST_OPTIONS,
+        RECEIVER_OPTIONS,
+        REDIS_QUEUE_RUNTIME,
+        ReceiverStats,
+      ],
       useFactory: (
         processor: IngestBatchProcessor,
         inline: InlineIngestOptions,
         options: ResolvedReceiverOptions,
         redis: RedisQueueRuntime | null,
+        stats: ReceiverStats,
       ) =>
-        options.ingestQueue?.(processor) ??
-        redis?.queue ??
-        new InlineIngestQueue(processor, inline),
+        meteredIngestQueue(
+          options.ingestQueue?.(processor) ??
+            redis?.queue ??
+            new InlineIngestQueue(processor, inline),
+          stats,
+        ),
     },
     IngestLifecycle,
     RedisQueueLifecycle,

@@ -1,3 +1,5 @@
+import { installCommand } from '../../lib/packages/peer-packages';
+
 /** Security scheme names of the receiver's OpenAPI document. */
 export const OPENAPI_SECURITY = {
   /** Project secret key in `X-API-Key`. */
@@ -8,6 +10,8 @@ export const OPENAPI_SECURITY = {
   admin: 'adminKey',
   /** `Authorization: Bearer <token>` issued to one telemetry host. */
   bearer: 'bearerToken',
+  /** `Authorization: Bearer <metrics.token>` of `/metrics`. */
+  metrics: 'metricsToken',
 } as const;
 
 /**
@@ -21,6 +25,7 @@ export const OPENAPI_AUTH = {
   admin: [OPENAPI_SECURITY.admin],
   either: [OPENAPI_SECURITY.secret, OPENAPI_SECURITY.public],
   telemetry: [OPENAPI_SECURITY.bearer, OPENAPI_SECURITY.secret],
+  metrics: [OPENAPI_SECURITY.metrics],
 } as const;
 
 /** An auth kind of {@link OPENAPI_AUTH}. */
@@ -28,3 +33,10 @@ export type ApiAuthKind = keyof typeof OPENAPI_AUTH;
 
 /** Where the document is served by default: UI at `/api/docs`, JSON at `/api/docs-json`. */
 export const DEFAULT_OPENAPI_PATH = 'docs';
+
+/** Texts of the OpenAPI setup. */
+export const OpenApiMessages = {
+  swaggerMissing: `setupReceiverOpenApi() needs @nestjs/swagger: ${installCommand(['@nestjs/swagger'])} (the receiver runs without it).`,
+  uiNeedsFastifyStatic:
+    'OpenAPI JSON served; the Swagger UI page on Fastify needs @fastify/static (npm i @fastify/static).',
+} as const;

@@ -7,6 +7,7 @@ import { FeatureFlagsService } from './flags/feature-flags.service';
 import { TelemetryHostsController } from './hosts/telemetry-hosts.controller';
 import { TelemetryHostsRepository } from './hosts/telemetry-hosts.repository';
 import { TelemetryHostsService } from './hosts/telemetry-hosts.service';
+import { TelemetryValuesReader } from './hosts/telemetry-values.reader';
 import { TelemetryBatchReceiver } from './ingest/telemetry-batch.receiver';
 import { TelemetryReportHandler } from './ingest/telemetry-report.handler';
 import { ReplayGuardService } from './security/replay-guard.service';
@@ -29,7 +30,8 @@ import { TelemetryRepository } from './telemetry.repository';
     ReplayGuardService,
     SignatureVerifier,
     TelemetryRepository,
+    TelemetryValuesReader,
   ],
-  exports: [FeatureFlagsService, TelemetryHostsService],
+  exports: [FeatureFlagsService, TelemetryHostsService, TelemetryValuesReader],
 })
 export class TelemetryReceiverModule {}

@@ -67,6 +67,7 @@ const KNOWN_PATHS: Record<string, string[]> = {
   ],
   privacy: ['/api/privacy/visitors/{visitorId}', '/api/privacy/audits', '/api/privacy/requests'],
   snippet: ['/snippet/micrologs.js'],
+  metrics: ['/metrics'],
 };
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];

@@ -104,3 +104,17 @@ export const uniqueRedisPrefix = (label: string): string =>
 
 /** Path of the Debian Chromium binary, when installed (browser suites are skipped otherwise). */
 export const chromiumPath = (): string | undefined => process.env.TEST_CHROMIUM_PATH || undefined;
+
+/**
+ * Path of Debian's Prometheus binary (`apt-get install -y prometheus`), when installed: the
+ * Prometheus suite is skipped otherwise — unless `REQUIRE_SERVICES` lists `prometheus`, which
+ * makes its absence a failure (CI).
+ */
+export const prometheusPath = (): string | undefined => {
+  const path = process.env.TEST_PROMETHEUS_PATH || undefined;
+  const required = (process.env.REQUIRE_SERVICES ?? '').split(',').map((s) => s.trim());
+  if (!path && required.includes('prometheus')) {
+    throw new Error('Prometheus is required (REQUIRE_SERVICES) but TEST_PROMETHEUS_PATH is empty');
+  }
+  return path;
+};

@@ -124,9 +124,10 @@ describe('peer dependencies', () => {
       const geoFile = join(dir, 'city.mmdb');
       writeFileSync(geoFile, 'not read: the package check comes first');
       const run = await runWithout(
-        ['better-sqlite3', 'maxmind', 'rotating-file-stream'],
+        ['better-sqlite3', 'maxmind', 'rotating-file-stream', 'prom-client'],
         `
         require('./receiver');
+        const { PrometheusExporter } = require('./receiver/metrics/prometheus.exporter');
         const { GeoIpService } = require('./receiver/enrichment/geoip.service');
         const { ReceiverFileLogger } = require('./receiver/logging/receiver-file.logger');
         const { createReceiverDataSource } = require('./receiver/storage/data-source.factory');
@@ -137,6 +138,8 @@ describe('peer dependencies', () => {
           geoip: await errorOf(() => new GeoIpService(${JSON.stringify(geoFile)}).onModuleInit()),
           fileLogger: await errorOf(() => new ReceiverFileLogger({ path: ${JSON.stringify(join(dir, 'logs/r.log'))} })),
           sqlite: await errorOf(() => createReceiverDataSource({ type: 'better-sqlite3', database: ':memory:' })),
+          metricsOff: await errorOf(() => new PrometheusExporter({}, null, null, null).onModuleInit()),
+          metrics: await errorOf(() => new PrometheusExporter({ metricsToken: 'x'.repeat(16) }, null, null, null).onModuleInit()),
         };
         `,
       );
@@ -149,6 +152,9 @@ describe('peer dependencies', () => {
           ['better-sqlite3'],
           "The receiver's better-sqlite3 database",
         ).message,
+        metricsOff: null,
+        metrics: new MissingPackageError(['prom-client'], 'Prometheus metrics (metrics.token)')
+          .message,
       });
     });
   });

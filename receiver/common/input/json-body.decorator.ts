@@ -1,6 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { CommonMessages } from '../common.messages';
-import { ReceiverHttpException } from '../envelope/receiver-http.exception';
+import { ReceiverHttpException } from '../envelope/envelope';
 import { receiverState } from '../request/receiver-request';
 import { InvalidInputError } from '../errors/receiver.errors';
 import { parseJsonInput } from './json-input';
