@@ -2,7 +2,7 @@ import type { DynamicModule, Type } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { AnalyticsModule } from './analytics/analytics.module';
 import { AnalyticsCacheModule } from './cache/analytics-cache.module';
-import { RECEIVER_REDIS } from './common/redis/redis.constants';
+import { RECEIVER_REDIS } from './common/redis/redis.providers';
 import { RECEIVER_OPTIONS } from './config/receiver-options.constants';
 import type { ResolvedReceiverOptions } from './config/receiver-options.interface';
 import { EnrichmentModule } from './enrichment/enrichment.module';

@@ -16,7 +16,7 @@ import { ProjectKeysService } from '../projects/project-keys.service';
 import { CommonMessages } from '../common/common.messages';
 import { ReceiverAuth } from '../common/auth/decorators/receiver-auth.decorator';
 import { ReceiverController } from '../common/decorators/receiver-controller.decorator';
-import { ReceiverHttpException } from '../common/envelope/receiver-http.exception';
+import { ReceiverHttpException } from '../common/envelope/envelope';
 import { AuthenticationError, RefusedError } from '../common/errors/receiver.errors';
 import { decodeJsonBody, RawBody } from '../common/input/json-body.decorator';
 import { RateLimit } from '../common/rate-limit/decorators/rate-limit.decorator';

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { truncateBytes } from '../common';
 import type { ClientContext } from '../common/request/client-context';
-import { ReceiverClock } from '../common/time/receiver.clock';
+import { ReceiverClock } from '../common/time/receiver-time';
 import { RECEIVER_OPTIONS } from '../config/receiver-options.constants';
 import type { ResolvedReceiverOptions } from '../config/receiver-options.interface';
 import { categoriseReferrer } from '../enrichment/referrer.categorizer';

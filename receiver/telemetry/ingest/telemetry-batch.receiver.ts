@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { FEATURE_FLAGS_KEY, type TelemetryBatchAnswer } from '../../../lib/protocol';
 import { ReceiverError } from '../../common/errors/receiver.errors';
-import { ReceiverHttpException } from '../../common/envelope/receiver-http.exception';
+import { ReceiverHttpException } from '../../common/envelope/envelope';
 import { INGEST_QUEUE, IngestRejectedError, type IngestQueue } from '../../ingest';
 import type { ProjectEntity } from '../../storage/entities/project.entity';
 import type { TelemetryHostEntity } from '../../storage/entities/telemetry-host.entity';
