@@ -35,7 +35,7 @@ export {
   type ReceiverOpenApiDocument,
   type ReceiverOpenApiOptions,
 } from './receiver-openapi.setup';
-export { ReceiverFileLogger, type ReceiverFileLoggerOptions } from './logging';
+export { ReceiverFileLogger, type ReceiverFileLoggerOptions } from './logging/receiver-file.logger';
 
 // Storage, for an application that registers the receiver's TypeORM connection itself
 export { RECEIVER_ENTITIES, ProjectEntity } from './storage/entities';

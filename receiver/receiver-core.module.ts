@@ -16,11 +16,13 @@ import { installFrontDoor, installNotFound } from './common/http/front-door.inst
 import { ReceiverFrontDoor } from './common/http/receiver-front-door';
 import { ReceiverRouteTable } from './common/http/receiver-route.table';
 import { RateLimitGuard } from './common/rate-limit/rate-limit.guard';
-import { ReceiverClock } from './common/time/receiver.clock';
-import { RECEIVER_REDIS } from './common/redis/redis.constants';
+import { ReceiverClock } from './common/time/receiver-time';
+import { RECEIVER_REDIS } from './common/redis/redis.providers';
 import { ReceiverRedisLifecycle, receiverRedisProvider } from './common/redis/redis.providers';
-import { rateLimitStorageProvider } from './common/rate-limit/rate-limit.providers';
-import { RATE_LIMIT_STORAGE } from './common/rate-limit/rate-limit.constants';
+import {
+  RATE_LIMIT_STORAGE,
+  rateLimitStorageProvider,
+} from './common/rate-limit/rate-limit.providers';
 import type { ResolvedReceiverOptions } from './config/receiver-options.interface';
 import { ProjectEvents } from './projects/project.events';
 import { ProjectDataRegistry } from './projects/project-data.registry';

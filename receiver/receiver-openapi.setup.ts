@@ -6,7 +6,7 @@ import { RECEIVER_OPTIONS } from './config/receiver-options.constants';
 import { RECEIVER_API_MODULES, RECEIVER_ROOT_MODULES } from './receiver.features';
 import { optionalSwagger } from './openapi/api-docs.decorators';
 import { DEFAULT_OPENAPI_PATH, OPENAPI_SECURITY } from './openapi/openapi.constants';
-import { OpenApiMessages } from './openapi/openapi.messages';
+import { OpenApiMessages } from './openapi/openapi.constants';
 
 const requireOptional = createRequire(__filename);
 

@@ -1,7 +1,7 @@
 import { Get, Req } from '@nestjs/common';
 import { ANALYTICS_TTL } from '../cache/analytics-cache.constants';
 import { AnalyticsCacheKeys } from '../cache/analytics-cache.keys';
-import { CurrentProject } from '../common/auth/decorators/current-project.decorator';
+import { CurrentProject } from '../common/auth/decorators/receiver-auth.decorator';
 import { ReceiverAuth } from '../common/auth/decorators/receiver-auth.decorator';
 import { ReceiverController } from '../common/decorators/receiver-controller.decorator';
 import { InvalidInputError } from '../common/errors/receiver.errors';

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
-import { RECEIVER_REDIS } from '../common/redis/redis.constants';
+import { RECEIVER_REDIS } from '../common/redis/redis.providers';
 import type { ResolvedReceiverOptions } from '../config/receiver-options.interface';
 import { RECEIVER_OPTIONS } from '../config/receiver-options.constants';
 import { RECEIVER_DATA_SOURCE } from '../storage/storage.constants';

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { Redis } from 'ioredis';
-import { RECEIVER_REDIS } from '../common/redis/redis.constants';
+import { RECEIVER_REDIS } from '../common/redis/redis.providers';
 import { RECEIVER_OPTIONS } from '../config/receiver-options.constants';
 import type { ResolvedReceiverOptions } from '../config/receiver-options.interface';
 import { ReceiverStats } from '../common/stats/receiver-stats';

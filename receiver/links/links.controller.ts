@@ -1,5 +1,5 @@
 import { Get, HttpCode, Post, Req } from '@nestjs/common';
-import { CurrentProject } from '../common/auth/decorators/current-project.decorator';
+import { CurrentProject } from '../common/auth/decorators/receiver-auth.decorator';
 import { ReceiverAuth } from '../common/auth/decorators/receiver-auth.decorator';
 import { ReceiverController } from '../common/decorators/receiver-controller.decorator';
 import { ok, type Envelope } from '../common/envelope/envelope';

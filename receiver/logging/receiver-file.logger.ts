@@ -4,8 +4,26 @@ import { basename, dirname } from 'node:path';
 import type { RotatingFileStream } from 'rotating-file-stream';
 import { loadPackage } from '../../lib/packages/peer-packages';
 import { EnvReader, type EnvSource } from '../../lib/protocol';
-import { DEFAULT_LOG_FILE_SIZE, DEFAULT_LOG_FILES } from './logging.constants';
-import type { ReceiverFileLoggerOptions } from './interfaces/receiver-file-logger-options.interface';
+
+/** Size at which the log file is rotated (the original engine's 10 MB). */
+export const DEFAULT_LOG_FILE_SIZE = '10M';
+
+/** Files kept: the current one and four rotated generations (`.1` … `.4`), as in the original. */
+export const DEFAULT_LOG_FILES = 5;
+
+/** Options of {@link ReceiverFileLogger}. */
+export interface ReceiverFileLoggerOptions {
+  /** Path of the log file; its folder is created. [`RECEIVER_LOG_FILE`] */
+  path: string;
+  /** Rotation size (`10M`, `500K`, …). Default `10M`. [`RECEIVER_LOG_FILE_SIZE`] */
+  size?: string;
+  /** Files kept including the current one. Default 5. [`RECEIVER_LOG_FILES`] */
+  files?: number;
+  /** Levels written. Default: log, warn, error, fatal. */
+  logLevels?: LogLevel[];
+  /** Also print to the console (as Nest's default logger does). Default `true`. */
+  console?: boolean;
+}
 
 // rotating-file-stream's sizes: a whole number and a unit (bytes, kilo-, mega-, gigabytes).
 const LOG_FILE_SIZE = /^\d+[BKMG]$/;

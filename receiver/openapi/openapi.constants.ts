@@ -1,3 +1,5 @@
+import { installCommand } from '../../lib/packages/peer-packages';
+
 /** Security scheme names of the receiver's OpenAPI document. */
 export const OPENAPI_SECURITY = {
   /** Project secret key in `X-API-Key`. */
@@ -31,3 +33,10 @@ export type ApiAuthKind = keyof typeof OPENAPI_AUTH;
 
 /** Where the document is served by default: UI at `/api/docs`, JSON at `/api/docs-json`. */
 export const DEFAULT_OPENAPI_PATH = 'docs';
+
+/** Texts of the OpenAPI setup. */
+export const OpenApiMessages = {
+  swaggerMissing: `setupReceiverOpenApi() needs @nestjs/swagger: ${installCommand(['@nestjs/swagger'])} (the receiver runs without it).`,
+  uiNeedsFastifyStatic:
+    'OpenAPI JSON served; the Swagger UI page on Fastify needs @fastify/static (npm i @fastify/static).',
+} as const;

@@ -2,7 +2,7 @@ import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, Browser, Page } from 'playwright-core';
 import type { DataSource } from 'typeorm';
-import { ReceiverClock } from '../../receiver/common/time/receiver.clock';
+import { ReceiverClock } from '../../receiver/common/time/receiver-time';
 import { ErrorGroupEntity, PageviewEntity, VisitorEntity } from '../../receiver/storage/entities';
 import { adminHeaders, createReceiverApp, ReceiverApp } from '../support/receiver-app';
 import { chromiumPath, createIsolatedDatabase, IsolatedDatabase } from '../support/services';

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { OpenApiMessages } from '../../receiver/openapi/openapi.messages';
+import { OpenApiMessages } from '../../receiver/openapi/openapi.constants';
 
 /**
  * `@nestjs/swagger` is an optional peer dependency. A child process where it cannot be resolved

@@ -1,4 +1,4 @@
-import { ReceiverClock } from '../../receiver/common/time/receiver.clock';
+import { ReceiverClock } from '../../receiver/common/time/receiver-time';
 import { CookielessIdentity } from '../../receiver/tracking/cookieless/cookieless-identity.service';
 import {
   PageviewEntity,

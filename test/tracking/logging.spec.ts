@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
-import { ReceiverFileLogger } from '../../receiver/logging';
+import { ReceiverFileLogger } from '../../receiver/logging/receiver-file.logger';
 import { describeEachAdapter, useReceiverApp } from '../support/receiver-app';
 import { createProject, dataSourceOf, testHeaders } from './tracking-fixtures';
 

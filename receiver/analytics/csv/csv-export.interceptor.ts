@@ -7,7 +7,7 @@ import {
 import { HttpAdapterHost, Reflector } from '@nestjs/core';
 import { map, type Observable } from 'rxjs';
 import type { Envelope } from '../../common/envelope/envelope';
-import { ReceiverHttpException } from '../../common/envelope/receiver-http.exception';
+import { ReceiverHttpException } from '../../common/envelope/envelope';
 import { queryValue } from '../analytics-query.params';
 import { ANALYTICS_MESSAGES } from '../analytics.messages';
 import { CSV_EXPORT_METADATA, type CsvExportDefinition } from './csv-export.decorator';

@@ -16,13 +16,13 @@ import {
   type ReceiverAuthKind,
 } from '../auth/auth.constants';
 import { CommonMessages } from '../common.messages';
-import { ReceiverRawHttpException } from '../envelope/receiver-http.exception';
+import { ReceiverRawHttpException } from '../envelope/envelope';
 import { phpTrim } from '../input/php-input';
 import { clientIp } from '../request/client-ip';
 import { header, receiverState } from '../request/receiver-request';
 import { isTestModeRequest } from '../request/client-context';
-import type { RateLimitDefinition } from './decorators/rate-limit.decorator';
-import { RATE_LIMIT_METADATA, RATE_LIMIT_STORAGE } from './rate-limit.constants';
+import { RATE_LIMIT_METADATA, type RateLimitDefinition } from './decorators/rate-limit.decorator';
+import { RATE_LIMIT_STORAGE } from './rate-limit.providers';
 import type { RateLimitStorage } from '../../config/receiver-extensions.interface';
 
 /** One counter to hit: who is counted, against which limit, blocked for how long. */

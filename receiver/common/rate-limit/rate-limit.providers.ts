@@ -2,11 +2,13 @@ import { Logger, type Provider } from '@nestjs/common';
 import { RECEIVER_OPTIONS } from '../../config/receiver-options.constants';
 import type { ResolvedReceiverOptions } from '../../config/receiver-options.interface';
 import type { Redis } from 'ioredis';
-import { RECEIVER_REDIS } from '../redis/redis.constants';
-import { RATE_LIMIT_STORAGE } from './rate-limit.constants';
+import { RECEIVER_REDIS } from '../redis/redis.providers';
 import type { RateLimitStorage } from '../../config/receiver-extensions.interface';
 import { MemoryRateLimitStorage } from './storage/memory-rate-limit.storage';
 import { RedisRateLimitStorage } from './storage/redis-rate-limit.storage';
+
+/** Injection token of the {@link RateLimitStorage} in use. */
+export const RATE_LIMIT_STORAGE = Symbol('RATE_LIMIT_STORAGE');
 
 /**
  * The host application's storage when it plugged one (`rateLimit.storage`); else Redis (shared by

@@ -3,7 +3,12 @@ import type { Redis } from 'ioredis';
 import type { ResolvedReceiverOptions } from '../../config/receiver-options.interface';
 import { RECEIVER_OPTIONS } from '../../config/receiver-options.constants';
 import { createRedisClient } from './redis-client.factory';
-import { RECEIVER_REDIS } from './redis.constants';
+
+/**
+ * Injection token of the receiver's shared ioredis client, or `null` when no `redis` option is
+ * set. Feature modules use it for cache and locks (BullMQ needs connections of its own).
+ */
+export const RECEIVER_REDIS = Symbol('RECEIVER_REDIS');
 
 export const receiverRedisProvider: Provider = {
   provide: RECEIVER_REDIS,

@@ -1,3 +1,4 @@
+import { Injectable } from '@nestjs/common';
 import { instantOf } from '../../storage/sql/sql-values';
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
@@ -62,3 +63,16 @@ export function zonedToUtc(local: string, timeZone: string): Date {
 /** A stored timestamp as the contract writes it: `YYYY-MM-DD HH:MM:SS` in the receiver's zone. */
 export const localTimestamp = (value: unknown, timeZone: string): string =>
   formatDateTime(instantOf(value), timeZone);
+
+/**
+ * The receiver's notion of "now" where the calendar matters (the daily salts of cookieless mode
+ * and the arrival time of pageviews). One injectable, so a test can move time forward by a day
+ * without waiting for one.
+ */
+@Injectable()
+export class ReceiverClock {
+  /** Epoch milliseconds. */
+  now(): number {
+    return Date.now();
+  }
+}

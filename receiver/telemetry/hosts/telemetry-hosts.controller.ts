@@ -1,6 +1,6 @@
 import { FEATURE_FLAGS_KEY } from '../../../lib/protocol';
 import { Delete, Get, HttpCode, Param, Post, Put, Req } from '@nestjs/common';
-import { CurrentProject } from '../../common/auth/decorators/current-project.decorator';
+import { CurrentProject } from '../../common/auth/decorators/receiver-auth.decorator';
 import { ReceiverAuth } from '../../common/auth/decorators/receiver-auth.decorator';
 import { ReceiverController } from '../../common/decorators/receiver-controller.decorator';
 import { ok, type Envelope } from '../../common/envelope/envelope';

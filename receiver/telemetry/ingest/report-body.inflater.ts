@@ -1,5 +1,5 @@
 import { decompressBody } from '../../../lib/protocol';
-import { ReceiverHttpException } from '../../common/envelope/receiver-http.exception';
+import { ReceiverHttpException } from '../../common/envelope/envelope';
 import { header } from '../../common/request/receiver-request';
 import { TelemetryMessages } from '../telemetry.messages';
 

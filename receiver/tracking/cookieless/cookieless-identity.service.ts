@@ -6,7 +6,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { ClientContext } from '../../common/request/client-context';
-import { ReceiverClock } from '../../common/time/receiver.clock';
+import { ReceiverClock } from '../../common/time/receiver-time';
 import { SALT_GRACE_MS, SALT_SWEEP_INTERVAL_MS } from '../tracking.constants';
 import { TrackingMessages } from '../tracking.messages';
 import { VisitorSaltStore } from './visitor-salt.store';

@@ -1,5 +1,7 @@
 import { SetMetadata } from '@nestjs/common';
-import { RATE_LIMIT_METADATA } from '../rate-limit.constants';
+
+/** Metadata key of `@RateLimit()`. */
+export const RATE_LIMIT_METADATA = 'receiver:rate-limit';
 
 /** Limit of one endpoint: identifier suffix (e.g. `_project_create`) and requests per 60 s. */
 export interface RateLimitDefinition {

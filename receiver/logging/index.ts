@@ -1,2 +1,0 @@
-export { ReceiverFileLogger } from './receiver-file.logger';
-export type { ReceiverFileLoggerOptions } from './interfaces/receiver-file-logger-options.interface';

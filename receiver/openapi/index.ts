@@ -1,2 +1,0 @@
-export * from './api-docs.decorators';
-export * from './openapi.constants';
