@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Req, Res, UseFilters } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { secretsEqual } from '../common/auth/constant-time';
-import { ReceiverHttpException } from '../common/envelope/receiver-http.exception';
+import { ReceiverHttpException } from '../common/envelope/envelope';
 import { NotFoundError } from '../common/errors/receiver.errors';
 import { ReceiverExceptionFilter } from '../common/filters/receiver-exception.filter';
 import { header } from '../common/request/receiver-request';
