@@ -1,6 +1,7 @@
 import type { DynamicModule, Type } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { AnalyticsModule } from './analytics/analytics.module';
+import { AnalyticsRollupsModule } from './analytics/rollups/analytics-rollups.module';
 import { AnalyticsCacheModule } from './cache/analytics-cache.module';
 import { RECEIVER_REDIS } from './common/redis/redis.providers';
 import { RECEIVER_OPTIONS } from './config/receiver-options.constants';
@@ -83,8 +84,9 @@ export function wireReceiverModules(core: DynamicModule): WiredReceiverModules {
   const ingest = wire(IngestModule, health);
   const enrichment = wire(EnrichmentModule, health);
   const linksCore = wire(LinksCoreModule, enrichment, ingest);
+  const rollups = wire(AnalyticsRollupsModule);
   const privacyCore = wire(PrivacyCoreModule);
-  const tracking = wire(TrackingModule, enrichment, ingest, cache, privacyCore);
+  const tracking = wire(TrackingModule, enrichment, ingest, cache, rollups, privacyCore);
   const projects = wire(ProjectsModule);
   const telemetry = wire(TelemetryReceiverModule, ingest);
   const links = wire(LinksModule, tracking, ingest, linksCore, cache, privacyCore);
@@ -93,13 +95,13 @@ export function wireReceiverModules(core: DynamicModule): WiredReceiverModules {
       projects,
       health,
       tracking,
-      wire(AnalyticsModule, linksCore, cache),
+      wire(AnalyticsModule, linksCore, cache, rollups),
       links,
       telemetry,
       wire(SnippetModule),
       wire(ShortLinkModule, linksCore),
       wire(MetricsModule, ingest, telemetry),
-      wire(LifecycleModule, health, projects),
+      wire(LifecycleModule, health, projects, rollups),
       wire(DeadLettersModule, ingest),
       wire(PrivacyModule, privacyCore, projects, cache),
     ],

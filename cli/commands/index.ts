@@ -6,6 +6,7 @@ import {
   receiverExportVisitorCommand,
   receiverMigrateCommand,
   receiverPurgeCommand,
+  receiverRebuildRollupsCommand,
   receiverWorkerCommand,
 } from './receiver.commands';
 import { reportCommand } from './report.command';
@@ -22,6 +23,7 @@ export const COMMANDS: CliCommand[] = [
   receiverMigrateCommand,
   receiverCreateProjectCommand,
   receiverPurgeCommand,
+  receiverRebuildRollupsCommand,
   receiverExportVisitorCommand,
   receiverEraseVisitorCommand,
   receiverWorkerCommand,

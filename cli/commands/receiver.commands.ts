@@ -67,6 +67,16 @@ export const receiverPurgeCommand: CliCommand = {
   run: async (options, output) => (await receiverCli()).runReceiverPurge(options, output),
 };
 
+/** `receiver rebuild-rollups`: builds the analytics rollups from the stored pageviews. */
+export const receiverRebuildRollupsCommand: CliCommand = {
+  name: 'receiver rebuild-rollups',
+  description:
+    'Build the analytics rollups from stored pageviews (once for older data, and after a time-zone change; resumable)',
+  options: { database: DATABASE_OPTIONS.database },
+  run: async (options, output) =>
+    (await receiverCli()).runReceiverRebuildRollups(options, output, process.env, process.stdout),
+};
+
 const VISITOR_OPTIONS: Record<string, CliOptionSpec> = {
   project: { type: 'string', value: '<id>', description: 'project id', required: true },
   visitor: {

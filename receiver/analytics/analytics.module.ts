@@ -14,6 +14,8 @@ import { RetentionQueries } from './queries/retention.queries';
 import { TrafficQueries } from './queries/traffic.queries';
 import { AnalyticsRangeService } from './range/analytics-range.service';
 import { AnalyticsSql } from './sql/analytics-sql.service';
+import { RollupQueries } from './rollups/rollup.queries';
+import { TrafficReads } from './traffic-reads.service';
 
 /**
  * The 14 analytics endpoints (contract 2.5) and retention cohorts. Wired to the links domain and the analytics cache
@@ -37,6 +39,8 @@ import { AnalyticsSql } from './sql/analytics-sql.service';
     ErrorQueries,
     AuditQueries,
     LinkQueries,
+    RollupQueries,
+    TrafficReads,
     RetentionQueries,
   ],
 })

@@ -12,9 +12,8 @@ import { analyticsDoc } from './analytics.docs';
 import { ANALYTICS_SUCCESS } from './analytics.messages';
 import { AnalyticsResponder } from './analytics-responder';
 import { CsvExport } from './csv/csv-export.decorator';
-import { BreakdownQueries } from './queries/breakdown.queries';
-import { TrafficQueries } from './queries/traffic.queries';
 import { AnalyticsRangeService } from './range/analytics-range.service';
+import { TrafficReads } from './traffic-reads.service';
 import { withReturningKnown } from './returning-known';
 
 const TTL = ANALYTICS_TTL.standard;
@@ -28,8 +27,7 @@ export class TrafficAnalyticsController {
   constructor(
     private readonly ranges: AnalyticsRangeService,
     private readonly responder: AnalyticsResponder,
-    private readonly traffic: TrafficQueries,
-    private readonly breakdowns: BreakdownQueries,
+    private readonly reads: TrafficReads,
   ) {}
 
   @Get(['visitors.php', 'visitors'])
@@ -43,7 +41,7 @@ export class TrafficAnalyticsController {
     return withReturningKnown(
       project,
       this.responder.respond(ANALYTICS_SUCCESS.visitors, range, key, TTL, () =>
-        this.traffic.visitors(project.id, range),
+        this.reads.visitors(project.id, range),
       ),
     );
   }
@@ -59,7 +57,7 @@ export class TrafficAnalyticsController {
     return withReturningKnown(
       project,
       this.responder.respond(ANALYTICS_SUCCESS.returning, range, key, TTL, () =>
-        this.traffic.returning(project.id, range),
+        this.reads.returning(project.id, range),
       ),
     );
   }
@@ -73,7 +71,7 @@ export class TrafficAnalyticsController {
     const range = this.ranges.parse(query);
     const key = AnalyticsCacheKeys.plain('sessions', project.id, range.label);
     return this.responder.respond(ANALYTICS_SUCCESS.sessions, range, key, TTL, () =>
-      this.traffic.sessions(project.id, range),
+      this.reads.sessions(project.id, range),
     );
   }
 
@@ -87,7 +85,7 @@ export class TrafficAnalyticsController {
     const limit = limitValue(query, LIMITS.pages.fallback, LIMITS.pages.max);
     const key = AnalyticsCacheKeys.pages(project.id, range.label, limit);
     return this.responder.respond(ANALYTICS_SUCCESS.pages, range, key, TTL, () =>
-      this.traffic.pages(project.id, range, limit),
+      this.reads.pages(project.id, range, limit),
     );
   }
 
@@ -102,7 +100,7 @@ export class TrafficAnalyticsController {
     const range = this.ranges.parse(query);
     const key = AnalyticsCacheKeys.plain('devices', project.id, range.label);
     return this.responder.respond(ANALYTICS_SUCCESS.devices, range, key, TTL, () =>
-      this.breakdowns.devices(project.id, range),
+      this.reads.devices(project.id, range),
     );
   }
 
@@ -117,7 +115,7 @@ export class TrafficAnalyticsController {
     const range = this.ranges.parse(query);
     const key = AnalyticsCacheKeys.plain('locations', project.id, range.label);
     return this.responder.respond(ANALYTICS_SUCCESS.locations, range, key, TTL, () =>
-      this.breakdowns.locations(project.id, range),
+      this.reads.locations(project.id, range),
     );
   }
 
@@ -132,7 +130,7 @@ export class TrafficAnalyticsController {
     const range = this.ranges.parse(query);
     const key = AnalyticsCacheKeys.plain('referrers', project.id, range.label);
     return this.responder.respond(ANALYTICS_SUCCESS.referrers, range, key, TTL, () =>
-      this.breakdowns.referrers(project.id, range),
+      this.reads.referrers(project.id, range),
     );
   }
 
@@ -145,7 +143,7 @@ export class TrafficAnalyticsController {
     const range = this.ranges.parse(query);
     const key = AnalyticsCacheKeys.plain('utm', project.id, range.label);
     return this.responder.respond(ANALYTICS_SUCCESS.utm, range, key, TTL, () =>
-      this.breakdowns.utm(project.id, range),
+      this.reads.utm(project.id, range),
     );
   }
 }

@@ -3,5 +3,6 @@ export type { ReceiverCliOptions, ReceiverCliOutput } from './receiver-cli.runne
 export { runReceiverMigrate } from './receiver-migrate.command';
 export { runReceiverCreateProject } from './receiver-create-project.command';
 export { runReceiverPurge } from './receiver-purge.command';
+export { runReceiverRebuildRollups } from './receiver-rebuild-rollups.command';
 export { runReceiverEraseVisitor, runReceiverExportVisitor } from './receiver-privacy.command';
 export { runReceiverWorker } from './receiver-worker.command';

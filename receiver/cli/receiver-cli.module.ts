@@ -6,6 +6,8 @@ import type { EnvSource } from '../../lib/protocol';
 import { RECEIVER_OPTIONS } from '../config/receiver-options.constants';
 import { resolveReceiverOptions } from '../config/receiver-options.resolver';
 import { PURGE_PROVIDERS } from '../lifecycle/lifecycle.module';
+import { ROLLUP_PROVIDERS } from '../analytics/rollups/analytics-rollups.module';
+import { RollupRebuildService } from '../analytics/rollups/rollup-rebuild.service';
 import { PurgeService } from '../lifecycle/purge.service';
 import { LinksRepository } from '../links/links.repository';
 import { ProjectEvents } from '../projects/project.events';
@@ -26,7 +28,7 @@ import { TrackingRepository } from '../tracking/tracking.repository';
 
 /**
  * The slice of the receiver a CLI command boots: the options, the storage exactly as the module
- * wires it (data source provider, closed on shutdown) and `ProjectsService` and the retention purge — without the
+ * wires it (data source provider, closed on shutdown) and `ProjectsService`, the retention purge and the rollup rebuild — without the
  * projects controller and its guards, no HTTP, no ingest queue, no timers, no Redis.
  */
 @Module({})
@@ -61,6 +63,7 @@ export class ReceiverCliModule {
         LinksRepository,
         TelemetryRepository,
         ...PURGE_PROVIDERS,
+        ...ROLLUP_PROVIDERS,
         // Every domain's personal data, so a privacy request covers here what it covers there.
         PersonalDataRegistry,
         VisitorDataOwner,
@@ -79,6 +82,8 @@ export interface ReceiverCliContext {
   projects: ProjectsService;
   /** The retention purge (no timer: a CLI process runs it once). */
   purge: PurgeService;
+  /** Builds the analytics rollups from the raw rows. */
+  rollups: RollupRebuildService;
   /** Access and erasure requests (the API's service, without the analytics cache). */
   privacy: PrivacyService;
   /** Applies pending migrations; the names of those applied, oldest first. */
@@ -106,6 +111,7 @@ export async function withReceiverContext<T>(
       dataSource,
       projects: app.get(ProjectsService),
       purge: app.get(PurgeService),
+      rollups: app.get(RollupRebuildService),
       privacy: app.get(PrivacyService),
       migrate: async () =>
         (await dataSource.runMigrations({ transaction: 'each' })).map((m) => m.name),

@@ -13,4 +13,6 @@ export const CommonMessages = {
   storageUnavailable: 'Service temporarily unavailable. Retry later.',
   notFound: 'Not found',
   mustBeString: (field: string): string => `${field} must be a string`,
+  jsonTooDeep: (depth: number): string => `JSON nested deeper than ${depth} levels`,
+  invalidInput: 'Invalid input',
 } as const;

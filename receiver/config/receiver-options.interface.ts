@@ -85,6 +85,13 @@ export interface ReceiverModuleOptions {
    */
   retention?: Partial<RetentionDays>;
   /**
+   * Keep the analytics rollups (daily pageviews and unique visitors per page, referrer, device,
+   * place…) when the purge deletes the pageviews they were computed from, so dashboards still
+   * show old months. Default `false`: the rollups of purged days go too, and analytics stay equal
+   * to the stored rows. [`RECEIVER_KEEP_ROLLUPS`]
+   */
+  keepRollups?: boolean;
+  /**
    * Minutes between two runs of the purge job in a serving receiver; `0` turns the timer off
    * (run `nestjs-telemetry receiver purge` from cron instead). Default 60.
    * [`RECEIVER_PURGE_INTERVAL_MINUTES`]
@@ -245,6 +252,7 @@ export interface ResolvedReceiverOptions {
   redisPrefix: string;
   /** Global retention per kind, days (0 = keep forever). */
   retention: RetentionDays;
+  keepRollups: boolean;
   purgeIntervalMinutes: number;
   respectPrivacySignals: boolean;
   storeIpHash: boolean;

@@ -190,6 +190,7 @@ export function resolveReceiverOptions(
     redis,
     redisPrefix: options.redisPrefix ?? e.string('RECEIVER_REDIS_PREFIX') ?? '',
     retention: retention(e, options),
+    keepRollups: e.boolean('keepRollups', 'RECEIVER_KEEP_ROLLUPS', options.keepRollups) ?? false,
     purgeIntervalMinutes:
       e.integer(
         'purgeIntervalMinutes',

@@ -4,17 +4,25 @@ import { DataSource } from 'typeorm';
 import type { IngestKindFigures, ReceiverStats } from '../common/stats/receiver-stats';
 import { IngestHandlerRegistry } from './ingest-handler.registry';
 import { IngestMessages } from './ingest.messages';
+import { isStorageFault } from '../storage/storage-fault';
 import { SqlRunner } from '../storage/sql/sql-runner';
+import { IngestRejectedError } from './ingest.errors';
 import { IngestBatchContext, IngestHandler, IngestJob } from './interfaces/ingest.interfaces';
 
-/** Per job: `undefined` when written, otherwise the error that kept it out of the database. */
+/**
+ * Per job: `undefined` when written; an {@link IngestRejectedError} when the database refuses
+ * that event alone; otherwise the storage error that kept it out (the database is failing).
+ */
 export type BatchResult = (Error | undefined)[];
 
 /**
- * Writes a batch of jobs in ONE transaction (the group commit that makes ingestion fast). If the
- * batch fails, its jobs are retried one per transaction so a single bad event cannot take the
- * others down with it; when the first retry fails the same way, the database itself is failing
- * and the remaining jobs are failed at once. Shared by the inline queue and queue workers.
+ * Writes a batch of jobs in ONE transaction (the group commit that makes ingestion fast). A batch
+ * that fails on a storage fault (down, disk full, locked: `isStorageFault`) fails as a whole, to
+ * be retried. Any other failure is searched for by halving the batch, each half in its own
+ * transaction, so the good events are written and a bad one is found in a few steps; an event
+ * that fails alone while the database still answers is rejected alone
+ * ({@link IngestRejectedError}) — it never fails its neighbours and is no outage. Shared by the
+ * inline queue and queue workers.
  */
 export class IngestBatchProcessor {
   private readonly logger = new Logger('Ingest');
@@ -27,7 +35,8 @@ export class IngestBatchProcessor {
 
   async process(jobs: IngestJob[]): Promise<BatchResult> {
     const started = performance.now();
-    const results = await this.write(jobs);
+    const results: BatchResult = jobs.map(() => undefined);
+    await this.write(jobs, 0, results);
     this.stats?.batchWritten({
       kinds: figuresByKind(jobs, results),
       seconds: (performance.now() - started) / 1000,
@@ -35,21 +44,43 @@ export class IngestBatchProcessor {
     return results;
   }
 
-  private async write(jobs: IngestJob[]): Promise<BatchResult> {
+  /** Writes `jobs` (at `offset` of the batch) and fills their results; `false` on an outage. */
+  private async write(jobs: IngestJob[], offset: number, results: BatchResult): Promise<boolean> {
     const failure = await this.attempt(jobs);
-    if (!failure) return jobs.map(() => undefined);
-    if (jobs.length === 1) return [failure];
-    this.logger.warn(IngestMessages.batchFailed(jobs.length, failure.message));
-    const results: BatchResult = [];
-    for (const job of jobs) {
-      const error = await this.attempt([job]);
-      if (error && results.length === 0 && error.message === failure.message) {
-        return jobs.map(() => error);
-      }
-      if (error) this.logger.error(IngestMessages.jobFailed(job.kind, error.message));
-      results.push(error);
+    if (!failure) return true;
+    if (await this.isOutage(failure)) {
+      for (let i = 0; i < jobs.length; i++) results[offset + i] = failure;
+      return false;
     }
-    return results;
+    if (jobs.length === 1) {
+      this.logger.error(IngestMessages.jobRejected(jobs[0].kind, jobs[0].id, failure.message));
+      results[offset] = new IngestRejectedError(IngestMessages.rejected, failure);
+      return true;
+    }
+    if (offset === 0 && jobs.length === results.length) {
+      this.logger.warn(IngestMessages.batchFailed(jobs.length, failure.message));
+    }
+    const half = Math.ceil(jobs.length / 2);
+    if (await this.write(jobs.slice(0, half), offset, results)) {
+      return this.write(jobs.slice(half), offset + half, results);
+    }
+    // The database went away meanwhile: the rest is not tried.
+    for (let i = half; i < jobs.length; i++) results[offset + i] = results[offset];
+    return false;
+  }
+
+  /**
+   * A storage fault, or a failure while the database does not even answer a query (closed,
+   * unreachable under an error the fault list does not know): not the event's fault.
+   */
+  private async isOutage(failure: Error): Promise<boolean> {
+    if (isStorageFault(failure)) return true;
+    try {
+      await this.dataSource.query('SELECT 1');
+      return false;
+    } catch {
+      return true;
+    }
   }
 
   private async attempt(jobs: IngestJob[]): Promise<Error | undefined> {

@@ -15,3 +15,18 @@ export class IngestUnavailableError extends Error {
     this.name = 'IngestUnavailableError';
   }
 }
+
+/**
+ * The database refuses this one event (data the validators missed), while it writes the others:
+ * retrying cannot help, so endpoints answer 400 and a queue with workers dead-letters it at once.
+ * It never counts as a storage outage.
+ */
+export class IngestRejectedError extends Error {
+  constructor(
+    message: string,
+    override readonly cause?: unknown,
+  ) {
+    super(message);
+    this.name = 'IngestRejectedError';
+  }
+}

@@ -8,8 +8,10 @@ export const IngestMessages = {
   full: (max: number) =>
     `The ingestion queue holds ${max} unwritten events; the event was not accepted`,
   batchFailed: (size: number, reason: string) =>
-    `A batch of ${size} events could not be written (${reason}); retrying them one by one`,
-  jobFailed: (kind: string, reason: string) => `A ${kind} event could not be written: ${reason}`,
+    `A batch of ${size} events could not be written (${reason}); halving it to find the event at fault`,
+  jobRejected: (kind: string, id: string, reason: string) =>
+    `A ${kind} event (${id}) was rejected alone: the database refuses it (${reason})`,
+  rejected: 'The database refused this event; it was not stored and sending it again will not help',
   storageDown: (reason: string) => `Database writes are failing: ${reason}`,
   healthy: (name: string, pending: number) => `${name} queue running, ${pending} pending`,
   drained: (count: number) => `Ingestion queue drained (${count} events written during shutdown)`,

@@ -6,7 +6,7 @@ import {
   DEFAULT_MAX_BATCH_SIZE,
   DEFAULT_MAX_PENDING,
 } from './ingest.constants';
-import { IngestUnavailableError } from './ingest.errors';
+import { IngestRejectedError, IngestUnavailableError } from './ingest.errors';
 import { IngestMessages } from './ingest.messages';
 import {
   InlineIngestOptions,
@@ -124,15 +124,16 @@ export class InlineIngestQueue implements IngestQueue {
       const failure = error instanceof Error ? error : new Error(String(error));
       results = batch.map(() => failure);
     }
-    let failures = 0;
+    let outage: Error | undefined;
     results.forEach((error, index) => {
-      if (error) {
-        failures++;
+      if (!error) batch[index].resolve();
+      else if (error instanceof IngestRejectedError) batch[index].reject(error);
+      else {
+        outage = error;
         batch[index].reject(new IngestUnavailableError(error.message, error));
-      } else {
-        batch[index].resolve();
       }
     });
-    this.lastFailure = failures === batch.length ? results[0]?.message : undefined;
+    // An event rejected alone is no outage: health turns only on storage failures.
+    this.lastFailure = outage?.message;
   }
 }

@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ResolvedReceiverOptions } from '../config/receiver-options.interface';
 import { RECEIVER_OPTIONS } from '../config/receiver-options.constants';
 import { ProjectsService } from '../projects/projects.service';
+import { RollupMaintenance } from '../analytics/rollups/rollup-maintenance.service';
 import { PURGE_BATCH_SIZE } from './lifecycle.constants';
 import { LifecycleMessages } from './lifecycle.messages';
 import { PurgeLease } from './purge.lease';
@@ -47,6 +48,7 @@ export class PurgeService {
     private readonly projects: ProjectsService,
     private readonly repository: PurgeRepository,
     private readonly lease: PurgeLease,
+    private readonly rollups: RollupMaintenance,
   ) {}
 
   async run(options: PurgeRunOptions = {}): Promise<PurgeReport> {
@@ -88,6 +90,7 @@ export class PurgeService {
             }
             if (total > 0) rows[step.table] = (rows[step.table] ?? 0) + total;
           }
+          if (kind === 'pageviews' && !dryRun) await this.rollups.afterPurge(project.id, cutoff);
         }
         // A long purge keeps its lease: renewing after each project outlasts any batch.
         if (!dryRun) await this.lease.acquire();

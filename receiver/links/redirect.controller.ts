@@ -6,6 +6,7 @@ import { RateLimitGuard } from '../common/rate-limit/rate-limit.guard';
 import { ApiEndpoint, ApiGroup } from '../openapi/api-docs.decorators';
 import { RedirectResponder } from './redirect.responder';
 import { RedirectService } from './redirect.service';
+import { withoutNul } from '../common/input/json-input';
 
 const REDIRECT_DOC = {
   success: { status: 302, description: 'Location: the destination URL' },
@@ -71,10 +72,13 @@ export class ShortLinkController {
   }
 }
 
-/** A path segment decoded; a malformed escape (`%zz`) is kept as written, which finds no link. */
+/**
+ * A path segment decoded, without NUL characters (the receiver's one NUL policy); a malformed
+ * escape (`%zz`) is kept as written, which finds no link.
+ */
 function decodeSegment(segment: string): string {
   try {
-    return decodeURIComponent(segment);
+    return withoutNul(decodeURIComponent(segment));
   } catch {
     return segment;
   }

@@ -11,6 +11,7 @@ import { ProjectEvents } from './project.events';
 import { ProjectDataRegistry, type ProjectStat } from './project-data.registry';
 import { ProjectsMessages } from './projects.messages';
 import { NotFoundError } from '../common/errors/receiver.errors';
+import { isRowId } from '../common/input/php-input';
 
 /** New key pair: secret = 32 random bytes, public = 16, both lower-case hex. */
 export function generateKeys(): { secret_key: string; public_key: string } {
@@ -66,7 +67,7 @@ export class ProjectsService {
 
   /** A project in any state, or 404. */
   async get(id: number): Promise<ProjectEntity> {
-    const project = id > 0 ? await this.repository.findOneBy({ id }) : null;
+    const project = isRowId(id) ? await this.repository.findOneBy({ id }) : null;
     if (!project) throw new NotFoundError(ProjectsMessages.notFound);
     return project;
   }

@@ -74,3 +74,21 @@ function causes(error: unknown): object[] {
   }
   return chain;
 }
+
+/**
+ * Whether the database refused a value as such (PostgreSQL's class 22 "data exception": an id
+ * beyond the column's range, text it cannot encode; MySQL's out-of-range and bad-string errors).
+ * Validation keeps these out; whatever slips through is the client's input, a 400, not a 500.
+ */
+export function isInvalidValueFault(error: unknown): boolean {
+  for (const candidate of causes(error)) {
+    const code = (candidate as { code?: unknown }).code;
+    if (typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code)) return true;
+    const errno = (candidate as { errno?: unknown }).errno;
+    if (typeof errno === 'number' && MYSQL_VALUE_ERRNOS.has(errno)) return true;
+  }
+  return false;
+}
+
+/** 1264 out of range, 1292 truncated wrong value, 1366 incorrect string value, 1406 too long. */
+const MYSQL_VALUE_ERRNOS = new Set([1264, 1292, 1366, 1406]);

@@ -30,8 +30,13 @@ import { TelemetryHostsRepository } from './hosts/telemetry-hosts.repository';
 import { inflateReport } from './ingest/report-body.inflater';
 import { TelemetryBatchReceiver } from './ingest/telemetry-batch.receiver';
 import { TELEMETRY_REPORT_JOB, telemetryReportJob } from './ingest/telemetry-report.job';
-import { INGEST_QUEUE, IngestUnavailableError, type IngestQueue } from '../ingest';
-import { ReceiverError } from '../common/errors/receiver.errors';
+import {
+  INGEST_QUEUE,
+  IngestRejectedError,
+  IngestUnavailableError,
+  type IngestQueue,
+} from '../ingest';
+import { InvalidInputError, ReceiverError } from '../common/errors/receiver.errors';
 import { decodeReportBody, parseHostName, readReport } from './ingest/telemetry-report.parser';
 import { decryptReport } from './security/payload-decryptor';
 import { SignatureVerifier } from './security/signature.verifier';
@@ -96,6 +101,7 @@ export class TelemetryController {
     try {
       await this.queue.enqueue(TELEMETRY_REPORT_JOB, telemetryReportJob(host, report));
     } catch (error) {
+      if (error instanceof IngestRejectedError) throw new InvalidInputError(error.message);
       if (!(error instanceof IngestUnavailableError)) throw error;
       throw new ReceiverError('unavailable', TelemetryMessages.reportNotStored);
     }

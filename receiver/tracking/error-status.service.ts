@@ -2,6 +2,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource, In, Not } from 'typeorm';
 import { ErrorGroupEntity, ErrorStatus } from '../storage/entities';
 import { InjectReceiverDataSource } from '../storage/inject-receiver-data-source.decorator';
+import { isRowId } from '../common/input/php-input';
 import {
   ERROR_CACHE_INVALIDATOR,
   ErrorCacheInvalidator,
@@ -30,10 +31,13 @@ export class ErrorStatusService {
     ids: number[],
     status: ErrorStatus,
   ): Promise<ErrorStatusResult | undefined> {
+    // An id beyond the column's range names no group (and PostgreSQL would refuse the query).
+    const candidates = ids.filter(isRowId);
+    if (candidates.length === 0) return undefined;
     const result = await this.dataSource.transaction(async (manager) => {
       const owned = await manager.find(ErrorGroupEntity, {
         select: { id: true },
-        where: { project_id: projectId, id: In(ids) },
+        where: { project_id: projectId, id: In(candidates) },
       });
       if (owned.length === 0) return undefined;
       const ownedIds = new Set(owned.map((g) => g.id));

@@ -24,6 +24,7 @@ import { validateStatusChange } from './validation/error-status.validator';
 import { validateError } from './validation/error.validator';
 import { validatePageview } from './validation/pageview.validator';
 import { NotFoundError, ReceiverError } from '../common/errors/receiver.errors';
+import { isStorageFault } from '../storage/storage-fault';
 
 const QUEUED = { queued: true } as const;
 
@@ -107,7 +108,8 @@ export class TrackingController {
     let result;
     try {
       result = await this.errorStatus.setStatus(project.id, ids, status);
-    } catch {
+    } catch (error) {
+      if (isStorageFault(error)) throw error; // 503 with Retry-After, not a 500
       throw new ReceiverError('failed', TrackingMessages.updateFailed);
     }
     if (!result) throw new NotFoundError(TrackingMessages.noMatchingGroups);

@@ -7,7 +7,7 @@ import type { ResolvedReceiverOptions } from '../config/receiver-options.interfa
 import { categoriseReferrer } from '../enrichment/referrer.categorizer';
 import { RequestEnricher } from '../enrichment/request.enricher';
 import { parseUtm } from '../enrichment/utm.parser';
-import { INGEST_QUEUE, IngestQueue, IngestUnavailableError } from '../ingest';
+import { INGEST_QUEUE, IngestQueue, IngestRejectedError, IngestUnavailableError } from '../ingest';
 import { DEFAULT_RETRY_AFTER_SECONDS } from '../ingest/ingest.constants';
 import { isStorageFault } from '../storage/storage-fault';
 import { CookielessIdentity } from './cookieless/cookieless-identity.service';
@@ -17,7 +17,7 @@ import { TrackingMessages } from './tracking.messages';
 import type { ValidAudit } from './validation/audit.validator';
 import type { ValidError } from './validation/error.validator';
 import type { ValidPageview } from './validation/pageview.validator';
-import { ReceiverError } from '../common/errors/receiver.errors';
+import { InvalidInputError, ReceiverError } from '../common/errors/receiver.errors';
 
 /** How a pageview is identified: by the client's ids, or derived by the receiver. */
 export interface PageviewMode {
@@ -115,6 +115,8 @@ export class TrackingService {
       await this.queue.enqueue(kind, job);
       this.outageLogged = false;
     } catch (error) {
+      // The database refuses this event alone: sending it again cannot help.
+      if (error instanceof IngestRejectedError) throw new InvalidInputError(error.message);
       const known = error instanceof IngestUnavailableError ? error : undefined;
       if (this.shouldLog(error)) {
         this.logger.error(

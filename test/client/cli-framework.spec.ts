@@ -149,6 +149,7 @@ describe('CLI command framework', () => {
       ['receiver migrate', []],
       ['receiver create-project', []],
       ['receiver purge', []],
+      ['receiver rebuild-rollups', []],
       ['receiver export-visitor', []],
       ['receiver erase-visitor', []],
       ['receiver worker', []],

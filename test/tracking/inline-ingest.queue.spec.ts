@@ -4,6 +4,7 @@ import {
   IngestBatchProcessor,
   IngestHandler,
   IngestHandlerRegistry,
+  IngestRejectedError,
   IngestUnavailableError,
   InlineIngestQueue,
 } from '../../receiver/ingest';
@@ -135,6 +136,8 @@ describe('inline ingestion queue (group commit)', () => {
   });
 
   it('rejects an event kind that has no handler instead of dropping it', async () => {
-    await expect(queue.enqueue('unknown-kind', {})).rejects.toThrow(/No ingest handler/);
+    const refused = await queue.enqueue('unknown-kind', {}).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(IngestRejectedError);
+    expect(((refused as IngestRejectedError).cause as Error).message).toMatch(/No ingest handler/);
   });
 });

@@ -83,20 +83,13 @@ export class TrafficQueries {
   }
 
   async sessions(projectId: number, range: AnalyticsRange) {
-    const duration = this.sql.dialect.secondsBetween('started_at', 'last_activity');
     const [totals, pages, days] = await Promise.all([
       this.sessionTotals(projectId, range),
       this.sql.row(
         (p) => `SELECT COUNT(*) AS pageviews, COUNT(DISTINCT session_id) AS sessions
         FROM pageviews WHERE project_id = ${p.add(projectId)} AND ${this.sql.within('created_at', range, p)}`,
       ),
-      this.sql.perDay(
-        range,
-        (p, within) => `COUNT(*) AS sessions, AVG(${duration}) AS avg_duration
-          FROM sessions WHERE project_id = ${p.add(projectId)}
-            AND ${within('started_at')}`,
-        (row) => int(row.sessions) > 0,
-      ),
+      this.sessionDays(projectId, range),
     ]);
     const sessionCount = int(pages.sessions);
     return {
@@ -105,11 +98,7 @@ export class TrafficQueries {
       avg_duration_seconds: Math.round(avg(totals.avg_duration)),
       avg_duration_engaged: Math.round(avg(totals.avg_engaged)),
       avg_pages_per_session: sessionCount > 0 ? round(int(pages.pageviews) / sessionCount, 2) : 0,
-      over_time: days.map((d) => ({
-        date: String(d.day),
-        sessions: int(d.sessions),
-        avg_duration_seconds: Math.round(avg(d.avg_duration)),
-      })),
+      over_time: days,
     };
   }
 
@@ -131,8 +120,25 @@ export class TrafficQueries {
     };
   }
 
+  /** `over_time` of sessions: per day of `started_at`, sessions and their average duration. */
+  async sessionDays(projectId: number, range: AnalyticsRange) {
+    const duration = this.sql.dialect.secondsBetween('started_at', 'last_activity');
+    const days = await this.sql.perDay(
+      range,
+      (p, within) => `COUNT(*) AS sessions, AVG(${duration}) AS avg_duration
+          FROM sessions WHERE project_id = ${p.add(projectId)}
+            AND ${within('started_at')}`,
+      (row) => int(row.sessions) > 0,
+    );
+    return days.map((d) => ({
+      date: String(d.day),
+      sessions: int(d.sessions),
+      avg_duration_seconds: Math.round(avg(d.avg_duration)),
+    }));
+  }
+
   /** Sessions started in the window: count, bounced, average durations (all and engaged). */
-  private sessionTotals(projectId: number, range: AnalyticsRange): Promise<Row> {
+  sessionTotals(projectId: number, range: AnalyticsRange): Promise<Row> {
     const duration = this.sql.dialect.secondsBetween('started_at', 'last_activity');
     return this.sql.row(
       (p) => `SELECT COUNT(*) AS total,

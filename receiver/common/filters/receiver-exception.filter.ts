@@ -11,6 +11,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { DataSource } from 'typeorm';
 import { RECEIVER_DATA_SOURCE } from '../../storage/storage.constants';
 import { storageOutageOf } from '../../storage/storage-outage.monitor';
+import { isInvalidValueFault } from '../../storage/storage-fault';
 import { CommonMessages } from '../common.messages';
 import { fail } from '../envelope/envelope';
 import { RECEIVER_ERROR_STATUS, ReceiverError } from '../errors/receiver.errors';
@@ -25,7 +26,8 @@ const RETRY_AFTER_SECONDS = 5;
  * status of their kind, HTTP exceptions (guards, body limits) their own. Bodies of `ReceiverRawHttpException` (429) are
  * sent as they are. A storage fault (database down, hung, disk full — whichever query met it, the
  * key lookup included) is a 503 with `Retry-After`, logged once per outage by the storage outage
- * monitor rather than once per request. Other unexpected errors are logged with the request id
+ * monitor rather than once per request. A value the database refused as such (an id beyond the
+ * column's range) is the client's input: 400. Other unexpected errors are logged with the request id
  * and answered 500.
  */
 @Catch()
@@ -59,6 +61,9 @@ export class ReceiverExceptionFilter implements ExceptionFilter {
     } else if (storageOutageOf(this.dataSource).failed(exception)) {
       status = HttpStatus.SERVICE_UNAVAILABLE;
       body = fail(CommonMessages.storageUnavailable);
+    } else if (isInvalidValueFault(exception)) {
+      status = HttpStatus.BAD_REQUEST;
+      body = fail(CommonMessages.invalidInput);
     } else {
       const { requestId } = receiverState(request);
       const error = exception as Error;

@@ -3,21 +3,24 @@ import { CommonMessages } from '../common.messages';
 import { ReceiverHttpException } from '../envelope/envelope';
 import { receiverState } from '../request/receiver-request';
 import { InvalidInputError } from '../errors/receiver.errors';
+import { parseJsonInput } from './json-input';
 
 /** A decoded request body: a non-empty JSON object or array. */
 export type JsonBody = Record<string, unknown>;
 
 /**
  * Decodes the raw body read by the front door (step 5 of the pipeline, after auth):
- * over 65 536 bytes → 413; empty, invalid, a scalar, `null`, `{}` or `[]` → 400.
+ * over 65 536 bytes → 413; empty, invalid, a scalar, `null`, `{}` or `[]` → 400; NUL characters
+ * removed and nesting limited ({@link parseJsonInput}).
  */
 export function decodeJsonBody(request: unknown): JsonBody {
   const body = receiverState(request).body;
   if (body?.tooLarge) throw new ReceiverHttpException(413, CommonMessages.payloadTooLarge);
   let value: unknown;
   try {
-    value = JSON.parse((body?.raw ?? Buffer.alloc(0)).toString('utf8'));
-  } catch {
+    value = parseJsonInput((body?.raw ?? Buffer.alloc(0)).toString('utf8'));
+  } catch (error) {
+    if (error instanceof InvalidInputError) throw error;
     throw new InvalidInputError(CommonMessages.invalidJson);
   }
   if (typeof value !== 'object' || value === null || Object.keys(value).length === 0) {

@@ -64,6 +64,17 @@ export function phpIntCast(value: string): number {
   return match ? Number.parseInt(match[1], 10) : 0;
 }
 
+/** Largest id of the receiver's integer primary keys (a signed 32-bit column on every engine). */
+export const MAX_ROW_ID = 2_147_483_647;
+
+/**
+ * Whether a number can be the id of a row: a client's `2147483648` or `1e308` cannot, and sent
+ * to PostgreSQL it is an out-of-range error rather than "no such row". Callers answer 404.
+ */
+export function isRowId(id: number): boolean {
+  return Number.isSafeInteger(id) && id >= 1 && id <= MAX_ROW_ID;
+}
+
 /** PHP `(int)` cast: leading integer of a string, truncated numbers, `true` → 1; else 0. */
 export function intField(body: Record<string, unknown>, field: string): number {
   const value = body[field];

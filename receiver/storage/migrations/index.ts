@@ -5,6 +5,7 @@ import { CookielessMode1764050000000 } from './1764050000000-cookieless-mode';
 import { DataLifecycle1764100000000 } from './1764100000000-data-lifecycle';
 import { IngestEventIds1764200000000 } from './1764200000000-ingest-event-ids';
 import { PrivacyRequests1764250000000 } from './1764250000000-privacy-requests';
+import { AnalyticsRollups1764300000000 } from './1764300000000-analytics-rollups';
 
 /** The receiver's migrations in order; list them in your data source when you pass a connection name. */
 export const RECEIVER_MIGRATIONS = [
@@ -15,4 +16,5 @@ export const RECEIVER_MIGRATIONS = [
   DataLifecycle1764100000000,
   IngestEventIds1764200000000,
   PrivacyRequests1764250000000,
+  AnalyticsRollups1764300000000,
 ];

@@ -45,6 +45,12 @@ export class SchemaColumns {
     });
   }
 
+  /** Bytes (nullable): `blob`, `bytea`, or MEDIUMBLOB on MySQL (BLOB stops at 64 KB). */
+  blob(name: string): TableColumnOptions {
+    const type = { sqlite: 'blob', postgres: 'bytea', mysql: 'mediumblob' }[this.dialect];
+    return this.column(name, type, { isNullable: true });
+  }
+
   bool(name: string, defaultValue: boolean): TableColumnOptions {
     const literal = this.dialect === 'postgres' ? String(defaultValue) : defaultValue ? '1' : '0';
     return this.column(name, 'boolean', { default: literal });

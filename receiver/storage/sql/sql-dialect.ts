@@ -65,6 +65,13 @@ export interface SqlDialect {
   insertIgnore(table: string, columns: string, tuples: string): string;
   /** `INSERT … VALUES …` that replaces a conflicting row only by a newer one. */
   upsertNewer(statement: UpsertNewer): string;
+  /** `INSERT … VALUES …` that overwrites the `update` columns of a row hitting the `key`. */
+  upsertReplace(statement: Omit<UpsertNewer, 'newer' | 'table'>): string;
+  /**
+   * Suffix of a `SELECT` whose rows the transaction rewrites from their read values (` FOR
+   * UPDATE`); empty on SQLite, where a writing transaction already excludes every other writer.
+   */
+  readonly lockRows: string;
 }
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
@@ -77,6 +84,11 @@ function utcText(ms: number): string {
     `.${pad(d.getUTCMilliseconds(), 3)}`
   );
 }
+
+/** `ON CONFLICT … DO UPDATE`, the same text on SQLite and PostgreSQL. */
+const onConflictReplace = ({ insert, key, update }: Omit<UpsertNewer, 'newer' | 'table'>): string =>
+  `${insert} ON CONFLICT (${key.join(', ')}) DO UPDATE SET ` +
+  update.map((column) => `${column} = excluded.${column}`).join(', ');
 
 /** `ON CONFLICT … DO UPDATE … WHERE`, the same text on SQLite and PostgreSQL. */
 const onConflictNewer = ({ insert, table, key, update, newer }: UpsertNewer): string =>
@@ -95,6 +107,8 @@ const sqlite: SqlDialect = {
   insertIgnore: (table, columns, tuples) =>
     `INSERT OR IGNORE INTO ${table} (${columns}) VALUES ${tuples}`,
   upsertNewer: onConflictNewer,
+  upsertReplace: onConflictReplace,
+  lockRows: '',
 };
 
 const postgres: SqlDialect = {
@@ -107,6 +121,8 @@ const postgres: SqlDialect = {
   insertIgnore: (table, columns, tuples) =>
     `INSERT INTO ${table} (${columns}) VALUES ${tuples} ON CONFLICT DO NOTHING`,
   upsertNewer: onConflictNewer,
+  upsertReplace: onConflictReplace,
+  lockRows: ' FOR UPDATE',
 };
 
 const mysql: SqlDialect = {
@@ -127,6 +143,9 @@ const mysql: SqlDialect = {
       columns.map((c) => `${c} = IF(${isNewer}, VALUES(${c}), ${c})`).join(', ')
     );
   },
+  upsertReplace: ({ insert, update }) =>
+    `${insert} ON DUPLICATE KEY UPDATE ` + update.map((c) => `${c} = VALUES(${c})`).join(', '),
+  lockRows: ' FOR UPDATE',
 };
 
 const DIALECTS: Record<SqlEngine, SqlDialect> = { sqlite, postgres, mysql };

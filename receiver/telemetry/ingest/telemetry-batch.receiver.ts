@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { FEATURE_FLAGS_KEY, type TelemetryBatchAnswer } from '../../../lib/protocol';
 import { ReceiverError } from '../../common/errors/receiver.errors';
 import { ReceiverHttpException } from '../../common/envelope/envelope';
-import { INGEST_QUEUE, type IngestQueue } from '../../ingest';
+import { INGEST_QUEUE, IngestRejectedError, type IngestQueue } from '../../ingest';
 import type { ProjectEntity } from '../../storage/entities/project.entity';
 import type { TelemetryHostEntity } from '../../storage/entities/telemetry-host.entity';
 import { FeatureFlagsService } from '../flags/feature-flags.service';
@@ -74,6 +74,13 @@ export class TelemetryBatchReceiver {
     const stored = valid
       .filter((_, i) => outcomes[i].status === 'fulfilled')
       .map((round) => round.index);
+    // A round the database refuses alone is refused like an invalid one: resending cannot help.
+    outcomes.forEach((outcome, i) => {
+      if (outcome.status === 'rejected' && outcome.reason instanceof IngestRejectedError) {
+        refused.push({ index: valid[i].index, error: outcome.reason.message });
+      }
+    });
+    refused.sort((a, b) => a.index - b.index);
     const answerHost = tokenHost ?? valid.at(-1)?.host;
     const flags = answerHost ? await this.flags.resolveFor(project.id, answerHost.host) : {};
     return { ...answerHost?.response_extras, [FEATURE_FLAGS_KEY]: flags, stored, refused };

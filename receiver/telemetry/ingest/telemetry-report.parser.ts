@@ -2,6 +2,7 @@ import { TELEMETRY_VALUE_TYPES, type TelemetryValueMeta } from '../../../lib/pro
 import { MAX_FUTURE_SKEW_SECONDS, MAX_REPORT_KEYS, MAX_VALUE_BYTES } from '../telemetry.constants';
 import { TelemetryMessages } from '../telemetry.messages';
 import { InvalidInputError } from '../../common/errors/receiver.errors';
+import { parseJsonInput } from '../../common/input/json-input';
 
 /** A validated report: `{host, timestamp, data}` of laravel-telemetry-reporter and TelemetryModule. */
 export interface TelemetryReport {
@@ -41,8 +42,9 @@ function parseTimestamp(value: unknown, now: number): Date {
 export function decodeReportBody(raw: Buffer): Record<string, unknown> {
   let body: unknown;
   try {
-    body = JSON.parse(raw.toString('utf8'));
-  } catch {
+    body = parseJsonInput(raw.toString('utf8'));
+  } catch (error) {
+    if (error instanceof InvalidInputError) throw error;
     throw bad(TelemetryMessages.invalidJson);
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {

@@ -9,6 +9,7 @@ import { PageviewEntity, SessionEntity } from '../../storage/entities';
 import type { PageviewJob } from '../interfaces/tracking-jobs.interface';
 import { PAGEVIEW_DEDUP_WINDOW_MS, PAGEVIEW_JOB } from '../tracking.constants';
 import { SqlRunner } from '../../storage/sql/sql-runner';
+import { RollupMaintenance } from '../../analytics/rollups/rollup-maintenance.service';
 import { CookielessSessions } from './cookieless-sessions';
 import { DimensionResolver, unique } from './dimension.resolver';
 import { TrackingIdCache } from './tracking-id.cache';
@@ -17,7 +18,8 @@ import { sessionKey, visitorKey, VisitorSessionWriter } from './visitor-session.
 /**
  * Writes a batch of pageviews (contract 3.1–3.3): visitor upsert, session upsert (keyed by
  * project + token), 5-minute dedup measured from each event's arrival, device and location rows,
- * one multi-row pageview insert, then the bounce flag of sessions that now have two pageviews.
+ * one multi-row pageview insert and the analytics rollups of those pageviews, then the bounce
+ * flag of sessions that now have two pageviews.
  */
 @Injectable()
 export class PageviewIngestHandler implements IngestHandler<PageviewJob>, OnModuleInit {
@@ -30,6 +32,7 @@ export class PageviewIngestHandler implements IngestHandler<PageviewJob>, OnModu
     private readonly dimensions: DimensionResolver,
     private readonly people: VisitorSessionWriter,
     private readonly cookieless: CookielessSessions,
+    private readonly rollups: RollupMaintenance,
   ) {}
 
   onModuleInit(): void {
@@ -60,6 +63,9 @@ export class PageviewIngestHandler implements IngestHandler<PageviewJob>, OnModu
       event_id: job.eventId,
     }));
     await new SqlRunner(context.manager).insertIgnore(PageviewEntity, rows);
+    // Redelivered events already stored were dropped before the batch (IngestBatchProcessor), so
+    // every row here is new: the rollups count it once.
+    await this.rollups.recordPageviews(rows, context);
     await this.updateBounce(unique(rows.map((r) => r.session_id)), context);
   }
 

@@ -1,0 +1,143 @@
+/**
+ * The exact sets behind unique counts in the rollups: the ids (visitor or session row ids) seen
+ * in one rollup row, stored as a compact byte string. Layout: varint(count), varint(last id),
+ * then each id as a varint delta from the previous one (ascending, no duplicates). Ids are
+ * database row ids, so deltas are small and most take one or two bytes; numbers up to 2^53 are
+ * exact. Unions are computed in memory when a window spans several days: exact, unlike sketches.
+ */
+
+/** Ids of a stored member list, ascending. */
+export function decodeMembers(bytes: Uint8Array | null | undefined): number[] {
+  if (!bytes || bytes.length === 0) return [];
+  const reader = new VarintReader(bytes);
+  const count = reader.next();
+  reader.next(); // last id (header, read by spanOf)
+  const ids = new Array<number>(count);
+  let id = 0;
+  for (let i = 0; i < count; i++) {
+    id += reader.next();
+    ids[i] = id;
+  }
+  return ids;
+}
+
+/** Encodes ascending, distinct ids. */
+export function encodeMembers(ids: readonly number[]): Buffer {
+  const out = Buffer.alloc(10 + ids.length * 8);
+  let offset = writeVarint(out, 0, ids.length);
+  offset = writeVarint(out, offset, ids.length ? ids[ids.length - 1] : 0);
+  let previous = 0;
+  for (const id of ids) {
+    offset = writeVarint(out, offset, id - previous);
+    previous = id;
+  }
+  return out.subarray(0, offset);
+}
+
+/** The union of a stored list and new ids, encoded (the ingest's merge). */
+export function mergeMembers(
+  stored: Uint8Array | null | undefined,
+  added: Iterable<number>,
+): Buffer {
+  const all = new Set(decodeMembers(stored));
+  for (const id of added) all.add(id);
+  return encodeMembers([...all].sort((a, b) => a - b));
+}
+
+/** Smallest and largest id of a stored list without decoding it (`null` when empty). */
+export function spanOf(bytes: Uint8Array | null | undefined): [number, number] | null {
+  if (!bytes || bytes.length === 0) return null;
+  const reader = new VarintReader(bytes);
+  const count = reader.next();
+  if (count === 0) return null;
+  const last = reader.next();
+  return [reader.next(), last];
+}
+
+/**
+ * Counts distinct ids over several stored lists (one group: a page over the days of a window)
+ * with a bit set spanning the ids seen, reused from group to group: cost is linear in the
+ * stored ids, with no hashing and no sorting.
+ */
+export class MemberCounter {
+  private bits = new Uint32Array(0);
+  private base = 0;
+
+  /** Prepares the bit set for every list a request will count. */
+  constructor(lists: Iterable<Uint8Array | null | undefined>) {
+    let min = Infinity;
+    let max = -Infinity;
+    for (const list of lists) {
+      const span = spanOf(list);
+      if (!span) continue;
+      min = Math.min(min, span[0]);
+      max = Math.max(max, span[1]);
+    }
+    if (min <= max) {
+      this.base = min;
+      this.bits = new Uint32Array(Math.floor((max - min) / 32) + 1);
+    }
+  }
+
+  /** Distinct ids over `lists`, and optionally the ids themselves. */
+  count(lists: ReadonlyArray<Uint8Array | null | undefined>, into?: Set<number>): number {
+    let distinct = 0;
+    this.walk(lists, (word, bit, id) => {
+      if ((this.bits[word] & bit) === 0) {
+        this.bits[word] |= bit;
+        distinct++;
+        into?.add(id);
+      }
+    });
+    this.walk(lists, (word) => {
+      this.bits[word] = 0;
+    });
+    return distinct;
+  }
+
+  private walk(
+    lists: ReadonlyArray<Uint8Array | null | undefined>,
+    visit: (word: number, bit: number, id: number) => void,
+  ): void {
+    for (const list of lists) {
+      if (!list || list.length === 0) continue;
+      const reader = new VarintReader(list);
+      const count = reader.next();
+      reader.next();
+      let id = 0;
+      for (let i = 0; i < count; i++) {
+        id += reader.next();
+        const offset = id - this.base;
+        visit(Math.floor(offset / 32), 1 << (offset % 32), id);
+      }
+    }
+  }
+}
+
+class VarintReader {
+  private offset = 0;
+
+  constructor(private readonly bytes: Uint8Array) {}
+
+  next(): number {
+    let value = 0;
+    let scale = 1;
+    let byte: number;
+    do {
+      byte = this.bytes[this.offset++];
+      value += (byte & 0x7f) * scale;
+      scale *= 128;
+    } while (byte & 0x80);
+    return value;
+  }
+}
+
+function writeVarint(out: Buffer, offset: number, value: number): number {
+  let rest = value;
+  while (rest >= 0x80) {
+    out[offset++] = (rest % 128) | 0x80;
+    rest = Math.floor(rest / 128);
+  }
+  out[offset++] = rest;
+  return offset;
+}

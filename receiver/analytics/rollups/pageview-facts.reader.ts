@@ -1,0 +1,152 @@
+import { LRUCache } from 'lru-cache';
+import type { SqlRunner } from '../../storage/sql/sql-runner';
+import { instantOf, int, text } from '../../storage/sql/sql-values';
+import type { PageviewFact } from './rollup.dimensions';
+
+type Device = NonNullable<PageviewFact['device']>;
+type Place = NonNullable<PageviewFact['location']>;
+
+/** A pageview row as the ingest inserts it (the columns the rollups need). */
+export interface PageviewRowLike {
+  project_id: number;
+  visitor_id: number;
+  session_id: number;
+  device_id: number | null;
+  location_id: number | null;
+  url: string;
+  page_title: string;
+  referrer_url: string;
+  referrer_category: string;
+  utm_source: string;
+  utm_medium: string;
+  utm_campaign: string;
+  created_at: Date;
+}
+
+/**
+ * Turns pageview rows into {@link PageviewFact}s with the device and location labels as stored in
+ * their rows (what the raw queries join to). Those rows never change, so their labels are cached
+ * by id — once the transaction that read them committed (a rolled-back id may be reused).
+ */
+export class PageviewFactsReader {
+  private readonly devices = new LRUCache<number, Device>({ max: 20_000 });
+  private readonly places = new LRUCache<number, Place>({ max: 20_000 });
+
+  /** Facts of rows the ingest just inserted; `afterCommit` receives the cache fill. */
+  async ofRows(
+    sql: SqlRunner,
+    rows: readonly PageviewRowLike[],
+    afterCommit: (task: () => void) => void,
+  ): Promise<PageviewFact[]> {
+    const { devices, places } = await this.load(sql, rows);
+    afterCommit(() => {
+      for (const [id, device] of devices) this.devices.set(id, device);
+      for (const [id, place] of places) this.places.set(id, place);
+    });
+    const device = (id: number) => this.devices.get(id) ?? devices.get(id) ?? null;
+    const place = (id: number) => this.places.get(id) ?? places.get(id) ?? null;
+    return rows.map((row) => ({
+      projectId: row.project_id,
+      createdAt: row.created_at.getTime(),
+      visitorId: Number(row.visitor_id),
+      sessionId: Number(row.session_id),
+      url: row.url,
+      pageTitle: row.page_title,
+      referrerUrl: row.referrer_url,
+      referrerCategory: row.referrer_category,
+      utmSource: row.utm_source,
+      utmMedium: row.utm_medium,
+      utmCampaign: row.utm_campaign,
+      device: row.device_id === null ? null : device(row.device_id),
+      location: row.location_id === null ? null : place(row.location_id),
+    }));
+  }
+
+  /** Facts of one project's stored pageviews in `[startMs, endMs)` (a rebuild). */
+  async stored(
+    sql: SqlRunner,
+    projectId: number,
+    startMs: number,
+    endMs: number,
+    visitorId?: number,
+  ): Promise<PageviewFact[]> {
+    const rows = await sql.rows<Record<string, unknown>>(
+      (p) =>
+        `SELECT pv.project_id, pv.visitor_id, pv.session_id, pv.url, pv.page_title, ` +
+        `pv.referrer_url, pv.referrer_category, pv.utm_source, pv.utm_medium, pv.utm_campaign, ` +
+        `pv.created_at, d.device_type, d.os, d.browser, l.country, l.country_code, l.region, ` +
+        `l.city, d.id AS device_row, l.id AS location_row FROM pageviews pv ` +
+        `LEFT JOIN devices d ON d.id = pv.device_id LEFT JOIN locations l ON l.id = pv.location_id ` +
+        `WHERE pv.project_id = ${p.add(projectId)} AND pv.created_at >= ${p.instant(startMs)} ` +
+        `AND pv.created_at < ${p.instant(endMs)}` +
+        (visitorId === undefined ? '' : ` AND pv.visitor_id = ${p.add(visitorId)}`),
+    );
+    return rows.map((row) => ({
+      projectId: int(row.project_id),
+      createdAt: instantOf(row.created_at).getTime(),
+      visitorId: int(row.visitor_id),
+      sessionId: int(row.session_id),
+      url: text(row.url),
+      pageTitle: text(row.page_title),
+      referrerUrl: text(row.referrer_url),
+      referrerCategory: text(row.referrer_category),
+      utmSource: text(row.utm_source),
+      utmMedium: text(row.utm_medium),
+      utmCampaign: text(row.utm_campaign),
+      device:
+        row.device_row === null || row.device_row === undefined
+          ? null
+          : { type: text(row.device_type), os: text(row.os), browser: text(row.browser) },
+      location:
+        row.location_row === null || row.location_row === undefined
+          ? null
+          : {
+              country: text(row.country),
+              countryCode: text(row.country_code),
+              region: text(row.region),
+              city: text(row.city),
+            },
+    }));
+  }
+
+  private async load(
+    sql: SqlRunner,
+    rows: readonly PageviewRowLike[],
+  ): Promise<{ devices: Map<number, Device>; places: Map<number, Place> }> {
+    const devices = new Set<number>();
+    const places = new Set<number>();
+    const foundDevices = new Map<number, Device>();
+    const foundPlaces = new Map<number, Place>();
+    for (const row of rows) {
+      if (row.device_id !== null && !this.devices.has(row.device_id)) devices.add(row.device_id);
+      if (row.location_id !== null && !this.places.has(row.location_id))
+        places.add(row.location_id);
+    }
+    if (devices.size > 0) {
+      const found = await sql.rows<Record<string, unknown>>(
+        (p) =>
+          `SELECT id, device_type, os, browser FROM devices WHERE id IN (${p.list([...devices])})`,
+      );
+      for (const d of found)
+        foundDevices.set(int(d.id), {
+          type: text(d.device_type),
+          os: text(d.os),
+          browser: text(d.browser),
+        });
+    }
+    if (places.size > 0) {
+      const found = await sql.rows<Record<string, unknown>>(
+        (p) =>
+          `SELECT id, country, country_code, region, city FROM locations WHERE id IN (${p.list([...places])})`,
+      );
+      for (const l of found)
+        foundPlaces.set(int(l.id), {
+          country: text(l.country),
+          countryCode: text(l.country_code),
+          region: text(l.region),
+          city: text(l.city),
+        });
+    }
+    return { devices: foundDevices, places: foundPlaces };
+  }
+}

@@ -1,0 +1,97 @@
+import { localDateOf, startOfLocalDay, addDays } from '../range/zoned-time.util';
+import { ALL_DIMENSIONS, type PageviewFact, valueKey } from './rollup.dimensions';
+
+/** One rollup row's worth of pageviews: the counts and member ids to add (or to store). */
+export interface RollupDelta {
+  projectId: number;
+  /** Local day `YYYY-MM-DD` in the rollups' time zone. */
+  day: string;
+  dimension: string;
+  valueKey: string;
+  labels: string[];
+  pageviews: number;
+  /** Ids for exact unique counts; `null` for count-only dimensions. */
+  members: Set<number> | null;
+}
+
+/**
+ * The local day of instants, remembering the bounds of the last day seen: a batch (or a day
+ * being rebuilt) falls in one day, so the time-zone arithmetic runs once, not per pageview.
+ */
+export class LocalDayOf {
+  private start = 0;
+  private end = -1;
+  private day = '';
+
+  constructor(private readonly timeZone: string) {}
+
+  of(instantMs: number): string {
+    if (instantMs < this.start || instantMs >= this.end) {
+      this.day = localDateOf(instantMs, this.timeZone);
+      this.start = startOfLocalDay(this.day, this.timeZone);
+      this.end = startOfLocalDay(addDays(this.day, 1), this.timeZone);
+    }
+    return this.day;
+  }
+}
+
+/**
+ * Sums pageviews into rollup rows: per project, local day and dimension value, the number of
+ * pageviews and the ids behind its unique counts. Used alike by the ingest batch (deltas merged
+ * into stored rows) and by the rebuild (whole days written anew), so both derive rows the same way.
+ */
+export class RollupBatch {
+  readonly rows = new Map<string, RollupDelta>();
+  private readonly days: LocalDayOf;
+  private readonly keys = new Map<string, string>();
+
+  constructor(timeZone: string) {
+    this.days = new LocalDayOf(timeZone);
+  }
+
+  add(fact: PageviewFact): void {
+    // Stored timestamps may lose their milliseconds (MariaDB `datetime`); local midnights fall on
+    // whole seconds, so the day of the truncated instant is the day of the exact one.
+    const day = this.days.of(Math.floor(fact.createdAt / 1000) * 1000);
+    for (const dimension of ALL_DIMENSIONS) {
+      const labels = dimension.labels(fact);
+      if (!labels) continue;
+      const labelText = JSON.stringify(labels);
+      let key = this.keys.get(labelText);
+      if (key === undefined) {
+        key = valueKey(labels);
+        this.keys.set(labelText, key);
+      }
+      const rowKey = `${fact.projectId}|${day}|${dimension.name}|${key}`;
+      let row = this.rows.get(rowKey);
+      if (!row) {
+        row = {
+          projectId: fact.projectId,
+          day,
+          dimension: dimension.name,
+          valueKey: key,
+          labels,
+          pageviews: 0,
+          members: dimension.members ? new Set() : null,
+        };
+        this.rows.set(rowKey, row);
+      }
+      row.pageviews++;
+      if (dimension.members === 'visitor') row.members?.add(fact.visitorId);
+      else if (dimension.members === 'session') row.members?.add(fact.sessionId);
+    }
+  }
+
+  /** Rows in primary-key order, so concurrent writers lock them in the same order. */
+  sorted(): RollupDelta[] {
+    return [...this.rows.values()].sort(
+      (a, b) =>
+        a.projectId - b.projectId ||
+        compare(a.dimension, b.dimension) ||
+        compare(a.day, b.day) ||
+        compare(a.valueKey, b.valueKey),
+    );
+  }
+}
+
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

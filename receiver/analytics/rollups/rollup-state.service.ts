@@ -1,0 +1,90 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import type { ResolvedReceiverOptions } from '../../config/receiver-options.interface';
+import { RECEIVER_OPTIONS } from '../../config/receiver-options.constants';
+import { InjectReceiverDataSource } from '../../storage/inject-receiver-data-source.decorator';
+import { SqlRunner } from '../../storage/sql/sql-runner';
+import { RollupMessages } from './rollup.messages';
+import { RollupRepository, type RollupStateRow } from './rollup.repository';
+
+/** How long a receiver trusts its last read of the state (a rebuild in another process flips it). */
+const STATE_TTL_MS = 2_000;
+
+/** Which time zone the rollups are in and whether the analytics may read them. */
+@Injectable()
+export class RollupStateService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Analytics');
+  private readonly repository: RollupRepository;
+  private cached: { state: RollupStateRow; at: number } | null = null;
+
+  constructor(
+    @InjectReceiverDataSource() private readonly dataSource: DataSource,
+    @Inject(RECEIVER_OPTIONS) private readonly options: ResolvedReceiverOptions,
+  ) {
+    this.repository = new RollupRepository(new SqlRunner(dataSource));
+  }
+
+  /** The receiver's time zone: the one rollup days are cut in. */
+  get timeZone(): string {
+    return this.options.timezone;
+  }
+
+  /** Whether whole days of the analytics windows can be read from the rollups. */
+  async ready(): Promise<boolean> {
+    const state = await this.current();
+    return state.status === 'ready' && state.timeZone === this.options.timezone;
+  }
+
+  /** Whether an ingest batch (given the state read in its transaction) maintains the rollups. */
+  maintains(state: RollupStateRow): boolean {
+    return (
+      (state.status === 'ready' || state.status === 'building') &&
+      state.timeZone === this.options.timezone
+    );
+  }
+
+  /** Forgets the cached state (after this process changed it). */
+  invalidate(): void {
+    this.cached = null;
+  }
+
+  /**
+   * A database without pageviews needs no rebuild: the first receiver adopts it in its time zone
+   * and the ingest keeps the rollups from the first pageview on. Otherwise, rollups built in
+   * another zone (or never built) are left to `receiver rebuild-rollups`, and analytics answer
+   * from the raw rows meanwhile — said once in the log.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    try {
+      const state = await this.repository.state();
+      if (state.status === 'ready' && state.timeZone === this.options.timezone) return;
+      const sql = new SqlRunner(this.dataSource);
+      const any = await sql.rows((p) => `SELECT id FROM pageviews ORDER BY id LIMIT ${p.add(1)}`);
+      if (any.length === 0 && state.status !== 'building') {
+        await this.dataSource.transaction(async (manager) => {
+          const tx = new RollupRepository(new SqlRunner(manager));
+          await tx.clear();
+          await tx.setState({
+            timeZone: this.options.timezone,
+            status: 'ready',
+            builtThrough: null,
+          });
+        });
+        this.invalidate();
+        return;
+      }
+      this.logger.warn(RollupMessages.notReady(state.timeZone, this.options.timezone));
+    } catch (error) {
+      // Analytics still answer from raw rows; a missing table means migrations have not run.
+      this.logger.warn(RollupMessages.stateUnreadable((error as Error).message));
+    }
+  }
+
+  private async current(): Promise<RollupStateRow> {
+    const now = Date.now();
+    if (this.cached && now - this.cached.at < STATE_TTL_MS) return this.cached.state;
+    const state = await this.repository.state();
+    this.cached = { state, at: now };
+    return state;
+  }
+}

@@ -1,0 +1,271 @@
+import type { SqlRunner } from '../../storage/sql/sql-runner';
+import type { SqlParams } from '../../storage/sql/sql-params';
+import { int, text } from '../../storage/sql/sql-values';
+import { decodeMembers, encodeMembers, mergeMembers } from './member-list';
+import type { RollupDelta } from './rollup-batch';
+import { LABEL_COLUMNS } from './rollup.dimensions';
+
+export const ROLLUP_TABLE = 'analytics_rollups';
+export const ROLLUP_STATE_TABLE = 'analytics_rollup_state';
+const STATE_NAME = 'rollups';
+const KEY = ['project_id', 'dimension', 'day', 'value_key'];
+const COLUMNS = [...KEY, ...LABEL_COLUMNS, 'pageviews', 'members'];
+/** Rows per statement: 10 values each, far below every engine's placeholder limit. */
+const CHUNK = 400;
+
+/** Where the rollups stand: `empty` (no data yet), `pending`, `building`, `ready`. */
+export interface RollupStateRow {
+  timeZone: string | null;
+  status: 'empty' | 'pending' | 'building' | 'ready';
+  /** Last local day a rebuild finished (resumes after it). */
+  builtThrough: string | null;
+}
+
+/** Days `[fromDay, toDay]` of one project and dimension. */
+export interface RollupWindow {
+  projectId: number;
+  dimension: string;
+  fromDay: string;
+  toDay: string;
+}
+
+/** A stored rollup row as the reads use it. */
+export interface StoredRollup {
+  day: string;
+  valueKey: string;
+  labels: string[];
+  pageviews: number;
+  members: Uint8Array | null;
+}
+
+/**
+ * The rollup tables' statements, on any {@link SqlRunner} (the data source, an ingest batch's
+ * transaction, a rebuild's). Writes come in two kinds: the ingest merges deltas into stored rows
+ * (read with a row lock, union of ids, written back), the rebuild replaces whole rows.
+ */
+export class RollupRepository {
+  constructor(private readonly sql: SqlRunner) {}
+
+  async state(): Promise<RollupStateRow> {
+    const row = await this.sql.row<Record<string, unknown>>(
+      (p) =>
+        `SELECT time_zone, status, built_through FROM ${ROLLUP_STATE_TABLE} WHERE name = ${p.add(STATE_NAME)}`,
+    );
+    return {
+      timeZone: row?.time_zone ? text(row.time_zone) : null,
+      status: (row ? text(row.status) : 'pending') as RollupStateRow['status'],
+      builtThrough: row?.built_through ? text(row.built_through) : null,
+    };
+  }
+
+  async setState(state: RollupStateRow): Promise<void> {
+    await this.sql.run(
+      (p) =>
+        `UPDATE ${ROLLUP_STATE_TABLE} SET time_zone = ${p.add(state.timeZone)}, ` +
+        `status = ${p.add(state.status)}, built_through = ${p.add(state.builtThrough)}, ` +
+        `updated_at = ${p.instant(Date.now())} WHERE name = ${p.add(STATE_NAME)}`,
+    );
+  }
+
+  /**
+   * Adds deltas to the stored rows (the ingest). On PostgreSQL and MariaDB the rows are first
+   * created empty and read `FOR UPDATE`, so two receivers writing the same page and day queue up
+   * instead of losing each other's visitors; rows are taken in key order, so they cannot deadlock.
+   */
+  async merge(deltas: RollupDelta[]): Promise<void> {
+    for (let i = 0; i < deltas.length; i += CHUNK) {
+      const chunk = deltas.slice(i, i + CHUNK);
+      if (this.sql.dialect.lockRows) {
+        await this.sql.run((p) =>
+          this.sql.dialect.insertIgnore(
+            ROLLUP_TABLE,
+            COLUMNS.join(', '),
+            chunk.map((d) => this.tuple(p, d, 0, null)).join(', '),
+          ),
+        );
+      }
+      const stored = await this.storedOf(chunk);
+      await this.write(
+        chunk.map((delta) => {
+          const before = stored.get(
+            rowKey(delta.projectId, delta.dimension, delta.day, delta.valueKey),
+          );
+          return {
+            delta,
+            pageviews: int(before?.pageviews) + delta.pageviews,
+            members: delta.members ? mergeMembers(before?.members, delta.members) : null,
+          };
+        }),
+      );
+    }
+  }
+
+  /**
+   * Takes deltas out of the stored rows: their pageviews are subtracted and their ids removed
+   * from the member lists. Exact when the deltas are ALL the pageviews of their ids (an erased
+   * visitor with every session of theirs). Rows left without pageviews are deleted.
+   */
+  async subtract(deltas: RollupDelta[]): Promise<void> {
+    for (let i = 0; i < deltas.length; i += CHUNK) {
+      const chunk = deltas.slice(i, i + CHUNK);
+      const stored = await this.storedOf(chunk);
+      const kept: Array<{ delta: RollupDelta; pageviews: number; members: Buffer | null }> = [];
+      for (const delta of chunk) {
+        const before = stored.get(
+          rowKey(delta.projectId, delta.dimension, delta.day, delta.valueKey),
+        );
+        if (!before) continue;
+        const pageviews = int(before.pageviews) - delta.pageviews;
+        if (pageviews <= 0) {
+          await this.sql.run(
+            (p) =>
+              `DELETE FROM ${ROLLUP_TABLE} WHERE project_id = ${p.add(delta.projectId)} ` +
+              `AND dimension = ${p.add(delta.dimension)} AND day = ${p.add(delta.day)} ` +
+              `AND value_key = ${p.add(delta.valueKey)}`,
+          );
+          continue;
+        }
+        const removed = delta.members ?? new Set<number>();
+        const members = delta.members
+          ? encodeMembers(decodeMembers(before.members).filter((id) => !removed.has(id)))
+          : null;
+        kept.push({ delta, pageviews, members });
+      }
+      await this.write(kept);
+    }
+  }
+
+  /** Writes rows as given (the rebuild), replacing stored ones. */
+  async replace(rows: RollupDelta[]): Promise<void> {
+    for (let i = 0; i < rows.length; i += CHUNK) {
+      await this.write(
+        rows.slice(i, i + CHUNK).map((delta) => ({
+          delta,
+          pageviews: delta.pageviews,
+          members: delta.members ? encodeMembers([...delta.members].sort((a, b) => a - b)) : null,
+        })),
+      );
+    }
+  }
+
+  /** Deletes the rows of one local day (every project, or one). */
+  async deleteDay(day: string, projectId?: number): Promise<void> {
+    await this.sql.run(
+      (p) =>
+        `DELETE FROM ${ROLLUP_TABLE} WHERE day = ${p.add(day)}` +
+        (projectId === undefined ? '' : ` AND project_id = ${p.add(projectId)}`),
+    );
+  }
+
+  /** Deletes a project's rows of the days before `day`. */
+  async deleteBefore(projectId: number, day: string): Promise<void> {
+    await this.sql.run(
+      (p) =>
+        `DELETE FROM ${ROLLUP_TABLE} WHERE project_id = ${p.add(projectId)} AND day < ${p.add(day)}`,
+    );
+  }
+
+  /** Deletes every row (a rebuild in another time zone starts from nothing). */
+  async clear(): Promise<void> {
+    await this.sql.run(() => `DELETE FROM ${ROLLUP_TABLE}`);
+  }
+
+  /**
+   * Pageviews per group of a dimension over a window, summed, grouped and ordered by the engine
+   * as the raw queries do (same collation, same tie order): `ORDER BY pageviews DESC, <order>`.
+   */
+  grouped(
+    window: RollupWindow,
+    labels: number,
+    order: string[],
+    limit?: number,
+  ): Promise<Array<Record<string, unknown>>> {
+    const columns = LABEL_COLUMNS.slice(0, labels);
+    const select = columns.map((c, i) => `${c} AS l${i}`).join(', ');
+    return this.sql.rows(
+      (p) =>
+        `SELECT ${select}, SUM(pageviews) AS pageviews FROM ${ROLLUP_TABLE} ` +
+        `WHERE ${this.within(p, window)} GROUP BY ${columns.join(', ')} ` +
+        `ORDER BY pageviews DESC${order.map((o) => `, ${o}`).join('')}` +
+        (limit === undefined ? '' : ` LIMIT ${p.add(limit)}`),
+    );
+  }
+
+  /** The stored rows of a window, optionally only those of some groups. */
+  async rows(window: RollupWindow, valueKeys?: string[]): Promise<StoredRollup[]> {
+    if (valueKeys && valueKeys.length === 0) return [];
+    const rows = await this.sql.rows<Record<string, unknown>>(
+      (p) =>
+        `SELECT day, value_key, ${LABEL_COLUMNS.join(', ')}, pageviews, members FROM ${ROLLUP_TABLE} ` +
+        `WHERE ${this.within(p, window)}` +
+        (valueKeys ? ` AND value_key IN (${p.list(valueKeys)})` : ''),
+    );
+    return rows.map((row) => ({
+      day: text(row.day),
+      valueKey: text(row.value_key),
+      labels: LABEL_COLUMNS.map((c) => text(row[c])),
+      pageviews: int(row.pageviews),
+      members: (row.members as Uint8Array | null) ?? null,
+    }));
+  }
+
+  private within(p: SqlParams, w: RollupWindow): string {
+    return (
+      `project_id = ${p.add(w.projectId)} AND dimension = ${p.add(w.dimension)} ` +
+      `AND day >= ${p.add(w.fromDay)} AND day <= ${p.add(w.toDay)}`
+    );
+  }
+
+  private async storedOf(
+    chunk: RollupDelta[],
+  ): Promise<Map<string, { pageviews: unknown; members: Uint8Array | null }>> {
+    const groups = new Map<string, RollupDelta[]>();
+    for (const delta of chunk) {
+      const group = `${delta.projectId}|${delta.day}`;
+      groups.set(group, [...(groups.get(group) ?? []), delta]);
+    }
+    const stored = new Map<string, { pageviews: unknown; members: Uint8Array | null }>();
+    for (const deltas of groups.values()) {
+      const { projectId, day } = deltas[0];
+      const rows = await this.sql.rows<Record<string, unknown>>(
+        (p) =>
+          `SELECT dimension, value_key, pageviews, members FROM ${ROLLUP_TABLE} ` +
+          `WHERE project_id = ${p.add(projectId)} ` +
+          `AND dimension IN (${p.list([...new Set(deltas.map((d) => d.dimension))])}) ` +
+          `AND day = ${p.add(day)} ` +
+          `AND value_key IN (${p.list([...new Set(deltas.map((d) => d.valueKey))])})` +
+          `${this.sql.dialect.lockRows}`,
+      );
+      for (const row of rows) {
+        stored.set(rowKey(projectId, text(row.dimension), day, text(row.value_key)), {
+          pageviews: row.pageviews,
+          members: (row.members as Uint8Array | null) ?? null,
+        });
+      }
+    }
+    return stored;
+  }
+
+  private async write(
+    rows: Array<{ delta: RollupDelta; pageviews: number; members: Buffer | null }>,
+  ): Promise<void> {
+    if (rows.length === 0) return;
+    await this.sql.run((p) =>
+      this.sql.dialect.upsertReplace({
+        insert:
+          `INSERT INTO ${ROLLUP_TABLE} (${COLUMNS.join(', ')}) VALUES ` +
+          rows.map((r) => this.tuple(p, r.delta, r.pageviews, r.members)).join(', '),
+        key: KEY,
+        update: ['pageviews', 'members'],
+      }),
+    );
+  }
+
+  private tuple(p: SqlParams, d: RollupDelta, pageviews: number, members: Buffer | null): string {
+    const labels = LABEL_COLUMNS.map((_, i) => d.labels[i] ?? '');
+    return `(${p.list([d.projectId, d.dimension, d.day, d.valueKey, ...labels, pageviews, members])})`;
+  }
+}
+
+const rowKey = (projectId: number, dimension: string, day: string, key: string): string =>
+  `${projectId}|${day}|${dimension}|${key}`;

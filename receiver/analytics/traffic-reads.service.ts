@@ -1,0 +1,74 @@
+import { Injectable } from '@nestjs/common';
+import { BreakdownQueries } from './queries/breakdown.queries';
+import { TrafficQueries } from './queries/traffic.queries';
+import type { AnalyticsRange } from './range/analytics-range.interface';
+import { RollupQueries } from './rollups/rollup.queries';
+import { RollupStateService } from './rollups/rollup-state.service';
+
+/**
+ * Where each traffic answer comes from: the rollups when they are complete in the window's time
+ * zone (windows are whole local days, so every day is a rollup day), else the raw pageviews
+ * (before `receiver rebuild-rollups` ran on existing data, during a rebuild, after a time-zone
+ * change). Both give identical answers; the rollups cost days × values instead of pageviews.
+ */
+@Injectable()
+export class TrafficReads {
+  constructor(
+    private readonly state: RollupStateService,
+    private readonly rollups: RollupQueries,
+    private readonly traffic: TrafficQueries,
+    private readonly breakdowns: BreakdownQueries,
+  ) {}
+
+  async visitors(projectId: number, range: AnalyticsRange) {
+    return (await this.fast(range))
+      ? this.rollups.visitors(projectId, range)
+      : this.traffic.visitors(projectId, range);
+  }
+
+  async returning(projectId: number, range: AnalyticsRange) {
+    return (await this.fast(range))
+      ? this.rollups.returning(projectId, range)
+      : this.traffic.returning(projectId, range);
+  }
+
+  async sessions(projectId: number, range: AnalyticsRange) {
+    return (await this.fast(range))
+      ? this.rollups.sessions(projectId, range)
+      : this.traffic.sessions(projectId, range);
+  }
+
+  async pages(projectId: number, range: AnalyticsRange, limit: number) {
+    return (await this.fast(range))
+      ? this.rollups.pages(projectId, range, limit)
+      : this.traffic.pages(projectId, range, limit);
+  }
+
+  async devices(projectId: number, range: AnalyticsRange) {
+    return (await this.fast(range))
+      ? this.rollups.devices(projectId, range)
+      : this.breakdowns.devices(projectId, range);
+  }
+
+  async locations(projectId: number, range: AnalyticsRange) {
+    return (await this.fast(range))
+      ? this.rollups.locations(projectId, range)
+      : this.breakdowns.locations(projectId, range);
+  }
+
+  async referrers(projectId: number, range: AnalyticsRange) {
+    return (await this.fast(range))
+      ? this.rollups.referrers(projectId, range)
+      : this.breakdowns.referrers(projectId, range);
+  }
+
+  async utm(projectId: number, range: AnalyticsRange) {
+    return (await this.fast(range))
+      ? this.rollups.utm(projectId, range)
+      : this.breakdowns.utm(projectId, range);
+  }
+
+  private async fast(range: AnalyticsRange): Promise<boolean> {
+    return range.timeZone === this.state.timeZone && (await this.state.ready());
+  }
+}

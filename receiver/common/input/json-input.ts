@@ -1,0 +1,67 @@
+import { CommonMessages } from '../common.messages';
+import { InvalidInputError } from '../errors/receiver.errors';
+
+/**
+ * How deep a request's JSON may nest. Real contexts, telemetry values and flag variants stay
+ * within a handful of levels; 10 000 levels fit in a 64 KB body and overflow the stack of every
+ * recursive walk after the parser (serialising, storing, hashing).
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * `JSON.parse` for request input, with the receiver's two rules for every field of every route,
+ * the same on every engine:
+ * - NUL characters (`\u0000`) are removed from every string and key: PostgreSQL text and JSONB
+ *   cannot hold them (the whole batch would fail), and no client means them;
+ * - nesting deeper than {@link MAX_JSON_DEPTH} is a 400.
+ * Throws `SyntaxError` for text that is not JSON (callers answer their own 400).
+ */
+export function parseJsonInput(text: string): unknown {
+  const parsed: unknown = JSON.parse(text);
+  return cleanJson(parsed);
+}
+
+/** Removes NUL characters from a string (the one NUL policy of the receiver). */
+export function withoutNul(value: string): string {
+  return value.includes('\u0000') ? value.replaceAll('\u0000', '') : value;
+}
+
+/**
+ * Applies the rules of {@link parseJsonInput} to an already decoded value, without recursion
+ * (the value may be as deep as the parser allowed). Containers are cleaned in place.
+ */
+export function cleanJson(value: unknown): unknown {
+  if (typeof value === 'string') return withoutNul(value);
+  if (typeof value !== 'object' || value === null) return value;
+  const pending: { node: Record<string, unknown> | unknown[]; depth: number }[] = [
+    { node: value as Record<string, unknown>, depth: 1 },
+  ];
+  while (pending.length > 0) {
+    const { node, depth } = pending.pop()!;
+    if (depth > MAX_JSON_DEPTH)
+      throw new InvalidInputError(CommonMessages.jsonTooDeep(MAX_JSON_DEPTH));
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) {
+        const item = node[i];
+        if (typeof item === 'string') node[i] = withoutNul(item);
+        else if (typeof item === 'object' && item !== null) {
+          pending.push({ node: item as Record<string, unknown>, depth: depth + 1 });
+        }
+      }
+      continue;
+    }
+    for (const key of Object.keys(node)) {
+      let item = node[key];
+      if (typeof item === 'string') item = withoutNul(item);
+      else if (typeof item === 'object' && item !== null) {
+        pending.push({ node: item as Record<string, unknown>, depth: depth + 1 });
+      }
+      const clean = withoutNul(key);
+      if (clean !== key) {
+        delete node[key];
+        if (!(clean in node)) node[clean] = item;
+      } else node[key] = item;
+    }
+  }
+  return value;
+}
