@@ -4,7 +4,7 @@ import { ConfigurableAnalyticsCacheModule } from './analytics-cache.module-defin
 import { ANALYTICS_CACHE_OWNED_REDIS, analyticsCacheProviders } from './analytics-cache.providers';
 import { AnalyticsCache } from './analytics-cache.service';
 import { ANALYTICS_CACHE_STORE } from './analytics-cache.constants';
-import { ERROR_CACHE_INVALIDATOR } from '../tracking/interfaces/error-cache-invalidator.interface';
+import { ERROR_CACHE_INVALIDATOR } from './interfaces/error-cache-invalidator.interface';
 
 /**
  * Provides {@link AnalyticsCache}: in-memory bounded LRU by default, Redis when `redis` is given.

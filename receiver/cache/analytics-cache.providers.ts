@@ -4,7 +4,7 @@ import { createRedisClient } from '../common/redis/redis-client.factory';
 import {
   ERROR_CACHE_INVALIDATOR,
   type ErrorCacheInvalidator,
-} from '../tracking/interfaces/error-cache-invalidator.interface';
+} from './interfaces/error-cache-invalidator.interface';
 import {
   ANALYTICS_CACHE_STORE,
   DEFAULT_MEMORY_MAX_ENTRIES,

@@ -6,7 +6,7 @@ import { isRowId } from '../common/input/php-input';
 import {
   ERROR_CACHE_INVALIDATOR,
   ErrorCacheInvalidator,
-} from './interfaces/error-cache-invalidator.interface';
+} from '../cache/interfaces/error-cache-invalidator.interface';
 
 /** Result of a status change (contract 2.2.4). */
 export interface ErrorStatusResult {

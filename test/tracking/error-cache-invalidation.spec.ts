@@ -1,7 +1,7 @@
 import {
   ERROR_CACHE_INVALIDATOR,
   ErrorCacheInvalidator,
-} from '../../receiver/tracking/interfaces/error-cache-invalidator.interface';
+} from '../../receiver/cache/interfaces/error-cache-invalidator.interface';
 import { ErrorGroupEntity } from '../../receiver/storage/entities';
 import { describeEachAdapter, useReceiverApp } from '../support/receiver-app';
 import { createProject, dataSourceOf, testHeaders } from './tracking-fixtures';

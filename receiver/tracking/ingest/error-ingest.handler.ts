@@ -10,7 +10,7 @@ import { ErrorEventEntity, ErrorGroupEntity } from '../../storage/entities';
 import {
   ERROR_CACHE_INVALIDATOR,
   ErrorCacheInvalidator,
-} from '../interfaces/error-cache-invalidator.interface';
+} from '../../cache/interfaces/error-cache-invalidator.interface';
 import type { ErrorJob } from '../interfaces/tracking-jobs.interface';
 import { ERROR_JOB } from '../tracking.constants';
 import { SqlRunner } from '../../storage/sql/sql-runner';
