@@ -1,7 +1,7 @@
 import type { DynamicModule, Type } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { AnalyticsModule } from './analytics/analytics.module';
-import { AnalyticsRollupsModule } from './analytics/rollups/analytics-rollups.module';
+import { AnalyticsRollupsModule } from './rollups/analytics-rollups.module';
 import { AnalyticsCacheModule } from './cache/analytics-cache.module';
 import { RECEIVER_REDIS } from './common/redis/redis.providers';
 import { RECEIVER_OPTIONS } from './config/receiver-options.constants';

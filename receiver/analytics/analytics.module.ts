@@ -14,7 +14,7 @@ import { RetentionQueries } from './queries/retention.queries';
 import { TrafficQueries } from './queries/traffic.queries';
 import { AnalyticsRangeService } from './range/analytics-range.service';
 import { AnalyticsSql } from './sql/analytics-sql.service';
-import { RollupQueries } from './rollups/rollup.queries';
+import { RollupQueries } from './queries/rollup.queries';
 import { TrafficReads } from './traffic-reads.service';
 
 /**

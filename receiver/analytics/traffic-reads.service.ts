@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { BreakdownQueries } from './queries/breakdown.queries';
 import { TrafficQueries } from './queries/traffic.queries';
 import type { AnalyticsRange } from './range/analytics-range.interface';
-import { RollupQueries } from './rollups/rollup.queries';
-import { RollupStateService } from './rollups/rollup-state.service';
+import { RollupQueries } from './queries/rollup.queries';
+import { RollupStateService } from '../rollups/rollup-state.service';
 
 /**
  * Where each traffic answer comes from: the rollups when they are complete in the window's time

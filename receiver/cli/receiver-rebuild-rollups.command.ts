@@ -1,5 +1,5 @@
 import type { EnvSource } from '../../lib/protocol';
-import { daysBetween } from '../analytics/range/zoned-time.util';
+import { daysBetween } from '../common/time/zoned-time.util';
 import { ReceiverCliMessages } from './cli.messages';
 import {
   consoleOutput,
@@ -7,8 +7,8 @@ import {
   type ReceiverCliOutput,
   runOnDatabase,
 } from './receiver-cli.runner';
-import { RollupMessages } from '../analytics/rollups/rollup.messages';
-import type { RollupRebuildProgress } from '../analytics/rollups/rollup-rebuild.service';
+import { RollupMessages } from '../rollups/rollup.messages';
+import type { RollupRebuildProgress } from '../rollups/rollup-rebuild.service';
 
 const BAR_WIDTH = 30;
 

@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ResolvedReceiverOptions } from '../config/receiver-options.interface';
 import { RECEIVER_OPTIONS } from '../config/receiver-options.constants';
 import { ProjectsService } from '../projects/projects.service';
-import { RollupMaintenance } from '../analytics/rollups/rollup-maintenance.service';
+import { RollupMaintenance } from '../rollups/rollup-maintenance.service';
 import { PURGE_BATCH_SIZE } from './lifecycle.constants';
 import { LifecycleMessages } from './lifecycle.messages';
 import { PurgeLease } from './purge.lease';

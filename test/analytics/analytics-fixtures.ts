@@ -5,7 +5,7 @@
  * day, one at 19:00Z on the next.
  */
 import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
-import { RollupRebuildService } from '../../receiver/analytics/rollups/rollup-rebuild.service';
+import { RollupRebuildService } from '../../receiver/rollups/rollup-rebuild.service';
 import { RECEIVER_DATA_SOURCE } from '../../receiver/storage/storage.constants';
 import {
   AuditLogEntity,

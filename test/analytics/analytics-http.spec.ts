@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { ANALYTICS_CACHE_STORE, type AnalyticsCacheStore } from '../../receiver/cache';
-import { RollupRebuildService } from '../../receiver/analytics/rollups/rollup-rebuild.service';
+import { RollupRebuildService } from '../../receiver/rollups/rollup-rebuild.service';
 import { RECEIVER_DATA_SOURCE } from '../../receiver/storage/storage.constants';
 import { LinkClickEntity, PageviewEntity } from '../../receiver/storage/entities';
 import { adminHeaders, describeEachAdapter, useReceiverApp } from '../support/receiver-app';

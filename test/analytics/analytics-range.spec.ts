@@ -7,7 +7,7 @@ import {
   localDateOf,
   localDays,
   startOfLocalDay,
-} from '../../receiver/analytics/range/zoned-time.util';
+} from '../../receiver/common/time/zoned-time.util';
 
 // 2026-03-10 15:00 UTC: a Tuesday, between the US (03-08) and EU (03-29) DST changes.
 const NOW = Date.UTC(2026, 2, 10, 15, 0, 0);

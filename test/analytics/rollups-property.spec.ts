@@ -11,10 +11,10 @@ import { BreakdownQueries } from '../../receiver/analytics/queries/breakdown.que
 import { TrafficQueries } from '../../receiver/analytics/queries/traffic.queries';
 import type { AnalyticsRange } from '../../receiver/analytics/range/analytics-range.interface';
 import { parseAnalyticsRange } from '../../receiver/analytics/range/analytics-range.parser';
-import { addDays, localDateOf } from '../../receiver/analytics/range/zoned-time.util';
-import { RollupMaintenance } from '../../receiver/analytics/rollups/rollup-maintenance.service';
-import { RollupQueries } from '../../receiver/analytics/rollups/rollup.queries';
-import { RollupRebuildService } from '../../receiver/analytics/rollups/rollup-rebuild.service';
+import { addDays, localDateOf } from '../../receiver/common/time/zoned-time.util';
+import { RollupMaintenance } from '../../receiver/rollups/rollup-maintenance.service';
+import { RollupQueries } from '../../receiver/analytics/queries/rollup.queries';
+import { RollupRebuildService } from '../../receiver/rollups/rollup-rebuild.service';
 import { TrafficReads } from '../../receiver/analytics/traffic-reads.service';
 import { IngestBatchProcessor, newEventId } from '../../receiver/ingest';
 import { PurgeService } from '../../receiver/lifecycle/purge.service';

@@ -200,9 +200,12 @@ describeEachEngine('privacy requests: access and erasure over HTTP', (engine) =>
       error_groups: 1,
       'error_groups.occurrence_count': 1,
       link_clicks: 2,
+      // Her pageviews' rollup rows (day totals, page, referrer, device… of her two days).
+      analytics_rollups: expect.any(Number),
     });
+    expect(res.body.data.rows.analytics_rollups).toBeGreaterThan(0);
 
-    // Analytics stop counting her at once (the cached answers were dropped).
+    // Analytics stop counting her at once (rollups corrected, cached answers dropped).
     expect(await figures(receiver.http, shop)).toEqual({
       visitors: 1,
       pageviews: 2,

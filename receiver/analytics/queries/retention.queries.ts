@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AnalyticsRange } from '../range/analytics-range.interface';
-import { localDays } from '../range/zoned-time.util';
+import { localDays } from '../../common/time/zoned-time.util';
 import { AnalyticsSql } from '../sql/analytics-sql.service';
 import { bucketIndex } from '../../storage/sql/sql-buckets';
 import { int, percent } from '../../storage/sql/sql-values';

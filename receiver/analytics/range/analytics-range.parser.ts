@@ -1,6 +1,11 @@
 import { ANALYTICS_MESSAGES } from '../analytics.messages';
 import type { AnalyticsRange } from './analytics-range.interface';
-import { addDays, daysBetween, localDateOf, startOfLocalDay } from './zoned-time.util';
+import {
+  addDays,
+  daysBetween,
+  localDateOf,
+  startOfLocalDay,
+} from '../../common/time/zoned-time.util';
 import { InvalidInputError } from '../../common/errors/receiver.errors';
 
 /** `range` when the query has none (contract 1.11). */

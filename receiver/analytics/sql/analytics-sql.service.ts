@@ -4,7 +4,7 @@ import { InjectReceiverDataSource } from '../../storage/inject-receiver-data-sou
 import type { SqlParams } from '../../storage/sql/sql-params';
 import { SqlRunner } from '../../storage/sql/sql-runner';
 import type { AnalyticsRange } from '../range/analytics-range.interface';
-import { localDays } from '../range/zoned-time.util';
+import { localDays } from '../../common/time/zoned-time.util';
 
 /**
  * The storage SQL runner on the receiver's data source, with the time helpers the analytics

@@ -9,7 +9,7 @@ import { PageviewEntity, SessionEntity } from '../../storage/entities';
 import type { PageviewJob } from '../interfaces/tracking-jobs.interface';
 import { PAGEVIEW_DEDUP_WINDOW_MS, PAGEVIEW_JOB } from '../tracking.constants';
 import { SqlRunner } from '../../storage/sql/sql-runner';
-import { RollupMaintenance } from '../../analytics/rollups/rollup-maintenance.service';
+import { RollupMaintenance } from '../../rollups/rollup-maintenance.service';
 import { CookielessSessions } from './cookieless-sessions';
 import { DimensionResolver, unique } from './dimension.resolver';
 import { TrackingIdCache } from './tracking-id.cache';

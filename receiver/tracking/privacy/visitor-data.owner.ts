@@ -15,6 +15,7 @@ import {
   SessionEntity,
   VisitorEntity,
 } from '../../storage/entities';
+import { RollupMaintenance } from '../../rollups/rollup-maintenance.service';
 import { TrackingIdCache } from '../ingest/tracking-id.cache';
 import { visitorHashOf } from '../validation/pageview.validator';
 
@@ -29,10 +30,20 @@ export class VisitorDataOwner implements PersonalDataOwner, OnModuleInit {
     private readonly registry: PersonalDataRegistry,
     // Absent in a CLI process, which writes no pageviews and so caches no ids.
     @Optional() private readonly ids?: TrackingIdCache,
+    @Optional() private readonly rollups?: RollupMaintenance,
   ) {}
 
   onModuleInit(): void {
     this.registry.register(this);
+  }
+
+  /** Erased visitors stop counting in the analytics rollups (read while the pageviews exist). */
+  async subtract(subject: PersonalDataSubject, { manager }: ErasureContext): Promise<RowCounts> {
+    if (!this.rollups || subject.type !== 'visitor') return {};
+    const visitor = await this.visitor(subject, manager);
+    if (!visitor) return {};
+    const corrected = await this.rollups.forgetVisitor(manager, visitor.project_id, visitor.id);
+    return corrected > 0 ? { analytics_rollups: corrected } : {};
   }
 
   async export(subject: PersonalDataSubject, manager: EntityManager): Promise<ExportedRows> {

@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
-import type { SqlRunner } from '../../storage/sql/sql-runner';
-import { instantOf, int, text } from '../../storage/sql/sql-values';
+import type { SqlRunner } from '../storage/sql/sql-runner';
+import { instantOf, int, text } from '../storage/sql/sql-values';
 import type { PageviewFact } from './rollup.dimensions';
 
 type Device = NonNullable<PageviewFact['device']>;

@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import type { ResolvedReceiverOptions } from '../../config/receiver-options.interface';
-import { RECEIVER_OPTIONS } from '../../config/receiver-options.constants';
-import { InjectReceiverDataSource } from '../../storage/inject-receiver-data-source.decorator';
-import { SqlRunner } from '../../storage/sql/sql-runner';
+import type { ResolvedReceiverOptions } from '../config/receiver-options.interface';
+import { RECEIVER_OPTIONS } from '../config/receiver-options.constants';
+import { InjectReceiverDataSource } from '../storage/inject-receiver-data-source.decorator';
+import { SqlRunner } from '../storage/sql/sql-runner';
 import { RollupMessages } from './rollup.messages';
 import { RollupRepository, type RollupStateRow } from './rollup.repository';
 

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { InjectReceiverDataSource } from '../../storage/inject-receiver-data-source.decorator';
-import { SqlRunner } from '../../storage/sql/sql-runner';
-import { instantOf, int } from '../../storage/sql/sql-values';
-import { addDays, daysBetween, localDateOf } from '../range/zoned-time.util';
+import { InjectReceiverDataSource } from '../storage/inject-receiver-data-source.decorator';
+import { SqlRunner } from '../storage/sql/sql-runner';
+import { instantOf, int } from '../storage/sql/sql-values';
+import { addDays, daysBetween, localDateOf } from '../common/time/zoned-time.util';
 import { RollupMaintenance } from './rollup-maintenance.service';
 import { RollupRepository } from './rollup.repository';
 import { RollupStateService } from './rollup-state.service';

@@ -1,6 +1,6 @@
-import type { SqlRunner } from '../../storage/sql/sql-runner';
-import type { SqlParams } from '../../storage/sql/sql-params';
-import { int, text } from '../../storage/sql/sql-values';
+import type { SqlRunner } from '../storage/sql/sql-runner';
+import type { SqlParams } from '../storage/sql/sql-params';
+import { int, text } from '../storage/sql/sql-values';
 import { decodeMembers, encodeMembers, mergeMembers } from './member-list';
 import type { RollupDelta } from './rollup-batch';
 import { LABEL_COLUMNS } from './rollup.dimensions';

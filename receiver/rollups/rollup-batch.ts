@@ -1,4 +1,4 @@
-import { localDateOf, startOfLocalDay, addDays } from '../range/zoned-time.util';
+import { localDateOf, startOfLocalDay, addDays } from '../common/time/zoned-time.util';
 import { ALL_DIMENSIONS, type PageviewFact, valueKey } from './rollup.dimensions';
 
 /** One rollup row's worth of pageviews: the counts and member ids to add (or to store). */

@@ -1,12 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import type { AnalyticsRange } from '../range/analytics-range.interface';
 import { AnalyticsSql } from '../sql/analytics-sql.service';
-import { TrafficQueries } from '../queries/traffic.queries';
-import { rollUp } from '../queries/roll-up';
+import { TrafficQueries } from './traffic.queries';
+import { rollUp } from './roll-up';
 import { avg, int, percent, round, text } from '../../storage/sql/sql-values';
-import { MemberCounter } from './member-list';
-import { RollupRepository, type RollupWindow, type StoredRollup } from './rollup.repository';
-import { ROLLUP_DIMENSIONS, valueKey } from './rollup.dimensions';
+import { MemberCounter } from '../../rollups/member-list';
+import {
+  RollupRepository,
+  type RollupWindow,
+  type StoredRollup,
+} from '../../rollups/rollup.repository';
+import { ROLLUP_DIMENSIONS, valueKey } from '../../rollups/rollup.dimensions';
 
 /** `top_referrers` and the capped location lists (contract 2.5.6, 2.5.7), as the raw queries. */
 const REFERRER_TOP = 20;

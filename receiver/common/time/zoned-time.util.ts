@@ -5,7 +5,7 @@
  * timezone database (SQLite has none, MariaDB often has none loaded).
  */
 
-import { formatDate, zonedToUtc } from '../../common/time/receiver-time';
+import { formatDate, zonedToUtc } from './receiver-time';
 
 /** `YYYY-MM-DD` of the local calendar day containing `instantMs`. */
 export const localDateOf = (instantMs: number, timeZone: string): string =>

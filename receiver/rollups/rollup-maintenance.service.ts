@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { ResolvedReceiverOptions } from '../../config/receiver-options.interface';
-import { RECEIVER_OPTIONS } from '../../config/receiver-options.constants';
-import type { IngestBatchContext } from '../../ingest/interfaces/ingest.interfaces';
-import { InjectReceiverDataSource } from '../../storage/inject-receiver-data-source.decorator';
-import { SqlRunner } from '../../storage/sql/sql-runner';
-import { addDays, localDateOf, startOfLocalDay } from '../range/zoned-time.util';
+import type { ResolvedReceiverOptions } from '../config/receiver-options.interface';
+import { RECEIVER_OPTIONS } from '../config/receiver-options.constants';
+import type { IngestBatchContext } from '../ingest/interfaces/ingest.interfaces';
+import { InjectReceiverDataSource } from '../storage/inject-receiver-data-source.decorator';
+import { SqlRunner } from '../storage/sql/sql-runner';
+import { addDays, localDateOf, startOfLocalDay } from '../common/time/zoned-time.util';
 import { PageviewFactsReader, type PageviewRowLike } from './pageview-facts.reader';
 import { RollupBatch } from './rollup-batch';
 import { RollupRepository } from './rollup.repository';
@@ -43,15 +43,22 @@ export class RollupMaintenance {
   /**
    * Takes one visitor's pageviews out of the rollups (the erasure hook). Call it in the erasure's
    * transaction BEFORE the visitor's pageviews are deleted: it reads them to know what to subtract.
+   * Returns the number of rollup rows corrected.
    */
-  async forgetVisitor(manager: EntityManager, projectId: number, visitorId: number): Promise<void> {
+  async forgetVisitor(
+    manager: EntityManager,
+    projectId: number,
+    visitorId: number,
+  ): Promise<number> {
     const sql = new SqlRunner(manager);
     const repository = new RollupRepository(sql);
-    if (!this.state.maintains(await repository.state())) return;
+    if (!this.state.maintains(await repository.state())) return 0;
     const facts = await this.facts.stored(sql, projectId, 0, Date.UTC(9999, 0), visitorId);
     const batch = new RollupBatch(this.state.timeZone);
     for (const fact of facts) batch.add(fact);
-    await repository.subtract(batch.sorted());
+    const rows = batch.sorted();
+    await repository.subtract(rows);
+    return rows.length;
   }
 
   /**
