@@ -78,14 +78,17 @@ describeEachEngine('/metrics exposition', (engine) => {
     expect((await visitors()).status).toBe(200); // computed
     expect((await visitors()).status).toBe(200); // from the cache
     const text = await scrape();
-    expect(samplesOf(text, 'receiver_events_accepted_total')).toEqual([
+    // The two telemetry reports of the first test went through the same ingest engine.
+    expect(samplesOf(text, 'receiver_events_accepted_total').sort()).toEqual([
       'receiver_events_accepted_total{kind="audit"} 1',
+      'receiver_events_accepted_total{kind="telemetry-report"} 2',
     ]);
-    expect(samplesOf(text, 'receiver_events_stored_total')).toEqual([
+    expect(samplesOf(text, 'receiver_events_stored_total').sort()).toEqual([
       'receiver_events_stored_total{kind="audit"} 1',
+      'receiver_events_stored_total{kind="telemetry-report"} 2',
     ]);
     expect(samplesOf(text, 'receiver_ingest_batch_duration_seconds_count')).toEqual([
-      'receiver_ingest_batch_duration_seconds_count 1',
+      'receiver_ingest_batch_duration_seconds_count 3', // two reports, one audit
     ]);
     expect(samplesOf(text, 'receiver_ingest_queue_depth')).toEqual([
       'receiver_ingest_queue_depth 0',
