@@ -25,5 +25,9 @@ module.exports = {
   transformIgnorePatterns: [`node_modules/(?!(?:.*/)?(?:${esmOnly})/)`],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   testTimeout: 30_000,
+  // A suite that leaves a handle open (a child process' pipe, a socket of a killed server) must not
+  // keep the run from ending. One still does in the full run (not found yet: see CHANGELOG); run a
+  // folder with --detectOpenHandles to find it.
+  forceExit: true,
   setupFiles: ['<rootDir>/test/support/setup-env.ts'],
 };
