@@ -77,6 +77,30 @@ export const receiverRebuildRollupsCommand: CliCommand = {
     (await receiverCli()).runReceiverRebuildRollups(options, output, process.env, process.stdout),
 };
 
+/** `receiver import-micrologs`: copies a Micrologs v2 database into the receiver's. */
+export const receiverImportMicrologsCommand: CliCommand = {
+  name: 'receiver import-micrologs',
+  description:
+    'Copy a Micrologs v2 database (projects with their keys, traffic, errors, audits, links) into the receiver database; re-run to resume',
+  options: {
+    from: {
+      type: 'string',
+      value: '<mysql://…>',
+      description: 'the Micrologs database: mysql://user:password@host:port/database',
+      required: true,
+    },
+    timezone: {
+      type: 'string',
+      value: '<zone>',
+      description:
+        'IANA time zone of the Micrologs timestamps (its TIMEZONE setting; default: RECEIVER_TIMEZONE)',
+    },
+    ...DATABASE_OPTIONS,
+  },
+  run: async (options, output) =>
+    (await receiverCli()).runReceiverImportMicrologs(options, output, process.env, process.stderr),
+};
+
 const VISITOR_OPTIONS: Record<string, CliOptionSpec> = {
   project: { type: 'string', value: '<id>', description: 'project id', required: true },
   visitor: {

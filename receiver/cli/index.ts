@@ -4,5 +4,6 @@ export { runReceiverMigrate } from './receiver-migrate.command';
 export { runReceiverCreateProject } from './receiver-create-project.command';
 export { runReceiverPurge } from './receiver-purge.command';
 export { runReceiverRebuildRollups } from './receiver-rebuild-rollups.command';
+export { runReceiverImportMicrologs } from './receiver-import-micrologs.command';
 export { runReceiverEraseVisitor, runReceiverExportVisitor } from './receiver-privacy.command';
 export { runReceiverWorker } from './receiver-worker.command';

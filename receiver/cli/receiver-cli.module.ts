@@ -8,6 +8,8 @@ import { resolveReceiverOptions } from '../config/receiver-options.resolver';
 import { PURGE_PROVIDERS } from '../lifecycle/lifecycle.module';
 import { ROLLUP_PROVIDERS } from '../rollups/analytics-rollups.module';
 import { RollupRebuildService } from '../rollups/rollup-rebuild.service';
+import { ImportRollups } from '../micrologs-import/import-rollups';
+import { MicrologsImportService } from '../micrologs-import/micrologs-import.service';
 import { PurgeService } from '../lifecycle/purge.service';
 import { LinksRepository } from '../links/links.repository';
 import { ProjectEvents } from '../projects/project.events';
@@ -28,7 +30,7 @@ import { TrackingRepository } from '../tracking/tracking.repository';
 
 /**
  * The slice of the receiver a CLI command boots: the options, the storage exactly as the module
- * wires it (data source provider, closed on shutdown) and `ProjectsService`, the retention purge and the rollup rebuild — without the
+ * wires it (data source provider, closed on shutdown) and `ProjectsService`, the retention purge, the rollup rebuild and the Micrologs import — without the
  * projects controller and its guards, no HTTP, no ingest queue, no timers, no Redis.
  */
 @Module({})
@@ -64,6 +66,8 @@ export class ReceiverCliModule {
         TelemetryRepository,
         ...PURGE_PROVIDERS,
         ...ROLLUP_PROVIDERS,
+        ImportRollups,
+        MicrologsImportService,
         // Every domain's personal data, so a privacy request covers here what it covers there.
         PersonalDataRegistry,
         VisitorDataOwner,
@@ -84,6 +88,8 @@ export interface ReceiverCliContext {
   purge: PurgeService;
   /** Builds the analytics rollups from the raw rows. */
   rollups: RollupRebuildService;
+  /** Copies a Micrologs database into the receiver's. */
+  micrologsImport: MicrologsImportService;
   /** Access and erasure requests (the API's service, without the analytics cache). */
   privacy: PrivacyService;
   /** Applies pending migrations; the names of those applied, oldest first. */
@@ -113,6 +119,7 @@ export async function withReceiverContext<T>(
       purge: app.get(PurgeService),
       rollups: app.get(RollupRebuildService),
       privacy: app.get(PrivacyService),
+      micrologsImport: app.get(MicrologsImportService),
       migrate: async () =>
         (await dataSource.runMigrations({ transaction: 'each' })).map((m) => m.name),
     });

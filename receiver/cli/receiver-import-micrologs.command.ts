@@ -1,0 +1,99 @@
+import type { EnvSource } from '../../lib/protocol';
+import { MicrologsImportMessages } from '../micrologs-import/micrologs-import.messages';
+import type { ImportProgress, ImportReport } from '../micrologs-import/micrologs-import.service';
+import { SKIP_REASONS } from '../micrologs-import/import-row.converter';
+import { IMPORTED_TABLES } from '../micrologs-import/micrologs-import.steps';
+import { ReceiverCliMessages } from './cli.messages';
+import {
+  consoleOutput,
+  type ReceiverCliOptions,
+  type ReceiverCliOutput,
+  runOnDatabase,
+  stringOption,
+} from './receiver-cli.runner';
+
+const BAR_WIDTH = 30;
+
+/**
+ * The progress of an import on stderr (stdout keeps the summary, for a pipe or a log): a bar
+ * redrawn in place on a terminal, a line every tenth of the way otherwise.
+ */
+function progressPrinter(
+  output: ReceiverCliOutput,
+  tty: NodeJS.WriteStream | undefined,
+): (progress: ImportProgress) => void {
+  let lastTenth = -1;
+  const started = Date.now();
+  return ({ table, done, total }) => {
+    const share = Math.min(1, done / Math.max(1, total));
+    const rate = Math.round(done / Math.max(0.001, (Date.now() - started) / 1000));
+    const text = `${done}/${total} rows  ${Math.floor(share * 100)}%  ${rate} rows/s  ${table}`;
+    if (tty?.isTTY) {
+      const filled = Math.round(share * BAR_WIDTH);
+      tty.write(`\r[${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] ${text}\x1b[K`);
+      if (done >= total) tty.write('\n');
+      return;
+    }
+    const tenth = Math.floor(share * 10);
+    if (tenth > lastTenth) {
+      lastTenth = tenth;
+      output.err(text);
+    }
+  };
+}
+
+function printSummary(output: ReceiverCliOutput, report: ImportReport): void {
+  for (const table of report.tables) {
+    const skipped = SKIP_REASONS.filter((reason) => table.skipped[reason] > 0)
+      .map((reason) => `${table.skipped[reason]} ${reason}`)
+      .join(', ');
+    output.out(MicrologsImportMessages.table(table.table, { ...table, skipped }));
+  }
+  output.out(
+    MicrologsImportMessages.done(
+      report.read,
+      report.imported,
+      report.copyMs / 1000,
+      report.rowsPerSecond,
+    ),
+  );
+  const { rollups } = report;
+  if (rollups.full)
+    output.out(MicrologsImportMessages.rollupsFull(rollups.days, rollups.durationMs / 1000));
+  else
+    output.out(
+      MicrologsImportMessages.rollups(rollups.projects, rollups.days, rollups.durationMs / 1000),
+    );
+  output.out(MicrologsImportMessages.rerun);
+}
+
+/**
+ * `nestjs-telemetry receiver import-micrologs --from mysql://user@host/db [--timezone <zone>]
+ * [--database <url>]`: copies a Micrologs v2 database into the receiver's (projects with their
+ * keys, visitors, sessions, pageviews, devices, locations, errors, audit logs, links and clicks),
+ * then rebuilds the rollups of the imported projects. Run it again to resume an interrupted
+ * import: nothing is copied twice.
+ */
+export function runReceiverImportMicrologs(
+  options: ReceiverCliOptions,
+  output: ReceiverCliOutput = consoleOutput,
+  env: EnvSource = process.env,
+  tty?: NodeJS.WriteStream,
+): Promise<number> {
+  return runOnDatabase(options, output, env, async (receiver) => {
+    const from = stringOption(options, 'from');
+    if (!from) throw new Error(MicrologsImportMessages.badSource);
+    // As create-project: the projects it creates need the receiver's schema.
+    const applied = await receiver.migrate();
+    if (applied.length > 0) output.out(ReceiverCliMessages.migrated(applied));
+    const report = await receiver.micrologsImport.run({
+      from,
+      timeZone: stringOption(options, 'timezone'),
+      onStart: (total, timeZone) =>
+        output.out(MicrologsImportMessages.starting(IMPORTED_TABLES.length, total, timeZone)),
+      onProgress: progressPrinter(output, tty),
+    });
+    printSummary(output, report);
+    return 0;
+  });
+}

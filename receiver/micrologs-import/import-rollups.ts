@@ -1,0 +1,57 @@
+import { Injectable } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { addDays, daysBetween, localDateOf } from '../common/time/zoned-time.util';
+import { RollupMaintenance } from '../rollups/rollup-maintenance.service';
+import { RollupRebuildService } from '../rollups/rollup-rebuild.service';
+import { RollupStateService } from '../rollups/rollup-state.service';
+import { InjectReceiverDataSource } from '../storage/inject-receiver-data-source.decorator';
+
+/** Times of the first and last pageview an import read for one receiver project. */
+export interface PageviewSpan {
+  first: number;
+  last: number;
+}
+
+/**
+ * The rollups after an import wrote raw pageviews behind their back. Rollups in use: each local
+ * day the imported pageviews span is recomputed for the imported projects only (the rollups'
+ * own per-day recompute, one transaction per day). Rollups never built (or being built, or in
+ * another zone): the full rebuild, exactly as `receiver rebuild-rollups` runs it.
+ */
+@Injectable()
+export class ImportRollups {
+  constructor(
+    @InjectReceiverDataSource() private readonly dataSource: DataSource,
+    private readonly state: RollupStateService,
+    private readonly maintenance: RollupMaintenance,
+    private readonly rebuilder: RollupRebuildService,
+  ) {}
+
+  async rebuild(
+    spans: Map<number, PageviewSpan>,
+  ): Promise<{ projects: number; days: number; full: boolean }> {
+    if (spans.size === 0) return { projects: 0, days: 0, full: false };
+    this.state.invalidate();
+    if (!(await this.state.ready())) {
+      const report = await this.rebuilder.rebuild();
+      return { projects: spans.size, days: report.days, full: true };
+    }
+    const zone = this.state.timeZone;
+    const days = [...spans.entries()].map(([projectId, span]) => ({
+      projectId,
+      first: localDateOf(span.first, zone),
+      last: localDateOf(span.last, zone),
+    }));
+    const first = days.reduce((min, d) => (d.first < min ? d.first : min), days[0].first);
+    const last = days.reduce((max, d) => (d.last > max ? d.last : max), days[0].last);
+    for (let day = first; day <= last; day = addDays(day, 1)) {
+      await this.dataSource.transaction(async (manager) => {
+        for (const project of days) {
+          if (project.first <= day && day <= project.last)
+            await this.maintenance.recomputeDay(manager, day, project.projectId);
+        }
+      });
+    }
+    return { projects: spans.size, days: daysBetween(first, last) + 1, full: false };
+  }
+}
