@@ -40,7 +40,7 @@ export async function seedVisit(
     is_bounced: times.length === 1,
   });
   const views = await db.getRepository(PageviewEntity).save(
-    times.map((created_at, i) => ({
+    times.map((created_at) => ({
       project_id: projectId,
       session_id: session.id,
       visitor_id: visitor.id,
@@ -114,7 +114,7 @@ export async function seedAudit(
   actor = 'admin@example.com',
 ): Promise<void> {
   await db.getRepository(AuditLogEntity).save(
-    times.map((created_at, i) => ({
+    times.map((created_at) => ({
       project_id: projectId,
       action: 'user.login',
       actor,
@@ -135,7 +135,7 @@ export async function seedClicks(db: DataSource, projectId: number, times: Date[
     created_at: times[0],
   });
   await db.getRepository(LinkClickEntity).save(
-    times.map((created_at, i) => ({
+    times.map((created_at) => ({
       link_id: link.id,
       project_id: projectId,
       location_id: null,
