@@ -74,7 +74,7 @@ export class ImportRowConverter {
   ) {
     this.plan = source
       .getMetadata(step.entity)
-      .columns.filter((column) => !column.isGenerated && column.propertyName !== 'event_id')
+      .columns.filter((column) => step.columns.includes(column.propertyName))
       .map((column) => ({
         name: column.propertyName,
         kind: kindOf(column),
@@ -83,6 +83,8 @@ export class ImportRowConverter {
         fallback: column.default,
         reference: step.references[column.propertyName],
       }));
+    const missing = step.columns.filter((name) => !this.plan.some((c) => c.name === name));
+    if (missing.length > 0) throw new Error(`${step.table} has no column ${missing.join(', ')}`);
   }
 
   /** The Micrologs columns read for this table. */

@@ -28,6 +28,12 @@ export interface DimensionKey {
 /** One Micrologs table copied into the receiver table of the same name and columns. */
 export interface ImportStep {
   table: string;
+  /**
+   * The Micrologs columns (contract section 6, besides `id`); the receiver's table has each of
+   * them under the same name. Its own further columns (`error_events.occurrences`…) take their
+   * defaults.
+   */
+  columns: readonly string[];
   entity: new () => ObjectLiteral;
   /**
    * Columns referencing another table: the id is translated through that table's map. A
@@ -44,12 +50,12 @@ const location = { table: 'locations', required: false } as const;
 const device = { table: 'devices', required: false } as const;
 
 /**
- * The tables after `projects`, in dependency order (contract section 6: every table and column
- * of the Micrologs data model exists in the receiver under the same name).
+ * The tables after `projects`, in dependency order.
  */
 export const IMPORT_STEPS: readonly ImportStep[] = [
   {
     table: 'visitors',
+    columns: ['project_id', 'visitor_hash', 'fingerprint_hash', 'first_seen', 'last_seen'],
     entity: VisitorEntity,
     references: { project_id: project },
     identity: {
@@ -60,6 +66,14 @@ export const IMPORT_STEPS: readonly ImportStep[] = [
   },
   {
     table: 'sessions',
+    columns: [
+      'project_id',
+      'visitor_id',
+      'session_token',
+      'started_at',
+      'last_activity',
+      'is_bounced',
+    ],
     entity: SessionEntity,
     references: { project_id: project, visitor_id: { table: 'visitors', required: true } },
     identity: {
@@ -70,6 +84,7 @@ export const IMPORT_STEPS: readonly ImportStep[] = [
   },
   {
     table: 'devices',
+    columns: ['project_id', 'device_type', 'os', 'browser', 'browser_version', 'created_at'],
     entity: DeviceEntity,
     references: { project_id: project },
     identity: {
@@ -83,6 +98,7 @@ export const IMPORT_STEPS: readonly ImportStep[] = [
   },
   {
     table: 'locations',
+    columns: ['project_id', 'country', 'country_code', 'region', 'city', 'is_vpn', 'created_at'],
     entity: LocationEntity,
     references: { project_id: project },
     identity: {
@@ -93,6 +109,25 @@ export const IMPORT_STEPS: readonly ImportStep[] = [
   },
   {
     table: 'pageviews',
+    columns: [
+      'project_id',
+      'session_id',
+      'visitor_id',
+      'location_id',
+      'device_id',
+      'url',
+      'page_title',
+      'referrer_url',
+      'referrer_category',
+      'utm_source',
+      'utm_medium',
+      'utm_campaign',
+      'utm_content',
+      'utm_term',
+      'screen_resolution',
+      'timezone',
+      'created_at',
+    ],
     entity: PageviewEntity,
     references: {
       project_id: project,
@@ -105,6 +140,20 @@ export const IMPORT_STEPS: readonly ImportStep[] = [
   },
   {
     table: 'error_groups',
+    columns: [
+      'project_id',
+      'fingerprint',
+      'error_type',
+      'message',
+      'file',
+      'line',
+      'severity',
+      'environment',
+      'status',
+      'occurrence_count',
+      'first_seen',
+      'last_seen',
+    ],
     entity: ErrorGroupEntity,
     references: { project_id: project },
     identity: {
@@ -115,6 +164,18 @@ export const IMPORT_STEPS: readonly ImportStep[] = [
   },
   {
     table: 'error_events',
+    columns: [
+      'group_id',
+      'project_id',
+      'location_id',
+      'device_id',
+      'stack_trace',
+      'url',
+      'environment',
+      'severity',
+      'context',
+      'created_at',
+    ],
     entity: ErrorEventEntity,
     references: {
       project_id: project,
@@ -126,12 +187,14 @@ export const IMPORT_STEPS: readonly ImportStep[] = [
   },
   {
     table: 'audit_logs',
+    columns: ['project_id', 'action', 'actor', 'ip_hash', 'context', 'created_at'],
     entity: AuditLogEntity,
     references: { project_id: project },
     identity: { kind: 'event' },
   },
   {
     table: 'tracked_links',
+    columns: ['project_id', 'code', 'destination_url', 'label', 'is_active', 'created_at'],
     entity: TrackedLinkEntity,
     references: { project_id: project },
     identity: {
@@ -142,6 +205,16 @@ export const IMPORT_STEPS: readonly ImportStep[] = [
   },
   {
     table: 'link_clicks',
+    columns: [
+      'link_id',
+      'project_id',
+      'location_id',
+      'device_id',
+      'referrer_url',
+      'referrer_category',
+      'ip_hash',
+      'created_at',
+    ],
     entity: LinkClickEntity,
     references: {
       project_id: project,

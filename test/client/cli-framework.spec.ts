@@ -150,6 +150,7 @@ describe('CLI command framework', () => {
       ['receiver create-project', []],
       ['receiver purge', []],
       ['receiver rebuild-rollups', []],
+      ['receiver import-micrologs', []],
       ['receiver export-visitor', []],
       ['receiver erase-visitor', []],
       ['receiver worker', []],
