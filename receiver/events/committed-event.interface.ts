@@ -1,4 +1,4 @@
-import type { ErrorEnvironment, ErrorSeverity } from '../storage/entities/error-group.entity';
+import type { ErrorEnvironment, ErrorSeverity } from '../storage/entities';
 
 /** What every committed event carries: its project and when it happened (epoch ms). */
 interface CommittedEventBase {
