@@ -20,6 +20,8 @@ import { DimensionResolver, unique } from './dimension.resolver';
 
 const groupKey = (job: ErrorJob): string => `${job.projectId}|${job.fingerprint}`;
 
+const occurrencesOf = (job: ErrorJob): number => job.occurrences ?? 1;
+
 /** A group as the batch found it, before counting the batch's events. */
 interface GroupBefore {
   id: number;
@@ -29,7 +31,8 @@ interface GroupBefore {
 }
 
 /**
- * Writes a batch of error events (contract 3.10): each group is created if new, then counted,
+ * Writes a batch of error events (contract 3.10): each group is created if new, then counted
+ * (by each event's `occurrences`: a coalesced burst counts what happened, not one request),
  * its `last_seen` and severity set from the latest event, and reopened if it was resolved
  * (its environment stays the first one's); events are inserted in one statement. After commit the
  * projects' errors / errors-trend analytics caches are invalidated.
@@ -67,6 +70,7 @@ export class ErrorIngestHandler implements IngestHandler<ErrorJob>, OnModuleInit
         environment: job.environment,
         severity: job.severity,
         context: job.context,
+        occurrences: occurrencesOf(job),
         created_at: new Date(job.receivedAt),
         event_id: job.eventId,
       })),
@@ -136,11 +140,12 @@ export class ErrorIngestHandler implements IngestHandler<ErrorJob>, OnModuleInit
     }
     for (const [key, events] of byGroup) {
       const latest = events[events.length - 1];
+      const count = events.reduce((sum, job) => sum + occurrencesOf(job), 0);
       await manager
         .createQueryBuilder()
         .update(ErrorGroupEntity)
         .set({
-          occurrence_count: () => `occurrence_count + ${events.length}`,
+          occurrence_count: () => `occurrence_count + ${count}`,
           last_seen: new Date(latest.receivedAt),
           severity: latest.severity,
           status: () => `CASE WHEN status = 'resolved' THEN 'open' ELSE status END`,
@@ -165,7 +170,7 @@ function committedErrors(
     const key = groupKey(job);
     const group = groups.get(key) as GroupBefore;
     const before = counted.get(key) ?? 0;
-    counted.set(key, before + 1);
+    counted.set(key, before + occurrencesOf(job));
     return {
       type: 'error',
       projectId: job.projectId,
@@ -178,7 +183,7 @@ function committedErrors(
       environment: job.environment,
       newGroup: group.count === 0 && before === 0,
       regression: group.resolved && before === 0,
-      occurrences: group.count + before + 1,
+      occurrences: group.count + before + occurrencesOf(job),
     };
   });
 }
