@@ -46,7 +46,7 @@ export class AlertSignalsReader {
     this.sql = new SqlRunner(dataSource);
   }
 
-  /** Error events of the project in `[from, to)`, of one group and/or severity when given. */
+  /** Error occurrences (coalesced repeats counted) of the project in `[from, to)`, of one group and/or severity when given. */
   async errorCount(
     projectId: number,
     from: number,
@@ -55,7 +55,7 @@ export class AlertSignalsReader {
   ): Promise<number> {
     const row = await this.sql.row<{ n: unknown }>(
       (p) =>
-        `SELECT COUNT(*) AS n FROM ${this.sql.table(ErrorEventEntity)} WHERE project_id = ${p.add(projectId)} ` +
+        `SELECT COALESCE(SUM(occurrences), 0) AS n FROM ${this.sql.table(ErrorEventEntity)} WHERE project_id = ${p.add(projectId)} ` +
         `AND created_at >= ${p.instant(from)} AND created_at < ${p.instant(to)}` +
         (filter.groupId !== undefined ? ` AND group_id = ${p.add(filter.groupId)}` : '') +
         (filter.severity !== undefined ? ` AND severity = ${p.add(filter.severity)}` : ''),
