@@ -7,3 +7,10 @@ export { runReceiverRebuildRollups } from './receiver-rebuild-rollups.command';
 export { runReceiverImportMicrologs } from './receiver-import-micrologs.command';
 export { runReceiverEraseVisitor, runReceiverExportVisitor } from './receiver-privacy.command';
 export { runReceiverWorker } from './receiver-worker.command';
+export {
+  runReceiverAlertsCreate,
+  runReceiverAlertsDeliveries,
+  runReceiverAlertsDelete,
+  runReceiverAlertsList,
+  runReceiverAlertsTest,
+} from './receiver-alerts.command';
