@@ -154,6 +154,11 @@ describe('CLI command framework', () => {
       ['receiver export-visitor', []],
       ['receiver erase-visitor', []],
       ['receiver worker', []],
+      ['receiver alerts create', []],
+      ['receiver alerts list', []],
+      ['receiver alerts delete', []],
+      ['receiver alerts test', []],
+      ['receiver alerts deliveries', []],
     ]);
   });
 });
