@@ -6,6 +6,9 @@ interface RouteEntry {
   methods: Set<string>;
 }
 
+/** Paths whose answer is remembered before the memo starts over. */
+const ANSWER_MEMO_LIMIT = 2_048;
+
 const ALL_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'];
 
 const join = (...parts: string[]): string =>
@@ -32,6 +35,7 @@ function toPattern(path: string): RegExp {
  */
 export class ReceiverRouteTable {
   private readonly routes: RouteEntry[] = [];
+  private readonly answers = new Map<string, Set<string> | undefined>();
 
   /** Adds every route of the controllers of `modules` (and their static imports) under `prefix`. */
   addModules(prefix: string, modules: Type[]): this {
@@ -48,8 +52,19 @@ export class ReceiverRouteTable {
     return this;
   }
 
-  /** The methods allowed on `path`, or `undefined` when the path is not a receiver route. */
+  /**
+   * The methods allowed on `path`, or `undefined` when the path is not a receiver route. The front
+   * door asks twice per request; answers are memoised per path (bounded: paths come from clients).
+   */
   allowedMethods(path: string): Set<string> | undefined {
+    if (this.answers.has(path)) return this.answers.get(path);
+    const found = this.match(path);
+    if (this.answers.size >= ANSWER_MEMO_LIMIT) this.answers.clear();
+    this.answers.set(path, found);
+    return found;
+  }
+
+  private match(path: string): Set<string> | undefined {
     let found: Set<string> | undefined;
     for (const route of this.routes) {
       if (!route.pattern.test(path)) continue;
@@ -78,6 +93,7 @@ export class ReceiverRouteTable {
   }
 
   private add(path: string, methods: string[]): void {
+    this.answers.clear();
     const existing = this.routes.find((route) => route.pattern.source === toPattern(path).source);
     if (existing) methods.forEach((method) => existing.methods.add(method));
     else this.routes.push({ pattern: toPattern(path), methods: new Set(methods) });
