@@ -18,8 +18,11 @@ import { DimensionResolver, unique } from './dimension.resolver';
 
 const groupKey = (job: ErrorJob): string => `${job.projectId}|${job.fingerprint}`;
 
+const occurrencesOf = (job: ErrorJob): number => job.occurrences ?? 1;
+
 /**
- * Writes a batch of error events (contract 3.10): each group is created if new, then counted,
+ * Writes a batch of error events (contract 3.10): each group is created if new, then counted
+ * (by each event's `occurrences`: a coalesced burst counts what happened, not one request),
  * its `last_seen` and severity set from the latest event, and reopened if it was resolved
  * (its environment stays the first one's); events are inserted in one statement. After commit the
  * projects' errors / errors-trend analytics caches are invalidated.
@@ -56,6 +59,7 @@ export class ErrorIngestHandler implements IngestHandler<ErrorJob>, OnModuleInit
         environment: job.environment,
         severity: job.severity,
         context: job.context,
+        occurrences: occurrencesOf(job),
         created_at: new Date(job.receivedAt),
         event_id: job.eventId,
       })),
@@ -108,11 +112,12 @@ export class ErrorIngestHandler implements IngestHandler<ErrorJob>, OnModuleInit
     for (const row of rows) ids.set(`${row.project_id}|${row.fingerprint}`, row.id);
     for (const [key, events] of byGroup) {
       const latest = events[events.length - 1];
+      const count = events.reduce((sum, job) => sum + occurrencesOf(job), 0);
       await manager
         .createQueryBuilder()
         .update(ErrorGroupEntity)
         .set({
-          occurrence_count: () => `occurrence_count + ${events.length}`,
+          occurrence_count: () => `occurrence_count + ${count}`,
           last_seen: new Date(latest.receivedAt),
           severity: latest.severity,
           status: () => `CASE WHEN status = 'resolved' THEN 'open' ELSE status END`,
