@@ -6,10 +6,9 @@ interface RouteEntry {
   methods: Set<string>;
 }
 
-/** Paths whose answer is remembered before the memo starts over. */
-const ANSWER_MEMO_LIMIT = 2_048;
-
 const ALL_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'];
+/** Paths whose answer is remembered; past that the memory starts again (any path can be asked). */
+const REMEMBERED_PATHS = 1_000;
 
 const join = (...parts: string[]): string =>
   '/' +
@@ -35,6 +34,10 @@ function toPattern(path: string): RegExp {
  */
 export class ReceiverRouteTable {
   private readonly routes: RouteEntry[] = [];
+  /**
+   * Answers by path: every request asks (twice), and testing each route's pattern in turn was the
+   * front door's largest cost on the tracking endpoints.
+   */
   private readonly answers = new Map<string, Set<string> | undefined>();
 
   /** Adds every route of the controllers of `modules` (and their static imports) under `prefix`. */
@@ -52,14 +55,11 @@ export class ReceiverRouteTable {
     return this;
   }
 
-  /**
-   * The methods allowed on `path`, or `undefined` when the path is not a receiver route. The front
-   * door asks twice per request; answers are memoised per path (bounded: paths come from clients).
-   */
+  /** The methods allowed on `path`, or `undefined` when the path is not a receiver route. */
   allowedMethods(path: string): Set<string> | undefined {
     if (this.answers.has(path)) return this.answers.get(path);
     const found = this.match(path);
-    if (this.answers.size >= ANSWER_MEMO_LIMIT) this.answers.clear();
+    if (this.answers.size >= REMEMBERED_PATHS) this.answers.clear();
     this.answers.set(path, found);
     return found;
   }

@@ -10,6 +10,8 @@ import type { PageviewJob } from '../interfaces/tracking-jobs.interface';
 import { PAGEVIEW_DEDUP_WINDOW_MS, PAGEVIEW_JOB } from '../tracking.constants';
 import { SqlRunner } from '../../storage/sql/sql-runner';
 import { RollupMaintenance } from '../../rollups/rollup-maintenance.service';
+import { CommittedEventsBus } from '../../events/committed-events.bus';
+import type { CommittedPageview } from '../../events/committed-event.interface';
 import { CookielessSessions } from './cookieless-sessions';
 import { DimensionResolver, unique } from './dimension.resolver';
 import { TrackingIdCache } from './tracking-id.cache';
@@ -33,6 +35,7 @@ export class PageviewIngestHandler implements IngestHandler<PageviewJob>, OnModu
     private readonly people: VisitorSessionWriter,
     private readonly cookieless: CookielessSessions,
     private readonly rollups: RollupMaintenance,
+    private readonly events: CommittedEventsBus,
   ) {}
 
   onModuleInit(): void {
@@ -42,9 +45,16 @@ export class PageviewIngestHandler implements IngestHandler<PageviewJob>, OnModu
   async handle(jobs: IngestEvent<PageviewJob>[], context: IngestBatchContext): Promise<void> {
     const visitors = await this.people.upsertVisitors(jobs, context);
     await this.cookieless.assign(jobs, visitors, context);
-    const sessions = await this.people.upsertSessions(jobs, visitors, context);
+    // Only worth knowing which sessions are new when someone listens for committed events.
+    const newSessions = this.events.active ? new Set<string>() : undefined;
+    const sessions = await this.people.upsertSessions(jobs, visitors, context, newSessions);
     const kept = await this.dropDuplicates(jobs, visitors, context);
     if (kept.length === 0) return;
+    if (newSessions) {
+      context.afterCommit(() =>
+        this.events.publish(committedPageviews(kept, visitors, sessions, newSessions)),
+      );
+    }
     const { deviceIds, locationIds } = await this.dimensions.forEvents(kept, context);
     const rows = kept.map((job, i) => ({
       project_id: job.projectId,
@@ -122,4 +132,30 @@ export class PageviewIngestHandler implements IngestHandler<PageviewJob>, OnModu
     );
     context.afterCommit(() => engaged.forEach((id) => this.cache.engagedSessions.set(id, true)));
   }
+}
+
+/** The stored pageviews as committed events; the first pageview of a new session opens it. */
+function committedPageviews(
+  kept: IngestEvent<PageviewJob>[],
+  visitors: Map<string, number>,
+  sessions: Map<string, number>,
+  newSessions: Set<string>,
+): CommittedPageview[] {
+  const opened = new Set<string>();
+  return kept.map((job) => {
+    const key = sessionKey(job);
+    const isNewSession = newSessions.has(key) && !opened.has(key);
+    opened.add(key);
+    return {
+      type: 'pageview',
+      projectId: job.projectId,
+      timestamp: job.receivedAt,
+      eventId: job.eventId,
+      url: job.url,
+      title: job.pageTitle,
+      visitorId: visitors.get(visitorKey(job)) as number,
+      sessionId: sessions.get(key) as number,
+      isNewSession,
+    };
+  });
 }
