@@ -72,6 +72,20 @@ export interface ReceiverModuleOptions {
   /** Prefix of every Redis key the receiver writes (share one Redis safely). [`RECEIVER_REDIS_PREFIX`] */
   redisPrefix?: string;
   /**
+   * Milliseconds one Redis command may take. A command that takes longer, or a Redis that went
+   * away, makes the receiver skip Redis for a second: analytics answer without the cache, rate
+   * limits let requests through, events are committed inline. Default 250.
+   * [`RECEIVER_REDIS_COMMAND_TIMEOUT_MS`]
+   */
+  redisCommandTimeoutMs?: number;
+  /**
+   * Milliseconds one PostgreSQL or MySQL/MariaDB query may take (and waiting for a pooled
+   * connection may take) before it fails as a storage fault: a hung database server then gets
+   * 503 with `Retry-After` instead of requests that never end. `0` turns the limit off. Default
+   * 15 000. [`RECEIVER_DATABASE_QUERY_TIMEOUT_MS`]
+   */
+  databaseQueryTimeoutMs?: number;
+  /**
    * Days raw data is kept before the purge job deletes it, for every kind at once; `0` (default)
    * keeps everything. A project's own periods (projects API `retention`) win over it.
    * [`RECEIVER_RETENTION_DAYS`]
@@ -156,6 +170,14 @@ export interface ReceiverModuleOptions {
    * without spaces; without it `/metrics` answers 404. [`RECEIVER_METRICS_TOKEN`]
    */
   metrics?: { token?: string };
+  /**
+   * Alert rules (see docs/alerts.md). `intervalSeconds`: how often time-based rules are evaluated
+   * and waiting alerts are gathered and sent (default 15; `0` turns evaluation and sending off in
+   * this process). `retryBaseSeconds`: first wait after a failed delivery, doubled at each
+   * attempt up to an hour, for 24 hours (default 30).
+   * [`RECEIVER_ALERTS_INTERVAL_SECONDS`, `RECEIVER_ALERTS_RETRY_BASE_SECONDS`]
+   */
+  alerts?: { intervalSeconds?: number; retryBaseSeconds?: number };
 }
 
 /** The built-in ingestion queues (see `ingest.queue`). */
@@ -250,6 +272,8 @@ export interface ResolvedReceiverOptions {
   production: boolean;
   redis: string | undefined;
   redisPrefix: string;
+  redisCommandTimeoutMs: number;
+  databaseQueryTimeoutMs: number;
   /** Global retention per kind, days (0 = keep forever). */
   retention: RetentionDays;
   keepRollups: boolean;
@@ -270,6 +294,7 @@ export interface ResolvedReceiverOptions {
   redisQueue: ResolvedRedisQueueOptions;
   /** Bearer token of `/metrics`; `undefined` turns the exposition off. */
   metricsToken: string | undefined;
+  alerts: { intervalSeconds: number; retryBaseSeconds: number };
 }
 
 /** {@link RedisQueueOptions} with defaults and environment applied. */
