@@ -156,6 +156,47 @@ export interface ReceiverModuleOptions {
    * without spaces; without it `/metrics` answers 404. [`RECEIVER_METRICS_TOKEN`]
    */
   metrics?: { token?: string };
+  /**
+   * Realtime feeds over WebSocket and Server-Sent Events (needs the optional peer `ws` for
+   * WebSocket): live visitor count, pageview and error feeds, alerts and telemetry values per
+   * project. Off by default. Enable it on `receiver worker` processes too, so events they commit
+   * reach the feeds (through Redis when `redis` is set). See {@link RealtimeOptions}.
+   * [`RECEIVER_REALTIME`]
+   */
+  realtime?: RealtimeOptions;
+}
+
+/** Realtime feed options (`realtime`); each field also has its variable. */
+export interface RealtimeOptions {
+  /** Serve the feeds. Default `false`. [`RECEIVER_REALTIME`] */
+  enabled?: boolean;
+  /**
+   * Path of the WebSocket endpoint. Default `/<routePrefix>/realtime` (e.g. `/api/realtime`); the
+   * SSE stream is `/<routePrefix>/realtime/events`. [`RECEIVER_REALTIME_PATH`]
+   */
+  path?: string;
+  /**
+   * Bytes a client may have waiting in its socket before feed messages are dropped (counted and
+   * announced) and state messages coalesced. Default 1 MiB. [`RECEIVER_REALTIME_MAX_BUFFERED_BYTES`]
+   */
+  maxBufferedBytes?: number;
+  /** Feed messages held per client while its socket is full. Default 256. [`RECEIVER_REALTIME_MAX_QUEUED`] */
+  maxQueuedMessages?: number;
+  /** Concurrent realtime clients per process. Default 10 000. [`RECEIVER_REALTIME_MAX_CLIENTS`] */
+  maxClients?: number;
+  /** Longest lifetime of a minted token, seconds. Default 3600. [`RECEIVER_REALTIME_TOKEN_MAX_TTL`] */
+  tokenMaxTtlSeconds?: number;
+}
+
+/** {@link RealtimeOptions} with defaults and environment applied. */
+export interface ResolvedRealtimeOptions {
+  enabled: boolean;
+  /** Full path of the WebSocket endpoint (leading `/`). */
+  path: string;
+  maxBufferedBytes: number;
+  maxQueuedMessages: number;
+  maxClients: number;
+  tokenMaxTtlSeconds: number;
 }
 
 /** The built-in ingestion queues (see `ingest.queue`). */
@@ -270,6 +311,7 @@ export interface ResolvedReceiverOptions {
   redisQueue: ResolvedRedisQueueOptions;
   /** Bearer token of `/metrics`; `undefined` turns the exposition off. */
   metricsToken: string | undefined;
+  realtime: ResolvedRealtimeOptions;
 }
 
 /** {@link RedisQueueOptions} with defaults and environment applied. */
