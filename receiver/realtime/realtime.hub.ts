@@ -26,6 +26,7 @@ export class RealtimeHub {
   private readonly logger = new Logger('Realtime');
   private readonly clients = new Map<number, Set<RealtimeClient>>();
   private total = 0;
+  private droppedByGone = 0;
 
   constructor(
     @Inject(RECEIVER_OPTIONS) private readonly options: ResolvedReceiverOptions,
@@ -39,6 +40,22 @@ export class RealtimeHub {
   /** Clients connected to this process. */
   get size(): number {
     return this.total;
+  }
+
+  /**
+   * What the outboxes hold: connected clients, messages waiting for slow ones, and feed messages
+   * dropped since start (disconnected clients included).
+   */
+  figures(): { clients: number; waiting: number; dropped: number } {
+    let waiting = 0;
+    let dropped = this.droppedByGone;
+    for (const set of this.clients.values()) {
+      for (const client of set) {
+        waiting += client.waiting;
+        dropped += client.dropped;
+      }
+    }
+    return { clients: this.total, waiting, dropped };
   }
 
   /** Whether one more client fits under `realtime.maxClients`. */
@@ -76,6 +93,7 @@ export class RealtimeHub {
       if (!connected) return;
       connected = false;
       client.dispose();
+      this.droppedByGone += client.dropped;
       set.delete(client);
       if (set.size === 0) this.clients.delete(projectId);
       this.total--;
