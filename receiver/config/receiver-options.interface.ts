@@ -178,6 +178,14 @@ export interface ReceiverModuleOptions {
    * [`RECEIVER_REALTIME`]
    */
   realtime?: RealtimeOptions;
+  /**
+   * Alert rules (see docs/alerts.md). `intervalSeconds`: how often time-based rules are evaluated
+   * and waiting alerts are gathered and sent (default 15; `0` turns evaluation and sending off in
+   * this process). `retryBaseSeconds`: first wait after a failed delivery, doubled at each
+   * attempt up to an hour, for 24 hours (default 30).
+   * [`RECEIVER_ALERTS_INTERVAL_SECONDS`, `RECEIVER_ALERTS_RETRY_BASE_SECONDS`]
+   */
+  alerts?: { intervalSeconds?: number; retryBaseSeconds?: number };
 }
 
 /** Realtime feed options (`realtime`); each field also has its variable. */
@@ -328,6 +336,7 @@ export interface ResolvedReceiverOptions {
   /** Bearer token of `/metrics`; `undefined` turns the exposition off. */
   metricsToken: string | undefined;
   realtime: ResolvedRealtimeOptions;
+  alerts: { intervalSeconds: number; retryBaseSeconds: number };
 }
 
 /** {@link RedisQueueOptions} with defaults and environment applied. */

@@ -67,6 +67,12 @@ const KNOWN_PATHS: Record<string, string[]> = {
   ],
   privacy: ['/api/privacy/visitors/{visitorId}', '/api/privacy/audits', '/api/privacy/requests'],
   realtime: ['/api/realtime/tokens', '/api/realtime/events'],
+  alerts: [
+    '/api/alerts/rules',
+    '/api/alerts/rules/{id}',
+    '/api/alerts/rules/{id}/test',
+    '/api/alerts/deliveries',
+  ],
   snippet: ['/snippet/micrologs.js'],
   metrics: ['/metrics'],
 };
@@ -179,6 +185,7 @@ describeEachAdapter('OpenAPI document', ({ adapter }) => {
     expect(security('/api/projects/create.php', 'post')).toEqual([{ adminKey: [] }]);
     expect(security('/api/projects/verify.php', 'post')).toBeUndefined();
     expect(security('/api/privacy/visitors/{visitorId}', 'delete')).toEqual([{ adminKey: [] }]);
+    expect(security('/api/alerts/rules/{id}', 'patch')).toEqual([{ adminKey: [] }]);
     expect(security('/api/track/pageview.php', 'post')).toEqual([{ publicKey: [] }]);
     expect(security('/api/track/error.php', 'post')).toEqual([
       { secretKey: [] },
