@@ -114,7 +114,7 @@ export function wireReceiverModules(core: DynamicModule): WiredReceiverModules {
       wire(DeadLettersModule, ingest),
       wire(PrivacyModule, privacyCore, projects),
       realtime,
-      wire(AlertsModule, projects),
+      wire(AlertsModule, projects, events),
     ],
     public: [projects, telemetry, links, health],
   };
