@@ -7,7 +7,7 @@ import { InjectReceiverDataSource } from '../storage/inject-receiver-data-source
 import { SqlRunner } from '../storage/sql/sql-runner';
 import { addDays, localDateOf, startOfLocalDay } from '../common/time/zoned-time.util';
 import { PageviewFactsReader, type PageviewRowLike } from './pageview-facts.reader';
-import { RollupBatch } from './rollup-batch';
+import { LocalDayOf, RollupBatch } from './rollup-batch';
 import { RollupRepository } from './rollup.repository';
 import { RollupStateService } from './rollup-state.service';
 
@@ -20,6 +20,9 @@ import { RollupStateService } from './rollup-state.service';
 @Injectable()
 export class RollupMaintenance {
   private readonly facts = new PageviewFactsReader();
+  /** The ingest's last local day and its bounds, kept from batch to batch (one per time zone). */
+  private ingestDays: LocalDayOf | undefined;
+  private ingestZone: string | undefined;
 
   constructor(
     private readonly state: RollupStateService,
@@ -35,7 +38,12 @@ export class RollupMaintenance {
     // Read in the transaction: a rebuild in another process may have just changed it.
     if (!this.state.maintains(await repository.state())) return;
     const facts = await this.facts.ofRows(sql, rows, (task) => context.afterCommit(task));
-    const batch = new RollupBatch(this.state.timeZone);
+    const zone = this.state.timeZone;
+    if (zone !== this.ingestZone) {
+      this.ingestDays = new LocalDayOf(zone);
+      this.ingestZone = zone;
+    }
+    const batch = new RollupBatch(zone, this.ingestDays);
     for (const fact of facts) batch.add(fact);
     await repository.merge(batch.sorted());
   }
