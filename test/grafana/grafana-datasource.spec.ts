@@ -69,7 +69,7 @@ describeReceiver('Grafana JSON datasource', ({ adapter, engine }) => {
       received_at: new Date(at.getTime() + i * 60_000),
     }));
     await ds.getRepository(TelemetrySampleEntity).insert(samples);
-    const latest = (key: string, value: unknown, minute: number) => ({
+    const latest = (key: string, value: number | string, minute: number) => ({
       project_id: seed.project.id,
       host_id: host.id,
       key,
