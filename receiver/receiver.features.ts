@@ -21,6 +21,7 @@ import { ShortLinkModule } from './links/short-link.module';
 import { PrivacyCoreModule } from './privacy/privacy-core.module';
 import { PrivacyModule } from './privacy/privacy.module';
 import { ProjectsModule } from './projects/projects.module';
+import { RealtimeModule } from './realtime/realtime.module';
 import { SnippetModule } from './snippet/snippet.module';
 import { TelemetryReceiverModule } from './telemetry/telemetry-receiver.module';
 import { TrackingModule } from './tracking/tracking.module';
@@ -40,6 +41,7 @@ export const RECEIVER_API_MODULES: Type[] = [
   TelemetryReceiverModule, // telemetry reports, tokens, flags, hosts
   DeadLettersModule, // Redis queue dead letters (admin)
   PrivacyModule, // access and erasure requests (GDPR Art. 15, 17)
+  RealtimeModule, // realtime tokens and the SSE stream (the WebSocket endpoint sits beside)
   AlertsModule, // alert rules, evaluation and webhook deliveries (admin)
 ];
 
@@ -98,6 +100,8 @@ export function wireReceiverModules(core: DynamicModule): WiredReceiverModules {
   const telemetry = wire(TelemetryReceiverModule, ingest, events);
   const analytics = wire(AnalyticsModule, linksCore, cache, rollups);
   const links = wire(LinksModule, tracking, ingest, linksCore, cache, privacyCore, events);
+  // Alerts publish their firings through the realtime fan-out: import `realtime` to inject it.
+  const realtime = wire(RealtimeModule, events, projects);
   return {
     all: [
       projects,
@@ -113,6 +117,7 @@ export function wireReceiverModules(core: DynamicModule): WiredReceiverModules {
       wire(LifecycleModule, health, projects, rollups),
       wire(DeadLettersModule, ingest),
       wire(PrivacyModule, privacyCore, projects),
+      realtime,
       wire(AlertsModule, projects, events),
     ],
     public: [projects, telemetry, links, health],
