@@ -12,6 +12,8 @@ export interface RollupDelta {
   pageviews: number;
   /** Ids for exact unique counts; `null` for count-only dimensions. */
   members: Set<number> | null;
+  /** `pageviews` is the size of the member set (a set of ids, not a count of pageviews). */
+  countsMembers?: boolean;
 }
 
 /**
@@ -84,14 +86,19 @@ export class RollupBatch {
 
   /** Rows in primary-key order, so concurrent writers lock them in the same order. */
   sorted(): RollupDelta[] {
-    return [...this.rows.values()].sort(
-      (a, b) =>
-        a.projectId - b.projectId ||
-        compare(a.dimension, b.dimension) ||
-        compare(a.day, b.day) ||
-        compare(a.valueKey, b.valueKey),
-    );
+    return sortRows([...this.rows.values()]);
   }
+}
+
+/** Rollup rows in primary-key order (project, dimension, day, value), so writers lock alike. */
+export function sortRows(rows: RollupDelta[]): RollupDelta[] {
+  return rows.sort(
+    (a, b) =>
+      a.projectId - b.projectId ||
+      compare(a.dimension, b.dimension) ||
+      compare(a.day, b.day) ||
+      compare(a.valueKey, b.valueKey),
+  );
 }
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -54,13 +54,24 @@ export class RollupRebuildService {
     const zone = this.state.timeZone;
     const sql = new SqlRunner(this.dataSource);
     const state = await new RollupRepository(sql).state();
-    const first = await sql.row<{ first: unknown }>(
-      () => `SELECT MIN(created_at) AS first FROM pageviews`,
+    // The oldest day holding a pageview, a session's start or a visitor's first visit (an
+    // import may bring visitors and sessions older than their remaining pageviews).
+    const firsts = await Promise.all(
+      [
+        ['pageviews', 'created_at'],
+        ['sessions', 'started_at'],
+        ['visitors', 'first_seen'],
+      ].map(([table, column]) =>
+        sql.row<{ first: unknown }>(() => `SELECT MIN(${column}) AS first FROM ${table}`),
+      ),
     );
+    const instants = firsts
+      .map((row) => row?.first)
+      .filter((value) => value !== null && value !== undefined)
+      .map((value) => instantOf(value).getTime());
     const to = localDateOf(Date.now(), zone);
-    if (first?.first === null || first?.first === undefined)
-      return { from: null, to, resume: false };
-    const firstDay = localDateOf(instantOf(first.first).getTime(), zone);
+    if (instants.length === 0) return { from: null, to, resume: false };
+    const firstDay = localDateOf(Math.min(...instants), zone);
     const resume = state.status === 'building' && state.timeZone === zone && !!state.builtThrough;
     const from = resume ? addDays(state.builtThrough as string, 1) : firstDay;
     return { from: from < firstDay ? firstDay : from, to, resume };
