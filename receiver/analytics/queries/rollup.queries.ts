@@ -5,6 +5,8 @@ import { rollUp } from './roll-up';
 import { int, percent, round, text } from '../../storage/sql/sql-values';
 import { forEachMember, MemberCounter, memberCount, spanOfAll } from '../../rollups/member-list';
 import { FIRST_SEEN } from '../../rollups/first-seen.facts';
+import { localDays } from '../../common/time/zoned-time.util';
+import { RETENTION_PERIOD_DAYS, type RetentionPeriod } from './retention.queries';
 import { SESSION_DAY, type SessionSum } from '../../rollups/session-day.facts';
 import {
   RollupRepository,
@@ -146,6 +148,76 @@ export class RollupQueries {
         sessions: d.sessions,
         avg_duration_seconds: Math.round(this.average(d.seconds, d.sessions)),
       })),
+    };
+  }
+
+  /**
+   * Retention cohorts (same answer as RetentionQueries): a visitor's cohort is the period of its
+   * first-seen day, it "came back in period k" when a day of that period holds it in the window's
+   * per-day visitor sets. Each visitor is counted once per period (days come in order).
+   */
+  async retention(
+    projectId: number,
+    range: AnalyticsRange,
+    period: RetentionPeriod,
+    periods: number,
+  ) {
+    const [days, firstSeen] = await Promise.all([
+      this.repository.rows(window(projectId, ROLLUP_DIMENSIONS.total.name, range)),
+      this.repository.rows(window(projectId, FIRST_SEEN, range)),
+    ]);
+    const length = RETENTION_PERIOD_DAYS[period];
+    const dayList = localDays(range.fromDate, range.toDate, range.timeZone).map((d) => d.day);
+    const bucketOf = new Map(dayList.map((day, i) => [day, Math.floor(i / length)]));
+    const buckets = dayList.filter((_, i) => i % length === 0);
+    const span = spanOfAll([...days, ...firstSeen].map((d) => d.members));
+    const base = span ? span[0] : 0;
+    const size = span ? span[1] - span[0] + 1 : 0;
+    // Per id: its cohort + 1 (0: not first seen in the window), and the last period it was seen + 1.
+    const cohortOf = new Int32Array(size);
+    const lastSeen = new Int32Array(size);
+    const sizes = new Map<number, number>();
+    for (const d of firstSeen) {
+      const cohort = bucketOf.get(d.day) as number;
+      forEachMember(d.members, (id) => (cohortOf[id - base] = cohort + 1));
+      sizes.set(cohort, (sizes.get(cohort) ?? 0) + memberCount(d.members));
+    }
+    const returned = new Map<string, number>();
+    for (const d of byDay(days)) {
+      const bucket = bucketOf.get(d.day) as number;
+      forEachMember(d.members, (id) => {
+        const cohort = cohortOf[id - base] - 1;
+        if (cohort < 0 || bucket <= cohort || bucket > cohort + periods) return;
+        if (lastSeen[id - base] === bucket + 1) return;
+        lastSeen[id - base] = bucket + 1;
+        const key = `${cohort}:${bucket - cohort}`;
+        returned.set(key, (returned.get(key) ?? 0) + 1);
+      });
+    }
+    const cohorts = [...sizes.entries()]
+      .filter(([, visitors]) => visitors > 0)
+      .sort((a, b) => a[0] - b[0]);
+    return {
+      period,
+      periods,
+      cohorts: cohorts.map(([index, visitors]) => ({
+        cohort: buckets[index],
+        new_visitors: visitors,
+      })),
+      retention: cohorts.flatMap(([index, visitors]) => {
+        const later = Math.min(periods, buckets.length - 1 - index);
+        return Array.from({ length: later }, (_, i) => {
+          const k = i + 1;
+          const back = returned.get(`${index}:${k}`) ?? 0;
+          return {
+            cohort: buckets[index],
+            period: k,
+            date: buckets[index + k],
+            returning_visitors: back,
+            returning_pct: percent(back, visitors),
+          };
+        });
+      }),
     };
   }
 
