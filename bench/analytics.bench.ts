@@ -525,6 +525,7 @@ async function main(): Promise<void> {
     'locations',
     'referrers',
     'utm',
+    'retention',
     'errors',
     'errors-trend',
     'error-detail?id=1',
