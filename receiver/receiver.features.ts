@@ -6,6 +6,7 @@ import { AnalyticsCacheModule } from './cache/analytics-cache.module';
 import { RECEIVER_REDIS } from './common/redis/redis.providers';
 import { RECEIVER_OPTIONS } from './config/receiver-options.constants';
 import type { ResolvedReceiverOptions } from './config/receiver-options.interface';
+import { CommittedEventsModule } from './events/committed-events.module';
 import { EnrichmentModule } from './enrichment/enrichment.module';
 import { HealthModule } from './health/health.module';
 import { IngestModule } from './ingest/ingest.module';
@@ -83,13 +84,15 @@ export function wireReceiverModules(core: DynamicModule): WiredReceiverModules {
   });
   const health = wire(HealthModule);
   const ingest = wire(IngestModule, health);
+  // Ingest handlers publish what they committed; realtime and alerts listen.
+  const events = wire(CommittedEventsModule);
   const enrichment = wire(EnrichmentModule, health);
   const linksCore = wire(LinksCoreModule, enrichment, ingest);
   const rollups = wire(AnalyticsRollupsModule);
-  const tracking = wire(TrackingModule, enrichment, ingest, cache, rollups, privacyCore);
+  const tracking = wire(TrackingModule, enrichment, ingest, cache, rollups, privacyCore, events);
   const projects = wire(ProjectsModule);
-  const telemetry = wire(TelemetryReceiverModule, ingest);
-  const links = wire(LinksModule, tracking, ingest, linksCore, cache, privacyCore);
+  const telemetry = wire(TelemetryReceiverModule, ingest, events);
+  const links = wire(LinksModule, tracking, ingest, linksCore, cache, privacyCore, events);
   return {
     all: [
       projects,

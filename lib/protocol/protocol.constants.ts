@@ -39,3 +39,10 @@ export const METADATA_KEY = 'metadata';
 
 /** The value types a collector may declare (public: `TelemetryValueType` is derived from it). */
 export const TELEMETRY_VALUE_TYPES = ['gauge', 'counter', 'info'] as const;
+
+/**
+ * @internal Most occurrences one coalesced error report may carry (`occurrences`, an extension of
+ * the Micrologs error body): the client closes a burst when it reaches this count, the receiver
+ * refuses a larger one with 400.
+ */
+export const MAX_ERROR_OCCURRENCES = 100_000;

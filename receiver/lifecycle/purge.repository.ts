@@ -30,8 +30,8 @@ export class PurgeRepository {
 
   /**
    * Deletes at most `limit` rows of one step; returns how many. Error events lower their
-   * group's `occurrence_count` in the same transaction, so the count a group shows always
-   * equals its stored events.
+   * group's `occurrence_count` by their `occurrences` in the same transaction, so the count a
+   * group shows always equals the occurrences of its stored events.
    */
   async deleteBatch(
     step: PurgeStep,
@@ -41,9 +41,9 @@ export class PurgeRepository {
   ): Promise<number> {
     const table = this.sql.escape(step.table);
     const isEvents = step.table === 'error_events';
-    const rows = await this.sql.rows<{ id: unknown; group_id?: unknown }>(
+    const rows = await this.sql.rows<{ id: unknown; group_id?: unknown; occurrences?: unknown }>(
       (p) =>
-        `SELECT t.id${isEvents ? ', t.group_id' : ''} FROM ${table} t ` +
+        `SELECT t.id${isEvents ? ', t.group_id, t.occurrences' : ''} FROM ${table} t ` +
         `WHERE ${step.where(p, projectId, cutoff, false)} ORDER BY t.id LIMIT ${limit}`,
     );
     if (rows.length === 0) return 0;
@@ -55,7 +55,8 @@ export class PurgeRepository {
     const perGroup = new Map<number, number>();
     for (const row of rows) {
       const group = Number(row.group_id);
-      perGroup.set(group, (perGroup.get(group) ?? 0) + 1);
+      // A coalesced event stands for `occurrences` of them: the group loses all of them.
+      perGroup.set(group, (perGroup.get(group) ?? 0) + int(row.occurrences));
     }
     await this.dataSource.transaction(async (manager) => {
       const tx = new SqlRunner(manager);

@@ -7,6 +7,7 @@ import {
 } from '../ingest';
 import { LinkClickEntity } from '../storage/entities/link-click.entity';
 import { SqlRunner } from '../storage/sql/sql-runner';
+import { CommittedEventsBus } from '../events/committed-events.bus';
 import { DimensionResolver } from '../tracking/ingest/dimension.resolver';
 import { CLICK_JOB, type ClickJob } from './interfaces/click-job.interface';
 
@@ -22,6 +23,7 @@ export class ClickIngestHandler implements IngestHandler<ClickJob>, OnModuleInit
   constructor(
     private readonly registry: IngestHandlerRegistry,
     private readonly dimensions: DimensionResolver,
+    private readonly events: CommittedEventsBus,
   ) {}
 
   onModuleInit(): void {
@@ -43,6 +45,18 @@ export class ClickIngestHandler implements IngestHandler<ClickJob>, OnModuleInit
         created_at: new Date(job.clickedAt),
         event_id: job.eventId,
       })),
+    );
+    if (!this.events.active) return;
+    context.afterCommit(() =>
+      this.events.publish(
+        jobs.map((job) => ({
+          type: 'click',
+          projectId: job.projectId,
+          timestamp: Date.parse(job.clickedAt),
+          eventId: job.eventId,
+          linkId: job.linkId,
+        })),
+      ),
     );
   }
 }

@@ -4,6 +4,7 @@ import {
   Body,
   Client,
   type ClientContext,
+  CurrentKeyType,
   CurrentProject,
   ok,
   RateLimit,
@@ -76,8 +77,10 @@ export class TrackingController {
     @Body() body: JsonBody,
     @CurrentProject() project: ProjectEntity,
     @Client() client: ClientContext,
+    @CurrentKeyType() keyType: 'secret' | 'public' | undefined,
   ): Promise<Envelope<typeof QUEUED>> {
-    await this.tracking.error(client, project.id, validateError(body, project.id));
+    const valid = validateError(body, project.id, keyType === 'secret');
+    await this.tracking.error(client, project.id, valid);
     return ok(TrackingMessages.accepted, QUEUED);
   }
 

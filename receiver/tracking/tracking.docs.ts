@@ -1,3 +1,4 @@
+import { MAX_ERROR_OCCURRENCES } from '../../lib/protocol';
 import type { ApiBodyField, ApiEndpointOptions } from '../openapi/api-docs.decorators';
 
 const QUEUED = {
@@ -66,11 +67,15 @@ export const TrackingDocs = {
         description: 'Anything else becomes `production`',
       },
       context: CONTEXT,
+      occurrences: {
+        type: 'integer',
+        description: `Extension: repeats this report stands for (a coalesced burst), 1 to ${MAX_ERROR_OCCURRENCES}; default 1. Counted with the secret key only (1 with the public key)`,
+      },
     },
     success: QUEUED,
     errors: {
       ...BODY_ERRORS,
-      400: 'Invalid body, or message missing or too long',
+      400: 'Invalid body, message missing or too long, or occurrences not an integer in range',
     },
   },
   audit: {

@@ -1,9 +1,12 @@
+import { MAX_ERROR_OCCURRENCES } from '../../lib/protocol';
+
 /** Texts of the tracking endpoints (contract 2.2), word for word. */
 export const TrackingMessages = {
   accepted: 'OK',
   pageviewRequired: 'url, visitor_id and session_token are required',
   urlRequired: 'url is required',
   messageRequired: 'message is required',
+  occurrencesInvalid: `occurrences must be an integer from 1 to ${MAX_ERROR_OCCURRENCES}`,
   actionRequired: 'action is required',
   statusInvalid: 'status is required and must be one of: open, investigating, resolved, ignored',
   idsRequired: 'ids (array) or id (integer) is required',

@@ -129,7 +129,7 @@ describe.each(ADAPTERS)('error capture in a Nest app on %s → receiver', (adapt
     expect((await groups()).map((g) => g.message)).not.toContain('no such thing');
   });
 
-  it('coalesces a burst of one error: 300 failures, two requests — the first, then one counting the repeats', async () => {
+  it('coalesces a burst of one error: 300 failures, two requests — the first, then one counting the repeats; the receiver counts all 300', async () => {
     // A window longer than the test: the repeats leave when the app shuts down (which flushes them).
     const bursty = await createCaptureApp(adapter, {
       receiverUrl: receiver.url,
@@ -153,6 +153,15 @@ describe.each(ADAPTERS)('error capture in a Nest app on %s → receiver', (adapt
       (all) => all.length >= 2,
     );
     expect(events).toHaveLength(2);
+    expect(events.map((e) => e.occurrences)).toEqual([1, total - 1]);
+    expect((await groupNamed('burst failure'))!.occurrence_count).toBe(total);
+    const trend = await receiver.http.get(
+      `/api/analytics/errors-trend.php?range=7d&group_id=${group!.id}`,
+      {
+        'X-API-Key': project.secretKey,
+      },
+    );
+    expect(trend.body.data.total_occurrences).toBe(total);
     expect(events[0].context).not.toHaveProperty('occurrences');
     expect(events[1].context).toMatchObject({
       source: 'http',

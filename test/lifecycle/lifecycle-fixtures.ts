@@ -64,12 +64,16 @@ export async function seedVisit(
   return { visitorId: visitor.id, sessionId: session.id, pageviewIds: views.map((v) => v.id) };
 }
 
-/** An error group with one event per time (occurrence_count = events, as ingest keeps it). */
+/**
+ * An error group with one event per time, each standing for `occurrences[i]` repeats (1 unless
+ * given); occurrence_count = their sum, as ingest keeps it.
+ */
 export async function seedErrorGroup(
   db: DataSource,
   projectId: number,
   times: Date[],
   context: unknown = null,
+  occurrences: number[] = times.map(() => 1),
 ): Promise<number> {
   const group = await db.getRepository(ErrorGroupEntity).save({
     project_id: projectId,
@@ -81,12 +85,12 @@ export async function seedErrorGroup(
     severity: 'error' as const,
     environment: 'production' as const,
     status: 'open' as const,
-    occurrence_count: times.length,
+    occurrence_count: occurrences.reduce((sum, n) => sum + n, 0),
     first_seen: times[0],
     last_seen: times[times.length - 1],
   });
   await db.getRepository(ErrorEventEntity).save(
-    times.map((created_at) => ({
+    times.map((created_at, i) => ({
       group_id: group.id,
       project_id: projectId,
       location_id: null,
@@ -96,6 +100,7 @@ export async function seedErrorGroup(
       environment: 'production' as const,
       severity: 'error' as const,
       context,
+      occurrences: occurrences[i],
       created_at,
     })),
   );

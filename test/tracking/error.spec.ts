@@ -143,6 +143,53 @@ describeReceiver('POST /api/track/error.php', ({ adapter, engine }) => {
     expect(after.map((g) => g.status)).toEqual(['open', 'ignored']);
   });
 
+  it('counts a coalesced report by its occurrences: the group, errors-trend and error-detail', async () => {
+    const p = await createProject(receiver.app);
+    const base = { message: 'Coalesced', error_type: 'LoopError', file: 'loop.ts', line: 7 };
+    expect((await send(p.secretKey, base)).status).toBe(202);
+    expect((await send(p.secretKey, { ...base, occurrences: 250 })).status).toBe(202);
+    expect((await send(p.secretKey, { ...base, occurrences: null })).status).toBe(202);
+    const [group] = await groupsOf(p.id);
+    expect(group.occurrence_count).toBe(252);
+    expect((await eventsOf(p.id)).map((e) => e.occurrences)).toEqual([1, 250, 1]);
+
+    const get = async (path: string) =>
+      (await receiver.http.get(`/api/analytics/${path}`, testHeaders(p.secretKey))).body.data;
+    const trend = await get('errors-trend.php?range=7d');
+    expect(trend).toMatchObject({ total_occurrences: 252, total_groups: 1 });
+    expect(trend.top_groups).toEqual([expect.objectContaining({ id: group.id, occurrences: 252 })]);
+    expect(trend.over_time.map((d: { occurrences: number }) => d.occurrences)).toEqual([252]);
+    const detail = await get(`error-detail.php?range=7d&id=${group.id}`);
+    expect(detail.group.occurrence_count).toBe(252);
+    expect(detail.over_time.map((d: { occurrences: number }) => d.occurrences)).toEqual([252]);
+  });
+
+  it('believes occurrences from the secret key only: with the public key a report counts once', async () => {
+    const p = await createProject(receiver.app);
+    expect((await send(p.publicKey, { message: 'From a page', occurrences: 5000 })).status).toBe(
+      202,
+    );
+    const [group] = await groupsOf(p.id);
+    expect(group.occurrence_count).toBe(1);
+    expect((await eventsOf(p.id))[0].occurrences).toBe(1);
+  });
+
+  it('answers 400 for an occurrences that is not an integer from 1 to 100000, and stores nothing', async () => {
+    const p = await createProject(receiver.app);
+    for (const occurrences of [0, -1, 1.5, '3', true, 100_001, 1e12, [2], {}]) {
+      for (const key of [p.secretKey, p.publicKey]) {
+        const res = await send(key, { message: 'absurd', occurrences });
+        expect(res.status).toBe(400);
+        expect(res.body).toEqual({
+          success: false,
+          message: 'occurrences must be an integer from 1 to 100000',
+        });
+      }
+    }
+    expect((await send(p.secretKey, { message: 'absurd', occurrences: 100_000 })).status).toBe(202);
+    expect((await groupsOf(p.id)).map((g) => g.occurrence_count)).toEqual([100_000]);
+  });
+
   it('answers 400 "message is required" for a missing or blank message', async () => {
     for (const body of [{ error_type: 'X' }, { message: '  ' }]) {
       const res = await send(project.secretKey, body);

@@ -1,3 +1,4 @@
+import { MAX_ERROR_OCCURRENCES } from '../../protocol';
 import { unrefTimeout } from '../../scheduler/telemetry-timers';
 import { MAX_OPEN_BURSTS } from '../errors.constants';
 import type { MicrologsErrorBody } from './error-report.builder';
@@ -17,9 +18,9 @@ const burstKey = (body: MicrologsErrorBody): string =>
 
 /**
  * Turns a burst of one error into two reports: the first occurrence goes out at once, the repeats
- * within `windowMs` are counted and leave as one report whose context carries `occurrences`,
- * `first_seen` and `last_seen` (ISO times of the first and last repeat) — instead of thousands of
- * requests. The window starts at the first occurrence; the next one after it starts a new window.
+ * within `windowMs` are counted and leave as one report carrying `occurrences` (which the receiver
+ * counts), with `occurrences`, `first_seen` and `last_seen` (ISO times of the first and last repeat)
+ * in its context too, for servers that ignore the field — instead of thousands of requests. The window starts at the first occurrence; the next one after it starts a new window.
  */
 export class ErrorCoalescer {
   private readonly bursts = new Map<string, Burst>();
@@ -42,6 +43,8 @@ export class ErrorCoalescer {
       burst.firstSeen ??= now.toISOString();
       burst.lastSeen = now.toISOString();
       burst.latest = body;
+      // The receiver refuses a larger count: a burst this long leaves now, the next starts anew.
+      if (burst.count >= MAX_ERROR_OCCURRENCES) await this.close(key);
       return;
     }
     if (this.bursts.size < MAX_OPEN_BURSTS) {
@@ -64,6 +67,7 @@ export class ErrorCoalescer {
     if (burst.count === 0 || !burst.latest) return;
     await this.emit({
       ...burst.latest,
+      occurrences: burst.count,
       context: {
         ...burst.latest.context,
         occurrences: burst.count,

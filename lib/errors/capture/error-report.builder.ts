@@ -17,6 +17,11 @@ export interface MicrologsErrorBody {
   url: string;
   environment: ErrorEnvironment;
   context: Record<string, unknown> | null;
+  /**
+   * Repeats a coalesced report stands for (our receiver's extension of the body; a Micrologs
+   * server ignores it). Absent on single reports.
+   */
+  occurrences?: number;
 }
 
 /** Where an error was caught, beside the request. */

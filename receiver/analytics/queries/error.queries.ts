@@ -22,6 +22,12 @@ const GROUP_COLUMNS =
   'g.id, g.error_type, g.message, g.file, g.line, g.severity, g.environment, g.status, ' +
   'g.occurrence_count, g.first_seen, g.last_seen';
 
+/**
+ * Occurrences of the events of `alias`: each row counts what it stands for (a client's coalesced
+ * burst is one row with its count), as the groups' `occurrence_count` does.
+ */
+const OCCURRENCES = (alias: string) => `COALESCE(SUM(${alias}.occurrences), 0) AS occurrences`;
+
 /** errors, errors-trend and error-detail (contract 2.5.9–2.5.11). */
 @Injectable()
 export class ErrorQueries {
@@ -73,19 +79,19 @@ export class ErrorQueries {
       (groupId ? ` AND e.group_id = ${p.add(groupId)}` : '');
     const [totals, top, days] = await Promise.all([
       this.sql.row(
-        (p) => `SELECT COUNT(*) AS occurrences, COUNT(DISTINCT e.group_id) AS groups_seen
+        (p) => `SELECT ${OCCURRENCES('e')}, COUNT(DISTINCT e.group_id) AS groups_seen
         FROM error_events e WHERE ${where(p)}`,
       ),
       this.sql.rows(
         (p) => `SELECT g.id, g.error_type, g.message, g.severity, g.status,
-          COUNT(*) AS occurrences
+          ${OCCURRENCES('e')}
         FROM error_events e JOIN error_groups g ON g.id = e.group_id WHERE ${where(p)}
         GROUP BY g.id, g.error_type, g.message, g.severity, g.status
         ORDER BY occurrences DESC, g.id LIMIT ${TOP_GROUPS}`,
       ),
       this.sql.perDay(
         range,
-        (p, within) => `COUNT(*) AS occurrences, COUNT(DISTINCT e.group_id) AS groups_seen
+        (p, within) => `${OCCURRENCES('e')}, COUNT(DISTINCT e.group_id) AS groups_seen
           FROM error_events e WHERE e.project_id = ${p.add(projectId)}
             AND ${within('e.created_at')}
             ${groupId ? `AND e.group_id = ${p.add(groupId)}` : ''}`,
@@ -126,7 +132,7 @@ export class ErrorQueries {
     const [days, events] = await Promise.all([
       this.sql.perDay(
         range,
-        (p, within) => `COUNT(*) AS occurrences FROM error_events
+        (p, within) => `${OCCURRENCES('error_events')} FROM error_events
           WHERE group_id = ${p.add(groupId)} AND ${within('created_at')}`,
         (row) => int(row.occurrences) > 0,
       ),

@@ -41,6 +41,10 @@ export class ErrorEventEntity {
   @Column({ type: Date })
   created_at!: Date;
 
+  /** How many times the error happened: a client's coalesced burst is one row with its count. */
+  @Column({ type: 'integer', default: 1 })
+  occurrences!: number;
+
   /** Id given to the event when it was accepted (a UUIDv7; null on rows stored before event ids existed). */
   @Column({ type: 'varchar', length: 36, nullable: true })
   event_id!: string | null;

@@ -10,6 +10,7 @@ import { TelemetryHostEntity } from '../../storage/entities/telemetry-host.entit
 import { TelemetryLatestEntity } from '../../storage/entities/telemetry-latest.entity';
 import { TelemetrySampleEntity } from '../../storage/entities/telemetry-sample.entity';
 import { SqlRunner } from '../../storage/sql/sql-runner';
+import { CommittedEventsBus } from '../../events/committed-events.bus';
 import { pointKey, storedPoints } from './stored-points.sql';
 import { TELEMETRY_REPORT_JOB, type TelemetryReportJob } from './telemetry-report.job';
 
@@ -31,13 +32,17 @@ type Report = IngestEvent<TelemetryReportJob>;
 export class TelemetryReportHandler implements IngestHandler<TelemetryReportJob>, OnModuleInit {
   readonly kind = TELEMETRY_REPORT_JOB;
 
-  constructor(private readonly registry: IngestHandlerRegistry) {}
+  constructor(
+    private readonly registry: IngestHandlerRegistry,
+    private readonly events: CommittedEventsBus,
+  ) {}
 
   onModuleInit(): void {
     this.registry.register(this);
   }
 
-  async handle(reports: Report[], { manager }: IngestBatchContext): Promise<void> {
+  async handle(reports: Report[], context: IngestBatchContext): Promise<void> {
+    const { manager } = context;
     const fresh = await withoutRepeats(manager, reports);
     if (fresh.length === 0) return;
     const samples = fresh.flatMap((report) =>
@@ -57,6 +62,20 @@ export class TelemetryReportHandler implements IngestHandler<TelemetryReportJob>
     }
     await moveLatest(sql, fresh);
     await touchHosts(sql, fresh);
+    if (!this.events.active) return;
+    context.afterCommit(() =>
+      this.events.publish(
+        fresh.map((report) => ({
+          type: 'telemetry',
+          projectId: report.projectId,
+          timestamp: report.receivedAt,
+          hostId: report.hostId,
+          host: report.host ?? String(report.hostId),
+          values: report.data,
+          reportedAt: report.collectedAt,
+        })),
+      ),
+    );
   }
 }
 

@@ -12,6 +12,8 @@ export const TELEMETRY_REPORT_JOB = 'telemetry-report';
 export interface TelemetryReportJob {
   projectId: number;
   hostId: number;
+  /** The host's name (for committed events; jobs queued by older versions lack it). */
+  host?: string;
   /** When the values were collected, to the second (the idempotency key with host and key). */
   collectedAt: number;
   /** Request arrival: the samples' `received_at` and the host's `last_seen`. */
@@ -29,6 +31,7 @@ export function telemetryReportJob(
   return {
     projectId: host.project_id,
     hostId: host.id,
+    host: host.host,
     collectedAt: report.collectedAt.getTime(),
     receivedAt,
     data: report.data,

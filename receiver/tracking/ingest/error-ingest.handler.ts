@@ -14,12 +14,25 @@ import {
 import type { ErrorJob } from '../interfaces/tracking-jobs.interface';
 import { ERROR_JOB } from '../tracking.constants';
 import { SqlRunner } from '../../storage/sql/sql-runner';
+import { CommittedEventsBus } from '../../events/committed-events.bus';
+import type { CommittedError } from '../../events/committed-event.interface';
 import { DimensionResolver, unique } from './dimension.resolver';
 
 const groupKey = (job: ErrorJob): string => `${job.projectId}|${job.fingerprint}`;
 
+const occurrencesOf = (job: ErrorJob): number => job.occurrences ?? 1;
+
+/** A group as the batch found it, before counting the batch's events. */
+interface GroupBefore {
+  id: number;
+  /** Occurrences before this batch: 0 for a group this batch created. */
+  count: number;
+  resolved: boolean;
+}
+
 /**
- * Writes a batch of error events (contract 3.10): each group is created if new, then counted,
+ * Writes a batch of error events (contract 3.10): each group is created if new, then counted
+ * (by each event's `occurrences`: a coalesced burst counts what happened, not one request),
  * its `last_seen` and severity set from the latest event, and reopened if it was resolved
  * (its environment stays the first one's); events are inserted in one statement. After commit the
  * projects' errors / errors-trend analytics caches are invalidated.
@@ -32,6 +45,7 @@ export class ErrorIngestHandler implements IngestHandler<ErrorJob>, OnModuleInit
   constructor(
     private readonly registry: IngestHandlerRegistry,
     private readonly dimensions: DimensionResolver,
+    private readonly events: CommittedEventsBus,
     @Optional()
     @Inject(ERROR_CACHE_INVALIDATOR)
     private readonly invalidator?: ErrorCacheInvalidator,
@@ -47,7 +61,7 @@ export class ErrorIngestHandler implements IngestHandler<ErrorJob>, OnModuleInit
     await new SqlRunner(context.manager).insertIgnore(
       ErrorEventEntity,
       jobs.map((job, i) => ({
-        group_id: groups.get(groupKey(job)) as number,
+        group_id: groups.get(groupKey(job))?.id as number,
         project_id: job.projectId,
         location_id: locationIds[i],
         device_id: deviceIds[i],
@@ -56,10 +70,14 @@ export class ErrorIngestHandler implements IngestHandler<ErrorJob>, OnModuleInit
         environment: job.environment,
         severity: job.severity,
         context: job.context,
+        occurrences: occurrencesOf(job),
         created_at: new Date(job.receivedAt),
         event_id: job.eventId,
       })),
     );
+    if (this.events.active) {
+      context.afterCommit(() => this.events.publish(committedErrors(jobs, groups)));
+    }
     const invalidator = this.invalidator;
     if (invalidator) {
       for (const projectId of unique(jobs.map((j) => j.projectId))) {
@@ -71,7 +89,7 @@ export class ErrorIngestHandler implements IngestHandler<ErrorJob>, OnModuleInit
   private async upsertGroups(
     jobs: ErrorJob[],
     context: IngestBatchContext,
-  ): Promise<Map<string, number>> {
+  ): Promise<Map<string, GroupBefore>> {
     const { manager } = context;
     const byGroup = new Map<string, ErrorJob[]>();
     for (const job of jobs) {
@@ -97,29 +115,75 @@ export class ErrorIngestHandler implements IngestHandler<ErrorJob>, OnModuleInit
         last_seen: new Date(first.receivedAt),
       })),
     );
+    // Read inside the transaction before counting: a count of 0 is a group this batch created (a
+    // concurrent writer's insert makes ours wait and then counts its own events before commit).
     const rows = await manager.find(ErrorGroupEntity, {
-      select: { id: true, project_id: true, fingerprint: true },
+      select: {
+        id: true,
+        project_id: true,
+        fingerprint: true,
+        occurrence_count: true,
+        status: true,
+      },
       where: {
         project_id: In(unique(jobs.map((j) => j.projectId))),
         fingerprint: In(unique(jobs.map((j) => j.fingerprint))),
       },
     });
-    const ids = new Map<string, number>();
-    for (const row of rows) ids.set(`${row.project_id}|${row.fingerprint}`, row.id);
+    const groups = new Map<string, GroupBefore>();
+    for (const row of rows) {
+      groups.set(`${row.project_id}|${row.fingerprint}`, {
+        id: row.id,
+        count: Number(row.occurrence_count),
+        resolved: row.status === 'resolved',
+      });
+    }
     for (const [key, events] of byGroup) {
       const latest = events[events.length - 1];
+      const count = events.reduce((sum, job) => sum + occurrencesOf(job), 0);
       await manager
         .createQueryBuilder()
         .update(ErrorGroupEntity)
         .set({
-          occurrence_count: () => `occurrence_count + ${events.length}`,
+          occurrence_count: () => `occurrence_count + ${count}`,
           last_seen: new Date(latest.receivedAt),
           severity: latest.severity,
           status: () => `CASE WHEN status = 'resolved' THEN 'open' ELSE status END`,
         })
-        .where('id = :id', { id: ids.get(key) })
+        .where('id = :id', { id: groups.get(key)?.id })
         .execute();
     }
-    return ids;
+    return groups;
   }
+}
+
+/**
+ * The stored errors as committed events. Only a group's first event in the batch is its `newGroup`
+ * or `regression`, so a rule on either fires once per group, not once per event.
+ */
+function committedErrors(
+  jobs: IngestEvent<ErrorJob>[],
+  groups: Map<string, GroupBefore>,
+): CommittedError[] {
+  const counted = new Map<string, number>();
+  return jobs.map((job) => {
+    const key = groupKey(job);
+    const group = groups.get(key) as GroupBefore;
+    const before = counted.get(key) ?? 0;
+    counted.set(key, before + occurrencesOf(job));
+    return {
+      type: 'error',
+      projectId: job.projectId,
+      timestamp: job.receivedAt,
+      groupId: group.id,
+      eventId: job.eventId,
+      message: job.message,
+      errorType: job.errorType,
+      severity: job.severity,
+      environment: job.environment,
+      newGroup: group.count === 0 && before === 0,
+      regression: group.resolved && before === 0,
+      occurrences: group.count + before + occurrencesOf(job),
+    };
+  });
 }

@@ -10,6 +10,8 @@ import type { PageviewJob } from '../interfaces/tracking-jobs.interface';
 import { PAGEVIEW_DEDUP_WINDOW_MS, PAGEVIEW_JOB } from '../tracking.constants';
 import { SqlRunner } from '../../storage/sql/sql-runner';
 import { RollupMaintenance } from '../../rollups/rollup-maintenance.service';
+import { CommittedEventsBus } from '../../events/committed-events.bus';
+import type { CommittedPageview } from '../../events/committed-event.interface';
 import { CookielessSessions } from './cookieless-sessions';
 import { DimensionResolver, unique } from './dimension.resolver';
 import { TrackingIdCache } from './tracking-id.cache';
@@ -33,6 +35,7 @@ export class PageviewIngestHandler implements IngestHandler<PageviewJob>, OnModu
     private readonly people: VisitorSessionWriter,
     private readonly cookieless: CookielessSessions,
     private readonly rollups: RollupMaintenance,
+    private readonly events: CommittedEventsBus,
   ) {}
 
   onModuleInit(): void {
@@ -44,8 +47,10 @@ export class PageviewIngestHandler implements IngestHandler<PageviewJob>, OnModu
     await this.cookieless.assign(jobs, visitors, context);
     // The sessions' state before this batch writes them: the rollups add what it changed.
     const before = await this.rollups.sessionsBefore(jobs, context);
-    const sessions = await this.people.upsertSessions(jobs, visitors, context);
-    await this.writePageviews(jobs, visitors, sessions, context);
+    // Only worth knowing which sessions are new when someone listens for committed events.
+    const newSessions = this.events.active ? new Set<string>() : undefined;
+    const sessions = await this.people.upsertSessions(jobs, visitors, context, newSessions);
+    await this.writePageviews(jobs, visitors, sessions, context, newSessions);
     await this.rollups.recordSessions(before, [...sessions.values()], context);
   }
 
@@ -54,9 +59,15 @@ export class PageviewIngestHandler implements IngestHandler<PageviewJob>, OnModu
     visitors: Map<string, number>,
     sessions: Map<string, number>,
     context: IngestBatchContext,
+    newSessions: Set<string> | undefined,
   ): Promise<void> {
     const kept = await this.dropDuplicates(jobs, visitors, context);
     if (kept.length === 0) return;
+    if (newSessions) {
+      context.afterCommit(() =>
+        this.events.publish(committedPageviews(kept, visitors, sessions, newSessions)),
+      );
+    }
     const { deviceIds, locationIds } = await this.dimensions.forEvents(kept, context);
     const rows = kept.map((job, i) => ({
       project_id: job.projectId,
@@ -134,4 +145,30 @@ export class PageviewIngestHandler implements IngestHandler<PageviewJob>, OnModu
     );
     context.afterCommit(() => engaged.forEach((id) => this.cache.engagedSessions.set(id, true)));
   }
+}
+
+/** The stored pageviews as committed events; the first pageview of a new session opens it. */
+function committedPageviews(
+  kept: IngestEvent<PageviewJob>[],
+  visitors: Map<string, number>,
+  sessions: Map<string, number>,
+  newSessions: Set<string>,
+): CommittedPageview[] {
+  const opened = new Set<string>();
+  return kept.map((job) => {
+    const key = sessionKey(job);
+    const isNewSession = newSessions.has(key) && !opened.has(key);
+    opened.add(key);
+    return {
+      type: 'pageview',
+      projectId: job.projectId,
+      timestamp: job.receivedAt,
+      eventId: job.eventId,
+      url: job.url,
+      title: job.pageTitle,
+      visitorId: visitors.get(visitorKey(job)) as number,
+      sessionId: sessions.get(key) as number,
+      isNewSession,
+    };
+  });
 }

@@ -87,11 +87,15 @@ export class VisitorSessionWriter {
     return ids;
   }
 
-  /** Session ids by `sessionKey`: new sessions inserted (bounced), `last_activity` extended. */
+  /**
+   * Session ids by `sessionKey`: new sessions inserted (bounced), `last_activity` extended. The
+   * keys of sessions this batch created are added to `created` when given.
+   */
   async upsertSessions(
     jobs: PageviewJob[],
     visitors: Map<string, number>,
     context: IngestBatchContext,
+    created?: Set<string>,
   ): Promise<Map<string, number>> {
     const { manager } = context;
     const sql = new SqlRunner(manager);
@@ -119,7 +123,13 @@ export class VisitorSessionWriter {
         })),
       );
       const rows = await manager.find(SessionEntity, {
-        select: { id: true, project_id: true, session_token: true, is_bounced: true },
+        select: {
+          id: true,
+          project_id: true,
+          session_token: true,
+          is_bounced: true,
+          started_at: !!created,
+        },
         where: {
           project_id: In(unique(unknown.map((j) => j.projectId))),
           session_token: In(unknown.map((j) => j.sessionToken)),
@@ -129,6 +139,11 @@ export class VisitorSessionWriter {
         const key = `${row.project_id}|${row.session_token}`;
         if (!first.has(key)) continue;
         ids.set(key, row.id);
+        // Ours when it started at our first event (to the second: some engines drop the ms);
+        // a row another writer created earlier starts at its own event.
+        if (created && sameSecond(row.started_at, (first.get(key) as PageviewJob).receivedAt)) {
+          created.add(key);
+        }
         const engaged = !row.is_bounced;
         context.afterCommit(() => {
           this.cache.sessions.set(key, row.id);
@@ -148,4 +163,8 @@ export class VisitorSessionWriter {
     );
     return ids;
   }
+}
+
+function sameSecond(date: Date | undefined, epochMs: number): boolean {
+  return !!date && Math.floor(date.getTime() / 1000) === Math.floor(epochMs / 1000);
 }

@@ -47,6 +47,8 @@ export interface ErrorJob {
   environment: ErrorEnvironment;
   /** The JSON document as sent (object or array), or null. */
   context: unknown;
+  /** Times the error happened (a coalesced burst); absent on jobs queued before it existed: 1. */
+  occurrences?: number;
   device: DeviceInfo;
   geo: GeoLocation;
 }

@@ -51,8 +51,10 @@ export class ErrorDataOwner implements PersonalDataOwner, OnModuleInit {
     const events = await this.events(subject.projectId, subject.visitorId, manager);
     if (events.length === 0) return { error_events: 0 };
     const perGroup = new Map<number, number>();
-    for (const event of events)
-      perGroup.set(event.group_id, (perGroup.get(event.group_id) ?? 0) + 1);
+    for (const event of events) {
+      // A coalesced event stands for `occurrences` of them: the group loses all of them.
+      perGroup.set(event.group_id, (perGroup.get(event.group_id) ?? 0) + event.occurrences);
+    }
     const ids = events.map((event) => event.id);
     for (let i = 0; i < ids.length; i += CHUNK) {
       await manager.delete(ErrorEventEntity, { id: In(ids.slice(i, i + CHUNK)) });

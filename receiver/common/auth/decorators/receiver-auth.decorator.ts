@@ -11,3 +11,9 @@ export const CurrentProject = createParamDecorator(
   (_data: unknown, context: ExecutionContext) =>
     receiverState(context.switchToHttp().getRequest()).project,
 );
+
+/** Which of the project's keys authenticated the request (`either` routes accept both). */
+export const CurrentKeyType = createParamDecorator(
+  (_data: unknown, context: ExecutionContext) =>
+    receiverState(context.switchToHttp().getRequest()).keyType,
+);
