@@ -167,7 +167,8 @@ async function main(): Promise<void> {
       `p99 ${p99.sort((a, b) => a - b)[p99.length >> 1].toFixed(1)} ms   non-2xx ${non2xx}`,
   );
   console.log(
-    `ratio receiver / bare Fastify: ${(receiverRate / bareRate).toFixed(3)} (goal ≥ ${GOAL_RATIO})`,
+    `» telemetry ingest, ${CONNECTIONS} connections: ratio receiver / bare ` +
+      `${(receiverRate / bareRate).toFixed(3)} (goal ≥ ${GOAL_RATIO})`,
   );
   console.log(`acknowledged reports: ${acknowledged}; stored: ${stored}`);
   console.log(

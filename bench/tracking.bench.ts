@@ -3,15 +3,23 @@
  * a bare Fastify route, each in its own process, loaded in the same run by wrk at 10 and at 50
  * connections with varied, realistic pageview bodies (bench/support/wrk/pageview.lua). Prints
  * req/s, p50 and p99 of both and their ratio, then counts the stored pageviews: every 202 must
- * be in the table.
+ * be in the table. When Redis answers (`BENCH_REDIS_URL`, else `TEST_REDIS_URL`, else
+ * `redis://127.0.0.1:6379`), a third receiver with `RECEIVER_QUEUE=redis` and its workers off is
+ * loaded in the same rounds: the HTTP side of the Redis queue (a 202 once Redis has the event),
+ * compared with inline. Its events are counted in the stream, then removed.
  */
 import Database from 'better-sqlite3';
+import { Redis } from 'ioredis';
 import { spawn, ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { startReceiverProcess } from '../test/support/receiver-process.client';
+import {
+  type ReceiverProcess,
+  startReceiverProcess,
+} from '../test/support/receiver-process.client';
 import { wrk, type WrkResult } from './support/wrk';
 
 const CONNECTIONS = [10, 50];
@@ -23,6 +31,22 @@ const GOAL_RATIO = 0.5;
 const GOAL_P99_MS = 20;
 
 const PATH = '/api/track/pageview.php';
+const REDIS_URL =
+  process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** A Redis client once it answers, else undefined (the Redis rows are skipped). */
+async function redisIfAvailable(): Promise<Redis | undefined> {
+  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0 });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    await redis.ping();
+    return redis;
+  } catch {
+    redis.disconnect();
+    return undefined;
+  }
+}
 
 function startBare(): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(
@@ -87,54 +111,91 @@ async function main(): Promise<void> {
   const file = join(dir, 'receiver.sqlite');
   const bare = await startBare();
   const receiver = await startReceiverProcess(file);
+  const redis = await redisIfAvailable();
+  const prefix = `bench-tracking-${process.pid}-${randomUUID().slice(0, 8)}:`;
+  const queued: ReceiverProcess | undefined = redis
+    ? await startReceiverProcess(join(dir, 'queued.sqlite'), {
+        RECEIVER_REDIS_URL: REDIS_URL,
+        RECEIVER_REDIS_PREFIX: prefix,
+        RECEIVER_QUEUE: 'redis',
+        RECEIVER_QUEUE_WORKERS: 'false',
+      })
+    : undefined;
   let acknowledged = 0;
+  let acknowledgedQueued = 0;
   try {
-    const { url, publicKey } = receiver.info;
-    const headers = {
+    const headersOf = (publicKey: string) => ({
       'X-API-Key': publicKey,
       Accept: '*/*',
       'Accept-Language': 'en-GB',
       // Lets one load generator exceed the 60/min per-IP rate limit (non-production only).
       'X-Test-Mode': 'phpunit',
-    };
-    const load = async (target: string, connections: number, seconds: number) => {
-      const pid = (target === url ? receiver.child.pid : bare.child.pid) as number;
-      const cpuBefore = cpuSeconds(pid);
+    });
+    const load = async (
+      target: { pid: number; url: string; publicKey?: string },
+      connections: number,
+      seconds: number,
+    ) => {
+      const cpuBefore = cpuSeconds(target.pid);
       const result = await wrk({
-        url: `${target}${PATH}`,
+        url: `${target.url}${PATH}`,
         connections,
         seconds,
         script: 'pageview',
-        headers,
+        headers: target.publicKey ? headersOf(target.publicKey) : {},
       });
-      return { result, cpu: cpuSeconds(pid) - cpuBefore };
+      return { result, cpu: cpuSeconds(target.pid) - cpuBefore };
     };
-    await load(bare.url, 50, WARMUP_SECONDS);
-    acknowledged += (await load(url, 50, WARMUP_SECONDS)).result.ok;
+    const bareTarget = { pid: bare.child.pid as number, url: bare.url };
+    const inline = { pid: receiver.child.pid as number, ...receiver.info };
+    const viaRedis = queued && { pid: queued.child.pid as number, ...queued.info };
+    await load(bareTarget, 50, WARMUP_SECONDS);
+    acknowledged += (await load(inline, 50, WARMUP_SECONDS)).result.ok;
+    if (viaRedis) acknowledgedQueued += (await load(viaRedis, 50, WARMUP_SECONDS)).result.ok;
     console.log(
-      `wrk, ${ROUNDS} alternating rounds of ${ROUND_SECONDS} s per connection count, varied pageview bodies`,
+      `wrk, ${ROUNDS} alternating rounds of ${ROUND_SECONDS} s per connection count, varied pageview bodies; ` +
+        `load average ${loadavg()
+          .map((n) => n.toFixed(1))
+          .join(' ')}`,
     );
     let met = true;
     for (const connections of CONNECTIONS) {
-      // The machine is shared: alternate short rounds so both servers see the same conditions.
+      // The machine is shared: alternate short rounds so every server sees the same conditions.
       const bareTotals = totals();
       const receiverTotals = totals();
+      const queuedTotals = totals();
       for (let round = 0; round < ROUNDS; round++) {
-        add(bareTotals, await load(bare.url, connections, ROUND_SECONDS));
-        const measured = await load(url, connections, ROUND_SECONDS);
+        add(bareTotals, await load(bareTarget, connections, ROUND_SECONDS));
+        const measured = await load(inline, connections, ROUND_SECONDS);
         acknowledged += measured.result.ok;
         add(receiverTotals, measured);
+        if (viaRedis) {
+          const viaQueue = await load(viaRedis, connections, ROUND_SECONDS);
+          acknowledgedQueued += viaQueue.result.ok;
+          add(queuedTotals, viaQueue);
+        }
       }
       const ratio = rate(receiverTotals) / rate(bareTotals);
       const p99 = median(receiverTotals.p99);
       console.log(`\n${connections} connections`);
       console.log(row('bare Fastify route', bareTotals));
       console.log(row('receiver (SQLite)', receiverTotals));
+      if (viaRedis) console.log(row('receiver (Redis q.)', queuedTotals));
       console.log(
-        `ratio receiver / bare: ${ratio.toFixed(2)} (goal ≥ ${GOAL_RATIO}); receiver p99 ${ms(p99)}` +
+        `» tracking, ${connections} connections: ratio receiver / bare ${ratio.toFixed(2)} ` +
+          `(goal ≥ ${GOAL_RATIO}); receiver p99 ${ms(p99)}` +
           (connections === 50 ? ` (goal ≤ ${GOAL_P99_MS} ms)` : ''),
       );
       met &&= ratio >= GOAL_RATIO && (connections !== 50 || p99 <= GOAL_P99_MS);
+      if (viaRedis) {
+        const redisRatio = rate(queuedTotals) / rate(receiverTotals);
+        console.log(
+          `» tracking, ${connections} connections: ratio Redis queue (HTTP side) / inline ` +
+            `${redisRatio.toFixed(2)} (goal ≥ 1); Redis queue / bare ` +
+            `${(rate(queuedTotals) / rate(bareTotals)).toFixed(2)}; p99 ${ms(median(queuedTotals.p99))}`,
+        );
+        met &&= redisRatio >= 1;
+      }
     }
     console.log(`\ngoals ${met ? 'met' : 'NOT met'} in this run`);
 
@@ -146,10 +207,22 @@ async function main(): Promise<void> {
     db.close();
     console.log(`acknowledged (202) pageviews: ${acknowledged}; stored: ${n}`);
     if (n < acknowledged) process.exitCode = 1;
+    if (redis) {
+      const inRedis = await redis.xlen(`${prefix}ingest:pageview`);
+      console.log(
+        `acknowledged by the Redis queue: ${acknowledgedQueued}; in its stream: ${inRedis}`,
+      );
+      if (inRedis < acknowledgedQueued) process.exitCode = 1;
+    }
   } finally {
-    receiver.child.kill('SIGTERM');
-    bare.child.kill('SIGTERM');
+    for (const child of [receiver.child, bare.child, queued?.child]) child?.kill('SIGTERM');
     await receiver.exited;
+    await queued?.exited;
+    if (redis) {
+      const keys = await redis.keys(`${prefix}*`);
+      if (keys.length > 0) await redis.del(...keys);
+      redis.disconnect();
+    }
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -45,6 +45,8 @@ export const MICROLOGS_LIMITS = {
   contextBytes: 8192,
   action: 100,
   actor: 255,
+  /** Not Micrologs': our cap of a handler's message pattern in the context. */
+  pattern: 512,
 } as const;
 
 /** Most distinct errors counted at once; beyond it repeats are sent as they come. */

@@ -34,14 +34,98 @@ export function encodeMembers(ids: readonly number[]): Buffer {
   return out.subarray(0, offset);
 }
 
-/** The union of a stored list and new ids, encoded (the ingest's merge). */
+/**
+ * The union of a stored list and new ids, encoded (the ingest's merge). One pass over the stored
+ * bytes, merging the few added ids in order: a batch's cost stays linear in the stored list
+ * instead of hashing and sorting every id of the day again; a stored list that already holds
+ * every added id (a returning visitor's next pageview) is returned as it is.
+ */
 export function mergeMembers(
   stored: Uint8Array | null | undefined,
   added: Iterable<number>,
 ): Buffer {
-  const all = new Set(decodeMembers(stored));
-  for (const id of added) all.add(id);
-  return encodeMembers([...all].sort((a, b) => a - b));
+  const fresh = [...added].sort((a, b) => a - b);
+  if (!stored || stored.length === 0) return encodeMembers(distinct(fresh));
+  const reader = new VarintReader(stored);
+  const count = reader.next();
+  const last = reader.next();
+  // Common case: every added id is newer than the stored ones (new visitors, new sessions).
+  if (fresh.length > 0 && fresh[0] > last) return appendMembers(stored, reader, count, last, fresh);
+  // Ids are stored as deltas: an id slotted in before a stored one changes only that one's
+  // delta, so the bytes between insertion points are copied as they are.
+  const out = Buffer.alloc(20 + stored.length + fresh.length * 8);
+  let offset = 20; // the header is written last, in front of the ids
+  let copyFrom = reader.position;
+  let inserted = 0;
+  let next = 0;
+  let id = 0;
+  for (let i = 0; i < count && next < fresh.length; i++) {
+    const start = reader.position;
+    const current = id + reader.next();
+    if (fresh[next] <= current) {
+      out.set(stored.subarray(copyFrom, start), offset);
+      offset += start - copyFrom;
+      let previous = id;
+      for (; next < fresh.length && fresh[next] < current; next++) {
+        if (fresh[next] === previous) continue;
+        offset = writeVarint(out, offset, fresh[next] - previous);
+        previous = fresh[next];
+        inserted++;
+      }
+      while (next < fresh.length && fresh[next] === current) next++;
+      offset = writeVarint(out, offset, current - previous);
+      copyFrom = reader.position;
+    }
+    id = current;
+  }
+  if (inserted === 0 && next === fresh.length) return Buffer.from(stored);
+  out.set(stored.subarray(copyFrom), offset);
+  offset += stored.length - copyFrom;
+  // Ids above every stored one: the loop stopped before reading the rest of the list.
+  let previous = Math.max(id, last);
+  for (; next < fresh.length; next++) {
+    if (fresh[next] <= previous) continue;
+    offset = writeVarint(out, offset, fresh[next] - previous);
+    previous = fresh[next];
+    inserted++;
+  }
+  return withHeader(out, offset, count + inserted, previous);
+}
+
+/** Ascending ids without repeats. */
+function distinct(sorted: number[]): number[] {
+  return sorted.filter((id, i) => i === 0 || id !== sorted[i - 1]);
+}
+
+/** A stored list with larger ids appended: its id bytes are copied, not decoded. */
+function appendMembers(
+  stored: Uint8Array,
+  reader: VarintReader,
+  count: number,
+  last: number,
+  fresh: number[],
+): Buffer {
+  const body = stored.subarray(reader.position);
+  const out = Buffer.alloc(20 + body.length + fresh.length * 8);
+  let offset = 20 + body.length;
+  out.set(body, 20);
+  let previous = last;
+  let total = count;
+  for (const id of fresh) {
+    if (id === previous) continue;
+    offset = writeVarint(out, offset, id - previous);
+    previous = id;
+    total++;
+  }
+  return withHeader(out, offset, total, previous);
+}
+
+/** Writes `varint(count), varint(last)` right before the ids at `out[20…end)`. */
+function withHeader(out: Buffer, end: number, count: number, last: number): Buffer {
+  const header = Buffer.alloc(20);
+  const length = writeVarint(header, writeVarint(header, 0, count), last);
+  header.copy(out, 20 - length, 0, length);
+  return out.subarray(20 - length, end);
 }
 
 /** How many ids a stored list holds, without decoding it. */
@@ -133,6 +217,11 @@ class VarintReader {
   private offset = 0;
 
   constructor(private readonly bytes: Uint8Array) {}
+
+  /** Bytes read so far. */
+  get position(): number {
+    return this.offset;
+  }
 
   next(): number {
     let value = 0;

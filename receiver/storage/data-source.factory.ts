@@ -29,6 +29,10 @@ export function buildDataSourceOptions(options: DataSourceOptions): DataSourceOp
         // No synchronous busy wait: it would block the event loop while another process holds
         // the write lock. The write path retries asynchronously instead (SqliteWritePath).
         timeout: 0,
+        // Ingest batches run multi-row statements whose text changes with the batch's size; with
+        // TypeORM's default of 100 prepared statements they kept evicting each other and were
+        // compiled again on most batches.
+        statementCacheSize: 1_000,
         // NORMAL is durable in WAL mode against process crashes (only an OS crash may lose the
         // last commits) and is several times faster than FULL.
         prepareDatabase: (db: { pragma(sql: string): unknown }) => {

@@ -7,6 +7,7 @@ import {
   ErrorEventEntity,
   ErrorGroupEntity,
 } from '../../receiver/storage/entities';
+import { eventually } from '../support/eventually';
 import { ADAPTERS, createReceiverApp, type ReceiverApp } from '../support/receiver-app';
 import {
   createIsolatedDatabase,
@@ -16,16 +17,6 @@ import {
 } from '../support/services';
 import { createProject, dataSourceOf, type TestProject } from '../tracking/tracking-fixtures';
 import { type CaptureApp, createCaptureApp, Refunds } from './capture-app.fixture';
-
-/** Polls `read` until `done` accepts its value (the client sends in the background). */
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  const until = Date.now() + 15_000;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > until) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 const actorFromHeader = (request: unknown) =>
   (request as { headers?: Record<string, string> } | undefined)?.headers?.['x-user'];
@@ -196,50 +187,58 @@ describe.each(ADAPTERS)('error capture in a Nest app on %s → receiver', (adapt
   });
 });
 
-describe('error reports wait in the durable outbox while the receiver is down', () => {
-  let db: IsolatedDatabase;
-  let dir: string;
-  afterAll(async () => {
-    await db?.drop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+describe.each(ADAPTERS)(
+  'error reports of an app on %s wait in the durable outbox while the receiver is down',
+  (adapter) => {
+    let db: IsolatedDatabase;
+    let dir: string;
+    afterAll(async () => {
+      await db?.drop();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    });
 
-  it('a report made during an outage survives the client restart and is delivered once the receiver is back', async () => {
-    db = await createIsolatedDatabase('sqlite');
-    dir = mkdtempSync(join(tmpdir(), 'capture-outbox-'));
-    let receiver = await createReceiverApp({ adapter: 'fastify', database: db.options });
-    const project = await createProject(receiver.app);
-    const port = Number(new URL(receiver.url).port);
-    await receiver.close();
-
-    const errors = {
-      receiverUrl: `http://127.0.0.1:${port}`,
-      projectKey: project.secretKey,
-      sendInterval: 1,
-    };
-    const options = { store: 'file', storePath: join(dir, 'outbox.json'), shutdownTimeout: 500 };
-    const first = await createCaptureApp('express', errors, options);
-    expect((await fetch(`${first.url}/orders/7`)).status).toBe(500);
-    await new Promise((resolve) => setTimeout(resolve, 1_000)); // a send attempt fails meanwhile
-    await first.close();
-
-    receiver = await createReceiverApp({ adapter: 'fastify', database: db.options, port });
-    const second = await createCaptureApp('express', errors, options);
-    try {
-      const stored = await eventually(
-        () =>
-          dataSourceOf(receiver.app)
-            .getRepository(ErrorGroupEntity)
-            .find({ where: { project_id: project.id } }),
-        (all) => all.length > 0,
-      );
-      expect(stored.map((g) => g.message)).toEqual(['order store exploded']);
-    } finally {
-      await second.close();
+    it('a report made during an outage survives the client restart and is delivered once the receiver is back', async () => {
+      db = await createIsolatedDatabase('sqlite');
+      dir = mkdtempSync(join(tmpdir(), 'capture-outbox-'));
+      let receiver = await createReceiverApp({ adapter: 'fastify', database: db.options });
+      const project = await createProject(receiver.app);
+      const port = Number(new URL(receiver.url).port);
       await receiver.close();
-    }
-  });
-});
+
+      const errors = {
+        receiverUrl: `http://127.0.0.1:${port}`,
+        projectKey: project.secretKey,
+        sendInterval: 1,
+      };
+      const options = { store: 'file', storePath: join(dir, 'outbox.json'), shutdownTimeout: 500 };
+      const first = await createCaptureApp(adapter, errors, options);
+      expect((await fetch(`${first.url}/orders/7`)).status).toBe(500);
+      await new Promise((resolve) => setTimeout(resolve, 1_000)); // a send attempt fails meanwhile
+      await first.close();
+
+      receiver = await createReceiverApp({ adapter: 'fastify', database: db.options, port });
+      const second = await createCaptureApp(adapter, errors, options);
+      // Thrown while the receiver is back but before the backlog left: delivered after it, in order.
+      expect((await fetch(`${second.url}/pay`)).status).toBe(402);
+      try {
+        const stored = await eventually(
+          () =>
+            dataSourceOf(receiver.app)
+              .getRepository(ErrorGroupEntity)
+              .find({ where: { project_id: project.id }, order: { id: 'ASC' } }),
+          (all) => all.length > 1,
+        );
+        expect(stored.map((g) => g.message)).toEqual([
+          'order store exploded',
+          'payment declined: card expired',
+        ]);
+      } finally {
+        await second.close();
+        await receiver.close();
+      }
+    });
+  },
+);
 
 describeWithRedis('error reports in a Redis outbox', () => {
   it('are kept under their own keys while the receiver is down, apart from telemetry, and delivered after', async () => {

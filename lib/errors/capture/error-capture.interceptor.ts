@@ -24,6 +24,7 @@ export class ErrorCaptureInterceptor implements NestInterceptor {
     const kind = context.getType<string>();
     const request = kind === 'http' ? context.switchToHttp().getRequest<unknown>() : undefined;
     const handler = `${context.getClass().name}.${context.getHandler().name}`;
+    const pattern = patternOf(context, kind);
     return new Observable((subscriber) =>
       // Subscribing inside run() makes the handler (called on subscription) see the request.
       currentRequest.run(request, () =>
@@ -31,7 +32,7 @@ export class ErrorCaptureInterceptor implements NestInterceptor {
           .handle()
           .pipe(
             catchError((error: unknown) => {
-              void this.capture.report(error, { kind, handler }, request);
+              void this.capture.report(error, { kind, handler, pattern }, request);
               return throwError(() => error);
             }),
           )
@@ -39,4 +40,24 @@ export class ErrorCaptureInterceptor implements NestInterceptor {
       ),
     );
   }
+}
+
+/**
+ * The message pattern of a microservice or WebSocket handler (`{"cmd":"orders.find"}`,
+ * `orders:subscribe`): what a route is to HTTP. Transports without one give `undefined`.
+ */
+function patternOf(context: ExecutionContext, kind: string): string | undefined {
+  let pattern: unknown;
+  try {
+    if (kind === 'rpc') {
+      const transport = context.switchToRpc().getContext<{ getPattern?: () => unknown }>();
+      pattern = typeof transport?.getPattern === 'function' ? transport.getPattern() : undefined;
+    } else if (kind === 'ws') {
+      pattern = context.switchToWs().getPattern();
+    }
+  } catch {
+    return undefined;
+  }
+  if (typeof pattern === 'string') return pattern || undefined;
+  return pattern === undefined ? undefined : JSON.stringify(pattern);
 }

@@ -30,6 +30,27 @@ export function httpStatusOf(error: unknown): number | undefined {
   return typeof status === 'number' ? status : undefined;
 }
 
+/** The exceptions microservice and WebSocket handlers throw to answer their caller with an error. */
+const CLIENT_ANSWERS = new Set(['RpcException', 'WsException']);
+
+/**
+ * An `RpcException` or `WsException` (or a subclass): the handler's deliberate answer to its
+ * caller, as a 4xx `HttpException` is. Matched by class name along the prototype chain, so neither
+ * `@nestjs/microservices` nor `@nestjs/websockets` has to be installed, and a second copy matches.
+ */
+export function isClientAnswer(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  for (let proto = Object.getPrototypeOf(error) as object | null; proto;) {
+    if (
+      CLIENT_ANSWERS.has((proto as { constructor?: { name?: string } }).constructor?.name ?? '')
+    ) {
+      return true;
+    }
+    proto = Object.getPrototypeOf(proto) as object | null;
+  }
+  return false;
+}
+
 /**
  * Turns errors into Micrologs error reports in the errors outbox: the capture interceptor and the
  * process listener call it for unhandled errors, and applications may call {@link capture} for
@@ -119,6 +140,7 @@ export class ErrorCaptureService {
     const mapped = this.options.errors?.severity?.(error, status);
     if (mapped !== undefined) return mapped;
     if (status !== undefined && status < 500) return false;
+    if (isClientAnswer(error)) return false;
     return fallback;
   }
 }

@@ -30,6 +30,8 @@ export interface CaptureSource {
   kind: string;
   /** `OrdersController.find` for handler errors. */
   handler?: string;
+  /** The message pattern of a microservice or WebSocket handler. */
+  pattern?: string;
   status?: number;
   actor?: string;
   request?: RequestDetails;
@@ -107,6 +109,7 @@ export function buildErrorBody(
   if (request.method) context.method = request.method;
   if (request.route) context.route = request.route;
   if (source.handler) context.handler = source.handler;
+  if (source.pattern) context.pattern = truncateBytes(source.pattern, MICROLOGS_LIMITS.pattern);
   if (source.status !== undefined) context.status = source.status;
   if (request.requestId) context.request_id = request.requestId;
   if (source.actor) context.actor = source.actor;

@@ -34,8 +34,10 @@ export interface TelemetryErrorsOptions {
   redactQueryParams?: string[];
   /**
    * Decides the severity of a captured error: a severity, `false` to not report it, or `undefined`
-   * for the default (HTTP exceptions under 500 are not reported; anything else is `error`, and
-   * process-level crashes are `critical`). `status` is the `HttpException` status, if any.
+   * for the default (HTTP exceptions under 500, and the `RpcException`s and `WsException`s with
+   * which microservice and WebSocket handlers answer their caller, are not reported; anything else
+   * is `error`, and process-level crashes are `critical`). `status` is the `HttpException` status,
+   * if any.
    */
   severity?: (error: unknown, status: number | undefined) => ErrorSeverity | false | undefined;
   /**

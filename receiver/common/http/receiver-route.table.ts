@@ -7,6 +7,8 @@ interface RouteEntry {
 }
 
 const ALL_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'];
+/** Paths whose answer is remembered; past that the memory starts again (any path can be asked). */
+const REMEMBERED_PATHS = 1_000;
 
 const join = (...parts: string[]): string =>
   '/' +
@@ -32,6 +34,11 @@ function toPattern(path: string): RegExp {
  */
 export class ReceiverRouteTable {
   private readonly routes: RouteEntry[] = [];
+  /**
+   * Answers by path: every request asks (twice), and testing each route's pattern in turn was the
+   * front door's largest cost on the tracking endpoints.
+   */
+  private readonly answers = new Map<string, Set<string> | undefined>();
 
   /** Adds every route of the controllers of `modules` (and their static imports) under `prefix`. */
   addModules(prefix: string, modules: Type[]): this {
@@ -50,6 +57,14 @@ export class ReceiverRouteTable {
 
   /** The methods allowed on `path`, or `undefined` when the path is not a receiver route. */
   allowedMethods(path: string): Set<string> | undefined {
+    if (this.answers.has(path)) return this.answers.get(path);
+    const found = this.match(path);
+    if (this.answers.size >= REMEMBERED_PATHS) this.answers.clear();
+    this.answers.set(path, found);
+    return found;
+  }
+
+  private match(path: string): Set<string> | undefined {
     let found: Set<string> | undefined;
     for (const route of this.routes) {
       if (!route.pattern.test(path)) continue;
@@ -78,6 +93,7 @@ export class ReceiverRouteTable {
   }
 
   private add(path: string, methods: string[]): void {
+    this.answers.clear();
     const existing = this.routes.find((route) => route.pattern.source === toPattern(path).source);
     if (existing) methods.forEach((method) => existing.methods.add(method));
     else this.routes.push({ pattern: toPattern(path), methods: new Set(methods) });
