@@ -1,12 +1,19 @@
 /**
- * `npm run bench -- analytics`: seeds a SQLite receiver with 1,000,000 pageviews (≈50k visitors,
+ * `npm run bench -- analytics`: seeds a fresh database with 1,000,000 pageviews (≈50k visitors,
  * ≈200k sessions, 30 days, a daily curve and Zipf-like page popularity), 20k error events in 300
  * groups, 10k audits and 50k clicks on 50 links, builds the analytics rollups with the
  * `receiver rebuild-rollups` command (the raw rows are bulk-seeded; the bench never writes
  * rollups itself), then measures every analytics endpoint over HTTP (Nest + Fastify, in this
  * process), `range=30d` and a 14-day `range=custom`: p50/p99 uncached (the cache is purged
  * before each request) and cached. Goals: ≤ 100 ms p99 uncached; ≤ 3 ms p99 cached.
- * `BENCH_RAW=1` skips the rebuild: the receiver then answers from the raw rows (the "before").
+ *
+ * - `BENCH_ENGINE=sqlite|postgres|mariadb` (default sqlite): PostgreSQL and MariaDB get a fresh
+ *   `bench_analytics` database on the server of `BENCH_POSTGRES_URL` / `BENCH_MARIADB_URL`
+ *   (default the local services), dropped at the end unless `BENCH_KEEP_DB=1`.
+ * - `BENCH_PAGEVIEWS=10000000` for the 10M run; `BENCH_UNCACHED_RUNS` (default 15).
+ * - `BENCH_RAW=1` skips the rebuild: the receiver then answers from the raw rows (the "before").
+ * - `BENCH_SEED_ONLY=1` stops after seeding and rebuilding; `BENCH_DB=<file>` (SQLite) or
+ *   `BENCH_REUSE_DB=1` (PostgreSQL, MariaDB) reuses a database kept by an earlier run of the day.
  */
 import 'reflect-metadata';
 import Database from 'better-sqlite3';
@@ -24,8 +31,9 @@ import { runReceiverMigrate, runReceiverRebuildRollups } from '../receiver/cli';
 import { databaseFromUrl } from '../receiver/config/receiver-options.resolver';
 
 const PAGEVIEWS = Number(process.env.BENCH_PAGEVIEWS ?? 1_000_000);
-const VISITORS = 50_000;
-const SESSIONS = 200_000;
+// 1 visitor per 20 pageviews and 1 session per 5, at any volume (50k and 200k for 1M).
+const VISITORS = Math.round(PAGEVIEWS / 20);
+const SESSIONS = Math.round(PAGEVIEWS / 5);
 const DAYS = 30;
 const UNCACHED_RUNS = Number(process.env.BENCH_UNCACHED_RUNS ?? 15);
 const CACHED_RUNS = 300;
