@@ -204,9 +204,11 @@ export class RollupRepository {
     );
   }
 
-  /** Deletes every row (a rebuild in another time zone starts from nothing). */
+  /** Deletes every row but the projects' lock rows (a fresh rebuild starts from nothing). */
   async clear(): Promise<void> {
-    await this.sql.run(() => `DELETE FROM ${ROLLUP_TABLE}`);
+    await this.sql.run(
+      (p) => `DELETE FROM ${ROLLUP_TABLE} WHERE dimension <> ${p.add(GATE_DIMENSION)}`,
+    );
   }
 
   /**
