@@ -1,6 +1,6 @@
 import { type Provider } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { createRedisClient } from '../common/redis/redis-client.factory';
+import { createRedisClient, waitUntilReady } from '../common/redis/redis-client.factory';
 import {
   ERROR_CACHE_INVALIDATOR,
   type ErrorCacheInvalidator,
@@ -21,24 +21,6 @@ import { RedisAnalyticsCacheStore } from './redis-analytics-cache.store';
 
 /** Redis client the module created itself from a URL (and therefore closes on shutdown). */
 export const ANALYTICS_CACHE_OWNED_REDIS = Symbol('ANALYTICS_CACHE_OWNED_REDIS');
-
-/** Longest start-up waits for the cache Redis before serving (it then fails open until it connects). */
-const CONNECT_WAIT_MS = 1_000;
-
-async function waitUntilReady(client: Redis): Promise<void> {
-  if (client.status === 'ready') return;
-  await new Promise<void>((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      client.off('ready', done);
-      client.off('error', done);
-      resolve();
-    };
-    const timer = setTimeout(done, CONNECT_WAIT_MS);
-    client.once('ready', done);
-    client.once('error', done);
-  });
-}
 
 export const analyticsCacheProviders: Provider[] = [
   {

@@ -2,16 +2,22 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ANALYTICS_CACHE_STORE } from './analytics-cache.constants';
 import { AnalyticsCachePatterns } from './analytics-cache.keys';
 import { ANALYTICS_CACHE_MESSAGES } from './analytics-cache.messages';
+import { OutageLog } from '../common/outage/outage.log';
 import type { AnalyticsCacheStore } from '../config/receiver-extensions.interface';
 
 /**
  * Cache-aside for analytics answers (contract 1.12) and the invalidation triggers other
- * capabilities call. Every store failure is logged and swallowed: a cache that is down makes
- * answers slower, never wrong and never failed.
+ * capabilities call. Every store failure is swallowed: a cache that is down makes answers slower,
+ * never wrong and never failed. An outage of the store is logged once when it starts and once
+ * when it ends.
  */
 @Injectable()
 export class AnalyticsCache {
-  private readonly logger = new Logger(AnalyticsCache.name);
+  private readonly outage = new OutageLog(
+    new Logger(AnalyticsCache.name),
+    ANALYTICS_CACHE_MESSAGES.storeFailing,
+    ANALYTICS_CACHE_MESSAGES.storeBack,
+  );
 
   constructor(@Inject(ANALYTICS_CACHE_STORE) private readonly store: AnalyticsCacheStore) {}
 
@@ -25,8 +31,9 @@ export class AnalyticsCache {
     const value = await compute();
     try {
       await this.store.set(key, JSON.stringify(value), ttlSeconds);
+      this.outage.up();
     } catch (error) {
-      this.logger.warn(ANALYTICS_CACHE_MESSAGES.writeFailed(key, error));
+      this.outage.down(error);
     }
     return value;
   }
@@ -56,9 +63,11 @@ export class AnalyticsCache {
 
   private async read(key: string): Promise<string | undefined> {
     try {
-      return await this.store.get(key);
+      const value = await this.store.get(key);
+      this.outage.up();
+      return value;
     } catch (error) {
-      this.logger.warn(ANALYTICS_CACHE_MESSAGES.readFailed(key, error));
+      this.outage.down(error);
       return undefined;
     }
   }
@@ -69,7 +78,7 @@ export class AnalyticsCache {
         try {
           await this.store.deleteMatching(pattern);
         } catch (error) {
-          this.logger.warn(ANALYTICS_CACHE_MESSAGES.invalidateFailed(pattern, error));
+          this.outage.down(error);
         }
       }),
     );

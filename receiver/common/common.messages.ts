@@ -15,4 +15,7 @@ export const CommonMessages = {
   mustBeString: (field: string): string => `${field} must be a string`,
   jsonTooDeep: (depth: number): string => `JSON nested deeper than ${depth} levels`,
   invalidInput: 'Invalid input',
+  rateLimitStorageDown: (reason: string): string =>
+    `Rate-limit storage failing (${reason}): letting requests through until it answers`,
+  rateLimitStorageBack: 'Rate-limit storage answering again: limits apply',
 } as const;

@@ -13,6 +13,12 @@ export const DEFAULT_ROUTE_PREFIX = 'api';
  */
 export const RETENTION_KINDS = ['pageviews', 'errors', 'audit', 'clicks', 'telemetry'] as const;
 
+/** Default longest wait for one Redis command before Redis counts as not answering. */
+export const DEFAULT_REDIS_COMMAND_TIMEOUT_MS = 250;
+
+/** Default longest wait for one PostgreSQL/MySQL query (or a pooled connection). */
+export const DEFAULT_DATABASE_QUERY_TIMEOUT_MS = 15_000;
+
 /** Default minutes between two purge runs of a serving receiver. */
 export const DEFAULT_PURGE_INTERVAL_MINUTES = 60;
 

@@ -72,6 +72,20 @@ export interface ReceiverModuleOptions {
   /** Prefix of every Redis key the receiver writes (share one Redis safely). [`RECEIVER_REDIS_PREFIX`] */
   redisPrefix?: string;
   /**
+   * Milliseconds one Redis command may take. A command that takes longer, or a Redis that went
+   * away, makes the receiver skip Redis for a second: analytics answer without the cache, rate
+   * limits let requests through, events are committed inline. Default 250.
+   * [`RECEIVER_REDIS_COMMAND_TIMEOUT_MS`]
+   */
+  redisCommandTimeoutMs?: number;
+  /**
+   * Milliseconds one PostgreSQL or MySQL/MariaDB query may take (and waiting for a pooled
+   * connection may take) before it fails as a storage fault: a hung database server then gets
+   * 503 with `Retry-After` instead of requests that never end. `0` turns the limit off. Default
+   * 15 000. [`RECEIVER_DATABASE_QUERY_TIMEOUT_MS`]
+   */
+  databaseQueryTimeoutMs?: number;
+  /**
    * Days raw data is kept before the purge job deletes it, for every kind at once; `0` (default)
    * keeps everything. A project's own periods (projects API `retention`) win over it.
    * [`RECEIVER_RETENTION_DAYS`]
@@ -250,6 +264,8 @@ export interface ResolvedReceiverOptions {
   production: boolean;
   redis: string | undefined;
   redisPrefix: string;
+  redisCommandTimeoutMs: number;
+  databaseQueryTimeoutMs: number;
   /** Global retention per kind, days (0 = keep forever). */
   retention: RetentionDays;
   keepRollups: boolean;

@@ -2,7 +2,9 @@ import { isIP } from 'node:net';
 import type { DataSourceOptions } from 'typeorm';
 import { EnvReader, type EnvSource } from '../../lib/protocol';
 import {
+  DEFAULT_DATABASE_QUERY_TIMEOUT_MS,
   DEFAULT_PURGE_INTERVAL_MINUTES,
+  DEFAULT_REDIS_COMMAND_TIMEOUT_MS,
   DEFAULT_ROUTE_PREFIX,
   DEFAULT_SQLITE_PATH,
   MAX_RETENTION_DAYS,
@@ -189,6 +191,20 @@ export function resolveReceiverOptions(
     production,
     redis,
     redisPrefix: options.redisPrefix ?? e.string('RECEIVER_REDIS_PREFIX') ?? '',
+    redisCommandTimeoutMs:
+      e.integer(
+        'redisCommandTimeoutMs',
+        'RECEIVER_REDIS_COMMAND_TIMEOUT_MS',
+        { min: 10, max: 60_000 },
+        options.redisCommandTimeoutMs,
+      ) ?? DEFAULT_REDIS_COMMAND_TIMEOUT_MS,
+    databaseQueryTimeoutMs:
+      e.integer(
+        'databaseQueryTimeoutMs',
+        'RECEIVER_DATABASE_QUERY_TIMEOUT_MS',
+        { min: 0, max: 3_600_000 },
+        options.databaseQueryTimeoutMs,
+      ) ?? DEFAULT_DATABASE_QUERY_TIMEOUT_MS,
     retention: retention(e, options),
     keepRollups: e.boolean('keepRollups', 'RECEIVER_KEEP_ROLLUPS', options.keepRollups) ?? false,
     purgeIntervalMinutes:

@@ -7,6 +7,8 @@ export const HealthMessages = {
   databaseWritesFailing: (reason: string): string => `Writes failing: ${reason}`,
   checkTimedOut: (ms: number): string => `No answer within ${ms} ms (hung?)`,
   redisFailed: 'Connection failed \u2014 queue and cache unavailable',
+  redisHung: (reason: string): string =>
+    `Not answering (${reason}) \u2014 queue and cache skipped (hung?)`,
   redisNotConfigured:
     'Not configured \u2014 rate limits, queue and cache run in-process (single instance)',
   geoipFound: (file: string): string => `${file} found`,

@@ -12,7 +12,11 @@ import { installStorageGuards } from './storage.guards';
  * migrations, never `synchronize`, WAL on SQLite, and UTC on the wire for PostgreSQL and MySQL
  * (so stored timestamps are UTC whatever the server's local zone is).
  */
-export function buildDataSourceOptions(options: DataSourceOptions): DataSourceOptions {
+export function buildDataSourceOptions(
+  options: DataSourceOptions,
+  limits: StorageLimits = {},
+): DataSourceOptions {
+  const timeout = limits.queryTimeoutMs ?? 0;
   const common = {
     entities: RECEIVER_ENTITIES,
     migrations: RECEIVER_MIGRATIONS,
@@ -46,14 +50,37 @@ export function buildDataSourceOptions(options: DataSourceOptions): DataSourceOp
       return {
         ...options,
         ...common,
-        extra: { options: '-c TimeZone=UTC', ...(options.extra as object | undefined) },
+        extra: {
+          options: '-c TimeZone=UTC',
+          // Client-side: a frozen server cannot enforce its own statement_timeout. Waiting for
+          // a pooled connection is bounded too (every one may be stuck on the hung server).
+          ...(timeout > 0 ? { query_timeout: timeout, connectionTimeoutMillis: timeout } : {}),
+          ...(options.extra as object | undefined),
+        },
       };
     case 'mysql':
     case 'mariadb':
-      return { timezone: 'Z', charset: 'utf8mb4_bin', ...options, ...common };
+      return {
+        timezone: 'Z',
+        charset: 'utf8mb4_bin',
+        ...(timeout > 0
+          ? { enableQueryTimeout: true, maxQueryExecutionTime: timeout, connectTimeout: timeout }
+          : {}),
+        ...options,
+        ...common,
+      };
     default:
       return { ...options, ...common };
   }
+}
+
+/** Bounds the receiver puts on its own connections (not on a connection the application lends). */
+export interface StorageLimits {
+  /**
+   * Longest one PostgreSQL/MySQL query, or the wait for a pooled connection, may take before it
+   * fails (a storage fault: 503 with `Retry-After`); `0` or absent: no limit (migrations).
+   */
+  queryTimeoutMs?: number;
 }
 
 /** The driver package of each database type the receiver supports (all optional peers). */
@@ -68,11 +95,14 @@ const DRIVER_PACKAGES: Partial<Record<DataSourceOptions['type'], PeerPackage>> =
  * Creates and initialises a data source for the receiver (migrations are run by the caller), with
  * the receiver's write path installed ({@link installStorageGuards}).
  */
-export async function createReceiverDataSource(options: DataSourceOptions): Promise<DataSource> {
+export async function createReceiverDataSource(
+  options: DataSourceOptions,
+  limits: StorageLimits = {},
+): Promise<DataSource> {
   const driver = DRIVER_PACKAGES[options.type];
   // TypeORM's own message names no version, and better-sqlite3's newest major needs Node 22.
   if (driver) assertPackages([driver], `The receiver's ${options.type} database`);
-  const dataSource = new DataSource(buildDataSourceOptions(options));
+  const dataSource = new DataSource(buildDataSourceOptions(options, limits));
   await dataSource.initialize();
   installStorageGuards(dataSource);
   return dataSource;

@@ -49,6 +49,8 @@ const NODE_FAULT_CODES = new Set([
   'ER_RECORD_FILE_FULL',
   'ER_DISK_FULL',
   'STORAGE_TIMEOUT',
+  // mysql2's query timeout (`maxQueryExecutionTime`).
+  'PROTOCOL_SEQUENCE_TIMEOUT',
 ]);
 
 /** 1021 disk full, 1040 too many connections, 1053 shutdown, 1114 table full, 2002/2003/2006/2013 client lost the server. */
@@ -60,6 +62,9 @@ const FAULT_MESSAGES = [
   /Client has encountered a connection error/i,
   /Cannot enqueue .* after fatal error/i,
   /connect ECONNREFUSED/i,
+  // pg's client-side `query_timeout`, and a pooled connection not freed in time.
+  /Query read timeout/i,
+  /Connection terminated due to connection timeout/i,
 ];
 
 /** The error and its causes (`driverError` of TypeORM, `cause` of wrapped errors), outermost first. */

@@ -27,15 +27,29 @@ async function resolveDataSource(
     dataSource = existing;
     if (!dataSource.isInitialized) await dataSource.initialize();
     installStorageGuards(dataSource);
-  } else {
-    dataSource = await createReceiverDataSource(options.database);
-    ownedDataSources.add(dataSource);
+    if (options.migrationsRun) await migrate(dataSource, logger);
+    return dataSource;
   }
-  if (options.migrationsRun) {
-    const applied = await dataSource.runMigrations({ transaction: 'each' });
-    if (applied.length > 0) logger.log(StorageMessages.migrated(applied.length));
+  const limits = { queryTimeoutMs: options.databaseQueryTimeoutMs };
+  const bounded = options.database.type !== 'better-sqlite3' && limits.queryTimeoutMs > 0;
+  if (options.migrationsRun && bounded) {
+    // Migrations may rebuild big tables: they run on a connection without the query timeout.
+    const unbounded = await createReceiverDataSource(options.database);
+    try {
+      await migrate(unbounded, logger);
+    } finally {
+      await unbounded.destroy();
+    }
   }
+  dataSource = await createReceiverDataSource(options.database, limits);
+  ownedDataSources.add(dataSource);
+  if (options.migrationsRun && !bounded) await migrate(dataSource, logger);
   return dataSource;
+}
+
+async function migrate(dataSource: DataSource, logger: Logger): Promise<void> {
+  const applied = await dataSource.runMigrations({ transaction: 'each' });
+  if (applied.length > 0) logger.log(StorageMessages.migrated(applied.length));
 }
 
 export const receiverDataSourceProvider: Provider = {

@@ -76,6 +76,31 @@ describeEachEngine('SqlRunner on the receiver schema', (engine) => {
     ]);
   });
 
+  it('insertIgnore skips duplicates only: a value too long for its column is never stored cut', async () => {
+    const visitor = (hash: string) => ({
+      project_id: projectId,
+      visitor_hash: hash,
+      fingerprint_hash: 'f',
+      first_seen: at('2026-03-01T10:00:00Z'),
+      last_seen: at('2026-03-01T10:00:00Z'),
+    });
+    const tooLong = 'x'.repeat(300); // visitor_hash is varchar(64)
+    const outcome = await sql.insertIgnore(VisitorEntity, [visitor(tooLong)]).then(
+      () => 'stored',
+      () => 'rejected',
+    );
+    const stored = await dataSource
+      .getRepository(VisitorEntity)
+      .find({ where: { project_id: projectId } });
+    // SQLite does not bound varchar: it keeps the whole value. PostgreSQL and MariaDB refuse
+    // it — MariaDB's INSERT IGNORE stored it cut to 64 characters, silently.
+    if (engine === 'sqlite') expect(outcome).toBe('stored');
+    else expect(outcome).toBe('rejected');
+    expect(
+      stored.filter((v) => v.visitor_hash.startsWith('xxx') && v.visitor_hash !== tooLong),
+    ).toEqual([]);
+  });
+
   it('the newer-wins upsert replaces a value only with one collected at least as late', async () => {
     const host = await dataSource.getRepository(TelemetryHostEntity).save(
       dataSource.getRepository(TelemetryHostEntity).create({

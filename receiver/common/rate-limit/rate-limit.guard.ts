@@ -16,10 +16,11 @@ import {
   type ReceiverAuthKind,
 } from '../auth/auth.constants';
 import { CommonMessages } from '../common.messages';
+import { OutageLog } from '../outage/outage.log';
 import { ReceiverRawHttpException } from '../envelope/envelope';
 import { phpTrim } from '../input/php-input';
 import { clientIp } from '../request/client-ip';
-import { header, receiverState } from '../request/receiver-request';
+import { header } from '../request/receiver-request';
 import { isTestModeRequest } from '../request/client-context';
 import { RATE_LIMIT_METADATA, type RateLimitDefinition } from './decorators/rate-limit.decorator';
 import { RATE_LIMIT_STORAGE } from './rate-limit.providers';
@@ -36,12 +37,16 @@ interface Counter {
  * Applies `@RateLimit()` (step 3 of the pipeline, before auth), with the limits of the
  * `rateLimit` option (the contract's by default). Callers of routes that take either key (error,
  * audit) presenting a project's secret key are server-side: they are counted per project, not per
- * IP. Fail-open: when the storage throws (Redis down), the request is let through and the error
- * logged.
+ * IP. Fail-open: when the storage throws (Redis down), the request is let through; the outage is
+ * logged once when it starts and once when it ends, not once per request.
  */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
-  private readonly logger = new Logger('ReceiverRateLimit');
+  private readonly outage = new OutageLog(
+    new Logger('ReceiverRateLimit'),
+    CommonMessages.rateLimitStorageDown,
+    CommonMessages.rateLimitStorageBack,
+  );
 
   constructor(
     private readonly reflector: Reflector,
@@ -70,10 +75,10 @@ export class RateLimitGuard implements CanActivate {
     try {
       outcome = await this.storage.hit(key, counter.limit, windowSeconds, counter.blockSeconds);
     } catch (error) {
-      const { requestId } = receiverState(request);
-      this.logger.error(`[${requestId}] rate-limit storage failed, allowing: ${String(error)}`);
+      this.outage.down(error);
       return true;
     }
+    this.outage.up();
     if (outcome === 'blocked-now') {
       throw new ReceiverRawHttpException(429, { error: CommonMessages.rateLimitedNow });
     }

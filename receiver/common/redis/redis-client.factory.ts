@@ -4,8 +4,8 @@ import { loadPackage } from '../../../lib/packages/peer-packages';
 /**
  * Creates an ioredis client for the receiver. ioredis is an optional dependency: it is loaded
  * only when `redis` is configured, with an install hint otherwise. Commands are bounded in time
- * (`commandTimeout`, one retry) so callers can fail open instead of hanging; see also
- * {@link isRedisUnavailable}.
+ * (`commandTimeout`, one retry) so callers can fail open instead of hanging; callers on the
+ * request path send them through the client's circuit (`redisCircuitOf`).
  */
 export function createRedisClient(url: string, overrides: RedisOptions = {}): Redis {
   const IORedis = loadPackage<typeof import('ioredis')>(
@@ -26,10 +26,20 @@ export function createRedisClient(url: string, overrides: RedisOptions = {}): Re
 }
 
 /**
- * True while the client has lost its server (reconnecting or closed): callers skip Redis at once
- * instead of queueing. A client still making its first connection is not "unavailable" — its
- * commands wait in the offline queue for the connection.
+ * Waits until `client` is connected, at most `limitMs` (start-up then goes on; the receiver skips
+ * Redis until it connects). Commands sent before are then not lost to a not-yet-ready client.
  */
-export function isRedisUnavailable(client: Redis): boolean {
-  return client.status === 'reconnecting' || client.status === 'end' || client.status === 'close';
+export async function waitUntilReady(client: Redis, limitMs = 1_000): Promise<void> {
+  if (client.status === 'ready') return;
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      client.off('ready', done);
+      client.off('error', done);
+      resolve();
+    };
+    const timer = setTimeout(done, limitMs);
+    client.once('ready', done);
+    client.once('error', done);
+  });
 }

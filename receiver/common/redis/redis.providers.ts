@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationShutdown, type Provider } from '@
 import type { Redis } from 'ioredis';
 import type { ResolvedReceiverOptions } from '../../config/receiver-options.interface';
 import { RECEIVER_OPTIONS } from '../../config/receiver-options.constants';
-import { createRedisClient } from './redis-client.factory';
+import { createRedisClient, waitUntilReady } from './redis-client.factory';
 
 /**
  * Injection token of the receiver's shared ioredis client, or `null` when no `redis` option is
@@ -13,8 +13,15 @@ export const RECEIVER_REDIS = Symbol('RECEIVER_REDIS');
 export const receiverRedisProvider: Provider = {
   provide: RECEIVER_REDIS,
   inject: [RECEIVER_OPTIONS],
-  useFactory: (options: ResolvedReceiverOptions): Redis | null =>
-    options.redis ? createRedisClient(options.redis) : null,
+  useFactory: async (options: ResolvedReceiverOptions): Promise<Redis | null> => {
+    if (!options.redis) return null;
+    // Every use (cache, rate limits, health, queue monitor) is bounded by one command timeout.
+    const client = createRedisClient(options.redis, {
+      commandTimeout: options.redisCommandTimeoutMs,
+    });
+    await waitUntilReady(client);
+    return client;
+  },
 };
 
 /** Disconnects the shared client when the application shuts down. */

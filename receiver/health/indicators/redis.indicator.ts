@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { redisCircuitOf } from '../../common/redis/redis-circuit';
 import { HealthMessages } from '../health.messages';
 import type {
   HealthCheckResult,
@@ -21,13 +22,19 @@ export class RedisHealthIndicator implements ReceiverHealthIndicator {
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
-        this.client.ping(),
+        // Sent even while the circuit is open (health says the truth and closes it on success).
+        redisCircuitOf(this.client).observe(this.client.ping()),
         new Promise((_, reject) => {
           timer = setTimeout(() => reject(new Error('timeout')), PING_TIMEOUT_MS);
         }),
       ]);
       return { status: 'ok', message: HealthMessages.connected };
-    } catch {
+    } catch (error) {
+      // Connected but silent (frozen, overloaded) is not the same fault as no connection.
+      if (this.client.status === 'ready') {
+        const reason = error instanceof Error ? error.message : String(error);
+        return { status: 'fail', message: HealthMessages.redisHung(reason) };
+      }
       return { status: 'fail', message: HealthMessages.redisFailed };
     } finally {
       clearTimeout(timer);

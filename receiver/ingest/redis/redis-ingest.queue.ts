@@ -1,12 +1,13 @@
 import { Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import type { ResolvedRedisQueueOptions } from '../../config/receiver-options.interface';
+import { type RedisCircuit, redisCircuitOf } from '../../common/redis/redis-circuit';
 import { newEventId } from '../event-id';
 import { IngestUnavailableError } from '../ingest.errors';
 import { IngestMessages } from '../ingest.messages';
 import type { InlineIngestQueue } from '../inline-ingest.queue';
 import type { IngestJob, IngestQueue, IngestQueueHealth } from '../interfaces/ingest.interfaces';
-import { OutageLog } from './outage.log';
+import { OutageLog } from '../../common/outage/outage.log';
 import { entryFields, type RedisQueueKeys } from './redis-queue.keys';
 import type { RedisQueueMonitor } from './redis-queue.monitor';
 
@@ -27,6 +28,7 @@ export type RedisQueueMode = 'redis' | 'inline-fallback';
 export class RedisIngestQueue implements IngestQueue {
   readonly name = 'redis';
   private readonly outage: OutageLog;
+  private readonly circuit: RedisCircuit;
   private closed = false;
 
   constructor(
@@ -41,6 +43,7 @@ export class RedisIngestQueue implements IngestQueue {
       IngestMessages.redisAway,
       IngestMessages.redisBack,
     );
+    this.circuit = redisCircuitOf(client);
   }
 
   get mode(): RedisQueueMode {
@@ -56,12 +59,12 @@ export class RedisIngestQueue implements IngestQueue {
       );
     }
     const job: IngestJob<P> = { id: newEventId(), kind, payload };
-    if (this.client.status !== 'ready') {
-      this.outage.down(new Error(`connection ${this.client.status}`));
-      return this.fallback.enqueueJob(job);
-    }
     try {
-      await this.client.xadd(this.keys.stream(kind), '*', ...entryFields(job));
+      // Through the circuit: while Redis is down or hung, events go inline at once instead of
+      // each waiting out the command timeout.
+      await this.circuit.run((client) =>
+        client.xadd(this.keys.stream(kind), '*', ...entryFields(job)),
+      );
     } catch (error) {
       // Not known to be kept: commit it inline. Had Redis kept it after all (a reply lost to a
       // timeout), the worker's write of the same event id fails on the unique index and its

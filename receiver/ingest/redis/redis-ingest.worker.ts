@@ -9,10 +9,10 @@ import {
   type RedisQueueKeys,
 } from './redis-queue.keys';
 import { DeadLetterWriter } from './dead-letter.writer';
-import type { OutageLog } from './outage.log';
+import type { OutageLog } from '../../common/outage/outage.log';
 
 /** How long one `XREADGROUP` waits for events (a stop request is honoured within this time). */
-const BLOCK_MS = 1_000;
+export const WORKER_BLOCK_MS = 1_000;
 const MIN_PAUSE_MS = 250;
 const MAX_PAUSE_MS = 5_000;
 
@@ -127,7 +127,7 @@ export class RedisIngestWorker {
       'COUNT',
       String(options.batchSize),
       'BLOCK',
-      String(BLOCK_MS),
+      String(WORKER_BLOCK_MS),
       'STREAMS',
       ...streams,
       ...streams.map(() => '>'),

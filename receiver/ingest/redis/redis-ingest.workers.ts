@@ -8,7 +8,8 @@ import type { ResolvedReceiverOptions } from '../../config/receiver-options.inte
 import type { IngestBatchProcessor } from '../ingest-batch.processor';
 import type { IngestHandlerRegistry } from '../ingest-handler.registry';
 import { IngestMessages } from '../ingest.messages';
-import { OutageLog } from './outage.log';
+import { OutageLog } from '../../common/outage/outage.log';
+import { WORKER_BLOCK_MS } from './redis-ingest.worker';
 import type { RedisQueueKeys } from './redis-queue.keys';
 import { RedisIngestWorker } from './redis-ingest.worker';
 import {
@@ -64,8 +65,8 @@ export class RedisIngestWorkers {
     );
     for (let n = 0; n < redisQueue.concurrency; n++) {
       const client = createRedisClient(this.options.redis!, {
-        // A blocking read holds the connection up to a second; give it room before timing out.
-        commandTimeout: 5_000,
+        // A blocking read holds the connection up to BLOCK_MS: the timeout counts from its end.
+        commandTimeout: WORKER_BLOCK_MS + this.options.redisCommandTimeoutMs,
         connectionName: `ingest-worker:${this.id}/${n}`,
       });
       const worker = new RedisIngestWorker(`${this.id}/${n}`, {

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { redisCircuitOf } from '../../common/redis/redis-circuit';
 import { entryTime, type RedisQueueKeys } from './redis-queue.keys';
 
 /** One kind's stream as health shows it. */
@@ -64,18 +65,18 @@ export class RedisQueueMonitor {
 
   /** Reads every kind now (also used by tests and the admin endpoint after a change). */
   async refresh(): Promise<void> {
-    if (this.client.status !== 'ready') {
-      this.backlog.clear();
-      return;
-    }
     try {
-      const pipeline = this.client.pipeline();
-      for (const kind of this.kinds) {
-        pipeline.xlen(this.keys.stream(kind));
-        pipeline.xrange(this.keys.stream(kind), '-', '+', 'COUNT', 1);
-        pipeline.xlen(this.keys.deadLetters(kind));
-      }
-      const replies = (await pipeline.exec()) ?? [];
+      // Through the circuit: a hung Redis costs one command timeout, then is skipped a while.
+      const replies =
+        (await redisCircuitOf(this.client).run((client) => {
+          const pipeline = client.pipeline();
+          for (const kind of this.kinds) {
+            pipeline.xlen(this.keys.stream(kind));
+            pipeline.xrange(this.keys.stream(kind), '-', '+', 'COUNT', 1);
+            pipeline.xlen(this.keys.deadLetters(kind));
+          }
+          return pipeline.exec();
+        })) ?? [];
       const now = Date.now();
       this.kinds.forEach((kind, i) => {
         const [depth, first, dead] = replies.slice(i * 3, i * 3 + 3).map((reply) => reply[1]);

@@ -38,6 +38,7 @@ export class RedisQueueRuntime {
       enableAutoPipelining: true,
       // While disconnected, fail at once (the event is committed inline) instead of queueing.
       enableOfflineQueue: false,
+      commandTimeout: options.redisCommandTimeoutMs,
       connectionName: 'ingest-producer',
     });
     this.monitor = new RedisQueueMonitor(redis, this.keys);

@@ -132,8 +132,13 @@ const mysql: SqlDialect = {
   secondsBetween: (earlier, later) => `TIMESTAMPDIFF(SECOND, ${earlier}, ${later})`,
   codeEquals: (alias, placeholder) => `${alias}.code_ci = LOWER(${placeholder})`,
   factJoin: 'JOIN',
-  insertIgnore: (table, columns, tuples) =>
-    `INSERT IGNORE INTO ${table} (${columns}) VALUES ${tuples}`,
+  // Not `INSERT IGNORE`: besides duplicates it turns every error into a warning and stores the
+  // row altered (text truncated, numbers clamped, NOT NULL filled in). A no-op update skips
+  // exactly the rows hitting a unique key; a bad value fails like on the other engines.
+  insertIgnore: (table, columns, tuples) => {
+    const first = columns.split(',')[0].trim();
+    return `INSERT INTO ${table} (${columns}) VALUES ${tuples} ON DUPLICATE KEY UPDATE ${first} = ${first}`;
+  },
   upsertNewer: ({ insert, update, newer }) => {
     const isNewer = `VALUES(${newer}) >= ${newer}`;
     // Assignments run left to right: the compared column must change last.

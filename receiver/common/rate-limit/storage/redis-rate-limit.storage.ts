@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { isRedisUnavailable } from '../../redis/redis-client.factory';
+import { type RedisCircuit, redisCircuitOf } from '../../redis/redis-circuit';
 import type {
   RateLimitOutcome,
   RateLimitStorage,
@@ -26,10 +26,15 @@ const OUTCOMES: RateLimitOutcome[] = ['allowed', 'blocked-now', 'blocked'];
  */
 @Injectable()
 export class RedisRateLimitStorage implements RateLimitStorage {
+  private readonly circuit: RedisCircuit;
+
   constructor(
-    private readonly client: Redis,
+    client: Redis,
     private readonly prefix = '',
-  ) {}
+  ) {
+    // While Redis does not answer, fail at once (the guard lets the request through).
+    this.circuit = redisCircuitOf(client);
+  }
 
   async hit(
     key: string,
@@ -37,15 +42,16 @@ export class RedisRateLimitStorage implements RateLimitStorage {
     windowSeconds: number,
     blockSeconds: number,
   ): Promise<RateLimitOutcome> {
-    if (isRedisUnavailable(this.client)) throw new Error('Redis is unavailable');
-    const result = await this.client.eval(
-      HIT_SCRIPT,
-      2,
-      `${this.prefix}rl:count:${key}`,
-      `${this.prefix}rl:block:${key}`,
-      limit,
-      windowSeconds,
-      blockSeconds,
+    const result = await this.circuit.run((client) =>
+      client.eval(
+        HIT_SCRIPT,
+        2,
+        `${this.prefix}rl:count:${key}`,
+        `${this.prefix}rl:block:${key}`,
+        limit,
+        windowSeconds,
+        blockSeconds,
+      ),
     );
     return OUTCOMES[Number(result)] ?? 'allowed';
   }
