@@ -53,3 +53,7 @@ export type {
   HealthCheckResult,
   ReceiverHealthIndicator,
 } from './health/interfaces/health-indicator.interface';
+
+// Alert webhooks: what the endpoint receiving them uses to check their signature
+export { signAlertPayload, verifyAlertSignature } from './alerts/delivery/alert-signature';
+export { ALERT_DELIVERY_HEADER, ALERT_SIGNATURE_HEADER } from './alerts/alerts.constants';

@@ -1,5 +1,6 @@
 import type { DynamicModule, Type } from '@nestjs/common';
 import type { Redis } from 'ioredis';
+import { AlertsModule } from './alerts/alerts.module';
 import { AnalyticsModule } from './analytics/analytics.module';
 import { AnalyticsRollupsModule } from './rollups/analytics-rollups.module';
 import { AnalyticsCacheModule } from './cache/analytics-cache.module';
@@ -37,6 +38,7 @@ export const RECEIVER_API_MODULES: Type[] = [
   TelemetryReceiverModule, // telemetry reports, tokens, flags, hosts
   DeadLettersModule, // Redis queue dead letters (admin)
   PrivacyModule, // access and erasure requests (GDPR Art. 15, 17)
+  AlertsModule, // alert rules, evaluation and webhook deliveries (admin)
 ];
 
 /** Feature modules mounted at the root (e.g. the browser snippet at `/snippet/micrologs.js`). */
@@ -107,6 +109,7 @@ export function wireReceiverModules(core: DynamicModule): WiredReceiverModules {
       wire(LifecycleModule, health, projects, rollups),
       wire(DeadLettersModule, ingest),
       wire(PrivacyModule, privacyCore, projects),
+      wire(AlertsModule, projects),
     ],
     public: [projects, telemetry, links, health],
   };

@@ -1,5 +1,6 @@
 import type { CliCommand } from '../cli-command.interface';
 import { listCommand } from './list.command';
+import { RECEIVER_ALERTS_COMMANDS } from './receiver-alerts.commands';
 import {
   receiverCreateProjectCommand,
   receiverEraseVisitorCommand,
@@ -27,4 +28,5 @@ export const COMMANDS: CliCommand[] = [
   receiverExportVisitorCommand,
   receiverEraseVisitorCommand,
   receiverWorkerCommand,
+  ...RECEIVER_ALERTS_COMMANDS,
 ];

@@ -6,3 +6,10 @@ export { runReceiverPurge } from './receiver-purge.command';
 export { runReceiverRebuildRollups } from './receiver-rebuild-rollups.command';
 export { runReceiverEraseVisitor, runReceiverExportVisitor } from './receiver-privacy.command';
 export { runReceiverWorker } from './receiver-worker.command';
+export {
+  runReceiverAlertsCreate,
+  runReceiverAlertsDeliveries,
+  runReceiverAlertsDelete,
+  runReceiverAlertsList,
+  runReceiverAlertsTest,
+} from './receiver-alerts.command';

@@ -5,6 +5,9 @@ import type { DataSource, DataSourceOptions } from 'typeorm';
 import type { EnvSource } from '../../lib/protocol';
 import { RECEIVER_OPTIONS } from '../config/receiver-options.constants';
 import { resolveReceiverOptions } from '../config/receiver-options.resolver';
+import { ALERT_RULES_PROVIDERS } from '../alerts/alerts.module';
+import { AlertDeliveriesService } from '../alerts/delivery/alert-deliveries.service';
+import { AlertRulesService } from '../alerts/rules/alert-rules.service';
 import { PURGE_PROVIDERS } from '../lifecycle/lifecycle.module';
 import { ROLLUP_PROVIDERS } from '../rollups/analytics-rollups.module';
 import { RollupRebuildService } from '../rollups/rollup-rebuild.service';
@@ -71,6 +74,8 @@ export class ReceiverCliModule {
         AuditDataOwner,
         LinkClicksPrivacyOwner,
         ...PRIVACY_PROVIDERS,
+        // Alert rules and the delivery log (their owner also deletes them with a project).
+        ...ALERT_RULES_PROVIDERS,
       ],
     };
   }
@@ -86,6 +91,10 @@ export interface ReceiverCliContext {
   rollups: RollupRebuildService;
   /** Access and erasure requests (the API's service, without the analytics cache). */
   privacy: PrivacyService;
+  /** Alert rules (the API's service). */
+  alertRules: AlertRulesService;
+  /** The alert delivery log and test messages. */
+  alertDeliveries: AlertDeliveriesService;
   /** Applies pending migrations; the names of those applied, oldest first. */
   migrate(): Promise<string[]>;
 }
@@ -113,6 +122,8 @@ export async function withReceiverContext<T>(
       purge: app.get(PurgeService),
       rollups: app.get(RollupRebuildService),
       privacy: app.get(PrivacyService),
+      alertRules: app.get(AlertRulesService),
+      alertDeliveries: app.get(AlertDeliveriesService),
       migrate: async () =>
         (await dataSource.runMigrations({ transaction: 'each' })).map((m) => m.name),
     });

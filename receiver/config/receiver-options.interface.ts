@@ -170,6 +170,14 @@ export interface ReceiverModuleOptions {
    * without spaces; without it `/metrics` answers 404. [`RECEIVER_METRICS_TOKEN`]
    */
   metrics?: { token?: string };
+  /**
+   * Alert rules (see docs/alerts.md). `intervalSeconds`: how often time-based rules are evaluated
+   * and waiting alerts are gathered and sent (default 15; `0` turns evaluation and sending off in
+   * this process). `retryBaseSeconds`: first wait after a failed delivery, doubled at each
+   * attempt up to an hour, for 24 hours (default 30).
+   * [`RECEIVER_ALERTS_INTERVAL_SECONDS`, `RECEIVER_ALERTS_RETRY_BASE_SECONDS`]
+   */
+  alerts?: { intervalSeconds?: number; retryBaseSeconds?: number };
 }
 
 /** The built-in ingestion queues (see `ingest.queue`). */
@@ -286,6 +294,7 @@ export interface ResolvedReceiverOptions {
   redisQueue: ResolvedRedisQueueOptions;
   /** Bearer token of `/metrics`; `undefined` turns the exposition off. */
   metricsToken: string | undefined;
+  alerts: { intervalSeconds: number; retryBaseSeconds: number };
 }
 
 /** {@link RedisQueueOptions} with defaults and environment applied. */

@@ -248,5 +248,21 @@ export function resolveReceiverOptions(
     ),
     ...resolveQueueOptions(e, options, redis),
     metricsToken: metricsToken(e, options.metrics?.token),
+    alerts: {
+      intervalSeconds:
+        e.integer(
+          'alerts.intervalSeconds',
+          'RECEIVER_ALERTS_INTERVAL_SECONDS',
+          { min: 0, max: 3600 },
+          options.alerts?.intervalSeconds,
+        ) ?? 15,
+      retryBaseSeconds:
+        e.integer(
+          'alerts.retryBaseSeconds',
+          'RECEIVER_ALERTS_RETRY_BASE_SECONDS',
+          { min: 1, max: 3600 },
+          options.alerts?.retryBaseSeconds,
+        ) ?? 30,
+    },
   };
 }

@@ -66,6 +66,12 @@ const KNOWN_PATHS: Record<string, string[]> = {
     '/api/queue/dead-letters/{kind}/{id}/retry',
   ],
   privacy: ['/api/privacy/visitors/{visitorId}', '/api/privacy/audits', '/api/privacy/requests'],
+  alerts: [
+    '/api/alerts/rules',
+    '/api/alerts/rules/{id}',
+    '/api/alerts/rules/{id}/test',
+    '/api/alerts/deliveries',
+  ],
   snippet: ['/snippet/micrologs.js'],
   metrics: ['/metrics'],
 };
@@ -178,6 +184,7 @@ describeEachAdapter('OpenAPI document', ({ adapter }) => {
     expect(security('/api/projects/create.php', 'post')).toEqual([{ adminKey: [] }]);
     expect(security('/api/projects/verify.php', 'post')).toBeUndefined();
     expect(security('/api/privacy/visitors/{visitorId}', 'delete')).toEqual([{ adminKey: [] }]);
+    expect(security('/api/alerts/rules/{id}', 'patch')).toEqual([{ adminKey: [] }]);
     expect(security('/api/track/pageview.php', 'post')).toEqual([{ publicKey: [] }]);
     expect(security('/api/track/error.php', 'post')).toEqual([
       { secretKey: [] },

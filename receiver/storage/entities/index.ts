@@ -1,3 +1,7 @@
+import { AlertDeliveryEntity } from './alert-delivery.entity';
+import { AlertEvaluationEntity } from './alert-evaluation.entity';
+import { AlertFiringEntity } from './alert-firing.entity';
+import { AlertRuleEntity } from './alert-rule.entity';
 import { AuditLogEntity } from './audit-log.entity';
 import { DeviceEntity } from './device.entity';
 import { ErrorEventEntity } from './error-event.entity';
@@ -19,6 +23,10 @@ import { TrackedLinkEntity } from './tracked-link.entity';
 import { VisitorEntity } from './visitor.entity';
 import { VisitorSaltEntity } from './visitor-salt.entity';
 
+export * from './alert-delivery.entity';
+export * from './alert-evaluation.entity';
+export * from './alert-firing.entity';
+export * from './alert-rule.entity';
 export * from './audit-log.entity';
 export * from './device.entity';
 export * from './error-event.entity';
@@ -62,4 +70,8 @@ export const RECEIVER_ENTITIES = [
   LifecycleLeaseEntity,
   VisitorSaltEntity,
   PrivacyRequestEntity,
+  AlertRuleEntity,
+  AlertFiringEntity,
+  AlertDeliveryEntity,
+  AlertEvaluationEntity,
 ];

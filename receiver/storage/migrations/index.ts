@@ -7,6 +7,7 @@ import { IngestEventIds1764200000000 } from './1764200000000-ingest-event-ids';
 import { PrivacyRequests1764250000000 } from './1764250000000-privacy-requests';
 import { AnalyticsRollups1764300000000 } from './1764300000000-analytics-rollups';
 import { ErrorEventOccurrences1764360000000 } from './1764360000000-error-event-occurrences';
+import { Alerts1764500000000 } from './1764500000000-alerts';
 
 /** The receiver's migrations in order; list them in your data source when you pass a connection name. */
 export const RECEIVER_MIGRATIONS = [
@@ -19,4 +20,5 @@ export const RECEIVER_MIGRATIONS = [
   PrivacyRequests1764250000000,
   AnalyticsRollups1764300000000,
   ErrorEventOccurrences1764360000000,
+  Alerts1764500000000,
 ];

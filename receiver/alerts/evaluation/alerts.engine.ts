@@ -1,0 +1,58 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { RECEIVER_OPTIONS } from '../../config/receiver-options.constants';
+import type { ResolvedReceiverOptions } from '../../config/receiver-options.interface';
+import { AlertDeliveriesRepository } from '../delivery/alert-deliveries.repository';
+import { AlertDeliverySender } from '../delivery/alert-delivery.sender';
+import { AlertRulesRepository } from '../rules/alert-rules.repository';
+import { AlertsMessages } from '../alerts.messages';
+import { AlertEvaluationClaims } from './alert-evaluation.claims';
+import { TIME_RULE_KINDS, TimeRulesEvaluator } from './time-rules.evaluator';
+
+/**
+ * One alerts tick, as every process runs it: evaluate the time-based rules this process claims
+ * for the current slot, gather waiting firings into deliveries (each rule's cooldown permitting),
+ * send the deliveries that are due. Every step is safe to run in several processes at once.
+ */
+@Injectable()
+export class AlertsEngine {
+  private readonly logger = new Logger('ReceiverAlerts');
+
+  constructor(
+    @Inject(RECEIVER_OPTIONS) private readonly options: ResolvedReceiverOptions,
+    private readonly rules: AlertRulesRepository,
+    private readonly claims: AlertEvaluationClaims,
+    private readonly evaluator: TimeRulesEvaluator,
+    private readonly deliveries: AlertDeliveriesRepository,
+    private readonly sender: AlertDeliverySender,
+  ) {}
+
+  async tick(now = Date.now()): Promise<void> {
+    await this.evaluate(now);
+    await this.gather(new Date(now));
+    await this.sender.sendDue(Date.now());
+  }
+
+  /** Time-based rules, each claimed for the slot first (one process evaluates it). */
+  async evaluate(now: number): Promise<void> {
+    const slot = Math.floor(now / (Math.max(1, this.options.alerts.intervalSeconds) * 1000));
+    for (const rule of await this.rules.active(TIME_RULE_KINDS)) {
+      try {
+        if (!(await this.claims.claim(rule, slot))) continue;
+        const firings = await this.evaluator.evaluate(rule, now);
+        if (firings.length > 0) await this.deliveries.recordFirings(rule, firings);
+      } catch (error) {
+        // One rule's failure (a storage fault, a bad row) must not stop the others.
+        this.logger.warn(AlertsMessages.evaluationFailed(`rule ${rule.id}: ${String(error)}`));
+      }
+    }
+    await this.claims.forgetBefore(slot);
+  }
+
+  /** Waiting firings into deliveries, one per rule that is not cooling down. */
+  async gather(now: Date): Promise<void> {
+    for (const ruleId of await this.deliveries.rulesWithWaitingFirings()) {
+      const rule = await this.deliveries.rule(ruleId);
+      if (rule) await this.deliveries.gather(rule, now);
+    }
+  }
+}

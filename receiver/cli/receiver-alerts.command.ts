@@ -1,0 +1,152 @@
+import type { EnvSource } from '../../lib/protocol';
+import { InvalidInputError } from '../common/errors/receiver.errors';
+import { AlertsMessages } from '../alerts/alerts.messages';
+import { parseNewAlertRule, positiveId, type NewAlertRule } from '../alerts/rules/alert-rule.input';
+import { ruleView } from '../alerts/rules/alert-rules.service';
+import { ReceiverCliMessages } from './cli.messages';
+import {
+  commandFailed,
+  consoleOutput,
+  type ReceiverCliOptions,
+  type ReceiverCliOutput,
+  runOnDatabase,
+  stringOption,
+} from './receiver-cli.runner';
+import type { ReceiverCliContext } from './receiver-cli.module';
+
+/** The command's options in the shape of the API's create body, so both validate alike. */
+function createBody(options: ReceiverCliOptions): Record<string, unknown> {
+  const conditions = stringOption(options, 'conditions');
+  const cooldown = stringOption(options, 'cooldown');
+  let parsed: unknown;
+  try {
+    parsed = conditions === undefined ? undefined : JSON.parse(conditions);
+  } catch {
+    throw new InvalidInputError(AlertsMessages.conditionsObject);
+  }
+  return {
+    project_id: stringOption(options, 'project'),
+    name: stringOption(options, 'name'),
+    kind: stringOption(options, 'kind'),
+    url: stringOption(options, 'url'),
+    channel: stringOption(options, 'channel'),
+    conditions: parsed,
+    cooldown_seconds: cooldown === undefined ? undefined : Number(cooldown),
+  };
+}
+
+const idOption = (options: ReceiverCliOptions, name: string): number => {
+  const id = positiveId(stringOption(options, name));
+  if (id === undefined) throw new InvalidInputError(`--${name} must be a positive whole number`);
+  return id;
+};
+
+/** Boots the receiver's slice on the database, refusing an unmigrated schema. */
+function onMigrated(
+  options: ReceiverCliOptions,
+  output: ReceiverCliOutput,
+  env: EnvSource,
+  work: (receiver: ReceiverCliContext) => Promise<number>,
+): Promise<number> {
+  return runOnDatabase(options, output, env, async (receiver) => {
+    if (await receiver.dataSource.showMigrations()) {
+      throw new Error(ReceiverCliMessages.notMigrated);
+    }
+    return work(receiver);
+  });
+}
+
+/** `receiver alerts create --project <id> --name … --kind … --url … [--conditions '<json>']`. */
+export async function runReceiverAlertsCreate(
+  options: ReceiverCliOptions,
+  output: ReceiverCliOutput = consoleOutput,
+  env: EnvSource = process.env,
+): Promise<number> {
+  let input: NewAlertRule;
+  try {
+    input = parseNewAlertRule(createBody(options));
+  } catch (error) {
+    return commandFailed(output, error);
+  }
+  return onMigrated(options, output, env, async (receiver) => {
+    const rule = await receiver.alertRules.create(input);
+    output.out(AlertsMessages.created);
+    output.out(JSON.stringify(ruleView(rule), null, 2));
+    return 0;
+  });
+}
+
+/** `receiver alerts list --project <id>`: the project's rules as JSON. */
+export async function runReceiverAlertsList(
+  options: ReceiverCliOptions,
+  output: ReceiverCliOutput = consoleOutput,
+  env: EnvSource = process.env,
+): Promise<number> {
+  let projectId: number;
+  try {
+    projectId = idOption(options, 'project');
+  } catch (error) {
+    return commandFailed(output, error);
+  }
+  return onMigrated(options, output, env, async (receiver) => {
+    const rules = await receiver.alertRules.list(projectId);
+    output.out(JSON.stringify(rules.map(ruleView), null, 2));
+    return 0;
+  });
+}
+
+/** `receiver alerts delete --id <id>`. */
+export async function runReceiverAlertsDelete(
+  options: ReceiverCliOptions,
+  output: ReceiverCliOutput = consoleOutput,
+  env: EnvSource = process.env,
+): Promise<number> {
+  let id: number;
+  try {
+    id = idOption(options, 'id');
+  } catch (error) {
+    return commandFailed(output, error);
+  }
+  return onMigrated(options, output, env, async (receiver) => {
+    const rule = await receiver.alertRules.delete(id);
+    output.out(`${AlertsMessages.deleted}: ${rule.id} (${rule.name})`);
+    return 0;
+  });
+}
+
+/** `receiver alerts test --id <id>`: queues a test message (a running receiver sends it). */
+export async function runReceiverAlertsTest(
+  options: ReceiverCliOptions,
+  output: ReceiverCliOutput = consoleOutput,
+  env: EnvSource = process.env,
+): Promise<number> {
+  let id: number;
+  try {
+    id = idOption(options, 'id');
+  } catch (error) {
+    return commandFailed(output, error);
+  }
+  return onMigrated(options, output, env, async (receiver) => {
+    const deliveryId = await receiver.alertDeliveries.queueTest(await receiver.alertRules.get(id));
+    output.out(`${AlertsMessages.testQueued} (delivery ${deliveryId})`);
+    return 0;
+  });
+}
+
+/** `receiver alerts deliveries --project <id> [--rule <id>] [--status …] [--limit <n>]`. */
+export async function runReceiverAlertsDeliveries(
+  options: ReceiverCliOptions,
+  output: ReceiverCliOutput = consoleOutput,
+  env: EnvSource = process.env,
+): Promise<number> {
+  return onMigrated(options, output, env, async (receiver) => {
+    const deliveries = await receiver.alertDeliveries.log({
+      project: stringOption(options, 'project'),
+      rule: stringOption(options, 'rule'),
+      status: stringOption(options, 'status'),
+      limit: stringOption(options, 'limit'),
+    });
+    output.out(JSON.stringify(deliveries, null, 2));
+    return 0;
+  });
+}
