@@ -10,7 +10,7 @@ import { errorText } from '../outbox/telemetry-outbox.service';
 import { TelemetryTimers } from '../scheduler/telemetry-timers';
 import { TELEMETRY_OPTIONS, TELEMETRY_TIMER_PREFIX } from '../telemetry.constants';
 import { TelemetryMessages } from '../telemetry.messages';
-import { backoffDelay, isRetryable } from './telemetry-backoff';
+import { SendBackoff } from './send-backoff';
 import { TelemetryReporter, type TelemetryReportOutcome } from './telemetry.reporter';
 
 /** Name of the report timer in the `SchedulerRegistry`. */
@@ -24,11 +24,13 @@ export const REPORT_TIMER_NAME = `${TELEMETRY_TIMER_PREFIX}report`;
 @Injectable()
 export class TelemetryReportScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Telemetry');
-  private failures = 0;
-  private outageSince?: number;
-  private rejectedStatus?: number;
+  private readonly backoff = new SendBackoff({
+    outageStarted: (reason, remaining) =>
+      this.logger.warn(TelemetryMessages.outageStarted(reason, remaining)),
+    outageEnded: (seconds) => this.logger.log(TelemetryMessages.outageEnded(seconds)),
+    refused: (status) => this.logger.error(TelemetryMessages.clientError(status)),
+  });
   private unconfiguredLogged = false;
-  private retryNotBefore = 0;
   private inFlight?: Promise<void>;
   private stopped = false;
 
@@ -55,7 +57,7 @@ export class TelemetryReportScheduler implements OnApplicationBootstrap, BeforeA
     });
     // Respect a Retry-After still running: the receiver asked us not to come back yet.
     const work = (this.inFlight ?? Promise.resolve()).then(() =>
-      Date.now() >= this.retryNotBefore ? this.attempt() : undefined,
+      this.backoff.waiting ? undefined : this.attempt(),
     );
     const winner = await Promise.race([work.then(() => 'done' as const), expired]);
     clearTimeout(timer);
@@ -86,8 +88,7 @@ export class TelemetryReportScheduler implements OnApplicationBootstrap, BeforeA
       // Only the store can throw here (the HTTP client reports failures as results): back off
       // like an outage, but name the real culprit.
       this.logger.warn(TelemetryMessages.storeFailed('report', errorText(error)));
-      this.failures++;
-      return backoffDelay(this.failures, interval);
+      return this.backoff.storeFailed(interval);
     }
     if (this.stopped) {
       // The final send on shutdown: one line at most, no outage bookkeeping for a stopped app.
@@ -109,38 +110,10 @@ export class TelemetryReportScheduler implements OnApplicationBootstrap, BeforeA
     // Only an accepted payload proves the receiver is back; an empty outbox or another
     // replica's lock says nothing about it.
     if (outcome.status === 'sent') {
-      this.recovered();
+      this.backoff.succeeded();
       return interval;
     }
     if (outcome.status !== 'failed') return interval;
-    const { result } = outcome;
-    if (!isRetryable(result)) {
-      if (this.rejectedStatus !== result.status)
-        this.logger.error(TelemetryMessages.clientError(result.status ?? 0));
-      this.rejectedStatus = result.status;
-      return interval;
-    }
-    this.failures++;
-    if (this.outageSince === undefined) {
-      this.outageSince = Date.now();
-      this.logger.warn(
-        TelemetryMessages.outageStarted(result.error ?? 'unknown error', outcome.remaining),
-      );
-    }
-    const delay = backoffDelay(this.failures, interval, result.retryAfterSeconds);
-    if (result.retryAfterSeconds !== undefined)
-      this.retryNotBefore = Date.now() + result.retryAfterSeconds * 1000;
-    return delay;
-  }
-
-  private recovered(): void {
-    if (this.outageSince !== undefined) {
-      this.logger.log(
-        TelemetryMessages.outageEnded(Math.round((Date.now() - this.outageSince) / 1000)),
-      );
-    }
-    this.outageSince = undefined;
-    this.failures = 0;
-    this.rejectedStatus = undefined;
+    return this.backoff.failed(outcome.result, outcome.remaining, interval);
   }
 }

@@ -1,17 +1,19 @@
-import type { Envelope } from '../common/envelope/envelope';
 import type { ProjectEntity } from '../storage/entities/project.entity';
+import type { AnalyticsAnswer } from './analytics-responder';
 
 /**
  * Adds `returning_visitors_known: false` for a cookieless project, whose visitor ids change every
  * day, so nobody can be recognised as returning (and a visitor seen on several days of the range
  * counts once per day). Cookie-mode answers keep the contract's exact shape. Added outside the
- * cache: it follows the project's current setting.
+ * cache: it follows the project's current setting. The answer is envelope text ending with the
+ * close of `data` (never empty: `range` comes first) and of the envelope, so the flag goes in
+ * as `data`'s last member, where spreading it into the objects put it.
  */
-export async function withReturningKnown<T extends Envelope<object>>(
+export async function withReturningKnown(
   project: ProjectEntity,
-  answer: Promise<T>,
-): Promise<T> {
-  const envelope = await answer;
-  if (!project.cookieless) return envelope;
-  return { ...envelope, data: { ...envelope.data, returning_visitors_known: false } };
+  answer: Promise<AnalyticsAnswer>,
+): Promise<AnalyticsAnswer> {
+  const json = await answer;
+  if (!project.cookieless) return json;
+  return `${json.slice(0, -2)},"returning_visitors_known":false}}`;
 }

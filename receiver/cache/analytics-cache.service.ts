@@ -26,16 +26,28 @@ export class AnalyticsCache {
    * The value is stored as JSON, so a hit returns exactly what the first computation returned.
    */
   async remember<T>(key: string, ttlSeconds: number, compute: () => Promise<T>): Promise<T> {
+    return JSON.parse((await this.rememberJson(key, ttlSeconds, compute)).json) as T;
+  }
+
+  /**
+   * {@link remember} without the round trip through objects: the JSON text as stored, so a hit
+   * is written to the client as it is (no parse, no second serialisation).
+   */
+  async rememberJson(
+    key: string,
+    ttlSeconds: number,
+    compute: () => Promise<unknown>,
+  ): Promise<{ json: string; hit: boolean }> {
     const cached = await this.read(key);
-    if (cached !== undefined) return JSON.parse(cached) as T;
-    const value = await compute();
+    if (cached !== undefined) return { json: cached, hit: true };
+    const json = JSON.stringify(await compute());
     try {
-      await this.store.set(key, JSON.stringify(value), ttlSeconds);
+      await this.store.set(key, json, ttlSeconds);
       this.outage.up();
     } catch (error) {
       this.outage.down(error);
     }
-    return value;
+    return { json, hit: false };
   }
 
   /** Project disabled or deleted: drops every cached answer of that project. */

@@ -3,16 +3,14 @@ import { InvalidInputError } from '../common/errors/receiver.errors';
 import { AlertsMessages } from '../alerts/alerts.messages';
 import { parseNewAlertRule, positiveId, type NewAlertRule } from '../alerts/rules/alert-rule.input';
 import { ruleView } from '../alerts/rules/alert-rules.service';
-import { ReceiverCliMessages } from './cli.messages';
 import {
   commandFailed,
   consoleOutput,
   type ReceiverCliOptions,
   type ReceiverCliOutput,
-  runOnDatabase,
+  runOnMigratedDatabase,
   stringOption,
 } from './receiver-cli.runner';
-import type { ReceiverCliContext } from './receiver-cli.module';
 
 /** The command's options in the shape of the API's create body, so both validate alike. */
 function createBody(options: ReceiverCliOptions): Record<string, unknown> {
@@ -41,21 +39,6 @@ const idOption = (options: ReceiverCliOptions, name: string): number => {
   return id;
 };
 
-/** Boots the receiver's slice on the database, refusing an unmigrated schema. */
-function onMigrated(
-  options: ReceiverCliOptions,
-  output: ReceiverCliOutput,
-  env: EnvSource,
-  work: (receiver: ReceiverCliContext) => Promise<number>,
-): Promise<number> {
-  return runOnDatabase(options, output, env, async (receiver) => {
-    if (await receiver.dataSource.showMigrations()) {
-      throw new Error(ReceiverCliMessages.notMigrated);
-    }
-    return work(receiver);
-  });
-}
-
 /** `receiver alerts create --project <id> --name … --kind … --url … [--conditions '<json>']`. */
 export async function runReceiverAlertsCreate(
   options: ReceiverCliOptions,
@@ -68,7 +51,7 @@ export async function runReceiverAlertsCreate(
   } catch (error) {
     return commandFailed(output, error);
   }
-  return onMigrated(options, output, env, async (receiver) => {
+  return runOnMigratedDatabase(options, output, env, async (receiver) => {
     const rule = await receiver.alertRules.create(input);
     output.out(AlertsMessages.created);
     output.out(JSON.stringify(ruleView(rule), null, 2));
@@ -88,7 +71,7 @@ export async function runReceiverAlertsList(
   } catch (error) {
     return commandFailed(output, error);
   }
-  return onMigrated(options, output, env, async (receiver) => {
+  return runOnMigratedDatabase(options, output, env, async (receiver) => {
     const rules = await receiver.alertRules.list(projectId);
     output.out(JSON.stringify(rules.map(ruleView), null, 2));
     return 0;
@@ -107,7 +90,7 @@ export async function runReceiverAlertsDelete(
   } catch (error) {
     return commandFailed(output, error);
   }
-  return onMigrated(options, output, env, async (receiver) => {
+  return runOnMigratedDatabase(options, output, env, async (receiver) => {
     const rule = await receiver.alertRules.delete(id);
     output.out(`${AlertsMessages.deleted}: ${rule.id} (${rule.name})`);
     return 0;
@@ -126,7 +109,7 @@ export async function runReceiverAlertsTest(
   } catch (error) {
     return commandFailed(output, error);
   }
-  return onMigrated(options, output, env, async (receiver) => {
+  return runOnMigratedDatabase(options, output, env, async (receiver) => {
     const deliveryId = await receiver.alertDeliveries.queueTest(await receiver.alertRules.get(id));
     output.out(`${AlertsMessages.testQueued} (delivery ${deliveryId})`);
     return 0;
@@ -139,7 +122,7 @@ export async function runReceiverAlertsDeliveries(
   output: ReceiverCliOutput = consoleOutput,
   env: EnvSource = process.env,
 ): Promise<number> {
-  return onMigrated(options, output, env, async (receiver) => {
+  return runOnMigratedDatabase(options, output, env, async (receiver) => {
     const deliveries = await receiver.alertDeliveries.log({
       project: stringOption(options, 'project'),
       rule: stringOption(options, 'rule'),

@@ -59,3 +59,21 @@ export async function runOnDatabase(
     return commandFailed(output, error);
   }
 }
+
+/**
+ * {@link runOnDatabase} for commands that read or change data: a database whose schema is not up
+ * to date is refused (with a hint to run `receiver migrate`) before `work` runs.
+ */
+export function runOnMigratedDatabase(
+  options: ReceiverCliOptions,
+  output: ReceiverCliOutput,
+  env: EnvSource,
+  work: (receiver: ReceiverCliContext) => Promise<number>,
+): Promise<number> {
+  return runOnDatabase(options, output, env, async (receiver) => {
+    if (await receiver.dataSource.showMigrations()) {
+      throw new Error(ReceiverCliMessages.notMigrated);
+    }
+    return work(receiver);
+  });
+}

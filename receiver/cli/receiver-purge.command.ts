@@ -4,7 +4,7 @@ import {
   consoleOutput,
   type ReceiverCliOptions,
   type ReceiverCliOutput,
-  runOnDatabase,
+  runOnMigratedDatabase,
 } from './receiver-cli.runner';
 
 /**
@@ -19,10 +19,7 @@ export function runReceiverPurge(
   env: EnvSource = process.env,
 ): Promise<number> {
   const dryRun = options['dry-run'] === true;
-  return runOnDatabase(options, output, env, async (receiver) => {
-    if (await receiver.dataSource.showMigrations()) {
-      throw new Error(ReceiverCliMessages.notMigrated);
-    }
+  return runOnMigratedDatabase(options, output, env, async (receiver) => {
     const report = await receiver.purge.run({ dryRun });
     if (!report.ran) {
       output.err(ReceiverCliMessages.purgeBusy);

@@ -1,11 +1,10 @@
 import type { EnvSource } from '../../lib/protocol';
 import { daysBetween } from '../common/time/zoned-time.util';
-import { ReceiverCliMessages } from './cli.messages';
 import {
   consoleOutput,
   type ReceiverCliOptions,
   type ReceiverCliOutput,
-  runOnDatabase,
+  runOnMigratedDatabase,
 } from './receiver-cli.runner';
 import { RollupMessages } from '../rollups/rollup.messages';
 import type { RollupRebuildProgress } from '../rollups/rollup-rebuild.service';
@@ -48,10 +47,7 @@ export function runReceiverRebuildRollups(
   env: EnvSource = process.env,
   tty?: NodeJS.WriteStream,
 ): Promise<number> {
-  return runOnDatabase(options, output, env, async (receiver) => {
-    if (await receiver.dataSource.showMigrations()) {
-      throw new Error(ReceiverCliMessages.notMigrated);
-    }
+  return runOnMigratedDatabase(options, output, env, async (receiver) => {
     const plan = await receiver.rollups.plan();
     const days = plan.from === null ? 0 : daysBetween(plan.from, plan.to) + 1;
     output.out(RollupMessages.rebuilding(receiver.rollups.timeZone, days, plan.from));

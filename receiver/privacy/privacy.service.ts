@@ -58,9 +58,12 @@ export class PrivacyService {
       const part = (await owner.export?.(subject, this.dataSource.manager)) ?? {};
       for (const [table, rows] of Object.entries(part)) merge(data, table, rows);
     }
-    const rows = Object.fromEntries(Object.entries(data).map(([table, r]) => [table, r.length]));
+    const tables = byTableName(data);
+    const rows = byTableName(
+      Object.fromEntries(Object.entries(data).map(([table, r]) => [table, r.length])),
+    );
     const entry = await this.requests.record(this.entry('export', subject, requester, rows));
-    return { requestId: entry.id, rows, data };
+    return { requestId: entry.id, rows, data: tables };
   }
 
   /** Deletes everything stored about `subject` and corrects the aggregates it counted in. */
@@ -75,10 +78,10 @@ export class PrivacyService {
       for (const owner of owners) add(rows, await owner.subtract?.(subject, context));
       for (const owner of owners) add(rows, await owner.erase?.(subject, context));
       const entry = await this.requests.record(
-        this.entry('erase', subject, requester, rows),
+        this.entry('erase', subject, requester, byTableName(rows)),
         manager,
       );
-      return { requestId: entry.id, rows };
+      return { requestId: entry.id, rows: byTableName(rows) };
     });
     for (const work of afterCommit) {
       try {
@@ -131,4 +134,14 @@ function merge(data: ExportedRows, table: string, rows: Record<string, unknown>[
     seen.add(row.id);
     list.push(row);
   }
+}
+
+/**
+ * The record with its tables in name order: what an answer, a CLI table or the request log shows
+ * must not change with the order in which modules registered their owners.
+ */
+function byTableName<T>(record: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(
+    Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
 }

@@ -22,6 +22,9 @@ export class ProjectKeysService implements ProjectKeyLookup {
   private readonly cache = new LRUCache<string, ProjectEntity>({
     max: 10_000,
     ttl: KEY_CACHE_TTL_MS,
+    // Read the clock on every check: the default caches it behind a timer set on nearly every
+    // lookup of an authenticated request (a cost on the cached-analytics path).
+    ttlResolution: 0,
   });
 
   constructor(@InjectReceiverDataSource() dataSource: DataSource, events: ProjectEvents) {

@@ -1,6 +1,5 @@
 import type { DataSource } from 'typeorm';
 import { runCli } from '../../cli/cli';
-import { ProjectEntity } from '../../receiver';
 import { AlertDeliveryEntity, AlertRuleEntity } from '../../receiver/storage/entities';
 import { createReceiverDataSource } from '../../receiver/storage/data-source.factory';
 import {
@@ -8,11 +7,7 @@ import {
   describeEachEngine,
   type IsolatedDatabase,
 } from '../support/services';
-
-const urlOf = (database: IsolatedDatabase): string =>
-  database.options.type === 'better-sqlite3'
-    ? `sqlite:${database.options.database}`
-    : database.options.url;
+import { cliDatabaseUrl, createProjectWithCli } from '../support/receiver-cli';
 
 describeEachEngine('receiver alerts commands', (engine) => {
   let database: IsolatedDatabase;
@@ -21,7 +16,7 @@ describeEachEngine('receiver alerts commands', (engine) => {
 
   const cli = async (...args: string[]) => {
     const lines = { out: [] as string[], err: [] as string[] };
-    const code = await runCli(['receiver', ...args, '--database', urlOf(database)], {
+    const code = await runCli(['receiver', ...args, '--database', cliDatabaseUrl(database)], {
       out: (l) => lines.out.push(l),
       err: (l) => lines.err.push(l),
     });
@@ -30,10 +25,8 @@ describeEachEngine('receiver alerts commands', (engine) => {
 
   beforeAll(async () => {
     database = await createIsolatedDatabase(engine);
-    expect((await cli('migrate')).code).toBe(0);
-    expect((await cli('create-project', '--name', 'Shop', '--domains', 'shop.io')).code).toBe(0);
+    projectId = await createProjectWithCli(database, 'Shop', 'shop.io');
     db = await createReceiverDataSource(database.options);
-    projectId = (await db.getRepository(ProjectEntity).findOneByOrFail({ name: 'Shop' })).id;
   });
 
   afterAll(async () => {

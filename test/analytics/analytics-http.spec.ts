@@ -1,5 +1,9 @@
 import type { DataSource } from 'typeorm';
-import { ANALYTICS_CACHE_STORE, type AnalyticsCacheStore } from '../../receiver/cache';
+import {
+  ANALYTICS_CACHE_STORE,
+  AnalyticsCache,
+  type AnalyticsCacheStore,
+} from '../../receiver/cache';
 import { RollupRebuildService } from '../../receiver/rollups/rollup-rebuild.service';
 import { RECEIVER_DATA_SOURCE } from '../../receiver/storage/storage.constants';
 import { LinkClickEntity, PageviewEntity } from '../../receiver/storage/entities';
@@ -152,6 +156,28 @@ describeEachAdapter('analytics over HTTP: auth, ranges, CSV, cache', ({ adapter,
         ),
       ).toBeDefined();
     });
+
+    it.each(ENDPOINTS)(
+      '%s: a cached hit sends the same bytes and headers as the computed answer',
+      async (name) => {
+        const extra: Record<string, string> = {
+          'error-detail': `&id=${seed.groups.g1}`,
+          'link-detail': '&code=AbCd1234',
+        };
+        const query = `${name}.php?${WINDOW}${extra[name] ?? ''}`;
+        await receiver.app.get(AnalyticsCache).invalidateProject(seed.project.id);
+        const computed = await get(query);
+        const cached = await get(query);
+        expect(computed.status).toBe(200);
+        expect(cached.text).toBe(computed.text);
+        // What serialising the envelope object gave before answers were kept as text.
+        expect(cached.text).toBe(JSON.stringify(computed.body));
+        const comparable = (headers: Headers) =>
+          [...headers].filter(([header]) => !['date', 'x-request-id'].includes(header));
+        expect(comparable(cached.headers)).toEqual(comparable(computed.headers));
+        expect(cached.headers.get('content-type')).toBe('application/json; charset=utf-8');
+      },
+    );
 
     it('keeps one entry per limit, so limit=1 never answers limit=2', async () => {
       expect((await get(`pages.php?${WINDOW}&limit=1`)).body.data.count).toBe(1);

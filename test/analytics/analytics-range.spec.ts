@@ -133,6 +133,31 @@ describe('zoned time', () => {
     expect(localDateOf(at, 'Europe/Paris')).toBe('2026-01-02');
   });
 
+  it('moves to the next local day at local midnight, also after answering the day before', () => {
+    // The day found last is remembered: its last millisecond and the next day's first must differ.
+    const midnight = startOfLocalDay('2026-03-30', 'Europe/Paris');
+    expect(localDateOf(midnight - 3_600_000, 'Europe/Paris')).toBe('2026-03-29');
+    expect(localDateOf(midnight - 1, 'Europe/Paris')).toBe('2026-03-29');
+    expect(localDateOf(midnight, 'Europe/Paris')).toBe('2026-03-30');
+    expect(localDateOf(midnight - 1, 'Europe/Paris')).toBe('2026-03-29');
+    // Zones whose midnight a DST change skips (Santiago, Havana) still answer their formatter's day.
+    const instant = Date.UTC(2026, 8, 6, 4, 30);
+    const formatted = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Santiago' }).format(
+      instant,
+    );
+    expect(localDateOf(instant, 'America/Santiago')).toBe(formatted);
+  });
+
+  it('answers a repeated range from memory until "today" changes', () => {
+    const first = parseAnalyticsRange({ range: '7d' }, 'Europe/Paris', NOW);
+    expect(parseAnalyticsRange({ range: '7d' }, 'Europe/Paris', NOW + 1000)).toBe(first);
+    const tomorrow = parseAnalyticsRange({ range: '7d' }, 'Europe/Paris', NOW + 86_400_000);
+    expect(tomorrow.toDate).toBe('2026-03-11');
+    // An absent range (30d) and the text "undefined" (clamped to 1d) are different ranges.
+    expect(parseAnalyticsRange({}, 'UTC', NOW).fromDate).toBe('2026-02-08');
+    expect(parseAnalyticsRange({ range: 'undefined' }, 'UTC', NOW).fromDate).toBe('2026-03-09');
+  });
+
   it('lists every local day with its UTC bounds, 23 and 25 hours long at DST changes', () => {
     const hours = (zone: string, from: string, to: string) =>
       localDays(from, to, zone).map((d) => [d.day, (d.endMs - d.startMs) / 3_600_000]);

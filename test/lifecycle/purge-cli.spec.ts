@@ -1,25 +1,12 @@
 import { runCli } from '../../cli/cli';
-import { ProjectEntity } from '../../receiver';
 import { createReceiverDataSource } from '../../receiver/storage/data-source.factory';
 import {
   createIsolatedDatabase,
   describeEachEngine,
   type IsolatedDatabase,
 } from '../support/services';
+import { captureOutput, cliDatabaseUrl, createProjectWithCli } from '../support/receiver-cli';
 import { countRows, seedAudit, seedVisit } from './lifecycle-fixtures';
-
-const capture = () => {
-  const lines = { out: [] as string[], err: [] as string[] };
-  return {
-    lines,
-    output: { out: (l: string) => lines.out.push(l), err: (l: string) => lines.err.push(l) },
-  };
-};
-
-const urlOf = (database: IsolatedDatabase): string =>
-  database.options.type === 'better-sqlite3'
-    ? `sqlite:${database.options.database}`
-    : database.options.url;
 
 const DAY = 86_400_000;
 
@@ -30,26 +17,9 @@ describeEachEngine('receiver purge command', (engine) => {
 
   beforeAll(async () => {
     database = await createIsolatedDatabase(engine);
-    expect(
-      await runCli(['receiver', 'migrate', '--database', urlOf(database)], capture().output),
-    ).toBe(0);
-    const created = capture();
-    await runCli(
-      [
-        'receiver',
-        'create-project',
-        '--name',
-        'Purged',
-        '--domains',
-        'a.io',
-        '--database',
-        urlOf(database),
-      ],
-      created.output,
-    );
+    projectId = await createProjectWithCli(database, 'Purged', 'a.io');
     const db = await createReceiverDataSource(database.options);
     try {
-      projectId = (await db.getRepository(ProjectEntity).findOneByOrFail({ name: 'Purged' })).id;
       const old = new Date(Date.now() - 40 * DAY);
       const recent = new Date(Date.now() - DAY);
       await seedAudit(db, projectId, [old, old, recent]);
@@ -75,9 +45,12 @@ describeEachEngine('receiver purge command', (engine) => {
   };
 
   it('--dry-run names the database, prints the rows it would delete and deletes nothing', async () => {
-    const run = capture();
+    const run = captureOutput();
     expect(
-      await runCli(['receiver', 'purge', '--dry-run', '--database', urlOf(database)], run.output),
+      await runCli(
+        ['receiver', 'purge', '--dry-run', '--database', cliDatabaseUrl(database)],
+        run.output,
+      ),
     ).toBe(0);
     expect(run.lines.out[0]).toMatch(/^Database: .* \(from --database\)$/);
     expect(run.lines.out[1]).toMatch(/^Dry run \(\d+ ms\): nothing deleted/);
@@ -86,8 +59,10 @@ describeEachEngine('receiver purge command', (engine) => {
   });
 
   it('deletes what is older than the retention period of each kind, and only that kind', async () => {
-    const run = capture();
-    expect(await runCli(['receiver', 'purge', '--database', urlOf(database)], run.output)).toBe(0);
+    const run = captureOutput();
+    expect(
+      await runCli(['receiver', 'purge', '--database', cliDatabaseUrl(database)], run.output),
+    ).toBe(0);
     expect(run.lines.out[1]).toMatch(/^Purge done in \d+ ms\. Rows deleted:$/);
     expect(run.lines.out.slice(2)).toEqual(['audit_logs         2']);
     const after = await rows();
@@ -99,10 +74,10 @@ describeEachEngine('receiver purge command', (engine) => {
   it('refuses a misspelt retention variable naming it, before touching the database', async () => {
     process.env.RECEIVER_RETENTION_AUDIT_DAYS = 'thirty';
     try {
-      const run = capture();
-      expect(await runCli(['receiver', 'purge', '--database', urlOf(database)], run.output)).toBe(
-        1,
-      );
+      const run = captureOutput();
+      expect(
+        await runCli(['receiver', 'purge', '--database', cliDatabaseUrl(database)], run.output),
+      ).toBe(1);
       expect(run.lines.err.join('\n')).toContain('RECEIVER_RETENTION_AUDIT_DAYS');
     } finally {
       process.env.RECEIVER_RETENTION_AUDIT_DAYS = '30';

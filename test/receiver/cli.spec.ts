@@ -11,19 +11,7 @@ import {
   describeEachEngine,
   type IsolatedDatabase,
 } from '../support/services';
-
-const capture = () => {
-  const lines = { out: [] as string[], err: [] as string[] };
-  return {
-    lines,
-    output: { out: (l: string) => lines.out.push(l), err: (l: string) => lines.err.push(l) },
-  };
-};
-
-const urlOf = (database: IsolatedDatabase): string =>
-  database.options.type === 'better-sqlite3'
-    ? `sqlite:${database.options.database}`
-    : database.options.url;
+import { captureOutput, cliDatabaseUrl } from '../support/receiver-cli';
 
 /** What the CLI prints as the database's location: the absolute file, or the URL. */
 const locationOf = (database: IsolatedDatabase): string =>
@@ -42,18 +30,21 @@ describeEachEngine('receiver CLI commands', (engine) => {
   afterAll(() => database.drop());
 
   it('migrate says which database it acts on, applies the schema once, then reports it up to date', async () => {
-    const first = capture();
-    expect(await runCli(['receiver', 'migrate', '--database', urlOf(database)], first.output)).toBe(
-      0,
-    );
+    const first = captureOutput();
+    expect(
+      await runCli(['receiver', 'migrate', '--database', cliDatabaseUrl(database)], first.output),
+    ).toBe(0);
     const newFile = engine === 'sqlite' ? ', new file' : '';
     expect(first.lines.out).toEqual([
       `Database: ${locationOf(database)} (from --database${newFile})`,
       ALL_MIGRATIONS,
     ]);
-    const second = capture();
+    const second = captureOutput();
     expect(
-      await runCli(['receiver', 'migrate', `--database=${urlOf(database)}`], second.output),
+      await runCli(
+        ['receiver', 'migrate', `--database=${cliDatabaseUrl(database)}`],
+        second.output,
+      ),
     ).toBe(0);
     expect(second.lines.out).toEqual([
       `Database: ${locationOf(database)} (from --database)`,
@@ -62,7 +53,7 @@ describeEachEngine('receiver CLI commands', (engine) => {
   });
 
   it('create-project stores a project through ProjectsService, with cleaned domains and its telemetry settings, and prints its keys', async () => {
-    const run = capture();
+    const run = captureOutput();
     const code = await runCli(
       [
         'receiver',
@@ -76,7 +67,7 @@ describeEachEngine('receiver CLI commands', (engine) => {
         '--signing-secret',
         'a-signing-secret-of-32-characters',
         '--database',
-        urlOf(database),
+        cliDatabaseUrl(database),
       ],
       run.output,
     );
@@ -108,7 +99,7 @@ describeEachEngine('receiver CLI commands', (engine) => {
   });
 
   it("create-project fails with exit code 1 and the API's reason on bad input", async () => {
-    const bad = capture();
+    const bad = captureOutput();
     const code = await runCli(
       [
         'receiver',
@@ -118,13 +109,13 @@ describeEachEngine('receiver CLI commands', (engine) => {
         '--domains',
         ' , ',
         '--database',
-        urlOf(database),
+        cliDatabaseUrl(database),
       ],
       bad.output,
     );
     expect(code).toBe(1);
     expect(bad.lines.err).toEqual(['Error: No valid domains provided']);
-    const policy = capture();
+    const policy = captureOutput();
     expect(
       await runCli(
         [
@@ -133,7 +124,7 @@ describeEachEngine('receiver CLI commands', (engine) => {
           '--name=x',
           '--domains=a.io',
           '--token-policy=sometimes',
-          `--database=${urlOf(database)}`,
+          `--database=${cliDatabaseUrl(database)}`,
         ],
         policy.output,
       ),
@@ -214,7 +205,7 @@ describe('receiver CLI: which database, and never a new one by accident', () => 
   }, 120_000);
 
   it('masks the password of a database URL and prints the driver failure as one line', async () => {
-    const output = capture();
+    const output = captureOutput();
     const code = await runCli(
       ['receiver', 'migrate', '--database', 'postgres://telemetry:hunter2@127.0.0.1:1/receiver'],
       output.output,
@@ -230,7 +221,7 @@ describe('receiver CLI: which database, and never a new one by accident', () => 
   it('reads the environment it is given with the strict reader, as the module does', async () => {
     const file = join(cwd, 'strict.sqlite');
     // Trimmed like every other variable (a stray space from a .env file is not a new scheme).
-    const trimmed = capture();
+    const trimmed = captureOutput();
     expect(
       await runReceiverMigrate({ create: true }, trimmed.output, {
         RECEIVER_DATABASE_URL: ` sqlite:${file} `,
@@ -240,7 +231,7 @@ describe('receiver CLI: which database, and never a new one by accident', () => 
       `Database: SQLite ${file} (from RECEIVER_DATABASE_URL, new file)`,
     );
     // The receiver's other options come from the same environment: a typo refuses, naming it.
-    const typo = capture();
+    const typo = captureOutput();
     expect(
       await runReceiverMigrate({ database: `sqlite:${file}` }, typo.output, {
         RECEIVER_PRODUCTION: 'ture',
@@ -254,7 +245,7 @@ describe('receiver CLI: which database, and never a new one by accident', () => 
   });
 
   it('asks for the required options of create-project by name', async () => {
-    const missing = capture();
+    const missing = captureOutput();
     expect(await runCli(['receiver', 'create-project', '--name', 'x'], missing.output)).toBe(1);
     expect(missing.lines.err).toEqual([
       'The --domains <a.com,b.com> option is required by "receiver create-project" (domains ' +

@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import type { ResolvedTelemetryOptions } from '../../options/resolved-telemetry-options.interface';
 import { errorText } from '../../outbox/telemetry-outbox.service';
-import { backoffDelay, isRetryable } from '../../reporting/telemetry-backoff';
+import { SendBackoff } from '../../reporting/send-backoff';
 import { TelemetryTimers } from '../../scheduler/telemetry-timers';
 import { TELEMETRY_OPTIONS } from '../../telemetry.constants';
 import { TelemetryMessages } from '../../telemetry.messages';
@@ -28,10 +28,13 @@ const NUDGE_DELAY_MS = 250;
 @Injectable()
 export class ErrorsSendScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('TelemetryErrors');
-  private failures = 0;
-  private outageSince?: number;
-  private refusedStatus?: number;
-  private notBefore = 0;
+  private readonly backoff = new SendBackoff({
+    outageStarted: (reason, remaining) =>
+      this.logger.warn(ErrorsMessages.outageStarted(reason, remaining)),
+    outageEnded: (seconds) => this.logger.log(ErrorsMessages.outageEnded(seconds)),
+    // A key or URL problem: logged once per status, retried at the normal pace.
+    refused: (status, reason) => this.logger.error(ErrorsMessages.refusedKept(status, reason)),
+  });
   private inFlight?: Promise<void>;
   private running = false;
 
@@ -73,7 +76,7 @@ export class ErrorsSendScheduler implements OnApplicationBootstrap, BeforeApplic
     const work = (async () => {
       await this.outbox.settled();
       await this.inFlight;
-      if (Date.now() < this.notBefore) return;
+      if (this.backoff.waiting) return;
       const outcome = await this.sender.sendBacklog(deadline).catch(() => undefined);
       if (final && outcome?.status === 'failed') {
         this.logger.warn(
@@ -86,7 +89,7 @@ export class ErrorsSendScheduler implements OnApplicationBootstrap, BeforeApplic
   }
 
   private nudge(): void {
-    if (!this.running || this.inFlight || Date.now() < this.notBefore || this.failures > 0) return;
+    if (!this.running || this.inFlight || this.backoff.waiting || this.backoff.failing) return;
     this.schedule(NUDGE_DELAY_MS);
   }
 
@@ -107,41 +110,12 @@ export class ErrorsSendScheduler implements OnApplicationBootstrap, BeforeApplic
       outcome = await this.sender.sendBacklog();
     } catch (error) {
       this.logger.warn(TelemetryMessages.storeFailed('errors send', errorText(error)));
-      this.failures++;
-      return backoffDelay(this.failures, interval);
+      return this.backoff.storeFailed(interval);
     }
-    if (outcome.status !== 'failed') {
-      if (outcome.status === 'sent') this.recovered();
-      return interval;
+    if (outcome.status === 'failed') {
+      return this.backoff.failed(outcome.result, outcome.remaining, interval);
     }
-    const { result } = outcome;
-    if (!isRetryable(result)) {
-      // A key or URL problem: logged once per status, retried at the normal pace.
-      if (this.refusedStatus !== result.status) {
-        this.logger.error(ErrorsMessages.refusedKept(result.status ?? 0, result.error ?? ''));
-      }
-      this.refusedStatus = result.status;
-      return interval;
-    }
-    this.failures++;
-    if (this.outageSince === undefined) {
-      this.outageSince = Date.now();
-      this.logger.warn(ErrorsMessages.outageStarted(result.error ?? 'unknown', outcome.remaining));
-    }
-    const delay = backoffDelay(this.failures, interval, result.retryAfterSeconds);
-    if (result.retryAfterSeconds !== undefined) {
-      this.notBefore = Date.now() + result.retryAfterSeconds * 1000;
-    }
-    return delay;
-  }
-
-  private recovered(): void {
-    if (this.outageSince !== undefined) {
-      const seconds = Math.round((Date.now() - this.outageSince) / 1000);
-      this.logger.log(ErrorsMessages.outageEnded(seconds));
-    }
-    this.outageSince = undefined;
-    this.failures = 0;
-    this.refusedStatus = undefined;
+    if (outcome.status === 'sent') this.backoff.succeeded();
+    return interval;
   }
 }

@@ -1,4 +1,4 @@
-import { applyDecorators, SetMetadata, UseInterceptors } from '@nestjs/common';
+import { applyDecorators, Header, SetMetadata, UseInterceptors } from '@nestjs/common';
 import { CsvExportInterceptor } from './csv-export.interceptor';
 
 export const CSV_EXPORT_METADATA = 'receiver:analytics:csv';
@@ -14,7 +14,9 @@ export interface CsvExportDefinition {
 
 /**
  * Lets `?format=csv` answer one list of the endpoint's `data` as a CSV file (`&list=` picks
- * another list than the first).
+ * another list than the first). Otherwise the route answers the JSON text of its envelope (an
+ * `AnalyticsAnswer`), so the JSON content type is declared here — the header both adapters gave
+ * serialised objects; the interceptor replaces it for CSV.
  */
 export const CsvExport = (
   name: string,
@@ -23,5 +25,6 @@ export const CsvExport = (
 ): MethodDecorator =>
   applyDecorators(
     SetMetadata<string, CsvExportDefinition>(CSV_EXPORT_METADATA, { name, lists, flatten }),
+    Header('Content-Type', 'application/json; charset=utf-8'),
     UseInterceptors(CsvExportInterceptor),
   );

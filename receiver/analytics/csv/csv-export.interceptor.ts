@@ -8,6 +8,7 @@ import { HttpAdapterHost, Reflector } from '@nestjs/core';
 import { map, type Observable } from 'rxjs';
 import type { Envelope } from '../../common/envelope/envelope';
 import { ReceiverHttpException } from '../../common/envelope/envelope';
+import type { AnalyticsAnswer } from '../analytics-responder';
 import { queryValue } from '../analytics-query.params';
 import { ANALYTICS_MESSAGES } from '../analytics.messages';
 import { CSV_EXPORT_METADATA, type CsvExportDefinition } from './csv-export.decorator';
@@ -43,7 +44,8 @@ export class CsvExportInterceptor implements NestInterceptor {
       );
     }
     return next.handle().pipe(
-      map((envelope: Envelope<Data>) => {
+      map((answer: AnalyticsAnswer) => {
+        const envelope = JSON.parse(answer) as Envelope<Data>;
         const data = envelope.data ?? {};
         const rows = (data[list] ?? []) as Array<Record<string, unknown>>;
         const adapter = this.adapterHost.httpAdapter;

@@ -39,6 +39,23 @@ export function parseAnalyticsRange(
   timeZone: string,
   nowMs: number = Date.now(),
 ): AnalyticsRange {
+  // Dashboards repeat the same few ranges all day: a parse is answered from the memo while
+  // "today" stays the same day (the cached-answer path must stay cheap). Errors are not kept.
+  const today = localDateOf(nowMs, timeZone);
+  // JSON keeps an absent parameter apart from the text "undefined".
+  const memoKey = JSON.stringify([timeZone, today, query.range, query.from, query.to]);
+  const known = parsed.get(memoKey);
+  if (known) return known;
+  const range = parseUncached(query, timeZone, nowMs);
+  if (parsed.size >= PARSED_MEMO_LIMIT) parsed.clear();
+  parsed.set(memoKey, range);
+  return range;
+}
+
+const PARSED_MEMO_LIMIT = 1_024;
+const parsed = new Map<string, AnalyticsRange>();
+
+function parseUncached(query: RangeQuery, timeZone: string, nowMs: number): AnalyticsRange {
   const range = query.range ?? DEFAULT_RANGE;
   let fromDate: string;
   let toDate: string;
@@ -54,14 +71,15 @@ export function parseAnalyticsRange(
   }
   const startMs = startOfLocalDay(fromDate, timeZone);
   const endMs = startOfLocalDay(addDays(toDate, 1), timeZone);
-  return {
+  // Frozen: one parsed range is shared by every request that asks for it.
+  return Object.freeze({
     fromDate,
     toDate,
-    label: { from: `${fromDate} 00:00:00`, to: `${toDate} 23:59:59` },
+    label: Object.freeze({ from: `${fromDate} 00:00:00`, to: `${toDate} 23:59:59` }),
     startMs,
     endMs,
     timeZone,
-  };
+  });
 }
 
 /**

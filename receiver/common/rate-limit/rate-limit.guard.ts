@@ -26,6 +26,9 @@ import { RATE_LIMIT_METADATA, type RateLimitDefinition } from './decorators/rate
 import { RATE_LIMIT_STORAGE } from './rate-limit.providers';
 import type { RateLimitStorage } from '../../config/receiver-extensions.interface';
 
+/** Counter keys remembered before the memo starts over. */
+const COUNTER_KEY_MEMO_LIMIT = 10_000;
+
 /** One counter to hit: who is counted, against which limit, blocked for how long. */
 interface Counter {
   identifier: string;
@@ -42,6 +45,7 @@ interface Counter {
  */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
+  private readonly counterKeys = new Map<string, string>();
   private readonly outage = new OutageLog(
     new Logger('ReceiverRateLimit'),
     CommonMessages.rateLimitStorageDown,
@@ -70,7 +74,7 @@ export class RateLimitGuard implements CanActivate {
     const counter = await this.counterFor(request, definition, auth);
     if (!counter || counter.limit === 0) return true;
     const { windowSeconds } = this.options.rateLimits;
-    const key = createHash('sha256').update(counter.identifier).digest('hex');
+    const key = this.counterKey(counter.identifier);
     let outcome;
     try {
       outcome = await this.storage.hit(key, counter.limit, windowSeconds, counter.blockSeconds);
@@ -86,6 +90,21 @@ export class RateLimitGuard implements CanActivate {
       throw new ReceiverRawHttpException(429, { error: CommonMessages.rateLimited });
     }
     return true;
+  }
+
+  /**
+   * SHA-256 hex of a counter identifier (fixed-length storage keys that carry no IP). Memoised:
+   * the same callers come back to the same endpoints, and hashing is a visible part of a cached
+   * analytics answer's cost. Bounded, since identifiers come from clients.
+   */
+  private counterKey(identifier: string): string {
+    let key = this.counterKeys.get(identifier);
+    if (key === undefined) {
+      key = createHash('sha256').update(identifier).digest('hex');
+      if (this.counterKeys.size >= COUNTER_KEY_MEMO_LIMIT) this.counterKeys.clear();
+      this.counterKeys.set(identifier, key);
+    }
+    return key;
   }
 
   private async counterFor(

@@ -7,13 +7,52 @@
 
 import { formatDate, zonedToUtc } from './receiver-time';
 
-/** `YYYY-MM-DD` of the local calendar day containing `instantMs`. */
-export const localDateOf = (instantMs: number, timeZone: string): string =>
-  formatDate(new Date(instantMs), timeZone);
+/** The last local day {@link localDateOf} answered, per zone: most calls fall inside it. */
+const currentDay = new Map<string, LocalDay>();
 
-/** The UTC instant at which local day `ymd` (`YYYY-MM-DD`) begins in `timeZone`. */
-export const startOfLocalDay = (ymd: string, timeZone: string): number =>
-  zonedToUtc(`${ymd} 00:00:00`, timeZone).getTime();
+/**
+ * `YYYY-MM-DD` of the local calendar day containing `instantMs`. Every analytics request asks
+ * for "today", and `Intl` formatting costs tens of microseconds a call: an instant inside the day
+ * found last time is answered from its bounds.
+ */
+export function localDateOf(instantMs: number, timeZone: string): string {
+  const known = currentDay.get(timeZone);
+  if (known && instantMs >= known.startMs && instantMs < known.endMs) return known.day;
+  const day = formatDate(new Date(instantMs), timeZone);
+  const bounds = {
+    day,
+    startMs: startOfLocalDay(day, timeZone),
+    endMs: startOfLocalDay(addDays(day, 1), timeZone),
+  };
+  // Kept only when the bounds agree with the formatter (a zone whose midnight is skipped by a
+  // DST change would not): the shortcut must never answer differently.
+  if (
+    instantMs >= bounds.startMs &&
+    instantMs < bounds.endMs &&
+    formatDate(new Date(bounds.startMs), timeZone) === day &&
+    formatDate(new Date(bounds.endMs - 1), timeZone) === day
+  ) {
+    currentDay.set(timeZone, bounds);
+  }
+  return day;
+}
+
+const START_MEMO_LIMIT = 4_096;
+const startMemo = new Map<string, number>();
+
+/**
+ * The UTC instant at which local day `ymd` (`YYYY-MM-DD`) begins in `timeZone`. Memoised (a
+ * day's start never changes): each range parse asks for two of them.
+ */
+export function startOfLocalDay(ymd: string, timeZone: string): number {
+  const memoKey = `${timeZone}|${ymd}`;
+  const known = startMemo.get(memoKey);
+  if (known !== undefined) return known;
+  const start = zonedToUtc(`${ymd} 00:00:00`, timeZone).getTime();
+  if (startMemo.size >= START_MEMO_LIMIT) startMemo.clear();
+  startMemo.set(memoKey, start);
+  return start;
+}
 
 /** `ymd` moved by `days` calendar days. */
 export function addDays(ymd: string, days: number): string {

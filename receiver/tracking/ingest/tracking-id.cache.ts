@@ -11,7 +11,9 @@ export interface CachedVisitor {
 /**
  * Row ids of visitors, sessions, devices and locations, so a batch only touches the database for
  * rows it has not seen. Filled only after a batch committed (ids from a rolled-back transaction
- * would point nowhere). Rows are never re-keyed, so a cached id stays valid for the row's life.
+ * would point nowhere). Rows are never re-keyed, so a cached id stays valid for the row's life;
+ * visitors and sessions can end (erasure, purge) in another process, so their cached ids are
+ * checked against the table once per batch before use (`VisitorSessionWriter`).
  */
 @Injectable()
 export class TrackingIdCache {

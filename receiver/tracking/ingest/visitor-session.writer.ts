@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { LRUCache } from 'lru-cache';
 import { In } from 'typeorm';
 import type { IngestBatchContext } from '../../ingest';
 import { SessionEntity, VisitorEntity } from '../../storage/entities';
@@ -27,6 +28,13 @@ export class VisitorSessionWriter {
     const sql = new SqlRunner(manager);
     // Arrival times, not the write time: a queued backlog must not move visits to a later day.
     const now = new Date(Math.max(...jobs.map((job) => job.receivedAt)));
+    await forgetVanished(
+      sql,
+      VisitorEntity,
+      this.cache.visitors,
+      jobs.map(visitorKey),
+      (v) => v.id,
+    );
     const ids = new Map<string, number>();
     const unknown = new Map<string, PageviewJob>();
     const fingerprints = new Map<string, string>();
@@ -99,6 +107,14 @@ export class VisitorSessionWriter {
   ): Promise<Map<string, number>> {
     const { manager } = context;
     const sql = new SqlRunner(manager);
+    const forgotten = await forgetVanished(
+      sql,
+      SessionEntity,
+      this.cache.sessions,
+      jobs.map(sessionKey),
+      (id) => id,
+    );
+    forgotten.forEach((id) => this.cache.engagedSessions.delete(id));
     const ids = new Map<string, number>();
     const first = new Map<string, PageviewJob>();
     const latest = new Map<string, number>();
@@ -163,6 +179,38 @@ export class VisitorSessionWriter {
     );
     return ids;
   }
+}
+
+/**
+ * Forgets the cached ids among `keys` whose row no longer exists, and returns those ids. The
+ * process that erases a visitor (or purges old ones) clears its own cache, but another receiver
+ * or worker process may still hold the ids: without this check it would go on writing pageviews
+ * and sessions under a deleted visitor for as long as the entry stays in its cache. One primary-key
+ * read per batch, only of ids served from the cache; a forgotten key is then resolved like an
+ * unseen one (a new row for a visitor who comes back).
+ */
+async function forgetVanished<V extends object | number>(
+  sql: SqlRunner,
+  entity: typeof VisitorEntity | typeof SessionEntity,
+  cache: LRUCache<string, V>,
+  keys: string[],
+  idOf: (value: V) => number,
+): Promise<number[]> {
+  const keysById = new Map<number, string[]>();
+  for (const key of new Set(keys)) {
+    const value = cache.peek(key);
+    if (value === undefined) continue;
+    const id = idOf(value);
+    keysById.set(id, [...(keysById.get(id) ?? []), key]);
+  }
+  if (keysById.size === 0) return [];
+  const rows = await sql.rows<{ id: unknown }>(
+    (p) => `SELECT id FROM ${sql.table(entity)} WHERE id IN (${p.list([...keysById.keys()])})`,
+  );
+  const present = new Set(rows.map((row) => Number(row.id)));
+  const vanished = [...keysById.keys()].filter((id) => !present.has(id));
+  for (const id of vanished) keysById.get(id)?.forEach((key) => cache.delete(key));
+  return vanished;
 }
 
 function sameSecond(date: Date | undefined, epochMs: number): boolean {
