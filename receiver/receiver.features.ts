@@ -109,7 +109,7 @@ export function wireReceiverModules(core: DynamicModule): WiredReceiverModules {
       wire(LifecycleModule, health, projects, rollups),
       wire(DeadLettersModule, ingest),
       wire(PrivacyModule, privacyCore, projects),
-      wire(AlertsModule, projects),
+      wire(AlertsModule, projects, events),
     ],
     public: [projects, telemetry, links, health],
   };

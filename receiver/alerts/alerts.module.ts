@@ -7,6 +7,7 @@ import { AlertEvaluationClaims } from './evaluation/alert-evaluation.claims';
 import { AlertSignalsReader } from './evaluation/alert-signals.reader';
 import { AlertsEngine } from './evaluation/alerts.engine';
 import { AlertsScheduler } from './evaluation/alerts.scheduler';
+import { EventRulesListener } from './evaluation/event-rules.listener';
 import { TimeRulesEvaluator } from './evaluation/time-rules.evaluator';
 import { AlertRulesRepository } from './rules/alert-rules.repository';
 import { AlertRulesService } from './rules/alert-rules.service';
@@ -22,7 +23,7 @@ export const ALERT_RULES_PROVIDERS = [
 /**
  * Alerts: the admin API under `/api/alerts`, rule evaluation (committed events in the process
  * that wrote them, time-based rules on a timer with per-slot claims) and the delivery outbox.
- * Wired to projects in `receiver.features.ts`.
+ * Wired to projects and the committed-events bus in `receiver.features.ts`.
  */
 @Module({
   controllers: [AlertsController],
@@ -34,6 +35,7 @@ export const ALERT_RULES_PROVIDERS = [
     TimeRulesEvaluator,
     AlertsEngine,
     AlertsScheduler,
+    EventRulesListener,
   ],
   exports: [AlertRulesService],
 })

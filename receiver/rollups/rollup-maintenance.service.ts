@@ -7,7 +7,7 @@ import { InjectReceiverDataSource } from '../storage/inject-receiver-data-source
 import { SqlRunner } from '../storage/sql/sql-runner';
 import { addDays, localDateOf, startOfLocalDay } from '../common/time/zoned-time.util';
 import { PageviewFactsReader, type PageviewRowLike } from './pageview-facts.reader';
-import { RollupBatch, sortRows } from './rollup-batch';
+import { LocalDayOf, RollupBatch, sortRows } from './rollup-batch';
 import { RollupRepository } from './rollup.repository';
 import { RollupStateService } from './rollup-state.service';
 import { firstSeenDeltas, firstSeenRows, readFirstSeen } from './first-seen.facts';
@@ -32,6 +32,9 @@ export interface SessionSnapshot {
 @Injectable()
 export class RollupMaintenance {
   private readonly facts = new PageviewFactsReader();
+  /** The ingest's last local day and its bounds, kept from batch to batch (one per time zone). */
+  private ingestDays: LocalDayOf | undefined;
+  private ingestZone: string | undefined;
 
   constructor(
     private readonly state: RollupStateService,
@@ -47,7 +50,12 @@ export class RollupMaintenance {
     // Read in the transaction: a rebuild in another process may have just changed it.
     if (!this.state.maintains(await repository.state())) return;
     const facts = await this.facts.ofRows(sql, rows, (task) => context.afterCommit(task));
-    const batch = new RollupBatch(this.state.timeZone);
+    const zone = this.state.timeZone;
+    if (zone !== this.ingestZone) {
+      this.ingestDays = new LocalDayOf(zone);
+      this.ingestZone = zone;
+    }
+    const batch = new RollupBatch(zone, this.ingestDays);
     for (const fact of facts) batch.add(fact);
     // Visitors the batch created join their first day's set (a union: a visitor created by a
     // concurrent batch and read here again is not counted twice). 1 s of slack: MariaDB stores

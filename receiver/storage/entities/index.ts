@@ -48,8 +48,11 @@ export * from './tracked-link.entity';
 export * from './visitor.entity';
 export * from './visitor-salt.entity';
 
-/** Every entity of the receiver; list them in your own data source when you pass a connection name. */
-export const RECEIVER_ENTITIES = [
+/**
+ * Every entity of the receiver; list them in your own data source when you pass a connection name.
+ * (Typed as entity classes: an inferred union of every class would change order between builds.)
+ */
+export const RECEIVER_ENTITIES: Array<new () => object> = [
   ProjectEntity,
   VisitorEntity,
   SessionEntity,

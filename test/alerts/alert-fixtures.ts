@@ -1,0 +1,81 @@
+import type { DataSource } from 'typeorm';
+import { verifyAlertSignature } from '../../receiver';
+import type { RecordedRequest, RecordingServer } from '../support/recording-server';
+import { adminHeaders, type TestHttp } from '../support/receiver-app';
+import { eventually } from '../support/eventually';
+import { testHeaders } from '../tracking/tracking-fixtures';
+
+/** A rule as the API returns it. */
+export interface CreatedRule {
+  id: number;
+  secret: string;
+  [field: string]: unknown;
+}
+
+/** Creates a rule through the admin API, posting to `<hooks>/<path>`. */
+export async function createRule(
+  http: TestHttp,
+  projectId: number,
+  hooks: string,
+  path: string,
+  rule: Record<string, unknown>,
+  admin: Record<string, string> = adminHeaders(),
+): Promise<CreatedRule> {
+  const res = await http.post(
+    '/api/alerts/rules',
+    { project_id: projectId, name: path, url: `${hooks}/${path}`, cooldown_seconds: 0, ...rule },
+    admin,
+  );
+  if (res.status !== 201) throw new Error(`rule not created: ${res.status} ${res.text}`);
+  return res.body.data as CreatedRule;
+}
+
+/** Reports an error with the project's secret key (the test hook skips rate limits). */
+export async function sendError(
+  http: TestHttp,
+  secretKey: string,
+  body: Record<string, unknown>,
+): Promise<void> {
+  const res = await http.post('/api/track/error', body, testHeaders(secretKey));
+  if (res.status !== 202) throw new Error(`error not accepted: ${res.status} ${res.text}`);
+}
+
+/** A message body as the generic webhook channel sends it. */
+export interface WebhookBody {
+  type: string;
+  delivery_id: number;
+  project_id: number;
+  rule: { id: number; name: string; kind: string };
+  title: string;
+  count: number;
+  firings: Array<{ title: string; details: Record<string, unknown>; fired_at: string }>;
+}
+
+/** The JSON bodies a webhook path received. */
+export const bodiesOn = (server: RecordingServer, path: string): WebhookBody[] =>
+  server.on(`/${path}`).map((request) => JSON.parse(request.raw.toString('utf8')) as WebhookBody);
+
+/** Waits until `path` received at least `count` requests; returns them. */
+export const waitForHooks = (
+  server: RecordingServer,
+  path: string,
+  count = 1,
+  timeoutMs = 20_000,
+): Promise<RecordedRequest[]> =>
+  eventually(
+    async () => server.on(`/${path}`),
+    (requests) => requests.length >= count,
+    timeoutMs,
+  );
+
+/** Whether a request carries a valid signature of `secret`. */
+export const signedWith = (request: RecordedRequest, secret: string): boolean =>
+  verifyAlertSignature(secret, request.raw, request.headers['x-alert-signature'] as string);
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Row count of a table. */
+export async function rowCount(db: DataSource, table: string, where = '1 = 1'): Promise<number> {
+  const [row] = await db.query(`SELECT COUNT(*) AS n FROM ${table} WHERE ${where}`);
+  return Number(row.n);
+}
