@@ -12,6 +12,7 @@ export { RECEIVER_MODULE_OPTIONS, type ReceiverModuleExtras } from './receiver.m
 export type {
   IngestQueueDriver,
   RateLimitOptions,
+  RealtimeOptions,
   ReceiverModuleOptions,
   RedisQueueOptions,
 } from './config/receiver-options.interface';

@@ -20,6 +20,7 @@ import { ShortLinkModule } from './links/short-link.module';
 import { PrivacyCoreModule } from './privacy/privacy-core.module';
 import { PrivacyModule } from './privacy/privacy.module';
 import { ProjectsModule } from './projects/projects.module';
+import { RealtimeModule } from './realtime/realtime.module';
 import { SnippetModule } from './snippet/snippet.module';
 import { TelemetryReceiverModule } from './telemetry/telemetry-receiver.module';
 import { TrackingModule } from './tracking/tracking.module';
@@ -38,6 +39,7 @@ export const RECEIVER_API_MODULES: Type[] = [
   TelemetryReceiverModule, // telemetry reports, tokens, flags, hosts
   DeadLettersModule, // Redis queue dead letters (admin)
   PrivacyModule, // access and erasure requests (GDPR Art. 15, 17)
+  RealtimeModule, // realtime tokens and the SSE stream (the WebSocket endpoint sits beside)
   AlertsModule, // alert rules, evaluation and webhook deliveries (admin)
 ];
 
@@ -95,6 +97,8 @@ export function wireReceiverModules(core: DynamicModule): WiredReceiverModules {
   const projects = wire(ProjectsModule);
   const telemetry = wire(TelemetryReceiverModule, ingest, events);
   const links = wire(LinksModule, tracking, ingest, linksCore, cache, privacyCore, events);
+  // Alerts publish their firings through the realtime fan-out: import `realtime` to inject it.
+  const realtime = wire(RealtimeModule, events, projects);
   return {
     all: [
       projects,
@@ -109,6 +113,7 @@ export function wireReceiverModules(core: DynamicModule): WiredReceiverModules {
       wire(LifecycleModule, health, projects, rollups),
       wire(DeadLettersModule, ingest),
       wire(PrivacyModule, privacyCore, projects),
+      realtime,
       wire(AlertsModule, projects, events),
     ],
     public: [projects, telemetry, links, health],

@@ -167,6 +167,15 @@ try {
     });
   }
   const key = project.secret_key;
+  // A realtime token for the live page (valid one hour; restart the demo for a new one).
+  const minted = await api(
+    'POST',
+    '/api/realtime/tokens',
+    { project_id: project.id, ttl_seconds: 3600 },
+    { 'X-Admin-Key': secrets.adminKey },
+  );
+  const livePage =
+    minted.status === 200 ? `${base}/live#token=${minted.body.data.token}` : 'not available';
   const json = (value) => `'${JSON.stringify(value)}'`;
   const pageview = {
     url: 'http://localhost/pricing?utm_source=demo',
@@ -186,6 +195,7 @@ try {
 [demo] Public key    ${project.public_key}
 [demo] Signing key   ${project.signing_secret}
 [demo] Short link    ${project.short_url}
+[demo] Live page     ${livePage}   (live visitors and errors; send the pageview and error below)
 [demo] Try:
   # telemetry: the demo client's latest values
   curl -s ${base}/api/telemetry/hosts/demo-client -H 'X-API-Key: ${key}'

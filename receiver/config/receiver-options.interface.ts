@@ -171,6 +171,14 @@ export interface ReceiverModuleOptions {
    */
   metrics?: { token?: string };
   /**
+   * Realtime feeds over WebSocket and Server-Sent Events (needs the optional peer `ws` for
+   * WebSocket): live visitor count, pageview and error feeds, alerts and telemetry values per
+   * project. Off by default. Enable it on `receiver worker` processes too, so events they commit
+   * reach the feeds (through Redis when `redis` is set). See {@link RealtimeOptions}.
+   * [`RECEIVER_REALTIME`]
+   */
+  realtime?: RealtimeOptions;
+  /**
    * Alert rules (see docs/alerts.md). `intervalSeconds`: how often time-based rules are evaluated
    * and waiting alerts are gathered and sent (default 15; `0` turns evaluation and sending off in
    * this process). `retryBaseSeconds`: first wait after a failed delivery, doubled at each
@@ -178,6 +186,39 @@ export interface ReceiverModuleOptions {
    * [`RECEIVER_ALERTS_INTERVAL_SECONDS`, `RECEIVER_ALERTS_RETRY_BASE_SECONDS`]
    */
   alerts?: { intervalSeconds?: number; retryBaseSeconds?: number };
+}
+
+/** Realtime feed options (`realtime`); each field also has its variable. */
+export interface RealtimeOptions {
+  /** Serve the feeds. Default `false`. [`RECEIVER_REALTIME`] */
+  enabled?: boolean;
+  /**
+   * Path of the WebSocket endpoint. Default `/<routePrefix>/realtime` (e.g. `/api/realtime`); the
+   * SSE stream is `/<routePrefix>/realtime/events`. [`RECEIVER_REALTIME_PATH`]
+   */
+  path?: string;
+  /**
+   * Bytes a client may have waiting in its socket before feed messages are dropped (counted and
+   * announced) and state messages coalesced. Default 1 MiB. [`RECEIVER_REALTIME_MAX_BUFFERED_BYTES`]
+   */
+  maxBufferedBytes?: number;
+  /** Feed messages held per client while its socket is full. Default 256. [`RECEIVER_REALTIME_MAX_QUEUED`] */
+  maxQueuedMessages?: number;
+  /** Concurrent realtime clients per process. Default 10 000. [`RECEIVER_REALTIME_MAX_CLIENTS`] */
+  maxClients?: number;
+  /** Longest lifetime of a minted token, seconds. Default 3600. [`RECEIVER_REALTIME_TOKEN_MAX_TTL`] */
+  tokenMaxTtlSeconds?: number;
+}
+
+/** {@link RealtimeOptions} with defaults and environment applied. */
+export interface ResolvedRealtimeOptions {
+  enabled: boolean;
+  /** Full path of the WebSocket endpoint (leading `/`). */
+  path: string;
+  maxBufferedBytes: number;
+  maxQueuedMessages: number;
+  maxClients: number;
+  tokenMaxTtlSeconds: number;
 }
 
 /** The built-in ingestion queues (see `ingest.queue`). */
@@ -294,6 +335,7 @@ export interface ResolvedReceiverOptions {
   redisQueue: ResolvedRedisQueueOptions;
   /** Bearer token of `/metrics`; `undefined` turns the exposition off. */
   metricsToken: string | undefined;
+  realtime: ResolvedRealtimeOptions;
   alerts: { intervalSeconds: number; retryBaseSeconds: number };
 }
 

@@ -13,6 +13,7 @@ import {
 import { ReceiverMessages } from './receiver-options.messages';
 import { resolveRateLimits } from './rate-limit-options.resolver';
 import { resolveQueueOptions } from './queue-options.resolver';
+import { resolveRealtimeOptions } from './realtime-options.resolver';
 import {
   GEOIP_PRECISIONS,
   type ReceiverModuleOptions,
@@ -174,6 +175,7 @@ export function resolveReceiverOptions(
     (databaseUrl
       ? databaseFromUrl(databaseUrl)
       : { type: 'better-sqlite3' as const, database: DEFAULT_SQLITE_PATH });
+  const routePrefix = resolveRoutePrefix(options.routePrefix, env);
   return {
     database,
     migrationsRun:
@@ -186,7 +188,7 @@ export function resolveReceiverOptions(
       e.list('allowedOrigins', 'RECEIVER_ALLOWED_ORIGINS', options.allowedOrigins) ?? [],
     trustedProxies,
     geoipDatabase: options.geoipDatabase ?? e.string('RECEIVER_GEOIP_DATABASE'),
-    routePrefix: resolveRoutePrefix(options.routePrefix, env),
+    routePrefix,
     userAgentDetail: userAgentDetail(e, options.userAgentDetail),
     production,
     redis,
@@ -248,6 +250,7 @@ export function resolveReceiverOptions(
     ),
     ...resolveQueueOptions(e, options, redis),
     metricsToken: metricsToken(e, options.metrics?.token),
+    realtime: resolveRealtimeOptions(e, options.realtime, routePrefix),
     alerts: {
       intervalSeconds:
         e.integer(

@@ -66,6 +66,7 @@ const KNOWN_PATHS: Record<string, string[]> = {
     '/api/queue/dead-letters/{kind}/{id}/retry',
   ],
   privacy: ['/api/privacy/visitors/{visitorId}', '/api/privacy/audits', '/api/privacy/requests'],
+  realtime: ['/api/realtime/tokens', '/api/realtime/events'],
   alerts: [
     '/api/alerts/rules',
     '/api/alerts/rules/{id}',

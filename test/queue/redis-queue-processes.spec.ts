@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import { type ReceiverProcess, startReceiverProcess } from '../support/receiver-process.client';
+import { startWorker } from '../support/worker-process';
 import {
   createIsolatedDatabase,
   type IsolatedDatabase,
@@ -13,7 +14,6 @@ import {
 } from '../support/services';
 import { CHROME_UA } from '../tracking/tracking-fixtures';
 
-const root = join(__dirname, '..', '..');
 const KINDS = ['pageview', 'audit', 'error'] as const;
 type Kind = (typeof KINDS)[number];
 
@@ -34,31 +34,6 @@ function startPrivateRedis(dir: string, port: number): ChildProcess {
       '',
     ],
     { stdio: 'ignore' },
-  );
-}
-
-function startWorker(env: Record<string, string>): ChildProcess {
-  return spawn(
-    process.execPath,
-    [
-      '-r',
-      '@swc-node/register',
-      join(root, 'cli/main.ts'),
-      'receiver',
-      'worker',
-      '--concurrency',
-      '2',
-    ],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        SWC_NODE_PROJECT: join(root, 'tsconfig.json'),
-        NODE_ENV: 'production',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
   );
 }
 

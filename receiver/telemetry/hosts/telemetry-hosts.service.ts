@@ -7,6 +7,7 @@ import type { TelemetryHostEntity } from '../../storage/entities/telemetry-host.
 import { TelemetryLatestEntity } from '../../storage/entities/telemetry-latest.entity';
 import { TelemetrySampleEntity } from '../../storage/entities/telemetry-sample.entity';
 import { InjectReceiverDataSource } from '../../storage/inject-receiver-data-source.decorator';
+import { SqlRunner } from '../../storage/sql/sql-runner';
 import { TelemetryMessages } from '../telemetry.messages';
 import { bucketSamples, type HistoryBucket } from './key-history';
 import { TelemetryHostsRepository } from './telemetry-hosts.repository';
@@ -119,6 +120,15 @@ export class TelemetryHostsService {
   async delete(host: TelemetryHostEntity): Promise<void> {
     this.hosts.forget(host);
     await this.dataSource.transaction(async (manager) => {
+      // The host row first, with the strongest lock (the report's write takes it first too): a
+      // report written at the same moment waits for this delete instead of deadlocking with it,
+      // and then re-creates the host.
+      const sql = new SqlRunner(manager);
+      await sql.rows(
+        (p) =>
+          `SELECT id FROM ${sql.escape('telemetry_hosts')} WHERE id = ${p.add(host.id)}` +
+          sql.dialect.lockRows,
+      );
       for (const table of ['telemetry_tokens', 'telemetry_latest', 'telemetry_samples']) {
         await manager
           .createQueryBuilder()

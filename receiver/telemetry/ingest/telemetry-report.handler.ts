@@ -11,6 +11,7 @@ import { TelemetryLatestEntity } from '../../storage/entities/telemetry-latest.e
 import { TelemetrySampleEntity } from '../../storage/entities/telemetry-sample.entity';
 import { SqlRunner } from '../../storage/sql/sql-runner';
 import { CommittedEventsBus } from '../../events/committed-events.bus';
+import { withLiveHosts } from './report-hosts.sql';
 import { pointKey, storedPoints } from './stored-points.sql';
 import { TELEMETRY_REPORT_JOB, type TelemetryReportJob } from './telemetry-report.job';
 
@@ -41,8 +42,10 @@ export class TelemetryReportHandler implements IngestHandler<TelemetryReportJob>
     this.registry.register(this);
   }
 
-  async handle(reports: Report[], context: IngestBatchContext): Promise<void> {
+  async handle(batch: Report[], context: IngestBatchContext): Promise<void> {
     const { manager } = context;
+    const sql = new SqlRunner(manager);
+    const reports = await withLiveHosts(sql, batch);
     const fresh = await withoutRepeats(manager, reports);
     if (fresh.length === 0) return;
     const samples = fresh.flatMap((report) =>
@@ -56,7 +59,6 @@ export class TelemetryReportHandler implements IngestHandler<TelemetryReportJob>
         received_at: new Date(report.receivedAt),
       })),
     );
-    const sql = new SqlRunner(manager);
     for (let i = 0; i < samples.length; i += ROWS_PER_INSERT) {
       await sql.insertIgnore(TelemetrySampleEntity, samples.slice(i, i + ROWS_PER_INSERT));
     }

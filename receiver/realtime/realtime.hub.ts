@@ -1,0 +1,154 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { CommittedEvent } from '../events/committed-event.interface';
+import { RECEIVER_OPTIONS } from '../config/receiver-options.constants';
+import type { ResolvedReceiverOptions } from '../config/receiver-options.interface';
+import type {
+  RealtimeAlert,
+  RealtimeChannel,
+  RealtimeMessage,
+} from './interfaces/realtime.interfaces';
+import { LiveVisitorsTracker } from './live-visitors.tracker';
+import { RealtimeClient, type RealtimeTransport } from './realtime-client';
+
+const message = (
+  channel: RealtimeChannel,
+  data: unknown,
+  coalesceKey?: string,
+): RealtimeMessage => ({ channel, json: JSON.stringify({ channel, data }), coalesceKey });
+
+/**
+ * The subscribers of this process, by project, and what each channel sends them. Every message is
+ * serialised once and shared by all its recipients. Fed by the fan-out with the events and alerts
+ * of every process.
+ */
+@Injectable()
+export class RealtimeHub {
+  private readonly logger = new Logger('Realtime');
+  private readonly clients = new Map<number, Set<RealtimeClient>>();
+  private total = 0;
+  private droppedByGone = 0;
+
+  constructor(
+    @Inject(RECEIVER_OPTIONS) private readonly options: ResolvedReceiverOptions,
+    private readonly visitors: LiveVisitorsTracker,
+  ) {
+    visitors.listen((projectId, count) =>
+      this.send(projectId, message('visitors', { count }, 'visitors')),
+    );
+  }
+
+  /** Clients connected to this process. */
+  get size(): number {
+    return this.total;
+  }
+
+  /**
+   * What the outboxes hold: connected clients, messages waiting for slow ones, and feed messages
+   * dropped since start (disconnected clients included).
+   */
+  figures(): { clients: number; waiting: number; dropped: number } {
+    let waiting = 0;
+    let dropped = this.droppedByGone;
+    for (const set of this.clients.values()) {
+      for (const client of set) {
+        waiting += client.waiting;
+        dropped += client.dropped;
+      }
+    }
+    return { clients: this.total, waiting, dropped };
+  }
+
+  /** Whether one more client fits under `realtime.maxClients`. */
+  hasRoom(): boolean {
+    return this.total < this.options.realtime.maxClients;
+  }
+
+  /** Registers a connected client; returns the function to call when it disconnects. */
+  connect(
+    projectId: number,
+    channels: ReadonlySet<RealtimeChannel>,
+    transport: RealtimeTransport,
+  ): { client: RealtimeClient; disconnect: () => void } {
+    const { maxBufferedBytes, maxQueuedMessages } = this.options.realtime;
+    const client = new RealtimeClient(projectId, channels, transport, {
+      maxBufferedBytes,
+      maxQueuedMessages,
+    });
+    let set = this.clients.get(projectId);
+    if (!set) this.clients.set(projectId, (set = new Set()));
+    set.add(client);
+    this.total++;
+    client.push({
+      channel: 'hello',
+      json: JSON.stringify({ channel: 'hello', data: { projectId, channels: [...channels] } }),
+    });
+    if (channels.has('visitors')) {
+      this.visitors.watch(projectId).then(
+        (count) => client.push(message('visitors', { count }, 'visitors')),
+        (error: unknown) => this.logger.warn((error as Error).message),
+      );
+    }
+    let connected = true;
+    const disconnect = (): void => {
+      if (!connected) return;
+      connected = false;
+      client.dispose();
+      this.droppedByGone += client.dropped;
+      set.delete(client);
+      if (set.size === 0) this.clients.delete(projectId);
+      this.total--;
+      if (channels.has('visitors')) this.visitors.unwatch(projectId);
+    };
+    return { client, disconnect };
+  }
+
+  /** Committed events of any process, once each. */
+  deliverEvents(events: readonly CommittedEvent[]): void {
+    for (const event of events) {
+      if (event.type === 'pageview') {
+        this.visitors.seen(event.projectId, event.sessionId, event.timestamp);
+      }
+      if (!this.clients.has(event.projectId)) continue;
+      const built = toMessage(event);
+      if (built) this.send(event.projectId, built);
+    }
+  }
+
+  /** An alert firing, once per process. */
+  deliverAlert(alert: RealtimeAlert): void {
+    if (this.clients.has(alert.projectId)) this.send(alert.projectId, message('alerts', alert));
+  }
+
+  /** Closes every client (shutdown). */
+  closeAll(): void {
+    for (const set of this.clients.values()) for (const client of set) client.close();
+  }
+
+  private send(projectId: number, built: RealtimeMessage): void {
+    const set = this.clients.get(projectId);
+    if (!set) return;
+    const channel = built.channel as RealtimeChannel;
+    for (const client of set) if (client.wants(channel)) client.push(built);
+  }
+}
+
+/** The channel message of a committed event (audits and clicks have no channel yet). */
+function toMessage(event: CommittedEvent): RealtimeMessage | undefined {
+  switch (event.type) {
+    case 'pageview': {
+      const { type: _type, projectId: _project, ...data } = event;
+      return message('pageviews', data);
+    }
+    case 'error': {
+      const { type: _type, projectId: _project, ...data } = event;
+      return message('errors', data);
+    }
+    case 'telemetry': {
+      const { type: _type, projectId: _project, ...data } = event;
+      // A slow client gets each host's latest values, not every report.
+      return message('telemetry', data, `telemetry:${event.hostId}`);
+    }
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,17 @@
+/** Texts of the realtime feeds. */
+export const RealtimeMessages = {
+  unauthorized:
+    'A project secret key (X-API-Key) or a realtime token (Authorization: Bearer, or ?token=) is required',
+  invalidCredentials: 'Invalid or expired realtime credentials',
+  disabled: 'Realtime feeds are not enabled on this receiver (realtime.enabled)',
+  tooManyClients: 'Too many realtime clients on this receiver instance',
+  unknownChannel: (name: string) =>
+    `Unknown realtime channel "${name}" (visitors, pageviews, errors, alerts, telemetry)`,
+  badProject: 'project_id must be the id of an existing project',
+  badTtl: (max: number) => `ttl_seconds must be an integer between 10 and ${max}`,
+  tokenMinted: 'Realtime token created',
+  listening: (path: string) => `Realtime WebSocket endpoint at ${path}`,
+  redisSubscribeFailed: (reason: string) =>
+    `Realtime fan-out could not subscribe to Redis (${reason}); feeds show this process's events only until it can`,
+  publishFailed: (reason: string) => `Realtime fan-out could not publish to Redis (${reason})`,
+};

@@ -1,0 +1,121 @@
+import { Logger } from '@nestjs/common';
+import { Client } from 'pg';
+import { createReceiverApp, type ReceiverApp } from '../support/receiver-app';
+import {
+  canRunPrivatePostgres,
+  startPrivatePostgres,
+  type PrivatePostgres,
+} from '../support/private-services';
+import {
+  createProject,
+  pageviewBody,
+  testHeaders,
+  type TestProject,
+} from '../tracking/tracking-fixtures';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A private PostgreSQL cluster stopped, then frozen (SIGSTOP on every backend), under a receiver
+ * with the inline queue: tracking answers 503 with `Retry-After` (also once the 5 s key cache
+ * expired), one log line when the outage starts and one when it ends, recovery by itself; while
+ * the server is frozen, health answers in under 2 s naming `database`, and ingest gets its 503
+ * from the query timeout instead of hanging.
+ */
+(canRunPrivatePostgres() ? describe : describe.skip)('PostgreSQL stopped and frozen', () => {
+  let pg: PrivatePostgres;
+  let receiver: ReceiverApp;
+  let project: TestProject;
+  const errors = jest.spyOn(Logger.prototype, 'error');
+  const logs = jest.spyOn(Logger.prototype, 'log');
+  const said = (spy: jest.SpyInstance, pattern: RegExp) =>
+    spy.mock.calls.filter(([message]) => pattern.test(String(message))).length;
+
+  const track = () =>
+    receiver.http.post('/api/track/pageview.php', pageviewBody(), testHeaders(project.publicKey));
+  const stored = async () => {
+    const client = new Client({ connectionString: pg.url });
+    await client.connect();
+    try {
+      return Number((await client.query('SELECT COUNT(*) AS n FROM pageviews')).rows[0].n);
+    } finally {
+      await client.end();
+    }
+  };
+
+  beforeAll(async () => {
+    pg = await startPrivatePostgres();
+    receiver = await createReceiverApp({
+      adapter: 'fastify',
+      database: { type: 'postgres', url: pg.url },
+      options: { databaseQueryTimeoutMs: 1_500 },
+    });
+    project = await createProject(receiver.app);
+  }, 60_000);
+
+  afterAll(async () => {
+    await receiver?.close();
+    pg?.close();
+    errors.mockRestore();
+    logs.mockRestore();
+  });
+
+  it('answers 503 with Retry-After while stopped, logs the outage once, and recovers by itself', async () => {
+    expect((await track()).status).toBe(202);
+    errors.mockClear();
+    logs.mockClear();
+    pg.stop();
+    const answers: { status: number; retryAfter: string | null }[] = [];
+    // Past the 5 s project-key cache: the key lookup itself meets the stopped database.
+    const end = Date.now() + 6_500;
+    while (Date.now() < end) {
+      const res = await track();
+      answers.push({ status: res.status, retryAfter: res.headers.get('retry-after') });
+      await sleep(250);
+    }
+    expect(answers.filter((a) => a.status !== 503 || !/^\d+$/.test(a.retryAfter ?? ''))).toEqual(
+      [],
+    );
+    await pg.start();
+    let back = 0;
+    for (let i = 0; i < 100 && back !== 202; i++) {
+      back = (await track()).status;
+      if (back !== 202) await sleep(200);
+    }
+    expect(back).toBe(202);
+    expect(said(errors, /Storage unavailable/)).toBe(1);
+    expect(said(logs, /Storage available again/)).toBe(1);
+    // Besides the outage line, only the first refused request's id (tracking): not one per request.
+    expect(answers.length).toBeGreaterThan(10);
+    expect(errors.mock.calls.length).toBeLessThanOrEqual(2);
+  }, 60_000);
+
+  it('answers health within 2 s naming the hung database, and 503 to ingest, while frozen', async () => {
+    const before = await stored();
+    pg.freeze();
+    try {
+      const started = Date.now();
+      const health = await receiver.http.get('/api/health.php');
+      const healthMs = Date.now() - started;
+      const write = await track();
+      expect(healthMs).toBeLessThan(2_000);
+      expect(health.body.checks.database).toMatchObject({
+        status: 'fail',
+        message: expect.stringMatching(/No answer within/),
+      });
+      expect(write.status).toBe(503);
+      expect(write.headers.get('retry-after')).toMatch(/^\d+$/);
+    } finally {
+      pg.thaw();
+    }
+    let back = 0;
+    for (let i = 0; i < 100 && back !== 202; i++) {
+      back = (await track()).status;
+      if (back !== 202) await sleep(200);
+    }
+    expect(back).toBe(202);
+    // The refused event may have been committed by the thawed server after all (its 503 said
+    // "retry", never "kept"); the one acknowledged after recovery is there.
+    expect(await stored()).toBeGreaterThanOrEqual(before + 1);
+  }, 60_000);
+});

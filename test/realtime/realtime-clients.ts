@@ -1,0 +1,117 @@
+import WebSocket from 'ws';
+
+/** A message as a realtime client receives it. */
+export interface FeedMessage {
+  channel: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  data: any;
+}
+
+/** A connected feed client: what it received so far, and a way to wait for more. */
+export interface FeedClient {
+  messages: FeedMessage[];
+  /** Resolves with the first message (already received or coming) that `match` accepts. */
+  next(match: (message: FeedMessage) => boolean, timeoutMs?: number): Promise<FeedMessage>;
+  close(): void;
+}
+
+function feed(): { client: Omit<FeedClient, 'close'>; add: (message: FeedMessage) => void } {
+  const messages: FeedMessage[] = [];
+  const waiters: Array<{ match: (m: FeedMessage) => boolean; resolve: (m: FeedMessage) => void }> =
+    [];
+  const add = (message: FeedMessage): void => {
+    messages.push(message);
+    for (const waiter of [...waiters]) {
+      if (waiter.match(message)) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve(message);
+      }
+    }
+  };
+  const next = (match: (m: FeedMessage) => boolean, timeoutMs = 5000): Promise<FeedMessage> => {
+    const found = messages.find(match);
+    if (found) return Promise.resolve(found);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        reject(
+          new Error(`no matching message in ${timeoutMs} ms; got ${JSON.stringify(messages)}`),
+        );
+      }, timeoutMs);
+      const waiter = {
+        match,
+        resolve: (m: FeedMessage) => {
+          clearTimeout(timer);
+          resolve(m);
+        },
+      };
+      waiters.push(waiter);
+    });
+  };
+  return { client: { messages, next }, add };
+}
+
+/** Opens the WebSocket endpoint; rejects with the HTTP status when the upgrade is refused. */
+export function openWebSocket(
+  url: string,
+  options: { headers?: Record<string, string>; query?: string } = {},
+): Promise<FeedClient & { socket: WebSocket }> {
+  const wsUrl = `${url.replace(/^http/, 'ws')}/api/realtime${options.query ? `?${options.query}` : ''}`;
+  const socket = new WebSocket(wsUrl, { headers: options.headers });
+  const { client, add } = feed();
+  socket.on('message', (data) => add(JSON.parse(String(data)) as FeedMessage));
+  return new Promise((resolve, reject) => {
+    socket.once('open', () => resolve({ ...client, socket, close: () => socket.terminate() }));
+    socket.once('unexpected-response', (_request, response) =>
+      reject(
+        Object.assign(new Error(`refused: ${response.statusCode}`), {
+          status: response.statusCode,
+        }),
+      ),
+    );
+    socket.once('error', reject);
+  });
+}
+
+/** Opens the SSE stream; rejects with the HTTP status when it is refused. */
+export async function openEventStream(
+  url: string,
+  options: { headers?: Record<string, string>; query?: string } = {},
+): Promise<FeedClient> {
+  const controller = new AbortController();
+  const response = await fetch(
+    `${url}/api/realtime/events${options.query ? `?${options.query}` : ''}`,
+    { headers: options.headers, signal: controller.signal },
+  );
+  if (response.status !== 200) {
+    await response.text();
+    throw Object.assign(new Error(`refused: ${response.status}`), { status: response.status });
+  }
+  const { client, add } = feed();
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  void (async () => {
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buffer += decoder.decode(value, { stream: true });
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) !== -1) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const data = block
+            .split('\n')
+            .filter((line) => line.startsWith('data: '))
+            .map((line) => line.slice(6))
+            .join('\n');
+          if (data) add(JSON.parse(data) as FeedMessage);
+        }
+      }
+    } catch {
+      // aborted
+    }
+  })();
+  return { ...client, close: () => controller.abort() };
+}

@@ -1,0 +1,114 @@
+import type { CommittedError } from '../../receiver/events';
+import { RealtimeClient, type RealtimeTransport } from '../../receiver/realtime/realtime-client';
+import { RealtimeHub } from '../../receiver/realtime/realtime.hub';
+import type { RealtimeMessage } from '../../receiver/realtime/interfaces/realtime.interfaces';
+import { describeEachAdapter, useReceiverApp } from '../support/receiver-app';
+import { createProject } from '../tracking/tracking-fixtures';
+import { openWebSocket } from './realtime-clients';
+
+const feedMessage = (n: number): RealtimeMessage => ({
+  channel: 'pageviews',
+  json: JSON.stringify({ channel: 'pageviews', data: { n } }),
+});
+const countMessage = (count: number): RealtimeMessage => ({
+  channel: 'visitors',
+  json: JSON.stringify({ channel: 'visitors', data: { count } }),
+  coalesceKey: 'visitors',
+});
+
+describe('a slow realtime client', () => {
+  /** A socket whose buffer is full until `drain()`. */
+  function stuckTransport() {
+    const sent: string[] = [];
+    let full = true;
+    const transport: RealtimeTransport = {
+      bufferedBytes: () => (full ? 10_000 : 0),
+      send: (message) => sent.push(message.json),
+      close: () => undefined,
+    };
+    return { transport, sent, drain: () => (full = false) };
+  }
+
+  it('holds at most maxQueuedMessages feed messages, drops the rest and counts them', () => {
+    const { transport, sent } = stuckTransport();
+    const client = new RealtimeClient(1, new Set(['pageviews', 'visitors']), transport, {
+      maxBufferedBytes: 1024,
+      maxQueuedMessages: 10,
+    });
+    for (let n = 0; n < 10_000; n++) client.push(feedMessage(n));
+    expect(sent).toEqual([]);
+    expect(client.waiting).toBe(10);
+    expect(client.dropped).toBe(9_990);
+    client.dispose();
+  });
+
+  it('keeps only the latest state message and, once it catches up, says how many it missed', async () => {
+    const { transport, sent, drain } = stuckTransport();
+    const client = new RealtimeClient(1, new Set(['pageviews', 'visitors']), transport, {
+      maxBufferedBytes: 1024,
+      maxQueuedMessages: 2,
+    });
+    for (let n = 0; n < 5; n++) client.push(feedMessage(n));
+    for (let count = 1; count <= 100; count++) client.push(countMessage(count));
+    expect(client.waiting).toBe(3);
+    drain();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(sent.map((json) => JSON.parse(json))).toEqual([
+      { channel: 'visitors', data: { count: 100 } },
+      { channel: 'pageviews', data: { n: 0 } },
+      { channel: 'pageviews', data: { n: 1 } },
+      { channel: 'dropped', data: { count: 3 } },
+    ]);
+    client.push(feedMessage(99));
+    expect(JSON.parse(sent.at(-1)!)).toEqual({ channel: 'pageviews', data: { n: 99 } });
+    client.dispose();
+  });
+});
+
+describeEachAdapter('a WebSocket client that stops reading', ({ adapter, engine }) => {
+  const receiver = useReceiverApp({
+    adapter,
+    engine,
+    options: { realtime: { enabled: true, maxBufferedBytes: 64 * 1024, maxQueuedMessages: 20 } },
+  });
+
+  it('costs the receiver a bounded outbox, not memory for every event, and learns what it missed', async () => {
+    const project = await createProject(receiver.app);
+    const ws = await openWebSocket(receiver.url, {
+      headers: { 'X-API-Key': project.secretKey },
+      query: 'channels=errors',
+    });
+    await ws.next((m) => m.channel === 'hello');
+    // The client's process stops reading: the kernel buffers fill, then ws's bufferedAmount.
+    (ws.socket as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
+    const hub = receiver.app.get(RealtimeHub);
+    const big = 'x'.repeat(8 * 1024);
+    const error = (n: number): CommittedError => ({
+      type: 'error',
+      projectId: project.id,
+      timestamp: Date.now(),
+      groupId: 1,
+      eventId: `e${n}`,
+      message: `${n} ${big}`,
+      errorType: 'Error',
+      severity: 'error',
+      environment: 'production',
+      newGroup: false,
+      regression: false,
+      occurrences: n,
+    });
+    // 20 000 × 8 KB = 160 MB offered to one client.
+    for (let batch = 0; batch < 200; batch++) {
+      hub.deliverEvents(Array.from({ length: 100 }, (_, i) => error(batch * 100 + i)));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const figures = hub.figures();
+    expect(figures.waiting).toBeLessThanOrEqual(20);
+    expect(figures.dropped).toBeGreaterThan(15_000);
+
+    (ws.socket as unknown as { _socket: { resume(): void } })._socket.resume();
+    const notice = await ws.next((m) => m.channel === 'dropped', 20_000);
+    expect(notice.data.count).toBeGreaterThan(15_000);
+    ws.close();
+  }, 60_000);
+});
