@@ -1,6 +1,7 @@
 import type { DynamicModule, Type } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { AlertsModule } from './alerts/alerts.module';
+import { GrafanaModule } from './grafana/grafana.module';
 import { AnalyticsModule } from './analytics/analytics.module';
 import { AnalyticsRollupsModule } from './rollups/analytics-rollups.module';
 import { AnalyticsCacheModule } from './cache/analytics-cache.module';
@@ -35,6 +36,7 @@ export const RECEIVER_API_MODULES: Type[] = [
   HealthModule, // health document (contract 2.6)
   TrackingModule, // pageviews, errors, audits (contract 2.2)
   AnalyticsModule, // analytics endpoints and cache (contract 2.5, 1.12)
+  GrafanaModule, // Grafana JSON datasource
   LinksModule, // links API and redirect (contract 2.3, 2.4)
   TelemetryReceiverModule, // telemetry reports, tokens, flags, hosts
   DeadLettersModule, // Redis queue dead letters (admin)
@@ -96,6 +98,7 @@ export function wireReceiverModules(core: DynamicModule): WiredReceiverModules {
   const tracking = wire(TrackingModule, enrichment, ingest, cache, rollups, privacyCore, events);
   const projects = wire(ProjectsModule);
   const telemetry = wire(TelemetryReceiverModule, ingest, events);
+  const analytics = wire(AnalyticsModule, linksCore, cache, rollups);
   const links = wire(LinksModule, tracking, ingest, linksCore, cache, privacyCore, events);
   // Alerts publish their firings through the realtime fan-out: import `realtime` to inject it.
   const realtime = wire(RealtimeModule, events, projects);
@@ -104,7 +107,8 @@ export function wireReceiverModules(core: DynamicModule): WiredReceiverModules {
       projects,
       health,
       tracking,
-      wire(AnalyticsModule, linksCore, cache, rollups),
+      analytics,
+      wire(GrafanaModule, analytics, telemetry),
       links,
       telemetry,
       wire(SnippetModule),

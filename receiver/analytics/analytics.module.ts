@@ -43,5 +43,7 @@ import { TrafficReads } from './traffic-reads.service';
     TrafficReads,
     RetentionQueries,
   ],
+  // The Grafana datasource answers from the same reads.
+  exports: [TrafficReads, ErrorQueries, LinkQueries],
 })
 export class AnalyticsModule {}

@@ -75,6 +75,12 @@ const KNOWN_PATHS: Record<string, string[]> = {
   ],
   snippet: ['/snippet/micrologs.js'],
   metrics: ['/metrics'],
+  grafana: [
+    '/api/grafana',
+    ...['metrics', 'metric-payload-options', 'query', 'variable', 'tag-keys', 'tag-values'].map(
+      (name) => `/api/grafana/${name}`,
+    ),
+  ],
 };
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];

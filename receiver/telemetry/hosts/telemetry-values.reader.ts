@@ -39,12 +39,14 @@ export class TelemetryValuesReader {
   /** The latest numeric value of every key of every approved host (of one project, or all). */
   async latestNumbers(projectId?: number): Promise<LatestNumber[]> {
     const rows = await this.sql.rows((p) => {
+      // Parameters are numbered in the order they are added: the status comes first in the text.
+      const approved = p.add('approved');
       const project = projectId === undefined ? '' : `AND h.project_id = ${p.add(projectId)}`;
       return `SELECT h.project_id AS project_id, h.host AS host, l.${this.sql.escape('key')} AS k,
           l.value AS value
         FROM ${this.sql.table(TelemetryLatestEntity)} l
         JOIN ${this.sql.table(TelemetryHostEntity)} h ON h.id = l.host_id
-        WHERE h.status = ${p.add('approved')} ${project}
+        WHERE h.status = ${approved} ${project}
         ORDER BY h.project_id, h.host, k`;
     });
     const numbers: LatestNumber[] = [];
