@@ -1,15 +1,23 @@
 /**
- * `npm run bench -- analytics`: seeds a SQLite receiver with 1,000,000 pageviews (≈50k visitors,
+ * `npm run bench -- analytics`: seeds a fresh database with 1,000,000 pageviews (≈50k visitors,
  * ≈200k sessions, 30 days, a daily curve and Zipf-like page popularity), 20k error events in 300
  * groups, 10k audits and 50k clicks on 50 links, builds the analytics rollups with the
  * `receiver rebuild-rollups` command (the raw rows are bulk-seeded; the bench never writes
  * rollups itself), then measures every analytics endpoint over HTTP (Nest + Fastify, in this
  * process), `range=30d` and a 14-day `range=custom`: p50/p99 uncached (the cache is purged
  * before each request) and cached (key check and rate limit included). Goals: ≤ 100 ms p99 uncached; ≤ 3 ms p99 cached.
- * `BENCH_RAW=1` skips the rebuild: the receiver then answers from the raw rows (the "before").
+ *
+ * - `BENCH_ENGINE=sqlite|postgres|mariadb` (default sqlite): PostgreSQL and MariaDB get a fresh
+ *   `bench_analytics` database on the server of `BENCH_POSTGRES_URL` / `BENCH_MARIADB_URL`
+ *   (default the local services), dropped at the end unless `BENCH_KEEP_DB=1`.
+ * - `BENCH_PAGEVIEWS=10000000` for the 10M run; `BENCH_UNCACHED_RUNS` (default 15).
+ * - `BENCH_RAW=1` skips the rebuild: the receiver then answers from the raw rows (the "before").
+ * - `BENCH_SEED_ONLY=1` stops after seeding and rebuilding; `BENCH_DB=<file>` (SQLite) or
+ *   `BENCH_REUSE_DB=1` (PostgreSQL, MariaDB) reuses a database kept by an earlier run of the day.
  */
 import 'reflect-metadata';
 import Database from 'better-sqlite3';
+import type { DataSource, DataSourceOptions } from 'typeorm';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
@@ -20,10 +28,12 @@ import { ReceiverModule } from '../receiver';
 import { AnalyticsCache } from '../receiver/cache';
 import { createReceiverDataSource } from '../receiver/storage';
 import { runReceiverMigrate, runReceiverRebuildRollups } from '../receiver/cli';
+import { databaseFromUrl } from '../receiver/config/receiver-options.resolver';
 
 const PAGEVIEWS = Number(process.env.BENCH_PAGEVIEWS ?? 1_000_000);
-const VISITORS = 50_000;
-const SESSIONS = 200_000;
+// 1 visitor per 20 pageviews and 1 session per 5, at any volume (50k and 200k for 1M).
+const VISITORS = Math.round(PAGEVIEWS / 20);
+const SESSIONS = Math.round(PAGEVIEWS / 5);
 const DAYS = 30;
 const UNCACHED_RUNS = Number(process.env.BENCH_UNCACHED_RUNS ?? 15);
 const CACHED_RUNS = 300;
@@ -71,82 +81,157 @@ function when(now: number): number {
   return now - (day + 1) * DAY_MS + hour * 3_600_000 + Math.floor(rnd() * 3_600_000);
 }
 
-async function seed(file: string, now: number): Promise<{ projectId: number; secret: string }> {
-  const ds = await createReceiverDataSource({ type: 'better-sqlite3', database: file });
-  await ds.runMigrations();
-  await ds.destroy();
+/** Where the seed writes: the engine's fastest plain path (rows are bulk-inserted, never rollups). */
+interface Sink {
+  insert(table: string, columns: string[], rows: unknown[][]): Promise<void>;
+  time(ms: number): unknown;
+  bool(value: boolean): unknown;
+  finish(): Promise<void>;
+}
+
+/** SQLite: prepared statements in one transaction per call. */
+function sqliteSink(file: string): Sink {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = OFF');
-  const secret = 'b'.repeat(64);
-  const created = stamp(now - 60 * DAY_MS);
-  const projectId = Number(
-    db
-      .prepare(
-        `INSERT INTO projects (name, secret_key, public_key, allowed_domains, is_active, created_at, updated_at)
-         VALUES ('bench', ?, ?, 'bench.example', 1, ?, ?)`,
-      )
-      .run(secret, 'c'.repeat(32), created, created).lastInsertRowid,
-  );
-  const tx = (fn: () => void) => db.transaction(fn)();
-  const devices: number[] = [];
-  const locations: number[] = [];
-  tx(() => {
-    const d = db.prepare(
-      `INSERT INTO devices (project_id, device_type, os, browser, browser_version, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-    );
-    for (const type of ['desktop', 'mobile', 'tablet'])
-      for (const os of ['Windows', 'macOS', 'iOS', 'Android', 'Linux'])
-        for (const browser of ['Chrome', 'Safari', 'Firefox', 'Edge'])
-          devices.push(Number(d.run(projectId, type, os, browser, '120', created).lastInsertRowid));
-    const l = db.prepare(
-      `INSERT INTO locations (project_id, country, country_code, region, city, is_vpn, created_at) VALUES (?, ?, ?, ?, ?, 0, ?)`,
-    );
-    for (let i = 0; i < 120; i++) {
-      const code = `C${String.fromCharCode(65 + (i % 26))}`;
-      locations.push(
-        Number(
-          l.run(projectId, `Country ${code}`, code, `Region ${i % 40}`, `City ${i}`, created)
-            .lastInsertRowid,
-        ),
+  return {
+    async insert(table, columns, rows) {
+      const statement = db.prepare(
+        `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
       );
-    }
-  });
+      db.transaction(() => rows.forEach((row) => statement.run(...row)))();
+    },
+    time: stamp,
+    bool: (value) => (value ? 1 : 0),
+    async finish() {
+      db.pragma('wal_checkpoint(TRUNCATE)');
+      db.exec('ANALYZE');
+      db.close();
+    },
+  };
+}
+
+/** PostgreSQL and MariaDB: multi-row INSERTs through the receiver's own data source. */
+function sqlSink(ds: DataSource, engine: 'postgres' | 'mariadb'): Sink {
+  return {
+    async insert(table, columns, rows) {
+      const chunk = Math.floor(20_000 / columns.length);
+      for (let i = 0; i < rows.length; i += chunk) {
+        const part = rows.slice(i, i + chunk);
+        let n = 0;
+        const tuples = part.map(
+          (row) => `(${row.map(() => (engine === 'postgres' ? `$${++n}` : '?')).join(', ')})`,
+        );
+        await ds.query(
+          `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuples.join(', ')}`,
+          part.flat(),
+        );
+      }
+    },
+    time: (ms) => (engine === 'postgres' ? `${stamp(ms)}+00` : stamp(ms)),
+    bool: (value) => (engine === 'postgres' ? value : value ? 1 : 0),
+    async finish() {
+      await ds.query(
+        engine === 'postgres' ? 'ANALYZE' : 'ANALYZE TABLE pageviews, sessions, visitors',
+      );
+    },
+  };
+}
+
+/**
+ * Seeds a freshly migrated database (ids start at 1 in every table, which the rows below rely
+ * on: project 1, devices 1…60, locations 1…120, visitors, sessions, groups and links by index).
+ */
+async function seed(sink: Sink, now: number): Promise<{ projectId: number; secret: string }> {
+  const secret = 'b'.repeat(64);
+  const created = sink.time(now - 60 * DAY_MS);
+  const projectId = 1;
+  await sink.insert(
+    'projects',
+    [
+      'name',
+      'secret_key',
+      'public_key',
+      'allowed_domains',
+      'is_active',
+      'created_at',
+      'updated_at',
+    ],
+    [['bench', secret, 'c'.repeat(32), 'bench.example', sink.bool(true), created, created]],
+  );
+  const deviceRows: unknown[][] = [];
+  for (const type of ['desktop', 'mobile', 'tablet'])
+    for (const os of ['Windows', 'macOS', 'iOS', 'Android', 'Linux'])
+      for (const browser of ['Chrome', 'Safari', 'Firefox', 'Edge'])
+        deviceRows.push([projectId, type, os, browser, '120', created]);
+  await sink.insert(
+    'devices',
+    ['project_id', 'device_type', 'os', 'browser', 'browser_version', 'created_at'],
+    deviceRows,
+  );
+  const devices = deviceRows.map((_, i) => i + 1);
+  const locationRows: unknown[][] = [];
+  for (let i = 0; i < 120; i++) {
+    const code = `C${String.fromCharCode(65 + (i % 26))}`;
+    locationRows.push([
+      projectId,
+      `Country ${code}`,
+      code,
+      `Region ${i % 40}`,
+      `City ${i}`,
+      sink.bool(false),
+      created,
+    ]);
+  }
+  await sink.insert(
+    'locations',
+    ['project_id', 'country', 'country_code', 'region', 'city', 'is_vpn', 'created_at'],
+    locationRows,
+  );
+  const locations = locationRows.map((_, i) => i + 1);
   const visitorFirst: number[] = [];
-  tx(() => {
-    const v = db.prepare(
-      `INSERT INTO visitors (project_id, visitor_hash, fingerprint_hash, first_seen, last_seen) VALUES (?, ?, '', ?, ?)`,
-    );
-    for (let i = 0; i < VISITORS; i++) {
-      // A third were first seen before the window (returning visitors).
-      const first = rnd() < 0.33 ? now - (DAYS + 10) * DAY_MS : when(now);
-      visitorFirst.push(first);
-      v.run(projectId, i.toString(16).padStart(64, '0'), stamp(first), stamp(first));
-    }
-  });
+  const visitorRows: unknown[][] = [];
+  for (let i = 0; i < VISITORS; i++) {
+    // A third were first seen before the window (returning visitors).
+    const first = rnd() < 0.33 ? now - (DAYS + 10) * DAY_MS : when(now);
+    visitorFirst.push(first);
+    visitorRows.push([
+      projectId,
+      i.toString(16).padStart(64, '0'),
+      '',
+      sink.time(first),
+      sink.time(first),
+    ]);
+  }
+  await sink.insert(
+    'visitors',
+    ['project_id', 'visitor_hash', 'fingerprint_hash', 'first_seen', 'last_seen'],
+    visitorRows,
+  );
   const sessionVisitor: number[] = [];
   const sessionStart: number[] = [];
-  tx(() => {
-    const s = db.prepare(
-      `INSERT INTO sessions (project_id, visitor_id, session_token, started_at, last_activity, is_bounced) VALUES (?, ?, ?, ?, ?, ?)`,
-    );
-    for (let i = 0; i < SESSIONS; i++) {
-      const visitor = zipf(VISITORS) + 1;
-      const start = Math.max(visitorFirst[visitor - 1], when(now));
-      sessionVisitor.push(visitor);
-      sessionStart.push(start);
-      const bounced = rnd() < 0.4;
-      const duration = bounced ? 0 : Math.floor(rnd() * 1800);
-      s.run(
-        projectId,
-        visitor,
-        `s${i}`,
-        stamp(start),
-        stamp(start + duration * 1000),
-        bounced ? 1 : 0,
-      );
-    }
-  });
+  const sessionRows: unknown[][] = [];
+  for (let i = 0; i < SESSIONS; i++) {
+    const visitor = zipf(VISITORS) + 1;
+    const start = Math.max(visitorFirst[visitor - 1], when(now));
+    sessionVisitor.push(visitor);
+    sessionStart.push(start);
+    const bounced = rnd() < 0.4;
+    const duration = bounced ? 0 : Math.floor(rnd() * 1800);
+    sessionRows.push([
+      projectId,
+      visitor,
+      `s${i}`,
+      sink.time(start),
+      sink.time(start + duration * 1000),
+      sink.bool(bounced),
+    ]);
+  }
+  await sink.insert(
+    'sessions',
+    ['project_id', 'visitor_id', 'session_token', 'started_at', 'last_activity', 'is_bounced'],
+    sessionRows,
+  );
   const pages = Array.from({ length: 500 }, (_, i) => `https://bench.example/page/${i}`);
   const referrers: Array<[string, string]> = [
     ['', 'direct'],
@@ -155,11 +240,6 @@ async function seed(file: string, now: number): Promise<{ projectId: number; sec
     ['https://www.facebook.com/', 'social'],
     ['https://mail.example.com/', 'email'],
   ];
-  const pv = db.prepare(
-    `INSERT INTO pageviews (project_id, session_id, visitor_id, location_id, device_id, url, page_title,
-       referrer_url, referrer_category, utm_source, utm_medium, utm_campaign, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
   // Rows are generated first and inserted in time order, as a live receiver appends them.
   const rows: Array<[number, number, number | null, number, number, number, number]> = [];
   for (let i = 0; i < PAGEVIEWS; i++) {
@@ -179,14 +259,27 @@ async function seed(file: string, now: number): Promise<{ projectId: number; sec
   rows.sort((a, b) => a[0] - b[0]);
   const batch = 100_000;
   for (let done = 0; done < rows.length; done += batch) {
-    tx(() => {
-      for (const [at, session, location, device, page, referrer, campaignNo] of rows.slice(
-        done,
-        done + batch,
-      )) {
+    await sink.insert(
+      'pageviews',
+      [
+        'project_id',
+        'session_id',
+        'visitor_id',
+        'location_id',
+        'device_id',
+        'url',
+        'page_title',
+        'referrer_url',
+        'referrer_category',
+        'utm_source',
+        'utm_medium',
+        'utm_campaign',
+        'created_at',
+      ],
+      rows.slice(done, done + batch).map(([at, session, location, device, page, referrer, no]) => {
         const [ref, category] = referrers[referrer];
-        const campaign = campaignNo >= 0 ? `campaign-${campaignNo}` : '';
-        pv.run(
+        const campaign = no >= 0 ? `campaign-${no}` : '';
+        return [
           projectId,
           session + 1,
           sessionVisitor[session],
@@ -199,84 +292,136 @@ async function seed(file: string, now: number): Promise<{ projectId: number; sec
           campaign ? 'newsletter' : '',
           campaign ? 'email' : '',
           campaign,
-          stamp(at),
-        );
-      }
-    });
+          sink.time(at),
+        ];
+      }),
+    );
   }
-  tx(() => {
-    const g = db.prepare(
-      `INSERT INTO error_groups (project_id, fingerprint, error_type, message, file, line, severity, environment, status, occurrence_count, first_seen, last_seen)
-       VALUES (?, ?, 'TypeError', ?, 'app.js', ?, ?, 'production', ?, ?, ?, ?)`,
-    );
-    const e = db.prepare(
-      `INSERT INTO error_events (group_id, project_id, device_id, location_id, stack_trace, url, environment, severity, context, created_at)
-       VALUES (?, ?, ?, ?, 'at f (app.js:1)', 'https://bench.example/', 'production', 'error', '{"k":1}', ?)`,
-    );
-    const groups: number[] = [];
-    for (let i = 0; i < 300; i++) {
-      const last = when(now);
-      groups.push(
-        Number(
-          g.run(
-            projectId,
-            String(i).padStart(64, '0'),
-            `failure ${i}`,
-            i,
-            pick(['error', 'critical', 'warning']),
-            pick(['open', 'investigating', 'resolved', 'ignored']),
-            70,
-            stamp(last - 5 * DAY_MS),
-            stamp(last),
-          ).lastInsertRowid,
-        ),
-      );
-    }
-    for (let i = 0; i < 20_000; i++)
-      e.run(
-        groups[zipf(groups.length)],
-        projectId,
-        pick(devices),
-        pick(locations),
-        stamp(when(now)),
-      );
-    const a = db.prepare(
-      `INSERT INTO audit_logs (project_id, action, actor, ip_hash, context, created_at) VALUES (?, ?, ?, 'h', NULL, ?)`,
-    );
-    for (let i = 0; i < 10_000; i++)
-      a.run(projectId, `action.${zipf(30)}`, `user${zipf(500)}`, stamp(when(now)));
-    const link = db.prepare(
-      `INSERT INTO tracked_links (project_id, code, destination_url, label, is_active, created_at) VALUES (?, ?, ?, '', 1, ?)`,
-    );
-    const click = db.prepare(
-      `INSERT INTO link_clicks (link_id, project_id, location_id, device_id, referrer_url, referrer_category, ip_hash, created_at)
-       VALUES (?, ?, ?, ?, '', 'direct', ?, ?)`,
-    );
-    const links: number[] = [];
-    for (let i = 0; i < 50; i++)
-      links.push(
-        Number(
-          link.run(
-            projectId,
-            `Bench${String(i).padStart(3, '0')}`,
-            'https://bench.example/',
-            created,
-          ).lastInsertRowid,
-        ),
-      );
-    for (let i = 0; i < 50_000; i++)
-      click.run(
-        links[zipf(links.length)],
-        projectId,
-        pick(locations),
-        pick(devices),
-        `ip${zipf(20_000)}`,
-        stamp(when(now)),
-      );
-  });
-  db.pragma('wal_checkpoint(TRUNCATE)');
-  db.exec('ANALYZE');
-  db.close();
+  const groupRows: unknown[][] = [];
+  for (let i = 0; i < 300; i++) {
+    const last = when(now);
+    groupRows.push([
+      projectId,
+      String(i).padStart(64, '0'),
+      'TypeError',
+      `failure ${i}`,
+      'app.js',
+      i,
+      pick(['error', 'critical', 'warning']),
+      'production',
+      pick(['open', 'investigating', 'resolved', 'ignored']),
+      70,
+      sink.time(last - 5 * DAY_MS),
+      sink.time(last),
+    ]);
+  }
+  await sink.insert(
+    'error_groups',
+    [
+      'project_id',
+      'fingerprint',
+      'error_type',
+      'message',
+      'file',
+      'line',
+      'severity',
+      'environment',
+      'status',
+      'occurrence_count',
+      'first_seen',
+      'last_seen',
+    ],
+    groupRows,
+  );
+  const groups = groupRows.map((_, i) => i + 1);
+  const eventRows: unknown[][] = [];
+  for (let i = 0; i < 20_000; i++)
+    eventRows.push([
+      groups[zipf(groups.length)],
+      projectId,
+      pick(devices),
+      pick(locations),
+      'at f (app.js:1)',
+      'https://bench.example/',
+      'production',
+      'error',
+      '{"k":1}',
+      sink.time(when(now)),
+    ]);
+  await sink.insert(
+    'error_events',
+    [
+      'group_id',
+      'project_id',
+      'device_id',
+      'location_id',
+      'stack_trace',
+      'url',
+      'environment',
+      'severity',
+      'context',
+      'created_at',
+    ],
+    eventRows,
+  );
+  const auditRows: unknown[][] = [];
+  for (let i = 0; i < 10_000; i++)
+    auditRows.push([
+      projectId,
+      `action.${zipf(30)}`,
+      `user${zipf(500)}`,
+      'h',
+      null,
+      sink.time(when(now)),
+    ]);
+  await sink.insert(
+    'audit_logs',
+    ['project_id', 'action', 'actor', 'ip_hash', 'context', 'created_at'],
+    auditRows,
+  );
+  const linkRows: unknown[][] = [];
+  for (let i = 0; i < 50; i++)
+    linkRows.push([
+      projectId,
+      `Bench${String(i).padStart(3, '0')}`,
+      'https://bench.example/',
+      '',
+      sink.bool(true),
+      created,
+    ]);
+  await sink.insert(
+    'tracked_links',
+    ['project_id', 'code', 'destination_url', 'label', 'is_active', 'created_at'],
+    linkRows,
+  );
+  const links = linkRows.map((_, i) => i + 1);
+  const clickRows: unknown[][] = [];
+  for (let i = 0; i < 50_000; i++)
+    clickRows.push([
+      links[zipf(links.length)],
+      projectId,
+      pick(locations),
+      pick(devices),
+      '',
+      'direct',
+      `ip${zipf(20_000)}`,
+      sink.time(when(now)),
+    ]);
+  await sink.insert(
+    'link_clicks',
+    [
+      'link_id',
+      'project_id',
+      'location_id',
+      'device_id',
+      'referrer_url',
+      'referrer_category',
+      'ip_hash',
+      'created_at',
+    ],
+    clickRows,
+  );
+  await sink.finish();
   return { projectId, secret };
 }
 
@@ -284,31 +429,89 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
+type Engine = 'sqlite' | 'postgres' | 'mariadb';
+const ENGINE = (process.env.BENCH_ENGINE ?? 'sqlite') as Engine;
+const BENCH_DB_NAME = 'bench_analytics';
+
+/**
+ * The bench database: a fresh SQLite file, or a fresh `bench_analytics` database on the
+ * PostgreSQL / MariaDB server of BENCH_POSTGRES_URL / BENCH_MARIADB_URL (default: the local
+ * services), dropped at the end unless kept.
+ */
+async function benchDatabase(): Promise<{
+  url: string;
+  options: DataSourceOptions;
+  drop: () => Promise<void>;
+  reused: boolean;
+}> {
+  if (ENGINE === 'sqlite') {
+    // BENCH_DB=<file> reuses a database seeded (and kept) by an earlier run of the same day.
+    const reuse = process.env.BENCH_DB;
+    const dir = reuse ? dirname(reuse) : mkdtempSync(join(tmpdir(), 'analytics-bench-'));
+    const file = reuse ?? join(dir, 'receiver.sqlite');
+    return {
+      url: `sqlite:${file}`,
+      options: { type: 'better-sqlite3', database: file },
+      reused: !!reuse,
+      drop: async () => {
+        if (process.env.BENCH_KEEP_DB || reuse) console.log(`database kept at ${file}`);
+        else rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  const server =
+    ENGINE === 'postgres'
+      ? (process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres')
+      : (process.env.BENCH_MARIADB_URL ?? 'mysql://root@127.0.0.1:3306/mysql');
+  const url = server.replace(/\/[^/?]*(\?|$)/, `/${BENCH_DB_NAME}$1`);
+  const admin = await createReceiverDataSource(databaseFromUrl(server));
+  const reused = !!process.env.BENCH_REUSE_DB;
+  if (!reused) {
+    await admin.query(`DROP DATABASE IF EXISTS ${BENCH_DB_NAME}`);
+    await admin.query(`CREATE DATABASE ${BENCH_DB_NAME}`);
+  }
+  return {
+    url,
+    options: databaseFromUrl(url),
+    reused,
+    drop: async () => {
+      if (process.env.BENCH_KEEP_DB) console.log(`database kept: ${url}`);
+      else await admin.query(`DROP DATABASE IF EXISTS ${BENCH_DB_NAME}`);
+      await admin.destroy();
+    },
+  };
+}
+
 async function main(): Promise<void> {
-  // BENCH_DB=<file> reuses a database seeded (and kept) by an earlier run of the same day.
-  const reuse = process.env.BENCH_DB;
-  const dir = reuse ? dirname(reuse) : mkdtempSync(join(tmpdir(), 'analytics-bench-'));
-  const file = reuse ?? join(dir, 'receiver.sqlite');
+  const database = await benchDatabase();
   const now = Date.now();
   const seedStart = performance.now();
-  const seeded = reuse ? { projectId: 1, secret: 'b'.repeat(64) } : await seed(file, now);
-  const { projectId, secret } = seeded;
-  if (!reuse) {
+  let seeded = { projectId: 1, secret: 'b'.repeat(64) };
+  if (!database.reused) {
+    const ds = await createReceiverDataSource(database.options);
+    await ds.runMigrations();
+    if (ENGINE === 'sqlite') {
+      await ds.destroy();
+      seeded = await seed(sqliteSink((database.options as { database: string }).database), now);
+    } else {
+      seeded = await seed(sqlSink(ds, ENGINE), now);
+      await ds.destroy();
+    }
     const seconds = ((performance.now() - seedStart) / 1000).toFixed(1);
-    console.log(`seeded ${PAGEVIEWS.toLocaleString('en')} pageviews in ${seconds} s`);
+    console.log(`${ENGINE}: seeded ${PAGEVIEWS.toLocaleString('en')} pageviews in ${seconds} s`);
   }
+  const { projectId, secret } = seeded;
 
   const zone = 'Europe/Paris';
   if (!process.env.BENCH_RAW) {
-    process.env.RECEIVER_TIMEZONE = zone;
     const started = performance.now();
     const output = {
       out: (line: string) => console.log(line),
       err: (line: string) => console.error(line),
     };
     // A reused database may predate the rollup tables.
-    await runReceiverMigrate({ database: `sqlite:${file}` }, output);
-    const code = await runReceiverRebuildRollups({ database: `sqlite:${file}` }, output, {
+    await runReceiverMigrate({ database: database.url }, output);
+    const code = await runReceiverRebuildRollups({ database: database.url }, output, {
       ...process.env,
       RECEIVER_TIMEZONE: zone,
     });
@@ -317,11 +520,15 @@ async function main(): Promise<void> {
   } else {
     console.log('BENCH_RAW: no rollups, answers come from the raw rows');
   }
+  if (process.env.BENCH_SEED_ONLY) {
+    await database.drop();
+    return;
+  }
 
   @Module({
     imports: [
       ReceiverModule.forRoot({
-        database: { type: 'better-sqlite3', database: file },
+        database: database.options,
         adminKey: 'bench-admin',
         ipHashSalt: 'bench',
         production: false,
@@ -350,6 +557,7 @@ async function main(): Promise<void> {
     'locations',
     'referrers',
     'utm',
+    'retention',
     'errors',
     'errors-trend',
     'error-detail?id=1',
@@ -388,9 +596,7 @@ async function main(): Promise<void> {
       );
     }
   await app.close();
-  // BENCH_KEEP_DB=1 keeps the seeded file for EXPLAIN QUERY PLAN sessions.
-  if (process.env.BENCH_KEEP_DB || reuse) console.log(`database kept at ${file}`);
-  else rmSync(dir, { recursive: true, force: true });
+  await database.drop();
 }
 
 main().catch((error) => {

@@ -13,11 +13,8 @@ import { analyticsDoc } from './analytics.docs';
 import { ANALYTICS_MESSAGES, ANALYTICS_SUCCESS } from './analytics.messages';
 import { AnalyticsResponder } from './analytics-responder';
 import { CsvExport } from './csv/csv-export.decorator';
-import {
-  RETENTION_PERIOD_DAYS,
-  RetentionQueries,
-  type RetentionPeriod,
-} from './queries/retention.queries';
+import { RETENTION_PERIOD_DAYS, type RetentionPeriod } from './queries/retention.queries';
+import { TrafficReads } from './traffic-reads.service';
 import { AnalyticsRangeService } from './range/analytics-range.service';
 import { withReturningKnown } from './returning-known';
 
@@ -39,7 +36,7 @@ export class RetentionAnalyticsController {
   constructor(
     private readonly ranges: AnalyticsRangeService,
     private readonly responder: AnalyticsResponder,
-    private readonly queries: RetentionQueries,
+    private readonly reads: TrafficReads,
   ) {}
 
   @Get(['retention.php', 'retention'])
@@ -68,7 +65,7 @@ export class RetentionAnalyticsController {
     return withReturningKnown(
       project,
       this.responder.respond(ANALYTICS_SUCCESS.retention, range, key, ANALYTICS_TTL.standard, () =>
-        this.queries.retention(project.id, range, period, periods),
+        this.reads.retention(project.id, range, period, periods),
       ),
     );
   }

@@ -3,6 +3,7 @@ import { BreakdownQueries } from './queries/breakdown.queries';
 import { TrafficQueries } from './queries/traffic.queries';
 import type { AnalyticsRange } from './range/analytics-range.interface';
 import { RollupQueries } from './queries/rollup.queries';
+import { RetentionQueries, type RetentionPeriod } from './queries/retention.queries';
 import { RollupStateService } from '../rollups/rollup-state.service';
 
 /**
@@ -18,6 +19,7 @@ export class TrafficReads {
     private readonly rollups: RollupQueries,
     private readonly traffic: TrafficQueries,
     private readonly breakdowns: BreakdownQueries,
+    private readonly retentionRaw: RetentionQueries,
   ) {}
 
   async visitors(projectId: number, range: AnalyticsRange) {
@@ -66,6 +68,17 @@ export class TrafficReads {
     return (await this.fast(range))
       ? this.rollups.utm(projectId, range)
       : this.breakdowns.utm(projectId, range);
+  }
+
+  async retention(
+    projectId: number,
+    range: AnalyticsRange,
+    period: RetentionPeriod,
+    periods: number,
+  ) {
+    return (await this.fast(range))
+      ? this.rollups.retention(projectId, range, period, periods)
+      : this.retentionRaw.retention(projectId, range, period, periods);
   }
 
   private async fast(range: AnalyticsRange): Promise<boolean> {

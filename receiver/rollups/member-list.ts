@@ -128,6 +128,11 @@ function withHeader(out: Buffer, end: number, count: number, last: number): Buff
   return out.subarray(20 - length, end);
 }
 
+/** How many ids a stored list holds, without decoding it. */
+export function memberCount(bytes: Uint8Array | null | undefined): number {
+  return !bytes || bytes.length === 0 ? 0 : new VarintReader(bytes).next();
+}
+
 /** Smallest and largest id of a stored list without decoding it (`null` when empty). */
 export function spanOf(bytes: Uint8Array | null | undefined): [number, number] | null {
   if (!bytes || bytes.length === 0) return null;
@@ -138,63 +143,73 @@ export function spanOf(bytes: Uint8Array | null | undefined): [number, number] |
   return [reader.next(), last];
 }
 
+/** Calls `visit` with each id of a stored list, ascending, without building an array. */
+export function forEachMember(
+  bytes: Uint8Array | null | undefined,
+  visit: (id: number) => void,
+): void {
+  if (!bytes || bytes.length === 0) return;
+  const reader = new VarintReader(bytes);
+  const count = reader.next();
+  reader.next();
+  let id = 0;
+  for (let i = 0; i < count; i++) {
+    id += reader.next();
+    visit(id);
+  }
+}
+
+/** Smallest and largest id over several stored lists (`null` when all are empty). */
+export function spanOfAll(lists: Iterable<Uint8Array | null | undefined>): [number, number] | null {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const list of lists) {
+    const span = spanOf(list);
+    if (!span) continue;
+    min = Math.min(min, span[0]);
+    max = Math.max(max, span[1]);
+  }
+  return min <= max ? [min, max] : null;
+}
+
 /**
  * Counts distinct ids over several stored lists (one group: a page over the days of a window)
- * with a bit set spanning the ids seen, reused from group to group: cost is linear in the
- * stored ids, with no hashing and no sorting.
+ * with one stamp per id of the span seen, reused from group to group: each group stamps its ids
+ * with its own number, so nothing is cleared between groups. Cost is linear in the stored ids,
+ * with no hashing and no sorting.
  */
 export class MemberCounter {
-  private bits = new Uint32Array(0);
+  private stamps = new Uint32Array(0);
   private base = 0;
+  private group = 0;
 
-  /** Prepares the bit set for every list a request will count. */
+  /** Prepares the stamps for every list a request will count. */
   constructor(lists: Iterable<Uint8Array | null | undefined>) {
-    let min = Infinity;
-    let max = -Infinity;
-    for (const list of lists) {
-      const span = spanOf(list);
-      if (!span) continue;
-      min = Math.min(min, span[0]);
-      max = Math.max(max, span[1]);
-    }
-    if (min <= max) {
-      this.base = min;
-      this.bits = new Uint32Array(Math.floor((max - min) / 32) + 1);
+    const span = spanOfAll(lists);
+    if (span) {
+      this.base = span[0];
+      this.stamps = new Uint32Array(span[1] - span[0] + 1);
     }
   }
 
   /** Distinct ids over `lists`, and optionally the ids themselves. */
   count(lists: ReadonlyArray<Uint8Array | null | undefined>, into?: Set<number>): number {
+    // A single list holds distinct ids: its header says how many.
+    if (lists.length === 1 && !into) return memberCount(lists[0]);
+    const group = ++this.group;
+    const stamps = this.stamps;
+    const base = this.base;
     let distinct = 0;
-    this.walk(lists, (word, bit, id) => {
-      if ((this.bits[word] & bit) === 0) {
-        this.bits[word] |= bit;
-        distinct++;
-        into?.add(id);
-      }
-    });
-    this.walk(lists, (word) => {
-      this.bits[word] = 0;
-    });
-    return distinct;
-  }
-
-  private walk(
-    lists: ReadonlyArray<Uint8Array | null | undefined>,
-    visit: (word: number, bit: number, id: number) => void,
-  ): void {
     for (const list of lists) {
-      if (!list || list.length === 0) continue;
-      const reader = new VarintReader(list);
-      const count = reader.next();
-      reader.next();
-      let id = 0;
-      for (let i = 0; i < count; i++) {
-        id += reader.next();
-        const offset = id - this.base;
-        visit(Math.floor(offset / 32), 1 << (offset % 32), id);
-      }
+      forEachMember(list, (id) => {
+        if (stamps[id - base] !== group) {
+          stamps[id - base] = group;
+          distinct++;
+          into?.add(id);
+        }
+      });
     }
+    return distinct;
   }
 }
 

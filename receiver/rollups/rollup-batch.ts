@@ -12,6 +12,8 @@ export interface RollupDelta {
   pageviews: number;
   /** Ids for exact unique counts; `null` for count-only dimensions. */
   members: Set<number> | null;
+  /** `pageviews` is the size of the member set (a set of ids, not a count of pageviews). */
+  countsMembers?: boolean;
 }
 
 /**
@@ -41,9 +43,10 @@ export class LocalDayOf {
  * into stored rows) and by the rebuild (whole days written anew), so both derive rows the same way.
  */
 export class RollupBatch {
-  readonly rows = new Map<string, RollupDelta>();
+  /** Per project and day, per dimension (index in ALL_DIMENSIONS), rows by their labels' text. */
+  private readonly groups = new Map<string, Array<Map<string, RollupDelta>>>();
   private readonly days: LocalDayOf;
-  private readonly keys = new Map<string, string>();
+  private readonly keys = ALL_DIMENSIONS.map(() => new Map<string, string>());
 
   /**
    * `days` may be kept by the caller across batches: finding a local day's bounds costs several
@@ -53,22 +56,36 @@ export class RollupBatch {
     this.days = days;
   }
 
+  /** Every row summed so far. */
+  get rows(): RollupDelta[] {
+    return [...this.groups.values()].flatMap((byDimension) =>
+      byDimension.flatMap((rows) => [...rows.values()]),
+    );
+  }
+
   add(fact: PageviewFact): void {
     // Stored timestamps may lose their milliseconds (MariaDB `datetime`); local midnights fall on
     // whole seconds, so the day of the truncated instant is the day of the exact one.
     const day = this.days.of(Math.floor(fact.createdAt / 1000) * 1000);
-    for (const dimension of ALL_DIMENSIONS) {
+    // Keys are built per pageview, so they stay cheap: no hashing, no JSON (a rebuild adds millions).
+    const groupKey = `${fact.projectId}|${day}`;
+    let byDimension = this.groups.get(groupKey);
+    if (!byDimension) {
+      byDimension = ALL_DIMENSIONS.map(() => new Map());
+      this.groups.set(groupKey, byDimension);
+    }
+    for (let d = 0; d < ALL_DIMENSIONS.length; d++) {
+      const dimension = ALL_DIMENSIONS[d];
       const labels = dimension.labels(fact);
       if (!labels) continue;
-      const labelText = JSON.stringify(labels);
-      let key = this.keys.get(labelText);
-      if (key === undefined) {
-        key = valueKey(labels);
-        this.keys.set(labelText, key);
-      }
-      const rowKey = `${fact.projectId}|${day}|${dimension.name}|${key}`;
-      let row = this.rows.get(rowKey);
+      const labelText = labels.length === 1 ? labels[0] : labelsText(labels);
+      let row = byDimension[d].get(labelText);
       if (!row) {
+        let key = this.keys[d].get(labelText);
+        if (key === undefined) {
+          key = valueKey(labels);
+          this.keys[d].set(labelText, key);
+        }
         row = {
           projectId: fact.projectId,
           day,
@@ -78,7 +95,7 @@ export class RollupBatch {
           pageviews: 0,
           members: dimension.members ? new Set() : null,
         };
-        this.rows.set(rowKey, row);
+        byDimension[d].set(labelText, row);
       }
       row.pageviews++;
       if (dimension.members === 'visitor') row.members?.add(fact.visitorId);
@@ -88,14 +105,23 @@ export class RollupBatch {
 
   /** Rows in primary-key order, so concurrent writers lock them in the same order. */
   sorted(): RollupDelta[] {
-    return [...this.rows.values()].sort(
-      (a, b) =>
-        a.projectId - b.projectId ||
-        compare(a.dimension, b.dimension) ||
-        compare(a.day, b.day) ||
-        compare(a.valueKey, b.valueKey),
-    );
+    return sortRows(this.rows);
   }
+}
+
+/** Labels as one map key: joined by NUL (JSON, which never holds a raw NUL, if a label does). */
+const labelsText = (labels: string[]): string =>
+  labels.some((label) => label.includes('\u0000')) ? JSON.stringify(labels) : labels.join('\u0000');
+
+/** Rollup rows in primary-key order (project, dimension, day, value), so writers lock alike. */
+export function sortRows(rows: RollupDelta[]): RollupDelta[] {
+  return rows.sort(
+    (a, b) =>
+      a.projectId - b.projectId ||
+      compare(a.dimension, b.dimension) ||
+      compare(a.day, b.day) ||
+      compare(a.valueKey, b.valueKey),
+  );
 }
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -7,9 +7,21 @@ import { InjectReceiverDataSource } from '../storage/inject-receiver-data-source
 import { SqlRunner } from '../storage/sql/sql-runner';
 import { addDays, localDateOf, startOfLocalDay } from '../common/time/zoned-time.util';
 import { PageviewFactsReader, type PageviewRowLike } from './pageview-facts.reader';
-import { LocalDayOf, RollupBatch } from './rollup-batch';
+import { LocalDayOf, RollupBatch, sortRows } from './rollup-batch';
 import { RollupRepository } from './rollup.repository';
 import { RollupStateService } from './rollup-state.service';
+import { firstSeenDeltas, firstSeenRows, readFirstSeen } from './first-seen.facts';
+import {
+  readSessionStates,
+  sessionDayRows,
+  sessionDeltas,
+  type SessionState,
+} from './session-day.facts';
+
+/** The sessions a pageview batch is about to write, as they were (see `sessionsBefore`). */
+export interface SessionSnapshot {
+  states: Map<number, SessionState>;
+}
 
 /**
  * Keeps the rollups equal to the raw rows: the ingest batch adds its pageviews in its own
@@ -45,7 +57,64 @@ export class RollupMaintenance {
     }
     const batch = new RollupBatch(zone, this.ingestDays);
     for (const fact of facts) batch.add(fact);
-    await repository.merge(batch.sorted());
+    // Visitors the batch created join their first day's set (a union: a visitor created by a
+    // concurrent batch and read here again is not counted twice). 1 s of slack: MariaDB stores
+    // whole seconds.
+    const earliest = Math.min(...rows.map((row) => row.created_at.getTime())) - 1000;
+    const created = await readFirstSeen(
+      sql,
+      (p) =>
+        `id IN (${p.list([...new Set(rows.map((row) => Number(row.visitor_id)))])}) ` +
+        `AND first_seen >= ${p.instant(earliest)}`,
+    );
+    await repository.merge(
+      sortRows([...batch.sorted(), ...firstSeenDeltas(created, this.state.timeZone)]),
+    );
+  }
+
+  /**
+   * Call in a pageview batch's transaction BEFORE it writes sessions (after cookieless session
+   * tokens are assigned): locks the batch's projects against other batches' session writes
+   * (PostgreSQL, MariaDB) and reads the state of the sessions it will touch. `null` when the
+   * rollups are not maintained.
+   */
+  async sessionsBefore(
+    keys: ReadonlyArray<{ projectId: number; sessionToken: string }>,
+    context: IngestBatchContext,
+  ): Promise<SessionSnapshot | null> {
+    if (keys.length === 0) return null;
+    const sql = new SqlRunner(context.manager);
+    const repository = new RollupRepository(sql);
+    if (!this.state.maintains(await repository.state())) return null;
+    await repository.lockProjects(keys.map((k) => k.projectId));
+    const states = await readSessionStates(
+      sql,
+      (p) =>
+        `project_id IN (${p.list([...new Set(keys.map((k) => k.projectId))])}) ` +
+        `AND session_token IN (${p.list([...new Set(keys.map((k) => k.sessionToken))])})`,
+      true,
+    );
+    return { states };
+  }
+
+  /**
+   * Call after the batch's last session write: adds what its writes changed in the per-day
+   * session sums (new sessions, longer ones, bounces ended).
+   */
+  async recordSessions(
+    snapshot: SessionSnapshot | null,
+    sessionIds: number[],
+    context: IngestBatchContext,
+  ): Promise<void> {
+    if (!snapshot || sessionIds.length === 0) return;
+    const sql = new SqlRunner(context.manager);
+    const after = await readSessionStates(
+      sql,
+      (p) => `id IN (${p.list([...new Set(sessionIds)])})`,
+      true,
+    );
+    const deltas = sessionDeltas(snapshot.states, after, this.state.timeZone);
+    if (deltas.length > 0) await new RollupRepository(sql).merge(sortRows(deltas));
   }
 
   /**
@@ -64,9 +133,18 @@ export class RollupMaintenance {
     const facts = await this.facts.stored(sql, projectId, 0, Date.UTC(9999, 0), visitorId);
     const batch = new RollupBatch(this.state.timeZone);
     for (const fact of facts) batch.add(fact);
-    const rows = batch.sorted();
+    const visitor = await readFirstSeen(sql, (p) => `id = ${p.add(visitorId)}`);
+    const rows = sortRows([...batch.sorted(), ...firstSeenDeltas(visitor, this.state.timeZone)]);
     await repository.subtract(rows);
-    return rows.length;
+    // The visitor's sessions leave the per-day session sums (after minus before: nothing after).
+    const sessions = await readSessionStates(
+      sql,
+      (p) => `project_id = ${p.add(projectId)} AND visitor_id = ${p.add(visitorId)}`,
+      true,
+    );
+    const removed = sortRows(sessionDeltas(sessions, new Map(), this.state.timeZone));
+    await repository.merge(removed);
+    return rows.length + removed.length;
   }
 
   /**
@@ -79,9 +157,13 @@ export class RollupMaintenance {
     await this.dataSource.transaction(async (manager) => {
       const repository = new RollupRepository(new SqlRunner(manager));
       if (!this.state.maintains(await repository.state())) return;
-      const day = localDateOf(cutoff, this.state.timeZone);
-      await repository.deleteBefore(projectId, day);
-      await this.recomputeDay(manager, day, projectId);
+      // Every day up to the cutoff's is recomputed from the rows the purge left: pageviews are
+      // gone before it, but sessions and visitors with later activity stay (and count).
+      const days = await repository.daysThrough(
+        projectId,
+        localDateOf(cutoff, this.state.timeZone),
+      );
+      for (const day of days) await this.recomputeDay(manager, day, projectId);
     });
   }
 
@@ -93,16 +175,19 @@ export class RollupMaintenance {
     const sql = new SqlRunner(manager);
     const repository = new RollupRepository(sql);
     const zone = this.state.timeZone;
-    const facts = await this.facts.stored(
-      sql,
-      projectId,
-      startOfLocalDay(day, zone),
-      startOfLocalDay(addDays(day, 1), zone),
-    );
+    const start = startOfLocalDay(day, zone);
+    const end = startOfLocalDay(addDays(day, 1), zone);
+    const facts = await this.facts.stored(sql, projectId, start, end);
     await repository.deleteDay(day, projectId);
     const batch = new RollupBatch(zone);
     for (const fact of facts) batch.add(fact);
-    await repository.replace(batch.sorted());
+    await repository.replace(
+      sortRows([
+        ...batch.sorted(),
+        ...(await sessionDayRows(sql, projectId, day, start, end)),
+        ...(await firstSeenRows(sql, projectId, start, end, zone)),
+      ]),
+    );
     return facts.length;
   }
 }

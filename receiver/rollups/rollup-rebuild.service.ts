@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import { InjectReceiverDataSource } from '../storage/inject-receiver-data-source.decorator';
 import { SqlRunner } from '../storage/sql/sql-runner';
 import { instantOf, int } from '../storage/sql/sql-values';
-import { addDays, daysBetween, localDateOf } from '../common/time/zoned-time.util';
+import { addDays, daysBetween, localDateOf, startOfLocalDay } from '../common/time/zoned-time.util';
 import { RollupMaintenance } from './rollup-maintenance.service';
 import { RollupRepository } from './rollup.repository';
 import { RollupStateService } from './rollup-state.service';
@@ -54,13 +54,24 @@ export class RollupRebuildService {
     const zone = this.state.timeZone;
     const sql = new SqlRunner(this.dataSource);
     const state = await new RollupRepository(sql).state();
-    const first = await sql.row<{ first: unknown }>(
-      () => `SELECT MIN(created_at) AS first FROM pageviews`,
+    // The oldest day holding a pageview, a session's start or a visitor's first visit (an
+    // import may bring visitors and sessions older than their remaining pageviews).
+    const firsts = await Promise.all(
+      [
+        ['pageviews', 'created_at'],
+        ['sessions', 'started_at'],
+        ['visitors', 'first_seen'],
+      ].map(([table, column]) =>
+        sql.row<{ first: unknown }>(() => `SELECT MIN(${column}) AS first FROM ${table}`),
+      ),
     );
+    const instants = firsts
+      .map((row) => row?.first)
+      .filter((value) => value !== null && value !== undefined)
+      .map((value) => instantOf(value).getTime());
     const to = localDateOf(Date.now(), zone);
-    if (first?.first === null || first?.first === undefined)
-      return { from: null, to, resume: false };
-    const firstDay = localDateOf(instantOf(first.first).getTime(), zone);
+    if (instants.length === 0) return { from: null, to, resume: false };
+    const firstDay = localDateOf(Math.min(...instants), zone);
     const resume = state.status === 'building' && state.timeZone === zone && !!state.builtThrough;
     const from = resume ? addDays(state.builtThrough as string, 1) : firstDay;
     return { from: from < firstDay ? firstDay : from, to, resume };
@@ -75,7 +86,9 @@ export class RollupRebuildService {
     await this.dataSource.transaction(async (manager) => {
       const repository = new RollupRepository(new SqlRunner(manager));
       const state = await repository.state();
-      if (state.timeZone !== zone) await repository.clear();
+      // A fresh rebuild starts from nothing (analytics read raw rows until it ends), so the days
+      // it skips for having no data keep no stale rows; a resumed one keeps what it wrote.
+      if (state.timeZone !== zone || !plan.resume) await repository.clear();
       if (!plan.resume)
         await repository.setState({ timeZone: zone, status: 'building', builtThrough: null });
     });
@@ -89,21 +102,28 @@ export class RollupRebuildService {
     ).map((row) => int(row.id));
     if (plan.from !== null) {
       // "Today" moves while a long rebuild runs: the last day is read again after each day.
-      for (let day = plan.from; day <= localDateOf(Date.now(), zone); day = addDays(day, 1)) {
+      // Days without a pageview, session start or first visit in any project are skipped.
+      const sql = new SqlRunner(this.dataSource);
+      for (
+        let day = await this.nextDataDay(sql, projects, plan.from);
+        day !== null && day <= localDateOf(Date.now(), zone);
+        day = await this.nextDataDay(sql, projects, addDays(day, 1))
+      ) {
+        const current = day;
         await this.dataSource.transaction(async (manager) => {
           for (const projectId of projects) {
-            pageviews += await this.maintenance.recomputeDay(manager, day, projectId);
+            pageviews += await this.maintenance.recomputeDay(manager, current, projectId);
           }
           await new RollupRepository(new SqlRunner(manager)).setState({
             timeZone: zone,
             status: 'building',
-            builtThrough: day,
+            builtThrough: current,
           });
         });
         days++;
         onProgress?.({
           day,
-          done: days,
+          done: daysBetween(plan.from, day) + 1,
           total: daysBetween(plan.from, localDateOf(Date.now(), zone)) + 1,
           pageviews,
         });
@@ -124,4 +144,39 @@ export class RollupRebuildService {
       durationMs: Date.now() - started,
     };
   }
+
+  /**
+   * The first local day from `day` on holding a pageview, a session start or a first visit of any
+   * project (`null`: none left); one index seek per project and table.
+   */
+  private async nextDataDay(
+    sql: SqlRunner,
+    projects: number[],
+    day: string,
+  ): Promise<string | null> {
+    const zone = this.state.timeZone;
+    const from = startOfLocalDay(day, zone);
+    let next = Infinity;
+    for (const projectId of projects) {
+      for (const [table, column] of DATA_COLUMNS) {
+        const row = await sql.row<{ first: unknown }>(
+          (p) =>
+            `SELECT MIN(${column}) AS first FROM ${table} WHERE project_id = ${p.add(projectId)} ` +
+            `AND ${column} >= ${p.instant(from)}`,
+        );
+        if (row?.first !== null && row?.first !== undefined)
+          next = Math.min(next, instantOf(row.first).getTime());
+      }
+    }
+    if (next === Infinity) return null;
+    const found = localDateOf(next, zone);
+    return found < day ? day : found;
+  }
 }
+
+/** The tables and instants that put a day into the rollups. */
+const DATA_COLUMNS = [
+  ['pageviews', 'created_at'],
+  ['sessions', 'started_at'],
+  ['visitors', 'first_seen'],
+] as const;

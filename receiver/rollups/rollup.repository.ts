@@ -1,13 +1,16 @@
 import type { SqlRunner } from '../storage/sql/sql-runner';
 import type { SqlParams } from '../storage/sql/sql-params';
 import { int, text } from '../storage/sql/sql-values';
-import { decodeMembers, encodeMembers, mergeMembers } from './member-list';
+import { decodeMembers, encodeMembers, memberCount, mergeMembers } from './member-list';
 import type { RollupDelta } from './rollup-batch';
 import { LABEL_COLUMNS } from './rollup.dimensions';
 
 export const ROLLUP_TABLE = 'analytics_rollups';
 export const ROLLUP_STATE_TABLE = 'analytics_rollup_state';
 const STATE_NAME = 'rollups';
+/** The per-project lock row of {@link RollupRepository.lockProjects} (outside every window). */
+const GATE_DIMENSION = 'session_gate';
+const GATE_DAY = '0000-00-00';
 const KEY = ['project_id', 'dimension', 'day', 'value_key'];
 const COLUMNS = [...KEY, ...LABEL_COLUMNS, 'pageviews', 'members'];
 /** Rows per statement: 10 values each, far below every engine's placeholder limit. */
@@ -85,18 +88,24 @@ export class RollupRepository {
         );
       }
       const stored = await this.storedOf(chunk);
-      await this.write(
-        chunk.map((delta) => {
-          const before = stored.get(
-            rowKey(delta.projectId, delta.dimension, delta.day, delta.valueKey),
-          );
-          return {
-            delta,
-            pageviews: int(before?.pageviews) + delta.pageviews,
-            members: delta.members ? mergeMembers(before?.members, delta.members) : null,
-          };
-        }),
-      );
+      const merged = chunk.map((delta) => {
+        const before = stored.get(
+          rowKey(delta.projectId, delta.dimension, delta.day, delta.valueKey),
+        );
+        const members = delta.members ? mergeMembers(before?.members, delta.members) : null;
+        return {
+          delta,
+          pageviews:
+            delta.countsMembers && members
+              ? memberCount(members)
+              : int(before?.pageviews) + delta.pageviews,
+          members,
+        };
+      });
+      // A sum back at zero (a session sum after an erasure) leaves no row, as a rebuild would.
+      const empty = merged.filter((row) => row.pageviews === 0 && row.members === null);
+      await this.write(merged.filter((row) => !empty.includes(row)));
+      for (const { delta } of empty) await this.deleteRow(delta);
     }
   }
 
@@ -117,12 +126,7 @@ export class RollupRepository {
         if (!before) continue;
         const pageviews = int(before.pageviews) - delta.pageviews;
         if (pageviews <= 0) {
-          await this.sql.run(
-            (p) =>
-              `DELETE FROM ${ROLLUP_TABLE} WHERE project_id = ${p.add(delta.projectId)} ` +
-              `AND dimension = ${p.add(delta.dimension)} AND day = ${p.add(delta.day)} ` +
-              `AND value_key = ${p.add(delta.valueKey)}`,
-          );
+          await this.deleteRow(delta);
           continue;
         }
         const removed = delta.members ?? new Set<number>();
@@ -133,6 +137,49 @@ export class RollupRepository {
       }
       await this.write(kept);
     }
+  }
+
+  /**
+   * Locks one row per project (dimension `session_gate`, created on first use) until the
+   * transaction ends, so two receivers' batches of one project write its sessions one after the
+   * other: each then reads the sessions' state the other committed. A no-op on SQLite, whose
+   * writers are serialized anyway.
+   */
+  async lockProjects(projectIds: number[]): Promise<void> {
+    if (!this.sql.dialect.lockRows || projectIds.length === 0) return;
+    const ids = [...new Set(projectIds)].sort((a, b) => a - b);
+    const gate = (projectId: number): RollupDelta => ({
+      projectId,
+      day: GATE_DAY,
+      dimension: GATE_DIMENSION,
+      valueKey: '',
+      labels: [],
+      pageviews: 0,
+      members: null,
+    });
+    await this.sql.run((p) =>
+      this.sql.dialect.insertIgnore(
+        ROLLUP_TABLE,
+        COLUMNS.join(', '),
+        ids.map((id) => this.tuple(p, gate(id), 0, null)).join(', '),
+      ),
+    );
+    await this.sql.rows(
+      (p) =>
+        `SELECT project_id FROM ${ROLLUP_TABLE} WHERE project_id IN (${p.list(ids)}) ` +
+        `AND dimension = ${p.add(GATE_DIMENSION)} AND day = ${p.add(GATE_DAY)} ` +
+        `ORDER BY project_id${this.sql.dialect.lockRows}`,
+    );
+  }
+
+  /** The local days up to `lastDay` (inclusive) holding rows of a project, oldest first. */
+  async daysThrough(projectId: number, lastDay: string): Promise<string[]> {
+    const rows = await this.sql.rows<Record<string, unknown>>(
+      (p) =>
+        `SELECT DISTINCT day FROM ${ROLLUP_TABLE} WHERE project_id = ${p.add(projectId)} ` +
+        `AND day <= ${p.add(lastDay)} AND dimension <> ${p.add(GATE_DIMENSION)} ORDER BY day`,
+    );
+    return rows.map((row) => text(row.day));
   }
 
   /** Writes rows as given (the rebuild), replacing stored ones. */
@@ -157,17 +204,11 @@ export class RollupRepository {
     );
   }
 
-  /** Deletes a project's rows of the days before `day`. */
-  async deleteBefore(projectId: number, day: string): Promise<void> {
-    await this.sql.run(
-      (p) =>
-        `DELETE FROM ${ROLLUP_TABLE} WHERE project_id = ${p.add(projectId)} AND day < ${p.add(day)}`,
-    );
-  }
-
-  /** Deletes every row (a rebuild in another time zone starts from nothing). */
+  /** Deletes every row but the projects' lock rows (a fresh rebuild starts from nothing). */
   async clear(): Promise<void> {
-    await this.sql.run(() => `DELETE FROM ${ROLLUP_TABLE}`);
+    await this.sql.run(
+      (p) => `DELETE FROM ${ROLLUP_TABLE} WHERE dimension <> ${p.add(GATE_DIMENSION)}`,
+    );
   }
 
   /**
@@ -244,6 +285,15 @@ export class RollupRepository {
       }
     }
     return stored;
+  }
+
+  private async deleteRow(row: RollupDelta): Promise<void> {
+    await this.sql.run(
+      (p) =>
+        `DELETE FROM ${ROLLUP_TABLE} WHERE project_id = ${p.add(row.projectId)} ` +
+        `AND dimension = ${p.add(row.dimension)} AND day = ${p.add(row.day)} ` +
+        `AND value_key = ${p.add(row.valueKey)}`,
+    );
   }
 
   private async write(

@@ -1,14 +1,15 @@
 /**
  * Property test of the analytics rollups: random traffic (visitors, sessions, pages, referrers,
  * campaigns, devices, places; days on both sides of local midnight and of a DST change) goes
- * through the real pageview ingest in batches, then every traffic endpoint is asked through the
- * rollups and through the raw queries, for many windows, and the answers must be identical —
- * unique visitors and sessions included. Then the same after an erasure, a rebuild, a retention
+ * through the real pageview ingest in batches, then every traffic endpoint and retention (daily
+ * and weekly cohorts) is asked through the rollups and through the raw queries, for many windows,
+ * and the answers must be identical — unique visitors, sessions, bounces and durations included. Then the same after an erasure, a rebuild, a retention
  * purge, and project deletion. Seed: ROLLUP_PROPERTY_SEED (printed on failure).
  */
 import type { DataSource } from 'typeorm';
 import { BreakdownQueries } from '../../receiver/analytics/queries/breakdown.queries';
 import { TrafficQueries } from '../../receiver/analytics/queries/traffic.queries';
+import { RetentionQueries } from '../../receiver/analytics/queries/retention.queries';
 import type { AnalyticsRange } from '../../receiver/analytics/range/analytics-range.interface';
 import { parseAnalyticsRange } from '../../receiver/analytics/range/analytics-range.parser';
 import { addDays, localDateOf } from '../../receiver/common/time/zoned-time.util';
@@ -152,10 +153,12 @@ describeEachEngine('analytics rollups answer exactly as the raw queries', (engin
     const raw = receiver.app.get(TrafficQueries);
     const breakdowns = receiver.app.get(BreakdownQueries);
     const fast = receiver.app.get(RollupQueries);
+    const retention = receiver.app.get(RetentionQueries);
     let compared = 0;
     for (const range of windows()) {
       for (const projectId of projects) {
         const limit = 1 + Math.floor(rnd() * 6);
+        const periods = 1 + Math.floor(rnd() * 12);
         const pairs: Array<[string, Promise<unknown>, Promise<unknown>]> = [
           ['visitors', fast.visitors(projectId, range), raw.visitors(projectId, range)],
           ['returning', fast.returning(projectId, range), raw.returning(projectId, range)],
@@ -166,6 +169,16 @@ describeEachEngine('analytics rollups answer exactly as the raw queries', (engin
           ['locations', fast.locations(projectId, range), breakdowns.locations(projectId, range)],
           ['referrers', fast.referrers(projectId, range), breakdowns.referrers(projectId, range)],
           ['utm', fast.utm(projectId, range), breakdowns.utm(projectId, range)],
+          [
+            'retention-week',
+            fast.retention(projectId, range, 'week', periods),
+            retention.retention(projectId, range, 'week', periods),
+          ],
+          [
+            'retention-day',
+            fast.retention(projectId, range, 'day', periods),
+            retention.retention(projectId, range, 'day', periods),
+          ],
         ];
         for (const [name, fromRollups, fromRaw] of pairs) {
           const context = `${label} ${name} ${range.fromDate}..${range.toDate} project ${projectId} seed ${SEED}`;

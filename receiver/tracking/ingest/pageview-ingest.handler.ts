@@ -45,9 +45,22 @@ export class PageviewIngestHandler implements IngestHandler<PageviewJob>, OnModu
   async handle(jobs: IngestEvent<PageviewJob>[], context: IngestBatchContext): Promise<void> {
     const visitors = await this.people.upsertVisitors(jobs, context);
     await this.cookieless.assign(jobs, visitors, context);
+    // The sessions' state before this batch writes them: the rollups add what it changed.
+    const before = await this.rollups.sessionsBefore(jobs, context);
     // Only worth knowing which sessions are new when someone listens for committed events.
     const newSessions = this.events.active ? new Set<string>() : undefined;
     const sessions = await this.people.upsertSessions(jobs, visitors, context, newSessions);
+    await this.writePageviews(jobs, visitors, sessions, context, newSessions);
+    await this.rollups.recordSessions(before, [...sessions.values()], context);
+  }
+
+  private async writePageviews(
+    jobs: IngestEvent<PageviewJob>[],
+    visitors: Map<string, number>,
+    sessions: Map<string, number>,
+    context: IngestBatchContext,
+    newSessions: Set<string> | undefined,
+  ): Promise<void> {
     const kept = await this.dropDuplicates(jobs, visitors, context);
     if (kept.length === 0) return;
     if (newSessions) {
