@@ -118,7 +118,7 @@ export function wireReceiverModules(core: DynamicModule): WiredReceiverModules {
       wire(DeadLettersModule, ingest),
       wire(PrivacyModule, privacyCore, projects),
       realtime,
-      wire(AlertsModule, projects, events),
+      wire(AlertsModule, projects, events, realtime),
     ],
     public: [projects, telemetry, links, health],
   };

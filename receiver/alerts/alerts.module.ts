@@ -3,6 +3,7 @@ import { AlertsController } from './alerts.controller';
 import { AlertDeliveriesRepository } from './delivery/alert-deliveries.repository';
 import { AlertDeliveriesService } from './delivery/alert-deliveries.service';
 import { AlertDeliverySender } from './delivery/alert-delivery.sender';
+import { AlertRealtimePublisher } from './delivery/alert-realtime.publisher';
 import { AlertEvaluationClaims } from './evaluation/alert-evaluation.claims';
 import { AlertSignalsReader } from './evaluation/alert-signals.reader';
 import { AlertsEngine } from './evaluation/alerts.engine';
@@ -23,13 +24,15 @@ export const ALERT_RULES_PROVIDERS = [
 /**
  * Alerts: the admin API under `/api/alerts`, rule evaluation (committed events in the process
  * that wrote them, time-based rules on a timer with per-slot claims) and the delivery outbox.
- * Wired to projects and the committed-events bus in `receiver.features.ts`.
+ * Wired to projects, the committed-events bus and the realtime fan-out (each message is also
+ * published to the `alerts` channel) in `receiver.features.ts`.
  */
 @Module({
   controllers: [AlertsController],
   providers: [
     ...ALERT_RULES_PROVIDERS,
     AlertDeliverySender,
+    AlertRealtimePublisher,
     AlertEvaluationClaims,
     AlertSignalsReader,
     TimeRulesEvaluator,

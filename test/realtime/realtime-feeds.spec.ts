@@ -1,12 +1,21 @@
 import { RealtimeTokensService } from '../../receiver/realtime/realtime-tokens.service';
 import { RealtimeFanout } from '../../receiver/realtime';
+import { bodiesOn, createRule, waitForHooks } from '../alerts/alert-fixtures';
+import { RecordingServer } from '../support/recording-server';
 import { adminHeaders, describeEachAdapter, useReceiverApp } from '../support/receiver-app';
 import { createProject, pageviewBody, testHeaders } from '../tracking/tracking-fixtures';
 import { openEventStream, openWebSocket, type FeedClient } from './realtime-clients';
 
 describeEachAdapter('realtime feeds', ({ adapter, engine }) => {
-  const receiver = useReceiverApp({ adapter, engine, options: { realtime: { enabled: true } } });
+  const receiver = useReceiverApp({
+    adapter,
+    engine,
+    options: { realtime: { enabled: true }, alerts: { intervalSeconds: 1 } },
+  });
   const clients: FeedClient[] = [];
+  const hooks = new RecordingServer();
+  beforeAll(() => hooks.start());
+  afterAll(() => hooks.stop());
   afterEach(() => clients.splice(0).forEach((client) => client.close()));
 
   async function mintToken(projectId: number, ttl?: number): Promise<string> {
@@ -89,6 +98,44 @@ describeEachAdapter('realtime feeds', ({ adapter, engine }) => {
       ['errors', 'mine'],
       ['alerts', 'New error: mine'],
     ]);
+  });
+
+  it('publishes each alert message to the alerts channel beside its webhook delivery', async () => {
+    const project = await createProject(receiver.app);
+    const rule = await createRule(receiver.http, project.id, hooks.url, `live-${project.id}`, {
+      kind: 'new_error_group',
+    });
+    const ws = await openWebSocket(receiver.url, {
+      headers: { 'X-API-Key': project.secretKey },
+      query: 'channels=alerts',
+    });
+    clients.push(ws);
+    const sse = await openEventStream(receiver.url, {
+      query: `token=${await mintToken(project.id)}&channels=alerts`,
+    });
+    clients.push(sse);
+    await ws.next((m) => m.channel === 'hello');
+    await sse.next((m) => m.channel === 'hello');
+    const error = await receiver.http.post(
+      '/api/track/error.php',
+      { message: 'Alert me live', error_type: 'RangeError' },
+      testHeaders(project.secretKey),
+    );
+    expect(error.status).toBe(202);
+
+    const [webhook] = await waitForHooks(hooks, `live-${project.id}`);
+    const [body] = bodiesOn(hooks, `live-${project.id}`);
+    for (const client of [ws, sse]) {
+      const alert = await client.next((m) => m.channel === 'alerts');
+      expect(alert.data).toMatchObject({
+        projectId: project.id,
+        ruleId: rule.id,
+        kind: 'new_error_group',
+        message: body.title,
+        details: { delivery_id: Number(webhook.headers['x-alert-delivery']), count: 1 },
+      });
+      expect(client.messages.filter((m) => m.channel === 'alerts')).toHaveLength(1);
+    }
   });
 
   it('refuses clients without credentials, with a wrong key or with an expired token', async () => {

@@ -72,10 +72,11 @@ export class AlertDeliveriesRepository {
 
   /**
    * Gathers every waiting firing of `rule` into one new delivery, unless the rule is cooling
-   * down (a message of it less than `cooldown_seconds` ago). Returns the delivery id, or
-   * `undefined` when there was nothing to take (another process took it) or it must wait.
+   * down (a message of it less than `cooldown_seconds` ago). Returns the message the delivery
+   * carries, or `undefined` when there was nothing to take (another process took it) or it must
+   * wait: so exactly one process gets each message back.
    */
-  async gather(rule: AlertRuleEntity, now: Date): Promise<number | undefined> {
+  async gather(rule: AlertRuleEntity, now: Date): Promise<AlertMessage | undefined> {
     if (await this.coolingDown(this.dataSource.manager, rule, now, 0)) return undefined;
     try {
       return await this.dataSource.transaction(async (manager) => {
@@ -113,7 +114,7 @@ export class AlertDeliveriesRepository {
           { id: delivery.id },
           { payload: formatAlertMessage(rule.channel, message), firing_count: count },
         );
-        return delivery.id;
+        return message;
       });
     } catch (error) {
       if (error instanceof TakenElsewhere) return undefined;

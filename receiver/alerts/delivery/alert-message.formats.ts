@@ -18,7 +18,7 @@ export interface AlertMessage {
 }
 
 /** `TypeError: x` or `3 alerts — TypeError: x, …`. */
-function headline(message: AlertMessage): string {
+export function headline(message: AlertMessage): string {
   const first = message.firings[0]?.title ?? '';
   return message.count > 1 ? `${message.count} alerts — ${first}, …` : first;
 }

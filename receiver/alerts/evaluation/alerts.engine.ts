@@ -3,6 +3,7 @@ import { RECEIVER_OPTIONS } from '../../config/receiver-options.constants';
 import type { ResolvedReceiverOptions } from '../../config/receiver-options.interface';
 import { AlertDeliveriesRepository } from '../delivery/alert-deliveries.repository';
 import { AlertDeliverySender } from '../delivery/alert-delivery.sender';
+import { AlertRealtimePublisher } from '../delivery/alert-realtime.publisher';
 import { AlertRulesRepository } from '../rules/alert-rules.repository';
 import { AlertsMessages } from '../alerts.messages';
 import { AlertEvaluationClaims } from './alert-evaluation.claims';
@@ -24,6 +25,7 @@ export class AlertsEngine {
     private readonly evaluator: TimeRulesEvaluator,
     private readonly deliveries: AlertDeliveriesRepository,
     private readonly sender: AlertDeliverySender,
+    private readonly realtime: AlertRealtimePublisher,
   ) {}
 
   async tick(now = Date.now()): Promise<void> {
@@ -48,11 +50,15 @@ export class AlertsEngine {
     await this.claims.forgetBefore(slot);
   }
 
-  /** Waiting firings into deliveries, one per rule that is not cooling down. */
+  /**
+   * Waiting firings into deliveries, one per rule that is not cooling down; each new message also
+   * goes to the realtime `alerts` channel, from the one process whose gathering won.
+   */
   async gather(now: Date): Promise<void> {
     for (const ruleId of await this.deliveries.rulesWithWaitingFirings()) {
       const rule = await this.deliveries.rule(ruleId);
-      if (rule) await this.deliveries.gather(rule, now);
+      const message = rule ? await this.deliveries.gather(rule, now) : undefined;
+      if (message) this.realtime.publish(message, now);
     }
   }
 }

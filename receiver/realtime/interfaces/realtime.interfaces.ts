@@ -12,7 +12,7 @@ export const REALTIME_CHANNELS: readonly RealtimeChannel[] = [
 
 /**
  * An alert firing as the `alerts` channel carries it. Published with
- * `RealtimeFanout.publishAlert` by the process that evaluated the rule (once across processes):
+ * `RealtimeFanout.publishAlert` by the process that created the alert message (once across processes):
  * the fan-out delivers it to the subscribers of every receiver instance.
  */
 export interface RealtimeAlert {
