@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { verifyAlertSignature } from '../../receiver';
+import { TelemetryHostEntity, TelemetrySampleEntity } from '../../receiver/storage/entities';
 import type { RecordedRequest, RecordingServer } from '../support/recording-server';
 import { adminHeaders, type TestHttp } from '../support/receiver-app';
 import { eventually } from '../support/eventually';
@@ -78,4 +79,38 @@ export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeou
 export async function rowCount(db: DataSource, table: string, where = '1 = 1'): Promise<number> {
   const [row] = await db.query(`SELECT COUNT(*) AS n FROM ${table} WHERE ${where}`);
   return Number(row.n);
+}
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+/** A telemetry host last seen at `lastSeen`, with `cpu` samples taken minutes ago. */
+export async function seedHost(
+  db: DataSource,
+  projectId: number,
+  host: string,
+  lastSeen: Date,
+  cpu: Array<[minutesAgo: number, value: number]>,
+): Promise<void> {
+  const row = await db.getRepository(TelemetryHostEntity).save({
+    project_id: projectId,
+    host,
+    status: 'approved' as const,
+    response_extras: {},
+    first_seen: new Date(lastSeen.getTime() - HOUR),
+    last_seen: lastSeen,
+    report_count: cpu.length,
+    avg_interval_seconds: 60,
+  });
+  await db.getRepository(TelemetrySampleEntity).save(
+    cpu.map(([ago, value]) => ({
+      project_id: projectId,
+      host_id: row.id,
+      key: 'cpu',
+      value,
+      numeric_value: value,
+      collected_at: new Date(Date.now() - ago * MINUTE),
+      received_at: new Date(),
+    })),
+  );
 }

@@ -1,5 +1,4 @@
 import type { DataSource } from 'typeorm';
-import { TelemetryHostEntity, TelemetrySampleEntity } from '../../receiver/storage/entities';
 import { seedVisit } from '../lifecycle/lifecycle-fixtures';
 import { RecordingServer } from '../support/recording-server';
 import { createReceiverApp, type ReceiverApp } from '../support/receiver-app';
@@ -14,40 +13,18 @@ import {
   testHeaders,
   type TestProject,
 } from '../tracking/tracking-fixtures';
-import { bodiesOn, createRule, sendError, signedWith, sleep, waitForHooks } from './alert-fixtures';
+import {
+  bodiesOn,
+  createRule,
+  seedHost,
+  sendError,
+  signedWith,
+  sleep,
+  waitForHooks,
+} from './alert-fixtures';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
-
-async function seedHost(
-  db: DataSource,
-  projectId: number,
-  host: string,
-  lastSeen: Date,
-  cpu: Array<[minutesAgo: number, value: number]>,
-): Promise<void> {
-  const row = await db.getRepository(TelemetryHostEntity).save({
-    project_id: projectId,
-    host,
-    status: 'approved' as const,
-    response_extras: {},
-    first_seen: new Date(lastSeen.getTime() - HOUR),
-    last_seen: lastSeen,
-    report_count: cpu.length,
-    avg_interval_seconds: 60,
-  });
-  await db.getRepository(TelemetrySampleEntity).save(
-    cpu.map(([ago, value]) => ({
-      project_id: projectId,
-      host_id: row.id,
-      key: 'cpu',
-      value,
-      numeric_value: value,
-      collected_at: new Date(Date.now() - ago * MINUTE),
-      received_at: new Date(),
-    })),
-  );
-}
 
 // Every rule kind, each on its own webhook path, against one receiver per engine: each fires,
 // and fires once however many ticks follow.
