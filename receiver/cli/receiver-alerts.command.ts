@@ -1,7 +1,7 @@
 import type { EnvSource } from '../../lib/protocol';
 import { InvalidInputError } from '../common/errors/receiver.errors';
 import { AlertsMessages } from '../alerts/alerts.messages';
-import { parseNewAlertRule, positiveId, type NewAlertRule } from '../alerts/rules/alert-rule.input';
+import { parseNewAlertRule, positiveId } from '../alerts/rules/alert-rule.input';
 import { ruleView } from '../alerts/rules/alert-rules.service';
 import {
   commandFailed,
@@ -11,6 +11,7 @@ import {
   runOnMigratedDatabase,
   stringOption,
 } from './receiver-cli.runner';
+import type { ReceiverCliContext } from './receiver-cli.module';
 
 /** The command's options in the shape of the API's create body, so both validate alike. */
 function createBody(options: ReceiverCliOptions): Record<string, unknown> {
@@ -39,24 +40,44 @@ const idOption = (options: ReceiverCliOptions, name: string): number => {
   return id;
 };
 
+/**
+ * Validates the command's options before the database is opened (a typo costs no connection),
+ * then runs `work` on the migrated receiver with what `parse` returned.
+ */
+function runParsed<T>(
+  options: ReceiverCliOptions,
+  output: ReceiverCliOutput,
+  env: EnvSource,
+  parse: () => T,
+  work: (receiver: ReceiverCliContext, input: T) => Promise<number>,
+): Promise<number> {
+  let input: T;
+  try {
+    input = parse();
+  } catch (error) {
+    return Promise.resolve(commandFailed(output, error));
+  }
+  return runOnMigratedDatabase(options, output, env, (receiver) => work(receiver, input));
+}
+
 /** `receiver alerts create --project <id> --name … --kind … --url … [--conditions '<json>']`. */
 export async function runReceiverAlertsCreate(
   options: ReceiverCliOptions,
   output: ReceiverCliOutput = consoleOutput,
   env: EnvSource = process.env,
 ): Promise<number> {
-  let input: NewAlertRule;
-  try {
-    input = parseNewAlertRule(createBody(options));
-  } catch (error) {
-    return commandFailed(output, error);
-  }
-  return runOnMigratedDatabase(options, output, env, async (receiver) => {
-    const rule = await receiver.alertRules.create(input);
-    output.out(AlertsMessages.created);
-    output.out(JSON.stringify(ruleView(rule), null, 2));
-    return 0;
-  });
+  return runParsed(
+    options,
+    output,
+    env,
+    () => parseNewAlertRule(createBody(options)),
+    async (receiver, input) => {
+      const rule = await receiver.alertRules.create(input);
+      output.out(AlertsMessages.created);
+      output.out(JSON.stringify(ruleView(rule), null, 2));
+      return 0;
+    },
+  );
 }
 
 /** `receiver alerts list --project <id>`: the project's rules as JSON. */
@@ -65,17 +86,17 @@ export async function runReceiverAlertsList(
   output: ReceiverCliOutput = consoleOutput,
   env: EnvSource = process.env,
 ): Promise<number> {
-  let projectId: number;
-  try {
-    projectId = idOption(options, 'project');
-  } catch (error) {
-    return commandFailed(output, error);
-  }
-  return runOnMigratedDatabase(options, output, env, async (receiver) => {
-    const rules = await receiver.alertRules.list(projectId);
-    output.out(JSON.stringify(rules.map(ruleView), null, 2));
-    return 0;
-  });
+  return runParsed(
+    options,
+    output,
+    env,
+    () => idOption(options, 'project'),
+    async (receiver, projectId) => {
+      const rules = await receiver.alertRules.list(projectId);
+      output.out(JSON.stringify(rules.map(ruleView), null, 2));
+      return 0;
+    },
+  );
 }
 
 /** `receiver alerts delete --id <id>`. */
@@ -84,17 +105,17 @@ export async function runReceiverAlertsDelete(
   output: ReceiverCliOutput = consoleOutput,
   env: EnvSource = process.env,
 ): Promise<number> {
-  let id: number;
-  try {
-    id = idOption(options, 'id');
-  } catch (error) {
-    return commandFailed(output, error);
-  }
-  return runOnMigratedDatabase(options, output, env, async (receiver) => {
-    const rule = await receiver.alertRules.delete(id);
-    output.out(`${AlertsMessages.deleted}: ${rule.id} (${rule.name})`);
-    return 0;
-  });
+  return runParsed(
+    options,
+    output,
+    env,
+    () => idOption(options, 'id'),
+    async (receiver, id) => {
+      const rule = await receiver.alertRules.delete(id);
+      output.out(`${AlertsMessages.deleted}: ${rule.id} (${rule.name})`);
+      return 0;
+    },
+  );
 }
 
 /** `receiver alerts test --id <id>`: queues a test message (a running receiver sends it). */
@@ -103,17 +124,19 @@ export async function runReceiverAlertsTest(
   output: ReceiverCliOutput = consoleOutput,
   env: EnvSource = process.env,
 ): Promise<number> {
-  let id: number;
-  try {
-    id = idOption(options, 'id');
-  } catch (error) {
-    return commandFailed(output, error);
-  }
-  return runOnMigratedDatabase(options, output, env, async (receiver) => {
-    const deliveryId = await receiver.alertDeliveries.queueTest(await receiver.alertRules.get(id));
-    output.out(`${AlertsMessages.testQueued} (delivery ${deliveryId})`);
-    return 0;
-  });
+  return runParsed(
+    options,
+    output,
+    env,
+    () => idOption(options, 'id'),
+    async (receiver, id) => {
+      const deliveryId = await receiver.alertDeliveries.queueTest(
+        await receiver.alertRules.get(id),
+      );
+      output.out(`${AlertsMessages.testQueued} (delivery ${deliveryId})`);
+      return 0;
+    },
+  );
 }
 
 /** `receiver alerts deliveries --project <id> [--rule <id>] [--status …] [--limit <n>]`. */
