@@ -96,7 +96,7 @@ export class RealtimeWebSocketServer implements OnApplicationBootstrap, OnApplic
       client.on('pong', () => this.alive.add(client));
       const { disconnect } = this.hub.connect(result.projectId, channels, {
         bufferedBytes: () => client.bufferedAmount,
-        send: (message) => client.send(message.json),
+        send: (frame) => client.send(frame.webSocket, { binary: false }),
         close: () => client.close(1001, 'server shutting down'),
       });
       client.on('close', disconnect);
