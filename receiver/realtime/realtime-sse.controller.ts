@@ -71,7 +71,11 @@ export class RealtimeSseController {
       send: (message) => response.write(`event: ${message.channel}\ndata: ${message.json}\n\n`),
       close: () => response.end(),
     });
-    const heartbeat = setInterval(() => response.write(': ping\n\n'), HEARTBEAT_MS).unref();
+    // Only an idle stream needs one: a stream with bytes waiting is not idle, and writing to a
+    // client that stopped reading would grow its buffer past the outbox's bound.
+    const heartbeat = setInterval(() => {
+      if (response.writableLength === 0) response.write(': ping\n\n');
+    }, HEARTBEAT_MS).unref();
     const end = (): void => {
       clearInterval(heartbeat);
       disconnect();
