@@ -18,9 +18,7 @@ import { RealtimeAuthenticator } from './realtime.authenticator';
 import { RealtimeDocs } from './realtime.docs';
 import { RealtimeHub } from './realtime.hub';
 import { RealtimeMessages } from './realtime.messages';
-
-/** A comment line every so often keeps proxies from closing an idle stream. */
-const HEARTBEAT_MS = 15_000;
+import { SSE_CHECK_MS, watchSseStream } from './realtime-sse.liveness';
 
 /**
  * The same channels as the WebSocket endpoint, as Server-Sent Events, for clients without
@@ -71,13 +69,9 @@ export class RealtimeSseController {
       send: (message) => response.write(`event: ${message.channel}\ndata: ${message.json}\n\n`),
       close: () => response.end(),
     });
-    // Only an idle stream needs one: a stream with bytes waiting is not idle, and writing to a
-    // client that stopped reading would grow its buffer past the outbox's bound.
-    const heartbeat = setInterval(() => {
-      if (response.writableLength === 0) response.write(': ping\n\n');
-    }, HEARTBEAT_MS).unref();
+    const unwatch = watchSseStream(response, SSE_CHECK_MS);
     const end = (): void => {
-      clearInterval(heartbeat);
+      unwatch();
       disconnect();
     };
     raw.on('close', end);
