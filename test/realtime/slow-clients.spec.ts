@@ -1,10 +1,10 @@
-import type { CommittedError } from '../../receiver/events';
 import { RealtimeClient, type RealtimeTransport } from '../../receiver/realtime/realtime-client';
 import { RealtimeHub } from '../../receiver/realtime/realtime.hub';
 import { RealtimeTokensService } from '../../receiver/realtime/realtime-tokens.service';
 import type { RealtimeMessage } from '../../receiver/realtime/interfaces/realtime.interfaces';
 import { describeEachAdapter, useReceiverApp } from '../support/receiver-app';
 import { createProject } from '../tracking/tracking-fixtures';
+import { paddedError } from './realtime-fixtures';
 import { openEventStream, openWebSocket } from './realtime-clients';
 
 // The clients here are slow, not gone: on a loaded machine the SSE test may keep one paused past
@@ -91,23 +91,11 @@ describeEachAdapter('a WebSocket client that stops reading', ({ adapter, engine 
     (ws.socket as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
     const hub = receiver.app.get(RealtimeHub);
     const big = 'x'.repeat(8 * 1024);
-    const error = (n: number): CommittedError => ({
-      type: 'error',
-      projectId: project.id,
-      timestamp: Date.now(),
-      groupId: 1,
-      eventId: `e${n}`,
-      message: `${n} ${big}`,
-      errorType: 'Error',
-      severity: 'error',
-      environment: 'production',
-      newGroup: false,
-      regression: false,
-      occurrences: n,
-    });
     // 20 000 × 8 KB = 160 MB offered to one client.
     for (let batch = 0; batch < 200; batch++) {
-      hub.deliverEvents(Array.from({ length: 100 }, (_, i) => error(batch * 100 + i)));
+      hub.deliverEvents(
+        Array.from({ length: 100 }, (_, i) => paddedError(project.id, batch * 100 + i, big)),
+      );
       await new Promise((resolve) => setImmediate(resolve));
     }
     const figures = hub.figures();
@@ -143,7 +131,7 @@ describeEachAdapter('an SSE client that stops reading', ({ adapter, engine }) =>
     // 640 × 64 KB = 40 MB offered to each client, in batches the fast client reads as they come.
     const total = 640;
     for (let n = 0; n < total; n += 10) {
-      hub.deliverEvents(Array.from({ length: 10 }, (_, i) => bigError(project.id, n + i, big)));
+      hub.deliverEvents(Array.from({ length: 10 }, (_, i) => paddedError(project.id, n + i, big)));
       await fast.next((m) => m.channel === 'errors' && m.data.occurrences === n + 9, 20_000);
     }
     const figures = hub.figures();
@@ -163,20 +151,3 @@ describeEachAdapter('an SSE client that stops reading', ({ adapter, engine }) =>
     for (const client of [slow, fast]) client.close();
   }, 120_000);
 });
-
-function bigError(projectId: number, n: number, padding: string): CommittedError {
-  return {
-    type: 'error',
-    projectId,
-    timestamp: Date.now(),
-    groupId: 1,
-    eventId: `e${n}`,
-    message: `${n} ${padding}`,
-    errorType: 'Error',
-    severity: 'error',
-    environment: 'production',
-    newGroup: false,
-    regression: false,
-    occurrences: n,
-  };
-}

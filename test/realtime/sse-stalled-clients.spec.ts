@@ -1,9 +1,9 @@
-import type { CommittedError } from '../../receiver/events';
 import { RealtimeHub } from '../../receiver/realtime/realtime.hub';
 import { RealtimeTokensService } from '../../receiver/realtime/realtime-tokens.service';
 import { eventually } from '../support/eventually';
 import { describeEachAdapter, useReceiverApp } from '../support/receiver-app';
 import { createProject } from '../tracking/tracking-fixtures';
+import { paddedError } from './realtime-fixtures';
 import { openEventStream } from './realtime-clients';
 
 // The receiver looks at its SSE streams every 15 s; here every 300 ms, so that a stalled client is
@@ -33,7 +33,7 @@ describeEachAdapter('an SSE client that stopped reading for good', ({ adapter, e
     // Enough to fill the kernel's buffers and the response's: bytes now wait on its socket.
     const big = 'x'.repeat(64 * 1024);
     for (let n = 0; n < 400; n += 10) {
-      hub.deliverEvents(Array.from({ length: 10 }, (_, i) => bigError(project.id, n + i, big)));
+      hub.deliverEvents(Array.from({ length: 10 }, (_, i) => paddedError(project.id, n + i, big)));
       await new Promise((resolve) => setImmediate(resolve));
     }
     expect(hub.figures().waiting).toBeGreaterThan(0);
@@ -58,20 +58,3 @@ describeEachAdapter('an SSE client that stopped reading for good', ({ adapter, e
     for (const client of [stuck, idle]) client.close();
   }, 60_000);
 });
-
-function bigError(projectId: number, n: number, padding: string): CommittedError {
-  return {
-    type: 'error',
-    projectId,
-    timestamp: Date.now(),
-    groupId: 1,
-    eventId: `e${n}`,
-    message: `${n} ${padding}`,
-    errorType: 'Error',
-    severity: 'error',
-    environment: 'production',
-    newGroup: false,
-    regression: false,
-    occurrences: n,
-  };
-}
