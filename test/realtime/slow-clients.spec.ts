@@ -31,7 +31,7 @@ describe('a slow realtime client', () => {
     let full = true;
     const transport: RealtimeTransport = {
       bufferedBytes: () => (full ? 10_000 : 0),
-      send: (message) => sent.push(message.json),
+      send: (frame) => sent.push(...frame.messages.map((message) => message.json)),
       close: () => undefined,
     };
     return { transport, sent, drain: () => (full = false) };
@@ -95,9 +95,12 @@ describeEachAdapter('a WebSocket client that stops reading', ({ adapter, engine 
     for (let batch = 0; batch < 200; batch++) {
       hub.deliverEvents(
         Array.from({ length: 100 }, (_, i) => paddedError(project.id, batch * 100 + i, big)),
+        Date.now(),
       );
       await new Promise((resolve) => setImmediate(resolve));
     }
+    // The hub's last tick goes out.
+    await new Promise((resolve) => setTimeout(resolve, 100));
     const figures = hub.figures();
     expect(figures.waiting).toBeLessThanOrEqual(20);
     expect(figures.dropped).toBeGreaterThan(15_000);
@@ -131,7 +134,10 @@ describeEachAdapter('an SSE client that stops reading', ({ adapter, engine }) =>
     // 640 × 64 KB = 40 MB offered to each client, in batches the fast client reads as they come.
     const total = 640;
     for (let n = 0; n < total; n += 10) {
-      hub.deliverEvents(Array.from({ length: 10 }, (_, i) => paddedError(project.id, n + i, big)));
+      hub.deliverEvents(
+        Array.from({ length: 10 }, (_, i) => paddedError(project.id, n + i, big)),
+        Date.now(),
+      );
       await fast.next((m) => m.channel === 'errors' && m.data.occurrences === n + 9, 20_000);
     }
     const figures = hub.figures();

@@ -33,7 +33,10 @@ describeEachAdapter('an SSE client that stopped reading for good', ({ adapter, e
     // Enough to fill the kernel's buffers and the response's: bytes now wait on its socket.
     const big = 'x'.repeat(64 * 1024);
     for (let n = 0; n < 400; n += 10) {
-      hub.deliverEvents(Array.from({ length: 10 }, (_, i) => paddedError(project.id, n + i, big)));
+      hub.deliverEvents(
+        Array.from({ length: 10 }, (_, i) => paddedError(project.id, n + i, big)),
+        Date.now(),
+      );
       await new Promise((resolve) => setImmediate(resolve));
     }
     expect(hub.figures().waiting).toBeGreaterThan(0);
