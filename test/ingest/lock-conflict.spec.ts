@@ -9,6 +9,7 @@ import { newEventId } from '../../receiver/ingest/event-id';
 import {
   availableEngines,
   createIsolatedDatabase,
+  type EngineName,
   type IsolatedDatabase,
 } from '../support/services';
 
@@ -44,7 +45,7 @@ class CrossingHandler implements IngestHandler<{ first: number; second: number }
 // SQLite runs one writing transaction at a time: two cannot hold a lock each.
 const engines = availableEngines().filter((engine) => engine !== 'sqlite');
 
-(engines.length > 0 ? describe.each(engines) : describe.skip.each(['postgres']))(
+(engines.length > 0 ? describe.each(engines) : describe.skip.each<EngineName>(['postgres']))(
   'a batch that loses a deadlock to a concurrent batch [%s]',
   (engine) => {
     let db: IsolatedDatabase;
