@@ -4,6 +4,7 @@ import { int, text } from '../storage/sql/sql-values';
 import { decodeMembers, encodeMembers, memberCount, mergeMembers } from './member-list';
 import type { RollupDelta } from './rollup-batch';
 import { LABEL_COLUMNS } from './rollup.dimensions';
+import { addDays, daysBetween } from '../common/time/zoned-time.util';
 
 export const ROLLUP_TABLE = 'analytics_rollups';
 export const ROLLUP_STATE_TABLE = 'analytics_rollup_state';
@@ -250,6 +251,33 @@ export class RollupRepository {
     }));
   }
 
+  /**
+   * The member lists of some groups over a window (the unique counts of a breakdown's answer):
+   * only the ids and keys, not the labels, which for pages are most of a row's bytes. The days
+   * are listed, so every engine seeks the primary key per (day, group) instead of walking every
+   * group of every day in the window to keep a few (half the cost for 20 of 500 pages).
+   */
+  async memberLists(
+    window: RollupWindow,
+    valueKeys: string[],
+  ): Promise<Array<{ valueKey: string; members: Uint8Array | null }>> {
+    if (valueKeys.length === 0) return [];
+    const days = daysOf(window);
+    const rows = await this.sql.rows<Record<string, unknown>>(
+      (p) =>
+        `SELECT value_key, members FROM ${ROLLUP_TABLE} WHERE ` +
+        (days
+          ? `project_id = ${p.add(window.projectId)} AND dimension = ${p.add(window.dimension)} ` +
+            `AND day IN (${p.list(days)})`
+          : this.within(p, window)) +
+        ` AND value_key IN (${p.list(valueKeys)})`,
+    );
+    return rows.map((row) => ({
+      valueKey: text(row.value_key),
+      members: (row.members as Uint8Array | null) ?? null,
+    }));
+  }
+
   private within(p: SqlParams, w: RollupWindow): string {
     return (
       `project_id = ${p.add(w.projectId)} AND dimension = ${p.add(w.dimension)} ` +
@@ -315,6 +343,16 @@ export class RollupRepository {
     const labels = LABEL_COLUMNS.map((_, i) => d.labels[i] ?? '');
     return `(${p.list([d.projectId, d.dimension, d.day, d.valueKey, ...labels, pageviews, members])})`;
   }
+}
+
+/** Longest window whose days {@link RollupRepository.memberLists} lists one by one. */
+const LISTED_DAYS = 400;
+
+/** The days of a window, oldest first (`null` past {@link LISTED_DAYS}). */
+function daysOf(window: RollupWindow): string[] | null {
+  const count = daysBetween(window.fromDay, window.toDay) + 1;
+  if (count < 1 || count > LISTED_DAYS) return null;
+  return Array.from({ length: count }, (_, i) => addDays(window.fromDay, i));
 }
 
 const rowKey = (projectId: number, dimension: string, day: string, key: string): string =>
