@@ -101,7 +101,8 @@ export function wireReceiverModules(core: DynamicModule): WiredReceiverModules {
   const telemetry = wire(TelemetryReceiverModule, ingest, events);
   const analytics = wire(AnalyticsModule, linksCore, cache, rollups);
   const links = wire(LinksModule, tracking, ingest, linksCore, cache, privacyCore, events);
-  // Alerts publish their firings through the realtime fan-out: import `realtime` to inject it.
+  // Alerts publish their firings through the realtime fan-out: import `realtime` to inject it;
+  // they read hosts and values through the telemetry domain's reader.
   // The WebSocket gateway is a class per receiver: its path and handshake are this one's options.
   const realtime = {
     ...wire(RealtimeModule, events, projects),
@@ -123,7 +124,7 @@ export function wireReceiverModules(core: DynamicModule): WiredReceiverModules {
       wire(DeadLettersModule, ingest),
       wire(PrivacyModule, privacyCore, projects),
       realtime,
-      wire(AlertsModule, projects, events, realtime),
+      wire(AlertsModule, projects, events, realtime, telemetry),
     ],
     public: [projects, telemetry, links, health],
   };

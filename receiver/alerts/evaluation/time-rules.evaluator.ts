@@ -7,6 +7,7 @@ import type {
   TelemetryValueConditions,
   TrafficAnomalyConditions,
 } from '../rules/alert-conditions';
+import { TelemetryValuesReader } from '../../telemetry/hosts/telemetry-values.reader';
 import { AlertSignalsReader } from './alert-signals.reader';
 
 const MINUTE = 60_000;
@@ -32,7 +33,10 @@ export const TIME_RULE_KINDS: readonly AlertRuleKind[] = [
 export class TimeRulesEvaluator {
   private readonly kinds: Record<string, Evaluate>;
 
-  constructor(private readonly signals: AlertSignalsReader) {
+  constructor(
+    private readonly signals: AlertSignalsReader,
+    private readonly telemetry: TelemetryValuesReader,
+  ) {
     this.kinds = {
       error_threshold: (rule, now) => this.errorThreshold(rule, now),
       traffic_anomaly: (rule, now) => this.trafficAnomaly(rule, now),
@@ -108,7 +112,7 @@ export class TimeRulesEvaluator {
   /** Hosts silent for `minutes`: once per silence (a new report starts a new one). */
   private async hostStale(rule: AlertRuleEntity, now: number): Promise<NewFiring[]> {
     const c = rule.conditions as unknown as HostStaleConditions;
-    const silent = await this.signals.silentHosts(
+    const silent = await this.telemetry.silentHosts(
       rule.project_id,
       now - c.minutes * MINUTE,
       c.host,
@@ -126,7 +130,7 @@ export class TimeRulesEvaluator {
   /** `key` has met the comparison for `for_minutes`: once per run of such values. */
   private async telemetryValue(rule: AlertRuleEntity, now: number): Promise<NewFiring[]> {
     const c = rule.conditions as unknown as TelemetryValueConditions;
-    const streaks = await this.signals.valueStreaks(
+    const streaks = await this.telemetry.valueStreaks(
       rule.project_id,
       c.key,
       c.comparison,
