@@ -238,6 +238,26 @@ describeEachEngine('analytics rollups answer exactly as the raw queries', (engin
     expect(await compareAll('ingest')).toBeGreaterThan(100);
   });
 
+  it('stays exact when batches sharing visitors and sessions are written at the same time', async () => {
+    // The same visitors and session tokens as before: stored sessions are extended and new ones
+    // appear in several batches at once (two workers taking neighbouring events).
+    const jobs = traffic(rnd, projects, now, 16).map((payload) => ({
+      id: newEventId(),
+      kind: 'pageview',
+      payload,
+    }));
+    const batches: (typeof jobs)[] = [[], [], [], []];
+    jobs.forEach((job, i) => batches[i % batches.length].push(job));
+    const processor = receiver.app.get(IngestBatchProcessor);
+    const results = await Promise.all(batches.map((batch) => processor.process(batch)));
+    expect(results.flat().filter(Boolean)).toEqual([]);
+    const [{ n }] = await ds.query(
+      `SELECT COUNT(*) AS n FROM pageviews WHERE event_id IN (${jobs.map((j) => `'${j.id}'`).join(', ')})`,
+    );
+    expect(Number(n)).toBeGreaterThan(30);
+    await compareAll('concurrent');
+  });
+
   it('stays exact after a visitor is erased (rollups first, then the raw rows)', async () => {
     const [visitor] = await ds.query(
       `SELECT visitor_id, COUNT(*) AS n FROM pageviews WHERE project_id = ${projects[0]} ` +
