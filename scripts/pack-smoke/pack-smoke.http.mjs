@@ -130,7 +130,8 @@ export async function checkRealtime(base, project) {
     const messages = [];
     let notify = () => undefined;
     socket.on('message', (text) => {
-      messages.push(JSON.parse(String(text)));
+      // Each frame is a JSON array of messages.
+      messages.push(...JSON.parse(String(text)));
       notify();
     });
     const seen = (match, what) =>
