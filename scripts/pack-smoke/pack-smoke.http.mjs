@@ -129,6 +129,7 @@ export async function checkRealtime(base, project) {
   try {
     const messages = [];
     let notify = () => undefined;
+    // Each frame is a JSON array of messages.
     socket.on('message', (text) => {
       // Each frame is a JSON array of messages.
       messages.push(...JSON.parse(String(text)));
