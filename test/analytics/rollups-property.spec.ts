@@ -293,7 +293,7 @@ describeEachEngine('analytics rollups answer exactly as the raw queries', (engin
 
   it('rebuilds the same rollups from the raw rows (rebuild-rollups)', async () => {
     const before = await stored();
-    expect(before.filter((row: { members: unknown }) => row.members).length).toBeGreaterThan(50);
+    expect(before.filter((row) => row.members).length).toBeGreaterThan(50);
     const report = await receiver.app.get(RollupRebuildService).rebuild();
     expect(report.days).toBeGreaterThanOrEqual(16);
     expect(await stored()).toEqual(before);
