@@ -22,6 +22,7 @@ import { PrivacyCoreModule } from './privacy/privacy-core.module';
 import { PrivacyModule } from './privacy/privacy.module';
 import { ProjectsModule } from './projects/projects.module';
 import { RealtimeModule } from './realtime/realtime.module';
+import { realtimeGatewayProvider } from './realtime/realtime.gateway';
 import { SnippetModule } from './snippet/snippet.module';
 import { TelemetryReceiverModule } from './telemetry/telemetry-receiver.module';
 import { TrackingModule } from './tracking/tracking.module';
@@ -41,7 +42,7 @@ export const RECEIVER_API_MODULES: Type[] = [
   TelemetryReceiverModule, // telemetry reports, tokens, flags, hosts
   DeadLettersModule, // Redis queue dead letters (admin)
   PrivacyModule, // access and erasure requests (GDPR Art. 15, 17)
-  RealtimeModule, // realtime tokens and the SSE stream (the WebSocket endpoint sits beside)
+  RealtimeModule, // realtime tokens, the SSE stream and the WebSocket gateway
   AlertsModule, // alert rules, evaluation and webhook deliveries (admin)
 ];
 
@@ -101,7 +102,11 @@ export function wireReceiverModules(core: DynamicModule): WiredReceiverModules {
   const analytics = wire(AnalyticsModule, linksCore, cache, rollups);
   const links = wire(LinksModule, tracking, ingest, linksCore, cache, privacyCore, events, rollups);
   // Alerts publish their firings through the realtime fan-out: import `realtime` to inject it.
-  const realtime = wire(RealtimeModule, events, projects);
+  // The WebSocket gateway is a class per receiver: its path and handshake are this one's options.
+  const realtime = {
+    ...wire(RealtimeModule, events, projects),
+    providers: [realtimeGatewayProvider()],
+  };
   return {
     all: [
       projects,

@@ -24,7 +24,8 @@ export const PEER_PACKAGES = {
   '@openfeature/server-sdk': '^1.17.0',
   '@nestjs/swagger': '^11 || ^12',
   'prom-client': '^15.1.3',
-  ws: '^8.18.0',
+  '@nestjs/websockets': '^11 || ^12',
+  '@nestjs/platform-ws': '^11 || ^12',
 } as const;
 
 /** A peer dependency the package loads on demand. */

@@ -11,6 +11,10 @@ export const RealtimeMessages = {
   badTtl: (max: number) => `ttl_seconds must be an integer between 10 and ${max}`,
   tokenMinted: 'Realtime token created',
   listening: (path: string) => `Realtime WebSocket endpoint at ${path}`,
+  needsWsAdapter:
+    'The realtime WebSocket endpoint needs the ws protocol: this application uses another WebSocket adapter (socket.io?). ' +
+    'Call app.useWebSocketAdapter(new WsAdapter(app)) from @nestjs/platform-ws before app.listen() (your own gateways then use ws too), ' +
+    'or serve the receiver from an application of its own',
   redisSubscribeFailed: (reason: string) =>
     `Realtime fan-out could not subscribe to Redis (${reason}); feeds show this process's events only until it can`,
   publishFailed: (reason: string) => `Realtime fan-out could not publish to Redis (${reason})`,

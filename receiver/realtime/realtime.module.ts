@@ -6,12 +6,12 @@ import { RealtimeHub } from './realtime.hub';
 import { RealtimeSseController } from './realtime-sse.controller';
 import { RealtimeTokensController } from './realtime-tokens.controller';
 import { RealtimeTokensService } from './realtime-tokens.service';
-import { RealtimeWebSocketServer } from './realtime-websocket.server';
 
 /**
- * Realtime feeds (`realtime.enabled`): the WebSocket endpoint, the SSE stream, the token route,
- * and the fan-out that brings every process's committed events to them. Wired to the
- * committed-events bus and projects in `receiver.features.ts`. Other modules (alerts) inject
+ * Realtime feeds (`realtime.enabled`): the SSE stream, the token route, and the fan-out that
+ * brings every process's committed events to them and to the WebSocket gateway. Wired to the
+ * committed-events bus and projects in `receiver.features.ts`, which also adds the gateway (one
+ * class per receiver: `realtimeGatewayProvider`). Other modules (alerts) inject
  * {@link RealtimeFanout} to publish alert firings.
  */
 @Module({
@@ -22,7 +22,6 @@ import { RealtimeWebSocketServer } from './realtime-websocket.server';
     LiveVisitorsTracker,
     RealtimeHub,
     RealtimeFanout,
-    RealtimeWebSocketServer,
   ],
   exports: [RealtimeFanout],
 })

@@ -5,6 +5,7 @@ import { decodeMembers, encodeMembers, memberCount, mergeMembers } from './membe
 import type { RollupDelta } from './rollup-batch';
 import { LABEL_COLUMNS } from './rollup.dimensions';
 import { encodeTexts, mergeTexts, removeTexts } from './text-member-list';
+import { addDays, daysBetween } from '../common/time/zoned-time.util';
 
 export const ROLLUP_TABLE = 'analytics_rollups';
 export const ROLLUP_STATE_TABLE = 'analytics_rollup_state';
@@ -276,9 +277,8 @@ export class RollupRepository {
     const rows = await this.sql.rows<Record<string, unknown>>(
       (p) =>
         `SELECT day, SUM(pageviews) AS total, COUNT(*) AS n FROM ${ROLLUP_TABLE} ` +
-        `WHERE ${this.within(p, window)}` +
-        (valueKeys ? ` AND value_key IN (${p.list(valueKeys)})` : '') +
-        ` GROUP BY day ORDER BY day`,
+        `WHERE ${valueKeys ? this.keyed(p, window, valueKeys) : this.within(p, window)} ` +
+        `GROUP BY day ORDER BY day`,
     );
     return rows.map((row) => ({ day: text(row.day), total: int(row.total), groups: int(row.n) }));
   }
@@ -297,8 +297,7 @@ export class RollupRepository {
     const rows = await this.sql.rows<Record<string, unknown>>(
       (p) =>
         `SELECT day, value_key, ${LABEL_COLUMNS.join(', ')}, pageviews, members FROM ${ROLLUP_TABLE} ` +
-        `WHERE ${this.within(p, window)}` +
-        (valueKeys ? ` AND value_key IN (${p.list(valueKeys)})` : ''),
+        `WHERE ${valueKeys ? this.keyed(p, window, valueKeys) : this.within(p, window)}`,
     );
     return rows.map((row) => ({
       day: text(row.day),
@@ -307,6 +306,41 @@ export class RollupRepository {
       pageviews: int(row.pageviews),
       members: (row.members as Uint8Array | null) ?? null,
     }));
+  }
+
+  /**
+   * The member lists of some groups over a window (the unique counts of a breakdown's answer):
+   * only the ids and keys, not the labels, which for pages are most of a row's bytes. The days
+   * are listed, so every engine seeks the primary key per (day, group) instead of walking every
+   * group of every day in the window to keep a few (half the cost for 20 of 500 pages).
+   */
+  async memberLists(
+    window: RollupWindow,
+    valueKeys: string[],
+  ): Promise<Array<{ valueKey: string; members: Uint8Array | null }>> {
+    if (valueKeys.length === 0) return [];
+    const rows = await this.sql.rows<Record<string, unknown>>(
+      (p) =>
+        `SELECT value_key, members FROM ${ROLLUP_TABLE} WHERE ${this.keyed(p, window, valueKeys)}`,
+    );
+    return rows.map((row) => ({
+      valueKey: text(row.value_key),
+      members: (row.members as Uint8Array | null) ?? null,
+    }));
+  }
+
+  /**
+   * Some groups' rows of a window: with the days listed, every engine seeks the primary key per
+   * (day, group) instead of walking every group of every day to keep a few.
+   */
+  private keyed(p: SqlParams, w: RollupWindow, valueKeys: string[]): string {
+    const days = daysOf(w);
+    return (
+      (days
+        ? `project_id = ${p.add(w.projectId)} AND dimension = ${p.add(w.dimension)} ` +
+          `AND day IN (${p.list(days)})`
+        : this.within(p, w)) + ` AND value_key IN (${p.list(valueKeys)})`
+    );
   }
 
   private within(p: SqlParams, w: RollupWindow): string {
@@ -374,6 +408,16 @@ export class RollupRepository {
     const labels = LABEL_COLUMNS.map((_, i) => d.labels[i] ?? '');
     return `(${p.list([d.projectId, d.dimension, d.day, d.valueKey, ...labels, pageviews, members])})`;
   }
+}
+
+/** Longest window whose days {@link RollupRepository.memberLists} lists one by one. */
+const LISTED_DAYS = 400;
+
+/** The days of a window, oldest first (`null` past {@link LISTED_DAYS}). */
+function daysOf(window: RollupWindow): string[] | null {
+  const count = daysBetween(window.fromDay, window.toDay) + 1;
+  if (count < 1 || count > LISTED_DAYS) return null;
+  return Array.from({ length: count }, (_, i) => addDays(window.fromDay, i));
 }
 
 const rowKey = (projectId: number, dimension: string, day: string, key: string): string =>

@@ -106,6 +106,8 @@ export interface ReceiverAppOptions {
   imports?: Type[];
   /** Port to listen on (a restart on the same address); default: a free one. */
   port?: number;
+  /** What the application's `main.ts` would do before `listen()` (e.g. `useWebSocketAdapter`). */
+  beforeListen?: (app: INestApplication) => void;
 }
 
 export interface ReceiverApp {
@@ -136,7 +138,13 @@ export async function createReceiverApp(config: ReceiverAppOptions): Promise<Rec
       ? new FastifyAdapter({ ...RECEIVER_FASTIFY_OPTIONS })
       : new ExpressAdapter();
   const app = await NestFactory.create(TestReceiverAppModule, adapter, { logger: false });
-  await app.listen(config.port ?? 0, '127.0.0.1');
+  try {
+    config.beforeListen?.(app);
+    await app.listen(config.port ?? 0, '127.0.0.1');
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    throw error;
+  }
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${address.port}`;
   return { app, url, http: new TestHttp(url), close: () => app.close() };
@@ -159,6 +167,7 @@ export function useReceiverApp(setup: {
   engine: EngineName;
   options?: ReceiverModuleOptions & { isGlobal?: boolean };
   imports?: Type[];
+  beforeListen?: (app: INestApplication) => void;
 }): ReceiverAppHandle {
   const handle = {} as ReceiverAppHandle;
   let running: ReceiverApp | undefined;
@@ -169,6 +178,7 @@ export function useReceiverApp(setup: {
       database: handle.database.options,
       options: setup.options,
       imports: setup.imports,
+      beforeListen: setup.beforeListen,
     });
     handle.app = running.app;
     handle.url = running.url;

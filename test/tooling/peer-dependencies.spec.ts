@@ -157,5 +157,45 @@ describe('peer dependencies', () => {
           .message,
       });
     });
+
+    it('need @nestjs/websockets and @nestjs/platform-ws only for the WebSocket endpoint of an HTTP application', async () => {
+      const run = await runWithout(
+        ['@nestjs/websockets', '@nestjs/platform-ws'],
+        `
+        const { NestFactory } = require('@nestjs/core');
+        const { ReceiverModule } = require('./receiver');
+        const boot = async (enabled, http) => {
+          const root = ReceiverModule.forRoot({
+            adminKey: 'peer-deps-admin-key-0123456789abcdef',
+            ipHashSalt: 'peer-deps-salt',
+            production: false,
+            database: { type: 'better-sqlite3', database: ${JSON.stringify(join(dir, 'realtime.sqlite'))} },
+            realtime: { enabled },
+          });
+          const app = http
+            ? await NestFactory.create(root, { logger: false })
+            : await NestFactory.createApplicationContext(root, { logger: false });
+          try {
+            await app.init();
+            return null;
+          } catch (error) {
+            return error.message;
+          } finally {
+            await app.close();
+          }
+        };
+        return { off: await boot(false, true), worker: await boot(true, false), http: await boot(true, true) };
+        `,
+      );
+      expect(run.stderr).toBe('');
+      expect(run.out).toEqual({
+        off: null,
+        worker: null,
+        http: new MissingPackageError(
+          ['@nestjs/websockets', '@nestjs/platform-ws'],
+          'realtime.enabled (the WebSocket endpoint)',
+        ).message,
+      });
+    });
   });
 });

@@ -244,11 +244,13 @@ export class AlertDeliveriesRepository {
   ): Promise<boolean> {
     if (rule.cooldown_seconds <= 0) return false;
     const sql = new SqlRunner(manager);
-    const since = now.getTime() - rule.cooldown_seconds * 1000;
+    // From the whole second: MariaDB stores `created_at` without its fraction (truncated), and a
+    // cooldown may end a fraction of a second late, never early.
+    const since = Math.floor((now.getTime() - rule.cooldown_seconds * 1000) / 1000) * 1000;
     const row = await sql.row<{ n: number | string }>(
       (p) =>
         `SELECT COUNT(*) AS n FROM ${sql.table(AlertDeliveryEntity)} WHERE rule_id = ${p.add(rule.id)} ` +
-        `AND kind = 'alert' AND id <> ${p.add(exceptId)} AND created_at > ${p.instant(since)}`,
+        `AND kind = 'alert' AND id <> ${p.add(exceptId)} AND created_at >= ${p.instant(since)}`,
     );
     return Number(row.n) > 0;
   }

@@ -358,7 +358,7 @@ export class RollupQueries {
     const keys = groups.map((g) =>
       valueKey(Array.from({ length: labels }, (_, i) => text(g[`l${i}`]))),
     );
-    const rows = await this.repository.rows(w, [...new Set(keys)]);
+    const rows = await this.repository.memberLists(w, [...new Set(keys)]);
     const lists = new Map<string, StoredRollup['members'][]>();
     for (const row of rows) {
       const list = lists.get(row.valueKey);
