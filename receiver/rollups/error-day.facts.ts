@@ -55,7 +55,8 @@ export async function readErrorFacts(
   where: (p: SqlParams) => string,
 ): Promise<ErrorFact[]> {
   const rows = await sql.rows<Record<string, unknown>>(
-    (p) => `SELECT project_id, group_id, occurrences, created_at FROM error_events WHERE ${where(p)}`,
+    (p) =>
+      `SELECT project_id, group_id, occurrences, created_at FROM error_events WHERE ${where(p)}`,
   );
   return rows.map((row) => ({
     projectId: int(row.project_id),

@@ -1,9 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
-import type {
-  ResolvedReceiverOptions,
-  RetentionKind,
-} from '../config/receiver-options.interface';
+import type { ResolvedReceiverOptions, RetentionKind } from '../config/receiver-options.interface';
 import { RECEIVER_OPTIONS } from '../config/receiver-options.constants';
 import type { IngestBatchContext } from '../ingest/interfaces/ingest.interfaces';
 import { InjectReceiverDataSource } from '../storage/inject-receiver-data-source.decorator';
