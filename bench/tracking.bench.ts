@@ -2,11 +2,13 @@
  * `npm run bench -- tracking`: the sample receiver (Fastify, SQLite file, inline group commit) and
  * a bare Fastify route, each in its own process, loaded in the same run by wrk at 10 and at 50
  * connections with varied, realistic pageview bodies (bench/support/wrk/pageview.lua). Prints
- * req/s, p50 and p99 of both and their ratio, then counts the stored pageviews: every 202 must
+ * req/s, p50 and p99 of both and their ratio, each server's CPU and disk writes per request (from
+ * /proc), then counts the stored pageviews: every 202 must
  * be in the table. When Redis answers (`BENCH_REDIS_URL`, else `TEST_REDIS_URL`, else
  * `redis://127.0.0.1:6379`), a third receiver with `RECEIVER_QUEUE=redis` and its workers off is
  * loaded in the same rounds: the HTTP side of the Redis queue (a 202 once Redis has the event),
- * compared with inline. Its events are counted in the stream, then removed.
+ * compared with inline. Its events are counted in the stream, then removed. `BENCH_PROF=1` writes
+ * a CPU profile of the inline receiver to /tmp/prof (open it in Chrome DevTools or speedscope).
  */
 import Database from 'better-sqlite3';
 import { Redis } from 'ioredis';
@@ -70,10 +72,19 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/**
+ * Bytes a process had written to storage (`write_bytes` of /proc): on SQLite, the WAL frames and
+ * checkpoints of its commits, i.e. the pages each batch dirtied.
+ */
+function storageBytes(pid: number): number {
+  return Number(/write_bytes: (\d+)/.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? 0);
+}
+
 interface Totals {
   ok: number;
   seconds: number;
   cpu: number;
+  written: number;
   p50: number[];
   p99: number[];
   non2xx: number;
@@ -84,14 +95,19 @@ const totals = (): Totals => ({
   ok: 0,
   seconds: 0,
   cpu: 0,
+  written: 0,
   p50: [],
   p99: [],
   non2xx: 0,
   errors: 0,
 });
-const add = (t: Totals, { result: r, cpu }: { result: WrkResult; cpu: number }): void => {
+const add = (
+  t: Totals,
+  { result: r, cpu, written }: { result: WrkResult; cpu: number; written: number },
+): void => {
   t.ok += r.ok;
   t.cpu += cpu;
+  t.written += written;
   t.seconds += r.seconds;
   t.p50.push(r.p50Ms);
   t.p99.push(r.p99Ms);
@@ -104,13 +120,19 @@ const ms = (value: number): string => `${value.toFixed(1)} ms`;
 const row = (name: string, t: Totals): string =>
   `${name.padEnd(20)} ${String(Math.round(rate(t))).padStart(7)} req/s   p50 ${ms(median(t.p50))}   ` +
   `p99 ${ms(median(t.p99))} (worst round ${ms(Math.max(...t.p99))})   ` +
-  `CPU ${Math.round((t.cpu * 1e6) / Math.max(t.ok, 1))} µs/request   non-2xx ${t.non2xx}   socket errors ${t.errors}`;
+  `CPU ${Math.round((t.cpu * 1e6) / Math.max(t.ok, 1))} µs/request   ` +
+  `disk ${(t.written / 1024 / Math.max(t.ok, 1)).toFixed(1)} KiB/request   ` +
+  `non-2xx ${t.non2xx}   socket errors ${t.errors}`;
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'tracking-bench-'));
   const file = join(dir, 'receiver.sqlite');
   const bare = await startBare();
-  const receiver = await startReceiverProcess(file);
+  const receiver = await startReceiverProcess(
+    file,
+    {},
+    process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : [],
+  );
   const redis = await redisIfAvailable();
   const prefix = `bench-tracking-${process.pid}-${randomUUID().slice(0, 8)}:`;
   const queued: ReceiverProcess | undefined = redis
@@ -137,6 +159,7 @@ async function main(): Promise<void> {
       seconds: number,
     ) => {
       const cpuBefore = cpuSeconds(target.pid);
+      const writtenBefore = storageBytes(target.pid);
       const result = await wrk({
         url: `${target.url}${PATH}`,
         connections,
@@ -144,7 +167,11 @@ async function main(): Promise<void> {
         script: 'pageview',
         headers: target.publicKey ? headersOf(target.publicKey) : {},
       });
-      return { result, cpu: cpuSeconds(target.pid) - cpuBefore };
+      return {
+        result,
+        cpu: cpuSeconds(target.pid) - cpuBefore,
+        written: storageBytes(target.pid) - writtenBefore,
+      };
     };
     const bareTarget = { pid: bare.child.pid as number, url: bare.url };
     const inline = { pid: receiver.child.pid as number, ...receiver.info };

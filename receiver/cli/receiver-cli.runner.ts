@@ -77,3 +77,51 @@ export function runOnMigratedDatabase(
     return work(receiver);
   });
 }
+
+/**
+ * {@link runOnDatabase} for commands that set a database up (create a project, import): the
+ * receiver's migrations are applied first, and listed when there were any.
+ */
+export function runOnMigratingDatabase(
+  options: ReceiverCliOptions,
+  output: ReceiverCliOutput,
+  env: EnvSource,
+  work: (receiver: ReceiverCliContext) => Promise<number>,
+): Promise<number> {
+  return runOnDatabase(options, output, env, async (receiver) => {
+    const applied = await receiver.migrate();
+    if (applied.length > 0) output.out(ReceiverCliMessages.migrated(applied));
+    return work(receiver);
+  });
+}
+
+/** How a command reaches its database: {@link runOnMigratedDatabase} or {@link runOnMigratingDatabase}. */
+type DatabaseRunner = typeof runOnMigratedDatabase;
+
+/** A receiver command as the `nestjs-telemetry` binary and the tests call it. */
+export type ReceiverCommand = (
+  options: ReceiverCliOptions,
+  output?: ReceiverCliOutput,
+  env?: EnvSource,
+) => Promise<number>;
+
+/**
+ * Declares a command that validates its options with `parse` before any database is opened (a
+ * typo costs no connection, and the message is the API's own), then runs `work` with what
+ * `parse` returned on the database `runner` opens (by default one whose schema is up to date).
+ */
+export function parsedCommand<T>(
+  parse: (options: ReceiverCliOptions) => T,
+  work: (receiver: ReceiverCliContext, input: T, output: ReceiverCliOutput) => Promise<number>,
+  runner: DatabaseRunner = runOnMigratedDatabase,
+): ReceiverCommand {
+  return (options, output = consoleOutput, env = process.env) => {
+    let input: T;
+    try {
+      input = parse(options);
+    } catch (error) {
+      return Promise.resolve(commandFailed(output, error));
+    }
+    return runner(options, output, env, (receiver) => work(receiver, input, output));
+  };
+}

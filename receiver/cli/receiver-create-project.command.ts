@@ -1,12 +1,9 @@
-import type { EnvSource } from '../../lib/protocol';
-import { type NewProject, parseNewProject } from '../projects/project-input';
+import { parseNewProject } from '../projects/project-input';
 import { ReceiverCliMessages } from './cli.messages';
 import {
-  commandFailed,
-  consoleOutput,
+  parsedCommand,
   type ReceiverCliOptions,
-  type ReceiverCliOutput,
-  runOnDatabase,
+  runOnMigratingDatabase,
   stringOption,
 } from './receiver-cli.runner';
 
@@ -28,21 +25,10 @@ function createBody(options: ReceiverCliOptions): Record<string, unknown> {
  * with the API's rules before touching any database, says which database it works on, migrates
  * it, creates the project through `ProjectsService` and prints its id and keys.
  */
-export async function runReceiverCreateProject(
-  options: ReceiverCliOptions,
-  output: ReceiverCliOutput = consoleOutput,
-  env: EnvSource = process.env,
-): Promise<number> {
-  let input: NewProject;
-  try {
-    // Validation rules throw domain errors whose message is the API's own.
-    input = parseNewProject(createBody(options));
-  } catch (error) {
-    return commandFailed(output, error);
-  }
-  return runOnDatabase(options, output, env, async (receiver) => {
-    const applied = await receiver.migrate();
-    if (applied.length > 0) output.out(ReceiverCliMessages.migrated(applied));
+export const runReceiverCreateProject = parsedCommand(
+  // Validation rules throw domain errors whose message is the API's own.
+  (options) => parseNewProject(createBody(options)),
+  async (receiver, input, output) => {
     const project = await receiver.projects.create(input);
     output.out(ReceiverCliMessages.created);
     output.out(`id:              ${project.id}`);
@@ -52,5 +38,6 @@ export async function runReceiverCreateProject(
     output.out(`secret_key:      ${project.secret_key}`);
     output.out(`public_key:      ${project.public_key}`);
     return 0;
-  });
-}
+  },
+  runOnMigratingDatabase,
+);

@@ -3,42 +3,27 @@ import { MicrologsImportMessages } from '../micrologs-import/micrologs-import.me
 import type { ImportProgress, ImportReport } from '../micrologs-import/micrologs-import.service';
 import { SKIP_REASONS } from '../micrologs-import/import-row.converter';
 import { IMPORTED_TABLES } from '../micrologs-import/micrologs-import.steps';
-import { ReceiverCliMessages } from './cli.messages';
+import { progressDisplay } from './receiver-cli.progress';
 import {
+  commandFailed,
   consoleOutput,
   type ReceiverCliOptions,
   type ReceiverCliOutput,
-  runOnDatabase,
+  runOnMigratingDatabase,
   stringOption,
 } from './receiver-cli.runner';
 
-const BAR_WIDTH = 30;
-
-/**
- * The progress of an import on stderr (stdout keeps the summary, for a pipe or a log): a bar
- * redrawn in place on a terminal, a line every tenth of the way otherwise.
- */
+/** Import progress on stderr (stdout keeps the summary, for a pipe or a log), with rows/s. */
 function progressPrinter(
   output: ReceiverCliOutput,
   tty: NodeJS.WriteStream | undefined,
 ): (progress: ImportProgress) => void {
-  let lastTenth = -1;
+  const show = progressDisplay((text) => output.err(text), tty);
   const started = Date.now();
   return ({ table, done, total }) => {
-    const share = Math.min(1, done / Math.max(1, total));
+    const percent = Math.floor(Math.min(1, done / Math.max(1, total)) * 100);
     const rate = Math.round(done / Math.max(0.001, (Date.now() - started) / 1000));
-    const text = `${done}/${total} rows  ${Math.floor(share * 100)}%  ${rate} rows/s  ${table}`;
-    if (tty?.isTTY) {
-      const filled = Math.round(share * BAR_WIDTH);
-      tty.write(`\r[${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] ${text}\x1b[K`);
-      if (done >= total) tty.write('\n');
-      return;
-    }
-    const tenth = Math.floor(share * 10);
-    if (tenth > lastTenth) {
-      lastTenth = tenth;
-      output.err(text);
-    }
+    show(done, total, `${done}/${total} rows  ${percent}%  ${rate} rows/s  ${table}`);
   };
 }
 
@@ -80,12 +65,10 @@ export function runReceiverImportMicrologs(
   env: EnvSource = process.env,
   tty?: NodeJS.WriteStream,
 ): Promise<number> {
-  return runOnDatabase(options, output, env, async (receiver) => {
-    const from = stringOption(options, 'from');
-    if (!from) throw new Error(MicrologsImportMessages.badSource);
-    // As create-project: the projects it creates need the receiver's schema.
-    const applied = await receiver.migrate();
-    if (applied.length > 0) output.out(ReceiverCliMessages.migrated(applied));
+  const from = stringOption(options, 'from');
+  if (!from) return Promise.resolve(commandFailed(output, MicrologsImportMessages.badSource));
+  // As create-project: the projects it creates need the receiver's schema.
+  return runOnMigratingDatabase(options, output, env, async (receiver) => {
     const report = await receiver.micrologsImport.run({
       from,
       timeZone: stringOption(options, 'timezone'),

@@ -6,32 +6,18 @@ import {
   type ReceiverCliOutput,
   runOnMigratedDatabase,
 } from './receiver-cli.runner';
+import { progressDisplay } from './receiver-cli.progress';
 import { RollupMessages } from '../rollups/rollup.messages';
 import type { RollupRebuildProgress } from '../rollups/rollup-rebuild.service';
 
-const BAR_WIDTH = 30;
-
-/** One progress line: a bar on a terminal (redrawn in place), every tenth of the way otherwise. */
+/** One progress line per day rebuilt (stdout: the command prints nothing else meanwhile). */
 function progressPrinter(
   output: ReceiverCliOutput,
   tty: NodeJS.WriteStream | undefined,
 ): (progress: RollupRebuildProgress) => void {
-  let lastTenth = -1;
-  return ({ day, done, total, pageviews }) => {
-    const share = Math.min(1, done / Math.max(1, total));
-    const text = `${day}  ${done}/${total} days  ${pageviews} pageviews`;
-    if (tty?.isTTY) {
-      const filled = Math.round(share * BAR_WIDTH);
-      tty.write(`\r[${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] ${text}`);
-      if (done >= total) tty.write('\n');
-      return;
-    }
-    const tenth = Math.floor(share * 10);
-    if (tenth > lastTenth) {
-      lastTenth = tenth;
-      output.out(text);
-    }
-  };
+  const show = progressDisplay((text) => output.out(text), tty);
+  return ({ day, done, total, pageviews }) =>
+    show(done, total, `${day}  ${done}/${total} days  ${pageviews} pageviews`);
 }
 
 /**

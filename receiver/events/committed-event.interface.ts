@@ -72,5 +72,11 @@ export interface CommittedTelemetry extends CommittedEventBase {
 export type CommittedEvent =
   CommittedPageview | CommittedError | CommittedAudit | CommittedClick | CommittedTelemetry;
 
-/** Receives the committed events of one batch, in write order. */
-export type CommittedEventsListener = (events: readonly CommittedEvent[]) => void | Promise<void>;
+/**
+ * Receives the committed events of one batch, in write order, and when the batch committed (epoch
+ * ms, taken by the writing process as it publishes after commit).
+ */
+export type CommittedEventsListener = (
+  events: readonly CommittedEvent[],
+  committedAt: number,
+) => void | Promise<void>;

@@ -35,12 +35,16 @@ export class CommittedEventsBus {
     };
   }
 
-  /** Hands committed events to every listener (call it after commit only). */
+  /**
+   * Hands committed events to every listener, with the time of the call as their commit time
+   * (call it right after commit only: ingest handlers do, from `afterCommit`).
+   */
   publish(events: readonly CommittedEvent[]): void {
     if (events.length === 0) return;
+    const committedAt = Date.now();
     for (const subscription of this.subscriptions) {
       try {
-        const pending = subscription.listener(events);
+        const pending = subscription.listener(events, committedAt);
         if (pending) pending.catch((error: unknown) => this.failed(subscription, error));
       } catch (error) {
         this.failed(subscription, error);

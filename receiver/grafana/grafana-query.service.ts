@@ -11,12 +11,13 @@ import { InvalidInputError } from '../common/errors/receiver.errors';
 import { addDays, localDateOf, startOfLocalDay } from '../common/time/zoned-time.util';
 import { TelemetryValuesReader } from '../telemetry/hosts/telemetry-values.reader';
 import { GRAFANA_MESSAGES } from './grafana.messages';
-import type {
-  DynamicPayload,
-  GrafanaQueryRequest,
-  GrafanaSeries,
-  GrafanaTable,
-  GrafanaTarget,
+import {
+  type DynamicPayload,
+  type GrafanaQueryRequest,
+  type GrafanaSeries,
+  type GrafanaTable,
+  grafanaTable,
+  type GrafanaTarget,
 } from './grafana.protocol';
 import { bucketAverages } from './series-buckets';
 
@@ -128,36 +129,29 @@ export class GrafanaQueryService {
         return this.errorGroups(projectId, range, payload);
       case 'error_summary': {
         const { summary } = await this.errors.errors(projectId, range, NO_FILTERS, 1);
-        return {
-          type: 'table',
-          columns: [
-            { text: 'kind', type: 'string' },
-            { text: 'groups', type: 'number' },
+        const kinds = Object.entries(summary).map(([kind, groups]) => ({ kind, groups }));
+        return grafanaTable(
+          [
+            ['kind', 'string'],
+            ['groups', 'number'],
           ],
-          rows: Object.entries(summary),
-        };
+          kinds,
+        );
       }
       case 'link_clicks':
         return this.linkClicks(projectId, range, text(payload.code));
       case 'links': {
         const { links } = await this.links.links(projectId, range);
-        return {
-          type: 'table',
-          columns: [
-            { text: 'code', type: 'string' },
-            { text: 'label', type: 'string' },
-            { text: 'destination_url', type: 'string' },
-            { text: 'total_clicks', type: 'number' },
-            { text: 'unique_clicks', type: 'number' },
+        return grafanaTable(
+          [
+            ['code', 'string'],
+            ['label', 'string'],
+            ['destination_url', 'string'],
+            ['total_clicks', 'number'],
+            ['unique_clicks', 'number'],
           ],
-          rows: links.map((l) => [
-            l.code,
-            l.label,
-            l.destination_url,
-            l.total_clicks,
-            l.unique_clicks,
-          ]),
-        };
+          links,
+        );
       }
       case 'telemetry': {
         const host = text(payload.host);
@@ -186,29 +180,19 @@ export class GrafanaQueryService {
       status: text(payload.status),
     };
     const { errors } = await this.errors.errors(projectId, range, filters, LIMITS.errors.max);
-    return {
-      type: 'table',
-      columns: [
-        { text: 'id', type: 'number' },
-        { text: 'error_type', type: 'string' },
-        { text: 'message', type: 'string' },
-        { text: 'severity', type: 'string' },
-        { text: 'status', type: 'string' },
-        { text: 'environment', type: 'string' },
-        { text: 'occurrences', type: 'number' },
-        { text: 'last_seen', type: 'string' },
+    return grafanaTable(
+      [
+        ['id', 'number'],
+        ['error_type', 'string'],
+        ['message', 'string'],
+        ['severity', 'string'],
+        ['status', 'string'],
+        ['environment', 'string'],
+        ['occurrences', 'number', 'occurrence_count'],
+        ['last_seen', 'string'],
       ],
-      rows: errors.map((e) => [
-        e.id,
-        e.error_type,
-        e.message,
-        e.severity,
-        e.status,
-        e.environment,
-        e.occurrence_count,
-        e.last_seen,
-      ]),
-    };
+      errors,
+    );
   }
 
   /** Clicks per day of one link, or of every link summed. */

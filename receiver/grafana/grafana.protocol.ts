@@ -32,6 +32,23 @@ export interface GrafanaTable {
   rows: unknown[][];
 }
 
+/** A table column: its header, its Grafana type, and the record field it shows (the header by default). */
+type TableColumn<T> = [text: string, type: 'string' | 'number', field?: keyof T];
+
+/** A table of `records`, one column per entry of `columns`, in that order. */
+export function grafanaTable<T extends object>(
+  columns: Array<TableColumn<T>>,
+  records: T[],
+): GrafanaTable {
+  return {
+    type: 'table',
+    columns: columns.map(([text, type]) => ({ text, type })),
+    rows: records.map((record) =>
+      columns.map(([text, , field]) => record[field ?? (text as keyof T)]),
+    ),
+  };
+}
+
 /** A payload option of a metric (`select` offers `options` or asks `/metric-payload-options`). */
 export interface GrafanaPayloadDefinition {
   label: string;

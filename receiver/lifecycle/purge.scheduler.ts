@@ -5,7 +5,7 @@ import {
   Logger,
   OnApplicationBootstrap,
 } from '@nestjs/common';
-import { unrefTimeout } from '../../lib/scheduler/telemetry-timers';
+import { RepeatingTask } from '../common/scheduling/repeating-task';
 import type { ResolvedReceiverOptions } from '../config/receiver-options.interface';
 import { RECEIVER_OPTIONS } from '../config/receiver-options.constants';
 import { HealthIndicatorRegistry } from '../health/health-indicator.registry';
@@ -22,11 +22,7 @@ import { PurgeService, type PurgeReport } from './purge.service';
 @Injectable()
 export class PurgeScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('ReceiverPurge');
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopping = false;
-  /** When the next purge starts (`undefined` while one runs, or with the timer off). */
-  nextRunAt: Date | undefined;
+  private readonly task = new RepeatingTask(() => this.runOnce());
   lastReport: PurgeReport | undefined;
   lastError: string | undefined;
 
@@ -43,31 +39,23 @@ export class PurgeScheduler implements OnApplicationBootstrap, BeforeApplication
     return this.options.purgeIntervalMinutes * 60_000;
   }
 
+  /** When the next purge starts (`undefined` while one runs, or with the timer off). */
+  get nextRunAt(): Date | undefined {
+    return this.task.nextRunAt;
+  }
+
   onApplicationBootstrap(): void {
-    if (this.intervalMs > 0) this.schedule(Math.min(FIRST_PURGE_DELAY_MS, this.intervalMs));
+    if (this.intervalMs > 0)
+      this.task.start(Math.min(FIRST_PURGE_DELAY_MS, this.intervalMs), this.intervalMs);
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    this.stopping = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.nextRunAt = undefined;
-    await this.running;
-  }
-
-  private schedule(ms: number): void {
-    this.nextRunAt = new Date(Date.now() + ms);
-    this.timer = unrefTimeout(() => {
-      this.nextRunAt = undefined;
-      this.running = this.runOnce().finally(() => {
-        this.running = undefined;
-        if (!this.stopping) this.schedule(this.intervalMs);
-      });
-    }, ms);
+  beforeApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 
   private async runOnce(): Promise<void> {
     try {
-      this.lastReport = await this.purge.run({ shouldStop: () => this.stopping });
+      this.lastReport = await this.purge.run({ shouldStop: () => this.task.stopping });
       this.lastError = undefined;
     } catch (error) {
       // A failing purge must never take the receiver down: it is logged, shown in health and

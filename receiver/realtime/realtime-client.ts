@@ -1,10 +1,12 @@
 import type { RealtimeChannel, RealtimeMessage } from './interfaces/realtime.interfaces';
+import { RealtimeFrame } from './realtime-frame';
 
 /** What a client's connection offers the outbox: WebSocket and SSE each implement it. */
 export interface RealtimeTransport {
   /** Bytes written but not yet sent to the network (ws `bufferedAmount`, SSE `writableLength`). */
   bufferedBytes(): number;
-  send(message: RealtimeMessage): void;
+  /** Writes one frame (its `webSocket` or `eventStream` form, shared with other clients). */
+  send(frame: RealtimeFrame): void;
   close(): void;
 }
 
@@ -19,12 +21,15 @@ const RETRY_MS = 25;
 
 /**
  * One subscriber: its project and channels, and an outbox that keeps a slow client from growing
- * memory. Messages go straight to the socket while it holds less than `maxBufferedBytes`; beyond
- * that, state messages (visitor count, a host's values) wait by key — a newer one replaces the
- * older — and feed messages wait up to `maxQueuedMessages`, after which they are dropped and
- * counted. Once the client catches up it is told how many it missed (`dropped` channel).
+ * memory. Frames go straight to the socket while it holds less than `maxBufferedBytes`; beyond
+ * that, their messages wait: state messages (visitor count, a host's values) by key — a newer one
+ * replaces the older — and feed messages up to `maxQueuedMessages`, after which they are dropped
+ * and counted. Once the client catches up it gets what waited, in frames no larger than its
+ * socket's room, and is told how many it missed (`dropped` channel).
  */
 export class RealtimeClient {
+  /** The channels as one string: clients with the same key get the same frames. */
+  readonly channelsKey: string;
   private readonly queue: RealtimeMessage[] = [];
   private readonly latest = new Map<string, RealtimeMessage>();
   private timer: NodeJS.Timeout | undefined;
@@ -38,7 +43,9 @@ export class RealtimeClient {
     readonly channels: ReadonlySet<RealtimeChannel>,
     private readonly transport: RealtimeTransport,
     private readonly limits: RealtimeClientLimits,
-  ) {}
+  ) {
+    this.channelsKey = [...channels].sort().join(',');
+  }
 
   wants(channel: RealtimeChannel): boolean {
     return this.channels.has(channel);
@@ -49,20 +56,19 @@ export class RealtimeClient {
     return this.queue.length + this.latest.size;
   }
 
+  /** One message for this client alone (the greeting, its first visitor count). */
   push(message: RealtimeMessage): void {
+    this.deliver(new RealtimeFrame([message]));
+  }
+
+  /** A frame of messages this client wants, possibly shared with other clients. */
+  deliver(frame: RealtimeFrame): void {
     if (this.closed) return;
     if (this.waiting === 0 && this.dropped === this.announcedDrops && this.hasRoom()) {
-      this.transport.send(message);
+      this.transport.send(frame);
       return;
     }
-    if (message.coalesceKey !== undefined) {
-      this.latest.delete(message.coalesceKey);
-      this.latest.set(message.coalesceKey, message);
-    } else if (this.queue.length < this.limits.maxQueuedMessages) {
-      this.queue.push(message);
-    } else {
-      this.dropped++;
-    }
+    for (const message of frame.messages) this.hold(message);
     this.flush();
   }
 
@@ -80,16 +86,38 @@ export class RealtimeClient {
     this.transport.close();
   }
 
+  private hold(message: RealtimeMessage): void {
+    if (message.coalesceKey !== undefined) {
+      this.latest.delete(message.coalesceKey);
+      this.latest.set(message.coalesceKey, message);
+    } else if (this.queue.length < this.limits.maxQueuedMessages) {
+      this.queue.push(message);
+    } else {
+      this.dropped++;
+    }
+  }
+
+  private room(): number {
+    return this.limits.maxBufferedBytes - this.transport.bufferedBytes();
+  }
+
   private hasRoom(): boolean {
-    return this.transport.bufferedBytes() < this.limits.maxBufferedBytes;
+    return this.room() > 0;
   }
 
   private flush(): void {
     if (this.closed) return;
-    while (this.hasRoom()) {
-      const next = this.next();
-      if (!next) return;
-      this.transport.send(next);
+    for (let room = this.room(); room > 0; room = this.room()) {
+      // As many waiting messages as the socket has room for (at least one).
+      const messages: RealtimeMessage[] = [];
+      for (let size = 0; size < room;) {
+        const next = this.next();
+        if (!next) break;
+        messages.push(next);
+        size += next.json.length;
+      }
+      if (messages.length === 0) return;
+      this.transport.send(new RealtimeFrame(messages));
     }
     this.timer ??= setTimeout(() => {
       this.timer = undefined;

@@ -68,7 +68,7 @@ export class RealtimeSseController {
     response.write(': connected\n\n');
     const { disconnect } = this.hub.connect(result.projectId, channels, {
       bufferedBytes: () => response.writableLength,
-      send: (message) => response.write(`event: ${message.channel}\ndata: ${message.json}\n\n`),
+      send: (frame) => response.write(frame.eventStream),
       close: () => response.end(),
     });
     const heartbeat = setInterval(() => response.write(': ping\n\n'), HEARTBEAT_MS).unref();

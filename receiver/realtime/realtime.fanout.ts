@@ -16,8 +16,8 @@ import type { RealtimeAlert } from './interfaces/realtime.interfaces';
 import { RealtimeHub } from './realtime.hub';
 import { RealtimeMessages } from './realtime.messages';
 
-/** What travels between processes: the events of one batch, or one alert. */
-type Envelope = { events: CommittedEvent[] } | { alert: RealtimeAlert };
+/** What travels between processes: the events of one batch and when it committed, or one alert. */
+type Envelope = { events: CommittedEvent[]; committedAt: number } | { alert: RealtimeAlert };
 
 /**
  * Brings every process's committed events and alerts to the subscribers of every process, once.
@@ -59,7 +59,9 @@ export class RealtimeFanout implements OnModuleInit, OnApplicationShutdown {
         this.logger.warn(RealtimeMessages.redisSubscribeFailed((error as Error).message));
       }
     }
-    this.unsubscribe = this.bus.subscribe((events) => this.publish({ events: [...events] }));
+    this.unsubscribe = this.bus.subscribe((events, committedAt) =>
+      this.publish({ events: [...events], committedAt }),
+    );
   }
 
   /** Sends an alert firing to the `alerts` subscribers of every process (call it once per firing). */
@@ -102,7 +104,7 @@ export class RealtimeFanout implements OnModuleInit, OnApplicationShutdown {
   }
 
   private deliver(envelope: Envelope): void {
-    if ('events' in envelope) this.hub.deliverEvents(envelope.events);
+    if ('events' in envelope) this.hub.deliverEvents(envelope.events, envelope.committedAt);
     else this.hub.deliverAlert(envelope.alert);
   }
 }

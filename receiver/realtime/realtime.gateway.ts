@@ -185,7 +185,7 @@ export class RealtimeGateway
     client.on('pong', () => this.alive.add(client));
     const { disconnect } = this.hub.connect(admission.projectId, admission.channels, {
       bufferedBytes: () => client.bufferedAmount,
-      send: (message) => client.send(message.json),
+      send: (frame) => client.send(frame.webSocket, { binary: false }),
       close: () => client.close(1001, 'server shutting down'),
     });
     this.disconnects.set(client, disconnect);

@@ -7,7 +7,7 @@ import { InjectReceiverDataSource } from '../storage/inject-receiver-data-source
 import { SqlRunner } from '../storage/sql/sql-runner';
 import { addDays, localDateOf, startOfLocalDay } from '../common/time/zoned-time.util';
 import { PageviewFactsReader, type PageviewRowLike } from './pageview-facts.reader';
-import { LocalDayOf, RollupBatch, sortRows } from './rollup-batch';
+import { LocalDayOf, RollupBatch, type RollupDelta, sortRows } from './rollup-batch';
 import { RollupRepository } from './rollup.repository';
 import { RollupStateService } from './rollup-state.service';
 import { firstSeenDeltas, firstSeenRows, readFirstSeen } from './first-seen.facts';
@@ -59,9 +59,16 @@ const LAST_DAY = '9999-12-31';
 /** Dimensions per `DELETE … IN (…)`. */
 const DIMENSION_CHUNK = 300;
 
-/** The sessions a pageview batch is about to write, as they were (see `sessionsBefore`). */
-export interface SessionSnapshot {
-  states: Map<number, SessionState>;
+/** What one pageview batch wrote, as the rollups need it (see `recordBatch`). */
+export interface IngestedPageviews {
+  /** The pageview rows it inserted (all new: redelivered events were dropped before). */
+  pageviews: PageviewRowLike[];
+  /** Its visitors with their stored `first_seen` (ms). */
+  visitors: ReadonlyArray<{ id: number; projectId: number; firstSeen: number }>;
+  /** The sessions it wrote, locked until its commit. */
+  sessionIds: number[];
+  /** Their state before the batch, for those it did not create. */
+  sessionsBefore: ReadonlyMap<number, SessionState>;
 }
 
 /**
@@ -84,34 +91,48 @@ export class RollupMaintenance {
     @Inject(RECEIVER_OPTIONS) private readonly options: ResolvedReceiverOptions,
   ) {}
 
-  /** Adds pageviews the batch inserted (call inside the batch's transaction, after the insert). */
-  async recordPageviews(rows: PageviewRowLike[], context: IngestBatchContext): Promise<void> {
-    if (rows.length === 0) return;
+  /**
+   * Adds what one pageview batch wrote: its pageviews, the visitors it saw first, and what it
+   * changed in its sessions. Call it last in the batch's transaction: it locks the rollup rows
+   * every batch of the day shares (the total, the session sums), so they stay locked only from
+   * here to the commit and concurrent batches wait for each other as briefly as possible.
+   */
+  async recordBatch(batch: IngestedPageviews, context: IngestBatchContext): Promise<void> {
+    const { pageviews: rows, sessionIds } = batch;
+    if (rows.length === 0 && sessionIds.length === 0) return;
     const sql = new SqlRunner(context.manager);
     const repository = new RollupRepository(sql);
     // Read in the transaction: a rebuild in another process may have just changed it.
     if (!this.state.maintains(await repository.state())) return;
-    const facts = await this.facts.ofRows(sql, rows, (task) => context.afterCommit(task));
     const zone = this.state.timeZone;
-    if (zone !== this.ingestZone) {
-      this.ingestDays = new LocalDayOf(zone);
-      this.ingestZone = zone;
+    const deltas: RollupDelta[] = [];
+    if (rows.length > 0) {
+      const facts = await this.facts.ofRows(sql, rows, (task) => context.afterCommit(task));
+      if (zone !== this.ingestZone) {
+        this.ingestDays = new LocalDayOf(zone);
+        this.ingestZone = zone;
+      }
+      const pageviews = new RollupBatch(zone, this.ingestDays);
+      for (const fact of facts) pageviews.add(fact);
+      deltas.push(...pageviews.rows);
+      // Visitors first seen with this batch join their first day's set (a union: a visitor
+      // created by a concurrent batch and counted here again is not counted twice). 1 s of
+      // slack: MariaDB stores whole seconds.
+      const earliest = Math.min(...rows.map((row) => row.created_at.getTime())) - 1000;
+      const viewers = new Set(rows.map((row) => Number(row.visitor_id)));
+      const created = batch.visitors.filter((v) => viewers.has(v.id) && v.firstSeen >= earliest);
+      deltas.push(...firstSeenDeltas(created, zone));
     }
-    const batch = new RollupBatch(zone, this.ingestDays);
-    for (const fact of facts) batch.add(fact);
-    // Visitors the batch created join their first day's set (a union: a visitor created by a
-    // concurrent batch and read here again is not counted twice). 1 s of slack: MariaDB stores
-    // whole seconds.
-    const earliest = Math.min(...rows.map((row) => row.created_at.getTime())) - 1000;
-    const created = await readFirstSeen(
-      sql,
-      (p) =>
-        `id IN (${p.list([...new Set(rows.map((row) => Number(row.visitor_id)))])}) ` +
-        `AND first_seen >= ${p.instant(earliest)}`,
-    );
-    await repository.merge(
-      sortRows([...batch.sorted(), ...firstSeenDeltas(created, this.state.timeZone)]),
-    );
+    if (sessionIds.length > 0) {
+      // Locked by the batch since it wrote them: the state after its writes.
+      const after = await readSessionStates(
+        sql,
+        (p) => `id IN (${p.list([...new Set(sessionIds)])})`,
+        true,
+      );
+      deltas.push(...sessionDeltas(batch.sessionsBefore, after, zone));
+    }
+    await repository.merge(sortRows(deltas));
   }
 
   /** Adds error events the batch inserted (call inside the batch's transaction, after the insert). */
@@ -188,51 +209,6 @@ export class RollupMaintenance {
     const [link, ...breakdowns] = linkDimensions(linkId);
     await repository.deleteRows(projectId, [link], FIRST_DAY, LAST_DAY, linkKey(linkId));
     await repository.deleteRows(projectId, breakdowns, FIRST_DAY, LAST_DAY);
-  }
-
-  /**
-   * Call in a pageview batch's transaction BEFORE it writes sessions (after cookieless session
-   * tokens are assigned): locks the batch's projects against other batches' session writes
-   * (PostgreSQL, MariaDB) and reads the state of the sessions it will touch. `null` when the
-   * rollups are not maintained.
-   */
-  async sessionsBefore(
-    keys: ReadonlyArray<{ projectId: number; sessionToken: string }>,
-    context: IngestBatchContext,
-  ): Promise<SessionSnapshot | null> {
-    if (keys.length === 0) return null;
-    const sql = new SqlRunner(context.manager);
-    const repository = new RollupRepository(sql);
-    if (!this.state.maintains(await repository.state())) return null;
-    await repository.lockProjects(keys.map((k) => k.projectId));
-    const states = await readSessionStates(
-      sql,
-      (p) =>
-        `project_id IN (${p.list([...new Set(keys.map((k) => k.projectId))])}) ` +
-        `AND session_token IN (${p.list([...new Set(keys.map((k) => k.sessionToken))])})`,
-      true,
-    );
-    return { states };
-  }
-
-  /**
-   * Call after the batch's last session write: adds what its writes changed in the per-day
-   * session sums (new sessions, longer ones, bounces ended).
-   */
-  async recordSessions(
-    snapshot: SessionSnapshot | null,
-    sessionIds: number[],
-    context: IngestBatchContext,
-  ): Promise<void> {
-    if (!snapshot || sessionIds.length === 0) return;
-    const sql = new SqlRunner(context.manager);
-    const after = await readSessionStates(
-      sql,
-      (p) => `id IN (${p.list([...new Set(sessionIds)])})`,
-      true,
-    );
-    const deltas = sessionDeltas(snapshot.states, after, this.state.timeZone);
-    if (deltas.length > 0) await new RollupRepository(sql).merge(sortRows(deltas));
   }
 
   /**

@@ -10,13 +10,18 @@ import { addDays, daysBetween } from '../common/time/zoned-time.util';
 export const ROLLUP_TABLE = 'analytics_rollups';
 export const ROLLUP_STATE_TABLE = 'analytics_rollup_state';
 const STATE_NAME = 'rollups';
-/** The per-project lock row of {@link RollupRepository.lockProjects} (outside every window). */
+/**
+ * The per-project lock rows earlier versions serialised ingest batches with (outside every
+ * window): still skipped where rows are listed, as databases may hold them.
+ */
 const GATE_DIMENSION = 'session_gate';
-const GATE_DAY = '0000-00-00';
 const KEY = ['project_id', 'dimension', 'day', 'value_key'];
 const COLUMNS = [...KEY, ...LABEL_COLUMNS, 'pageviews', 'members'];
-/** Rows per statement: 10 values each, far below every engine's placeholder limit. */
-const CHUNK = 400;
+/**
+ * Rows per statement: 10 values each, below every engine's placeholder limit (32,766 on SQLite);
+ * a batch of 500 pageviews (≈ 520 rows) merges in one round of three statements.
+ */
+const CHUNK = 1_000;
 
 /** Where the rollups stand: `empty` (no data yet), `pending`, `building`, `ready`. */
 export interface RollupStateRow {
@@ -147,39 +152,6 @@ export class RollupRepository {
     }
   }
 
-  /**
-   * Locks one row per project (dimension `session_gate`, created on first use) until the
-   * transaction ends, so two receivers' batches of one project write its sessions one after the
-   * other: each then reads the sessions' state the other committed. A no-op on SQLite, whose
-   * writers are serialized anyway.
-   */
-  async lockProjects(projectIds: number[]): Promise<void> {
-    if (!this.sql.dialect.lockRows || projectIds.length === 0) return;
-    const ids = [...new Set(projectIds)].sort((a, b) => a - b);
-    const gate = (projectId: number): RollupDelta => ({
-      projectId,
-      day: GATE_DAY,
-      dimension: GATE_DIMENSION,
-      valueKey: '',
-      labels: [],
-      pageviews: 0,
-      members: null,
-    });
-    await this.sql.run((p) =>
-      this.sql.dialect.insertIgnore(
-        ROLLUP_TABLE,
-        COLUMNS.join(', '),
-        ids.map((id) => this.tuple(p, gate(id), 0, null)).join(', '),
-      ),
-    );
-    await this.sql.rows(
-      (p) =>
-        `SELECT project_id FROM ${ROLLUP_TABLE} WHERE project_id IN (${p.list(ids)}) ` +
-        `AND dimension = ${p.add(GATE_DIMENSION)} AND day = ${p.add(GATE_DAY)} ` +
-        `ORDER BY project_id${this.sql.dialect.lockRows}`,
-    );
-  }
-
   /** The local days up to `lastDay` (inclusive) holding rows of a project, oldest first. */
   async daysThrough(projectId: number, lastDay: string): Promise<string[]> {
     const rows = await this.sql.rows<Record<string, unknown>>(
@@ -246,14 +218,19 @@ export class RollupRepository {
 
   /**
    * Pageviews per group of a dimension over a window, summed, grouped and ordered by the engine
-   * as the raw queries do (same collation, same tie order): `ORDER BY pageviews DESC, <order>`.
+   * as the raw queries do (same collation, same tie order): `ORDER BY pageviews DESC, <order>`,
+   * where `order` names the returned label aliases (`l0`…`l3`).
    */
-  grouped(
+  async grouped(
     window: RollupWindow,
     labels: number,
     order: string[],
     limit?: number,
   ): Promise<Array<Record<string, unknown>>> {
+    if (this.sql.dialect.sumsInClient) {
+      const summed = await this.summedInClient(window, labels, order, limit);
+      if (summed) return summed;
+    }
     const columns = LABEL_COLUMNS.slice(0, labels);
     const select = columns.map((c, i) => `${c} AS l${i}`).join(', ');
     return this.sql.rows(
@@ -289,6 +266,64 @@ export class RollupRepository {
       (p) => `SELECT DISTINCT label_a FROM ${ROLLUP_TABLE} WHERE ${this.within(p, window)}`,
     );
     return rows.map((row) => text(row.label_a));
+  }
+
+  /**
+   * {@link grouped} with the sums made here (see `SqlDialect.sumsInClient`): one plain scan of
+   * the window's keys and counts, then the engine groups and orders one row per stored group
+   * (a few hundred, not a month of them) by its own collation, naming the keys in each group, so
+   * groups it deems equal are merged and ties ordered exactly as its `GROUP BY … ORDER BY` over
+   * every row would. `null` (the engine then groups every row) past {@link CLIENT_GROUPS_MAX}
+   * groups, or if a group's key list came back cut short (`group_concat_max_len`).
+   */
+  private async summedInClient(
+    window: RollupWindow,
+    labels: number,
+    order: string[],
+    limit?: number,
+  ): Promise<Array<Record<string, unknown>> | null> {
+    const rows = await this.sql.rows<Record<string, unknown>>(
+      (p) =>
+        `SELECT value_key, day, pageviews FROM ${ROLLUP_TABLE} WHERE ${this.within(p, window)}`,
+    );
+    const sums = new Map<string, { day: string; pageviews: number }>();
+    for (const row of rows) {
+      const key = text(row.value_key);
+      const sum = sums.get(key);
+      if (sum) sum.pageviews += int(row.pageviews);
+      else sums.set(key, { day: text(row.day), pageviews: int(row.pageviews) });
+    }
+    if (sums.size === 0) return [];
+    if (sums.size > CLIENT_GROUPS_MAX) return null;
+    // One stored row per group: any day of it, its labels are the same on every day.
+    const byDay = new Map<string, string[]>();
+    for (const [key, { day }] of sums) byDay.set(day, [...(byDay.get(day) ?? []), key]);
+    const columns = LABEL_COLUMNS.slice(0, labels);
+    const groups = await this.sql.rows<Record<string, unknown>>(
+      (p) =>
+        `SELECT GROUP_CONCAT(value_key) AS value_keys, COUNT(*) AS stored, ` +
+        `${columns.map((c, i) => `${c} AS l${i}`).join(', ')} FROM ${ROLLUP_TABLE} ` +
+        `WHERE project_id = ${p.add(window.projectId)} AND dimension = ${p.add(window.dimension)} ` +
+        `AND (${[...byDay]
+          .map(([day, keys]) => `(day = ${p.add(day)} AND value_key IN (${p.list(keys)}))`)
+          .join(' OR ')}) ` +
+        `GROUP BY ${columns.join(', ')}` +
+        (order.length > 0 ? ` ORDER BY ${order.join(', ')}` : ''),
+    );
+    const summed: Array<{ row: Record<string, unknown>; position: number }> = [];
+    for (const [position, group] of groups.entries()) {
+      const keys = text(group.value_keys).split(',');
+      if (keys.length !== int(group.stored)) return null;
+      const pageviews = keys.reduce((total, key) => total + (sums.get(key)?.pageviews ?? 0), 0);
+      const row: Record<string, unknown> = { pageviews };
+      columns.forEach((_, i) => (row[`l${i}`] = group[`l${i}`]));
+      summed.push({ row, position });
+    }
+    // The engine's order breaks ties between equal sums, as `ORDER BY pageviews DESC, <order>`.
+    const result = summed
+      .sort((a, b) => int(b.row.pageviews) - int(a.row.pageviews) || a.position - b.position)
+      .map(({ row }) => row);
+    return limit === undefined ? result : result.slice(0, limit);
   }
 
   /** The stored rows of a window, optionally only those of some groups. */
@@ -409,6 +444,9 @@ export class RollupRepository {
     return `(${p.list([d.projectId, d.dimension, d.day, d.valueKey, ...labels, pageviews, members])})`;
   }
 }
+
+/** Most distinct groups {@link RollupRepository.grouped} ranks in one statement (placeholders). */
+const CLIENT_GROUPS_MAX = 20_000;
 
 /** Longest window whose days {@link RollupRepository.memberLists} lists one by one. */
 const LISTED_DAYS = 400;

@@ -1,6 +1,6 @@
 import type { SqlRunner } from '../storage/sql/sql-runner';
 import type { SqlParams } from '../storage/sql/sql-params';
-import { instantOf, int } from '../storage/sql/sql-values';
+import { instantOf, int, text } from '../storage/sql/sql-values';
 import { LocalDayOf, type RollupDelta } from './rollup-batch';
 import { valueKey } from './rollup.dimensions';
 
@@ -23,6 +23,7 @@ export const SESSION_SUM_KEYS: Readonly<Record<SessionSum, string>> = Object.fro
 /** One stored session as the sums see it; `duration` as the engine computes it (the raw AVG's input). */
 export interface SessionState {
   projectId: number;
+  sessionToken: string;
   startedAt: number;
   bounced: boolean;
   duration: number;
@@ -30,8 +31,8 @@ export interface SessionState {
 
 /**
  * Reads sessions (`where` on alias-less `sessions` columns). With `lock` the rows are read for
- * update, so the state is the latest committed one on every engine (MariaDB's plain reads see the
- * transaction's snapshot).
+ * update, in id order (so concurrent batches lock them alike), and the state is the latest
+ * committed one on every engine (MariaDB's plain reads see the transaction's snapshot).
  */
 export async function readSessionStates(
   sql: SqlRunner,
@@ -41,13 +42,14 @@ export async function readSessionStates(
   const duration = sql.dialect.secondsBetween('started_at', 'last_activity');
   const rows = await sql.rows<Record<string, unknown>>(
     (p) =>
-      `SELECT id, project_id, started_at, is_bounced, ${duration} AS duration FROM sessions ` +
-      `WHERE ${where(p)}${lock ? sql.dialect.lockRows : ''}`,
+      `SELECT id, project_id, session_token, started_at, is_bounced, ${duration} AS duration ` +
+      `FROM sessions WHERE ${where(p)}${lock ? ` ORDER BY id${sql.dialect.lockRows}` : ''}`,
   );
   const states = new Map<number, SessionState>();
   for (const row of rows)
     states.set(int(row.id), {
       projectId: int(row.project_id),
+      sessionToken: text(row.session_token),
       startedAt: instantOf(row.started_at).getTime(),
       bounced: isTrue(row.is_bounced),
       duration: int(row.duration),

@@ -1,25 +1,20 @@
-import { createServer, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { chromium, Browser, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { DataSource } from 'typeorm';
 import { ReceiverClock } from '../../receiver/common/time/receiver-time';
 import { ErrorGroupEntity, PageviewEntity, VisitorEntity } from '../../receiver/storage/entities';
 import { adminHeaders, createReceiverApp, ReceiverApp } from '../support/receiver-app';
-import { chromiumPath, createIsolatedDatabase, IsolatedDatabase } from '../support/services';
+import {
+  describeWithChromium,
+  launchChromium,
+  serveSite,
+  type TestSite,
+} from '../support/chromium';
+import { createIsolatedDatabase, IsolatedDatabase } from '../support/services';
+import { eventually } from '../support/eventually';
 import { ensureSnippetBuilt } from '../support/snippet-build';
 import { CHROME_UA, createProject, dataSourceOf, TestProject } from '../tracking/tracking-fixtures';
 
-const describeWithChromium = chromiumPath() ? describe : describe.skip;
 const DAY = 86_400_000;
-
-/** Polls until `check` passes (events arrive asynchronously from the page). */
-async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    const value = await read();
-    if (check(value) || attempt > 200) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /** Everything the page could have left on the device. */
 const deviceStorage = (tab: Page) =>
@@ -33,7 +28,7 @@ const NOTHING = { cookie: '', localStorage: 0, sessionStorage: 0 };
 type MicrologsGlobal = { Micrologs: { consent(granted: boolean): void } };
 
 describeWithChromium('cookieless mode and consent in a real Chromium', () => {
-  let site: Server;
+  let site: TestSite;
   let siteUrl: string;
   let database: IsolatedDatabase;
   let receiver: ReceiverApp;
@@ -43,13 +38,11 @@ describeWithChromium('cookieless mode and consent in a real Chromium', () => {
 
   beforeAll(async () => {
     ensureSnippetBuilt();
-    site = createServer((req, res) => {
-      const key = new URL(req.url ?? '/', 'http://x').searchParams.get('page') ?? '';
-      res.setHeader('Content-Type', 'text/html');
-      res.end(pages.get(key) ?? '<!doctype html><title>none</title>');
+    site = await serveSite((url) => {
+      const key = url.searchParams.get('page') ?? '';
+      return pages.get(key) ?? '<!doctype html><title>none</title>';
     });
-    await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
-    siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
+    siteUrl = site.url;
     database = await createIsolatedDatabase('sqlite');
     receiver = await createReceiverApp({
       adapter: 'fastify',
@@ -57,16 +50,7 @@ describeWithChromium('cookieless mode and consent in a real Chromium', () => {
       options: { allowedOrigins: [siteUrl], respectPrivacySignals: true },
     });
     db = dataSourceOf(receiver.app);
-    browser = await chromium.launch({
-      executablePath: chromiumPath(),
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-      ],
-    });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {
@@ -74,7 +58,7 @@ describeWithChromium('cookieless mode and consent in a real Chromium', () => {
     await browser?.close();
     await receiver?.close();
     await database?.drop();
-    await new Promise((resolve) => site?.close(resolve));
+    await site?.close();
   });
 
   /** A site page embedding the snippet for `project`, with extra attributes on the tag. */

@@ -4,11 +4,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { chromium, type Browser } from 'playwright-core';
-import { chromiumPath } from '../support/services';
+import type { Browser } from 'playwright-core';
+import { describeWithChromium, launchChromium } from '../support/chromium';
 import { CHROME_UA } from '../tracking/tracking-fixtures';
 
-const describeWithChromium = chromiumPath() ? describe : describe.skip;
 const root = resolve(__dirname, '../..');
 
 // The sample receiver (sample-app/server) as `npm start` runs it: its live page in a real
@@ -50,16 +49,7 @@ describeWithChromium('the sample receiver’s live page in Chromium', () => {
         fail(new Error(`the sample receiver exited (${code}):\n${log}`)),
       );
     });
-    browser = await chromium.launch({
-      executablePath: chromiumPath(),
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-      ],
-    });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {

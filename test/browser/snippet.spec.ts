@@ -1,6 +1,4 @@
-import { createServer, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { chromium, Browser, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { DataSource } from 'typeorm';
 import {
   AuditLogEntity,
@@ -10,23 +8,19 @@ import {
   SessionEntity,
 } from '../../receiver/storage/entities';
 import { createReceiverApp, ReceiverApp } from '../support/receiver-app';
-import { chromiumPath, createIsolatedDatabase, IsolatedDatabase } from '../support/services';
+import {
+  describeWithChromium,
+  launchChromium,
+  serveSite,
+  type TestSite,
+} from '../support/chromium';
+import { createIsolatedDatabase, IsolatedDatabase } from '../support/services';
+import { eventually } from '../support/eventually';
 import { ensureSnippetBuilt } from '../support/snippet-build';
 import { CHROME_UA, createProject, dataSourceOf, TestProject } from '../tracking/tracking-fixtures';
 
-const describeWithChromium = chromiumPath() ? describe : describe.skip;
-
-/** Polls the database until `check` passes (events arrive asynchronously from the page). */
-async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    const value = await read();
-    if (check(value) || attempt > 200) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 describeWithChromium('browser snippet in a real Chromium', () => {
-  let site: Server;
+  let site: TestSite;
   let siteUrl: string;
   let database: IsolatedDatabase;
   let receiver: ReceiverApp;
@@ -37,12 +31,8 @@ describeWithChromium('browser snippet in a real Chromium', () => {
 
   beforeAll(async () => {
     ensureSnippetBuilt();
-    site = createServer((req, res) => {
-      res.setHeader('Content-Type', 'text/html');
-      res.end(page);
-    });
-    await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
-    siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
+    site = await serveSite(() => page);
+    siteUrl = site.url;
     database = await createIsolatedDatabase('sqlite');
     receiver = await createReceiverApp({
       adapter: 'fastify',
@@ -51,23 +41,14 @@ describeWithChromium('browser snippet in a real Chromium', () => {
     });
     db = dataSourceOf(receiver.app);
     project = await createProject(receiver.app, '127.0.0.1');
-    browser = await chromium.launch({
-      executablePath: chromiumPath(),
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-      ],
-    });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {
     await browser?.close();
     await receiver?.close();
     await database?.drop();
-    await new Promise((resolve) => site?.close(resolve));
+    await site?.close();
   });
 
   const openPage = async (html: string): Promise<Page> => {

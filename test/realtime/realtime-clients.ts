@@ -59,7 +59,10 @@ export function openWebSocket(
   const wsUrl = `${url.replace(/^http/, 'ws')}/api/realtime${options.query ? `?${options.query}` : ''}`;
   const socket = new WebSocket(wsUrl, { headers: options.headers });
   const { client, add } = feed();
-  socket.on('message', (data) => add(JSON.parse(String(data)) as FeedMessage));
+  // Each WebSocket frame is a JSON array of messages (a tick's events in one frame).
+  socket.on('message', (data) => {
+    for (const message of JSON.parse(String(data)) as FeedMessage[]) add(message);
+  });
   return new Promise((resolve, reject) => {
     socket.once('open', () => resolve({ ...client, socket, close: () => socket.terminate() }));
     socket.once('unexpected-response', (_request, response) =>

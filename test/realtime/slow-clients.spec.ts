@@ -23,7 +23,7 @@ describe('a slow realtime client', () => {
     let full = true;
     const transport: RealtimeTransport = {
       bufferedBytes: () => (full ? 10_000 : 0),
-      send: (message) => sent.push(message.json),
+      send: (frame) => sent.push(...frame.messages.map((message) => message.json)),
       close: () => undefined,
     };
     return { transport, sent, drain: () => (full = false) };
@@ -99,9 +99,14 @@ describeEachAdapter('a WebSocket client that stops reading', ({ adapter, engine 
     });
     // 20 000 × 8 KB = 160 MB offered to one client.
     for (let batch = 0; batch < 200; batch++) {
-      hub.deliverEvents(Array.from({ length: 100 }, (_, i) => error(batch * 100 + i)));
+      hub.deliverEvents(
+        Array.from({ length: 100 }, (_, i) => error(batch * 100 + i)),
+        Date.now(),
+      );
       await new Promise((resolve) => setImmediate(resolve));
     }
+    // The hub's last tick goes out.
+    await new Promise((resolve) => setTimeout(resolve, 100));
     const figures = hub.figures();
     expect(figures.waiting).toBeLessThanOrEqual(20);
     expect(figures.dropped).toBeGreaterThan(15_000);

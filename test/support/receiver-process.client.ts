@@ -21,13 +21,15 @@ const SCRIPT = join(__dirname, 'receiver-process.ts');
 
 /**
  * Starts `receiver-process.ts` on a SQLite file (or a database URL) and waits until it listens;
- * `env` adds `RECEIVER_*` settings.
+ * `env` adds `RECEIVER_*` settings, `nodeFlags` flags of Node itself (a benchmark's
+ * `--cpu-prof`).
  */
 export function startReceiverProcess(
   file: string,
   env: Record<string, string> = {},
+  nodeFlags: string[] = [],
 ): Promise<ReceiverProcess> {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', SCRIPT, file], {
+  const child = spawn(process.execPath, [...nodeFlags, '-r', '@swc-node/register', SCRIPT, file], {
     cwd: join(__dirname, '..', '..'),
     env: { ...process.env, SWC_NODE_PROJECT: 'tsconfig.json', NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -5,7 +5,7 @@ import {
   Logger,
   OnApplicationBootstrap,
 } from '@nestjs/common';
-import { unrefTimeout } from '../../../lib/scheduler/telemetry-timers';
+import { RepeatingTask } from '../../common/scheduling/repeating-task';
 import { RECEIVER_OPTIONS } from '../../config/receiver-options.constants';
 import type { ResolvedReceiverOptions } from '../../config/receiver-options.interface';
 import { AlertsMessages } from '../alerts.messages';
@@ -19,41 +19,24 @@ import { AlertsEngine } from './alerts.engine';
 @Injectable()
 export class AlertsScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('ReceiverAlerts');
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopping = false;
+  private readonly task = new RepeatingTask(() =>
+    this.engine.tick().catch((error: unknown) => {
+      // A failing tick (database down) is logged and retried at the next one.
+      this.logger.warn(AlertsMessages.evaluationFailed(String(error)));
+    }),
+  );
 
   constructor(
     @Inject(RECEIVER_OPTIONS) private readonly options: ResolvedReceiverOptions,
     private readonly engine: AlertsEngine,
   ) {}
 
-  private get intervalMs(): number {
-    return this.options.alerts.intervalSeconds * 1000;
-  }
-
   onApplicationBootstrap(): void {
-    if (this.intervalMs > 0) this.schedule();
+    const intervalMs = this.options.alerts.intervalSeconds * 1000;
+    if (intervalMs > 0) this.task.start(intervalMs, intervalMs);
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    this.stopping = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
-  }
-
-  private schedule(): void {
-    this.timer = unrefTimeout(() => {
-      this.running = this.engine
-        .tick()
-        .catch((error: unknown) => {
-          // A failing tick (database down) is logged and retried at the next one.
-          this.logger.warn(AlertsMessages.evaluationFailed(String(error)));
-        })
-        .finally(() => {
-          this.running = undefined;
-          if (!this.stopping) this.schedule();
-        });
-    }, this.intervalMs);
+  beforeApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 }

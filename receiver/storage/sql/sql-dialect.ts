@@ -36,6 +36,23 @@ export interface UpsertNewer {
   newer: string;
 }
 
+/** An `INSERT … VALUES` that merges a conflicting row column by column (see {@link SqlDialect.upsertMerge}). */
+export interface UpsertMerge {
+  /** The `INSERT INTO table (columns) VALUES (…), (…)` part. */
+  insert: string;
+  /** Escaped table name (qualifies the stored row's columns). */
+  table: string;
+  /** Escaped columns of the unique key the conflict is on. */
+  key: string[];
+  /**
+   * Per escaped column, its new value on conflict, from the stored value and the incoming one
+   * (both given as SQL, e.g. `GREATEST(stored, incoming)`).
+   */
+  set: Record<string, (stored: string, incoming: string) => string>;
+  /** Escaped columns the statement returns, for every row (inserted or merged). */
+  returning: string[];
+}
+
 /**
  * Everything the receiver's SQL does differently per engine, reads and writes alike, in one
  * place (the "one query, per-backend implementation" seam). (Local days need no entry: their
@@ -68,10 +85,31 @@ export interface SqlDialect {
   /** `INSERT … VALUES …` that overwrites the `update` columns of a row hitting the `key`. */
   upsertReplace(statement: Omit<UpsertNewer, 'newer' | 'table'>): string;
   /**
+   * `INSERT … VALUES …` that updates a row hitting the `key` by the `set` expressions and returns
+   * the `returning` columns of every row, in one round trip and one row lock per row (no read
+   * before the write).
+   */
+  upsertMerge(statement: UpsertMerge): string;
+  /**
+   * `INSERT … VALUES …` that skips rows hitting a unique key and returns the `returning`
+   * columns of the rows it inserted — only those: the caller learns which rows are its own.
+   * For rows built from validated values only (see the MySQL implementation).
+   */
+  insertNewReturning(table: string, columns: string, tuples: string, returning: string): string;
+  /** SQL yielding the larger of two comparable values (`GREATEST`, SQLite's scalar `MAX`). */
+  greatest(a: string, b: string): string;
+  /**
    * Suffix of a `SELECT` whose rows the transaction rewrites from their read values (` FOR
    * UPDATE`); empty on SQLite, where a writing transaction already excludes every other writer.
    */
   readonly lockRows: string;
+  /**
+   * Whether summing many small rows into groups is cheaper in the client. MariaDB's `GROUP BY`
+   * over a month of rollup rows goes through a temporary table, 3–4× the cost of scanning them;
+   * the rollup reads then add the rows up themselves and ask the engine only to group and order
+   * one row per distinct group by its collation (see RollupRepository.grouped).
+   */
+  readonly sumsInClient: boolean;
 }
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
@@ -96,6 +134,22 @@ const onConflictNewer = ({ insert, table, key, update, newer }: UpsertNewer): st
   update.map((column) => `${column} = excluded.${column}`).join(', ') +
   ` WHERE ${table}.${newer} <= excluded.${newer}`;
 
+/** `ON CONFLICT … DO UPDATE … RETURNING`, the same text on SQLite and PostgreSQL. */
+const onConflictMerge = ({ insert, table, key, set, returning }: UpsertMerge): string =>
+  `${insert} ON CONFLICT (${key.join(', ')}) DO UPDATE SET ` +
+  Object.entries(set)
+    .map(([column, value]) => `${column} = ${value(`${table}.${column}`, `excluded.${column}`)}`)
+    .join(', ') +
+  ` RETURNING ${returning.join(', ')}`;
+
+const onConflictNewReturning = (
+  table: string,
+  columns: string,
+  tuples: string,
+  returning: string,
+): string =>
+  `INSERT INTO ${table} (${columns}) VALUES ${tuples} ON CONFLICT DO NOTHING RETURNING ${returning}`;
+
 const sqlite: SqlDialect = {
   engine: 'sqlite',
   placeholder: () => '?',
@@ -108,7 +162,11 @@ const sqlite: SqlDialect = {
     `INSERT OR IGNORE INTO ${table} (${columns}) VALUES ${tuples}`,
   upsertNewer: onConflictNewer,
   upsertReplace: onConflictReplace,
+  upsertMerge: onConflictMerge,
+  insertNewReturning: onConflictNewReturning,
+  greatest: (a, b) => `MAX(${a}, ${b})`,
   lockRows: '',
+  sumsInClient: false,
 };
 
 const postgres: SqlDialect = {
@@ -122,7 +180,11 @@ const postgres: SqlDialect = {
     `INSERT INTO ${table} (${columns}) VALUES ${tuples} ON CONFLICT DO NOTHING`,
   upsertNewer: onConflictNewer,
   upsertReplace: onConflictReplace,
+  upsertMerge: onConflictMerge,
+  insertNewReturning: onConflictNewReturning,
+  greatest: (a, b) => `GREATEST(${a}, ${b})`,
   lockRows: ' FOR UPDATE',
+  sumsInClient: false,
 };
 
 const mysql: SqlDialect = {
@@ -150,7 +212,23 @@ const mysql: SqlDialect = {
   },
   upsertReplace: ({ insert, update }) =>
     `${insert} ON DUPLICATE KEY UPDATE ` + update.map((c) => `${c} = VALUES(${c})`).join(', '),
+  // MariaDB returns merged rows too. Assignments run left to right, each seeing the ones before:
+  // callers' expressions only read their own column.
+  upsertMerge: ({ insert, table, set, returning }) =>
+    `${insert} ON DUPLICATE KEY UPDATE ` +
+    Object.entries(set)
+      .map(([column, value]) => `${column} = ${value(`${table}.${column}`, `VALUES(${column})`)}`)
+      .join(', ') +
+    ` RETURNING ${returning.join(', ')}`,
+  // `INSERT IGNORE` is the one MariaDB form whose `RETURNING` leaves the skipped rows out (a no-op
+  // `ON DUPLICATE KEY UPDATE` returns them as well). It would also store a bad value altered
+  // instead of failing (see `insertIgnore`): callers pass server-built, validated rows and treat
+  // a row that is neither returned nor found afterwards as a failure.
+  insertNewReturning: (table, columns, tuples, returning) =>
+    `INSERT IGNORE INTO ${table} (${columns}) VALUES ${tuples} RETURNING ${returning}`,
+  greatest: (a, b) => `GREATEST(${a}, ${b})`,
   lockRows: ' FOR UPDATE',
+  sumsInClient: true,
 };
 
 const DIALECTS: Record<SqlEngine, SqlDialect> = { sqlite, postgres, mysql };

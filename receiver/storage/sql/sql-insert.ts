@@ -14,6 +14,22 @@ export type InsertConflict =
       update: string[];
       /** Timestamp property: a stored row only gives way to one at least as new. */
       newer: string;
+    }
+  | {
+      /** Rows hitting a unique key are skipped; the statement returns the inserted ones only. */
+      kind: 'new';
+      /** Properties returned. */
+      returning: string[];
+    }
+  | {
+      /** A stored row is updated column by column; the statement returns every row. */
+      kind: 'merge';
+      /** Properties of the unique key the conflict is on. */
+      key: string[];
+      /** Per property, its new value from the stored and the incoming value (SQL). */
+      set: Record<string, (stored: string, incoming: string) => string>;
+      /** Properties returned. */
+      returning: string[];
     };
 
 /**
@@ -69,6 +85,23 @@ export function insertStatement(
         key: conflict.key.map(escape),
         update: conflict.update.map(escape),
         newer: escape(conflict.newer),
+      });
+    case 'new':
+      return dialect.insertNewReturning(
+        table,
+        names,
+        tuples,
+        conflict.returning.map(escape).join(', '),
+      );
+    case 'merge':
+      return dialect.upsertMerge({
+        insert: `INSERT INTO ${table} (${names}) VALUES ${tuples}`,
+        table,
+        key: conflict.key.map(escape),
+        set: Object.fromEntries(
+          Object.entries(conflict.set).map(([property, value]) => [escape(property), value]),
+        ),
+        returning: conflict.returning.map(escape),
       });
   }
 }

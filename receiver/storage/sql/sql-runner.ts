@@ -55,6 +55,16 @@ export class SqlRunner {
     await this.run((p) => insertStatement(this.source, this.dialect, entity, rows, conflict, p));
   }
 
+  /** {@link insert} with a `RETURNING` conflict (`new`, `merge`): the rows it returns. */
+  async insertReturning<T = Record<string, unknown>>(
+    entity: EntityClass,
+    rows: readonly object[],
+    conflict: Extract<InsertConflict, { returning: string[] }>,
+  ): Promise<T[]> {
+    if (rows.length === 0) return [];
+    return this.run((p) => insertStatement(this.source, this.dialect, entity, rows, conflict, p));
+  }
+
   /** {@link insert} skipping rows that hit a unique key. */
   insertIgnore(entity: EntityClass, rows: readonly object[]): Promise<void> {
     return this.insert(entity, rows, { kind: 'ignore' });

@@ -15,13 +15,19 @@ import type { CommittedPageview } from '../../events/committed-event.interface';
 import { CookielessSessions } from './cookieless-sessions';
 import { DimensionResolver, unique } from './dimension.resolver';
 import { TrackingIdCache } from './tracking-id.cache';
-import { sessionKey, visitorKey, VisitorSessionWriter } from './visitor-session.writer';
+import type { PageviewRowLike } from '../../rollups/pageview-facts.reader';
+import {
+  sessionKey,
+  visitorKey,
+  VisitorSessionWriter,
+  type WrittenSessions,
+} from './visitor-session.writer';
 
 /**
  * Writes a batch of pageviews (contract 3.1–3.3): visitor upsert, session upsert (keyed by
  * project + token), 5-minute dedup measured from each event's arrival, device and location rows,
- * one multi-row pageview insert and the analytics rollups of those pageviews, then the bounce
- * flag of sessions that now have two pageviews.
+ * one multi-row pageview insert, the bounce flag of sessions that now have two pageviews, and
+ * last the analytics rollups of all that (the rows every batch shares are locked last).
  */
 @Injectable()
 export class PageviewIngestHandler implements IngestHandler<PageviewJob>, OnModuleInit {
@@ -44,34 +50,38 @@ export class PageviewIngestHandler implements IngestHandler<PageviewJob>, OnModu
 
   async handle(jobs: IngestEvent<PageviewJob>[], context: IngestBatchContext): Promise<void> {
     const visitors = await this.people.upsertVisitors(jobs, context);
-    await this.cookieless.assign(jobs, visitors, context);
-    // The sessions' state before this batch writes them: the rollups add what it changed.
-    const before = await this.rollups.sessionsBefore(jobs, context);
-    // Only worth knowing which sessions are new when someone listens for committed events.
-    const newSessions = this.events.active ? new Set<string>() : undefined;
-    const sessions = await this.people.upsertSessions(jobs, visitors, context, newSessions);
-    await this.writePageviews(jobs, visitors, sessions, context, newSessions);
-    await this.rollups.recordSessions(before, [...sessions.values()], context);
+    await this.cookieless.assign(jobs, visitors.ids, context);
+    const sessions = await this.people.upsertSessions(jobs, visitors.ids, context);
+    const rows = await this.writePageviews(jobs, visitors.ids, sessions, context);
+    await this.rollups.recordBatch(
+      {
+        pageviews: rows,
+        visitors: visitors.firstSeen,
+        sessionIds: [...sessions.ids.values()],
+        sessionsBefore: sessions.before,
+      },
+      context,
+    );
   }
 
+  /** Inserts the pageviews the dedup keeps and returns their rows. */
   private async writePageviews(
     jobs: IngestEvent<PageviewJob>[],
     visitors: Map<string, number>,
-    sessions: Map<string, number>,
+    sessions: WrittenSessions,
     context: IngestBatchContext,
-    newSessions: Set<string> | undefined,
-  ): Promise<void> {
+  ): Promise<PageviewRowLike[]> {
     const kept = await this.dropDuplicates(jobs, visitors, context);
-    if (kept.length === 0) return;
-    if (newSessions) {
+    if (kept.length === 0) return [];
+    if (this.events.active) {
       context.afterCommit(() =>
-        this.events.publish(committedPageviews(kept, visitors, sessions, newSessions)),
+        this.events.publish(committedPageviews(kept, visitors, sessions.ids, sessions.created)),
       );
     }
     const { deviceIds, locationIds } = await this.dimensions.forEvents(kept, context);
     const rows = kept.map((job, i) => ({
       project_id: job.projectId,
-      session_id: sessions.get(sessionKey(job)) as number,
+      session_id: sessions.ids.get(sessionKey(job)) as number,
       visitor_id: visitors.get(visitorKey(job)) as number,
       location_id: locationIds[i],
       device_id: deviceIds[i],
@@ -86,10 +96,10 @@ export class PageviewIngestHandler implements IngestHandler<PageviewJob>, OnModu
       event_id: job.eventId,
     }));
     await new SqlRunner(context.manager).insertIgnore(PageviewEntity, rows);
+    await this.updateBounce(unique(rows.map((r) => r.session_id)), context);
     // Redelivered events already stored were dropped before the batch (IngestBatchProcessor), so
     // every row here is new: the rollups count it once.
-    await this.rollups.recordPageviews(rows, context);
-    await this.updateBounce(unique(rows.map((r) => r.session_id)), context);
+    return rows;
   }
 
   /**

@@ -1,218 +1,211 @@
 import { Injectable } from '@nestjs/common';
-import type { LRUCache } from 'lru-cache';
-import { In } from 'typeorm';
 import type { IngestBatchContext } from '../../ingest';
 import { SessionEntity, VisitorEntity } from '../../storage/entities';
 import type { PageviewJob } from '../interfaces/tracking-jobs.interface';
 import { SqlRunner } from '../../storage/sql/sql-runner';
+import { instantOf } from '../../storage/sql/sql-values';
+import { readSessionStates, type SessionState } from '../../rollups/session-day.facts';
 import { unique } from './dimension.resolver';
 import { TrackingIdCache } from './tracking-id.cache';
 
 export const visitorKey = (job: PageviewJob): string => `${job.projectId}|${job.visitorHash}`;
 export const sessionKey = (job: PageviewJob): string => `${job.projectId}|${job.sessionToken}`;
 
+/** The visitors of a batch once written. */
+export interface WrittenVisitors {
+  /** Visitor ids by `visitorKey`. */
+  ids: Map<string, number>;
+  /** Every visitor of the batch with its stored `first_seen` (ms). */
+  firstSeen: Array<{ id: number; projectId: number; firstSeen: number }>;
+}
+
+/** The sessions of a batch once written, locked until the batch commits. */
+export interface WrittenSessions {
+  /** Session ids by `sessionKey`. */
+  ids: Map<string, number>;
+  /** Keys of the sessions this batch inserted. */
+  created: Set<string>;
+  /** The other sessions as they were before this batch wrote them (by id). */
+  before: Map<number, SessionState>;
+}
+
+/** Visitor rows per statement (5 values each). */
+const VISITORS_PER_UPSERT = 1_000;
+
 /**
- * The visitor and session rows behind a batch of pageviews (contract 3.1–3.2), resolved through
- * the id cache; unseen ones are inserted with `INSERT … IGNORE` and read back in one query.
+ * The visitor and session rows behind a batch of pageviews (contract 3.1–3.2). Each is written
+ * without reading it first, so a batch holds the rows' locks only from its write to its commit,
+ * and always takes them in key order: two workers writing the same rows queue up, never deadlock.
  */
 @Injectable()
 export class VisitorSessionWriter {
   constructor(private readonly cache: TrackingIdCache) {}
 
-  /** Visitor ids by `visitorKey`: new visitors inserted, `last_seen` and a missing fingerprint filled. */
-  async upsertVisitors(
-    jobs: PageviewJob[],
-    context: IngestBatchContext,
-  ): Promise<Map<string, number>> {
-    const { manager } = context;
-    const sql = new SqlRunner(manager);
-    // Arrival times, not the write time: a queued backlog must not move visits to a later day.
-    const now = new Date(Math.max(...jobs.map((job) => job.receivedAt)));
-    await forgetVanished(
-      sql,
-      VisitorEntity,
-      this.cache.visitors,
-      jobs.map(visitorKey),
-      (v) => v.id,
-    );
-    const ids = new Map<string, number>();
-    const unknown = new Map<string, PageviewJob>();
-    const fingerprints = new Map<string, string>();
+  /**
+   * One upsert per batch: new visitors inserted; for known ones `last_seen` only moves forward
+   * and a missing fingerprint is filled once, never overwritten (contract 3.1). Times are the
+   * events' arrival times: a queued backlog must not move visits to a later day.
+   */
+  async upsertVisitors(jobs: PageviewJob[], context: IngestBatchContext): Promise<WrittenVisitors> {
+    const rows = new Map<
+      string,
+      {
+        project_id: number;
+        visitor_hash: string;
+        fingerprint_hash: string;
+        first_seen: number;
+        last_seen: number;
+      }
+    >();
     for (const job of jobs) {
       const key = visitorKey(job);
-      const cached = this.cache.visitors.get(key);
-      if (cached) ids.set(key, cached.id);
-      else if (!unknown.has(key)) unknown.set(key, job);
-      if (job.fingerprintHash && !cached?.hasFingerprint)
-        fingerprints.set(key, job.fingerprintHash);
-    }
-    if (unknown.size > 0) {
-      await sql.insertIgnore(
-        VisitorEntity,
-        [...unknown.values()].map((job) => ({
+      const row = rows.get(key);
+      if (!row) {
+        rows.set(key, {
           project_id: job.projectId,
           visitor_hash: job.visitorHash,
-          fingerprint_hash: fingerprints.get(visitorKey(job)) ?? '',
-          first_seen: new Date(job.receivedAt),
-          last_seen: now,
-        })),
-      );
-      const rows = await manager.find(VisitorEntity, {
-        select: { id: true, project_id: true, visitor_hash: true, fingerprint_hash: true },
-        where: {
-          project_id: In(unique([...unknown.values()].map((j) => j.projectId))),
-          visitor_hash: In([...unknown.values()].map((j) => j.visitorHash)),
+          fingerprint_hash: job.fingerprintHash ?? '',
+          first_seen: job.receivedAt,
+          last_seen: job.receivedAt,
+        });
+        continue;
+      }
+      row.first_seen = Math.min(row.first_seen, job.receivedAt);
+      row.last_seen = Math.max(row.last_seen, job.receivedAt);
+      if (!row.fingerprint_hash && job.fingerprintHash) row.fingerprint_hash = job.fingerprintHash;
+    }
+    const sorted = [...rows.values()]
+      .sort((a, b) => a.project_id - b.project_id || compare(a.visitor_hash, b.visitor_hash))
+      .map((row) => ({
+        ...row,
+        first_seen: new Date(row.first_seen),
+        last_seen: new Date(row.last_seen),
+      }));
+    const sql = new SqlRunner(context.manager);
+    const written: WrittenVisitors = { ids: new Map(), firstSeen: [] };
+    for (let i = 0; i < sorted.length; i += VISITORS_PER_UPSERT) {
+      const stored = await sql.insertReturning<Record<string, unknown>>(
+        VisitorEntity,
+        sorted.slice(i, i + VISITORS_PER_UPSERT),
+        {
+          kind: 'merge',
+          key: ['project_id', 'visitor_hash'],
+          set: {
+            last_seen: (stored, incoming) => sql.dialect.greatest(stored, incoming),
+            fingerprint_hash: (stored, incoming) =>
+              `CASE WHEN ${stored} = '' THEN ${incoming} ELSE ${stored} END`,
+          },
+          returning: ['id', 'project_id', 'visitor_hash', 'first_seen'],
         },
-      });
-      for (const row of rows) {
-        const key = `${row.project_id}|${row.visitor_hash}`;
-        if (!unknown.has(key)) continue;
-        ids.set(key, row.id);
-        const hasFingerprint = !!row.fingerprint_hash;
-        if (hasFingerprint) fingerprints.delete(key);
-        context.afterCommit(
-          () => void this.cache.visitors.set(key, { id: row.id, hasFingerprint }),
-        );
+      );
+      for (const row of stored) {
+        const id = Number(row.id);
+        const projectId = Number(row.project_id);
+        written.ids.set(`${projectId}|${String(row.visitor_hash)}`, id);
+        written.firstSeen.push({ id, projectId, firstSeen: instantOf(row.first_seen).getTime() });
       }
     }
-    // Fill a missing fingerprint once; never overwrite one (contract 3.1).
-    for (const [key, fingerprint] of fingerprints) {
-      const id = ids.get(key) as number;
-      await manager.update(
-        VisitorEntity,
-        { id, fingerprint_hash: '' },
-        { fingerprint_hash: fingerprint },
-      );
-      context.afterCommit(() => void this.cache.visitors.set(key, { id, hasFingerprint: true }));
-    }
-    const visitorIds = unique([...ids.values()]);
-    const lastSeen = sql.value(VisitorEntity, 'last_seen', now);
-    await sql.run(
-      (p) =>
-        `UPDATE ${sql.table(VisitorEntity)} SET last_seen = ${p.add(lastSeen)} ` +
-        `WHERE id IN (${p.list(visitorIds)})`,
-    );
-    return ids;
+    return written;
   }
 
   /**
-   * Session ids by `sessionKey`: new sessions inserted (bounced), `last_activity` extended. The
-   * keys of sessions this batch created are added to `created` when given.
+   * Sessions of the batch: new ones inserted (bounced), then every one read and locked in id
+   * order, with its state before this batch (the session rollups add what the batch changes);
+   * `last_activity` extended and never moved backwards.
    */
   async upsertSessions(
     jobs: PageviewJob[],
     visitors: Map<string, number>,
     context: IngestBatchContext,
-    created?: Set<string>,
-  ): Promise<Map<string, number>> {
-    const { manager } = context;
-    const sql = new SqlRunner(manager);
-    const forgotten = await forgetVanished(
-      sql,
-      SessionEntity,
-      this.cache.sessions,
-      jobs.map(sessionKey),
-      (id) => id,
-    );
-    forgotten.forEach((id) => this.cache.engagedSessions.delete(id));
-    const ids = new Map<string, number>();
+  ): Promise<WrittenSessions> {
+    const sql = new SqlRunner(context.manager);
     const first = new Map<string, PageviewJob>();
     const latest = new Map<string, number>();
     for (const job of jobs) {
       const key = sessionKey(job);
       if (!first.has(key)) first.set(key, job);
       latest.set(key, Math.max(latest.get(key) ?? 0, job.receivedAt));
-      const cached = this.cache.sessions.get(key);
-      if (cached !== undefined) ids.set(key, cached);
     }
-    const unknown = [...first.entries()].filter(([key]) => !ids.has(key)).map(([, job]) => job);
-    if (unknown.length > 0) {
-      await sql.insertIgnore(
-        SessionEntity,
-        unknown.map((job) => ({
-          project_id: job.projectId,
-          visitor_id: visitors.get(visitorKey(job)) as number,
-          session_token: job.sessionToken,
-          started_at: new Date(job.receivedAt),
-          last_activity: new Date(latest.get(sessionKey(job)) as number),
-          is_bounced: true,
-        })),
+    const written: WrittenSessions = { ids: new Map(), created: new Set(), before: new Map() };
+    // Cached keys exist (unless erased meanwhile: found missing below and inserted again).
+    let pending = [...first.keys()].filter((key) => !this.cache.sessions.has(key));
+    for (let round = 0; ; round++) {
+      await this.insertSessions(sql, pending, first, latest, visitors, written.created);
+      const states = await this.lockSessions(
+        sql,
+        [...first.keys()].filter((k) => !written.ids.has(k)),
       );
-      const rows = await manager.find(SessionEntity, {
-        select: {
-          id: true,
-          project_id: true,
-          session_token: true,
-          is_bounced: true,
-          started_at: !!created,
-        },
-        where: {
-          project_id: In(unique(unknown.map((j) => j.projectId))),
-          session_token: In(unknown.map((j) => j.sessionToken)),
-        },
-      });
-      for (const row of rows) {
-        const key = `${row.project_id}|${row.session_token}`;
-        if (!first.has(key)) continue;
-        ids.set(key, row.id);
-        // Ours when it started at our first event (to the second: some engines drop the ms);
-        // a row another writer created earlier starts at its own event.
-        if (created && sameSecond(row.started_at, (first.get(key) as PageviewJob).receivedAt)) {
-          created.add(key);
-        }
-        const engaged = !row.is_bounced;
-        context.afterCommit(() => {
-          this.cache.sessions.set(key, row.id);
-          if (engaged) this.cache.engagedSessions.set(row.id, true);
-        });
+      for (const [id, state] of states) {
+        const key = `${state.projectId}|${state.sessionToken}`;
+        if (!first.has(key) || written.ids.has(key)) continue;
+        written.ids.set(key, id);
+        // Rows other writers committed before our insert or lock: their state is ours to extend.
+        if (!written.created.has(key)) written.before.set(id, state);
       }
+      const missing = [...first.keys()].filter((key) => !written.ids.has(key));
+      if (missing.length === 0) break;
+      if (round > 0) throw new Error(`Session rows missing after insert: ${missing.length}`);
+      missing.forEach((key) => this.cache.sessions.delete(key));
+      pending = missing;
     }
+    const sessionIds = unique([...written.ids.values()]);
+    context.afterCommit(() => {
+      for (const [key, id] of written.ids) this.cache.sessions.set(key, id);
+      for (const [id, state] of written.before)
+        if (!state.bounced) this.cache.engagedSessions.set(id, true);
+    });
     // Deduplicated pageviews still extend the session (contract 3.2), and it never moves
     // backwards. One statement for the batch: its events arrived within a few milliseconds.
     const newest = new Date(Math.max(...latest.values()));
-    const sessionIds = unique([...ids.values()]);
     const at = sql.value(SessionEntity, 'last_activity', newest);
     await sql.run(
       (p) =>
         `UPDATE ${sql.table(SessionEntity)} SET last_activity = ${p.add(at)} ` +
         `WHERE id IN (${p.list(sessionIds)}) AND last_activity < ${p.add(at)}`,
     );
-    return ids;
+    return written;
+  }
+
+  /** Inserts the sessions of `keys` whose key is free, in key order; adds ours to `created`. */
+  private async insertSessions(
+    sql: SqlRunner,
+    keys: string[],
+    first: Map<string, PageviewJob>,
+    latest: Map<string, number>,
+    visitors: Map<string, number>,
+    created: Set<string>,
+  ): Promise<void> {
+    if (keys.length === 0) return;
+    const jobs = keys
+      .map((key) => first.get(key) as PageviewJob)
+      .sort((a, b) => a.projectId - b.projectId || compare(a.sessionToken, b.sessionToken));
+    const inserted = await sql.insertReturning<Record<string, unknown>>(
+      SessionEntity,
+      jobs.map((job) => ({
+        project_id: job.projectId,
+        visitor_id: visitors.get(visitorKey(job)) as number,
+        session_token: job.sessionToken,
+        started_at: new Date(job.receivedAt),
+        last_activity: new Date(latest.get(sessionKey(job)) as number),
+        is_bounced: true,
+      })),
+      { kind: 'new', returning: ['project_id', 'session_token'] },
+    );
+    for (const row of inserted)
+      created.add(`${Number(row.project_id)}|${String(row.session_token)}`);
+  }
+
+  /** The sessions of `keys` (those stored), locked until commit, with their state. */
+  private async lockSessions(sql: SqlRunner, keys: string[]): Promise<Map<number, SessionState>> {
+    if (keys.length === 0) return new Map();
+    const projects = unique(keys.map((key) => Number(key.slice(0, key.indexOf('|')))));
+    const tokens = unique(keys.map((key) => key.slice(key.indexOf('|') + 1)));
+    return readSessionStates(
+      sql,
+      (p) => `project_id IN (${p.list(projects)}) AND session_token IN (${p.list(tokens)})`,
+      true,
+    );
   }
 }
 
-/**
- * Forgets the cached ids among `keys` whose row no longer exists, and returns those ids. The
- * process that erases a visitor (or purges old ones) clears its own cache, but another receiver
- * or worker process may still hold the ids: without this check it would go on writing pageviews
- * and sessions under a deleted visitor for as long as the entry stays in its cache. One primary-key
- * read per batch, only of ids served from the cache; a forgotten key is then resolved like an
- * unseen one (a new row for a visitor who comes back).
- */
-async function forgetVanished<V extends object | number>(
-  sql: SqlRunner,
-  entity: typeof VisitorEntity | typeof SessionEntity,
-  cache: LRUCache<string, V>,
-  keys: string[],
-  idOf: (value: V) => number,
-): Promise<number[]> {
-  const keysById = new Map<number, string[]>();
-  for (const key of new Set(keys)) {
-    const value = cache.peek(key);
-    if (value === undefined) continue;
-    const id = idOf(value);
-    keysById.set(id, [...(keysById.get(id) ?? []), key]);
-  }
-  if (keysById.size === 0) return [];
-  const rows = await sql.rows<{ id: unknown }>(
-    (p) => `SELECT id FROM ${sql.table(entity)} WHERE id IN (${p.list([...keysById.keys()])})`,
-  );
-  const present = new Set(rows.map((row) => Number(row.id)));
-  const vanished = [...keysById.keys()].filter((id) => !present.has(id));
-  for (const id of vanished) keysById.get(id)?.forEach((key) => cache.delete(key));
-  return vanished;
-}
-
-function sameSecond(date: Date | undefined, epochMs: number): boolean {
-  return !!date && Math.floor(date.getTime() / 1000) === Math.floor(epochMs / 1000);
-}
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

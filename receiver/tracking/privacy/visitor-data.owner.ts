@@ -87,7 +87,6 @@ export class VisitorDataOwner implements PersonalDataOwner, OnModuleInit {
     await manager.delete(VisitorEntity, { id: visitor.id });
     // A cached id would attach the person's next pageview to the deleted rows.
     context.afterCommit(() => {
-      this.ids?.visitors.delete(`${visitor.project_id}|${visitor.visitor_hash}`);
       for (const session of sessions) {
         this.ids?.sessions.delete(`${visitor.project_id}|${session.session_token}`);
         this.ids?.engagedSessions.delete(session.id);
