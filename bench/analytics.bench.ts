@@ -19,8 +19,7 @@
  *   `BENCH_REUSE_DB=1` (PostgreSQL, MariaDB) reuses a database kept by an earlier run of the day.
  */
 import 'reflect-metadata';
-import Database from 'better-sqlite3';
-import type { DataSource, DataSourceOptions } from 'typeorm';
+import type { DataSource, DataSourceOptions, ObjectLiteral } from 'typeorm';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
@@ -30,7 +29,22 @@ import Fastify from 'fastify';
 import { dirname, join } from 'node:path';
 import { ReceiverModule } from '../receiver';
 import { AnalyticsCache } from '../receiver/cache';
-import { createReceiverDataSource } from '../receiver/storage';
+import {
+  AuditLogEntity,
+  createReceiverDataSource,
+  DeviceEntity,
+  ErrorEventEntity,
+  ErrorGroupEntity,
+  LinkClickEntity,
+  LocationEntity,
+  PageviewEntity,
+  ProjectEntity,
+  type ReferrerCategory,
+  SessionEntity,
+  SqlRunner,
+  TrackedLinkEntity,
+  VisitorEntity,
+} from '../receiver/storage';
 import { runReceiverMigrate, runReceiverRebuildRollups } from '../receiver/cli';
 import { databaseFromUrl } from '../receiver/config/receiver-options.resolver';
 
@@ -75,7 +89,6 @@ const rnd = random(42);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(rnd() * items.length)];
 /** Zipf-like index in [0, n): low indexes are much more frequent. */
 const zipf = (n: number): number => Math.min(n - 1, Math.floor(n ** rnd()) - 1);
-const stamp = (ms: number): string => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
 
 /** An instant in the last 30 days following a day/night curve (more traffic in the afternoon). */
 function when(now: number): number {
@@ -85,159 +98,136 @@ function when(now: number): number {
   return now - (day + 1) * DAY_MS + hour * 3_600_000 + Math.floor(rnd() * 3_600_000);
 }
 
-/** Where the seed writes: the engine's fastest plain path (rows are bulk-inserted, never rollups). */
-interface Sink {
-  insert(table: string, columns: string[], rows: unknown[][]): Promise<void>;
-  time(ms: number): unknown;
-  bool(value: boolean): unknown;
-  finish(): Promise<void>;
+/**
+ * Where the seed writes: the receiver's own bulk insert ({@link SqlRunner.insertAll}, the one the
+ * Micrologs import writes with), one transaction per call. Rows only: never rollups.
+ */
+class SeedWriter {
+  constructor(private readonly ds: DataSource) {}
+
+  /** SQLite: no fsync and a 1 GB page cache while seeding (10M rows update 9 indexes). */
+  async prepare(): Promise<void> {
+    if (ENGINE !== 'sqlite') return;
+    await this.ds.query('PRAGMA synchronous = OFF');
+    await this.ds.query('PRAGMA cache_size = -1000000');
+  }
+
+  async insert(entity: new () => ObjectLiteral, rows: object[]): Promise<void> {
+    await this.ds.transaction((manager) => new SqlRunner(manager).insertAll(entity, rows));
+  }
+
+  async finish(): Promise<void> {
+    if (ENGINE === 'sqlite') {
+      await this.ds.query('PRAGMA wal_checkpoint(TRUNCATE)');
+      await this.ds.query('ANALYZE');
+    } else
+      await this.ds.query(
+        ENGINE === 'postgres' ? 'ANALYZE' : 'ANALYZE TABLE pageviews, sessions, visitors',
+      );
+  }
 }
 
-/** SQLite: prepared statements in one transaction per call. */
-function sqliteSink(file: string): Sink {
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = OFF');
-  return {
-    async insert(table, columns, rows) {
-      const statement = db.prepare(
-        `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
-      );
-      db.transaction(() => rows.forEach((row) => statement.run(...row)))();
-    },
-    time: stamp,
-    bool: (value) => (value ? 1 : 0),
-    async finish() {
-      db.pragma('wal_checkpoint(TRUNCATE)');
-      db.exec('ANALYZE');
-      db.close();
-    },
-  };
-}
+/** Rows per insert call (and transaction) for the large tables. */
+const SEED_CHUNK = 50_000;
 
-/** PostgreSQL and MariaDB: multi-row INSERTs through the receiver's own data source. */
-function sqlSink(ds: DataSource, engine: 'postgres' | 'mariadb'): Sink {
-  return {
-    async insert(table, columns, rows) {
-      const chunk = Math.floor(20_000 / columns.length);
-      for (let i = 0; i < rows.length; i += chunk) {
-        const part = rows.slice(i, i + chunk);
-        let n = 0;
-        const tuples = part.map(
-          (row) => `(${row.map(() => (engine === 'postgres' ? `$${++n}` : '?')).join(', ')})`,
-        );
-        await ds.query(
-          `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuples.join(', ')}`,
-          part.flat(),
-        );
-      }
-    },
-    time: (ms) => (engine === 'postgres' ? `${stamp(ms)}+00` : stamp(ms)),
-    bool: (value) => (engine === 'postgres' ? value : value ? 1 : 0),
-    async finish() {
-      await ds.query(
-        engine === 'postgres' ? 'ANALYZE' : 'ANALYZE TABLE pageviews, sessions, visitors',
-      );
-    },
-  };
+/** Inserts `count` rows made by `row(i)`, SEED_CHUNK at a time (10M rows never sit in memory). */
+async function insertGenerated(
+  writer: SeedWriter,
+  entity: new () => ObjectLiteral,
+  count: number,
+  row: (i: number) => object,
+): Promise<void> {
+  for (let start = 0; start < count; start += SEED_CHUNK) {
+    const rows: object[] = [];
+    for (let i = start; i < Math.min(count, start + SEED_CHUNK); i++) rows.push(row(i));
+    await writer.insert(entity, rows);
+  }
 }
 
 /**
  * Seeds a freshly migrated database (ids start at 1 in every table, which the rows below rely
  * on: project 1, devices 1…60, locations 1…120, visitors, sessions, groups and links by index).
+ * Per-row facts live in typed arrays, so 10M pageviews fit in a few hundred MB.
  */
-async function seed(sink: Sink, now: number): Promise<{ projectId: number; secret: string }> {
+async function seed(
+  writer: SeedWriter,
+  now: number,
+): Promise<{ projectId: number; secret: string }> {
+  await writer.prepare();
   const secret = 'b'.repeat(64);
-  const created = sink.time(now - 60 * DAY_MS);
+  const created = new Date(now - 60 * DAY_MS);
   const projectId = 1;
-  await sink.insert(
-    'projects',
-    [
-      'name',
-      'secret_key',
-      'public_key',
-      'allowed_domains',
-      'is_active',
-      'created_at',
-      'updated_at',
-    ],
-    [['bench', secret, 'c'.repeat(32), 'bench.example', sink.bool(true), created, created]],
-  );
-  const deviceRows: unknown[][] = [];
-  for (const type of ['desktop', 'mobile', 'tablet'])
+  await writer.insert(ProjectEntity, [
+    {
+      name: 'bench',
+      secret_key: secret,
+      public_key: 'c'.repeat(32),
+      allowed_domains: 'bench.example',
+      is_active: true,
+      created_at: created,
+      updated_at: created,
+    },
+  ]);
+  const deviceRows: object[] = [];
+  for (const device_type of ['desktop', 'mobile', 'tablet'])
     for (const os of ['Windows', 'macOS', 'iOS', 'Android', 'Linux'])
       for (const browser of ['Chrome', 'Safari', 'Firefox', 'Edge'])
-        deviceRows.push([projectId, type, os, browser, '120', created]);
-  await sink.insert(
-    'devices',
-    ['project_id', 'device_type', 'os', 'browser', 'browser_version', 'created_at'],
-    deviceRows,
-  );
+        deviceRows.push({
+          project_id: projectId,
+          device_type,
+          os,
+          browser,
+          browser_version: '120',
+          created_at: created,
+        });
+  await writer.insert(DeviceEntity, deviceRows);
   const devices = deviceRows.map((_, i) => i + 1);
-  const locationRows: unknown[][] = [];
+  const locationRows: object[] = [];
   for (let i = 0; i < 120; i++) {
     const code = `C${String.fromCharCode(65 + (i % 26))}`;
-    locationRows.push([
-      projectId,
-      `Country ${code}`,
-      code,
-      `Region ${i % 40}`,
-      `City ${i}`,
-      sink.bool(false),
-      created,
-    ]);
+    locationRows.push({
+      project_id: projectId,
+      country: `Country ${code}`,
+      country_code: code,
+      region: `Region ${i % 40}`,
+      city: `City ${i}`,
+      is_vpn: false,
+      created_at: created,
+    });
   }
-  await sink.insert(
-    'locations',
-    ['project_id', 'country', 'country_code', 'region', 'city', 'is_vpn', 'created_at'],
-    locationRows,
-  );
+  await writer.insert(LocationEntity, locationRows);
   const locations = locationRows.map((_, i) => i + 1);
-  const visitorFirst: number[] = [];
-  const visitorRows: unknown[][] = [];
-  for (let i = 0; i < VISITORS; i++) {
+  const visitorFirst = new Float64Array(VISITORS);
+  for (let i = 0; i < VISITORS; i++)
     // A third were first seen before the window (returning visitors).
-    const first = rnd() < 0.33 ? now - (DAYS + 10) * DAY_MS : when(now);
-    visitorFirst.push(first);
-    visitorRows.push([
-      projectId,
-      i.toString(16).padStart(64, '0'),
-      '',
-      sink.time(first),
-      sink.time(first),
-    ]);
-  }
-  await sink.insert(
-    'visitors',
-    ['project_id', 'visitor_hash', 'fingerprint_hash', 'first_seen', 'last_seen'],
-    visitorRows,
-  );
-  const sessionVisitor: number[] = [];
-  const sessionStart: number[] = [];
-  const sessionRows: unknown[][] = [];
+    visitorFirst[i] = rnd() < 0.33 ? now - (DAYS + 10) * DAY_MS : when(now);
+  await insertGenerated(writer, VisitorEntity, VISITORS, (i) => ({
+    project_id: projectId,
+    visitor_hash: i.toString(16).padStart(64, '0'),
+    fingerprint_hash: '',
+    first_seen: new Date(visitorFirst[i]),
+    last_seen: new Date(visitorFirst[i]),
+  }));
+  const sessionVisitor = new Int32Array(SESSIONS);
+  const sessionStart = new Float64Array(SESSIONS);
+  const sessionSeconds = new Int32Array(SESSIONS); // -1: bounced
   for (let i = 0; i < SESSIONS; i++) {
     const visitor = zipf(VISITORS) + 1;
-    const start = Math.max(visitorFirst[visitor - 1], when(now));
-    sessionVisitor.push(visitor);
-    sessionStart.push(start);
+    sessionVisitor[i] = visitor;
+    sessionStart[i] = Math.max(visitorFirst[visitor - 1], when(now));
     const bounced = rnd() < 0.4;
-    const duration = bounced ? 0 : Math.floor(rnd() * 1800);
-    sessionRows.push([
-      projectId,
-      visitor,
-      `s${i}`,
-      sink.time(start),
-      sink.time(start + duration * 1000),
-      sink.bool(bounced),
-    ]);
+    sessionSeconds[i] = bounced ? -1 : Math.floor(rnd() * 1800);
   }
-  await sink.insert(
-    'sessions',
-    ['project_id', 'visitor_id', 'session_token', 'started_at', 'last_activity', 'is_bounced'],
-    sessionRows,
-  );
+  await insertGenerated(writer, SessionEntity, SESSIONS, (i) => ({
+    project_id: projectId,
+    visitor_id: sessionVisitor[i],
+    session_token: `s${i}`,
+    started_at: new Date(sessionStart[i]),
+    last_activity: new Date(sessionStart[i] + Math.max(0, sessionSeconds[i]) * 1000),
+    is_bounced: sessionSeconds[i] < 0,
+  }));
   const pages = Array.from({ length: 500 }, (_, i) => `https://bench.example/page/${i}`);
-  const referrers: Array<[string, string]> = [
+  const referrers: Array<[string, ReferrerCategory]> = [
     ['', 'direct'],
     ['https://www.google.com/', 'organic_search'],
     ['https://t.co/x', 'referral'],
@@ -245,187 +235,108 @@ async function seed(sink: Sink, now: number): Promise<{ projectId: number; secre
     ['https://mail.example.com/', 'email'],
   ];
   // Rows are generated first and inserted in time order, as a live receiver appends them.
-  const rows: Array<[number, number, number | null, number, number, number, number]> = [];
+  const at = new Float64Array(PAGEVIEWS);
+  const session = new Int32Array(PAGEVIEWS);
+  const location = new Int16Array(PAGEVIEWS); // 0: none
+  const device = new Int16Array(PAGEVIEWS);
+  const page = new Int16Array(PAGEVIEWS);
+  const referrer = new Int8Array(PAGEVIEWS);
+  const campaign = new Int8Array(PAGEVIEWS); // -1: none
   for (let i = 0; i < PAGEVIEWS; i++) {
-    const session = Math.floor(rnd() * SESSIONS);
-    const at = sessionStart[session] + Math.floor(rnd() * 600_000);
-    const location = rnd() < 0.9 ? pick(locations) : null;
-    rows.push([
-      at,
-      session,
-      location,
-      pick(devices),
-      zipf(pages.length),
-      Math.floor(rnd() * referrers.length),
-      rnd() < 0.1 ? zipf(20) : -1,
-    ]);
+    session[i] = Math.floor(rnd() * SESSIONS);
+    at[i] = sessionStart[session[i]] + Math.floor(rnd() * 600_000);
+    location[i] = rnd() < 0.9 ? pick(locations) : 0;
+    device[i] = pick(devices);
+    page[i] = zipf(pages.length);
+    referrer[i] = Math.floor(rnd() * referrers.length);
+    campaign[i] = rnd() < 0.1 ? zipf(20) : -1;
   }
-  rows.sort((a, b) => a[0] - b[0]);
-  const batch = 100_000;
-  for (let done = 0; done < rows.length; done += batch) {
-    await sink.insert(
-      'pageviews',
-      [
-        'project_id',
-        'session_id',
-        'visitor_id',
-        'location_id',
-        'device_id',
-        'url',
-        'page_title',
-        'referrer_url',
-        'referrer_category',
-        'utm_source',
-        'utm_medium',
-        'utm_campaign',
-        'created_at',
-      ],
-      rows.slice(done, done + batch).map(([at, session, location, device, page, referrer, no]) => {
-        const [ref, category] = referrers[referrer];
-        const campaign = no >= 0 ? `campaign-${no}` : '';
-        return [
-          projectId,
-          session + 1,
-          sessionVisitor[session],
-          location,
-          device,
-          pages[page],
-          `Page ${page}`,
-          ref,
-          category,
-          campaign ? 'newsletter' : '',
-          campaign ? 'email' : '',
-          campaign,
-          sink.time(at),
-        ];
-      }),
-    );
-  }
-  const groupRows: unknown[][] = [];
+  const order = new Uint32Array(PAGEVIEWS);
+  for (let i = 0; i < PAGEVIEWS; i++) order[i] = i;
+  order.sort((a, b) => at[a] - at[b] || a - b);
+  await insertGenerated(writer, PageviewEntity, PAGEVIEWS, (n) => {
+    const i = order[n];
+    const [ref, category] = referrers[referrer[i]];
+    const name = campaign[i] >= 0 ? `campaign-${campaign[i]}` : '';
+    return {
+      project_id: projectId,
+      session_id: session[i] + 1,
+      visitor_id: sessionVisitor[session[i]],
+      location_id: location[i] === 0 ? null : location[i],
+      device_id: device[i],
+      url: pages[page[i]],
+      page_title: `Page ${page[i]}`,
+      referrer_url: ref,
+      referrer_category: category,
+      utm_source: name ? 'newsletter' : '',
+      utm_medium: name ? 'email' : '',
+      utm_campaign: name,
+      created_at: new Date(at[i]),
+    };
+  });
+  const groupRows: object[] = [];
   for (let i = 0; i < 300; i++) {
     const last = when(now);
-    groupRows.push([
-      projectId,
-      String(i).padStart(64, '0'),
-      'TypeError',
-      `failure ${i}`,
-      'app.js',
-      i,
-      pick(['error', 'critical', 'warning']),
-      'production',
-      pick(['open', 'investigating', 'resolved', 'ignored']),
-      70,
-      sink.time(last - 5 * DAY_MS),
-      sink.time(last),
-    ]);
+    groupRows.push({
+      project_id: projectId,
+      fingerprint: String(i).padStart(64, '0'),
+      error_type: 'TypeError',
+      message: `failure ${i}`,
+      file: 'app.js',
+      line: i,
+      severity: pick(['error', 'critical', 'warning']),
+      environment: 'production',
+      status: pick(['open', 'investigating', 'resolved', 'ignored']),
+      occurrence_count: 70,
+      first_seen: new Date(last - 5 * DAY_MS),
+      last_seen: new Date(last),
+    });
   }
-  await sink.insert(
-    'error_groups',
-    [
-      'project_id',
-      'fingerprint',
-      'error_type',
-      'message',
-      'file',
-      'line',
-      'severity',
-      'environment',
-      'status',
-      'occurrence_count',
-      'first_seen',
-      'last_seen',
-    ],
-    groupRows,
-  );
+  await writer.insert(ErrorGroupEntity, groupRows);
   const groups = groupRows.map((_, i) => i + 1);
-  const eventRows: unknown[][] = [];
-  for (let i = 0; i < 20_000; i++)
-    eventRows.push([
-      groups[zipf(groups.length)],
-      projectId,
-      pick(devices),
-      pick(locations),
-      'at f (app.js:1)',
-      'https://bench.example/',
-      'production',
-      'error',
-      '{"k":1}',
-      sink.time(when(now)),
-    ]);
-  await sink.insert(
-    'error_events',
-    [
-      'group_id',
-      'project_id',
-      'device_id',
-      'location_id',
-      'stack_trace',
-      'url',
-      'environment',
-      'severity',
-      'context',
-      'created_at',
-    ],
-    eventRows,
-  );
-  const auditRows: unknown[][] = [];
-  for (let i = 0; i < 10_000; i++)
-    auditRows.push([
-      projectId,
-      `action.${zipf(30)}`,
-      `user${zipf(500)}`,
-      'h',
-      null,
-      sink.time(when(now)),
-    ]);
-  await sink.insert(
-    'audit_logs',
-    ['project_id', 'action', 'actor', 'ip_hash', 'context', 'created_at'],
-    auditRows,
-  );
-  const linkRows: unknown[][] = [];
+  await insertGenerated(writer, ErrorEventEntity, 20_000, () => ({
+    group_id: groups[zipf(groups.length)],
+    project_id: projectId,
+    device_id: pick(devices),
+    location_id: pick(locations),
+    stack_trace: 'at f (app.js:1)',
+    url: 'https://bench.example/',
+    environment: 'production',
+    severity: 'error',
+    context: { k: 1 },
+    created_at: new Date(when(now)),
+  }));
+  await insertGenerated(writer, AuditLogEntity, 10_000, () => ({
+    project_id: projectId,
+    action: `action.${zipf(30)}`,
+    actor: `user${zipf(500)}`,
+    ip_hash: 'h',
+    context: null,
+    created_at: new Date(when(now)),
+  }));
+  const linkRows: object[] = [];
   for (let i = 0; i < 50; i++)
-    linkRows.push([
-      projectId,
-      `Bench${String(i).padStart(3, '0')}`,
-      'https://bench.example/',
-      '',
-      sink.bool(true),
-      created,
-    ]);
-  await sink.insert(
-    'tracked_links',
-    ['project_id', 'code', 'destination_url', 'label', 'is_active', 'created_at'],
-    linkRows,
-  );
+    linkRows.push({
+      project_id: projectId,
+      code: `Bench${String(i).padStart(3, '0')}`,
+      destination_url: 'https://bench.example/',
+      label: '',
+      is_active: true,
+      created_at: created,
+    });
+  await writer.insert(TrackedLinkEntity, linkRows);
   const links = linkRows.map((_, i) => i + 1);
-  const clickRows: unknown[][] = [];
-  for (let i = 0; i < 50_000; i++)
-    clickRows.push([
-      links[zipf(links.length)],
-      projectId,
-      pick(locations),
-      pick(devices),
-      '',
-      'direct',
-      `ip${zipf(20_000)}`,
-      sink.time(when(now)),
-    ]);
-  await sink.insert(
-    'link_clicks',
-    [
-      'link_id',
-      'project_id',
-      'location_id',
-      'device_id',
-      'referrer_url',
-      'referrer_category',
-      'ip_hash',
-      'created_at',
-    ],
-    clickRows,
-  );
-  await sink.finish();
+  await insertGenerated(writer, LinkClickEntity, 50_000, () => ({
+    link_id: links[zipf(links.length)],
+    project_id: projectId,
+    location_id: pick(locations),
+    device_id: pick(devices),
+    referrer_url: '',
+    referrer_category: 'direct',
+    ip_hash: `ip${zipf(20_000)}`,
+    created_at: new Date(when(now)),
+  }));
+  await writer.finish();
   return { projectId, secret };
 }
 
@@ -495,13 +406,8 @@ async function main(): Promise<void> {
   if (!database.reused) {
     const ds = await createReceiverDataSource(database.options);
     await ds.runMigrations();
-    if (ENGINE === 'sqlite') {
-      await ds.destroy();
-      seeded = await seed(sqliteSink((database.options as { database: string }).database), now);
-    } else {
-      seeded = await seed(sqlSink(ds, ENGINE), now);
-      await ds.destroy();
-    }
+    seeded = await seed(new SeedWriter(ds), now);
+    await ds.destroy();
     const seconds = ((performance.now() - seedStart) / 1000).toFixed(1);
     console.log(`${ENGINE}: seeded ${PAGEVIEWS.toLocaleString('en')} pageviews in ${seconds} s`);
   }

@@ -16,7 +16,12 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { packTarball, startNode, timedInstall } from './pack-smoke/pack-smoke.process.mjs';
-import { checkPageview, checkReport, createProject } from './pack-smoke/pack-smoke.http.mjs';
+import {
+  checkPageview,
+  checkRealtime,
+  checkReport,
+  createProject,
+} from './pack-smoke/pack-smoke.http.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const here = join(root, 'scripts/pack-smoke');
@@ -41,6 +46,8 @@ const NEST_STACKS = {
       '@nestjs/schedule@^6',
       '@nestjs/axios@^4',
       '@nestjs/typeorm@^11',
+      '@nestjs/websockets@^11',
+      '@nestjs/platform-ws@^11',
     ],
   },
 };
@@ -135,6 +142,7 @@ const receiverEnvironment = (database) => ({
   RECEIVER_DATABASE_URL: database,
   RECEIVER_ADMIN_KEY: 'pack-smoke-admin-key-0123456789abcdef',
   RECEIVER_IP_HASH_SALT: 'pack-smoke-salt-0123456789abcdef',
+  RECEIVER_REALTIME: 'true',
 });
 
 async function runApps(clientDir, receiverDir, label) {
@@ -148,6 +156,9 @@ async function runApps(clientDir, receiverDir, label) {
     const project = await createProject(base, receiverEnv.RECEIVER_ADMIN_KEY);
     await check(`${label}: a pageview sent with browser headers is stored`, () =>
       checkPageview(base, project),
+    );
+    await check(`${label}: the realtime WebSocket gateway streams a pageview`, () =>
+      checkRealtime(base, project),
     );
     client = await startNode(
       clientDir,
@@ -205,6 +216,7 @@ async function main() {
   );
   const receiverPackages = hint.split(' ').slice(2);
   let driverPackages;
+  let realtimePackages;
 
   for (const [index, major] of args.nest.split(',').map((m, i) => [i, m.trim()])) {
     const stack = NEST_STACKS[major] ?? fail(`--nest ${major}: known majors are 12 and 11`);
@@ -220,7 +232,11 @@ async function main() {
     const receiverSpecs = [tarball, '@nestjs/platform-fastify', ...receiverPackages];
     timedInstall(
       receiverDir,
-      withOverrides(receiverSpecs, [...stack.receiver, ...(driverPackages ?? [])]),
+      // What the receiver's errors named (at the newest major), then the major's own versions.
+      withOverrides(
+        withOverrides(receiverSpecs, [...(driverPackages ?? []), ...(realtimePackages ?? [])]),
+        stack.receiver,
+      ),
     );
     timedInstall(receiverDir, TOOLS, ['--save-dev']);
     compile(receiverDir, 'receiver.main.ts');
@@ -239,6 +255,21 @@ async function main() {
           ),
       );
       timedInstall(receiverDir, driverPackages);
+      const database = `sqlite:${join(work, 'receiver-realtime-hint.sqlite')}`;
+      await check(
+        'a receiver with realtime on and without @nestjs/websockets refuses to start and names the command',
+        () =>
+          startNode(receiverDir, receiverEnvironment(database), /SMOKE_LISTENING/).then(
+            () => fail('the receiver started its realtime endpoint without @nestjs/websockets'),
+            (error) => {
+              const hint = /npm install @nestjs\/websockets\S* \S+/.exec(error.output ?? '')?.[0];
+              if (!hint) throw error;
+              log(`  ${hint}`);
+              realtimePackages = hint.split(' ').slice(2);
+            },
+          ),
+      );
+      timedInstall(receiverDir, realtimePackages);
     }
 
     const versions = [clientDir, receiverDir].map((dir) => installed(dir, '@nestjs/core'));

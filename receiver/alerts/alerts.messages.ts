@@ -31,5 +31,10 @@ export const AlertsMessages = {
   deliveryGaveUp: (id: number): string =>
     `alert delivery ${id} failed for 24 hours: given up (kept in the delivery log as failed)`,
   evaluationFailed: (error: string): string => `alert evaluation failed: ${error}`,
-  eventsFailed: (error: string): string => `alert rules on committed events failed: ${error}`,
+  eventsFailed: (error: string): string =>
+    `alert rules on committed events failed: ${error} (retried at the next alerts tick)`,
+  firingsHeld: (ruleId: number, error: string): string =>
+    `firings of alert rule ${ruleId} not written: ${error} (retried at the next alerts tick)`,
+  retryDropped: (what: string): string =>
+    `too many alert evaluations wait for the database: ${what} dropped`,
 } as const;

@@ -5,6 +5,7 @@ import { AlertDeliveriesService } from './delivery/alert-deliveries.service';
 import { AlertDeliverySender } from './delivery/alert-delivery.sender';
 import { AlertRealtimePublisher } from './delivery/alert-realtime.publisher';
 import { AlertEvaluationClaims } from './evaluation/alert-evaluation.claims';
+import { AlertRetries } from './evaluation/alert-retries';
 import { AlertSignalsReader } from './evaluation/alert-signals.reader';
 import { AlertsEngine } from './evaluation/alerts.engine';
 import { AlertsScheduler } from './evaluation/alerts.scheduler';
@@ -34,6 +35,7 @@ export const ALERT_RULES_PROVIDERS = [
     AlertDeliverySender,
     AlertRealtimePublisher,
     AlertEvaluationClaims,
+    AlertRetries,
     AlertSignalsReader,
     TimeRulesEvaluator,
     AlertsEngine,

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import type { IngestKindFigures, ReceiverStats } from '../common/stats/receiver-stats';
 import { IngestHandlerRegistry } from './ingest-handler.registry';
 import { IngestMessages } from './ingest.messages';
-import { isStorageFault } from '../storage/storage-fault';
+import { isLockConflict, isStorageFault } from '../storage/storage-fault';
 import { SqlRunner } from '../storage/sql/sql-runner';
 import { IngestRejectedError } from './ingest.errors';
 import { IngestBatchContext, IngestHandler, IngestJob } from './interfaces/ingest.interfaces';
@@ -21,8 +21,9 @@ export type BatchResult = (Error | undefined)[];
  * be retried. Any other failure is searched for by halving the batch, each half in its own
  * transaction, so the good events are written and a bad one is found in a few steps; an event
  * that fails alone while the database still answers is rejected alone
- * ({@link IngestRejectedError}) — it never fails its neighbours and is no outage. Shared by the
- * inline queue and queue workers.
+ * ({@link IngestRejectedError}) — it never fails its neighbours and is no outage. A batch that
+ * lost a lock conflict to a concurrent one (a deadlock the engine broke) is run again first: no
+ * event is rejected for it. Shared by the inline queue and queue workers.
  */
 export class IngestBatchProcessor {
   private readonly logger = new Logger('Ingest');
@@ -46,7 +47,15 @@ export class IngestBatchProcessor {
 
   /** Writes `jobs` (at `offset` of the batch) and fills their results; `false` on an outage. */
   private async write(jobs: IngestJob[], offset: number, results: BatchResult): Promise<boolean> {
-    const failure = await this.attempt(jobs);
+    let failure = await this.attempt(jobs);
+    // A lost lock conflict says nothing about the events: the same batch is written again.
+    for (
+      let retry = 0;
+      failure && isLockConflict(failure) && retry < LOCK_CONFLICT_RETRIES;
+      retry++
+    ) {
+      failure = await this.attempt(jobs);
+    }
     if (!failure) return true;
     if (await this.isOutage(failure)) {
       for (let i = 0; i < jobs.length; i++) results[offset + i] = failure;
@@ -133,6 +142,9 @@ function groupByKind(jobs: IngestJob[]): Map<string, IngestJob[]> {
   }
   return groups;
 }
+
+/** Runs of a batch that lost a lock conflict (deadlock) before it is treated as failing. */
+const LOCK_CONFLICT_RETRIES = 3;
 
 /** Ids per lookup: far under every engine's bound-parameter limit. */
 const IDS_PER_SELECT = 500;

@@ -5,9 +5,6 @@ import type { DimensionKey } from './micrologs-import.steps';
 
 type EntityClass = new () => ObjectLiteral;
 
-/** Bound values per statement: below SQLite's 32 766, PostgreSQL's and MySQL's 65 535. */
-const VALUES_PER_STATEMENT = 30_000;
-const MAX_ROWS_PER_STATEMENT = 1_000;
 /** Values per look-up statement (`IN (…)`). */
 const LOOKUP_CHUNK = 5_000;
 
@@ -28,18 +25,10 @@ export class ImportBatchWriter {
   /** Inserts `rows` (skipping unique-key hits); returns how many rows the database refused. */
   async insert(entity: EntityClass, rows: Record<string, unknown>[]): Promise<number> {
     if (rows.length === 0) return 0;
-    const columns = Object.keys(rows[0]).length;
-    const perStatement = Math.max(
-      1,
-      Math.min(MAX_ROWS_PER_STATEMENT, Math.floor(VALUES_PER_STATEMENT / columns)),
-    );
     try {
-      await this.dataSource.transaction(async (manager) => {
-        const sql = new SqlRunner(manager);
-        for (let start = 0; start < rows.length; start += perStatement) {
-          await sql.insertIgnore(entity, rows.slice(start, start + perStatement));
-        }
-      });
+      await this.dataSource.transaction((manager) =>
+        new SqlRunner(manager).insertAll(entity, rows, { kind: 'ignore' }),
+      );
       return 0;
     } catch (error) {
       if (isStorageFault(error)) throw error;

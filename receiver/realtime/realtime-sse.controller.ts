@@ -18,9 +18,7 @@ import { RealtimeAuthenticator } from './realtime.authenticator';
 import { RealtimeDocs } from './realtime.docs';
 import { RealtimeHub } from './realtime.hub';
 import { RealtimeMessages } from './realtime.messages';
-
-/** A comment line every so often keeps proxies from closing an idle stream. */
-const HEARTBEAT_MS = 15_000;
+import { SSE_CHECK_MS, watchSseStream } from './realtime-sse.liveness';
 
 /**
  * The same channels as the WebSocket endpoint, as Server-Sent Events, for clients without
@@ -71,9 +69,9 @@ export class RealtimeSseController {
       send: (frame) => response.write(frame.eventStream),
       close: () => response.end(),
     });
-    const heartbeat = setInterval(() => response.write(': ping\n\n'), HEARTBEAT_MS).unref();
+    const unwatch = watchSseStream(response, SSE_CHECK_MS);
     const end = (): void => {
-      clearInterval(heartbeat);
+      unwatch();
       disconnect();
     };
     raw.on('close', end);

@@ -30,7 +30,7 @@ export const RealtimeDocs = {
   events: {
     summary: 'Server-Sent Events stream of a project’s realtime channels',
     description:
-      'Each message has `event: <channel>` and `data: {"channel", "data"}`; channels: `visitors` (`{count}`: sessions active in the last 5 minutes, on change, at most once a second), `pageviews`, `errors` (with `newGroup`, `regression`), `alerts`, `telemetry` (`{hostId, host, values, reportedAt}`), `dropped` (`{count}` of messages a slow client missed).',
+      'Each message has `event: <channel>` and `data: {"channel", "data"}`; channels: `visitors` (`{count}`: sessions active in the last 5 minutes, on change, at most once a second), `pageviews`, `errors` (with `newGroup`, `regression`), `alerts`, `telemetry` (`{hostId, host, values, reportedAt}`), `dropped` (`{count}` of messages a slow client missed). The same channels and credentials serve the WebSocket endpoint at `realtime.path` (default `/api/realtime`, not an HTTP operation, so not listed here): each text frame is a JSON array of `{"channel", "data"}` messages, and a refused upgrade gets the same 400/401/503 before the handshake.',
     auth: 'secret',
     query: [
       { name: 'token', description: 'A realtime token (instead of the secret key in `X-API-Key`)' },

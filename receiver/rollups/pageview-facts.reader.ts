@@ -1,7 +1,11 @@
 import { LRUCache } from 'lru-cache';
 import type { SqlRunner } from '../storage/sql/sql-runner';
+import type { SqlParams } from '../storage/sql/sql-params';
 import { instantOf, int, text } from '../storage/sql/sql-values';
 import type { PageviewFact } from './rollup.dimensions';
+
+/** Rows per read of a day scan (a slice of the day's hours). */
+const SCAN_SLICE = 50_000;
 
 type Device = NonNullable<PageviewFact['device']>;
 type Place = NonNullable<PageviewFact['location']>;
@@ -34,6 +38,9 @@ export type DimensionIds = Pick<PageviewRowLike, 'device_id' | 'location_id'>;
 export class PageviewFactsReader {
   private readonly devices = new LRUCache<number, Device>({ max: 20_000 });
   private readonly places = new LRUCache<number, Place>({ max: 20_000 });
+
+  /** `sliceRows`: rows per read of {@link scanDay} (tests use tiny slices to cross their edges). */
+  constructor(private readonly sliceRows = SCAN_SLICE) {}
 
   /** Facts of rows the ingest just inserted; `afterCommit` receives the cache fill. */
   async ofRows(
@@ -124,6 +131,80 @@ export class PageviewFactsReader {
               city: text(row.city),
             },
     }));
+  }
+
+  /**
+   * Calls `visit` with the facts of one project's stored pageviews in `[startMs, endMs)`, all
+   * within one local day (a rebuild): read in time slices of about `sliceRows` rows, so a
+   * day of a large site never sits in memory at once, without joins (device and location labels
+   * come from caches filled once per id) and without `created_at` (every fact gets `startMs`,
+   * which lies in the same local day). Returns the number of pageviews visited.
+   */
+  async scanDay(
+    sql: SqlRunner,
+    projectId: number,
+    startMs: number,
+    endMs: number,
+    visit: (fact: PageviewFact) => void,
+  ): Promise<number> {
+    const inWindow = (p: SqlParams, from: number, to: number) =>
+      `project_id = ${p.add(projectId)} AND created_at >= ${p.instant(from)} ` +
+      `AND created_at < ${p.instant(to)}`;
+    const count = int(
+      (
+        await sql.row<{ n: unknown }>(
+          (p) => `SELECT COUNT(*) AS n FROM pageviews WHERE ${inWindow(p, startMs, endMs)}`,
+        )
+      )?.n,
+    );
+    if (count === 0) return 0;
+    const slices = Math.ceil(count / this.sliceRows);
+    const step = Math.ceil((endMs - startMs) / slices);
+    let visited = 0;
+    for (let from = startMs; from < endMs; from += step) {
+      const to = Math.min(endMs, from + step);
+      const rows = await sql.rows<Record<string, unknown>>(
+        (p) =>
+          `SELECT visitor_id, session_id, device_id, location_id, url, page_title, referrer_url, ` +
+          `referrer_category, utm_source, utm_medium, utm_campaign FROM pageviews ` +
+          `WHERE ${inWindow(p, from, to)}`,
+      );
+      const { devices, places } = await this.load(
+        sql,
+        rows.map((row) => ({
+          device_id: row.device_id === null ? null : int(row.device_id),
+          location_id: row.location_id === null ? null : int(row.location_id),
+        })),
+      );
+      // Committed rows of tables whose rows never change: cached at once.
+      for (const [id, device] of devices) this.devices.set(id, device);
+      for (const [id, place] of places) this.places.set(id, place);
+      for (const row of rows) {
+        visit({
+          projectId,
+          createdAt: startMs,
+          visitorId: int(row.visitor_id),
+          sessionId: int(row.session_id),
+          url: text(row.url),
+          pageTitle: text(row.page_title),
+          referrerUrl: text(row.referrer_url),
+          referrerCategory: text(row.referrer_category),
+          utmSource: text(row.utm_source),
+          utmMedium: text(row.utm_medium),
+          utmCampaign: text(row.utm_campaign),
+          device:
+            row.device_id === null
+              ? null
+              : (this.devices.get(int(row.device_id)) ?? devices.get(int(row.device_id)) ?? null),
+          location:
+            row.location_id === null
+              ? null
+              : (this.places.get(int(row.location_id)) ?? places.get(int(row.location_id)) ?? null),
+        });
+      }
+      visited += rows.length;
+    }
+    return visited;
   }
 
   private async load(

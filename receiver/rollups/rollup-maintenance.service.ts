@@ -292,10 +292,11 @@ export class RollupMaintenance {
     const zone = this.state.timeZone;
     const start = startOfLocalDay(day, zone);
     const end = startOfLocalDay(addDays(day, 1), zone);
-    const facts = await this.facts.stored(sql, projectId, start, end);
-    await repository.deleteDay(day, projectId);
     const batch = new RollupBatch(zone);
-    for (const fact of facts) batch.add(fact);
+    const pageviews = await this.facts.scanDay(sql, projectId, start, end, (fact) =>
+      batch.add(fact),
+    );
+    await repository.deleteDay(day, projectId);
     await repository.replace(
       sortRows([
         ...batch.sorted(),
@@ -305,6 +306,6 @@ export class RollupMaintenance {
         ...(await clickDayRows(sql, projectId, start, end, zone)),
       ]),
     );
-    return facts.length;
+    return pageviews;
   }
 }

@@ -68,6 +68,33 @@ const FAULT_MESSAGES = [
 ];
 
 /** The error and its causes (`driverError` of TypeORM, `cause` of wrapped errors), outermost first. */
+/**
+ * Whether an error means "this transaction lost a lock conflict" (the engine broke a deadlock by
+ * aborting it, or gave up waiting for a row lock): nothing is wrong with its data or with the
+ * database, and the same transaction run again succeeds. Concurrent ingest batches lock their
+ * rows in key order, so this is rare, but not impossible (MariaDB's shared locks on duplicate
+ * keys, gap locks). PostgreSQL: 40P01 deadlock, 40001 serialization failure, 55P03 lock not
+ * available; MySQL/MariaDB: 1213 deadlock, 1205 lock wait timeout.
+ */
+export function isLockConflict(error: unknown): boolean {
+  return causes(error).some((candidate) => {
+    const { code, errno } = candidate as { code?: unknown; errno?: unknown };
+    return (
+      (typeof code === 'string' && LOCK_CONFLICT_CODES.has(code)) ||
+      errno === 1213 ||
+      errno === 1205
+    );
+  });
+}
+
+const LOCK_CONFLICT_CODES = new Set([
+  '40P01',
+  '40001',
+  '55P03',
+  'ER_LOCK_DEADLOCK',
+  'ER_LOCK_WAIT_TIMEOUT',
+]);
+
 function causes(error: unknown): object[] {
   const chain: object[] = [];
   let current: unknown = error;

@@ -1,5 +1,6 @@
 // HTTP side of the pack smoke test: what a user does with curl against the receiver.
 import { randomBytes } from 'node:crypto';
+import WebSocket from 'ws';
 
 const CHROME_UA =
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
@@ -52,7 +53,7 @@ export async function createProject(base, adminKey) {
  * A pageview as a browser on an allowed site sends it: a real user agent, Accept-Language and an
  * Origin of the project's domain (the bot filter drops anything that looks like a script).
  */
-export async function checkPageview(base, project) {
+async function sendPageview(base, project) {
   const url = `https://shop.example.com/smoke-${randomBytes(4).toString('hex')}`;
   const res = await call(
     'POST',
@@ -76,6 +77,12 @@ export async function checkPageview(base, project) {
     },
   );
   if (res.status !== 202) throw new Error(`pageview answered ${res.status}: ${res.text}`);
+  return url;
+}
+
+/** Sends a pageview and waits until the pages analytics count it. */
+export async function checkPageview(base, project) {
+  const url = await sendPageview(base, project);
   // Analytics answers are cached per (range, limit): a new limit on each poll reads fresh rows.
   let limit = 10;
   await eventually('the pageview never showed in the pages analytics', async () => {
@@ -101,4 +108,53 @@ export async function checkReport(base, project, host, key) {
       text: res.text,
     };
   });
+}
+
+/**
+ * The realtime WebSocket endpoint: refuses a client without credentials (HTTP 401), and streams a
+ * pageview to a client holding the secret key.
+ */
+export async function checkRealtime(base, project) {
+  const endpoint = `${base.replace(/^http/, 'ws')}/realtime?channels=pageviews`;
+  const refused = await new Promise((resolve, reject) => {
+    const socket = new WebSocket(endpoint);
+    socket.once('unexpected-response', (_request, response) => resolve(response.statusCode));
+    socket.once('open', () =>
+      reject(new Error('the realtime endpoint let a client in without credentials')),
+    );
+    socket.once('error', reject);
+  });
+  if (refused !== 401) throw new Error(`a client without credentials got ${refused}, not 401`);
+  const socket = new WebSocket(endpoint, { headers: { 'X-API-Key': project.secret_key } });
+  try {
+    const messages = [];
+    let notify = () => undefined;
+    socket.on('message', (text) => {
+      messages.push(JSON.parse(String(text)));
+      notify();
+    });
+    const seen = (match, what) =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`${what} (got ${JSON.stringify(messages)})`)),
+          20_000,
+        );
+        notify = () => {
+          if (messages.some(match)) {
+            clearTimeout(timer);
+            resolve();
+          }
+        };
+        notify();
+      });
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+    await seen((m) => m.channel === 'hello', 'no hello on the realtime WebSocket');
+    const url = await sendPageview(base, project);
+    await seen(
+      (m) => m.channel === 'pageviews' && m.data?.url === url,
+      'the pageview never reached the realtime WebSocket',
+    );
+  } finally {
+    socket.terminate();
+  }
 }

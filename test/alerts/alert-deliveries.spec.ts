@@ -1,13 +1,17 @@
-import { RecordingServer } from '../support/recording-server';
 import { adminHeaders, createReceiverApp, type ReceiverApp } from '../support/receiver-app';
-import {
-  createIsolatedDatabase,
-  describeEachEngine,
-  type IsolatedDatabase,
-} from '../support/services';
-import { createProject, type TestProject } from '../tracking/tracking-fixtures';
+import { describeEachEngine, type IsolatedDatabase } from '../support/services';
+import type { TestProject } from '../tracking/tracking-fixtures';
 import { eventually } from '../support/eventually';
-import { bodiesOn, createRule, sendError, signedWith, sleep, waitForHooks } from './alert-fixtures';
+import {
+  bodiesOn,
+  createRule,
+  FAST_ALERTS,
+  sendError,
+  signedWith,
+  sleep,
+  useAlertsReceiver,
+  waitForHooks,
+} from './alert-fixtures';
 
 interface LoggedDelivery {
   id: number;
@@ -17,33 +21,19 @@ interface LoggedDelivery {
   next_attempt_at: string | null;
 }
 
-const ALERTS = { alerts: { intervalSeconds: 1, retryBaseSeconds: 1 } };
-
 describeEachEngine('alert deliveries', (engine) => {
-  let database: IsolatedDatabase;
+  const alerts = useAlertsReceiver(engine);
+  const { hooks } = alerts;
   let receiver: ReceiverApp;
   let project: TestProject;
-  const hooks = new RecordingServer();
+  let database: IsolatedDatabase;
 
   const deliveryLog = async (query: string, on: ReceiverApp = receiver) =>
     (await on.http.get(`/api/alerts/deliveries?project=${project.id}&${query}`, adminHeaders()))
       .body.data.deliveries as LoggedDelivery[];
 
-  beforeAll(async () => {
-    await hooks.start();
-    database = await createIsolatedDatabase(engine);
-    receiver = await createReceiverApp({
-      adapter: 'fastify',
-      database: database.options,
-      options: ALERTS,
-    });
-    project = await createProject(receiver.app);
-  });
-
-  afterAll(async () => {
-    await receiver?.close();
-    await hooks.stop();
-    await database?.drop();
+  beforeAll(() => {
+    ({ receiver, project, database } = alerts);
   });
 
   it('retries after 500s with growing backoff until the endpoint answers 2xx, signed each time', async () => {
@@ -171,7 +161,7 @@ describeEachEngine('alert deliveries', (engine) => {
     const second = await createReceiverApp({
       adapter: 'fastify',
       database: database.options,
-      options: ALERTS,
+      options: FAST_ALERTS,
     });
     try {
       // Every delivery is refused once, so each is leased twice, by whichever receiver gets it.

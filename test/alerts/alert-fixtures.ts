@@ -1,10 +1,63 @@
 import type { DataSource } from 'typeorm';
 import { verifyAlertSignature } from '../../receiver';
 import { TelemetryHostEntity, TelemetrySampleEntity } from '../../receiver/storage/entities';
-import type { RecordedRequest, RecordingServer } from '../support/recording-server';
-import { adminHeaders, type TestHttp } from '../support/receiver-app';
+import { type RecordedRequest, RecordingServer } from '../support/recording-server';
+import {
+  adminHeaders,
+  createReceiverApp,
+  type ReceiverApp,
+  type TestHttp,
+} from '../support/receiver-app';
 import { eventually } from '../support/eventually';
-import { testHeaders } from '../tracking/tracking-fixtures';
+import {
+  createIsolatedDatabase,
+  type EngineName,
+  type IsolatedDatabase,
+} from '../support/services';
+import {
+  createProject,
+  dataSourceOf,
+  testHeaders,
+  type TestProject,
+} from '../tracking/tracking-fixtures';
+
+/** Alerts tick every second and retry after 1 s (doubling), so suites see them quickly. */
+export const FAST_ALERTS = { alerts: { intervalSeconds: 1, retryBaseSeconds: 1 } };
+
+/** What {@link useAlertsReceiver} starts: filled in its `beforeAll`. */
+export interface AlertsReceiver {
+  /** The webhook endpoint the rules post to (started before the receiver). */
+  hooks: RecordingServer;
+  database: IsolatedDatabase;
+  receiver: ReceiverApp;
+  project: TestProject;
+  db: DataSource;
+}
+
+/**
+ * Registers `beforeAll`/`afterAll` that start a webhook recorder and a receiver with fast alerts
+ * on a fresh database of `engine` with one project, and stop and drop them afterwards.
+ */
+export function useAlertsReceiver(engine: EngineName): AlertsReceiver {
+  const handle = { hooks: new RecordingServer() } as AlertsReceiver;
+  beforeAll(async () => {
+    await handle.hooks.start();
+    handle.database = await createIsolatedDatabase(engine);
+    handle.receiver = await createReceiverApp({
+      adapter: 'fastify',
+      database: handle.database.options,
+      options: FAST_ALERTS,
+    });
+    handle.project = await createProject(handle.receiver.app);
+    handle.db = dataSourceOf(handle.receiver.app);
+  });
+  afterAll(async () => {
+    await handle.receiver?.close();
+    await handle.hooks.stop();
+    await handle.database?.drop();
+  });
+  return handle;
+}
 
 /** A rule as the API returns it. */
 export interface CreatedRule {
@@ -113,4 +166,35 @@ export async function seedHost(
       received_at: new Date(),
     })),
   );
+}
+
+/**
+ * Makes the database itself refuse every insert into `table` (a trigger raising an error, on each
+ * engine) until the returned function is called: a write failure the receiver cannot prevent.
+ */
+export async function refuseInserts(
+  db: DataSource,
+  engine: EngineName,
+  table: string,
+): Promise<() => Promise<void>> {
+  const trigger = `refuse_${table}`;
+  if (engine === 'sqlite') {
+    await db.query(
+      `CREATE TRIGGER ${trigger} BEFORE INSERT ON ${table} BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`,
+    );
+    return async () => void (await db.query(`DROP TRIGGER ${trigger}`));
+  }
+  if (engine === 'postgres') {
+    await db.query(
+      `CREATE OR REPLACE FUNCTION refuse_insert() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$`,
+    );
+    await db.query(
+      `CREATE TRIGGER ${trigger} BEFORE INSERT ON ${table} FOR EACH ROW EXECUTE FUNCTION refuse_insert()`,
+    );
+    return async () => void (await db.query(`DROP TRIGGER ${trigger} ON ${table}`));
+  }
+  await db.query(
+    `CREATE TRIGGER ${trigger} BEFORE INSERT ON ${table} FOR EACH ROW SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'refused by the test'`,
+  );
+  return async () => void (await db.query(`DROP TRIGGER ${trigger}`));
 }

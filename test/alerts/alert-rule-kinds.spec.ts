@@ -1,18 +1,8 @@
 import type { DataSource } from 'typeorm';
 import { seedVisit } from '../lifecycle/lifecycle-fixtures';
-import { RecordingServer } from '../support/recording-server';
-import { createReceiverApp, type ReceiverApp } from '../support/receiver-app';
-import {
-  createIsolatedDatabase,
-  describeEachEngine,
-  type IsolatedDatabase,
-} from '../support/services';
-import {
-  createProject,
-  dataSourceOf,
-  testHeaders,
-  type TestProject,
-} from '../tracking/tracking-fixtures';
+import type { ReceiverApp } from '../support/receiver-app';
+import { describeEachEngine } from '../support/services';
+import { testHeaders, type TestProject } from '../tracking/tracking-fixtures';
 import {
   bodiesOn,
   createRule,
@@ -20,6 +10,7 @@ import {
   sendError,
   signedWith,
   sleep,
+  useAlertsReceiver,
   waitForHooks,
 } from './alert-fixtures';
 
@@ -29,28 +20,14 @@ const HOUR = 60 * MINUTE;
 // Every rule kind, each on its own webhook path, against one receiver per engine: each fires,
 // and fires once however many ticks follow.
 describeEachEngine('alert rules fire', (engine) => {
-  let database: IsolatedDatabase;
+  const alerts = useAlertsReceiver(engine);
+  const { hooks } = alerts;
   let receiver: ReceiverApp;
   let project: TestProject;
   let db: DataSource;
-  const hooks = new RecordingServer();
 
-  beforeAll(async () => {
-    await hooks.start();
-    database = await createIsolatedDatabase(engine);
-    receiver = await createReceiverApp({
-      adapter: 'fastify',
-      database: database.options,
-      options: { alerts: { intervalSeconds: 1, retryBaseSeconds: 1 } },
-    });
-    project = await createProject(receiver.app);
-    db = dataSourceOf(receiver.app);
-  });
-
-  afterAll(async () => {
-    await receiver?.close();
-    await hooks.stop();
-    await database?.drop();
+  beforeAll(() => {
+    ({ receiver, project, db } = alerts);
   });
 
   it('new error group: one signed message per new group, none for a repeat', async () => {

@@ -1,3 +1,4 @@
+import { get } from 'node:http';
 import WebSocket from 'ws';
 
 /** A message as a realtime client receives it. */
@@ -76,30 +77,34 @@ export function openWebSocket(
   });
 }
 
+/** An SSE client that can stop reading (its socket's buffers then fill up) and start again. */
+export interface EventStreamClient extends FeedClient {
+  pause(): void;
+  resume(): void;
+}
+
 /** Opens the SSE stream; rejects with the HTTP status when it is refused. */
-export async function openEventStream(
+export function openEventStream(
   url: string,
   options: { headers?: Record<string, string>; query?: string } = {},
-): Promise<FeedClient> {
-  const controller = new AbortController();
-  const response = await fetch(
-    `${url}/api/realtime/events${options.query ? `?${options.query}` : ''}`,
-    { headers: options.headers, signal: controller.signal },
-  );
-  if (response.status !== 200) {
-    await response.text();
-    throw Object.assign(new Error(`refused: ${response.status}`), { status: response.status });
-  }
-  const { client, add } = feed();
-  const reader = response.body!.getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-  void (async () => {
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        buffer += decoder.decode(value, { stream: true });
+): Promise<EventStreamClient> {
+  const target = `${url}/api/realtime/events${options.query ? `?${options.query}` : ''}`;
+  return new Promise((resolve, reject) => {
+    const request = get(target, { headers: options.headers }, (response) => {
+      if (response.statusCode !== 200) {
+        response.resume();
+        reject(
+          Object.assign(new Error(`refused: ${response.statusCode}`), {
+            status: response.statusCode,
+          }),
+        );
+        return;
+      }
+      const { client, add } = feed();
+      const decoder = new TextDecoder();
+      let buffer = '';
+      response.on('data', (chunk: Buffer) => {
+        buffer += decoder.decode(chunk, { stream: true });
         let end: number;
         while ((end = buffer.indexOf('\n\n')) !== -1) {
           const block = buffer.slice(0, end);
@@ -111,10 +116,15 @@ export async function openEventStream(
             .join('\n');
           if (data) add(JSON.parse(data) as FeedMessage);
         }
-      }
-    } catch {
-      // aborted
-    }
-  })();
-  return { ...client, close: () => controller.abort() };
+      });
+      response.on('error', () => undefined);
+      resolve({
+        ...client,
+        close: () => request.destroy(),
+        pause: () => response.pause(),
+        resume: () => response.resume(),
+      });
+    });
+    request.on('error', reject);
+  });
 }

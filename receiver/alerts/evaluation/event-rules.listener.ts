@@ -7,6 +7,7 @@ import { AlertsMessages } from '../alerts.messages';
 import { AlertDeliveriesRepository, type NewFiring } from '../delivery/alert-deliveries.repository';
 import type { ErrorGroupConditions } from '../rules/alert-conditions';
 import { AlertRulesRepository } from '../rules/alert-rules.repository';
+import { AlertRetries } from './alert-retries';
 
 /** The firing an error event makes for a rule, if it matches it. */
 function firingOf(rule: AlertRuleEntity, event: CommittedError): NewFiring | undefined {
@@ -44,7 +45,8 @@ function firingOf(rule: AlertRuleEntity, event: CommittedError): NewFiring | und
  * process that committed them — the HTTP receiver with the inline queue, the worker with the
  * Redis queue — so each event is seen by one process; the firing's unique key makes a repeat
  * (a redelivered batch) record nothing. Only firings are written here; the alerts tick gathers
- * and sends them, off the ingest path.
+ * and sends them, off the ingest path. A batch whose firings could not be written (the events
+ * committed, then the database failed) is evaluated again at the next alerts tick.
  */
 @Injectable()
 export class EventRulesListener implements OnModuleInit, OnModuleDestroy {
@@ -55,6 +57,7 @@ export class EventRulesListener implements OnModuleInit, OnModuleDestroy {
     private readonly bus: CommittedEventsBus,
     private readonly rules: AlertRulesRepository,
     private readonly deliveries: AlertDeliveriesRepository,
+    private readonly retries: AlertRetries,
   ) {}
 
   onModuleInit(): void {
@@ -73,17 +76,22 @@ export class EventRulesListener implements OnModuleInit, OnModuleDestroy {
     );
     if (errors.length === 0) return;
     try {
-      const projects = [...new Set(errors.map((event) => event.projectId))];
-      const rules = await this.rules.active([...EVENT_RULE_KINDS], projects);
-      for (const rule of rules) {
-        const firings = errors
-          .filter((event) => event.projectId === rule.project_id)
-          .map((event) => firingOf(rule, event))
-          .filter((firing): firing is NewFiring => firing !== undefined);
-        if (firings.length > 0) await this.deliveries.recordFirings(rule, firings);
-      }
+      await this.record(errors);
     } catch (error) {
       this.logger.warn(AlertsMessages.eventsFailed(String(error)));
+      this.retries.hold(`${errors.length} error events`, () => this.record(errors));
+    }
+  }
+
+  private async record(errors: readonly CommittedError[]): Promise<void> {
+    const projects = [...new Set(errors.map((event) => event.projectId))];
+    const rules = await this.rules.active([...EVENT_RULE_KINDS], projects);
+    for (const rule of rules) {
+      const firings = errors
+        .filter((event) => event.projectId === rule.project_id)
+        .map((event) => firingOf(rule, event))
+        .filter((firing): firing is NewFiring => firing !== undefined);
+      if (firings.length > 0) await this.deliveries.recordFirings(rule, firings);
     }
   }
 }

@@ -2,7 +2,7 @@ import { Column, Entity } from 'typeorm';
 import { BigIntPrimaryColumn } from '../bigint-primary-column.decorator';
 import { jsonTransformer } from '../column.transformers';
 
-/** One reported value; unique per (project, host, key, collected_at) so retries never double count. */
+/** One reported value; unique per (host, key, collected_at) so retries never double count. */
 @Entity('telemetry_samples')
 export class TelemetrySampleEntity {
   @BigIntPrimaryColumn()

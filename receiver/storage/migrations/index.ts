@@ -9,6 +9,7 @@ import { AnalyticsRollups1764300000000 } from './1764300000000-analytics-rollups
 import { ErrorEventOccurrences1764360000000 } from './1764360000000-error-event-occurrences';
 import { Alerts1764500000000 } from './1764500000000-alerts';
 import { ErrorLinkRollups1764600000000 } from './1764600000000-error-link-rollups';
+import { TelemetrySamplePointIndex1764700000000 } from './1764700000000-telemetry-sample-point-index';
 
 /** The receiver's migrations in order; list them in your data source when you pass a connection name. */
 export const RECEIVER_MIGRATIONS = [
@@ -23,4 +24,5 @@ export const RECEIVER_MIGRATIONS = [
   ErrorEventOccurrences1764360000000,
   Alerts1764500000000,
   ErrorLinkRollups1764600000000,
+  TelemetrySamplePointIndex1764700000000,
 ];

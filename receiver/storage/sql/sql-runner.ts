@@ -9,6 +9,11 @@ export type SqlBuilder = (params: SqlParams) => string;
 
 type EntityClass = new () => ObjectLiteral;
 
+/** Bound values per statement: below SQLite's 32 766, PostgreSQL's and MySQL's 65 535. */
+const VALUES_PER_STATEMENT = 30_000;
+/** Rows per statement: longer statements no longer pay off (text building, parsing). */
+const MAX_ROWS_PER_STATEMENT = 1_000;
+
 /**
  * The receiver's one way to run hand-written SQL, for reads (analytics, link lookups) and writes
  * (the ingest batches) alike: on the data source, or on a batch's transaction. Statements are
@@ -53,6 +58,26 @@ export class SqlRunner {
   ): Promise<void> {
     if (rows.length === 0) return;
     await this.run((p) => insertStatement(this.source, this.dialect, entity, rows, conflict, p));
+  }
+
+  /**
+   * Inserts any number of rows of `entity` as multi-row statements, each as long as the engines'
+   * bound-value limits allow (a bulk load: an import page, a benchmark's seed). Run it in a
+   * transaction to write them all or none.
+   */
+  async insertAll(
+    entity: EntityClass,
+    rows: readonly object[],
+    conflict: InsertConflict = { kind: 'fail' },
+  ): Promise<void> {
+    if (rows.length === 0) return;
+    const columns = Object.keys(rows[0]).length;
+    const perStatement = Math.max(
+      1,
+      Math.min(MAX_ROWS_PER_STATEMENT, Math.floor(VALUES_PER_STATEMENT / columns)),
+    );
+    for (let start = 0; start < rows.length; start += perStatement)
+      await this.insert(entity, rows.slice(start, start + perStatement), conflict);
   }
 
   /** {@link insert} with a `RETURNING` conflict (`new`, `merge`): the rows it returns. */
