@@ -128,11 +128,15 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'tracking-bench-'));
   const file = join(dir, 'receiver.sqlite');
   const bare = await startBare();
+  // A receiver that fails to start must not leave the bare server running.
   const receiver = await startReceiverProcess(
     file,
     {},
     process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : [],
-  );
+  ).catch((error: unknown) => {
+    bare.child.kill('SIGTERM');
+    throw error;
+  });
   const redis = await redisIfAvailable();
   const prefix = `bench-tracking-${process.pid}-${randomUUID().slice(0, 8)}:`;
   const queued: ReceiverProcess | undefined = redis

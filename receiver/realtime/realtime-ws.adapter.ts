@@ -20,6 +20,17 @@ export function defaultWsAdapter(
       self.httpServer ??= adapterHost.httpAdapter?.getHttpServer() as Server | undefined;
       return super.create(port, options);
     }
+
+    /**
+     * A gateway without message handlers (the receiver's: its clients only listen) gets no
+     * per-client message pipeline: `WsAdapter` would build one anyway (a few rxjs subscriptions
+     * parsing every frame only to find no handler), about 8 KB of memory per connected client.
+     */
+    override bindMessageHandlers(
+      ...args: Parameters<InstanceType<WsAdapterClass>['bindMessageHandlers']>
+    ): void {
+      if (args[1].length > 0) super.bindMessageHandlers(...args);
+    }
   }
   return new ReceiverWsAdapter();
 }

@@ -129,8 +129,9 @@ export async function checkRealtime(base, project) {
   try {
     const messages = [];
     let notify = () => undefined;
+    // Each frame is a JSON array of messages.
     socket.on('message', (text) => {
-      messages.push(JSON.parse(String(text)));
+      messages.push(...JSON.parse(String(text)));
       notify();
     });
     const seen = (match, what) =>

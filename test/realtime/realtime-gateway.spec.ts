@@ -90,6 +90,33 @@ describeEachAdapter(
 );
 
 describeEachAdapter(
+  'the realtime gateway on the adapter the receiver installs',
+  ({ adapter, engine }) => {
+    const receiver = useReceiverApp({ adapter, engine, options: { realtime: { enabled: true } } });
+
+    it('ignores what a client sends and keeps its feed', async () => {
+      const project = await createProject(receiver.app);
+      const feed = await openWebSocket(receiver.url, {
+        headers: { 'X-API-Key': project.secretKey },
+        query: 'channels=errors',
+      });
+      await feed.next((m) => m.channel === 'hello');
+      feed.socket.send('not json');
+      feed.socket.send(JSON.stringify({ event: 'subscribe', data: { channels: ['pageviews'] } }));
+      await receiver.http.post(
+        '/api/track/error.php',
+        { message: 'after the chatter' },
+        testHeaders(project.secretKey),
+      );
+      const error = await feed.next((m) => m.channel === 'errors');
+      expect(error.data.message).toBe('after the chatter');
+      expect(feed.messages.map((m) => m.channel)).toEqual(['hello', 'errors']);
+      feed.close();
+    });
+  },
+);
+
+describeEachAdapter(
   'the realtime gateway on an adapter that skips the handshake check',
   ({ adapter, engine }) => {
     /** A ws adapter that does not hand `verifyClient` to ws (as a custom adapter might). */
