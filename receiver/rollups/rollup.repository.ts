@@ -78,16 +78,19 @@ export class RollupRepository {
   }
 
   /**
-   * Adds deltas to the stored rows (the ingest). On PostgreSQL and MariaDB the rows are first
-   * created empty and read `FOR UPDATE`, so two receivers writing the same page and day queue up
-   * instead of losing each other's visitors; rows are taken in key order, so they cannot deadlock.
+   * Adds deltas to the stored rows (the ingest), reading each stored row with a row lock so two
+   * receivers writing the same page and day queue up instead of losing each other's visitors;
+   * rows are taken in key order, so they cannot deadlock. Rows not stored yet are inserted whole.
+   * Where a locking read of a missing key locks its gap (MariaDB), two batches inserting rows
+   * into one gap would deadlock: there every row is first created empty, then read and written.
    */
   async merge(deltas: RollupDelta[]): Promise<void> {
+    const { dialect } = this.sql;
     for (let i = 0; i < deltas.length; i += CHUNK) {
       const chunk = deltas.slice(i, i + CHUNK);
-      if (this.sql.dialect.lockRows) {
+      if (dialect.lockingReadLocksGaps) {
         await this.sql.run((p) =>
-          this.sql.dialect.insertIgnore(
+          dialect.insertIgnore(
             ROLLUP_TABLE,
             COLUMNS.join(', '),
             chunk.map((d) => this.tuple(p, d, 0, null)).join(', '),
@@ -95,27 +98,19 @@ export class RollupRepository {
         );
       }
       const stored = await this.storedOf(chunk);
-      const merged = chunk.map((delta) => {
-        const before = stored.get(
-          rowKey(delta.projectId, delta.dimension, delta.day, delta.valueKey),
-        );
-        const members = delta.members
-          ? mergeMembers(before?.members, delta.members)
-          : delta.texts
-            ? mergeTexts(before?.members, delta.texts)
-            : null;
-        return {
-          delta,
-          pageviews:
-            delta.countsMembers && members
-              ? memberCount(members)
-              : int(before?.pageviews) + delta.pageviews,
-          members,
-        };
-      });
+      let pending = chunk;
+      if (!dialect.lockingReadLocksGaps) {
+        const missing = chunk.filter((delta) => !stored.has(keyOf(delta)));
+        const inserted = await this.insertNew(missing.map((delta) => merged(delta, undefined)));
+        // Inserted meanwhile by a concurrent batch (ours waited for its commit): merged below.
+        const lost = missing.filter((delta) => !inserted.has(keyOf(delta)));
+        for (const [key, row] of await this.storedOf(lost)) stored.set(key, row);
+        pending = chunk.filter((delta) => !inserted.has(keyOf(delta)));
+      }
+      const rows = pending.map((delta) => merged(delta, stored.get(keyOf(delta))));
       // A sum back at zero (a session sum after an erasure) leaves no row, as a rebuild would.
-      const empty = merged.filter((row) => row.pageviews === 0 && row.members === null);
-      await this.write(merged.filter((row) => !empty.includes(row)));
+      const empty = rows.filter((row) => row.pageviews === 0 && row.members === null);
+      await this.write(rows.filter((row) => !empty.includes(row)));
       for (const { delta } of empty) await this.deleteRow(delta);
     }
   }
@@ -385,15 +380,13 @@ export class RollupRepository {
     );
   }
 
-  private async storedOf(
-    chunk: RollupDelta[],
-  ): Promise<Map<string, { pageviews: unknown; members: Uint8Array | null }>> {
+  private async storedOf(chunk: RollupDelta[]): Promise<Map<string, StoredCounts>> {
     const groups = new Map<string, RollupDelta[]>();
     for (const delta of chunk) {
       const group = `${delta.projectId}|${delta.day}`;
       groups.set(group, [...(groups.get(group) ?? []), delta]);
     }
-    const stored = new Map<string, { pageviews: unknown; members: Uint8Array | null }>();
+    const stored = new Map<string, StoredCounts>();
     for (const deltas of groups.values()) {
       const { projectId, day } = deltas[0];
       const rows = await this.sql.rows<Record<string, unknown>>(
@@ -403,7 +396,9 @@ export class RollupRepository {
           `AND dimension IN (${p.list([...new Set(deltas.map((d) => d.dimension))])}) ` +
           `AND day = ${p.add(day)} ` +
           `AND value_key IN (${p.list([...new Set(deltas.map((d) => d.valueKey))])})` +
-          `${this.sql.dialect.lockRows}`,
+          (this.sql.dialect.lockRows
+            ? ` ORDER BY dimension, value_key${this.sql.dialect.lockRows}`
+            : ''),
       );
       for (const row of rows) {
         stored.set(rowKey(projectId, text(row.dimension), day, text(row.value_key)), {
@@ -424,9 +419,33 @@ export class RollupRepository {
     );
   }
 
-  private async write(
-    rows: Array<{ delta: RollupDelta; pageviews: number; members: Buffer | null }>,
-  ): Promise<void> {
+  /**
+   * Inserts rows whose key is free (a sum at zero is no row); returns the keys it inserted, so
+   * rows a concurrent batch inserted first are left to the caller.
+   */
+  private async insertNew(rows: MergedRow[]): Promise<Set<string>> {
+    const zero = new Set(rows.filter((row) => row.pageviews === 0 && row.members === null));
+    const kept = rows.filter((row) => !zero.has(row));
+    if (kept.length === 0) return new Set(rows.map((row) => keyOf(row.delta)));
+    const inserted = await this.sql.rows<Record<string, unknown>>((p) =>
+      this.sql.dialect.insertNewReturning(
+        ROLLUP_TABLE,
+        COLUMNS.join(', '),
+        kept.map((r) => this.tuple(p, r.delta, r.pageviews, r.members)).join(', '),
+        KEY.join(', '),
+      ),
+    );
+    const keys = new Set(
+      inserted.map((row) =>
+        rowKey(int(row.project_id), text(row.dimension), text(row.day), text(row.value_key)),
+      ),
+    );
+    // Rows at zero were never to be stored: nothing is left to do for them.
+    for (const row of zero) keys.add(keyOf(row.delta));
+    return keys;
+  }
+
+  private async write(rows: MergedRow[]): Promise<void> {
     if (rows.length === 0) return;
     await this.sql.run((p) =>
       this.sql.dialect.upsertReplace({
@@ -460,3 +479,35 @@ function daysOf(window: RollupWindow): string[] | null {
 
 const rowKey = (projectId: number, dimension: string, day: string, key: string): string =>
   `${projectId}|${day}|${dimension}|${key}`;
+
+const keyOf = (delta: RollupDelta): string =>
+  rowKey(delta.projectId, delta.dimension, delta.day, delta.valueKey);
+
+/** A stored row's counts as the merge reads them. */
+interface StoredCounts {
+  pageviews: unknown;
+  members: Uint8Array | null;
+}
+
+/** A row's new counts: its delta added to the stored row (none: the delta alone). */
+interface MergedRow {
+  delta: RollupDelta;
+  pageviews: number;
+  members: Buffer | null;
+}
+
+function merged(delta: RollupDelta, before: StoredCounts | undefined): MergedRow {
+  const members = delta.members
+    ? mergeMembers(before?.members, delta.members)
+    : delta.texts
+      ? mergeTexts(before?.members, delta.texts)
+      : null;
+  return {
+    delta,
+    pageviews:
+      delta.countsMembers && members
+        ? memberCount(members)
+        : int(before?.pageviews) + delta.pageviews,
+    members,
+  };
+}

@@ -104,6 +104,12 @@ export interface SqlDialect {
    */
   readonly lockRows: string;
   /**
+   * Whether a locking read of a key that is not stored locks the gap it would go in (InnoDB's
+   * repeatable read): two transactions that read then insert into one gap deadlock, so rows
+   * must be created before they are read for update.
+   */
+  readonly lockingReadLocksGaps: boolean;
+  /**
    * Whether summing many small rows into groups is cheaper in the client. MariaDB's `GROUP BY`
    * over a month of rollup rows goes through a temporary table, 3–4× the cost of scanning them;
    * the rollup reads then add the rows up themselves and ask the engine only to group and order
@@ -166,6 +172,7 @@ const sqlite: SqlDialect = {
   insertNewReturning: onConflictNewReturning,
   greatest: (a, b) => `MAX(${a}, ${b})`,
   lockRows: '',
+  lockingReadLocksGaps: false,
   sumsInClient: false,
 };
 
@@ -184,6 +191,7 @@ const postgres: SqlDialect = {
   insertNewReturning: onConflictNewReturning,
   greatest: (a, b) => `GREATEST(${a}, ${b})`,
   lockRows: ' FOR UPDATE',
+  lockingReadLocksGaps: false,
   sumsInClient: false,
 };
 
@@ -228,6 +236,7 @@ const mysql: SqlDialect = {
     `INSERT IGNORE INTO ${table} (${columns}) VALUES ${tuples} RETURNING ${returning}`,
   greatest: (a, b) => `GREATEST(${a}, ${b})`,
   lockRows: ' FOR UPDATE',
+  lockingReadLocksGaps: true,
   sumsInClient: true,
 };
 
