@@ -283,6 +283,47 @@ describeEachAdapter('OpenAPI document', ({ adapter }) => {
     expect(statuses('/snippet/micrologs.js', 'get')).toEqual(['200', '304', '500']);
   });
 
+  it('documents every alerts operation: methods, admin key, bodies, parameters and answers', async () => {
+    const res = await running.http.get('/api/docs-json');
+    const paths = res.body.paths;
+    const methods = (path: string) => Object.keys(paths[path]).sort();
+    expect(methods('/api/alerts/rules')).toEqual(['get', 'post']);
+    expect(methods('/api/alerts/rules/{id}')).toEqual(['delete', 'get', 'patch']);
+    expect(methods('/api/alerts/rules/{id}/test')).toEqual(['post']);
+    expect(methods('/api/alerts/deliveries')).toEqual(['get']);
+    const create = paths['/api/alerts/rules'].post;
+    expect(create.requestBody.content['application/json'].schema.required.sort()).toEqual([
+      'kind',
+      'name',
+      'project_id',
+      'url',
+    ]);
+    expect(create.requestBody.content['application/json'].schema.properties.kind.enum).toEqual([
+      'new_error_group',
+      'regression',
+      'error_threshold',
+      'traffic_anomaly',
+      'host_stale',
+      'telemetry_value',
+    ]);
+    expect(Object.keys(create.responses)).toEqual(expect.arrayContaining(['201', '400', '401']));
+    expect(Object.keys(paths['/api/alerts/rules/{id}/test'].post.responses)).toContain('202');
+    expect(
+      paths['/api/alerts/deliveries'].get.parameters.map(
+        (p: { name: string; in: string }) => `${p.in}:${p.name}`,
+      ),
+    ).toEqual(['query:project', 'query:rule', 'query:status', 'query:limit']);
+    for (const path of Object.keys(paths).filter((p) => p.startsWith('/api/alerts/'))) {
+      for (const method of Object.keys(paths[path])) {
+        expect({ path, method, security: paths[path][method].security }).toEqual({
+          path,
+          method,
+          security: [{ adminKey: [] }],
+        });
+      }
+    }
+  });
+
   // Swagger UI on Fastify needs @fastify/static, which this project does not install.
   const uiServed = adapter === 'express' || canResolve('@fastify/static');
   (uiServed ? it : it.skip)('serves the Swagger UI page at /api/docs', async () => {
