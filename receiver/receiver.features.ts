@@ -100,7 +100,7 @@ export function wireReceiverModules(core: DynamicModule): WiredReceiverModules {
   const projects = wire(ProjectsModule);
   const telemetry = wire(TelemetryReceiverModule, ingest, events);
   const analytics = wire(AnalyticsModule, linksCore, cache, rollups);
-  const links = wire(LinksModule, tracking, ingest, linksCore, cache, privacyCore, events);
+  const links = wire(LinksModule, tracking, ingest, linksCore, cache, privacyCore, events, rollups);
   // Alerts publish their firings through the realtime fan-out: import `realtime` to inject it;
   // they read hosts and values through the telemetry domain's reader.
   // The WebSocket gateway is a class per receiver: its path and handshake are this one's options.

@@ -16,6 +16,10 @@ import { AnalyticsRangeService } from './range/analytics-range.service';
 import { AnalyticsSql } from './sql/analytics-sql.service';
 import { RollupQueries } from './queries/rollup.queries';
 import { TrafficReads } from './traffic-reads.service';
+import { ErrorRollupQueries } from './queries/error-rollup.queries';
+import { LinkRollupQueries } from './queries/link-rollup.queries';
+import { ErrorReads } from './error-reads.service';
+import { LinkReads } from './link-reads.service';
 
 /**
  * The 14 analytics endpoints (contract 2.5) and retention cohorts. Wired to the links domain and the analytics cache
@@ -42,8 +46,12 @@ import { TrafficReads } from './traffic-reads.service';
     RollupQueries,
     TrafficReads,
     RetentionQueries,
+    ErrorRollupQueries,
+    ErrorReads,
+    LinkRollupQueries,
+    LinkReads,
   ],
   // The Grafana datasource answers from the same reads.
-  exports: [TrafficReads, ErrorQueries, LinkQueries],
+  exports: [TrafficReads, ErrorReads, LinkReads],
 })
 export class AnalyticsModule {}

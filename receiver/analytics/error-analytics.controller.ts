@@ -24,7 +24,7 @@ import { ANALYTICS_MESSAGES, ANALYTICS_SUCCESS } from './analytics.messages';
 import { AnalyticsResponder } from './analytics-responder';
 import { CsvExport } from './csv/csv-export.decorator';
 import { AuditQueries } from './queries/audit.queries';
-import { ErrorQueries } from './queries/error.queries';
+import { ErrorReads } from './error-reads.service';
 import { AnalyticsRangeService } from './range/analytics-range.service';
 import { InvalidInputError, NotFoundError } from '../common/errors/receiver.errors';
 
@@ -35,7 +35,7 @@ export class ErrorAnalyticsController {
   constructor(
     private readonly ranges: AnalyticsRangeService,
     private readonly responder: AnalyticsResponder,
-    private readonly errorQueries: ErrorQueries,
+    private readonly errorReads: ErrorReads,
     private readonly auditQueries: AuditQueries,
   ) {}
 
@@ -69,7 +69,7 @@ export class ErrorAnalyticsController {
     const limit = limitValue(query, LIMITS.errors.fallback, LIMITS.errors.max);
     const key = AnalyticsCacheKeys.errors(project.id, range.label, filters, limit);
     return this.responder.respond(ANALYTICS_SUCCESS.errors, range, key, ANALYTICS_TTL.errors, () =>
-      this.errorQueries.errors(project.id, range, filters, limit),
+      this.errorReads.errors(project.id, range, filters, limit),
     );
   }
 
@@ -94,7 +94,7 @@ export class ErrorAnalyticsController {
       range,
       key,
       ANALYTICS_TTL.errors,
-      () => this.errorQueries.trend(project.id, range, groupId),
+      () => this.errorReads.trend(project.id, range, groupId),
     );
   }
 
@@ -114,7 +114,7 @@ export class ErrorAnalyticsController {
     const range = this.ranges.parse(query);
     const id = intValue(queryValue(query, 'id'));
     if (id === 0) throw new InvalidInputError(ANALYTICS_MESSAGES.idRequired);
-    const group = await this.errorQueries.findGroup(project.id, id);
+    const group = await this.errorReads.findGroup(project.id, id);
     if (!group) throw new NotFoundError(ANALYTICS_MESSAGES.errorGroupNotFound);
     const key = AnalyticsCacheKeys.errorDetail(project.id, id, range.label);
     return this.responder.respond(
@@ -122,7 +122,7 @@ export class ErrorAnalyticsController {
       range,
       key,
       ANALYTICS_TTL.errors,
-      () => this.errorQueries.detail(group, range),
+      () => this.errorReads.detail(project.id, group, range),
     );
   }
 

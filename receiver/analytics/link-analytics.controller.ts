@@ -12,7 +12,7 @@ import { analyticsDoc } from './analytics.docs';
 import { ANALYTICS_MESSAGES, ANALYTICS_SUCCESS } from './analytics.messages';
 import { AnalyticsResponder } from './analytics-responder';
 import { CsvExport } from './csv/csv-export.decorator';
-import { LinkQueries } from './queries/link.queries';
+import { LinkReads } from './link-reads.service';
 import { AnalyticsRangeService } from './range/analytics-range.service';
 import { InvalidInputError, NotFoundError } from '../common/errors/receiver.errors';
 
@@ -25,7 +25,7 @@ export class LinkAnalyticsController {
   constructor(
     private readonly ranges: AnalyticsRangeService,
     private readonly responder: AnalyticsResponder,
-    private readonly linkQueries: LinkQueries,
+    private readonly linkReads: LinkReads,
   ) {}
 
   @Get(['links.php', 'links'])
@@ -37,7 +37,7 @@ export class LinkAnalyticsController {
     const range = this.ranges.parse(query);
     const key = AnalyticsCacheKeys.plain('links', project.id, range.label);
     return this.responder.respond(ANALYTICS_SUCCESS.links, range, key, TTL, () =>
-      this.linkQueries.links(project.id, range),
+      this.linkReads.links(project.id, range),
     );
   }
 
@@ -58,11 +58,11 @@ export class LinkAnalyticsController {
     const code = trimmedValue(query, 'code');
     if (!code) throw new InvalidInputError(ANALYTICS_MESSAGES.codeRequired);
     // Looked up before the cache (contract 2.5.14), so a deleted link is a 404 at once.
-    const link = await this.linkQueries.findLink(project.id, code);
+    const link = await this.linkReads.findLink(project.id, code);
     if (!link) throw new NotFoundError(ANALYTICS_MESSAGES.linkNotFound);
     const key = AnalyticsCacheKeys.linkDetail(project.id, String(link.code), range.label);
     return this.responder.respond(ANALYTICS_SUCCESS.linkDetail, range, key, TTL, () =>
-      this.linkQueries.detail(link, range),
+      this.linkReads.detail(link, range),
     );
   }
 }

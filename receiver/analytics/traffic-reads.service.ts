@@ -82,6 +82,6 @@ export class TrafficReads {
   }
 
   private async fast(range: AnalyticsRange): Promise<boolean> {
-    return range.timeZone === this.state.timeZone && (await this.state.ready());
+    return this.state.serves(range.timeZone);
   }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { LIMITS } from '../analytics/analytics-query.params';
-import { ErrorQueries } from '../analytics/queries/error.queries';
-import { LinkQueries } from '../analytics/queries/link.queries';
+import { ErrorReads } from '../analytics/error-reads.service';
+import { LinkReads } from '../analytics/link-reads.service';
 import type { AnalyticsRange } from '../analytics/range/analytics-range.interface';
 import { parseAnalyticsRange } from '../analytics/range/analytics-range.parser';
 import { TrafficReads } from '../analytics/traffic-reads.service';
@@ -34,8 +34,8 @@ export class GrafanaQueryService {
   constructor(
     @Inject(RECEIVER_OPTIONS) private readonly receiverOptions: ResolvedReceiverOptions,
     private readonly traffic: TrafficReads,
-    private readonly errors: ErrorQueries,
-    private readonly links: LinkQueries,
+    private readonly errors: ErrorReads,
+    private readonly links: LinkReads,
     private readonly telemetry: TelemetryValuesReader,
   ) {}
 

@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ResolvedReceiverOptions } from '../config/receiver-options.interface';
 import { RECEIVER_OPTIONS } from '../config/receiver-options.constants';
 import { ProjectsService } from '../projects/projects.service';
-import { RollupMaintenance } from '../rollups/rollup-maintenance.service';
+import { isRolledUp, RollupMaintenance } from '../rollups/rollup-maintenance.service';
 import { PURGE_BATCH_SIZE } from './lifecycle.constants';
 import { LifecycleMessages } from './lifecycle.messages';
 import { PurgeLease } from './purge.lease';
@@ -90,7 +90,7 @@ export class PurgeService {
             }
             if (total > 0) rows[step.table] = (rows[step.table] ?? 0) + total;
           }
-          if (kind === 'pageviews' && !dryRun) await this.rollups.afterPurge(project.id, cutoff);
+          if (isRolledUp(kind) && !dryRun) await this.rollups.afterPurge(project.id, kind, cutoff);
         }
         // A long purge keeps its lease: renewing after each project outlasts any batch.
         if (!dryRun) await this.lease.acquire();

@@ -9,11 +9,13 @@ import { LinkClickEntity } from '../storage/entities/link-click.entity';
 import { SqlRunner } from '../storage/sql/sql-runner';
 import { CommittedEventsBus } from '../events/committed-events.bus';
 import { DimensionResolver } from '../tracking/ingest/dimension.resolver';
+import { RollupMaintenance } from '../rollups/rollup-maintenance.service';
 import { CLICK_JOB, type ClickJob } from './interfaces/click-job.interface';
 
 /**
  * Writes link clicks in batches: device and location rows are resolved (shared with pageviews
- * and errors), then every click of the batch is inserted in one statement.
+ * and errors), then every click of the batch is inserted in one statement and added to the
+ * analytics rollups in the same transaction.
  */
 @Injectable()
 export class ClickIngestHandler implements IngestHandler<ClickJob>, OnModuleInit {
@@ -24,6 +26,7 @@ export class ClickIngestHandler implements IngestHandler<ClickJob>, OnModuleInit
     private readonly registry: IngestHandlerRegistry,
     private readonly dimensions: DimensionResolver,
     private readonly events: CommittedEventsBus,
+    private readonly rollups: RollupMaintenance,
   ) {}
 
   onModuleInit(): void {
@@ -32,20 +35,20 @@ export class ClickIngestHandler implements IngestHandler<ClickJob>, OnModuleInit
 
   async handle(jobs: IngestEvent<ClickJob>[], context: IngestBatchContext): Promise<void> {
     const { deviceIds, locationIds } = await this.dimensions.forEvents(jobs, context);
-    await new SqlRunner(context.manager).insertIgnore(
-      LinkClickEntity,
-      jobs.map((job, i) => ({
-        link_id: job.linkId,
-        project_id: job.projectId,
-        location_id: locationIds[i],
-        device_id: deviceIds[i],
-        referrer_url: job.referrerUrl,
-        referrer_category: job.referrerCategory,
-        ip_hash: job.ipHash,
-        created_at: new Date(job.clickedAt),
-        event_id: job.eventId,
-      })),
-    );
+    const rows = jobs.map((job, i) => ({
+      link_id: job.linkId,
+      project_id: job.projectId,
+      location_id: locationIds[i],
+      device_id: deviceIds[i],
+      referrer_url: job.referrerUrl,
+      referrer_category: job.referrerCategory,
+      ip_hash: job.ipHash,
+      created_at: new Date(job.clickedAt),
+      event_id: job.eventId,
+    }));
+    await new SqlRunner(context.manager).insertIgnore(LinkClickEntity, rows);
+    // Redelivered events already stored were dropped before the batch: every row here is new.
+    await this.rollups.recordClicks(rows, context);
     if (!this.events.active) return;
     context.afterCommit(() =>
       this.events.publish(

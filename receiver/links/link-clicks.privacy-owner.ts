@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Optional, type OnModuleInit } from '@nestjs/common';
 import { In, type EntityManager } from 'typeorm';
 import { hashIp } from '../common/request/client-ip';
 import { RECEIVER_OPTIONS } from '../config/receiver-options.constants';
@@ -12,19 +12,21 @@ import type {
 } from '../privacy/interfaces/personal-data-owner.interface';
 import { PersonalDataRegistry } from '../privacy/personal-data.registry';
 import { LinkClickEntity } from '../storage/entities/link-click.entity';
+import { RollupMaintenance } from '../rollups/rollup-maintenance.service';
 import { TrackedLinkEntity } from '../storage/entities/tracked-link.entity';
 
 /**
  * Link clicks of a visitor. A click stores no visitor id, only the salted hash of the IP it came
  * from, so clicks are part of a request only when it names the person's IP address — and then
  * they are everyone's clicks from that address (a shared office or carrier address included).
- * Click counts are computed from the rows, so deleting them corrects the links' totals.
+ * Deleting them corrects the links' totals, in the analytics rollups too.
  */
 @Injectable()
 export class LinkClicksPrivacyOwner implements PersonalDataOwner, OnModuleInit {
   constructor(
     private readonly registry: PersonalDataRegistry,
     @Inject(RECEIVER_OPTIONS) private readonly options: ResolvedReceiverOptions,
+    @Optional() private readonly rollups?: RollupMaintenance,
   ) {}
 
   onModuleInit(): void {
@@ -53,7 +55,10 @@ export class LinkClicksPrivacyOwner implements PersonalDataOwner, OnModuleInit {
     const where = this.where(subject);
     if (!where) return {};
     const link_clicks = await manager.count(LinkClickEntity, { where });
-    if (link_clicks > 0) await manager.delete(LinkClickEntity, where);
+    if (link_clicks === 0) return { link_clicks };
+    // The address's clicks leave the analytics rollups (read while the clicks exist).
+    await this.rollups?.forgetClicks(manager, where.project_id, where.ip_hash);
+    await manager.delete(LinkClickEntity, where);
     return { link_clicks };
   }
 

@@ -75,7 +75,7 @@ export class LinksRepository implements ProjectDataOwner, OnModuleInit {
   /** The project's link with `code`: id, code, label, destination and creation time. */
   async findRow(projectId: number, code: string): Promise<LinkRow | undefined> {
     const rows = await this.sql.rows(
-      (p) => `SELECT l.id, l.code, l.label, l.destination_url, l.created_at
+      (p) => `SELECT l.id, l.project_id, l.code, l.label, l.destination_url, l.created_at
       FROM tracked_links l
       WHERE ${this.sql.dialect.codeEquals('l', p.add(code))} AND l.project_id = ${p.add(projectId)}`,
     );
@@ -111,9 +111,13 @@ export class LinksRepository implements ProjectDataOwner, OnModuleInit {
     await this.dataSource.getRepository(TrackedLinkEntity).update({ id }, changes);
   }
 
-  /** Removes the link and every click of it. */
-  async delete(id: number): Promise<void> {
+  /**
+   * Removes the link and every click of it; `alsoIn` runs in the same transaction (what other
+   * domains keep about the link goes with it).
+   */
+  async delete(id: number, alsoIn?: (manager: EntityManager) => Promise<void>): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
+      await alsoIn?.(manager);
       await manager.delete(LinkClickEntity, { link_id: id });
       await manager.delete(TrackedLinkEntity, { id });
     });

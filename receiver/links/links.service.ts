@@ -1,3 +1,4 @@
+import { RollupMaintenance } from '../rollups/rollup-maintenance.service';
 import { Inject, Injectable } from '@nestjs/common';
 import { int } from '../storage/sql/sql-values';
 import { localTimestamp } from '../common/time/receiver-time';
@@ -38,6 +39,7 @@ export class LinksService {
     private readonly repository: LinksRepository,
     @Inject(RECEIVER_OPTIONS) private readonly options: ResolvedReceiverOptions,
     private readonly cache: AnalyticsCache,
+    private readonly rollups: RollupMaintenance,
   ) {}
 
   async create(projectId: number, destination: string, label: string): Promise<TrackedLinkEntity> {
@@ -94,9 +96,11 @@ export class LinksService {
     return { ...link, ...changes };
   }
 
-  /** Removes the link and every click of it. */
+  /** Removes the link, every click of it and its analytics rollups. */
   async delete(link: TrackedLinkEntity): Promise<void> {
-    await this.repository.delete(link.id);
+    await this.repository.delete(link.id, (manager) =>
+      this.rollups.forgetLink(manager, link.project_id, link.id),
+    );
     await this.cache.invalidateLinkDetail(link.project_id, link.code);
   }
 

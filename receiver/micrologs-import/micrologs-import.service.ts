@@ -119,7 +119,7 @@ export class MicrologsImportService {
         const report = newTableReport(step.table);
         tables.push(report);
         await this.copy(step, source, writer, maps, time, report, (rows, page) => {
-          if (step.table === 'pageviews') spanOf(pageviewDays, page);
+          if (ROLLED_UP.has(step.table)) spanOf(pageviewDays, page);
           progress(step.table, rows);
         });
       }
@@ -240,7 +240,10 @@ export class MicrologsImportService {
   }
 }
 
-/** Widens each project's span of pageview times by a page's rows. */
+/** The imported tables the analytics rollups are built from. */
+const ROLLED_UP = new Set(['pageviews', 'error_events', 'link_clicks']);
+
+/** Widens each project's span of pageview (error, click) times by a page's rows. */
 function spanOf(spans: Map<number, { first: number; last: number }>, rows: ConvertedRow[]): void {
   for (const row of rows) {
     const span = spans.get(row.projectId);

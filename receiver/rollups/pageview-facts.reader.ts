@@ -27,6 +27,9 @@ export interface PageviewRowLike {
   created_at: Date;
 }
 
+/** The device and location ids of an inserted row. */
+export type DimensionIds = Pick<PageviewRowLike, 'device_id' | 'location_id'>;
+
 /**
  * Turns pageview rows into {@link PageviewFact}s with the device and location labels as stored in
  * their rows (what the raw queries join to). Those rows never change, so their labels are cached
@@ -45,13 +48,7 @@ export class PageviewFactsReader {
     rows: readonly PageviewRowLike[],
     afterCommit: (task: () => void) => void,
   ): Promise<PageviewFact[]> {
-    const { devices, places } = await this.load(sql, rows);
-    afterCommit(() => {
-      for (const [id, device] of devices) this.devices.set(id, device);
-      for (const [id, place] of places) this.places.set(id, place);
-    });
-    const device = (id: number) => this.devices.get(id) ?? devices.get(id) ?? null;
-    const place = (id: number) => this.places.get(id) ?? places.get(id) ?? null;
+    const { device, place } = await this.labelsOf(sql, rows, afterCommit);
     return rows.map((row) => ({
       projectId: row.project_id,
       createdAt: row.created_at.getTime(),
@@ -67,6 +64,26 @@ export class PageviewFactsReader {
       device: row.device_id === null ? null : device(row.device_id),
       location: row.location_id === null ? null : place(row.location_id),
     }));
+  }
+
+  /**
+   * The device and location labels of rows the ingest just inserted (pageviews, link clicks),
+   * by id; `afterCommit` receives the cache fill.
+   */
+  async labelsOf(
+    sql: SqlRunner,
+    rows: readonly DimensionIds[],
+    afterCommit: (task: () => void) => void,
+  ): Promise<{ device(id: number): Device | null; place(id: number): Place | null }> {
+    const { devices, places } = await this.load(sql, rows);
+    afterCommit(() => {
+      for (const [id, device] of devices) this.devices.set(id, device);
+      for (const [id, place] of places) this.places.set(id, place);
+    });
+    return {
+      device: (id) => this.devices.get(id) ?? devices.get(id) ?? null,
+      place: (id) => this.places.get(id) ?? places.get(id) ?? null,
+    };
   }
 
   /** Facts of one project's stored pageviews in `[startMs, endMs)` (a rebuild). */
@@ -192,7 +209,7 @@ export class PageviewFactsReader {
 
   private async load(
     sql: SqlRunner,
-    rows: ReadonlyArray<Pick<PageviewRowLike, 'device_id' | 'location_id'>>,
+    rows: readonly DimensionIds[],
   ): Promise<{ devices: Map<number, Device>; places: Map<number, Place> }> {
     const devices = new Set<number>();
     const places = new Set<number>();

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { ResolvedReceiverOptions } from '../config/receiver-options.interface';
+import type { ResolvedReceiverOptions, RetentionKind } from '../config/receiver-options.interface';
 import { RECEIVER_OPTIONS } from '../config/receiver-options.constants';
 import type { IngestBatchContext } from '../ingest/interfaces/ingest.interfaces';
 import { InjectReceiverDataSource } from '../storage/inject-receiver-data-source.decorator';
@@ -11,12 +11,53 @@ import { LocalDayOf, RollupBatch, type RollupDelta, sortRows } from './rollup-ba
 import { RollupRepository } from './rollup.repository';
 import { RollupStateService } from './rollup-state.service';
 import { firstSeenDeltas, firstSeenRows, readFirstSeen } from './first-seen.facts';
+import { ERROR_GROUP, errorDayRows, errorDeltas, readErrorFacts } from './error-day.facts';
+import {
+  clickDayRows,
+  clickDeltas,
+  LINK,
+  linkDimensions,
+  linkKey,
+  readClickFacts,
+  type ClickFact,
+} from './link-click.facts';
 import {
   readSessionStates,
   sessionDayRows,
   sessionDeltas,
   type SessionState,
 } from './session-day.facts';
+
+/** An error event row as the ingest inserts it (the columns the rollups need). */
+export interface ErrorRowLike {
+  project_id: number;
+  group_id: number;
+  occurrences: number;
+  created_at: Date;
+}
+
+/** A link click row as the ingest inserts it (the columns the rollups need). */
+export interface ClickRowLike {
+  project_id: number;
+  link_id: number;
+  ip_hash: string;
+  referrer_category: string;
+  device_id: number | null;
+  location_id: number | null;
+  created_at: Date;
+}
+
+/** The retention kinds the rollups hold (see `afterPurge`). */
+export type PurgedKind = Extract<RetentionKind, 'pageviews' | 'errors' | 'clicks'>;
+
+export const isRolledUp = (kind: RetentionKind): kind is PurgedKind =>
+  kind === 'pageviews' || kind === 'errors' || kind === 'clicks';
+
+/** Bounds of every stored day (the lock rows' day, `0000-00-00`, sorts first but is another dimension). */
+const FIRST_DAY = '0000-01-01';
+const LAST_DAY = '9999-12-31';
+/** Dimensions per `DELETE … IN (…)`. */
+const DIMENSION_CHUNK = 300;
 
 /** What one pageview batch wrote, as the rollups need it (see `recordBatch`). */
 export interface IngestedPageviews {
@@ -31,9 +72,10 @@ export interface IngestedPageviews {
 }
 
 /**
- * Keeps the rollups equal to the raw rows: the ingest batch adds its pageviews in its own
- * transaction, an erasure takes a visitor out, the retention purge drops (or keeps, when
- * `keepRollups` says so) the days it emptied. Project deletion needs nothing here: the
+ * Keeps the rollups equal to the raw rows: the ingest batch adds its pageviews, error events and
+ * link clicks in its own transaction, an erasure takes a visitor (their error events, the clicks
+ * of their address) out, deleting a link drops its rows, the retention purge drops (or keeps,
+ * when `keepRollups` says so) the days it emptied. Project deletion needs nothing here: the
  * rows go with the project (foreign key, `ON DELETE CASCADE`).
  */
 @Injectable()
@@ -93,6 +135,82 @@ export class RollupMaintenance {
     await repository.merge(sortRows(deltas));
   }
 
+  /** Adds error events the batch inserted (call inside the batch's transaction, after the insert). */
+  async recordErrors(rows: readonly ErrorRowLike[], context: IngestBatchContext): Promise<void> {
+    if (rows.length === 0) return;
+    const repository = new RollupRepository(new SqlRunner(context.manager));
+    if (!this.state.maintains(await repository.state())) return;
+    const facts = rows.map((row) => ({
+      projectId: row.project_id,
+      groupId: Number(row.group_id),
+      occurrences: row.occurrences,
+      createdAt: row.created_at.getTime(),
+    }));
+    await repository.merge(sortRows(errorDeltas(facts, this.state.timeZone)));
+  }
+
+  /** Adds link clicks the batch inserted (call inside the batch's transaction, after the insert). */
+  async recordClicks(rows: readonly ClickRowLike[], context: IngestBatchContext): Promise<void> {
+    if (rows.length === 0) return;
+    const sql = new SqlRunner(context.manager);
+    const repository = new RollupRepository(sql);
+    if (!this.state.maintains(await repository.state())) return;
+    const labels = await this.facts.labelsOf(sql, rows, (task) => context.afterCommit(task));
+    const facts = rows.map((row): ClickFact => {
+      const place = row.location_id === null ? null : labels.place(row.location_id);
+      const device = row.device_id === null ? null : labels.device(row.device_id);
+      return {
+        projectId: row.project_id,
+        linkId: row.link_id,
+        ipHash: row.ip_hash,
+        referrerCategory: row.referrer_category,
+        deviceType: device ? device.type : null,
+        location: place ? { country: place.country, countryCode: place.countryCode } : null,
+        createdAt: row.created_at.getTime(),
+      };
+    });
+    await repository.merge(sortRows(clickDeltas(facts, this.state.timeZone)));
+  }
+
+  /**
+   * Takes error events out of the rollups (an erasure). Call in its transaction BEFORE the events
+   * are deleted: it reads them to know what to subtract.
+   */
+  async forgetErrorEvents(manager: EntityManager, eventIds: number[]): Promise<void> {
+    const sql = new SqlRunner(manager);
+    const repository = new RollupRepository(sql);
+    if (eventIds.length === 0 || !this.state.maintains(await repository.state())) return;
+    const facts = [];
+    for (let i = 0; i < eventIds.length; i += DIMENSION_CHUNK) {
+      const ids = eventIds.slice(i, i + DIMENSION_CHUNK);
+      facts.push(...(await readErrorFacts(sql, (p) => `id IN (${p.list(ids)})`)));
+    }
+    await repository.subtract(sortRows(errorDeltas(facts, this.state.timeZone)));
+  }
+
+  /**
+   * Takes every click of one address out of a project's rollups (an erasure; exact, since all of
+   * the address's clicks go, so it leaves every set it was in). Call BEFORE the clicks are deleted.
+   */
+  async forgetClicks(manager: EntityManager, projectId: number, ipHash: string): Promise<void> {
+    const sql = new SqlRunner(manager);
+    const repository = new RollupRepository(sql);
+    if (!this.state.maintains(await repository.state())) return;
+    const facts = await readClickFacts(
+      sql,
+      (p) => `c.project_id = ${p.add(projectId)} AND c.ip_hash = ${p.add(ipHash)}`,
+    );
+    await repository.subtract(sortRows(clickDeltas(facts, this.state.timeZone)));
+  }
+
+  /** Drops a deleted link's rows (call in the transaction deleting it). */
+  async forgetLink(manager: EntityManager, projectId: number, linkId: number): Promise<void> {
+    const repository = new RollupRepository(new SqlRunner(manager));
+    const [link, ...breakdowns] = linkDimensions(linkId);
+    await repository.deleteRows(projectId, [link], FIRST_DAY, LAST_DAY, linkKey(linkId));
+    await repository.deleteRows(projectId, breakdowns, FIRST_DAY, LAST_DAY);
+  }
+
   /**
    * Takes one visitor's pageviews out of the rollups (the erasure hook). Call it in the erasure's
    * transaction BEFORE the visitor's pageviews are deleted: it reads them to know what to subtract.
@@ -124,22 +242,43 @@ export class RollupMaintenance {
   }
 
   /**
-   * After the purge deleted a project's pageviews older than `cutoff`: the days wholly before it
-   * lose their rollups, and the day it falls in is recomputed from the rows left — unless the
-   * receiver keeps rollups beyond the raw retention (`keepRollups`).
+   * After the purge deleted a project's rows of one kind older than `cutoff`: the days wholly
+   * before it lose their rollups, and the day it falls in is recomputed from the rows left —
+   * unless the receiver keeps rollups beyond the raw retention (`keepRollups`).
    */
-  async afterPurge(projectId: number, cutoff: number): Promise<void> {
+  async afterPurge(projectId: number, kind: PurgedKind, cutoff: number): Promise<void> {
     if (this.options.keepRollups) return;
     await this.dataSource.transaction(async (manager) => {
-      const repository = new RollupRepository(new SqlRunner(manager));
+      const sql = new SqlRunner(manager);
+      const repository = new RollupRepository(sql);
       if (!this.state.maintains(await repository.state())) return;
-      // Every day up to the cutoff's is recomputed from the rows the purge left: pageviews are
-      // gone before it, but sessions and visitors with later activity stay (and count).
-      const days = await repository.daysThrough(
-        projectId,
-        localDateOf(cutoff, this.state.timeZone),
-      );
-      for (const day of days) await this.recomputeDay(manager, day, projectId);
+      const zone = this.state.timeZone;
+      const cutoffDay = localDateOf(cutoff, zone);
+      if (kind === 'pageviews') {
+        // Every day up to the cutoff's is recomputed from the rows the purge left: pageviews are
+        // gone before it, but sessions and visitors with later activity stay (and count).
+        const days = await repository.daysThrough(projectId, cutoffDay);
+        for (const day of days) await this.recomputeDay(manager, day, projectId);
+        return;
+      }
+      // Events have no later state: drop their days through the cutoff's, rewrite that one.
+      let dimensions = [ERROR_GROUP];
+      if (kind === 'clicks') {
+        const window = { projectId, dimension: LINK, fromDay: FIRST_DAY, toDay: cutoffDay };
+        const links = await repository.firstLabels(window);
+        dimensions = [LINK, ...links.flatMap((id) => linkDimensions(Number(id)).slice(1))];
+      }
+      for (let i = 0; i < dimensions.length; i += DIMENSION_CHUNK) {
+        const chunk = dimensions.slice(i, i + DIMENSION_CHUNK);
+        await repository.deleteRows(projectId, chunk, FIRST_DAY, cutoffDay);
+      }
+      const start = startOfLocalDay(cutoffDay, zone);
+      const end = startOfLocalDay(addDays(cutoffDay, 1), zone);
+      const rows =
+        kind === 'errors'
+          ? await errorDayRows(sql, projectId, start, end, zone)
+          : await clickDayRows(sql, projectId, start, end, zone);
+      await repository.replace(sortRows(rows));
     });
   }
 
@@ -163,6 +302,8 @@ export class RollupMaintenance {
         ...batch.sorted(),
         ...(await sessionDayRows(sql, projectId, day, start, end)),
         ...(await firstSeenRows(sql, projectId, start, end, zone)),
+        ...(await errorDayRows(sql, projectId, start, end, zone)),
+        ...(await clickDayRows(sql, projectId, start, end, zone)),
       ]),
     );
     return pageviews;

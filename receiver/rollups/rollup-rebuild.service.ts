@@ -54,14 +54,10 @@ export class RollupRebuildService {
     const zone = this.state.timeZone;
     const sql = new SqlRunner(this.dataSource);
     const state = await new RollupRepository(sql).state();
-    // The oldest day holding a pageview, a session's start or a visitor's first visit (an
-    // import may bring visitors and sessions older than their remaining pageviews).
+    // The oldest day holding a pageview, a session's start, a visitor's first visit, an error or
+    // a click (an import may bring visitors and sessions older than their remaining pageviews).
     const firsts = await Promise.all(
-      [
-        ['pageviews', 'created_at'],
-        ['sessions', 'started_at'],
-        ['visitors', 'first_seen'],
-      ].map(([table, column]) =>
+      DATA_COLUMNS.map(([table, column]) =>
         sql.row<{ first: unknown }>(() => `SELECT MIN(${column}) AS first FROM ${table}`),
       ),
     );
@@ -102,7 +98,7 @@ export class RollupRebuildService {
     ).map((row) => int(row.id));
     if (plan.from !== null) {
       // "Today" moves while a long rebuild runs: the last day is read again after each day.
-      // Days without a pageview, session start or first visit in any project are skipped.
+      // Days without a pageview, session start, first visit, error or click are skipped.
       const sql = new SqlRunner(this.dataSource);
       for (
         let day = await this.nextDataDay(sql, projects, plan.from);
@@ -179,4 +175,6 @@ const DATA_COLUMNS = [
   ['pageviews', 'created_at'],
   ['sessions', 'started_at'],
   ['visitors', 'first_seen'],
+  ['error_events', 'created_at'],
+  ['link_clicks', 'created_at'],
 ] as const;

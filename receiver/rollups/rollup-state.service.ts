@@ -7,6 +7,9 @@ import { SqlRunner } from '../storage/sql/sql-runner';
 import { RollupMessages } from './rollup.messages';
 import { RollupRepository, type RollupStateRow } from './rollup.repository';
 
+/** The raw tables the rollups are built from (a database without rows in them needs no rebuild). */
+const ROLLED_UP_TABLES = ['pageviews', 'error_events', 'link_clicks'];
+
 /** How long a receiver trusts its last read of the state (a rebuild in another process flips it). */
 const STATE_TTL_MS = 2_000;
 
@@ -35,6 +38,14 @@ export class RollupStateService implements OnApplicationBootstrap {
     return state.status === 'ready' && state.timeZone === this.options.timezone;
   }
 
+  /**
+   * Whether windows of whole local days in `timeZone` can be answered from the rollups: they are
+   * complete and cut in that zone (analytics windows always are whole days of the receiver's).
+   */
+  async serves(timeZone: string): Promise<boolean> {
+    return timeZone === this.options.timezone && (await this.ready());
+  }
+
   /** Whether an ingest batch (given the state read in its transaction) maintains the rollups. */
   maintains(state: RollupStateRow): boolean {
     return (
@@ -49,8 +60,8 @@ export class RollupStateService implements OnApplicationBootstrap {
   }
 
   /**
-   * A database without pageviews needs no rebuild: the first receiver adopts it in its time zone
-   * and the ingest keeps the rollups from the first pageview on. Otherwise, rollups built in
+   * A database without pageviews, error events or clicks needs no rebuild: the first receiver
+   * adopts it in its time zone and the ingest keeps the rollups from the first event on. Otherwise, rollups built in
    * another zone (or never built) are left to `receiver rebuild-rollups`, and analytics answer
    * from the raw rows meanwhile — said once in the log.
    */
@@ -59,8 +70,12 @@ export class RollupStateService implements OnApplicationBootstrap {
       const state = await this.repository.state();
       if (state.status === 'ready' && state.timeZone === this.options.timezone) return;
       const sql = new SqlRunner(this.dataSource);
-      const any = await sql.rows((p) => `SELECT id FROM pageviews ORDER BY id LIMIT ${p.add(1)}`);
-      if (any.length === 0 && state.status !== 'building') {
+      let empty = true;
+      for (const table of ROLLED_UP_TABLES) {
+        const any = await sql.rows((p) => `SELECT id FROM ${table} ORDER BY id LIMIT ${p.add(1)}`);
+        if (any.length > 0) empty = false;
+      }
+      if (empty && state.status !== 'building') {
         await this.dataSource.transaction(async (manager) => {
           const tx = new RollupRepository(new SqlRunner(manager));
           await tx.clear();

@@ -4,6 +4,7 @@ import { int, text } from '../storage/sql/sql-values';
 import { decodeMembers, encodeMembers, memberCount, mergeMembers } from './member-list';
 import type { RollupDelta } from './rollup-batch';
 import { LABEL_COLUMNS } from './rollup.dimensions';
+import { encodeTexts, mergeTexts, removeTexts } from './text-member-list';
 import { addDays, daysBetween } from '../common/time/zoned-time.util';
 
 export const ROLLUP_TABLE = 'analytics_rollups';
@@ -137,7 +138,9 @@ export class RollupRepository {
         const removed = delta.members ?? new Set<number>();
         const members = delta.members
           ? encodeMembers(decodeMembers(before.members).filter((id) => !removed.has(id)))
-          : null;
+          : delta.texts
+            ? removeTexts(before.members, delta.texts)
+            : null;
         kept.push({ delta, pageviews, members });
       }
       await this.write(kept);
@@ -161,7 +164,11 @@ export class RollupRepository {
         rows.slice(i, i + CHUNK).map((delta) => ({
           delta,
           pageviews: delta.pageviews,
-          members: delta.members ? encodeMembers([...delta.members].sort((a, b) => a - b)) : null,
+          members: delta.members
+            ? encodeMembers([...delta.members].sort((a, b) => a - b))
+            : delta.texts
+              ? encodeTexts(delta.texts)
+              : null,
         })),
       );
     }
@@ -173,6 +180,27 @@ export class RollupRepository {
       (p) =>
         `DELETE FROM ${ROLLUP_TABLE} WHERE day = ${p.add(day)}` +
         (projectId === undefined ? '' : ` AND project_id = ${p.add(projectId)}`),
+    );
+  }
+
+  /**
+   * Deletes one project's rows of some dimensions from `fromDay` through `toDay` (a link deleted,
+   * days of events recomputed); with `valueKey`, only that group's rows.
+   */
+  async deleteRows(
+    projectId: number,
+    dimensions: string[],
+    fromDay: string,
+    toDay: string,
+    valueKey?: string,
+  ): Promise<void> {
+    if (dimensions.length === 0) return;
+    await this.sql.run(
+      (p) =>
+        `DELETE FROM ${ROLLUP_TABLE} WHERE project_id = ${p.add(projectId)} ` +
+        `AND dimension IN (${p.list(dimensions)}) AND day >= ${p.add(fromDay)} ` +
+        `AND day <= ${p.add(toDay)}` +
+        (valueKey === undefined ? '' : ` AND value_key = ${p.add(valueKey)}`),
     );
   }
 
@@ -207,6 +235,32 @@ export class RollupRepository {
         `ORDER BY pageviews DESC${order.map((o) => `, ${o}`).join('')}` +
         (limit === undefined ? '' : ` LIMIT ${p.add(limit)}`),
     );
+  }
+
+  /**
+   * Per day of a window (day order): the summed `pageviews` and the number of rows (of groups),
+   * optionally of some groups only.
+   */
+  async daySums(
+    window: RollupWindow,
+    valueKeys?: string[],
+  ): Promise<Array<{ day: string; total: number; groups: number }>> {
+    if (valueKeys && valueKeys.length === 0) return [];
+    const rows = await this.sql.rows<Record<string, unknown>>(
+      (p) =>
+        `SELECT day, SUM(pageviews) AS total, COUNT(*) AS n FROM ${ROLLUP_TABLE} ` +
+        `WHERE ${valueKeys ? this.keyed(p, window, valueKeys) : this.within(p, window)} ` +
+        `GROUP BY day ORDER BY day`,
+    );
+    return rows.map((row) => ({ day: text(row.day), total: int(row.total), groups: int(row.n) }));
+  }
+
+  /** The distinct `label_a` values of a window's rows (the links with clicks on some days). */
+  async firstLabels(window: RollupWindow): Promise<string[]> {
+    const rows = await this.sql.rows<Record<string, unknown>>(
+      (p) => `SELECT DISTINCT label_a FROM ${ROLLUP_TABLE} WHERE ${this.within(p, window)}`,
+    );
+    return rows.map((row) => text(row.label_a));
   }
 
   /**
@@ -273,8 +327,7 @@ export class RollupRepository {
     const rows = await this.sql.rows<Record<string, unknown>>(
       (p) =>
         `SELECT day, value_key, ${LABEL_COLUMNS.join(', ')}, pageviews, members FROM ${ROLLUP_TABLE} ` +
-        `WHERE ${this.within(p, window)}` +
-        (valueKeys ? ` AND value_key IN (${p.list(valueKeys)})` : ''),
+        `WHERE ${valueKeys ? this.keyed(p, window, valueKeys) : this.within(p, window)}`,
     );
     return rows.map((row) => ({
       day: text(row.day),
@@ -296,20 +349,28 @@ export class RollupRepository {
     valueKeys: string[],
   ): Promise<Array<{ valueKey: string; members: Uint8Array | null }>> {
     if (valueKeys.length === 0) return [];
-    const days = daysOf(window);
     const rows = await this.sql.rows<Record<string, unknown>>(
       (p) =>
-        `SELECT value_key, members FROM ${ROLLUP_TABLE} WHERE ` +
-        (days
-          ? `project_id = ${p.add(window.projectId)} AND dimension = ${p.add(window.dimension)} ` +
-            `AND day IN (${p.list(days)})`
-          : this.within(p, window)) +
-        ` AND value_key IN (${p.list(valueKeys)})`,
+        `SELECT value_key, members FROM ${ROLLUP_TABLE} WHERE ${this.keyed(p, window, valueKeys)}`,
     );
     return rows.map((row) => ({
       valueKey: text(row.value_key),
       members: (row.members as Uint8Array | null) ?? null,
     }));
+  }
+
+  /**
+   * Some groups' rows of a window: with the days listed, every engine seeks the primary key per
+   * (day, group) instead of walking every group of every day to keep a few.
+   */
+  private keyed(p: SqlParams, w: RollupWindow, valueKeys: string[]): string {
+    const days = daysOf(w);
+    return (
+      (days
+        ? `project_id = ${p.add(w.projectId)} AND dimension = ${p.add(w.dimension)} ` +
+          `AND day IN (${p.list(days)})`
+        : this.within(p, w)) + ` AND value_key IN (${p.list(valueKeys)})`
+    );
   }
 
   private within(p: SqlParams, w: RollupWindow): string {
@@ -436,7 +497,11 @@ interface MergedRow {
 }
 
 function merged(delta: RollupDelta, before: StoredCounts | undefined): MergedRow {
-  const members = delta.members ? mergeMembers(before?.members, delta.members) : null;
+  const members = delta.members
+    ? mergeMembers(before?.members, delta.members)
+    : delta.texts
+      ? mergeTexts(before?.members, delta.texts)
+      : null;
   return {
     delta,
     pageviews:

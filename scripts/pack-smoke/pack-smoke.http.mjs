@@ -131,6 +131,7 @@ export async function checkRealtime(base, project) {
     let notify = () => undefined;
     // Each frame is a JSON array of messages.
     socket.on('message', (text) => {
+      // Each frame is a JSON array of messages.
       messages.push(...JSON.parse(String(text)));
       notify();
     });

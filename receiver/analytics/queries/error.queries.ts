@@ -15,7 +15,7 @@ export interface ErrorFilters {
 }
 
 /** `top_groups` of errors-trend and `events` of error-detail (contract 2.5.10, 2.5.11). */
-const TOP_GROUPS = 5;
+export const TOP_GROUPS = 5;
 const DETAIL_EVENTS = 100;
 
 const GROUP_COLUMNS =
@@ -28,7 +28,20 @@ const GROUP_COLUMNS =
  */
 const OCCURRENCES = (alias: string) => `COALESCE(SUM(${alias}.occurrences), 0) AS occurrences`;
 
-/** errors, errors-trend and error-detail (contract 2.5.9–2.5.11). */
+/** A `top_groups` entry of errors-trend: the group's row (as it is now) and its occurrences. */
+export const topGroup = (g: Row, occurrences: number) => ({
+  id: int(g.id),
+  error_type: text(g.error_type),
+  message: text(g.message),
+  severity: text(g.severity),
+  status: text(g.status),
+  occurrences,
+});
+
+/** The group columns of a `top_groups` entry. */
+export const TOP_GROUP_COLUMNS = 'g.id, g.error_type, g.message, g.severity, g.status';
+
+/** errors, errors-trend and error-detail (contract 2.5.9–2.5.11), from the raw rows. */
 @Injectable()
 export class ErrorQueries {
   constructor(private readonly sql: AnalyticsSql) {}
@@ -83,8 +96,7 @@ export class ErrorQueries {
         FROM error_events e WHERE ${where(p)}`,
       ),
       this.sql.rows(
-        (p) => `SELECT g.id, g.error_type, g.message, g.severity, g.status,
-          ${OCCURRENCES('e')}
+        (p) => `SELECT ${TOP_GROUP_COLUMNS}, ${OCCURRENCES('e')}
         FROM error_events e JOIN error_groups g ON g.id = e.group_id WHERE ${where(p)}
         GROUP BY g.id, g.error_type, g.message, g.severity, g.status
         ORDER BY occurrences DESC, g.id LIMIT ${TOP_GROUPS}`,
@@ -102,14 +114,7 @@ export class ErrorQueries {
       group_id: groupId,
       total_occurrences: int(totals.occurrences),
       total_groups: int(totals.groups_seen),
-      top_groups: top.map((g) => ({
-        id: int(g.id),
-        error_type: text(g.error_type),
-        message: text(g.message),
-        severity: text(g.severity),
-        status: text(g.status),
-        occurrences: int(g.occurrences),
-      })),
+      top_groups: top.map((g) => topGroup(g, int(g.occurrences))),
       over_time: days.map((d) => ({
         date: String(d.day),
         occurrences: int(d.occurrences),
@@ -128,14 +133,32 @@ export class ErrorQueries {
   }
 
   async detail(group: Row, range: AnalyticsRange) {
+    return this.detailWith(group, range, this.detailDays(int(group.id), range));
+  }
+
+  /** The days of error-detail's `over_time`: the group's occurrences per day with any. */
+  async detailDays(groupId: number, range: AnalyticsRange) {
+    const days = await this.sql.perDay(
+      range,
+      (p, within) => `${OCCURRENCES('error_events')} FROM error_events
+        WHERE group_id = ${p.add(groupId)} AND ${within('created_at')}`,
+      (row) => int(row.occurrences) > 0,
+    );
+    return days.map((d) => ({ date: String(d.day), occurrences: int(d.occurrences) }));
+  }
+
+  /**
+   * error-detail with its `over_time` from `days` (the raw rows' or the rollups'); the latest
+   * events are an index range read of the group's newest rows either way.
+   */
+  async detailWith(
+    group: Row,
+    range: AnalyticsRange,
+    days: Promise<Array<{ date: string; occurrences: number }>>,
+  ) {
     const groupId = int(group.id);
-    const [days, events] = await Promise.all([
-      this.sql.perDay(
-        range,
-        (p, within) => `${OCCURRENCES('error_events')} FROM error_events
-          WHERE group_id = ${p.add(groupId)} AND ${within('created_at')}`,
-        (row) => int(row.occurrences) > 0,
-      ),
+    const [overTime, events] = await Promise.all([
+      days,
       this.sql.rows(
         (p) => `SELECT e.id, e.stack_trace, e.url, e.environment, e.severity, e.context,
           e.created_at, e.device_id, d.device_type, d.os, d.browser,
@@ -151,7 +174,7 @@ export class ErrorQueries {
     const hasLocation = (e: Row) => e.country_code !== null && e.country_code !== undefined;
     return {
       group: this.group(group, range.timeZone),
-      over_time: days.map((d) => ({ date: String(d.day), occurrences: int(d.occurrences) })),
+      over_time: overTime,
       events: events.map((e) => ({
         id: int(e.id),
         stack_trace: e.stack_trace === null ? null : text(e.stack_trace),

@@ -11,7 +11,7 @@ import { localTimestamp } from '../../common/time/receiver-time';
 
 type Row = Record<string, unknown>;
 
-/** links and link-detail (contract 2.5.13, 2.5.14). */
+/** links and link-detail (contract 2.5.13, 2.5.14), from the raw rows. */
 @Injectable()
 export class LinkQueries {
   constructor(
@@ -31,16 +31,24 @@ export class LinkQueries {
       GROUP BY l.id, l.code, l.label, l.destination_url, l.created_at
       ORDER BY total_clicks DESC, l.created_at DESC, l.id DESC`,
     );
+    return this.linksAnswer(
+      rows.map((r) => ({ link: r, total: int(r.total_clicks), uniques: int(r.unique_clicks) })),
+      range,
+    );
+  }
+
+  /** The links answer from each link's row and its clicks, in answer order. */
+  linksAnswer(links: Array<{ link: Row; total: number; uniques: number }>, range: AnalyticsRange) {
     return {
-      count: rows.length,
-      links: rows.map((r) => ({
-        code: text(r.code),
-        short_url: shortUrl(this.options, text(r.code)),
-        label: text(r.label),
-        destination_url: text(r.destination_url),
-        total_clicks: int(r.total_clicks),
-        unique_clicks: int(r.unique_clicks),
-        created_at: localTimestamp(r.created_at, range.timeZone),
+      count: links.length,
+      links: links.map(({ link, total, uniques }) => ({
+        code: text(link.code),
+        short_url: shortUrl(this.options, text(link.code)),
+        label: text(link.label),
+        destination_url: text(link.destination_url),
+        total_clicks: total,
+        unique_clicks: uniques,
+        created_at: localTimestamp(link.created_at, range.timeZone),
       })),
     };
   }
@@ -81,24 +89,56 @@ export class LinkQueries {
         (row) => int(row.clicks) > 0,
       ),
     ]);
+    return this.detailAnswer(link, range, {
+      total: int(totals.total),
+      uniques: int(totals.uniques),
+      countries,
+      referrers,
+      devices,
+      days: days.map((d) => ({ day: String(d.day), clicks: int(d.clicks) })),
+    });
+  }
+
+  /**
+   * The link-detail answer from its parts: breakdown rows (`country`, `country_code`,
+   * `category`, `device_type`, and `clicks`) in answer order, days with clicks in day order.
+   */
+  detailAnswer(
+    link: Row,
+    range: AnalyticsRange,
+    parts: {
+      total: number;
+      uniques: number;
+      countries: Row[];
+      referrers: Row[];
+      devices: Row[];
+      days: Array<{ day: string; clicks: number }>;
+    },
+  ) {
     return {
       link: {
-        id: linkId,
+        id: int(link.id),
         code: text(link.code),
         label: text(link.label),
         destination_url: text(link.destination_url),
         created_at: localTimestamp(link.created_at, range.timeZone),
       },
-      total_clicks: int(totals.total),
-      unique_clicks: int(totals.uniques),
-      by_country: countries.map((r) => ({
+      total_clicks: parts.total,
+      unique_clicks: parts.uniques,
+      by_country: parts.countries.map((r) => ({
         country: text(r.country),
         country_code: text(r.country_code),
         clicks: int(r.clicks),
       })),
-      by_referrer: referrers.map((r) => ({ category: text(r.category), clicks: int(r.clicks) })),
-      by_device: devices.map((r) => ({ device_type: text(r.device_type), clicks: int(r.clicks) })),
-      over_time: days.map((d) => ({ date: String(d.day), clicks: int(d.clicks) })),
+      by_referrer: parts.referrers.map((r) => ({
+        category: text(r.category),
+        clicks: int(r.clicks),
+      })),
+      by_device: parts.devices.map((r) => ({
+        device_type: text(r.device_type),
+        clicks: int(r.clicks),
+      })),
+      over_time: parts.days.map((d) => ({ date: d.day, clicks: d.clicks })),
     };
   }
 }

@@ -8,6 +8,7 @@ import { PrivacyRequests1764250000000 } from './1764250000000-privacy-requests';
 import { AnalyticsRollups1764300000000 } from './1764300000000-analytics-rollups';
 import { ErrorEventOccurrences1764360000000 } from './1764360000000-error-event-occurrences';
 import { Alerts1764500000000 } from './1764500000000-alerts';
+import { ErrorLinkRollups1764600000000 } from './1764600000000-error-link-rollups';
 import { TelemetrySamplePointIndex1764700000000 } from './1764700000000-telemetry-sample-point-index';
 
 /** The receiver's migrations in order; list them in your data source when you pass a connection name. */
@@ -22,5 +23,6 @@ export const RECEIVER_MIGRATIONS = [
   AnalyticsRollups1764300000000,
   ErrorEventOccurrences1764360000000,
   Alerts1764500000000,
+  ErrorLinkRollups1764600000000,
   TelemetrySamplePointIndex1764700000000,
 ];

@@ -17,6 +17,7 @@ import { SqlRunner } from '../../storage/sql/sql-runner';
 import { CommittedEventsBus } from '../../events/committed-events.bus';
 import type { CommittedError } from '../../events/committed-event.interface';
 import { DimensionResolver, unique } from './dimension.resolver';
+import { RollupMaintenance } from '../../rollups/rollup-maintenance.service';
 
 const groupKey = (job: ErrorJob): string => `${job.projectId}|${job.fingerprint}`;
 
@@ -34,8 +35,9 @@ interface GroupBefore {
  * Writes a batch of error events (contract 3.10): each group is created if new, then counted
  * (by each event's `occurrences`: a coalesced burst counts what happened, not one request),
  * its `last_seen` and severity set from the latest event, and reopened if it was resolved
- * (its environment stays the first one's); events are inserted in one statement. After commit the
- * projects' errors / errors-trend analytics caches are invalidated.
+ * (its environment stays the first one's); events are inserted in one statement and added to the
+ * analytics rollups in the same transaction. After commit the projects' errors / errors-trend
+ * analytics caches are invalidated.
  */
 @Injectable()
 export class ErrorIngestHandler implements IngestHandler<ErrorJob>, OnModuleInit {
@@ -46,6 +48,7 @@ export class ErrorIngestHandler implements IngestHandler<ErrorJob>, OnModuleInit
     private readonly registry: IngestHandlerRegistry,
     private readonly dimensions: DimensionResolver,
     private readonly events: CommittedEventsBus,
+    private readonly rollups: RollupMaintenance,
     @Optional()
     @Inject(ERROR_CACHE_INVALIDATOR)
     private readonly invalidator?: ErrorCacheInvalidator,
@@ -58,23 +61,23 @@ export class ErrorIngestHandler implements IngestHandler<ErrorJob>, OnModuleInit
   async handle(jobs: IngestEvent<ErrorJob>[], context: IngestBatchContext): Promise<void> {
     const groups = await this.upsertGroups(jobs, context);
     const { deviceIds, locationIds } = await this.dimensions.forEvents(jobs, context);
-    await new SqlRunner(context.manager).insertIgnore(
-      ErrorEventEntity,
-      jobs.map((job, i) => ({
-        group_id: groups.get(groupKey(job))?.id as number,
-        project_id: job.projectId,
-        location_id: locationIds[i],
-        device_id: deviceIds[i],
-        stack_trace: job.stack,
-        url: job.url,
-        environment: job.environment,
-        severity: job.severity,
-        context: job.context,
-        occurrences: occurrencesOf(job),
-        created_at: new Date(job.receivedAt),
-        event_id: job.eventId,
-      })),
-    );
+    const rows = jobs.map((job, i) => ({
+      group_id: groups.get(groupKey(job))?.id as number,
+      project_id: job.projectId,
+      location_id: locationIds[i],
+      device_id: deviceIds[i],
+      stack_trace: job.stack,
+      url: job.url,
+      environment: job.environment,
+      severity: job.severity,
+      context: job.context,
+      occurrences: occurrencesOf(job),
+      created_at: new Date(job.receivedAt),
+      event_id: job.eventId,
+    }));
+    await new SqlRunner(context.manager).insertIgnore(ErrorEventEntity, rows);
+    // Redelivered events already stored were dropped before the batch: every row here is new.
+    await this.rollups.recordErrors(rows, context);
     if (this.events.active) {
       context.afterCommit(() => this.events.publish(committedErrors(jobs, groups)));
     }

@@ -1,4 +1,4 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Optional, type OnModuleInit } from '@nestjs/common';
 import { In, type EntityManager } from 'typeorm';
 import type {
   ErasureContext,
@@ -10,6 +10,7 @@ import type {
 import { PersonalDataRegistry } from '../../privacy/personal-data.registry';
 import { ErrorEventEntity, ErrorGroupEntity } from '../../storage/entities';
 import { SqlRunner } from '../../storage/sql/sql-runner';
+import { RollupMaintenance } from '../../rollups/rollup-maintenance.service';
 
 /** Ids per `IN (…)` list: far below every engine's limit of bound values. */
 const CHUNK = 500;
@@ -22,11 +23,14 @@ const containing = (value: string): string => `%${value.replace(/[!%_]/g, (c) =>
  * `context`, where the page or backend put the visitor id (`Micrologs.error(msg, {visitor_id})`):
  * an event matches when its context holds the id as a JSON string. Erasing events lowers their
  * groups' `occurrence_count` (the count the errors list shows) and deletes a group left with no
- * event, as the retention purge does.
+ * event, as the retention purge does; the analytics rollups lose the events' occurrences.
  */
 @Injectable()
 export class ErrorDataOwner implements PersonalDataOwner, OnModuleInit {
-  constructor(private readonly registry: PersonalDataRegistry) {}
+  constructor(
+    private readonly registry: PersonalDataRegistry,
+    @Optional() private readonly rollups?: RollupMaintenance,
+  ) {}
 
   onModuleInit(): void {
     this.registry.register(this);
@@ -56,6 +60,8 @@ export class ErrorDataOwner implements PersonalDataOwner, OnModuleInit {
       perGroup.set(event.group_id, (perGroup.get(event.group_id) ?? 0) + event.occurrences);
     }
     const ids = events.map((event) => event.id);
+    // Their occurrences leave the analytics rollups (read while the events exist).
+    await this.rollups?.forgetErrorEvents(manager, ids);
     for (let i = 0; i < ids.length; i += CHUNK) {
       await manager.delete(ErrorEventEntity, { id: In(ids.slice(i, i + CHUNK)) });
     }
