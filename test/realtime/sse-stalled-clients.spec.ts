@@ -39,7 +39,13 @@ describeEachAdapter('an SSE client that stopped reading for good', ({ adapter, e
       );
       await new Promise((resolve) => setImmediate(resolve));
     }
-    expect(hub.figures().waiting).toBeGreaterThan(0);
+    // The hub sends on its next tick (25 ms): on a fast machine the loop ends before the first.
+    const backlog = await eventually(
+      async () => hub.figures(),
+      (figures) => figures.waiting > 0,
+      5_000,
+    );
+    expect(backlog.waiting).toBeGreaterThan(0);
 
     const after = await eventually(
       async () => hub.figures(),
