@@ -1,6 +1,7 @@
 import type { SqlRunner } from '../storage/sql/sql-runner';
 import type { SqlParams } from '../storage/sql/sql-params';
 import { instantOf, int } from '../storage/sql/sql-values';
+import { projectSpan } from './project-span.sql';
 import { LocalDayOf, type RollupDelta } from './rollup-batch';
 import { valueKey } from './rollup.dimensions';
 
@@ -74,11 +75,6 @@ export async function errorDayRows(
   endMs: number,
   timeZone: string,
 ): Promise<RollupDelta[]> {
-  const facts = await readErrorFacts(
-    sql,
-    (p) =>
-      `project_id = ${p.add(projectId)} AND created_at >= ${p.instant(startMs)} ` +
-      `AND created_at < ${p.instant(endMs)}`,
-  );
+  const facts = await readErrorFacts(sql, projectSpan('created_at', projectId, startMs, endMs));
   return errorDeltas(facts, timeZone);
 }

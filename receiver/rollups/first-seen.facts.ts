@@ -1,6 +1,7 @@
 import type { SqlRunner } from '../storage/sql/sql-runner';
 import type { SqlParams } from '../storage/sql/sql-params';
 import { instantOf, int } from '../storage/sql/sql-values';
+import { projectSpan } from './project-span.sql';
 import { LocalDayOf, type RollupDelta } from './rollup-batch';
 
 /**
@@ -66,11 +67,6 @@ export async function firstSeenRows(
   endMs: number,
   timeZone: string,
 ): Promise<RollupDelta[]> {
-  const visitors = await readFirstSeen(
-    sql,
-    (p) =>
-      `project_id = ${p.add(projectId)} AND first_seen >= ${p.instant(startMs)} ` +
-      `AND first_seen < ${p.instant(endMs)}`,
-  );
+  const visitors = await readFirstSeen(sql, projectSpan('first_seen', projectId, startMs, endMs));
   return firstSeenDeltas(visitors, timeZone);
 }

@@ -1,6 +1,7 @@
 import type { SqlRunner } from '../storage/sql/sql-runner';
 import type { SqlParams } from '../storage/sql/sql-params';
 import { instantOf, int, text } from '../storage/sql/sql-values';
+import { projectSpan } from './project-span.sql';
 import { LocalDayOf, type RollupDelta } from './rollup-batch';
 import { valueKey } from './rollup.dimensions';
 
@@ -115,12 +116,7 @@ export async function clickDayRows(
   endMs: number,
   timeZone: string,
 ): Promise<RollupDelta[]> {
-  const facts = await readClickFacts(
-    sql,
-    (p) =>
-      `c.project_id = ${p.add(projectId)} AND c.created_at >= ${p.instant(startMs)} ` +
-      `AND c.created_at < ${p.instant(endMs)}`,
-  );
+  const facts = await readClickFacts(sql, projectSpan('c.created_at', projectId, startMs, endMs));
   return clickDeltas(facts, timeZone);
 }
 

@@ -1,6 +1,7 @@
 import type { SqlRunner } from '../storage/sql/sql-runner';
 import type { SqlParams } from '../storage/sql/sql-params';
 import { instantOf, int, text } from '../storage/sql/sql-values';
+import { projectSpan } from './project-span.sql';
 import { LocalDayOf, type RollupDelta } from './rollup-batch';
 import { valueKey } from './rollup.dimensions';
 
@@ -110,8 +111,7 @@ export async function sessionDayRows(
       `SELECT COUNT(*) AS sessions, SUM(CASE WHEN is_bounced THEN 1 ELSE 0 END) AS bounced, ` +
       `SUM(${duration}) AS seconds, ` +
       `SUM(CASE WHEN is_bounced THEN 0 ELSE ${duration} END) AS engaged_seconds ` +
-      `FROM sessions WHERE project_id = ${p.add(projectId)} ` +
-      `AND started_at >= ${p.instant(startMs)} AND started_at < ${p.instant(endMs)}`,
+      `FROM sessions WHERE ${projectSpan('started_at', projectId, startMs, endMs)(p)}`,
   );
   return SESSION_SUMS.filter((name) => int(row?.[name]) !== 0).map((name) => ({
     projectId,

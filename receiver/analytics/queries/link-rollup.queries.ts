@@ -2,10 +2,11 @@ import { Injectable } from '@nestjs/common';
 import type { AnalyticsRange } from '../range/analytics-range.interface';
 import { AnalyticsSql } from '../sql/analytics-sql.service';
 import { instantOf, int } from '../../storage/sql/sql-values';
-import { RollupRepository, type RollupWindow } from '../../rollups/rollup.repository';
+import { RollupRepository } from '../../rollups/rollup.repository';
 import { LINK, linkDimension, linkKey } from '../../rollups/link-click.facts';
 import { countTexts } from '../../rollups/text-member-list';
 import { LinkQueries } from './link.queries';
+import { rollupWindow } from './rollup.queries';
 
 type Row = Record<string, unknown>;
 
@@ -34,7 +35,7 @@ export class LinkRollupQueries {
           `SELECT l.id, l.code, l.label, l.destination_url, l.created_at FROM tracked_links l ` +
           `WHERE l.project_id = ${p.add(projectId)}`,
       ),
-      this.repository.rows(window(projectId, LINK, range)),
+      this.repository.rows(rollupWindow(projectId, LINK, range)),
     ]);
     const clicks = new Map<string, { total: number; lists: Uint8Array[] }>();
     for (const day of days) {
@@ -63,9 +64,9 @@ export class LinkRollupQueries {
     const projectId = int(link.project_id);
     const linkId = int(link.id);
     const breakdown = (kind: 'country' | 'referrer' | 'device') =>
-      window(projectId, linkDimension(kind, linkId), range);
+      rollupWindow(projectId, linkDimension(kind, linkId), range);
     const [days, countries, referrers, devices] = await Promise.all([
-      this.repository.rows(window(projectId, LINK, range), [linkKey(linkId)]),
+      this.repository.rows(rollupWindow(projectId, LINK, range), [linkKey(linkId)]),
       // Ordered as the raw queries: clicks, then the country code / the category / the type.
       this.repository.grouped(breakdown('country'), 2, ['l1']),
       this.repository.grouped(breakdown('referrer'), 1, ['l0']),
@@ -92,10 +93,3 @@ export class LinkRollupQueries {
   private readonly sameText = (value: string): string =>
     this.sql.dialect.engine === 'mysql' ? value.replace(/ +$/, '') : value;
 }
-
-const window = (projectId: number, dimension: string, range: AnalyticsRange): RollupWindow => ({
-  projectId,
-  dimension,
-  fromDay: range.fromDate,
-  toDay: range.toDate,
-});

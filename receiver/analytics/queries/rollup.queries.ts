@@ -63,7 +63,7 @@ export class RollupQueries {
 
   async visitors(projectId: number, range: AnalyticsRange) {
     const [days, sessions] = await Promise.all([
-      this.repository.rows(window(projectId, ROLLUP_DIMENSIONS.total.name, range)),
+      this.repository.rows(rollupWindow(projectId, ROLLUP_DIMENSIONS.total.name, range)),
       this.sessionSums(projectId, range),
     ]);
     const ordered = byDay(days);
@@ -83,9 +83,9 @@ export class RollupQueries {
 
   async returning(projectId: number, range: AnalyticsRange) {
     const [days, firstSeen] = await Promise.all([
-      this.repository.rows(window(projectId, ROLLUP_DIMENSIONS.total.name, range)),
+      this.repository.rows(rollupWindow(projectId, ROLLUP_DIMENSIONS.total.name, range)),
       // Visitors first seen from the window's start on: new inside it, neither after it.
-      this.repository.rows({ ...window(projectId, FIRST_SEEN, range), toDay: LAST_DAY }),
+      this.repository.rows({ ...rollupWindow(projectId, FIRST_SEEN, range), toDay: LAST_DAY }),
     ]);
     const ordered = byDay(days);
     const lists = [...ordered.map((d) => d.members), ...firstSeen.map((d) => d.members)];
@@ -129,8 +129,8 @@ export class RollupQueries {
   async sessions(projectId: number, range: AnalyticsRange) {
     const [sums, pageviews, sessionLists] = await Promise.all([
       this.sessionSums(projectId, range),
-      this.repository.rows(window(projectId, ROLLUP_DIMENSIONS.total.name, range)),
-      this.repository.rows(window(projectId, ROLLUP_DIMENSIONS.session.name, range)),
+      this.repository.rows(rollupWindow(projectId, ROLLUP_DIMENSIONS.total.name, range)),
+      this.repository.rows(rollupWindow(projectId, ROLLUP_DIMENSIONS.session.name, range)),
     ]);
     const lists = sessionLists.map((d) => d.members);
     const sessionCount = new MemberCounter(lists).count(lists);
@@ -163,8 +163,8 @@ export class RollupQueries {
     periods: number,
   ) {
     const [days, firstSeen] = await Promise.all([
-      this.repository.rows(window(projectId, ROLLUP_DIMENSIONS.total.name, range)),
-      this.repository.rows(window(projectId, FIRST_SEEN, range)),
+      this.repository.rows(rollupWindow(projectId, ROLLUP_DIMENSIONS.total.name, range)),
+      this.repository.rows(rollupWindow(projectId, FIRST_SEEN, range)),
     ]);
     const length = RETENTION_PERIOD_DAYS[period];
     const dayList = localDays(range.fromDate, range.toDate, range.timeZone).map((d) => d.day);
@@ -223,7 +223,7 @@ export class RollupQueries {
 
   /** The session sums of the window: in total, and per day with sessions (day order). */
   private async sessionSums(projectId: number, range: AnalyticsRange) {
-    const rows = await this.repository.rows(window(projectId, SESSION_DAY, range));
+    const rows = await this.repository.rows(rollupWindow(projectId, SESSION_DAY, range));
     const total = emptySums('');
     const days = new Map<string, SessionSums>();
     for (const row of rows) {
@@ -249,7 +249,7 @@ export class RollupQueries {
   }
 
   async pages(projectId: number, range: AnalyticsRange, limit: number) {
-    const w = window(projectId, ROLLUP_DIMENSIONS.page.name, range);
+    const w = rollupWindow(projectId, ROLLUP_DIMENSIONS.page.name, range);
     const groups = await this.repository.grouped(w, 2, ['l0', 'l1'], limit);
     const visitors = await this.uniques(w, groups, 2);
     return {
@@ -264,10 +264,14 @@ export class RollupQueries {
   }
 
   async devices(projectId: number, range: AnalyticsRange) {
-    const w = window(projectId, ROLLUP_DIMENSIONS.device.name, range);
+    const w = rollupWindow(projectId, ROLLUP_DIMENSIONS.device.name, range);
     const [types, osBrowser] = await Promise.all([
       this.repository.grouped(w, 1, ['l0']),
-      this.repository.grouped(window(projectId, ROLLUP_DIMENSIONS.osBrowser.name, range), 2, []),
+      this.repository.grouped(
+        rollupWindow(projectId, ROLLUP_DIMENSIONS.osBrowser.name, range),
+        2,
+        [],
+      ),
     ]);
     const visitors = await this.uniques(w, types, 1);
     const pairs = osBrowser.map((r) => ({ os: r.l0, browser: r.l1, pageviews: r.pageviews }));
@@ -283,10 +287,10 @@ export class RollupQueries {
   }
 
   async locations(projectId: number, range: AnalyticsRange) {
-    const w = window(projectId, ROLLUP_DIMENSIONS.country.name, range);
+    const w = rollupWindow(projectId, ROLLUP_DIMENSIONS.country.name, range);
     const [countries, places] = await Promise.all([
       this.repository.grouped(w, 2, ['l1']),
-      this.repository.grouped(window(projectId, ROLLUP_DIMENSIONS.place.name, range), 4, []),
+      this.repository.grouped(rollupWindow(projectId, ROLLUP_DIMENSIONS.place.name, range), 4, []),
     ]);
     const visitors = await this.uniques(w, countries, 2);
     const rows = places.map((r) => ({
@@ -316,11 +320,11 @@ export class RollupQueries {
   }
 
   async referrers(projectId: number, range: AnalyticsRange) {
-    const w = window(projectId, ROLLUP_DIMENSIONS.referrer.name, range);
+    const w = rollupWindow(projectId, ROLLUP_DIMENSIONS.referrer.name, range);
     const [categories, top] = await Promise.all([
       this.repository.grouped(w, 1, ['l0']),
       this.repository.grouped(
-        window(projectId, ROLLUP_DIMENSIONS.referrerUrl.name, range),
+        rollupWindow(projectId, ROLLUP_DIMENSIONS.referrerUrl.name, range),
         1,
         ['l0'],
         REFERRER_TOP,
@@ -338,7 +342,7 @@ export class RollupQueries {
   }
 
   async utm(projectId: number, range: AnalyticsRange) {
-    const w = window(projectId, ROLLUP_DIMENSIONS.utm.name, range);
+    const w = rollupWindow(projectId, ROLLUP_DIMENSIONS.utm.name, range);
     const groups = await this.repository.grouped(w, 3, ['l0', 'l1', 'l2']);
     const visitors = await this.uniques(w, groups, 3);
     return {
@@ -370,7 +374,12 @@ export class RollupQueries {
   }
 }
 
-const window = (projectId: number, dimension: string, range: AnalyticsRange): RollupWindow => ({
+/** The rollup rows of one project and dimension over the range's local days. */
+export const rollupWindow = (
+  projectId: number,
+  dimension: string,
+  range: AnalyticsRange,
+): RollupWindow => ({
   projectId,
   dimension,
   fromDay: range.fromDate,
