@@ -1,6 +1,6 @@
 import type { SqlRunner } from '../storage/sql/sql-runner';
 import type { SqlParams } from '../storage/sql/sql-params';
-import { instantOf, int, text } from '../storage/sql/sql-values';
+import { instantOf, int, present, text } from '../storage/sql/sql-values';
 import { projectSpan } from './project-span.sql';
 import { LocalDayOf, type RollupDelta } from './rollup-batch';
 import { valueKey } from './rollup.dimensions';
@@ -119,5 +119,3 @@ export async function clickDayRows(
   const facts = await readClickFacts(sql, projectSpan('c.created_at', projectId, startMs, endMs));
   return clickDeltas(facts, timeZone);
 }
-
-const present = (value: unknown): boolean => value !== null && value !== undefined;

@@ -1,7 +1,8 @@
 import { LRUCache } from 'lru-cache';
 import type { SqlRunner } from '../storage/sql/sql-runner';
 import type { SqlParams } from '../storage/sql/sql-params';
-import { instantOf, int, text } from '../storage/sql/sql-values';
+import { instantOf, int, present, text } from '../storage/sql/sql-values';
+import { projectSpan } from './project-span.sql';
 import type { PageviewFact } from './rollup.dimensions';
 
 /** Rows per read of a day scan (a slice of the day's hours). */
@@ -80,6 +81,14 @@ export class PageviewFactsReader {
       for (const [id, device] of devices) this.devices.set(id, device);
       for (const [id, place] of places) this.places.set(id, place);
     });
+    return this.lookup(devices, places);
+  }
+
+  /** Labels by id: the caches first, then what was just loaded (the caches may have evicted it). */
+  private lookup(
+    devices: Map<number, Device>,
+    places: Map<number, Place>,
+  ): { device(id: number): Device | null; place(id: number): Place | null } {
     return {
       device: (id) => this.devices.get(id) ?? devices.get(id) ?? null,
       place: (id) => this.places.get(id) ?? places.get(id) ?? null,
@@ -101,36 +110,27 @@ export class PageviewFactsReader {
         `pv.created_at, d.device_type, d.os, d.browser, l.country, l.country_code, l.region, ` +
         `l.city, d.id AS device_row, l.id AS location_row FROM pageviews pv ` +
         `LEFT JOIN devices d ON d.id = pv.device_id LEFT JOIN locations l ON l.id = pv.location_id ` +
-        `WHERE pv.project_id = ${p.add(projectId)} AND pv.created_at >= ${p.instant(startMs)} ` +
-        `AND pv.created_at < ${p.instant(endMs)}` +
+        `WHERE ${projectSpan('pv.created_at', projectId, startMs, endMs)(p)}` +
         (visitorId === undefined ? '' : ` AND pv.visitor_id = ${p.add(visitorId)}`),
     );
-    return rows.map((row) => ({
-      projectId: int(row.project_id),
-      createdAt: instantOf(row.created_at).getTime(),
-      visitorId: int(row.visitor_id),
-      sessionId: int(row.session_id),
-      url: text(row.url),
-      pageTitle: text(row.page_title),
-      referrerUrl: text(row.referrer_url),
-      referrerCategory: text(row.referrer_category),
-      utmSource: text(row.utm_source),
-      utmMedium: text(row.utm_medium),
-      utmCampaign: text(row.utm_campaign),
-      device:
-        row.device_row === null || row.device_row === undefined
-          ? null
-          : { type: text(row.device_type), os: text(row.os), browser: text(row.browser) },
-      location:
-        row.location_row === null || row.location_row === undefined
-          ? null
-          : {
+    return rows.map((row) =>
+      factOf(
+        row,
+        int(row.project_id),
+        instantOf(row.created_at).getTime(),
+        present(row.device_row)
+          ? { type: text(row.device_type), os: text(row.os), browser: text(row.browser) }
+          : null,
+        present(row.location_row)
+          ? {
               country: text(row.country),
               countryCode: text(row.country_code),
               region: text(row.region),
               city: text(row.city),
-            },
-    }));
+            }
+          : null,
+      ),
+    );
   }
 
   /**
@@ -148,8 +148,7 @@ export class PageviewFactsReader {
     visit: (fact: PageviewFact) => void,
   ): Promise<number> {
     const inWindow = (p: SqlParams, from: number, to: number) =>
-      `project_id = ${p.add(projectId)} AND created_at >= ${p.instant(from)} ` +
-      `AND created_at < ${p.instant(to)}`;
+      projectSpan('created_at', projectId, from, to)(p);
     const count = int(
       (
         await sql.row<{ n: unknown }>(
@@ -179,28 +178,17 @@ export class PageviewFactsReader {
       // Committed rows of tables whose rows never change: cached at once.
       for (const [id, device] of devices) this.devices.set(id, device);
       for (const [id, place] of places) this.places.set(id, place);
+      const labels = this.lookup(devices, places);
       for (const row of rows) {
-        visit({
-          projectId,
-          createdAt: startMs,
-          visitorId: int(row.visitor_id),
-          sessionId: int(row.session_id),
-          url: text(row.url),
-          pageTitle: text(row.page_title),
-          referrerUrl: text(row.referrer_url),
-          referrerCategory: text(row.referrer_category),
-          utmSource: text(row.utm_source),
-          utmMedium: text(row.utm_medium),
-          utmCampaign: text(row.utm_campaign),
-          device:
-            row.device_id === null
-              ? null
-              : (this.devices.get(int(row.device_id)) ?? devices.get(int(row.device_id)) ?? null),
-          location:
-            row.location_id === null
-              ? null
-              : (this.places.get(int(row.location_id)) ?? places.get(int(row.location_id)) ?? null),
-        });
+        visit(
+          factOf(
+            row,
+            projectId,
+            startMs,
+            row.device_id === null ? null : labels.device(int(row.device_id)),
+            row.location_id === null ? null : labels.place(int(row.location_id)),
+          ),
+        );
       }
       visited += rows.length;
     }
@@ -248,3 +236,26 @@ export class PageviewFactsReader {
     return { devices: foundDevices, places: foundPlaces };
   }
 }
+
+/** The fact of a stored pageview row, with its time and labels as the caller resolved them. */
+const factOf = (
+  row: Record<string, unknown>,
+  projectId: number,
+  createdAt: number,
+  device: Device | null,
+  location: Place | null,
+): PageviewFact => ({
+  projectId,
+  createdAt,
+  visitorId: int(row.visitor_id),
+  sessionId: int(row.session_id),
+  url: text(row.url),
+  pageTitle: text(row.page_title),
+  referrerUrl: text(row.referrer_url),
+  referrerCategory: text(row.referrer_category),
+  utmSource: text(row.utm_source),
+  utmMedium: text(row.utm_medium),
+  utmCampaign: text(row.utm_campaign),
+  device,
+  location,
+});

@@ -43,3 +43,6 @@ export const json = (value: unknown): unknown =>
 /** A string column (`null` as `""`). */
 export const text = (value: unknown): string =>
   value === null || value === undefined ? '' : String(value);
+
+/** Whether a column holds a value (not SQL NULL; `undefined` when a driver leaves it out). */
+export const present = (value: unknown): boolean => value !== null && value !== undefined;
