@@ -10,6 +10,7 @@ import { PageviewFactsReader, type PageviewRowLike } from './pageview-facts.read
 import { LocalDayOf, RollupBatch, type RollupDelta, sortRows } from './rollup-batch';
 import { RollupRepository } from './rollup.repository';
 import { RollupStateService } from './rollup-state.service';
+import { deriveWeek, weekDeltas } from './rollup-weeks';
 import { firstSeenDeltas, firstSeenRows, readFirstSeen } from './first-seen.facts';
 import { ERROR_GROUP, errorDayRows, errorDeltas, readErrorFacts } from './error-day.facts';
 import {
@@ -114,7 +115,8 @@ export class RollupMaintenance {
       }
       const pageviews = new RollupBatch(zone, this.ingestDays);
       for (const fact of facts) pageviews.add(fact);
-      deltas.push(...pageviews.rows);
+      const days = pageviews.rows;
+      deltas.push(...days, ...weekDeltas(days));
       // Visitors first seen with this batch join their first day's set (a union: a visitor
       // created by a concurrent batch and counted here again is not counted twice). 1 s of
       // slack: MariaDB stores whole seconds.
@@ -228,7 +230,12 @@ export class RollupMaintenance {
     const batch = new RollupBatch(this.state.timeZone);
     for (const fact of facts) batch.add(fact);
     const visitor = await readFirstSeen(sql, (p) => `id = ${p.add(visitorId)}`);
-    const rows = sortRows([...batch.sorted(), ...firstSeenDeltas(visitor, this.state.timeZone)]);
+    const days = batch.rows;
+    const rows = sortRows([
+      ...days,
+      ...weekDeltas(days),
+      ...firstSeenDeltas(visitor, this.state.timeZone),
+    ]);
     await repository.subtract(rows);
     // The visitor's sessions leave the per-day session sums (after minus before: nothing after).
     const sessions = await readSessionStates(
@@ -283,8 +290,8 @@ export class RollupMaintenance {
   }
 
   /**
-   * Recomputes one local day of one project from its raw pageviews (replaces its rows). Returns
-   * the pageviews read.
+   * Recomputes one local day of one project from its raw pageviews (replaces its rows), then its
+   * week's rows from the day rows. Returns the pageviews read.
    */
   async recomputeDay(manager: EntityManager, day: string, projectId: number): Promise<number> {
     const sql = new SqlRunner(manager);
@@ -306,6 +313,7 @@ export class RollupMaintenance {
         ...(await clickDayRows(sql, projectId, start, end, zone)),
       ]),
     );
+    await deriveWeek(repository, projectId, day);
     return pageviews;
   }
 }

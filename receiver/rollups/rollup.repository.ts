@@ -6,6 +6,7 @@ import type { RollupDelta } from './rollup-batch';
 import { LABEL_COLUMNS } from './rollup.dimensions';
 import { encodeTexts, mergeTexts, removeTexts } from './text-member-list';
 import { addDays, daysBetween } from '../common/time/zoned-time.util';
+import { isWeekDimension, windowParts, type WindowPart } from './rollup-weeks';
 
 export const ROLLUP_TABLE = 'analytics_rollups';
 export const ROLLUP_STATE_TABLE = 'analytics_rollup_state';
@@ -37,6 +38,11 @@ export interface RollupWindow {
   dimension: string;
   fromDay: string;
   toDay: string;
+  /**
+   * Read whole weeks from the week rows where the dimension has them (see rollup-weeks.ts): for
+   * reads that sum over the window. Rows then come per week, not per day.
+   */
+  weeks?: boolean;
 }
 
 /** A stored rollup row as the reads use it. */
@@ -279,28 +285,35 @@ export class RollupRepository {
   ): Promise<Array<Record<string, unknown>> | null> {
     const rows = await this.sql.rows<Record<string, unknown>>(
       (p) =>
-        `SELECT value_key, day, pageviews FROM ${ROLLUP_TABLE} WHERE ${this.within(p, window)}`,
+        `SELECT value_key, dimension, day, pageviews FROM ${ROLLUP_TABLE} ` +
+        `WHERE ${this.within(p, window)}`,
     );
-    const sums = new Map<string, { day: string; pageviews: number }>();
+    const sums = new Map<string, { row: string; pageviews: number }>();
     for (const row of rows) {
       const key = text(row.value_key);
       const sum = sums.get(key);
       if (sum) sum.pageviews += int(row.pageviews);
-      else sums.set(key, { day: text(row.day), pageviews: int(row.pageviews) });
+      else
+        sums.set(key, {
+          row: JSON.stringify([text(row.dimension), text(row.day)]),
+          pageviews: int(row.pageviews),
+        });
     }
     if (sums.size === 0) return [];
     if (sums.size > CLIENT_GROUPS_MAX) return null;
-    // One stored row per group: any day of it, its labels are the same on every day.
+    // One stored row per group: any day (or week) of it, its labels are the same on every one.
     const byDay = new Map<string, string[]>();
-    for (const [key, { day }] of sums) byDay.set(day, [...(byDay.get(day) ?? []), key]);
+    for (const [key, { row }] of sums) byDay.set(row, [...(byDay.get(row) ?? []), key]);
     const columns = LABEL_COLUMNS.slice(0, labels);
     const groups = await this.sql.rows<Record<string, unknown>>(
       (p) =>
         `SELECT GROUP_CONCAT(value_key) AS value_keys, COUNT(*) AS stored, ` +
         `${columns.map((c, i) => `${c} AS l${i}`).join(', ')} FROM ${ROLLUP_TABLE} ` +
-        `WHERE project_id = ${p.add(window.projectId)} AND dimension = ${p.add(window.dimension)} ` +
-        `AND (${[...byDay]
-          .map(([day, keys]) => `(day = ${p.add(day)} AND value_key IN (${p.list(keys)}))`)
+        `WHERE project_id = ${p.add(window.projectId)} AND (${[...byDay]
+          .map(([row, keys]) => {
+            const [dimension, day] = JSON.parse(row) as [string, string];
+            return `(dimension = ${p.add(dimension)} AND day = ${p.add(day)} AND value_key IN (${p.list(keys)}))`;
+          })
           .join(' OR ')}) ` +
         `GROUP BY ${columns.join(', ')}` +
         (order.length > 0 ? ` ORDER BY ${order.join(', ')}` : ''),
@@ -349,9 +362,15 @@ export class RollupRepository {
     valueKeys: string[],
   ): Promise<Array<{ valueKey: string; members: Uint8Array | null }>> {
     if (valueKeys.length === 0) return [];
-    const rows = await this.sql.rows<Record<string, unknown>>(
-      (p) =>
-        `SELECT value_key, members FROM ${ROLLUP_TABLE} WHERE ${this.keyed(p, window, valueKeys)}`,
+    // One seek per part: an OR of the parts' day lists made SQLite scan the whole project.
+    const rows = await this.sql.rows<Record<string, unknown>>((p) =>
+      windowParts(window)
+        .map(
+          (part) =>
+            `SELECT value_key, members FROM ${ROLLUP_TABLE} ` +
+            `WHERE ${this.keyed(p, { ...window, ...part, weeks: false }, valueKeys)}`,
+        )
+        .join(' UNION ALL '),
     );
     return rows.map((row) => ({
       valueKey: text(row.value_key),
@@ -364,7 +383,10 @@ export class RollupRepository {
    * (day, group) instead of walking every group of every day to keep a few.
    */
   private keyed(p: SqlParams, w: RollupWindow, valueKeys: string[]): string {
-    const days = daysOf(w);
+    const parts = windowParts(w);
+    if (parts.length > 1)
+      return `(${parts.map((part) => `(${this.keyed(p, { ...w, ...part, weeks: false }, valueKeys)})`).join(' OR ')})`;
+    const days = daysOf(parts[0]);
     return (
       (days
         ? `project_id = ${p.add(w.projectId)} AND dimension = ${p.add(w.dimension)} ` +
@@ -374,10 +396,15 @@ export class RollupRepository {
   }
 
   private within(p: SqlParams, w: RollupWindow): string {
-    return (
-      `project_id = ${p.add(w.projectId)} AND dimension = ${p.add(w.dimension)} ` +
-      `AND day >= ${p.add(w.fromDay)} AND day <= ${p.add(w.toDay)}`
-    );
+    // Each part names the whole key prefix: SQLite then seeks each one (a multi-index OR),
+    // where the project outside the parentheses made it walk every row of the project.
+    const part = (r: WindowPart) =>
+      `project_id = ${p.add(w.projectId)} AND dimension = ${p.add(r.dimension)} ` +
+      `AND day >= ${p.add(r.fromDay)} AND day <= ${p.add(r.toDay)}`;
+    const parts = windowParts(w);
+    return parts.length === 1
+      ? part(parts[0])
+      : `(${parts.map((r) => `(${part(r)})`).join(' OR ')})`;
   }
 
   private async storedOf(chunk: RollupDelta[]): Promise<Map<string, StoredCounts>> {
@@ -470,11 +497,15 @@ const CLIENT_GROUPS_MAX = 20_000;
 /** Longest window whose days {@link RollupRepository.memberLists} lists one by one. */
 const LISTED_DAYS = 400;
 
-/** The days of a window, oldest first (`null` past {@link LISTED_DAYS}). */
-function daysOf(window: RollupWindow): string[] | null {
-  const count = daysBetween(window.fromDay, window.toDay) + 1;
+/**
+ * The stored days of a window part, oldest first: every day, or every Monday of week rows
+ * (`null` past {@link LISTED_DAYS}).
+ */
+function daysOf(part: WindowPart): string[] | null {
+  const step = isWeekDimension(part.dimension) ? 7 : 1;
+  const count = Math.floor(daysBetween(part.fromDay, part.toDay) / step) + 1;
   if (count < 1 || count > LISTED_DAYS) return null;
-  return Array.from({ length: count }, (_, i) => addDays(window.fromDay, i));
+  return Array.from({ length: count }, (_, i) => addDays(part.fromDay, i * step));
 }
 
 const rowKey = (projectId: number, dimension: string, day: string, key: string): string =>

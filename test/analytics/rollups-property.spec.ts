@@ -3,8 +3,9 @@
  * campaigns, devices, places; days on both sides of local midnight and of a DST change) goes
  * through the real pageview ingest in batches, then every traffic endpoint and retention (daily
  * and weekly cohorts) is asked through the rollups and through the raw queries, for many windows,
- * and the answers must be identical — unique visitors, sessions, bounces and durations included. Then the same after an erasure, a rebuild, a retention
- * purge, and project deletion. Seed: ROLLUP_PROPERTY_SEED (printed on failure).
+ * and the answers must be identical — unique visitors, sessions, bounces and durations included
+ * (breakdowns read whole weeks from the week rows). Then the same after an erasure, a rebuild,
+ * a retention purge, and project deletion. Seed: ROLLUP_PROPERTY_SEED (printed on failure).
  */
 import type { DataSource } from 'typeorm';
 import { BreakdownQueries } from '../../receiver/analytics/queries/breakdown.queries';
@@ -232,6 +233,12 @@ describeEachEngine('analytics rollups answer exactly as the raw queries', (engin
     const [{ n }] = await ds.query('SELECT COUNT(*) AS n FROM pageviews');
     expect(Number(n)).toBeGreaterThan(150);
     expect(await rollupRows(projects[0])).toBeGreaterThan(0);
+    // The breakdowns read the whole weeks of their windows from week rows the ingest kept.
+    const [{ weeks }] = await ds.query(
+      `SELECT COUNT(*) AS weeks FROM analytics_rollups WHERE project_id = ${projects[0]} ` +
+        `AND dimension LIKE '%/wk'`,
+    );
+    expect(Number(weeks)).toBeGreaterThan(0);
     // The HTTP path takes the rollups (they are complete in the receiver's zone).
     const reads = receiver.app.get(TrafficReads);
     const range = parseAnalyticsRange({ range: '30d' }, ZONE, now);

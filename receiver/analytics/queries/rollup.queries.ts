@@ -249,7 +249,7 @@ export class RollupQueries {
   }
 
   async pages(projectId: number, range: AnalyticsRange, limit: number) {
-    const w = rollupWindow(projectId, ROLLUP_DIMENSIONS.page.name, range);
+    const w = breakdownWindow(projectId, ROLLUP_DIMENSIONS.page.name, range);
     const groups = await this.repository.grouped(w, 2, ['l0', 'l1'], limit);
     const visitors = await this.uniques(w, groups, 2);
     return {
@@ -264,11 +264,11 @@ export class RollupQueries {
   }
 
   async devices(projectId: number, range: AnalyticsRange) {
-    const w = rollupWindow(projectId, ROLLUP_DIMENSIONS.device.name, range);
+    const w = breakdownWindow(projectId, ROLLUP_DIMENSIONS.device.name, range);
     const [types, osBrowser] = await Promise.all([
       this.repository.grouped(w, 1, ['l0']),
       this.repository.grouped(
-        rollupWindow(projectId, ROLLUP_DIMENSIONS.osBrowser.name, range),
+        breakdownWindow(projectId, ROLLUP_DIMENSIONS.osBrowser.name, range),
         2,
         [],
       ),
@@ -287,10 +287,14 @@ export class RollupQueries {
   }
 
   async locations(projectId: number, range: AnalyticsRange) {
-    const w = rollupWindow(projectId, ROLLUP_DIMENSIONS.country.name, range);
+    const w = breakdownWindow(projectId, ROLLUP_DIMENSIONS.country.name, range);
     const [countries, places] = await Promise.all([
       this.repository.grouped(w, 2, ['l1']),
-      this.repository.grouped(rollupWindow(projectId, ROLLUP_DIMENSIONS.place.name, range), 4, []),
+      this.repository.grouped(
+        breakdownWindow(projectId, ROLLUP_DIMENSIONS.place.name, range),
+        4,
+        [],
+      ),
     ]);
     const visitors = await this.uniques(w, countries, 2);
     const rows = places.map((r) => ({
@@ -320,11 +324,11 @@ export class RollupQueries {
   }
 
   async referrers(projectId: number, range: AnalyticsRange) {
-    const w = rollupWindow(projectId, ROLLUP_DIMENSIONS.referrer.name, range);
+    const w = breakdownWindow(projectId, ROLLUP_DIMENSIONS.referrer.name, range);
     const [categories, top] = await Promise.all([
       this.repository.grouped(w, 1, ['l0']),
       this.repository.grouped(
-        rollupWindow(projectId, ROLLUP_DIMENSIONS.referrerUrl.name, range),
+        breakdownWindow(projectId, ROLLUP_DIMENSIONS.referrerUrl.name, range),
         1,
         ['l0'],
         REFERRER_TOP,
@@ -342,7 +346,7 @@ export class RollupQueries {
   }
 
   async utm(projectId: number, range: AnalyticsRange) {
-    const w = rollupWindow(projectId, ROLLUP_DIMENSIONS.utm.name, range);
+    const w = breakdownWindow(projectId, ROLLUP_DIMENSIONS.utm.name, range);
     const groups = await this.repository.grouped(w, 3, ['l0', 'l1', 'l2']);
     const visitors = await this.uniques(w, groups, 3);
     return {
@@ -385,6 +389,13 @@ export const rollupWindow = (
   fromDay: range.fromDate,
   toDay: range.toDate,
 });
+
+/** A breakdown's window: summed over, so whole weeks come from the week rows. */
+const breakdownWindow = (
+  projectId: number,
+  dimension: string,
+  range: AnalyticsRange,
+): RollupWindow => ({ ...rollupWindow(projectId, dimension, range), weeks: true });
 
 const byDay = (rows: StoredRollup[]): StoredRollup[] =>
   rows.filter((r) => r.pageviews > 0).sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));

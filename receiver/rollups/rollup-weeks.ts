@@ -1,0 +1,124 @@
+import { addDays, daysBetween } from '../common/time/zoned-time.util';
+import { decodeMembers } from './member-list';
+import type { RollupDelta } from './rollup-batch';
+import { ROLLUP_DIMENSIONS } from './rollup.dimensions';
+import type { RollupRepository, RollupWindow } from './rollup.repository';
+
+/**
+ * Week rows: the breakdown dimensions also keep one row per group and ISO week (Monday to Sunday
+ * in local days), the sum of its day rows with the union of their member lists. A 30-day
+ * breakdown then reads 4 weeks and a few days instead of 31 days of rows per group (pages: 500
+ * groups × 31 days became 500 × 7). The ingest and the erasure add and take out week deltas as
+ * they do day deltas; everything that recomputes a day from the raw rows (rebuild, purge,
+ * import) derives its week again from the day rows ({@link deriveWeek}).
+ */
+
+/** The dimensions with week rows: those the breakdown endpoints read over many days. */
+const WEEKLY = [
+  ROLLUP_DIMENSIONS.page,
+  ROLLUP_DIMENSIONS.referrer,
+  ROLLUP_DIMENSIONS.referrerUrl,
+  ROLLUP_DIMENSIONS.utm,
+  ROLLUP_DIMENSIONS.device,
+  ROLLUP_DIMENSIONS.osBrowser,
+  ROLLUP_DIMENSIONS.country,
+  ROLLUP_DIMENSIONS.place,
+].map((d) => d.name);
+const WEEKLY_NAMES = new Set<string>(WEEKLY);
+
+/** The week rows' dimension of a day dimension (`page` → `page/wk`; at most 16 characters). */
+export const weekDimension = (dimension: string): string => `${dimension}${WEEK_SUFFIX}`;
+const WEEK_SUFFIX = '/wk';
+
+/** Whether a stored dimension holds week rows. */
+export const isWeekDimension = (dimension: string): boolean => dimension.endsWith(WEEK_SUFFIX);
+
+/** The Monday (`YYYY-MM-DD`) of a local day's ISO week: a week row's `day`. */
+export function weekOf(day: string): string {
+  const [y, m, d] = day.split('-').map(Number);
+  const weekday = (new Date(Date.UTC(y, m - 1, d)).getUTCDay() + 6) % 7; // Monday 0
+  return addDays(day, -weekday);
+}
+
+/**
+ * The week deltas of day deltas: per week and group, the pageviews summed and the ids united
+ * (a batch around midnight holds two days of one week). Deltas of other dimensions give none.
+ */
+export function weekDeltas(days: readonly RollupDelta[]): RollupDelta[] {
+  const weeks = new Map<string, RollupDelta>();
+  for (const delta of days) {
+    if (!WEEKLY_NAMES.has(delta.dimension)) continue;
+    const day = weekOf(delta.day);
+    const key = `${delta.projectId}|${delta.dimension}|${day}|${delta.valueKey}`;
+    const week = weeks.get(key);
+    if (!week) {
+      weeks.set(key, {
+        ...delta,
+        day,
+        dimension: weekDimension(delta.dimension),
+        members: delta.members ? new Set(delta.members) : null,
+      });
+      continue;
+    }
+    week.pageviews += delta.pageviews;
+    if (delta.members) for (const id of delta.members) week.members?.add(id);
+  }
+  return [...weeks.values()];
+}
+
+/** Part of a window: days of one dimension (for week rows, the Mondays of its weeks). */
+export interface WindowPart {
+  dimension: string;
+  fromDay: string;
+  toDay: string;
+}
+
+/**
+ * The stored rows covering a window: with `weeks` set on a dimension that has week rows, its
+ * whole weeks from the week rows and the days before and after them from the day rows; else
+ * the day rows.
+ */
+export function windowParts(window: RollupWindow): WindowPart[] {
+  const { dimension, fromDay, toDay } = window;
+  const whole: WindowPart[] = [{ dimension, fromDay, toDay }];
+  if (!window.weeks || !WEEKLY_NAMES.has(dimension)) return whole;
+  const start = weekOf(fromDay);
+  const firstWeek = start === fromDay ? start : addDays(start, 7);
+  const lastWeek = addDays(weekOf(addDays(toDay, 1)), -7);
+  if (daysBetween(firstWeek, lastWeek) < 0) return whole;
+  const parts: WindowPart[] = [];
+  if (fromDay < firstWeek) parts.push({ dimension, fromDay, toDay: addDays(firstWeek, -1) });
+  parts.push({ dimension: weekDimension(dimension), fromDay: firstWeek, toDay: lastWeek });
+  const after = addDays(lastWeek, 7);
+  if (after <= toDay) parts.push({ dimension, fromDay: after, toDay });
+  return parts;
+}
+
+/**
+ * Writes a project's week rows of the week holding `day` anew from its day rows (after a day of
+ * it was recomputed from the raw rows): a week without day rows keeps no week rows.
+ */
+export async function deriveWeek(
+  repository: RollupRepository,
+  projectId: number,
+  day: string,
+): Promise<void> {
+  const monday = weekOf(day);
+  const sunday = addDays(monday, 6);
+  const rows: RollupDelta[] = [];
+  for (const dimension of WEEKLY) {
+    const stored = await repository.rows({ projectId, dimension, fromDay: monday, toDay: sunday });
+    const days = stored.map((row): RollupDelta => ({
+      projectId,
+      day: row.day,
+      dimension,
+      valueKey: row.valueKey,
+      labels: row.labels,
+      pageviews: row.pageviews,
+      members: row.members ? new Set(decodeMembers(row.members)) : null,
+    }));
+    rows.push(...weekDeltas(days));
+  }
+  await repository.deleteRows(projectId, WEEKLY.map(weekDimension), monday, monday);
+  await repository.replace(rows);
+}

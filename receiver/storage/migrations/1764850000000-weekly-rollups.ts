@@ -1,0 +1,27 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * The breakdown dimensions now also keep week rows (dimensions `page/wk`, `country/wk`…; no new
+ * table), which the breakdown reads take whole weeks from. Rollups built before hold none: when
+ * the database has pageviews, complete rollups go back to `pending`, so analytics answer from
+ * the raw rows until `receiver rebuild-rollups` has built them (an empty database is adopted as
+ * before).
+ */
+export class WeeklyRollups1764850000000 implements MigrationInterface {
+  name = 'WeeklyRollups1764850000000';
+
+  async up(runner: QueryRunner): Promise<void> {
+    const [{ n }] = await runner.query(
+      'SELECT COUNT(*) AS n FROM (SELECT 1 AS x FROM pageviews LIMIT 1) t',
+    );
+    if (Number(n) === 0) return;
+    await runner.query(
+      `UPDATE analytics_rollup_state SET status = 'pending', built_through = NULL ` +
+        `WHERE name = 'rollups' AND status IN ('ready', 'building')`,
+    );
+  }
+
+  async down(): Promise<void> {
+    // Nothing to undo: `pending` rollups are rebuilt by `receiver rebuild-rollups`.
+  }
+}
