@@ -9,8 +9,8 @@ const ROLLUP_GROUP_INDEX = 'ix_analytics_rollups_group';
  * `(project_id, dimension, value_key, day)` on the rollups: a breakdown's unique counts read a
  * few groups' member lists over a month, one short range per group.
  */
-export class RollupGroupIndex1764760000000 implements MigrationInterface {
-  name = 'RollupGroupIndex1764760000000';
+export class RollupGroupIndex1764860000000 implements MigrationInterface {
+  name = 'RollupGroupIndex1764860000000';
 
   async up(runner: QueryRunner): Promise<void> {
     if (!sqlDialect(engineOf(runner)).rollupGroupIndex) return;
