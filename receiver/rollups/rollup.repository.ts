@@ -1,5 +1,6 @@
 import type { SqlRunner } from '../storage/sql/sql-runner';
 import type { SqlParams } from '../storage/sql/sql-params';
+import type { SqlDialect } from '../storage/sql/sql-dialect';
 import { int, text } from '../storage/sql/sql-values';
 import { decodeMembers, encodeMembers, memberCount, mergeMembers } from './member-list';
 import type { RollupDelta } from './rollup-batch';
@@ -17,6 +18,13 @@ const STATE_NAME = 'rollups';
 const GATE_DIMENSION = 'session_gate';
 const KEY = ['project_id', 'dimension', 'day', 'value_key'];
 const COLUMNS = [...KEY, ...LABEL_COLUMNS, 'pageviews', 'members'];
+/** Their types, as the dialects' `rowSource` takes them. */
+const COLUMN_TYPES = [
+  'integer',
+  ...Array<string>(3 + LABEL_COLUMNS.length).fill('character varying'),
+  'integer',
+  'bytea',
+];
 /**
  * Rows per statement: 10 values each, below every engine's placeholder limit (32,766 on SQLite);
  * a batch of 500 pageviews (≈ 520 rows) merges in one round of three statements.
@@ -93,7 +101,11 @@ export class RollupRepository {
           dialect.insertIgnore(
             ROLLUP_TABLE,
             COLUMNS.join(', '),
-            chunk.map((d) => this.tuple(p, d, 0, null)).join(', '),
+            rowsOf(
+              p,
+              dialect,
+              chunk.map((delta) => ({ delta, pageviews: 0, members: null })),
+            ),
           ),
         );
       }
@@ -431,7 +443,7 @@ export class RollupRepository {
       this.sql.dialect.insertNewReturning(
         ROLLUP_TABLE,
         COLUMNS.join(', '),
-        kept.map((r) => this.tuple(p, r.delta, r.pageviews, r.members)).join(', '),
+        rowsOf(p, this.sql.dialect, kept),
         KEY.join(', '),
       ),
     );
@@ -450,18 +462,30 @@ export class RollupRepository {
     await this.sql.run((p) =>
       this.sql.dialect.upsertReplace({
         insert:
-          `INSERT INTO ${ROLLUP_TABLE} (${COLUMNS.join(', ')}) VALUES ` +
-          rows.map((r) => this.tuple(p, r.delta, r.pageviews, r.members)).join(', '),
+          `INSERT INTO ${ROLLUP_TABLE} (${COLUMNS.join(', ')}) ` +
+          rowsOf(p, this.sql.dialect, rows),
         key: KEY,
         update: ['pageviews', 'members'],
       }),
     );
   }
+}
 
-  private tuple(p: SqlParams, d: RollupDelta, pageviews: number, members: Buffer | null): string {
-    const labels = LABEL_COLUMNS.map((_, i) => d.labels[i] ?? '');
-    return `(${p.list([d.projectId, d.dimension, d.day, d.valueKey, ...labels, pageviews, members])})`;
-  }
+/** Rows as the dialect's row source of an `INSERT` (all of {@link COLUMNS}). */
+function rowsOf(p: SqlParams, dialect: SqlDialect, rows: readonly MergedRow[]): string {
+  return dialect.rowSource(
+    p,
+    COLUMN_TYPES,
+    rows.map(({ delta, pageviews, members }) => [
+      delta.projectId,
+      delta.dimension,
+      delta.day,
+      delta.valueKey,
+      ...LABEL_COLUMNS.map((_, i) => delta.labels[i] ?? ''),
+      pageviews,
+      members,
+    ]),
+  );
 }
 
 /** Most distinct groups {@link RollupRepository.grouped} ranks in one statement (placeholders). */
