@@ -12,6 +12,7 @@ import { ErrorLinkRollups1764600000000 } from './1764600000000-error-link-rollup
 import { TelemetrySamplePointIndex1764700000000 } from './1764700000000-telemetry-sample-point-index';
 import { ExactLabels1764800000000 } from './1764800000000-exact-labels';
 import { AuditActorTimeIndex1764810000000 } from './1764810000000-audit-actor-time-index';
+import { RollupGroupIndex1764860000000 } from './1764860000000-rollup-group-index';
 
 /** The receiver's migrations in order; list them in your data source when you pass a connection name. */
 export const RECEIVER_MIGRATIONS = [
@@ -29,4 +30,5 @@ export const RECEIVER_MIGRATIONS = [
   TelemetrySamplePointIndex1764700000000,
   ExactLabels1764800000000,
   AuditActorTimeIndex1764810000000,
+  RollupGroupIndex1764860000000,
 ];
