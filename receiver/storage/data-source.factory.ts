@@ -6,7 +6,6 @@ import { RECEIVER_ENTITIES } from './entities';
 import { RECEIVER_MIGRATIONS } from './migrations';
 import { RECEIVER_MIGRATIONS_TABLE } from './storage.constants';
 import { installStorageGuards } from './storage.guards';
-import { SqliteWalCheckpointer } from './sqlite/sqlite-wal.checkpointer';
 
 /**
  * Completes user-given TypeORM options with what the receiver relies on: its entities and
@@ -94,8 +93,7 @@ const DRIVER_PACKAGES: Partial<Record<DataSourceOptions['type'], PeerPackage>> =
 
 /**
  * Creates and initialises a data source for the receiver (migrations are run by the caller), with
- * the receiver's write path installed ({@link installStorageGuards}) and, on a SQLite file, its WAL
- * checkpointed off the event loop ({@link SqliteWalCheckpointer}).
+ * the receiver's write path installed ({@link installStorageGuards}).
  */
 export async function createReceiverDataSource(
   options: DataSourceOptions,
@@ -107,6 +105,5 @@ export async function createReceiverDataSource(
   const dataSource = new DataSource(buildDataSourceOptions(options, limits));
   await dataSource.initialize();
   installStorageGuards(dataSource);
-  SqliteWalCheckpointer.attach(dataSource);
   return dataSource;
 }
