@@ -4,7 +4,6 @@ import { int, text } from '../storage/sql/sql-values';
 import { decodeMembers, encodeMembers, memberCount, mergeMembers } from './member-list';
 import type { RollupDelta } from './rollup-batch';
 import { LABEL_COLUMNS } from './rollup.dimensions';
-import { encodeTexts, mergeTexts, removeTexts } from './text-member-list';
 import { addDays, daysBetween } from '../common/time/zoned-time.util';
 
 export const ROLLUP_TABLE = 'analytics_rollups';
@@ -138,9 +137,7 @@ export class RollupRepository {
         const removed = delta.members ?? new Set<number>();
         const members = delta.members
           ? encodeMembers(decodeMembers(before.members).filter((id) => !removed.has(id)))
-          : delta.texts
-            ? removeTexts(before.members, delta.texts)
-            : null;
+          : null;
         kept.push({ delta, pageviews, members });
       }
       await this.write(kept);
@@ -164,11 +161,7 @@ export class RollupRepository {
         rows.slice(i, i + CHUNK).map((delta) => ({
           delta,
           pageviews: delta.pageviews,
-          members: delta.members
-            ? encodeMembers([...delta.members].sort((a, b) => a - b))
-            : delta.texts
-              ? encodeTexts(delta.texts)
-              : null,
+          members: delta.members ? encodeMembers([...delta.members].sort((a, b) => a - b)) : null,
         })),
       );
     }
@@ -497,11 +490,7 @@ interface MergedRow {
 }
 
 function merged(delta: RollupDelta, before: StoredCounts | undefined): MergedRow {
-  const members = delta.members
-    ? mergeMembers(before?.members, delta.members)
-    : delta.texts
-      ? mergeTexts(before?.members, delta.texts)
-      : null;
+  const members = delta.members ? mergeMembers(before?.members, delta.members) : null;
   return {
     delta,
     pageviews:

@@ -80,6 +80,8 @@ export interface SqlDialect {
   readonly factJoin: string;
   /** `INSERT … VALUES …` that skips rows hitting a unique key. */
   insertIgnore(table: string, columns: string, tuples: string): string;
+  /** `INSERT … SELECT …` that skips rows hitting a unique key (`select` yields `columns`). */
+  insertIgnoreSelect(table: string, columns: string, select: string): string;
   /** `INSERT … VALUES …` that replaces a conflicting row only by a newer one. */
   upsertNewer(statement: UpsertNewer): string;
   /** `INSERT … VALUES …` that overwrites the `update` columns of a row hitting the `key`. */
@@ -165,7 +167,9 @@ const sqlite: SqlDialect = {
   codeEquals: (alias, placeholder) => `LOWER(${alias}.code) = LOWER(${placeholder})`,
   factJoin: 'CROSS JOIN',
   insertIgnore: (table, columns, tuples) =>
-    `INSERT OR IGNORE INTO ${table} (${columns}) VALUES ${tuples}`,
+    sqlite.insertIgnoreSelect(table, columns, `VALUES ${tuples}`),
+  insertIgnoreSelect: (table, columns, select) =>
+    `INSERT OR IGNORE INTO ${table} (${columns}) ${select}`,
   upsertNewer: onConflictNewer,
   upsertReplace: onConflictReplace,
   upsertMerge: onConflictMerge,
@@ -184,7 +188,9 @@ const postgres: SqlDialect = {
   codeEquals: (alias, placeholder) => `LOWER(${alias}.code) = LOWER(${placeholder})`,
   factJoin: 'JOIN',
   insertIgnore: (table, columns, tuples) =>
-    `INSERT INTO ${table} (${columns}) VALUES ${tuples} ON CONFLICT DO NOTHING`,
+    postgres.insertIgnoreSelect(table, columns, `VALUES ${tuples}`),
+  insertIgnoreSelect: (table, columns, select) =>
+    `INSERT INTO ${table} (${columns}) ${select} ON CONFLICT DO NOTHING`,
   upsertNewer: onConflictNewer,
   upsertReplace: onConflictReplace,
   upsertMerge: onConflictMerge,
@@ -205,9 +211,12 @@ const mysql: SqlDialect = {
   // Not `INSERT IGNORE`: besides duplicates it turns every error into a warning and stores the
   // row altered (text truncated, numbers clamped, NOT NULL filled in). A no-op update skips
   // exactly the rows hitting a unique key; a bad value fails like on the other engines.
-  insertIgnore: (table, columns, tuples) => {
-    const first = columns.split(',')[0].trim();
-    return `INSERT INTO ${table} (${columns}) VALUES ${tuples} ON DUPLICATE KEY UPDATE ${first} = ${first}`;
+  insertIgnore: (table, columns, tuples) =>
+    mysql.insertIgnoreSelect(table, columns, `VALUES ${tuples}`),
+  // The column is qualified: a `SELECT` source may name columns of the same name.
+  insertIgnoreSelect: (table, columns, select) => {
+    const first = `${table}.${columns.split(',')[0].trim()}`;
+    return `INSERT INTO ${table} (${columns}) ${select} ON DUPLICATE KEY UPDATE ${first} = ${first}`;
   },
   upsertNewer: ({ insert, update, newer }) => {
     const isNewer = `VALUES(${newer}) >= ${newer}`;
