@@ -336,7 +336,7 @@ describeEachEngine('error and link rollups answer exactly as the raw queries', (
     expect(await snapshot()).toEqual(before);
     expect(await ids()).toEqual(enrolled);
     await compareAll('rebuild');
-  });
+  }, 120_000);
 
   it('rebuilds exact rollups for clicks no clicker id was given yet (an upgraded install)', async () => {
     await ds.query('DELETE FROM link_clickers');
@@ -344,7 +344,7 @@ describeEachEngine('error and link rollups answer exactly as the raw queries', (
     expect(await clickers('1 = 1')).toBeGreaterThan(10);
     expect(await unclicked()).toBe(0);
     await compareAll('rebuild without clickers');
-  });
+  }, 120_000);
 
   it('stays exact after the retention purge cut a day of errors and of clicks in two', async () => {
     await ds

@@ -35,14 +35,14 @@ export class LinkRollupQueries {
           `SELECT l.id, l.code, l.label, l.destination_url, l.created_at FROM tracked_links l ` +
           `WHERE l.project_id = ${p.add(projectId)}`,
       ),
-      this.repository.rows(rollupWindow(projectId, LINK, range)),
+      this.repository.firstLabelCounts(rollupWindow(projectId, LINK, range)),
     ]);
     const clicks = new Map<string, { total: number; lists: Uint8Array[] }>();
     for (const day of days) {
-      const link = clicks.get(day.labels[0]) ?? { total: 0, lists: [] };
+      const link = clicks.get(day.label) ?? { total: 0, lists: [] };
       link.total += day.pageviews;
       if (day.members) link.lists.push(day.members);
-      clicks.set(day.labels[0], link);
+      clicks.set(day.label, link);
     }
     const counter = new MemberCounter(days.map((day) => day.members));
     const answer = links.map((link) => {
