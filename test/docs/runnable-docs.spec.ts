@@ -9,7 +9,6 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -22,6 +21,7 @@ import {
   packageImports,
   runnableBlocks,
 } from './markdown-blocks';
+import { freePort } from '../support/free-port';
 
 const root = resolve(__dirname, '../..');
 const swcRegister = require.resolve('@swc-node/register');
@@ -39,18 +39,6 @@ const anchorOf = (heading: string): string =>
 function anchorsOf(path: string): Set<string> {
   const text = readFileSync(path, 'utf8').replace(/^(`{3,})[\s\S]*?^\1\s*$/gm, '');
   return new Set([...text.matchAll(/^#{1,6} (.+)$/gm)].map((m) => anchorOf(m[1])));
-}
-
-/** A port nobody listens on right now (the receiver needs it before it starts, for its appUrl). */
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => done(port));
-    });
-  });
 }
 
 function run(command: string, cwd: string, env: NodeJS.ProcessEnv) {

@@ -12,11 +12,11 @@ import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { WsAdapter } from '@nestjs/platform-ws';
 import { MessageBody, SubscribeMessage, WebSocketGateway, WsException } from '@nestjs/websockets';
-import { createServer } from 'node:net';
 import { firstValueFrom } from 'rxjs';
 import WebSocket from 'ws';
 import { TelemetryModule, type TelemetryErrorsOptions } from '../../lib';
 import type { AdapterName } from '../support/receiver-app';
+import { freePort } from '../support/free-port';
 
 /** Message handlers of a TCP microservice: one fails, one answers with an `RpcException`, one works. */
 @Controller()
@@ -60,15 +60,6 @@ export class LiveGateway {
 
 const telemetry = (errors?: TelemetryErrorsOptions) =>
   TelemetryModule.forRoot({ store: 'memory', flagsPollInterval: 0, reportInterval: 3600, errors });
-
-/** A free TCP port on the loopback (the TCP transport takes no port 0 it would tell us about). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 export interface RpcApp {
   service: INestMicroservice;

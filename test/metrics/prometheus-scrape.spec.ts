@@ -5,13 +5,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { useReceiverApp } from '../support/receiver-app';
 import { prometheusPath } from '../support/services';
 import { createProject, report, secretHeaders } from '../receiver/telemetry/telemetry-fixtures';
 import { METRICS_TOKEN, secondsFromNow } from './metrics-fixtures';
+import { freePort } from '../support/free-port';
 
 const binary = prometheusPath();
 const describeWithPrometheus = binary ? describe : (describe.skip as jest.Describe);
@@ -20,17 +20,6 @@ if (!binary) {
   console.warn(
     'skipped: Prometheus suite — no prometheus binary (apt-get install -y prometheus, or set TEST_PROMETHEUS_PATH)',
   );
-}
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => done(port));
-    });
-  });
 }
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));

@@ -168,11 +168,13 @@ export function useReceiverApp(setup: {
   options?: ReceiverModuleOptions & { isGlobal?: boolean };
   imports?: Type[];
   beforeListen?: (app: INestApplication) => void;
+  /** Collation of the MariaDB database (see `createIsolatedDatabase`). */
+  mariadbCollation?: string;
 }): ReceiverAppHandle {
   const handle = {} as ReceiverAppHandle;
   let running: ReceiverApp | undefined;
   beforeAll(async () => {
-    handle.database = await createIsolatedDatabase(setup.engine);
+    handle.database = await createIsolatedDatabase(setup.engine, setup.mariadbCollation);
     running = await createReceiverApp({
       adapter: setup.adapter,
       database: handle.database.options,

@@ -47,8 +47,15 @@ export const describeWithRedis: jest.Describe = (
 
 const uniqueName = (): string => `t_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
 
-/** Creates an empty database on the given engine, unique to the caller, and returns its options. */
-export async function createIsolatedDatabase(engine: EngineName): Promise<IsolatedDatabase> {
+/**
+ * Creates an empty database on the given engine, unique to the caller, and returns its options.
+ * MariaDB databases default to the binary `utf8mb4_bin`; `mariadbCollation` gives another (e.g.
+ * `utf8mb4_general_ci`, what a `CREATE DATABASE` without options gives on most servers).
+ */
+export async function createIsolatedDatabase(
+  engine: EngineName,
+  mariadbCollation = 'utf8mb4_bin',
+): Promise<IsolatedDatabase> {
   if (engine === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'nestjs-telemetry-'));
     return {
@@ -83,7 +90,7 @@ export async function createIsolatedDatabase(engine: EngineName): Promise<Isolat
   if (!base) throw new Error('MariaDB is not available (TEST_MARIADB_URL is empty)');
   const mysql = await import('mysql2/promise');
   const admin = await mysql.createConnection(base);
-  await admin.query(`CREATE DATABASE ${name} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
+  await admin.query(`CREATE DATABASE ${name} CHARACTER SET utf8mb4 COLLATE ${mariadbCollation}`);
   await admin.end();
   const url = new URL(base);
   url.pathname = `/${name}`;

@@ -10,7 +10,8 @@ import { ErrorEventOccurrences1764360000000 } from './1764360000000-error-event-
 import { Alerts1764500000000 } from './1764500000000-alerts';
 import { ErrorLinkRollups1764600000000 } from './1764600000000-error-link-rollups';
 import { TelemetrySamplePointIndex1764700000000 } from './1764700000000-telemetry-sample-point-index';
-import { LinkClickers1764800000000 } from './1764800000000-link-clickers';
+import { ExactLabels1764800000000 } from './1764800000000-exact-labels';
+import { LinkClickers1764900000000 } from './1764900000000-link-clickers';
 
 /** The receiver's migrations in order; list them in your data source when you pass a connection name. */
 export const RECEIVER_MIGRATIONS = [
@@ -26,5 +27,6 @@ export const RECEIVER_MIGRATIONS = [
   Alerts1764500000000,
   ErrorLinkRollups1764600000000,
   TelemetrySamplePointIndex1764700000000,
-  LinkClickers1764800000000,
+  ExactLabels1764800000000,
+  LinkClickers1764900000000,
 ];

@@ -10,8 +10,8 @@ import { SchemaColumns } from './schema-columns';
  * database has clicks, complete rollups go back to `pending`, so analytics answer from the raw
  * rows until `receiver rebuild-rollups` has rebuilt them (an empty database is adopted as before).
  */
-export class LinkClickers1764800000000 implements MigrationInterface {
-  name = 'LinkClickers1764800000000';
+export class LinkClickers1764900000000 implements MigrationInterface {
+  name = 'LinkClickers1764900000000';
 
   async up(runner: QueryRunner): Promise<void> {
     const c = new SchemaColumns(engineOf(runner));
