@@ -5,7 +5,7 @@ import { SqlRunner } from '../storage/sql/sql-runner';
 import { instantOf, int } from '../storage/sql/sql-values';
 import { addDays, daysBetween, localDateOf, startOfLocalDay } from '../common/time/zoned-time.util';
 import { RollupMaintenance } from './rollup-maintenance.service';
-import { RollupRepository } from './rollup.repository';
+import { ROLLUP_TABLE, RollupRepository } from './rollup.repository';
 import { RollupStateService } from './rollup-state.service';
 
 /** Progress of a rebuild, after each day. */
@@ -125,7 +125,11 @@ export class RollupRebuildService {
         });
       }
     }
-    await new RollupRepository(new SqlRunner(this.dataSource)).setState({
+    const sql = new SqlRunner(this.dataSource);
+    // The reads are planned from the table's statistics: refreshed now, not at autovacuum's pace.
+    const refresh = sql.dialect.refreshStatistics(ROLLUP_TABLE);
+    if (refresh) await sql.run(() => refresh);
+    await new RollupRepository(sql).setState({
       timeZone: zone,
       status: 'ready',
       builtThrough: plan.from === null ? null : localDateOf(Date.now(), zone),

@@ -372,11 +372,12 @@ export class RollupRepository {
   }
 
   /**
-   * Some groups' rows of a window: with the days listed, every engine seeks the primary key per
-   * (day, group) instead of walking every group of every day to keep a few.
+   * Some groups' rows of a window: with the days listed, the engine seeks the primary key per
+   * (day, group) instead of walking every group of every day to keep a few; with the group index
+   * (`SqlDialect.rollupGroupIndex`), one range of days per group.
    */
   private keyed(p: SqlParams, w: RollupWindow, valueKeys: string[]): string {
-    const days = daysOf(w);
+    const days = this.sql.dialect.rollupGroupIndex ? null : daysOf(w);
     return (
       (days
         ? `project_id = ${p.add(w.projectId)} AND dimension = ${p.add(w.dimension)} ` +

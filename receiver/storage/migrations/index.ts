@@ -11,6 +11,7 @@ import { Alerts1764500000000 } from './1764500000000-alerts';
 import { ErrorLinkRollups1764600000000 } from './1764600000000-error-link-rollups';
 import { TelemetrySamplePointIndex1764700000000 } from './1764700000000-telemetry-sample-point-index';
 import { ExactLabels1764800000000 } from './1764800000000-exact-labels';
+import { RollupGroupIndex1764860000000 } from './1764860000000-rollup-group-index';
 import { LinkClickers1764900000000 } from './1764900000000-link-clickers';
 
 /** The receiver's migrations in order; list them in your data source when you pass a connection name. */
@@ -28,5 +29,6 @@ export const RECEIVER_MIGRATIONS = [
   ErrorLinkRollups1764600000000,
   TelemetrySamplePointIndex1764700000000,
   ExactLabels1764800000000,
+  RollupGroupIndex1764860000000,
   LinkClickers1764900000000,
 ];
