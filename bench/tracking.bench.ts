@@ -7,8 +7,10 @@
  * be in the table. When Redis answers (`BENCH_REDIS_URL`, else `TEST_REDIS_URL`, else
  * `redis://127.0.0.1:6379`), a third receiver with `RECEIVER_QUEUE=redis` and its workers off is
  * loaded in the same rounds: the HTTP side of the Redis queue (a 202 once Redis has the event),
- * compared with inline. Its events are counted in the stream, then removed. `BENCH_PROF=1` writes
- * a CPU profile of the inline receiver to /tmp/prof (open it in Chrome DevTools or speedscope).
+ * compared with inline. Its events are counted in the stream, then removed. `BENCH_PROF` writes CPU
+ * profiles to /tmp/prof (open them in Chrome DevTools or speedscope): `1` or `inline` of the inline
+ * receiver (`inline.cpuprofile`), `redis` of the Redis-queue receiver (`redis-queue.cpuprofile`:
+ * the HTTP side alone, no database write), `all` of both.
  */
 import Database from 'better-sqlite3';
 import { Redis } from 'ioredis';
@@ -33,6 +35,17 @@ const GOAL_RATIO = 0.5;
 const GOAL_P99_MS = 20;
 
 const PATH = '/api/track/pageview.php';
+/** Node flags that make a receiver write its CPU profile, when `BENCH_PROF` names it. */
+function profileFlags(receiver: 'inline' | 'redis-queue'): string[] {
+  const wanted = process.env.BENCH_PROF;
+  const selected =
+    wanted === 'all' ||
+    (receiver === 'inline' ? wanted === '1' || wanted === 'inline' : wanted === 'redis');
+  return selected
+    ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof', `--cpu-prof-name=${receiver}.cpuprofile`]
+    : [];
+}
+
 const REDIS_URL =
   process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -129,23 +142,25 @@ async function main(): Promise<void> {
   const file = join(dir, 'receiver.sqlite');
   const bare = await startBare();
   // A receiver that fails to start must not leave the bare server running.
-  const receiver = await startReceiverProcess(
-    file,
-    {},
-    process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : [],
-  ).catch((error: unknown) => {
-    bare.child.kill('SIGTERM');
-    throw error;
-  });
+  const receiver = await startReceiverProcess(file, {}, profileFlags('inline')).catch(
+    (error: unknown) => {
+      bare.child.kill('SIGTERM');
+      throw error;
+    },
+  );
   const redis = await redisIfAvailable();
   const prefix = `bench-tracking-${process.pid}-${randomUUID().slice(0, 8)}:`;
   const queued: ReceiverProcess | undefined = redis
-    ? await startReceiverProcess(join(dir, 'queued.sqlite'), {
-        RECEIVER_REDIS_URL: REDIS_URL,
-        RECEIVER_REDIS_PREFIX: prefix,
-        RECEIVER_QUEUE: 'redis',
-        RECEIVER_QUEUE_WORKERS: 'false',
-      })
+    ? await startReceiverProcess(
+        join(dir, 'queued.sqlite'),
+        {
+          RECEIVER_REDIS_URL: REDIS_URL,
+          RECEIVER_REDIS_PREFIX: prefix,
+          RECEIVER_QUEUE: 'redis',
+          RECEIVER_QUEUE_WORKERS: 'false',
+        },
+        profileFlags('redis-queue'),
+      )
     : undefined;
   let acknowledged = 0;
   let acknowledgedQueued = 0;

@@ -71,5 +71,11 @@ export const UTM_KEYS = [
 /** How many parsed user agents are kept; real traffic repeats a few hundred distinct strings. */
 export const USER_AGENT_CACHE_SIZE = 5_000;
 
+/** How many referrers keep their category (they repeat: search engines, social sites, links). */
+export const REFERRER_MEMO_SIZE = 5_000;
+
+/** How many looked-up addresses keep their location (per GeoIP file loaded). */
+export const GEOIP_CACHE_SIZE = 10_000;
+
 /** How often the GeoIP file is polled for a replacement (ms); a database update is rare. */
 export const GEOIP_WATCH_INTERVAL_MS = 5_000;

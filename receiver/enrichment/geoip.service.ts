@@ -1,9 +1,10 @@
 import { Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Stats, readFileSync, unwatchFile, watchFile } from 'node:fs';
+import { LRUCache } from 'lru-cache';
 import type { CityResponse, Reader } from 'maxmind';
 import { loadPackage } from '../../lib/packages/peer-packages';
 import { truncateBytes } from '../common/input/php-input';
-import { GEOIP_WATCH_INTERVAL_MS } from './enrichment.constants';
+import { GEOIP_CACHE_SIZE, GEOIP_WATCH_INTERVAL_MS } from './enrichment.constants';
 import { EnrichmentMessages } from './enrichment.messages';
 import { GeoLocation } from './interfaces/enrichment.interfaces';
 
@@ -29,6 +30,11 @@ export class GeoIpService implements OnModuleInit, OnModuleDestroy {
   private maxmind: Maxmind | undefined;
   private problem: string;
   private watching = false;
+  /**
+   * Locations by address for the loaded reader (emptied when another is loaded): a visitor sends
+   * many requests, and a reader without a cache decodes the record again for every one.
+   */
+  private readonly cache = new LRUCache<string, GeoLocation>({ max: GEOIP_CACHE_SIZE });
 
   constructor(private readonly file: string | undefined) {
     this.problem = file
@@ -53,17 +59,26 @@ export class GeoIpService implements OnModuleInit, OnModuleDestroy {
   /** Location of an address; empty fields when unknown, private, malformed or without a database. */
   lookup(ip: string): GeoLocation {
     if (!this.reader || ip === '') return EMPTY;
+    let location = this.cache.get(ip);
+    if (location === undefined) {
+      location = this.read(this.reader, ip);
+      this.cache.set(ip, location);
+    }
+    return location;
+  }
+
+  private read(reader: Reader<CityResponse>, ip: string): GeoLocation {
     const address = ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
     try {
-      const record = this.reader.get(address);
+      const record = reader.get(address);
       if (!record) return EMPTY;
       // Cut to the location columns' sizes, so no database rejects (or silently cuts) a name.
-      return {
+      return Object.freeze({
         country: truncateBytes(record.country?.names?.en ?? '', 100),
         countryCode: truncateBytes(record.country?.iso_code ?? '', 2),
         region: truncateBytes(record.subdivisions?.[0]?.names?.en ?? '', 100),
         city: truncateBytes(record.city?.names?.en ?? '', 100),
-      };
+      });
     } catch (error) {
       this.logger.debug(EnrichmentMessages.geoipLookupFailed((error as Error).message));
       return EMPTY;
@@ -98,11 +113,13 @@ export class GeoIpService implements OnModuleInit, OnModuleDestroy {
       buffer = readFileSync(file);
     } catch {
       this.reader = undefined;
+      this.cache.clear();
       this.problem = EnrichmentMessages.geoipMissing(file);
       return;
     }
     try {
       this.reader = new (this.maxmindPackage().Reader)<CityResponse>(buffer);
+      this.cache.clear();
       this.logger.log(
         isReload ? EnrichmentMessages.geoipReloaded(file) : EnrichmentMessages.geoipLoaded(file),
       );

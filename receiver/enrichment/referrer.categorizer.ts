@@ -1,5 +1,6 @@
 import type { ReferrerCategory } from '../storage/entities';
-import { REFERRER_RULES } from './enrichment.constants';
+import { boundedMemo } from '../common/memo/bounded-memo';
+import { REFERRER_MEMO_SIZE, REFERRER_RULES } from './enrichment.constants';
 
 /**
  * Host of a URL-like string, lower-cased, with one leading `www.` removed; `""` when it has none.
@@ -17,16 +18,20 @@ export function hostOf(value: string): string {
   return host.startsWith('www.') ? host.slice(4) : host;
 }
 
-/**
- * Categorises a referrer exactly as the original engine (contract 3.4): substring rules on the host,
- * search before social before email, so `mail.google.com` counts as search and `netflix.com` as social.
- */
-export function categoriseReferrer(referrer: string): ReferrerCategory {
-  if (referrer === '') return 'direct';
+/** Categories by referrer, memoised: parsing the URL is most of the cost, and referrers repeat. */
+const categoryOf = boundedMemo(REFERRER_MEMO_SIZE, (referrer): ReferrerCategory => {
   const host = hostOf(referrer);
   if (host === '') return 'referral';
   for (const [category, tokens] of REFERRER_RULES) {
     if (tokens.some((token) => host.includes(token))) return category;
   }
   return 'referral';
+});
+
+/**
+ * Categorises a referrer exactly as the original engine (contract 3.4): substring rules on the host,
+ * search before social before email, so `mail.google.com` counts as search and `netflix.com` as social.
+ */
+export function categoriseReferrer(referrer: string): ReferrerCategory {
+  return referrer === '' ? 'direct' : categoryOf(referrer);
 }

@@ -18,6 +18,8 @@ export function parseUtm(url: string): UtmValues {
   if (queryStart === -1) return values;
   const hashStart = url.indexOf('#', queryStart);
   const query = url.slice(queryStart + 1, hashStart === -1 ? undefined : hashStart);
+  // Most pageviews carry no campaign: no `utm_` and nothing percent-encoded means no UTM key.
+  if (!query.includes('utm_') && !query.includes('%')) return values;
   for (const [rawKey, value] of new URLSearchParams(query)) {
     const key = rawKey.endsWith('[]') ? rawKey.slice(0, -2) : rawKey;
     if ((UTM_KEYS as readonly string[]).includes(key)) values[key as keyof UtmValues] = value;

@@ -1,14 +1,27 @@
+import { boundedMemo } from '../memo/bounded-memo';
 import { phpTrim } from '../input/php-input';
+
+/** Distinct origins and allowed-domain lists remembered (both repeat on every request). */
+const MEMO_SIZE = 1_000;
 
 const stripWww = (host: string): string => (host.startsWith('www.') ? host.slice(4) : host);
 
-function hostOf(value: string): string {
+/** Host of an `Origin`/`Referer`, lower-cased, without `www.`; memoised (URL parsing). */
+const sourceHost = boundedMemo(MEMO_SIZE, (value) => {
   try {
-    return new URL(value).hostname.toLowerCase();
+    return stripWww(new URL(value).hostname.toLowerCase());
   } catch {
     return '';
   }
-}
+});
+
+/** A project's `allowed_domains`, split and normalised once rather than on every request. */
+const domainList = boundedMemo(MEMO_SIZE, (allowedDomains) =>
+  allowedDomains
+    .split(',')
+    .map((entry) => stripWww(phpTrim(entry).toLowerCase()))
+    .filter(Boolean),
+);
 
 /**
  * Domain lock of public keys (contract 3.7). The source is `Origin`, or `Referer` when `Origin`
@@ -22,11 +35,9 @@ export function isDomainAllowed(
 ): boolean {
   const source = origin !== undefined ? origin : (referer ?? '');
   if (source === '') return true;
-  const host = stripWww(hostOf(source));
+  const host = sourceHost(source);
   if (host === '') return false;
-  return allowedDomains
-    .split(',')
-    .map((entry) => stripWww(phpTrim(entry).toLowerCase()))
-    .filter(Boolean)
-    .some((domain) => host === domain || host.endsWith(`.${domain}`));
+  return domainList(allowedDomains).some(
+    (domain) => host === domain || host.endsWith(`.${domain}`),
+  );
 }

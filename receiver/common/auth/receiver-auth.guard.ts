@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { RECEIVER_OPTIONS } from '../../config/receiver-options.constants';
 import type { ResolvedReceiverOptions } from '../../config/receiver-options.interface';
 import { CommonMessages } from '../common.messages';
+import { routeMetadata } from '../decorators/route-metadata';
 import { AuthenticationError, RefusedError } from '../errors/receiver.errors';
 import { phpTrim } from '../input/php-input';
 import { header, nodeRequest, receiverState } from '../request/receiver-request';
@@ -26,10 +27,7 @@ export class ReceiverAuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const kind =
-      this.reflector.getAllAndOverride<ReceiverAuthKind | undefined>(RECEIVER_AUTH_METADATA, [
-        context.getHandler(),
-        context.getClass(),
-      ]) ?? 'none';
+      routeMetadata<ReceiverAuthKind>(this.reflector, RECEIVER_AUTH_METADATA, context) ?? 'none';
     const request = context.switchToHttp().getRequest<unknown>();
     if (kind === 'none') return true;
     if (kind === 'admin') {

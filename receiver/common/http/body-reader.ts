@@ -27,7 +27,8 @@ export function readBody(request: IncomingMessage, cap = MAX_BODY_BYTES): Promis
     let ended = false;
     request.on('end', () => {
       ended = true;
-      resolve({ raw: Buffer.concat(chunks), tooLarge });
+      // A small body arrives in one chunk: keep it rather than copy it.
+      resolve({ raw: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks), tooLarge });
     });
     request.on('error', reject);
     // A client that hangs up mid-body never sends 'end': settle instead of waiting forever.

@@ -83,9 +83,10 @@ export class ReceiverFrontDoor {
 
   private writeCommonHeaders(request: IncomingMessage, response: ServerResponse): void {
     const incomingId = request.headers['x-request-id'];
-    receiverState(request).requestId =
+    const requestId =
       typeof incomingId === 'string' && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
-    response.setHeader('X-Request-Id', receiverState(request).requestId);
+    receiverState(request).requestId = requestId;
+    response.setHeader('X-Request-Id', requestId);
     applyCors(request, response, this.settings.allowedOrigins);
     applySecurityHeaders(response);
   }

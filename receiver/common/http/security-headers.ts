@@ -25,10 +25,10 @@ export const RECEIVER_SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'Referrer-Policy': 'strict-origin-when-cross-origin',
 };
 
+const SECURITY_HEADER_ENTRIES = Object.entries(RECEIVER_SECURITY_HEADERS);
+
 /** Writes the security headers and drops `X-Powered-By` (Express sets it before any middleware). */
 export function applySecurityHeaders(response: ServerResponse): void {
   response.removeHeader('X-Powered-By');
-  for (const [name, value] of Object.entries(RECEIVER_SECURITY_HEADERS)) {
-    response.setHeader(name, value);
-  }
+  for (const [name, value] of SECURITY_HEADER_ENTRIES) response.setHeader(name, value);
 }

@@ -23,10 +23,17 @@ export function decodeJsonBody(request: unknown): JsonBody {
     if (error instanceof InvalidInputError) throw error;
     throw new InvalidInputError(CommonMessages.invalidJson);
   }
-  if (typeof value !== 'object' || value === null || Object.keys(value).length === 0) {
+  if (typeof value !== 'object' || value === null || isEmptyContainer(value)) {
     throw new InvalidInputError(CommonMessages.invalidJson);
   }
   return value as JsonBody;
+}
+
+/** `{}` or `[]`, without listing the keys of every body to find out. */
+function isEmptyContainer(value: object): boolean {
+  if (Array.isArray(value)) return value.length === 0;
+  for (const key in value) if (Object.hasOwn(value, key)) return false;
+  return true;
 }
 
 /** The decoded JSON body of a receiver route (see {@link decodeJsonBody}). */

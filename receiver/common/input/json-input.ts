@@ -51,16 +51,18 @@ export function cleanJson(value: unknown): unknown {
       continue;
     }
     for (const key of Object.keys(node)) {
-      let item = node[key];
-      if (typeof item === 'string') item = withoutNul(item);
-      else if (typeof item === 'object' && item !== null) {
-        pending.push({ node: item as Record<string, unknown>, depth: depth + 1 });
+      const value = node[key];
+      let item = value;
+      if (typeof value === 'string') item = withoutNul(value);
+      else if (typeof value === 'object' && value !== null) {
+        pending.push({ node: value as Record<string, unknown>, depth: depth + 1 });
       }
-      const clean = withoutNul(key);
-      if (clean !== key) {
+      // Written back only when something changed: every request body passes here.
+      if (key.includes('\u0000')) {
+        const clean = withoutNul(key);
         delete node[key];
         if (!(clean in node)) node[clean] = item;
-      } else node[key] = item;
+      } else if (item !== value) node[key] = item;
     }
   }
   return value;

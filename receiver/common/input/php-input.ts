@@ -98,7 +98,8 @@ export const byteLength = (value: string): number => Buffer.byteLength(value, 'u
  * cut bytes blindly and could store broken UTF-8).
  */
 export function truncateBytes(value: string, maxBytes: number): string {
-  if (Buffer.byteLength(value, 'utf8') <= maxBytes) return value;
+  // A UTF-16 code unit is at most 3 UTF-8 bytes: short values need no byte count (most fields).
+  if (value.length * 3 <= maxBytes || Buffer.byteLength(value, 'utf8') <= maxBytes) return value;
   let bytes = 0;
   let end = 0;
   for (const char of value) {

@@ -16,6 +16,7 @@ import {
   type ReceiverAuthKind,
 } from '../auth/auth.constants';
 import { CommonMessages } from '../common.messages';
+import { routeMetadata } from '../decorators/route-metadata';
 import { OutageLog } from '../outage/outage.log';
 import { ReceiverRawHttpException } from '../envelope/envelope';
 import { phpTrim } from '../input/php-input';
@@ -60,17 +61,14 @@ export class RateLimitGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const targets = [context.getHandler(), context.getClass()];
-    const definition = this.reflector.getAllAndOverride<RateLimitDefinition | undefined>(
+    const definition = routeMetadata<RateLimitDefinition>(
+      this.reflector,
       RATE_LIMIT_METADATA,
-      targets,
+      context,
     );
     const request = context.switchToHttp().getRequest<unknown>();
     if (!definition || isTestModeRequest(request, this.options)) return true;
-    const auth = this.reflector.getAllAndOverride<ReceiverAuthKind | undefined>(
-      RECEIVER_AUTH_METADATA,
-      targets,
-    );
+    const auth = routeMetadata<ReceiverAuthKind>(this.reflector, RECEIVER_AUTH_METADATA, context);
     const counter = await this.counterFor(request, definition, auth);
     if (!counter || counter.limit === 0) return true;
     const { windowSeconds } = this.options.rateLimits;

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { BlockList, isIP } from 'node:net';
 import { phpTrim } from '../input/php-input';
 import { header, nodeRequest } from './receiver-request';
@@ -43,9 +43,10 @@ export function clientIp(request: unknown, trustedProxies: readonly string[]): s
   return first && isIP(first) ? plain(first) : peer;
 }
 
-/** Salted SHA-256 hex of an IP: the only form in which addresses are stored. */
+/**
+ * Salted SHA-256 hex of an IP: the only form in which addresses are stored (one-shot
+ * `crypto.hash`, which builds no Hash object: it is on the audit and link-click paths).
+ */
 export function hashIp(ip: string, salt: string): string {
-  return createHash('sha256')
-    .update(ip + salt)
-    .digest('hex');
+  return hash('sha256', ip + salt, 'hex');
 }

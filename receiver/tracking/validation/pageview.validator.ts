@@ -54,7 +54,8 @@ export function validatePageview(body: JsonBody, cookieless = false): ValidPagev
     throw new InvalidInputError(TrackingMessages.pageviewRequired);
   }
   // The session column holds 64 characters; the original lost longer tokens silently.
-  if ([...sessionToken].length > LIMITS.sessionToken) {
+  // Counted in characters; a token of at most that many UTF-16 units needs no count.
+  if (sessionToken.length > LIMITS.sessionToken && [...sessionToken].length > LIMITS.sessionToken) {
     throw new InvalidInputError(TrackingMessages.sessionTokenTooLong);
   }
   const fingerprint = text(body, 'fingerprint', LIMITS.fingerprint);
