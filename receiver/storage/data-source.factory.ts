@@ -5,6 +5,7 @@ import { assertPackages, type PeerPackage } from '../../lib/packages/peer-packag
 import { RECEIVER_ENTITIES } from './entities';
 import { RECEIVER_MIGRATIONS } from './migrations';
 import { RECEIVER_MIGRATIONS_TABLE } from './storage.constants';
+import { boundMysqlPool } from './mysql/mysql-pool.bounds';
 import { installStorageGuards } from './storage.guards';
 
 /**
@@ -104,6 +105,10 @@ export async function createReceiverDataSource(
   if (driver) assertPackages([driver], `The receiver's ${options.type} database`);
   const dataSource = new DataSource(buildDataSourceOptions(options, limits));
   await dataSource.initialize();
+  const timeout = limits.queryTimeoutMs ?? 0;
+  if ((options.type === 'mysql' || options.type === 'mariadb') && timeout > 0) {
+    boundMysqlPool(dataSource, timeout);
+  }
   installStorageGuards(dataSource);
   return dataSource;
 }

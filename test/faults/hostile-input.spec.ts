@@ -90,9 +90,109 @@ describe.each(availableEngines())('hostile input [%s]', (engine) => {
     expect(negative.status).toBe(400);
   });
 
-  it('answers a short link code made of a NUL character like any unknown code', async () => {
+  it('removes NUL characters from audits, link labels, telemetry and flags, and health stays ok', async () => {
+    const headers = testHeaders(project.secretKey);
+    const audit = await receiver.http.post(
+      '/api/track/audit.php',
+      { action: 'log\u0000in', actor: 'a\u0000dmin', context: { 'k\u0000': 'v\u0000' } },
+      headers,
+    );
+    expect(audit.status).toBe(202);
+    const link = await receiver.http.post(
+      '/api/links/create.php',
+      { destination_url: 'https://shop.example.com/nul', label: 'La\u0000bel' },
+      headers,
+    );
+    expect(link.status).toBe(200);
+    expect(link.body.data.label).toBe('Label');
+    const report = await receiver.http.post(
+      '/api/telemetry',
+      { host: 'ho\u0000st', data: { 'cp\u0000u': 1, 'na\u0000me': 'va\u0000lue' } },
+      headers,
+    );
+    expect(report.status).toBe(200);
+    const hosts = await receiver.http.get('/api/telemetry/hosts', headers);
+    expect(hosts.body.data.hosts.map((h: { host: string }) => h.host)).toContain('host');
+    const flag = await receiver.http.put(
+      '/api/flags/nul-flag',
+      { enabled: true, description: 'de\u0000scribed' },
+      headers,
+    );
+    expect(flag.status).toBeLessThan(500);
+    const flagName = await receiver.http.put('/api/flags/nul%00flag', { enabled: true }, headers);
+    expect(flagName.status).toBe(400);
+    expect(flagName.body.success).toBe(false);
+    const actions = await receiver.http.get('/api/analytics/audits.php?range=7d', headers);
+    expect(JSON.stringify(actions.body)).not.toContain('\\u0000');
+    const health = await receiver.http.get('/api/health.php');
+    expect(health.body.checks.database).toMatchObject({ status: 'ok' });
+  });
+
+  it('answers NUL characters in query strings and path parameters without a 500', async () => {
+    const headers = testHeaders(project.secretKey);
+    for (const path of [
+      '/api/analytics/audits.php?range=7d&action=a%00b&actor=c%00d',
+      '/api/analytics/link-detail.php?range=7d&code=a%00b',
+      '/api/links/detail.php?code=a%00b',
+      '/api/analytics/pages.php?range=7d&page=a%00b',
+      '/api/telemetry/hosts/a%00b',
+      '/api/telemetry/hosts/a%00b/keys/c%00d',
+      '/api/redirect.php?c=a%00b',
+    ]) {
+      const res = await receiver.http.get(path, headers);
+      expect({ path, status: res.status < 500 }).toEqual({ path, status: true });
+    }
+  });
+
+  it('answers 400 in the envelope to a telemetry report or host extras nested 10 000 levels deep', async () => {
+    const headers = { ...testHeaders(project.secretKey), 'Content-Type': 'application/json' };
+    const report = await receiver.http.request('POST', '/api/telemetry', {
+      raw: `{"host":"deep","data":{"value":${deep(10_000)}}}`,
+      headers,
+    });
+    expect(report.status).toBe(400);
+    expect(report.body.success).toBe(false);
+    const seeded = await receiver.http.post(
+      '/api/telemetry',
+      { host: 'extras-host', data: { cpu: 1 } },
+      testHeaders(project.secretKey),
+    );
+    expect(seeded.status).toBe(200);
+    const extras = await receiver.http.request('PUT', '/api/telemetry/hosts/extras-host/response', {
+      raw: `{"extra":${deep(10_000)}}`,
+      headers: { ...headers, ...adminHeaders() },
+    });
+    expect(extras.status).toBe(400);
+    expect(extras.body.success).toBe(false);
+  });
+
+  it('finds nothing for ids beyond the column range when editing or deleting a project', async () => {
+    for (const id of [2147483648, 1e308]) {
+      const edit = await receiver.http.post(
+        '/api/projects/edit.php',
+        { id, name: 'renamed' },
+        adminHeaders(),
+      );
+      expect(edit.status).toBe(404);
+      expect(edit.body.success).toBe(false);
+      const remove = await receiver.http.post(
+        '/api/projects/delete.php',
+        { id, confirm: 'x' },
+        adminHeaders(),
+      );
+      expect(remove.status).toBe(404);
+      expect(remove.body.success).toBe(false);
+    }
+  });
+
+  it('answers a short link code made of a NUL character like a missing code, in plain text', async () => {
+    // Without its NUL the code is empty: the contract's plain-text "missing code", as for `/r/%20`,
+    // not Nest's `{ statusCode, … }`.
     const res = await receiver.http.get('/r/%00');
-    expect(res.status).toBeGreaterThanOrEqual(400);
-    expect(res.status).toBeLessThan(500);
+    const blank = await receiver.http.get('/r/%20');
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(res.text).toBe(blank.text);
+    expect(res.text).not.toMatch(/statusCode/);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Private Redis and PostgreSQL servers for fault tests: each on its own port and data directory,
+ * Private Redis, PostgreSQL and MariaDB servers for fault tests: each on its own port and data directory,
  * so a suite may freeze (SIGSTOP), kill and restart them. The shared services on the standard
  * ports are never touched.
  */
@@ -157,6 +157,100 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
+    },
+  };
+}
+
+/** A private MariaDB server (user `root`, no password) with one database `test`. */
+export interface PrivateMariaDb {
+  /** `mysql://root@127.0.0.1:<port>/test`. */
+  url: string;
+  /** Freezes the server (SIGSTOP): connections stay open, nothing answers. */
+  freeze(): void;
+  thaw(): void;
+  /** SIGKILL: connections are refused until {@link start}. */
+  kill(): Promise<void>;
+  /** Starts (again) on the same port and data directory, and waits until it answers. */
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Whether this machine can run a private MariaDB (the Debian server package is installed). */
+export const canRunPrivateMariaDb = (): boolean =>
+  existsSync('/usr/sbin/mariadbd') && existsSync('/usr/bin/mariadb-install-db');
+
+export async function startPrivateMariaDb(): Promise<PrivateMariaDb> {
+  const dir = mkdtempSync(join(tmpdir(), 'private-mariadb-'));
+  const data = join(dir, 'data');
+  const port = await freePort();
+  // mariadbd refuses to run as root unless told to; the data directory is then root's too.
+  const asRoot = process.getuid?.() === 0 ? ['--user=root'] : [];
+  execFileSync(
+    'mariadb-install-db',
+    [
+      '--no-defaults',
+      `--datadir=${data}`,
+      '--auth-root-authentication-method=normal',
+      '--skip-test-db',
+      ...asRoot,
+    ],
+    { stdio: 'ignore' },
+  );
+  let child: ChildProcess | undefined;
+  const alive = () => child !== undefined && child.exitCode === null && child.signalCode === null;
+  const kill = async () => {
+    if (!child || !alive()) return;
+    const exited = new Promise((resolve) => child!.once('exit', resolve));
+    child.kill('SIGCONT');
+    child.kill('SIGKILL');
+    await exited;
+  };
+  const ask = async (sql: string) => {
+    const mysql = await import('mysql2/promise');
+    const connection = await mysql.createConnection({
+      host: '127.0.0.1',
+      port,
+      user: 'root',
+      connectTimeout: 1_000,
+    });
+    try {
+      await connection.query(sql);
+    } finally {
+      await connection.end();
+    }
+  };
+  const start = async () => {
+    child = spawn(
+      '/usr/sbin/mariadbd',
+      [
+        '--no-defaults',
+        `--datadir=${data}`,
+        `--socket=${join(dir, 'mariadb.sock')}`,
+        `--pid-file=${join(dir, 'mariadb.pid')}`,
+        `--port=${port}`,
+        '--bind-address=127.0.0.1',
+        '--skip-log-bin',
+        '--innodb-buffer-pool-size=16M',
+        // Written at each commit (a SIGKILL keeps acknowledged rows), flushed to disk once a second.
+        '--innodb-flush-log-at-trx-commit=2',
+        ...asRoot,
+      ],
+      { stdio: 'ignore' },
+    );
+    child.once('error', () => undefined);
+    await until(async () => (await ask('SELECT 1'), true), 'private mariadbd', 60_000);
+  };
+  await start();
+  await ask('CREATE DATABASE test CHARACTER SET utf8mb4 COLLATE utf8mb4_bin');
+  return {
+    url: `mysql://root@127.0.0.1:${port}/test`,
+    freeze: () => child?.kill('SIGSTOP'),
+    thaw: () => child?.kill('SIGCONT'),
+    kill,
+    start,
+    close: async () => {
+      await kill();
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

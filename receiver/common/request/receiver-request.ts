@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { withoutNul } from '../input/json-input';
 import type { ProjectEntity } from '../../storage/entities/project.entity';
 import type { TelemetryHostEntity } from '../../storage/entities/telemetry-host.entity';
 
@@ -47,13 +48,14 @@ export function header(request: unknown, name: string): string {
 
 /**
  * One query parameter as a single string, whatever the framework's query parser made of it
- * (`a[]=x` arrays and `a[b]=y` objects are read as their first raw value).
+ * (`a[]=x` arrays and `a[b]=y` objects are read as their first raw value), without NUL
+ * characters (the receiver's one NUL policy: `?c=a%00b` failed PostgreSQL's query, a 500).
  */
 export function queryParam(request: unknown, name: string): string | undefined {
   const url = nodeRequest(request).url ?? '';
   const query = url.includes('?') ? url.slice(url.indexOf('?') + 1) : '';
   const value = new URLSearchParams(query).get(name);
-  return value === null ? undefined : value;
+  return value === null ? undefined : withoutNul(value);
 }
 
 /** The request path without the query string. */
