@@ -5,7 +5,6 @@ import { int, text } from '../storage/sql/sql-values';
 import { decodeMembers, encodeMembers, memberCount, mergeMembers } from './member-list';
 import type { RollupDelta } from './rollup-batch';
 import { LABEL_COLUMNS } from './rollup.dimensions';
-import { encodeTexts, mergeTexts, removeTexts } from './text-member-list';
 import { addDays, daysBetween } from '../common/time/zoned-time.util';
 
 export const ROLLUP_TABLE = 'analytics_rollups';
@@ -150,9 +149,7 @@ export class RollupRepository {
         const removed = delta.members ?? new Set<number>();
         const members = delta.members
           ? encodeMembers(decodeMembers(before.members).filter((id) => !removed.has(id)))
-          : delta.texts
-            ? removeTexts(before.members, delta.texts)
-            : null;
+          : null;
         kept.push({ delta, pageviews, members });
       }
       await this.write(kept);
@@ -176,11 +173,7 @@ export class RollupRepository {
         rows.slice(i, i + CHUNK).map((delta) => ({
           delta,
           pageviews: delta.pageviews,
-          members: delta.members
-            ? encodeMembers([...delta.members].sort((a, b) => a - b))
-            : delta.texts
-              ? encodeTexts(delta.texts)
-              : null,
+          members: delta.members ? encodeMembers([...delta.members].sort((a, b) => a - b)) : null,
         })),
       );
     }
@@ -331,6 +324,25 @@ export class RollupRepository {
       .sort((a, b) => int(b.row.pageviews) - int(a.row.pageviews) || a.position - b.position)
       .map(({ row }) => row);
     return limit === undefined ? result : result.slice(0, limit);
+  }
+
+  /**
+   * Each stored row of a window with only its first label, count and member list (the links
+   * list: a link's id and its clickers per day). The other labels and the keys are most of a
+   * row's strings: building them took most of the read.
+   */
+  async firstLabelCounts(
+    window: RollupWindow,
+  ): Promise<Array<{ label: string; pageviews: number; members: Uint8Array | null }>> {
+    const rows = await this.sql.rows<Record<string, unknown>>(
+      (p) =>
+        `SELECT label_a, pageviews, members FROM ${ROLLUP_TABLE} WHERE ${this.within(p, window)}`,
+    );
+    return rows.map((row) => ({
+      label: text(row.label_a),
+      pageviews: int(row.pageviews),
+      members: (row.members as Uint8Array | null) ?? null,
+    }));
   }
 
   /** The stored rows of a window, optionally only those of some groups. */
@@ -522,11 +534,7 @@ interface MergedRow {
 }
 
 function merged(delta: RollupDelta, before: StoredCounts | undefined): MergedRow {
-  const members = delta.members
-    ? mergeMembers(before?.members, delta.members)
-    : delta.texts
-      ? mergeTexts(before?.members, delta.texts)
-      : null;
+  const members = delta.members ? mergeMembers(before?.members, delta.members) : null;
   return {
     delta,
     pageviews:

@@ -13,6 +13,7 @@ import { TelemetrySamplePointIndex1764700000000 } from './1764700000000-telemetr
 import { ExactLabels1764800000000 } from './1764800000000-exact-labels';
 import { AuditActorTimeIndex1764810000000 } from './1764810000000-audit-actor-time-index';
 import { RollupGroupIndex1764860000000 } from './1764860000000-rollup-group-index';
+import { LinkClickers1764900000000 } from './1764900000000-link-clickers';
 import { RedundantIngestIndexes1764930000000 } from './1764930000000-redundant-ingest-indexes';
 
 /** The receiver's migrations in order; list them in your data source when you pass a connection name. */
@@ -32,5 +33,6 @@ export const RECEIVER_MIGRATIONS = [
   ExactLabels1764800000000,
   AuditActorTimeIndex1764810000000,
   RollupGroupIndex1764860000000,
+  LinkClickers1764900000000,
   RedundantIngestIndexes1764930000000,
 ];

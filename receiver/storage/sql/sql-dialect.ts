@@ -90,6 +90,8 @@ export interface SqlDialect {
   rowSource(params: SqlParams, types: readonly string[], rows: readonly unknown[][]): string;
   /** `INSERT …` of a {@link rowSource} that skips rows hitting a unique key. */
   insertIgnore(table: string, columns: string, rows: string): string;
+  /** `INSERT … SELECT …` that skips rows hitting a unique key (`select` yields `columns`). */
+  insertIgnoreSelect(table: string, columns: string, select: string): string;
   /** `INSERT … VALUES …` that replaces a conflicting row only by a newer one. */
   upsertNewer(statement: UpsertNewer): string;
   /** `INSERT … VALUES …` that overwrites the `update` columns of a row hitting the `key`. */
@@ -214,6 +216,7 @@ const sqlite: SqlDialect = {
   factJoin: 'CROSS JOIN',
   rowSource: valueRows,
   insertIgnore: (table, columns, rows) => `INSERT OR IGNORE INTO ${table} (${columns}) ${rows}`,
+  insertIgnoreSelect: (table, columns, select) => sqlite.insertIgnore(table, columns, select),
   upsertNewer: onConflictNewer,
   upsertReplace: onConflictReplace,
   upsertMerge: onConflictMerge,
@@ -243,6 +246,7 @@ const postgres: SqlDialect = {
   },
   insertIgnore: (table, columns, rows) =>
     `INSERT INTO ${table} (${columns}) ${rows} ON CONFLICT DO NOTHING`,
+  insertIgnoreSelect: (table, columns, select) => postgres.insertIgnore(table, columns, select),
   upsertNewer: onConflictNewer,
   upsertReplace: onConflictReplace,
   upsertMerge: onConflictMerge,
@@ -266,10 +270,12 @@ const mysql: SqlDialect = {
   // row altered (text truncated, numbers clamped, NOT NULL filled in). A no-op update skips
   // exactly the rows hitting a unique key; a bad value fails like on the other engines.
   rowSource: valueRows,
+  // The column is qualified: a `SELECT` source may name columns of the same name.
   insertIgnore: (table, columns, rows) => {
-    const first = columns.split(',')[0].trim();
+    const first = `${table}.${columns.split(',')[0].trim()}`;
     return `INSERT INTO ${table} (${columns}) ${rows} ON DUPLICATE KEY UPDATE ${first} = ${first}`;
   },
+  insertIgnoreSelect: (table, columns, select) => mysql.insertIgnore(table, columns, select),
   upsertNewer: ({ insert, update, newer }) => {
     const isNewer = `VALUES(${newer}) >= ${newer}`;
     // Assignments run left to right: the compared column must change last.
