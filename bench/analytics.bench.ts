@@ -12,7 +12,8 @@
  * - `BENCH_ENGINE=sqlite|postgres|mariadb` (default sqlite): PostgreSQL and MariaDB get a fresh
  *   `bench_analytics` database (or `BENCH_DB_NAME`) on the server of `BENCH_POSTGRES_URL` / `BENCH_MARIADB_URL`
  *   (default the local services), dropped at the end unless `BENCH_KEEP_DB=1`.
- * - `BENCH_PAGEVIEWS=10000000` for the 10M run; `BENCH_UNCACHED_RUNS` (default 15);
+ * - `BENCH_PAGEVIEWS=10000000` for the 10M run; `BENCH_AUDITS` (default 10000) audit entries;
+ *   `BENCH_UNCACHED_RUNS` (default 15);
  *   `BENCH_ENDPOINTS=pages,locations` measures only those endpoints.
  * - `BENCH_RAW=1` skips the rebuild: the receiver then answers from the raw rows (the "before").
  * - `BENCH_SEED_ONLY=1` stops after seeding and rebuilding; `BENCH_DB=<file>` (SQLite) or
@@ -53,6 +54,7 @@ const PAGEVIEWS = Number(process.env.BENCH_PAGEVIEWS ?? 1_000_000);
 const VISITORS = Math.round(PAGEVIEWS / 20);
 const SESSIONS = Math.round(PAGEVIEWS / 5);
 const DAYS = 30;
+const AUDITS = Number(process.env.BENCH_AUDITS ?? 10_000);
 const UNCACHED_RUNS = Number(process.env.BENCH_UNCACHED_RUNS ?? 15);
 const CACHED_RUNS = 300;
 const DAY_MS = 86_400_000;
@@ -306,7 +308,7 @@ async function seed(
     context: { k: 1 },
     created_at: new Date(when(now)),
   }));
-  await insertGenerated(writer, AuditLogEntity, 10_000, () => ({
+  await insertGenerated(writer, AuditLogEntity, AUDITS, () => ({
     project_id: projectId,
     action: `action.${zipf(30)}`,
     actor: `user${zipf(500)}`,
@@ -481,6 +483,7 @@ async function main(): Promise<void> {
     'errors-trend',
     'error-detail?id=1',
     'audits',
+    'audits?actor=user1',
     'links',
     'link-detail?code=Bench000',
   ].filter((endpoint) => !only || only.includes(endpoint.replace(/\?.*/, '')));

@@ -3,18 +3,24 @@
  * a backlog of 100,000 pageviews from the Redis queue into PostgreSQL. The backlog is made of one
  * real event — accepted over HTTP by a receiver with `RECEIVER_QUEUE=redis` and workers off, so it
  * has the exact shape the workers read — copied with fresh event ids, visitors, sessions and URLs.
- * Prints events/s from the first stored row to the last (worker boot excluded) and from the
+ * Prints events/s from the first committed batch to the last (worker boot excluded) and from the
  * workers' start; every queued event must be stored once.
  *
  * Needs PostgreSQL and Redis: `BENCH_POSTGRES_URL` (else `TEST_POSTGRES_URL`, else
  * `postgres://postgres@127.0.0.1:5432/postgres`) and `BENCH_REDIS_URL` (else `TEST_REDIS_URL`,
  * else `redis://127.0.0.1:6379`). A database and a key prefix of its own are created and removed.
  * `BENCH_PROF=1` writes CPU profiles of the workers to /tmp/prof.
+ *
+ * Where the time goes: the CPU seconds the workers and the database's backends spent during the
+ * drain (on 2 shared cores, which side is the bottleneck), and — when the server loads
+ * `pg_stat_statements` (a private server started for measuring, say) — the statements that took
+ * the most of the database's time.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { readFileSync } from 'node:fs';
 import { Client } from 'pg';
 import { newEventId } from '../receiver/ingest/event-id';
 import { entryFields } from '../receiver/ingest/redis/redis-queue.keys';
@@ -52,6 +58,55 @@ function startWorker(env: Record<string, string>): ChildProcess {
       stdio: ['ignore', 'ignore', 'inherit'],
     },
   );
+}
+
+/** CPU seconds (user + system) a process has used so far; 0 once it is gone. */
+function cpuSeconds(pid: number): number {
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** The database's backends serving the bench database (the workers' connections). */
+async function backendPids(db: Client, name: string): Promise<number[]> {
+  const { rows } = await db.query<{ pid: number }>(
+    'SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+    [name],
+  );
+  return rows.map((row) => row.pid);
+}
+
+/** The statements that took most of the database's time, when `pg_stat_statements` is loaded. */
+async function topStatements(db: Client, name: string): Promise<void> {
+  const loaded = await db
+    .query("SELECT 1 FROM pg_extension WHERE extname = 'pg_stat_statements'")
+    .then((result) => result.rowCount === 1)
+    .catch(() => false);
+  if (!loaded) return;
+  const { rows } = await db.query<{
+    query: string;
+    calls: string;
+    exec: number;
+    plan: number;
+    rows: string;
+  }>(
+    `SELECT query, calls, total_exec_time AS exec, total_plan_time AS plan, rows ` +
+      `FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = $1 ` +
+      `ORDER BY total_exec_time + total_plan_time DESC LIMIT 15`,
+    [name],
+  );
+  console.log('database time per statement (pg_stat_statements): exec + plan ms, calls');
+  for (const row of rows) {
+    const text = row.query.replace(/\$\d+(, \$\d+)+/g, '$…').replace(/\s+/g, ' ');
+    console.log(
+      `  ${Math.round(row.exec)} + ${Math.round(row.plan)} ms, ${row.calls}× — ${text.slice(0, 150)}`,
+    );
+  }
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -141,25 +196,41 @@ async function main(): Promise<void> {
     }
     const queued = await redis.xlen(stream);
     await db.connect();
-    const stored = async () =>
-      Number((await db.query('SELECT COUNT(*) AS n FROM pageviews')).rows[0].n as string);
 
+    await admin.query('SELECT pg_stat_statements_reset()').catch(() => undefined);
     const started = Date.now();
     for (let i = 0; i < WORKERS; i++)
       workers.push(startWorker({ ...env, RECEIVER_QUEUE_WORKERS: 'true' }));
+    const workerCpu = () => workers.reduce((sum, worker) => sum + cpuSeconds(worker.pid ?? 0), 0);
+    // CPU of every backend seen (a connection may close before the end): the last reading counts.
+    const backends = new Map<number, number>();
+    const databaseCpu = async () => {
+      for (const pid of await backendPids(db, name)) backends.set(pid, cpuSeconds(pid));
+      for (const pid of backends.keys()) backends.set(pid, cpuSeconds(pid) || backends.get(pid)!);
+      return [...backends.values()].reduce((sum, seconds) => sum + seconds, 0);
+    };
+    // Progress is read from Redis, not the database: a worker deletes its entries once their
+    // transaction committed, and a COUNT(*) ten times a second would load the database measured.
     let first = 0;
     let firstCount = 0;
+    let firstCpu = { workers: 0, database: 0 };
     let count = 0;
     const deadline = started + 600_000;
     while (count < queued && Date.now() < deadline) {
-      await sleep(100);
-      count = await stored();
+      await sleep(50);
+      count = queued - (await redis.xlen(stream));
       if (!first && count > 0) {
         first = Date.now();
         firstCount = count;
+        firstCpu = { workers: workerCpu(), database: await databaseCpu() };
       }
     }
     const done = Date.now();
+    const cpu = {
+      workers: workerCpu() - firstCpu.workers,
+      database: (await databaseCpu()) - firstCpu.database,
+    };
+    count = Number((await db.query('SELECT COUNT(*) AS n FROM pageviews')).rows[0].n as string);
     const rate = (count - firstCount) / ((done - first) / 1000);
     const overall = count / ((done - started) / 1000);
     console.log(
@@ -181,6 +252,15 @@ async function main(): Promise<void> {
       ).rows[0].n as string,
     );
     console.log(`queued: ${queued}; stored: ${count}; duplicates: ${duplicates}`);
+    const drained = count - firstCount;
+    const wall = (done - first) / 1000;
+    const perThousand = (seconds: number) => ((seconds / drained) * 1_000_000).toFixed(0);
+    console.log(
+      `CPU after the first batch: workers ${cpu.workers.toFixed(1)} s, database backends ` +
+        `${cpu.database.toFixed(1)} s in ${wall.toFixed(1)} s (${((cpu.workers + cpu.database) / wall).toFixed(2)} ` +
+        `cores); per 1,000 events: workers ${perThousand(cpu.workers)} ms, database ${perThousand(cpu.database)} ms`,
+    );
+    await topStatements(admin, name);
     if (count !== queued || duplicates !== 0) process.exitCode = 1;
   } finally {
     await Promise.all(

@@ -40,6 +40,13 @@ export class TrafficReads {
       : this.traffic.sessions(projectId, range);
   }
 
+  /** Bounce rate per day with sessions (Grafana's series; no endpoint of its own). */
+  async bounceDays(projectId: number, range: AnalyticsRange) {
+    return (await this.fast(range))
+      ? this.rollups.bounceDays(projectId, range)
+      : this.traffic.bounceDays(projectId, range);
+  }
+
   async pages(projectId: number, range: AnalyticsRange, limit: number) {
     return (await this.fast(range))
       ? this.rollups.pages(projectId, range, limit)

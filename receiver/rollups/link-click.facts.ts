@@ -2,13 +2,14 @@ import type { SqlRunner } from '../storage/sql/sql-runner';
 import type { SqlParams } from '../storage/sql/sql-params';
 import { instantOf, int, present, text } from '../storage/sql/sql-values';
 import { projectSpan } from './project-span.sql';
+import { enrolClickers, LINK_CLICKERS } from './link-clickers';
 import { LocalDayOf, type RollupDelta } from './rollup-batch';
 import { valueKey } from './rollup.dimensions';
 
 /**
- * Per project, local day and link, the clicks and the exact set of IP hashes behind its unique
- * clicks (dimension `link`, the link id in `label_a`, the hashes as a text list in `members`):
- * the links list sums days and unions their sets instead of reading every click. Link detail's
+ * Per project, local day and link, the clicks and the exact set of clickers behind its unique
+ * clicks (dimension `link`, the link id in `label_a`, the clicker ids of link-clickers.ts in
+ * `members`): the links list sums days and unions their sets instead of reading every click. Link detail's
  * breakdowns are per link (its id in the dimension's name, base 36), so one link's days are one
  * key range of the table however many links the project has: by country (clicks with a
  * location), by referrer category, by device type (clicks with a device), as the raw joins count.
@@ -37,7 +38,8 @@ export const linkKey = (linkId: number): string => valueKey([String(linkId)]);
 export interface ClickFact {
   projectId: number;
   linkId: number;
-  ipHash: string;
+  /** The link's id for the click's IP hash (see link-clickers.ts). */
+  clickerId: number;
   referrerCategory: string;
   deviceType: string | null;
   location: { country: string; countryCode: string } | null;
@@ -60,13 +62,12 @@ export function clickDeltas(facts: readonly ClickFact[], timeZone: string): Roll
         valueKey: valueKey(labels),
         labels,
         pageviews: 0,
-        members: null,
-        texts: dimension === LINK ? new Set() : undefined,
+        members: dimension === LINK ? new Set() : null,
       };
       rows.set(key, row);
     }
     row.pageviews++;
-    row.texts?.add(fact.ipHash);
+    row.members?.add(fact.clickerId);
   };
   for (const fact of facts) {
     // MariaDB stores whole seconds; local midnights fall on whole seconds (see RollupBatch.add).
@@ -83,22 +84,29 @@ export function clickDeltas(facts: readonly ClickFact[], timeZone: string): Roll
   return [...rows.values()];
 }
 
-/** Stored clicks matching `where` (on `link_clicks c`), with their device and location labels. */
+/**
+ * Stored clicks matching `where` (on `link_clicks c`), with their device and location labels and
+ * their clicker id (`enrol` first gives new addresses one; without it, the clicks must have one:
+ * they are in the rollups).
+ */
 export async function readClickFacts(
   sql: SqlRunner,
   where: (p: SqlParams) => string,
+  enrol: boolean,
 ): Promise<ClickFact[]> {
+  if (enrol) await enrolClickers(sql, where);
   const rows = await sql.rows<Record<string, unknown>>(
     (p) =>
-      `SELECT c.project_id, c.link_id, c.ip_hash, c.referrer_category, c.created_at, ` +
+      `SELECT c.project_id, c.link_id, k.id AS clicker_id, c.referrer_category, c.created_at, ` +
       `d.id AS device_row, d.device_type, l.id AS location_row, l.country, l.country_code ` +
-      `FROM link_clicks c LEFT JOIN devices d ON d.id = c.device_id ` +
+      `FROM link_clicks c JOIN ${LINK_CLICKERS} k ON k.link_id = c.link_id AND k.ip_hash = c.ip_hash ` +
+      `LEFT JOIN devices d ON d.id = c.device_id ` +
       `LEFT JOIN locations l ON l.id = c.location_id WHERE ${where(p)}`,
   );
   return rows.map((row) => ({
     projectId: int(row.project_id),
     linkId: int(row.link_id),
-    ipHash: text(row.ip_hash),
+    clickerId: int(row.clicker_id),
     referrerCategory: text(row.referrer_category),
     deviceType: present(row.device_row) ? text(row.device_type) : null,
     location: present(row.location_row)
@@ -116,6 +124,7 @@ export async function clickDayRows(
   endMs: number,
   timeZone: string,
 ): Promise<RollupDelta[]> {
-  const facts = await readClickFacts(sql, projectSpan('c.created_at', projectId, startMs, endMs));
+  const span = projectSpan('c.created_at', projectId, startMs, endMs);
+  const facts = await readClickFacts(sql, span, true);
   return clickDeltas(facts, timeZone);
 }

@@ -12,8 +12,6 @@ export interface RollupDelta {
   pageviews: number;
   /** Ids for exact unique counts; `null` for count-only dimensions. */
   members: Set<number> | null;
-  /** Texts for exact unique counts where the rows have no ids (link clicks' IP hashes). */
-  texts?: Set<string>;
   /** `pageviews` is the size of the member set (a set of ids, not a count of pageviews). */
   countsMembers?: boolean;
 }

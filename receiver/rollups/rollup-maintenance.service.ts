@@ -23,6 +23,12 @@ import {
   type ClickFact,
 } from './link-click.facts';
 import {
+  clickerIdsByEvent,
+  forgetClicker,
+  forgetLinkClickers,
+  forgetUnclicked,
+} from './link-clickers';
+import {
   readSessionStates,
   sessionDayRows,
   sessionDeltas,
@@ -41,7 +47,7 @@ export interface ErrorRowLike {
 export interface ClickRowLike {
   project_id: number;
   link_id: number;
-  ip_hash: string;
+  event_id: string;
   referrer_category: string;
   device_id: number | null;
   location_id: number | null;
@@ -158,13 +164,17 @@ export class RollupMaintenance {
     const repository = new RollupRepository(sql);
     if (!this.state.maintains(await repository.state())) return;
     const labels = await this.facts.labelsOf(sql, rows, (task) => context.afterCommit(task));
+    const clickers = await clickerIdsByEvent(
+      sql,
+      rows.map((row) => row.event_id),
+    );
     const facts = rows.map((row): ClickFact => {
       const place = row.location_id === null ? null : labels.place(row.location_id);
       const device = row.device_id === null ? null : labels.device(row.device_id);
       return {
         projectId: row.project_id,
         linkId: row.link_id,
-        ipHash: row.ip_hash,
+        clickerId: clickers.get(row.event_id) as number,
         referrerCategory: row.referrer_category,
         deviceType: device ? device.type : null,
         location: place ? { country: place.country, countryCode: place.countryCode } : null,
@@ -197,20 +207,26 @@ export class RollupMaintenance {
   async forgetClicks(manager: EntityManager, projectId: number, ipHash: string): Promise<void> {
     const sql = new SqlRunner(manager);
     const repository = new RollupRepository(sql);
-    if (!this.state.maintains(await repository.state())) return;
-    const facts = await readClickFacts(
-      sql,
-      (p) => `c.project_id = ${p.add(projectId)} AND c.ip_hash = ${p.add(ipHash)}`,
-    );
-    await repository.subtract(sortRows(clickDeltas(facts, this.state.timeZone)));
+    if (this.state.maintains(await repository.state())) {
+      const facts = await readClickFacts(
+        sql,
+        (p) => `c.project_id = ${p.add(projectId)} AND c.ip_hash = ${p.add(ipHash)}`,
+        false,
+      );
+      await repository.subtract(sortRows(clickDeltas(facts, this.state.timeZone)));
+    }
+    // Erased whatever the rollups' state: the address leaves the clickers too.
+    await forgetClicker(sql, projectId, ipHash);
   }
 
   /** Drops a deleted link's rows (call in the transaction deleting it). */
   async forgetLink(manager: EntityManager, projectId: number, linkId: number): Promise<void> {
-    const repository = new RollupRepository(new SqlRunner(manager));
+    const sql = new SqlRunner(manager);
+    const repository = new RollupRepository(sql);
     const [link, ...breakdowns] = linkDimensions(linkId);
     await repository.deleteRows(projectId, [link], FIRST_DAY, LAST_DAY, linkKey(linkId));
     await repository.deleteRows(projectId, breakdowns, FIRST_DAY, LAST_DAY);
+    await forgetLinkClickers(sql, linkId);
   }
 
   /**
@@ -258,7 +274,11 @@ export class RollupMaintenance {
     await this.dataSource.transaction(async (manager) => {
       const sql = new SqlRunner(manager);
       const repository = new RollupRepository(sql);
-      if (!this.state.maintains(await repository.state())) return;
+      if (!this.state.maintains(await repository.state())) {
+        // No served rollups name these clickers: a rebuild enrols the clicks left again.
+        if (kind === 'clicks') await forgetUnclicked(sql, projectId);
+        return;
+      }
       const zone = this.state.timeZone;
       const cutoffDay = localDateOf(cutoff, zone);
       if (kind === 'pageviews') {
@@ -286,6 +306,8 @@ export class RollupMaintenance {
           ? await errorDayRows(sql, projectId, start, end, zone)
           : await clickDayRows(sql, projectId, start, end, zone);
       await repository.replace(sortRows(rows));
+      // After the rows: the clickers still in them are the ones with clicks left.
+      if (kind === 'clicks') await forgetUnclicked(sql, projectId);
     });
   }
 

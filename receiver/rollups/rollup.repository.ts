@@ -1,10 +1,10 @@
 import type { SqlRunner } from '../storage/sql/sql-runner';
 import type { SqlParams } from '../storage/sql/sql-params';
+import type { SqlDialect } from '../storage/sql/sql-dialect';
 import { int, text } from '../storage/sql/sql-values';
 import { decodeMembers, encodeMembers, memberCount, mergeMembers } from './member-list';
 import type { RollupDelta } from './rollup-batch';
 import { LABEL_COLUMNS } from './rollup.dimensions';
-import { encodeTexts, mergeTexts, removeTexts } from './text-member-list';
 import { addDays, daysBetween } from '../common/time/zoned-time.util';
 import { isWeekDimension, windowParts, type WindowPart } from './rollup-weeks';
 
@@ -18,6 +18,13 @@ const STATE_NAME = 'rollups';
 const GATE_DIMENSION = 'session_gate';
 const KEY = ['project_id', 'dimension', 'day', 'value_key'];
 const COLUMNS = [...KEY, ...LABEL_COLUMNS, 'pageviews', 'members'];
+/** Their types, as the dialects' `rowSource` takes them. */
+const COLUMN_TYPES = [
+  'integer',
+  ...Array<string>(3 + LABEL_COLUMNS.length).fill('character varying'),
+  'integer',
+  'bytea',
+];
 /**
  * Rows per statement: 10 values each, below every engine's placeholder limit (32,766 on SQLite);
  * a batch of 500 pageviews (≈ 520 rows) merges in one round of three statements.
@@ -99,7 +106,11 @@ export class RollupRepository {
           dialect.insertIgnore(
             ROLLUP_TABLE,
             COLUMNS.join(', '),
-            chunk.map((d) => this.tuple(p, d, 0, null)).join(', '),
+            rowsOf(
+              p,
+              dialect,
+              chunk.map((delta) => ({ delta, pageviews: 0, members: null })),
+            ),
           ),
         );
       }
@@ -144,9 +155,7 @@ export class RollupRepository {
         const removed = delta.members ?? new Set<number>();
         const members = delta.members
           ? encodeMembers(decodeMembers(before.members).filter((id) => !removed.has(id)))
-          : delta.texts
-            ? removeTexts(before.members, delta.texts)
-            : null;
+          : null;
         kept.push({ delta, pageviews, members });
       }
       await this.write(kept);
@@ -170,11 +179,7 @@ export class RollupRepository {
         rows.slice(i, i + CHUNK).map((delta) => ({
           delta,
           pageviews: delta.pageviews,
-          members: delta.members
-            ? encodeMembers([...delta.members].sort((a, b) => a - b))
-            : delta.texts
-              ? encodeTexts(delta.texts)
-              : null,
+          members: delta.members ? encodeMembers([...delta.members].sort((a, b) => a - b)) : null,
         })),
       );
     }
@@ -334,6 +339,25 @@ export class RollupRepository {
     return limit === undefined ? result : result.slice(0, limit);
   }
 
+  /**
+   * Each stored row of a window with only its first label, count and member list (the links
+   * list: a link's id and its clickers per day). The other labels and the keys are most of a
+   * row's strings: building them took most of the read.
+   */
+  async firstLabelCounts(
+    window: RollupWindow,
+  ): Promise<Array<{ label: string; pageviews: number; members: Uint8Array | null }>> {
+    const rows = await this.sql.rows<Record<string, unknown>>(
+      (p) =>
+        `SELECT label_a, pageviews, members FROM ${ROLLUP_TABLE} WHERE ${this.within(p, window)}`,
+    );
+    return rows.map((row) => ({
+      label: text(row.label_a),
+      pageviews: int(row.pageviews),
+      members: (row.members as Uint8Array | null) ?? null,
+    }));
+  }
+
   /** The stored rows of a window, optionally only those of some groups. */
   async rows(window: RollupWindow, valueKeys?: string[]): Promise<StoredRollup[]> {
     if (valueKeys && valueKeys.length === 0) return [];
@@ -459,7 +483,7 @@ export class RollupRepository {
       this.sql.dialect.insertNewReturning(
         ROLLUP_TABLE,
         COLUMNS.join(', '),
-        kept.map((r) => this.tuple(p, r.delta, r.pageviews, r.members)).join(', '),
+        rowsOf(p, this.sql.dialect, kept),
         KEY.join(', '),
       ),
     );
@@ -478,18 +502,30 @@ export class RollupRepository {
     await this.sql.run((p) =>
       this.sql.dialect.upsertReplace({
         insert:
-          `INSERT INTO ${ROLLUP_TABLE} (${COLUMNS.join(', ')}) VALUES ` +
-          rows.map((r) => this.tuple(p, r.delta, r.pageviews, r.members)).join(', '),
+          `INSERT INTO ${ROLLUP_TABLE} (${COLUMNS.join(', ')}) ` +
+          rowsOf(p, this.sql.dialect, rows),
         key: KEY,
         update: ['pageviews', 'members'],
       }),
     );
   }
+}
 
-  private tuple(p: SqlParams, d: RollupDelta, pageviews: number, members: Buffer | null): string {
-    const labels = LABEL_COLUMNS.map((_, i) => d.labels[i] ?? '');
-    return `(${p.list([d.projectId, d.dimension, d.day, d.valueKey, ...labels, pageviews, members])})`;
-  }
+/** Rows as the dialect's row source of an `INSERT` (all of {@link COLUMNS}). */
+function rowsOf(p: SqlParams, dialect: SqlDialect, rows: readonly MergedRow[]): string {
+  return dialect.rowSource(
+    p,
+    COLUMN_TYPES,
+    rows.map(({ delta, pageviews, members }) => [
+      delta.projectId,
+      delta.dimension,
+      delta.day,
+      delta.valueKey,
+      ...LABEL_COLUMNS.map((_, i) => delta.labels[i] ?? ''),
+      pageviews,
+      members,
+    ]),
+  );
 }
 
 /** Most distinct groups {@link RollupRepository.grouped} ranks in one statement (placeholders). */
@@ -529,11 +565,7 @@ interface MergedRow {
 }
 
 function merged(delta: RollupDelta, before: StoredCounts | undefined): MergedRow {
-  const members = delta.members
-    ? mergeMembers(before?.members, delta.members)
-    : delta.texts
-      ? mergeTexts(before?.members, delta.texts)
-      : null;
+  const members = delta.members ? mergeMembers(before?.members, delta.members) : null;
   return {
     delta,
     pageviews:

@@ -5,7 +5,8 @@
  * (all groups and each group), error-detail's days, links and every link's detail are asked
  * through the rollups and through the raw queries, for many windows, and the answers must be
  * identical — unique clicks included. Then the same after status changes, an erasure, a link
- * deletion, a rebuild and a retention purge. Seed: ROLLUP_PROPERTY_SEED (printed on failure).
+ * deletion, a rebuild (with and without the links' clicker ids) and a retention purge; the clicker
+ * ids follow the erasure, the link deletion and the purge. Seed: ROLLUP_PROPERTY_SEED (printed on failure).
  */
 import type { DataSource } from 'typeorm';
 import { ErrorQueries } from '../../receiver/analytics/queries/error.queries';
@@ -174,6 +175,18 @@ describeEachEngine('error and link rollups answer exactly as the raw queries', (
     return Number(row.n);
   };
 
+  /** Clickers (link-clickers.ts) matching `where` (on `link_clickers k`). */
+  const clickers = async (where: string): Promise<number> => {
+    const [row] = await ds.query(`SELECT COUNT(*) AS n FROM link_clickers k WHERE ${where}`);
+    return Number(row.n);
+  };
+
+  /** Clickers without a stored click of their link and address (none may stay). */
+  const unclicked = () =>
+    clickers(
+      'NOT EXISTS (SELECT 1 FROM link_clicks c WHERE c.link_id = k.link_id AND c.ip_hash = k.ip_hash)',
+    );
+
   const ingest = async (jobs: Array<{ id: string; kind: string; payload: unknown }>) => {
     const processor = receiver.app.get(IngestBatchProcessor);
     for (let i = 0; i < jobs.length;) {
@@ -286,6 +299,12 @@ describeEachEngine('error and link rollups answer exactly as the raw queries', (
     );
     expect(outcome.rows.error_events).toBeGreaterThan(0);
     expect(outcome.rows.link_clicks).toBeGreaterThan(0);
+    // The address leaves the clickers of the project's links (not those of the other project).
+    const hash = `'${hashIp('10.0.0.1', salt)}'`;
+    const own = `k.link_id IN (SELECT id FROM tracked_links WHERE project_id = ${projects[0]})`;
+    expect(await clickers(`k.ip_hash = ${hash} AND ${own}`)).toBe(0);
+    expect(await clickers(`k.ip_hash = ${hash} AND NOT ${own}`)).toBeGreaterThan(0);
+    expect(await unclicked()).toBe(0);
     expect(await rollupRows(`project_id = ${projects[0]}`)).toBeLessThanOrEqual(before);
     await compareAll('erasure');
   });
@@ -294,9 +313,11 @@ describeEachEngine('error and link rollups answer exactly as the raw queries', (
     const link = links.find((l) => l.project_id === projects[0]) as TrackedLinkEntity;
     const own = `project_id = ${projects[0]} AND (dimension LIKE '%:${link.id.toString(36)}')`;
     expect(await rollupRows(own)).toBeGreaterThan(0);
+    expect(await clickers(`k.link_id = ${link.id}`)).toBeGreaterThan(0);
     await receiver.app.get(LinksService).delete(link);
     links = links.filter((l) => l.id !== link.id);
     expect(await rollupRows(own)).toBe(0);
+    expect(await clickers(`k.link_id = ${link.id}`)).toBe(0);
     expect(await rollupRows(`dimension = 'link' AND label_a = '${link.id}'`)).toBe(0);
     await compareAll('link deleted');
   });
@@ -308,17 +329,30 @@ describeEachEngine('error and link rollups answer exactly as the raw queries', (
           `FROM analytics_rollups WHERE dimension <> 'session_gate' ` +
           'ORDER BY project_id, dimension, day, value_key',
       );
+    const ids = () => ds.query('SELECT id, link_id, ip_hash FROM link_clickers ORDER BY id');
     const before = await snapshot();
+    const enrolled = await ids();
     await receiver.app.get(RollupRebuildService).rebuild();
     expect(await snapshot()).toEqual(before);
+    expect(await ids()).toEqual(enrolled);
     await compareAll('rebuild');
-  });
+  }, 120_000);
+
+  it('rebuilds exact rollups for clicks no clicker id was given yet (an upgraded install)', async () => {
+    await ds.query('DELETE FROM link_clickers');
+    await receiver.app.get(RollupRebuildService).rebuild();
+    expect(await clickers('1 = 1')).toBeGreaterThan(10);
+    expect(await unclicked()).toBe(0);
+    await compareAll('rebuild without clickers');
+  }, 120_000);
 
   it('stays exact after the retention purge cut a day of errors and of clicks in two', async () => {
     await ds
       .getRepository(ProjectEntity)
       .update(projects[0], { retention_errors_days: 6, retention_clicks_days: 9 });
     await receiver.app.get(PurgeService).run({ now });
+    // Addresses whose every click of a link was purged leave its clickers.
+    expect(await unclicked()).toBe(0);
     await compareAll('purge');
   });
 });

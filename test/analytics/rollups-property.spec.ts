@@ -167,6 +167,7 @@ describeEachEngine('analytics rollups answer exactly as the raw queries', (engin
           ['visitors', fast.visitors(projectId, range), raw.visitors(projectId, range)],
           ['returning', fast.returning(projectId, range), raw.returning(projectId, range)],
           ['sessions', fast.sessions(projectId, range), raw.sessions(projectId, range)],
+          ['bounce-days', fast.bounceDays(projectId, range), raw.bounceDays(projectId, range)],
           ['pages', fast.pages(projectId, range, limit), raw.pages(projectId, range, limit)],
           ['pages100', fast.pages(projectId, range, 100), raw.pages(projectId, range, 100)],
           ['devices', fast.devices(projectId, range), breakdowns.devices(projectId, range)],

@@ -4,6 +4,7 @@ import { AuditLogEntity } from '../../receiver/storage/entities/audit-log.entity
 import { createReceiverDataSource } from '../../receiver/storage/data-source.factory';
 import { ErrorEventEntity } from '../../receiver/storage/entities/error-event.entity';
 import { ErrorGroupEntity } from '../../receiver/storage/entities/error-group.entity';
+import { LinkClickEntity } from '../../receiver/storage/entities/link-click.entity';
 import { SessionEntity } from '../../receiver/storage/entities/session.entity';
 import { TrackedLinkEntity } from '../../receiver/storage/entities/tracked-link.entity';
 import { VisitorEntity } from '../../receiver/storage/entities/visitor.entity';
@@ -160,6 +161,50 @@ describeEachEngine('receiver storage', (engine) => {
     expect((await events.findOneByOrFail({ id: event.id })).stack_trace).toHaveLength(65_535);
     await groups.delete({ id: group.id });
     expect(await events.countBy({ group_id: group.id })).toBe(0);
+  });
+
+  it('gives links clicker ids: rollups of stored clicks go back to pending, and a link takes its clickers along', async () => {
+    const link = await dataSource.getRepository(TrackedLinkEntity).save({
+      project_id: projectId,
+      code: 'Clickers1',
+      destination_url: 'https://example.com',
+      label: '',
+      is_active: true,
+      created_at: new Date(),
+    });
+    await dataSource.getRepository(LinkClickEntity).insert({
+      link_id: link.id,
+      project_id: projectId,
+      referrer_category: 'direct',
+      ip_hash: 'a'.repeat(64),
+      created_at: new Date(),
+    });
+    // Back to before the migration, with rollups complete (built with the IP hashes).
+    const runner = dataSource.createQueryRunner();
+    let undone = 0;
+    try {
+      while (await runner.hasTable('link_clickers')) {
+        await dataSource.undoLastMigration();
+        undone++;
+      }
+    } finally {
+      await runner.release();
+    }
+    await dataSource.query(
+      "UPDATE analytics_rollup_state SET status = 'ready', time_zone = 'UTC', built_through = '2026-11-30'",
+    );
+    expect(await dataSource.runMigrations()).toHaveLength(undone);
+    const [state] = await dataSource.query(
+      'SELECT status, built_through FROM analytics_rollup_state',
+    );
+    expect(state).toEqual({ status: 'pending', built_through: null });
+    await dataSource.query(
+      `INSERT INTO link_clickers (link_id, ip_hash) VALUES (${link.id}, '${'a'.repeat(64)}')`,
+    );
+    await dataSource.getRepository(LinkClickEntity).delete({ link_id: link.id });
+    await dataSource.getRepository(TrackedLinkEntity).delete({ id: link.id });
+    const [{ n }] = await dataSource.query('SELECT COUNT(*) AS n FROM link_clickers');
+    expect(Number(n)).toBe(0);
   });
 
   it('drops every table on revert and recreates them', async () => {

@@ -4,7 +4,7 @@ import { AnalyticsSql } from '../sql/analytics-sql.service';
 import { instantOf, int } from '../../storage/sql/sql-values';
 import { RollupRepository } from '../../rollups/rollup.repository';
 import { LINK, linkDimension, linkKey } from '../../rollups/link-click.facts';
-import { countTexts } from '../../rollups/text-member-list';
+import { MemberCounter } from '../../rollups/member-list';
 import { LinkQueries } from './link.queries';
 import { rollupWindow } from './rollup.queries';
 
@@ -12,7 +12,7 @@ type Row = Record<string, unknown>;
 
 /**
  * links and link-detail (contract 2.5.13, 2.5.14) answered from the per-day clicks of each link
- * (dimension `link`, with the day's IP hashes: unique clicks are the exact union over the
+ * (dimension `link`, with the day's clicker ids: unique clicks are the exact union over the
  * window's days) and each link's per-day breakdowns (country, referrer category, device type).
  * The engine sums, groups and orders the breakdowns as the raw queries do. Each method returns
  * what its counterpart in LinkQueries returns — the property test holds them to it.
@@ -35,21 +35,22 @@ export class LinkRollupQueries {
           `SELECT l.id, l.code, l.label, l.destination_url, l.created_at FROM tracked_links l ` +
           `WHERE l.project_id = ${p.add(projectId)}`,
       ),
-      this.repository.rows(rollupWindow(projectId, LINK, range)),
+      this.repository.firstLabelCounts(rollupWindow(projectId, LINK, range)),
     ]);
     const clicks = new Map<string, { total: number; lists: Uint8Array[] }>();
     for (const day of days) {
-      const link = clicks.get(day.labels[0]) ?? { total: 0, lists: [] };
+      const link = clicks.get(day.label) ?? { total: 0, lists: [] };
       link.total += day.pageviews;
       if (day.members) link.lists.push(day.members);
-      clicks.set(day.labels[0], link);
+      clicks.set(day.label, link);
     }
+    const counter = new MemberCounter(days.map((day) => day.members));
     const answer = links.map((link) => {
       const found = clicks.get(String(int(link.id)));
       return {
         link,
         total: found?.total ?? 0,
-        uniques: found ? countTexts(found.lists, this.sameText) : 0,
+        uniques: found ? counter.count(found.lists) : 0,
         createdAt: instantOf(link.created_at).getTime(),
       };
     });
@@ -78,18 +79,11 @@ export class LinkRollupQueries {
     const lists = ordered.flatMap((d) => (d.members ? [d.members] : []));
     return this.raw.detailAnswer(link, range, {
       total: ordered.reduce((all, d) => all + d.pageviews, 0),
-      uniques: countTexts(lists, this.sameText),
+      uniques: new MemberCounter(lists).count(lists),
       countries: countries.map((r) => ({ country: r.l0, country_code: r.l1, clicks: r.pageviews })),
       referrers: referrers.map((r) => ({ category: r.l0, clicks: r.pageviews })),
       devices: devices.map((r) => ({ device_type: r.l0, clicks: r.pageviews })),
       days: ordered.map((d) => ({ day: d.day, clicks: d.pageviews })),
     });
   }
-
-  /**
-   * Equality of IP hashes as the engine's `COUNT(DISTINCT ip_hash)` sees it: MariaDB's
-   * collations ignore trailing spaces (the receiver's hex digests have none).
-   */
-  private readonly sameText = (value: string): string =>
-    this.sql.dialect.engine === 'mysql' ? value.replace(/ +$/, '') : value;
 }

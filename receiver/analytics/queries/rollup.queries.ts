@@ -151,6 +151,12 @@ export class RollupQueries {
     };
   }
 
+  /** Bounce rate per day with sessions, from the per-day session sums (as TrafficQueries). */
+  async bounceDays(projectId: number, range: AnalyticsRange) {
+    const { days } = await this.sessionSums(projectId, range);
+    return days.map((d) => ({ date: d.day, bounce_rate: percent(d.bounced, d.sessions) }));
+  }
+
   /**
    * Retention cohorts (same answer as RetentionQueries): a visitor's cohort is the period of its
    * first-seen day, it "came back in period k" when a day of that period holds it in the window's

@@ -137,6 +137,23 @@ export class TrafficQueries {
     }));
   }
 
+  /**
+   * Bounce rate per day of `started_at` with sessions, each as {@link sessions} gives it for
+   * that day alone (Grafana's `bounce_rate` series): one statement for the whole window.
+   */
+  async bounceDays(projectId: number, range: AnalyticsRange) {
+    const days = await this.sql.perDay(
+      range,
+      (p, within) => `COUNT(*) AS sessions, SUM(CASE WHEN is_bounced THEN 1 ELSE 0 END) AS bounced
+          FROM sessions WHERE project_id = ${p.add(projectId)} AND ${within('started_at')}`,
+      (row) => int(row.sessions) > 0,
+    );
+    return days.map((d) => ({
+      date: String(d.day),
+      bounce_rate: percent(int(d.bounced), int(d.sessions)),
+    }));
+  }
+
   /** Sessions started in the window: count, bounced, average durations (all and engaged). */
   sessionTotals(projectId: number, range: AnalyticsRange): Promise<Row> {
     const duration = this.sql.dialect.secondsBetween('started_at', 'last_activity');

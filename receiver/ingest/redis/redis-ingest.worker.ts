@@ -169,27 +169,18 @@ export class RedisIngestWorker {
     for (;;) {
       const multi = client.multi();
       for (const { entry, error } of outcome) {
-        if (error) {
-          const attempts = entry.attempts + 1;
-          if (attempts >= options.maxAttempts) {
-            this.deadLetters.add(multi, entry, attempts, error.message);
-          } else {
-            multi.xadd(
-              keys.stream(entry.kind),
-              '*',
-              'job',
-              entry.raw,
-              'attempts',
-              String(attempts),
-            );
-          }
+        if (!error) continue;
+        const attempts = entry.attempts + 1;
+        if (attempts >= options.maxAttempts) {
+          this.deadLetters.add(multi, entry, attempts, error.message);
+        } else {
+          multi.xadd(keys.stream(entry.kind), '*', 'job', entry.raw, 'attempts', String(attempts));
         }
-        acknowledge(multi, keys.stream(entry.kind), entry.entryId);
       }
       for (const entry of unreadable) {
         this.deadLetters.add(multi, entry, entry.attempts, 'unreadable queue entry');
-        acknowledge(multi, keys.stream(entry.kind), entry.entryId);
       }
+      acknowledge(multi, keys, [...outcome.map(({ entry }) => entry), ...unreadable]);
       try {
         await multi.exec();
         return;
@@ -238,9 +229,19 @@ export class RedisIngestWorker {
 type Multi = ReturnType<Redis['multi']>;
 type Readable = QueuedEntry & { job: IngestJob };
 
-function acknowledge(multi: Multi, stream: string, entryId: string): void {
-  multi.xack(stream, INGEST_GROUP, entryId);
-  multi.xdel(stream, entryId);
+/** Acknowledges and deletes entries: one `XACK` and one `XDEL` per stream, not two per entry. */
+function acknowledge(multi: Multi, keys: RedisQueueKeys, entries: QueuedEntry[]): void {
+  const byStream = new Map<string, string[]>();
+  for (const entry of entries) {
+    const stream = keys.stream(entry.kind);
+    const ids = byStream.get(stream);
+    if (ids) ids.push(entry.entryId);
+    else byStream.set(stream, [entry.entryId]);
+  }
+  for (const [stream, ids] of byStream) {
+    multi.xack(stream, INGEST_GROUP, ...ids);
+    multi.xdel(stream, ...ids);
+  }
 }
 
 /** Creates the consumer group (from the stream's start, so nothing added before is skipped). */

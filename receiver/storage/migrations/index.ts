@@ -11,8 +11,11 @@ import { Alerts1764500000000 } from './1764500000000-alerts';
 import { ErrorLinkRollups1764600000000 } from './1764600000000-error-link-rollups';
 import { TelemetrySamplePointIndex1764700000000 } from './1764700000000-telemetry-sample-point-index';
 import { ExactLabels1764800000000 } from './1764800000000-exact-labels';
+import { AuditActorTimeIndex1764810000000 } from './1764810000000-audit-actor-time-index';
 import { RollupGroupIndex1764860000000 } from './1764860000000-rollup-group-index';
-import { WeeklyRollups1764870000000 } from './1764870000000-weekly-rollups';
+import { LinkClickers1764900000000 } from './1764900000000-link-clickers';
+import { RedundantIngestIndexes1764930000000 } from './1764930000000-redundant-ingest-indexes';
+import { WeeklyRollups1764950000000 } from './1764950000000-weekly-rollups';
 
 /** The receiver's migrations in order; list them in your data source when you pass a connection name. */
 export const RECEIVER_MIGRATIONS = [
@@ -29,6 +32,9 @@ export const RECEIVER_MIGRATIONS = [
   ErrorLinkRollups1764600000000,
   TelemetrySamplePointIndex1764700000000,
   ExactLabels1764800000000,
+  AuditActorTimeIndex1764810000000,
   RollupGroupIndex1764860000000,
-  WeeklyRollups1764870000000,
+  LinkClickers1764900000000,
+  RedundantIngestIndexes1764930000000,
+  WeeklyRollups1764950000000,
 ];

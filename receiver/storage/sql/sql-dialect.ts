@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import type { SqlParams } from './sql-params';
 
 /** The three SQL families the receiver reads and writes. */
 export type SqlEngine = 'sqlite' | 'postgres' | 'mysql';
@@ -24,7 +25,7 @@ export function engineOf(source: DataSource | EntityManager | QueryRunner): SqlE
 
 /** A conflict-aware `INSERT … VALUES` (see {@link SqlDialect.upsertNewer}). */
 export interface UpsertNewer {
-  /** The `INSERT INTO table (columns) VALUES (…), (…)` part. */
+  /** The `INSERT INTO table (columns) <rowSource>` part. */
   insert: string;
   /** Escaped table name (qualifies the stored row in the condition). */
   table: string;
@@ -38,7 +39,7 @@ export interface UpsertNewer {
 
 /** An `INSERT … VALUES` that merges a conflicting row column by column (see {@link SqlDialect.upsertMerge}). */
 export interface UpsertMerge {
-  /** The `INSERT INTO table (columns) VALUES (…), (…)` part. */
+  /** The `INSERT INTO table (columns) <rowSource>` part. */
   insert: string;
   /** Escaped table name (qualifies the stored row's columns). */
   table: string;
@@ -78,8 +79,19 @@ export interface SqlDialect {
    * takes no ON clause on PostgreSQL, whose planner needs no help).
    */
   readonly factJoin: string;
-  /** `INSERT … VALUES …` that skips rows hitting a unique key. */
-  insertIgnore(table: string, columns: string, tuples: string): string;
+  /**
+   * The rows of a multi-row `INSERT`, bound through `params`: `VALUES (…), (…)`, or on
+   * PostgreSQL `SELECT * FROM unnest($1::int4[], …)` — one array per column, so a batch of
+   * thousands of rows is a short statement of a few parameters (half the server's and the
+   * client's work per row of a multi-row `VALUES`, and no bound-parameter limit). `types` are the
+   * columns' types as TypeORM's driver names them (`normalizeType`); a type without a known
+   * array form falls back to `VALUES`.
+   */
+  rowSource(params: SqlParams, types: readonly string[], rows: readonly unknown[][]): string;
+  /** `INSERT …` of a {@link rowSource} that skips rows hitting a unique key. */
+  insertIgnore(table: string, columns: string, rows: string): string;
+  /** `INSERT … SELECT …` that skips rows hitting a unique key (`select` yields `columns`). */
+  insertIgnoreSelect(table: string, columns: string, select: string): string;
   /** `INSERT … VALUES …` that replaces a conflicting row only by a newer one. */
   upsertNewer(statement: UpsertNewer): string;
   /** `INSERT … VALUES …` that overwrites the `update` columns of a row hitting the `key`. */
@@ -91,11 +103,11 @@ export interface SqlDialect {
    */
   upsertMerge(statement: UpsertMerge): string;
   /**
-   * `INSERT … VALUES …` that skips rows hitting a unique key and returns the `returning`
-   * columns of the rows it inserted — only those: the caller learns which rows are its own.
-   * For rows built from validated values only (see the MySQL implementation).
+   * `INSERT …` of a {@link rowSource} that skips rows hitting a unique key and returns the
+   * `returning` columns of the rows it inserted — only those: the caller learns which rows are
+   * its own. For rows built from validated values only (see the MySQL implementation).
    */
-  insertNewReturning(table: string, columns: string, tuples: string, returning: string): string;
+  insertNewReturning(table: string, columns: string, rows: string, returning: string): string;
   /** SQL yielding the larger of two comparable values (`GREATEST`, SQLite's scalar `MAX`). */
   greatest(a: string, b: string): string;
   /**
@@ -168,10 +180,31 @@ const onConflictMerge = ({ insert, table, key, set, returning }: UpsertMerge): s
 const onConflictNewReturning = (
   table: string,
   columns: string,
-  tuples: string,
+  rows: string,
   returning: string,
 ): string =>
-  `INSERT INTO ${table} (${columns}) VALUES ${tuples} ON CONFLICT DO NOTHING RETURNING ${returning}`;
+  `INSERT INTO ${table} (${columns}) ${rows} ON CONFLICT DO NOTHING RETURNING ${returning}`;
+
+/** `VALUES (…), (…)`: every engine's multi-row form. */
+const valueRows = (params: SqlParams, _types: readonly string[], rows: readonly unknown[][]) =>
+  `VALUES ${rows.map((row) => `(${params.list(row)})`).join(', ')}`;
+
+/**
+ * PostgreSQL array element type per column type (as TypeORM's driver normalizes it). Entities
+ * declare timestamps without a zone, the schema stores `timestamptz`: the driver's values carry
+ * their offset, so `timestamptz` reads them as the instants they are.
+ */
+const ARRAY_ELEMENTS: Readonly<Record<string, string>> = {
+  integer: 'int4',
+  bigint: 'int8',
+  'character varying': 'varchar',
+  text: 'text',
+  boolean: 'bool',
+  'double precision': 'float8',
+  bytea: 'bytea',
+  'timestamp with time zone': 'timestamptz',
+  'timestamp without time zone': 'timestamptz',
+};
 
 const sqlite: SqlDialect = {
   engine: 'sqlite',
@@ -181,8 +214,9 @@ const sqlite: SqlDialect = {
     `CAST(ROUND((julianday(${later}) - julianday(${earlier})) * 86400) AS INTEGER)`,
   codeEquals: (alias, placeholder) => `LOWER(${alias}.code) = LOWER(${placeholder})`,
   factJoin: 'CROSS JOIN',
-  insertIgnore: (table, columns, tuples) =>
-    `INSERT OR IGNORE INTO ${table} (${columns}) VALUES ${tuples}`,
+  rowSource: valueRows,
+  insertIgnore: (table, columns, rows) => `INSERT OR IGNORE INTO ${table} (${columns}) ${rows}`,
+  insertIgnoreSelect: (table, columns, select) => sqlite.insertIgnore(table, columns, select),
   upsertNewer: onConflictNewer,
   upsertReplace: onConflictReplace,
   upsertMerge: onConflictMerge,
@@ -202,8 +236,17 @@ const postgres: SqlDialect = {
   secondsBetween: (earlier, later) => `CAST(EXTRACT(EPOCH FROM (${later} - ${earlier})) AS BIGINT)`,
   codeEquals: (alias, placeholder) => `LOWER(${alias}.code) = LOWER(${placeholder})`,
   factJoin: 'JOIN',
-  insertIgnore: (table, columns, tuples) =>
-    `INSERT INTO ${table} (${columns}) VALUES ${tuples} ON CONFLICT DO NOTHING`,
+  rowSource: (params, types, rows) => {
+    const elements = types.map((type) => ARRAY_ELEMENTS[type]);
+    if (elements.some((element) => element === undefined)) return valueRows(params, types, rows);
+    const arrays = elements.map(
+      (element, column) => `${params.add(rows.map((row) => row[column]))}::${element}[]`,
+    );
+    return `SELECT * FROM unnest(${arrays.join(', ')})`;
+  },
+  insertIgnore: (table, columns, rows) =>
+    `INSERT INTO ${table} (${columns}) ${rows} ON CONFLICT DO NOTHING`,
+  insertIgnoreSelect: (table, columns, select) => postgres.insertIgnore(table, columns, select),
   upsertNewer: onConflictNewer,
   upsertReplace: onConflictReplace,
   upsertMerge: onConflictMerge,
@@ -226,10 +269,13 @@ const mysql: SqlDialect = {
   // Not `INSERT IGNORE`: besides duplicates it turns every error into a warning and stores the
   // row altered (text truncated, numbers clamped, NOT NULL filled in). A no-op update skips
   // exactly the rows hitting a unique key; a bad value fails like on the other engines.
-  insertIgnore: (table, columns, tuples) => {
-    const first = columns.split(',')[0].trim();
-    return `INSERT INTO ${table} (${columns}) VALUES ${tuples} ON DUPLICATE KEY UPDATE ${first} = ${first}`;
+  rowSource: valueRows,
+  // The column is qualified: a `SELECT` source may name columns of the same name.
+  insertIgnore: (table, columns, rows) => {
+    const first = `${table}.${columns.split(',')[0].trim()}`;
+    return `INSERT INTO ${table} (${columns}) ${rows} ON DUPLICATE KEY UPDATE ${first} = ${first}`;
   },
+  insertIgnoreSelect: (table, columns, select) => mysql.insertIgnore(table, columns, select),
   upsertNewer: ({ insert, update, newer }) => {
     const isNewer = `VALUES(${newer}) >= ${newer}`;
     // Assignments run left to right: the compared column must change last.
@@ -253,8 +299,8 @@ const mysql: SqlDialect = {
   // `ON DUPLICATE KEY UPDATE` returns them as well). It would also store a bad value altered
   // instead of failing (see `insertIgnore`): callers pass server-built, validated rows and treat
   // a row that is neither returned nor found afterwards as a failure.
-  insertNewReturning: (table, columns, tuples, returning) =>
-    `INSERT IGNORE INTO ${table} (${columns}) VALUES ${tuples} RETURNING ${returning}`,
+  insertNewReturning: (table, columns, rows, returning) =>
+    `INSERT IGNORE INTO ${table} (${columns}) ${rows} RETURNING ${returning}`,
   greatest: (a, b) => `GREATEST(${a}, ${b})`,
   lockRows: ' FOR UPDATE',
   lockingReadLocksGaps: true,

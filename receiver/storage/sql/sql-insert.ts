@@ -33,7 +33,7 @@ export type InsertConflict =
     };
 
 /**
- * One multi-row `INSERT` as a single statement. TypeORM's query builder spends most of a batch
+ * One multi-row `INSERT` as a single statement (rows as the dialect's `rowSource`). TypeORM's query builder spends most of a batch
  * in its per-parameter bookkeeping (quadratic in the number of values); here the entity metadata
  * still names the table and columns, and the driver's own `preparePersistentValue` still converts
  * every value (transformers, dates, booleans), so rows mean exactly what they mean through the
@@ -53,19 +53,16 @@ export function insertStatement(
   const columns = metadata.columns.filter(
     (column) => !column.isGenerated && column.propertyName in first,
   );
-  const tuples = rows
-    .map((row) => {
-      const values = columns.map((column) =>
-        params.add(
-          driver.preparePersistentValue(
-            (row as Record<string, unknown>)[column.propertyName],
-            column,
-          ),
-        ),
-      );
-      return `(${values.join(', ')})`;
-    })
-    .join(', ');
+  const values = rows.map((row) =>
+    columns.map((column) =>
+      driver.preparePersistentValue((row as Record<string, unknown>)[column.propertyName], column),
+    ),
+  );
+  const rowSource = dialect.rowSource(
+    params,
+    columns.map((column) => driver.normalizeType(column)),
+    values,
+  );
   const table = driver.escape(metadata.tableName);
   const names = columns.map((column) => driver.escape(column.databaseName)).join(', ');
   const escape = (property: string): string => {
@@ -75,12 +72,12 @@ export function insertStatement(
   };
   switch (conflict.kind) {
     case 'fail':
-      return `INSERT INTO ${table} (${names}) VALUES ${tuples}`;
+      return `INSERT INTO ${table} (${names}) ${rowSource}`;
     case 'ignore':
-      return dialect.insertIgnore(table, names, tuples);
+      return dialect.insertIgnore(table, names, rowSource);
     case 'newer':
       return dialect.upsertNewer({
-        insert: `INSERT INTO ${table} (${names}) VALUES ${tuples}`,
+        insert: `INSERT INTO ${table} (${names}) ${rowSource}`,
         table,
         key: conflict.key.map(escape),
         update: conflict.update.map(escape),
@@ -90,12 +87,12 @@ export function insertStatement(
       return dialect.insertNewReturning(
         table,
         names,
-        tuples,
+        rowSource,
         conflict.returning.map(escape).join(', '),
       );
     case 'merge':
       return dialect.upsertMerge({
-        insert: `INSERT INTO ${table} (${names}) VALUES ${tuples}`,
+        insert: `INSERT INTO ${table} (${names}) ${rowSource}`,
         table,
         key: conflict.key.map(escape),
         set: Object.fromEntries(

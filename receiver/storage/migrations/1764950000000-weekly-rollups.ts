@@ -7,8 +7,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * the raw rows until `receiver rebuild-rollups` has built them (an empty database is adopted as
  * before).
  */
-export class WeeklyRollups1764870000000 implements MigrationInterface {
-  name = 'WeeklyRollups1764870000000';
+export class WeeklyRollups1764950000000 implements MigrationInterface {
+  name = 'WeeklyRollups1764950000000';
 
   async up(runner: QueryRunner): Promise<void> {
     const [{ n }] = await runner.query(
