@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { markRollupsPendingIfAny } from './rollups-pending';
 
 /**
  * The rollups now also hold error occurrences per group and link clicks per link (dimensions
@@ -11,18 +12,7 @@ export class ErrorLinkRollups1764600000000 implements MigrationInterface {
   name = 'ErrorLinkRollups1764600000000';
 
   async up(runner: QueryRunner): Promise<void> {
-    let rows = 0;
-    for (const table of ['error_events', 'link_clicks']) {
-      const [{ n }] = await runner.query(
-        `SELECT COUNT(*) AS n FROM (SELECT 1 AS x FROM ${table} LIMIT 1) t`,
-      );
-      rows += Number(n);
-    }
-    if (rows === 0) return;
-    await runner.query(
-      `UPDATE analytics_rollup_state SET status = 'pending', built_through = NULL ` +
-        `WHERE name = 'rollups' AND status IN ('ready', 'building')`,
-    );
+    await markRollupsPendingIfAny(runner, ['error_events', 'link_clicks']);
   }
 
   async down(): Promise<void> {

@@ -2,6 +2,7 @@ import { Table, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { engineOf } from '../sql/sql-dialect';
 import { cascade, index } from './micrologs.tables';
 import { SchemaColumns } from './schema-columns';
+import { markRollupsPendingIfAny } from './rollups-pending';
 
 /**
  * The links' clickers: one small integer per link and IP hash (its unique key compares hashes as
@@ -24,14 +25,7 @@ export class LinkClickers1764900000000 implements MigrationInterface {
       }),
       false,
     );
-    const [{ n }] = await runner.query(
-      'SELECT COUNT(*) AS n FROM (SELECT 1 AS x FROM link_clicks LIMIT 1) t',
-    );
-    if (Number(n) === 0) return;
-    await runner.query(
-      `UPDATE analytics_rollup_state SET status = 'pending', built_through = NULL ` +
-        `WHERE name = 'rollups' AND status IN ('ready', 'building')`,
-    );
+    await markRollupsPendingIfAny(runner, ['link_clicks']);
   }
 
   async down(runner: QueryRunner): Promise<void> {

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { markRollupsPendingIfAny } from './rollups-pending';
 
 /**
  * The breakdown dimensions now also keep week rows (dimensions `page/wk`, `country/wk`…; no new
@@ -11,14 +12,7 @@ export class WeeklyRollups1764950000000 implements MigrationInterface {
   name = 'WeeklyRollups1764950000000';
 
   async up(runner: QueryRunner): Promise<void> {
-    const [{ n }] = await runner.query(
-      'SELECT COUNT(*) AS n FROM (SELECT 1 AS x FROM pageviews LIMIT 1) t',
-    );
-    if (Number(n) === 0) return;
-    await runner.query(
-      `UPDATE analytics_rollup_state SET status = 'pending', built_through = NULL ` +
-        `WHERE name = 'rollups' AND status IN ('ready', 'building')`,
-    );
+    await markRollupsPendingIfAny(runner, ['pageviews']);
   }
 
   async down(): Promise<void> {
