@@ -34,20 +34,11 @@ import { ERROR_JOB } from '../../receiver/tracking/tracking.constants';
 import { createProject } from './analytics-fixtures';
 import { useReceiverApp } from '../support/receiver-app';
 import { describeEachEngine } from '../support/services';
+import { seededRandom as random } from '../support/seeded-random';
 
 const ZONE = 'Europe/Paris';
 const DAY_MS = 86_400_000;
 const SEED = Number(process.env.ROLLUP_PROPERTY_SEED ?? 20261130);
-
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const DEVICES = [
   { deviceType: 'desktop', os: 'Windows', browser: 'Chrome', browserVersion: '120' },

@@ -29,20 +29,11 @@ import type { PageviewJob } from '../../receiver/tracking/interfaces/tracking-jo
 import { createProject } from './analytics-fixtures';
 import { adminHeaders, useReceiverApp } from '../support/receiver-app';
 import { describeEachEngine } from '../support/services';
+import { seededRandom as random } from '../support/seeded-random';
 
 const ZONE = 'Europe/Paris';
 const DAY_MS = 86_400_000;
 const SEED = Number(process.env.ROLLUP_PROPERTY_SEED ?? 20261130);
-
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Labels distinct under every engine's collation (MariaDB's default one ignores case and accents).
 const PAGES = [
