@@ -13,6 +13,7 @@ interface OutboxProcess {
   lines: string[];
   /** Resolves with the first line equal to `text` (or starting with it). */
   waitFor(text: string): Promise<void>;
+  /** Resolves once the process ended and all its output was read. */
   exited: Promise<void>;
 }
 
@@ -35,7 +36,9 @@ function startOutboxProcess(args: string[]): OutboxProcess {
       }
     }
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // 'close', not 'exit': at 'exit' the child's last lines may still be unread in the pipe, and a
+  // missed `acking` line would count the values it acknowledged as lost.
+  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
   return {
     child,
     lines,

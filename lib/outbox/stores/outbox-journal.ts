@@ -84,7 +84,7 @@ export class OutboxJournal {
     const bytes = encodeRecords(records);
     const handle = this.handle!;
     try {
-      await handle.write(bytes, 0, bytes.length, this.offset);
+      await writeFully(handle, bytes, this.offset);
       if (durable) await handle.datasync();
       this.offset += bytes.length;
     } catch (error) {
@@ -113,7 +113,7 @@ export class OutboxJournal {
     const file = await open(temp, 'w');
     try {
       for (let i = 0; i < capture.records.length; i++) {
-        await file.write(encodeRecord(capture.records[i]));
+        await writeFully(file, encodeRecord(capture.records[i]));
         // Large backlogs are encoded a chunk at a time so the application keeps its event loop.
         if (i % 4 === 3) await yieldTurn();
       }
@@ -137,7 +137,7 @@ export class OutboxJournal {
     if (tail.length > 0) await this.handle!.read(tail, 0, tail.length, prepared.offset);
     const file = await open(prepared.temp, 'a');
     try {
-      await file.write(tail);
+      await writeFully(file, tail);
       await file.datasync();
     } finally {
       await file.close();
@@ -226,7 +226,7 @@ export class OutboxJournal {
     const temp = this.tempName();
     const file = await open(temp, 'w');
     try {
-      await file.write(encodeRecords(records));
+      await writeFully(file, encodeRecords(records));
       await file.datasync();
     } finally {
       await file.close();
@@ -257,11 +257,30 @@ export class OutboxJournal {
   }
 }
 
+/** `undefined` only when the journal is really gone: any other failure must not start a new one. */
 function statOrUndefined(path: string): Stats | undefined {
   try {
     return statSync(path);
-  } catch {
-    return undefined;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Writes all of `bytes` at `position` (or at the file's position when omitted), or throws.
+ * `FileHandle.write` is one write(2): on a nearly full disk it writes part of the buffer and
+ * reports success. Taken as complete, that resolved an append whose record was cut short (dropped
+ * as a torn tail at the next start), and let a compaction rename a snapshot missing its last
+ * records over the journal. Writing the rest either completes it or fails with the real error.
+ */
+async function writeFully(handle: FileHandle, bytes: Buffer, position?: number): Promise<void> {
+  let done = 0;
+  while (done < bytes.length) {
+    const at = position === undefined ? null : position + done;
+    const { bytesWritten } = await handle.write(bytes, done, bytes.length - done, at);
+    if (bytesWritten === 0) throw new Error(`no progress writing ${handle.fd}`);
+    done += bytesWritten;
   }
 }
 
