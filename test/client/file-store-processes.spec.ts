@@ -100,7 +100,8 @@ describe('file outbox store across processes', () => {
     }
     expect(resolved.size).toBeGreaterThan(ITERATIONS * 10);
     expect(acknowledged.size).toBeGreaterThan(0);
-  }, 120_000);
+    // Twelve writer starts (each compiles its TypeScript) take minutes on a loaded 2-core CI box.
+  }, 300_000);
 
   it('waits for a live holder however long it holds the lock, then writes', async () => {
     const holder = startOutboxProcess(['hold', path, '11000']);
