@@ -1,5 +1,5 @@
-import { Logger } from '@nestjs/common';
 import { RealtimeTokensService } from '../../receiver/realtime/realtime-tokens.service';
+import { watchLoggedLines } from '../support/logged-lines';
 import { startPrivateRedis, type PrivateRedis } from '../support/private-services';
 import { createReceiverApp, type ReceiverApp } from '../support/receiver-app';
 import { createIsolatedDatabase, type IsolatedDatabase } from '../support/services';
@@ -17,10 +17,7 @@ describe('realtime fan-out while its Redis is down', () => {
   let receiver: ReceiverApp;
   let project: TestProject;
   let feed: FeedClient;
-  const warnings = jest.spyOn(Logger.prototype, 'warn');
-  const logs = jest.spyOn(Logger.prototype, 'log');
-  const linesAbout = (spy: jest.SpyInstance, text: string) =>
-    spy.mock.calls.filter(([message]) => String(message).includes(text)).length;
+  const logged = watchLoggedLines();
 
   const reportError = async (message: string) => {
     const res = await receiver.http.post(
@@ -47,6 +44,7 @@ describe('realtime fan-out while its Redis is down', () => {
   }, 60_000);
 
   afterAll(async () => {
+    logged.restore();
     feed?.close();
     await receiver?.close();
     await database?.drop();
@@ -55,11 +53,11 @@ describe('realtime fan-out while its Redis is down', () => {
 
   it('keeps delivering this process’s events, and says once when it degrades and once when it recovers', async () => {
     await reportError('through redis');
-    expect(linesAbout(warnings, 'could not publish')).toBe(0);
+    expect(logged.count('warn', /could not publish/)).toBe(0);
 
     await redis.kill();
     for (let n = 0; n < 5; n++) await reportError(`redis down ${n}`);
-    expect(linesAbout(warnings, 'could not publish')).toBe(1);
+    expect(logged.count('warn', /could not publish/)).toBe(1);
 
     await redis.start();
     // Until the subscriber has reconnected, a published event could reach nobody: wait for one that
@@ -67,13 +65,13 @@ describe('realtime fan-out while its Redis is down', () => {
     for (let n = 0; ; n++) {
       const message = `redis back ${n}`;
       await reportError(message);
-      if (linesAbout(logs, 'publishes to Redis again') > 0) break;
+      if (logged.count('log', /publishes to Redis again/) > 0) break;
       if (n > 50) throw new Error('the fan-out never published to Redis again');
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     await reportError('after recovery');
-    expect(linesAbout(logs, 'publishes to Redis again')).toBe(1);
-    expect(linesAbout(warnings, 'could not publish')).toBe(1);
+    expect(logged.count('log', /publishes to Redis again/)).toBe(1);
+    expect(logged.count('warn', /could not publish/)).toBe(1);
     // Each event reached the client once, whichever way it travelled.
     const errors = feed.messages.filter((m) => m.channel === 'errors').map((m) => m.data.message);
     expect(new Set(errors).size).toBe(errors.length);
