@@ -73,8 +73,11 @@ describe('file outbox store across processes', () => {
     const acknowledged = new Set<number>();
     const ITERATIONS = 12;
     for (let round = 0; round < ITERATIONS; round++) {
-      const writer = startOutboxProcess(['write', path, String(round * 1_000_000)]);
-      await writer.waitFor('added');
+      const first = round * 1_000_000;
+      const writer = startOutboxProcess(['write', path, String(first)]);
+      // Eleven values in before the timer starts: a loaded machine must not make a round kill a writer
+      // that has barely written (the count checked at the end is then reached whatever the load).
+      await writer.waitFor(`added ${first + 10}`);
       // Somewhere in an append, an acknowledgement or a compaction: the timer does not know.
       await sleep(50 + Math.floor(Math.random() * 400));
       writer.child.kill('SIGKILL');
