@@ -75,8 +75,8 @@ describe('file outbox store across processes', () => {
     for (let round = 0; round < ITERATIONS; round++) {
       const first = round * 1_000_000;
       const writer = startOutboxProcess(['write', path, String(first)]);
-      // Eleven values in before the timer starts: a loaded machine must not make a round kill a writer
-      // that has barely written (the count checked at the end is then reached whatever the load).
+      // Eleven values in before the timer starts: on a loaded machine a round must not kill a
+      // writer that has barely written (the count checked at the end holds whatever the load).
       await writer.waitFor(`added ${first + 10}`);
       // Somewhere in an append, an acknowledgement or a compaction: the timer does not know.
       await sleep(50 + Math.floor(Math.random() * 400));
