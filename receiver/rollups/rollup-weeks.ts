@@ -100,10 +100,7 @@ export function windowParts(window: RollupWindow): WindowPart[] {
  * rows, so a delta stored into any of them (a day row, or a week row, whose day is the Monday)
  * must either be read by it or wait for it.
  */
-export function recomputedGates(
-  projectIds: readonly number[],
-  days: readonly string[],
-): GateDay[] {
+export function recomputedGates(projectIds: readonly number[], days: readonly string[]): GateDay[] {
   const mondays = [...new Set(days.map(weekOf))];
   return projectIds.flatMap((projectId) =>
     mondays.flatMap((monday) =>
