@@ -52,7 +52,7 @@ export class ImportRollups {
         .filter((project) => project.first <= day && day <= project.last)
         .map((project) => project.projectId);
       await this.dataSource.transaction(async (manager) => {
-        // Before the first read (see `RollupRepository.enterDays`): live ingest may write meanwhile.
+        // Before the first read (`RollupRepository.enterDays`): live ingest may write meanwhile.
         await new RollupRepository(new SqlRunner(manager)).enterDays(
           recomputedGates(projects, [day]),
           true,

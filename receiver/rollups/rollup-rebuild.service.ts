@@ -139,7 +139,7 @@ export class RollupRebuildService {
 
   /**
    * Rebuilds one local day of every project in one transaction and records it as built; returns
-   * the pageviews read. It enters the gates of the day's week first (see `RollupRepository.enterDays`):
+   * the pageviews read. It enters the gates of the day's week first (`RollupRepository.enterDays`):
    * an ingest batch writing into that week meanwhile waits for it, or is waited for. A deadlock
    * the engine broke (a batch entering a second kind's days out of order) runs the day again.
    */

@@ -170,7 +170,7 @@ function pageview(projectId: number, day: string, hour: number, page: string, vi
       expect(total?.pageviews).toBe(3);
     });
 
-    it('keeps a pageview stored into another day of the week the rebuild derives again', async () => {
+    it('keeps a pageview stored into another day of the week the rebuild derives', async () => {
       const { id } = await createProject(receiver, 'Same week');
       const today = localDateOf(Date.now(), ZONE);
       // The Sunday of last week is rebuilt; the batch stores into its Wednesday. No later day of
