@@ -13,7 +13,10 @@ const CHECKPOINT_INTERVAL_MS = 100;
  * its snapshot needs. The WAL would then grow without bound. RESTART waits (up to the busy
  * timeout below) for readers to move on and holds writers off meanwhile; our writer meets
  * SQLITE_BUSY on `BEGIN IMMEDIATE` and retries asynchronously (SqliteWritePath), so the event
- * loop never waits, only ingest does, for a moment, once per this many frames.
+ * loop never waits, only ingest does, for a moment, once per this many frames. Two cases stay
+ * out of anyone's reach, SQLite's own checkpoints included: a reader that never ends pins the WAL,
+ * and checkpoints that keep failing let it grow while commits still succeed — on a full disk that
+ * is not for long (commits then fail too: 503), and either way health already says so.
  */
 const RESTART_AT_FRAMES = 10_000;
 /** Longest a RESTART checkpoint waits for readers and writers (in the worker only). */
