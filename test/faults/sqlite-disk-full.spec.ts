@@ -2,9 +2,9 @@ import Database from 'better-sqlite3';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Logger, type LoggerService } from '@nestjs/common';
 import { PageviewEntity } from '../../receiver/storage/entities';
 import { createReceiverApp, type ReceiverApp } from '../support/receiver-app';
+import { watchLoggedLines } from '../support/logged-lines';
 import { mountSmallDisk, type SmallDisk } from '../support/small-disk';
 import {
   createProject,
@@ -119,12 +119,7 @@ describe('SQLite WAL checkpoint on a full disk', () => {
   let disk: SmallDisk | undefined;
   let receiver: ReceiverApp;
   let project: TestProject;
-  const lines: string[] = [];
-  const capture: LoggerService = {
-    log: (message: unknown) => void lines.push(String(message)),
-    error: (message: unknown) => void lines.push(String(message)),
-    warn: (message: unknown) => void lines.push(String(message)),
-  };
+  let logged: ReturnType<typeof watchLoggedLines>;
 
   beforeAll(async () => {
     disk = mountSmallDisk(32);
@@ -133,12 +128,12 @@ describe('SQLite WAL checkpoint on a full disk', () => {
       adapter: 'fastify',
       database: { type: 'better-sqlite3', database: join(disk.dir, 'receiver.sqlite') },
     });
-    receiver.app.useLogger(capture);
+    logged = watchLoggedLines();
     project = await createProject(receiver.app);
   });
 
   afterAll(async () => {
-    Logger.overrideLogger(false);
+    logged?.restore();
     await receiver?.close();
     disk?.unmount();
   });
@@ -202,11 +197,11 @@ describe('SQLite WAL checkpoint on a full disk', () => {
     expect(green.body.checks.database).toMatchObject({ status: 'ok' });
     for (let i = 0; i < 5; i++) await track();
 
-    const started = lines.filter((line) => line.startsWith('Storage failing'));
-    const ended = lines.filter((line) => line.startsWith('Storage available again'));
-    expect(started).toHaveLength(1);
-    expect(started[0]).toMatch(/WAL checkpoint failed with SQLITE_FULL/);
-    expect(ended).toHaveLength(1);
+    expect(logged.count('error', /^Storage/)).toBe(1);
+    expect(logged.count('error', /^Storage failing: WAL checkpoint failed with SQLITE_FULL/)).toBe(
+      1,
+    );
+    expect(logged.count('log', /^Storage available again/)).toBe(1);
 
     // Every acknowledged pageview is in the database, as a second connection reads it.
     const check = new Database(file, { readonly: true });
