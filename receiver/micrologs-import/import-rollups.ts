@@ -6,7 +6,7 @@ import { RollupRebuildService } from '../rollups/rollup-rebuild.service';
 import { RollupStateService } from '../rollups/rollup-state.service';
 import { InjectReceiverDataSource } from '../storage/inject-receiver-data-source.decorator';
 
-/** Times of the first and last pageview, error event or click an import read for one project. */
+/** Times of the first and last pageview, error event, click or audit entry an import read for one project. */
 export interface PageviewSpan {
   first: number;
   last: number;

@@ -2,7 +2,7 @@ import type { SqlRunner } from '../storage/sql/sql-runner';
 import type { SqlParams } from '../storage/sql/sql-params';
 import { instantOf, int } from '../storage/sql/sql-values';
 import { projectSpan } from './project-span.sql';
-import { LocalDayOf, type RollupDelta } from './rollup-batch';
+import { dayCounts, type RollupDelta } from './rollup-batch';
 import { valueKey } from './rollup.dimensions';
 
 /**
@@ -28,26 +28,16 @@ export const errorGroupKey = (groupId: number): string => valueKey([String(group
 
 /** The occurrences of events per project, local day and group, as rows to add (or to store). */
 export function errorDeltas(facts: readonly ErrorFact[], timeZone: string): RollupDelta[] {
-  const days = new LocalDayOf(timeZone);
-  const rows = new Map<string, RollupDelta>();
-  for (const fact of facts) {
-    // MariaDB stores whole seconds; local midnights fall on whole seconds (see RollupBatch.add).
-    const day = days.of(Math.floor(fact.createdAt / 1000) * 1000);
-    const key = `${fact.projectId}|${day}|${fact.groupId}`;
-    const row = rows.get(key);
-    if (row) row.pageviews += fact.occurrences;
-    else
-      rows.set(key, {
-        projectId: fact.projectId,
-        day,
-        dimension: ERROR_GROUP,
-        valueKey: errorGroupKey(fact.groupId),
-        labels: [String(fact.groupId)],
-        pageviews: fact.occurrences,
-        members: null,
-      });
-  }
-  return [...rows.values()];
+  return dayCounts(
+    facts.map((fact) => ({
+      projectId: fact.projectId,
+      labels: [String(fact.groupId)],
+      count: fact.occurrences,
+      createdAt: fact.createdAt,
+    })),
+    ERROR_GROUP,
+    timeZone,
+  );
 }
 
 /** Stored events matching `where` (on alias-less `error_events` columns). */

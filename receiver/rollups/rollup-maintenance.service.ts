@@ -13,6 +13,7 @@ import { RollupStateService } from './rollup-state.service';
 import { deriveWeek, weekDeltas } from './rollup-weeks';
 import { firstSeenDeltas, firstSeenRows, readFirstSeen } from './first-seen.facts';
 import { ERROR_GROUP, errorDayRows, errorDeltas, readErrorFacts } from './error-day.facts';
+import { AUDIT_ACTION, auditDayRows, auditDeltas, readAuditFacts } from './audit-day.facts';
 import {
   clickDayRows,
   clickDeltas,
@@ -54,11 +55,18 @@ export interface ClickRowLike {
   created_at: Date;
 }
 
+/** An audit entry as the ingest inserts it (the columns the rollups need). */
+export interface AuditRowLike {
+  project_id: number;
+  action: string;
+  created_at: Date;
+}
+
 /** The retention kinds the rollups hold (see `afterPurge`). */
-export type PurgedKind = Extract<RetentionKind, 'pageviews' | 'errors' | 'clicks'>;
+export type PurgedKind = Extract<RetentionKind, 'pageviews' | 'errors' | 'clicks' | 'audit'>;
 
 export const isRolledUp = (kind: RetentionKind): kind is PurgedKind =>
-  kind === 'pageviews' || kind === 'errors' || kind === 'clicks';
+  kind === 'pageviews' || kind === 'errors' || kind === 'clicks' || kind === 'audit';
 
 /** Bounds of every stored day (the lock rows' day, `0000-00-00`, sorts first but is another dimension). */
 const FIRST_DAY = '0000-01-01';
@@ -79,9 +87,9 @@ export interface IngestedPageviews {
 }
 
 /**
- * Keeps the rollups equal to the raw rows: the ingest batch adds its pageviews, error events and
- * link clicks in its own transaction, an erasure takes a visitor (their error events, the clicks
- * of their address) out, deleting a link drops its rows, the retention purge drops (or keeps,
+ * Keeps the rollups equal to the raw rows: the ingest batch adds its pageviews, error events,
+ * link clicks and audit entries in its own transaction, an erasure takes a visitor (their error
+ * events, the clicks of their address) or an actor (their audit entries) out, deleting a link drops its rows, the retention purge drops (or keeps,
  * when `keepRollups` says so) the days it emptied. Project deletion needs nothing here: the
  * rows go with the project (foreign key, `ON DELETE CASCADE`).
  */
@@ -157,6 +165,19 @@ export class RollupMaintenance {
     await repository.merge(sortRows(errorDeltas(facts, this.state.timeZone)));
   }
 
+  /** Adds audit entries the batch inserted (call inside the batch's transaction, after the insert). */
+  async recordAudits(rows: readonly AuditRowLike[], context: IngestBatchContext): Promise<void> {
+    if (rows.length === 0) return;
+    const repository = new RollupRepository(new SqlRunner(context.manager));
+    if (!this.state.maintains(await repository.state())) return;
+    const facts = rows.map((row) => ({
+      projectId: row.project_id,
+      action: row.action,
+      createdAt: row.created_at.getTime(),
+    }));
+    await repository.merge(sortRows(auditDeltas(facts, this.state.timeZone)));
+  }
+
   /** Adds link clicks the batch inserted (call inside the batch's transaction, after the insert). */
   async recordClicks(rows: readonly ClickRowLike[], context: IngestBatchContext): Promise<void> {
     if (rows.length === 0) return;
@@ -198,6 +219,21 @@ export class RollupMaintenance {
       facts.push(...(await readErrorFacts(sql, (p) => `id IN (${p.list(ids)})`)));
     }
     await repository.subtract(sortRows(errorDeltas(facts, this.state.timeZone)));
+  }
+
+  /**
+   * Takes one actor's audit entries out of a project's rollups (an erasure). Call in its
+   * transaction BEFORE the entries are deleted: it reads them to know what to subtract.
+   */
+  async forgetAudits(manager: EntityManager, projectId: number, actor: string): Promise<void> {
+    const sql = new SqlRunner(manager);
+    const repository = new RollupRepository(sql);
+    if (!this.state.maintains(await repository.state())) return;
+    const facts = await readAuditFacts(
+      sql,
+      (p) => `project_id = ${p.add(projectId)} AND actor = ${p.add(actor)}`,
+    );
+    await repository.subtract(sortRows(auditDeltas(facts, this.state.timeZone)));
   }
 
   /**
@@ -289,7 +325,7 @@ export class RollupMaintenance {
         return;
       }
       // Events have no later state: drop their days through the cutoff's, rewrite that one.
-      let dimensions = [ERROR_GROUP];
+      let dimensions = [kind === 'audit' ? AUDIT_ACTION : ERROR_GROUP];
       if (kind === 'clicks') {
         const window = { projectId, dimension: LINK, fromDay: FIRST_DAY, toDay: cutoffDay };
         const links = await repository.firstLabels(window);
@@ -301,10 +337,8 @@ export class RollupMaintenance {
       }
       const start = startOfLocalDay(cutoffDay, zone);
       const end = startOfLocalDay(addDays(cutoffDay, 1), zone);
-      const rows =
-        kind === 'errors'
-          ? await errorDayRows(sql, projectId, start, end, zone)
-          : await clickDayRows(sql, projectId, start, end, zone);
+      const dayRows = { errors: errorDayRows, audit: auditDayRows, clicks: clickDayRows }[kind];
+      const rows = await dayRows(sql, projectId, start, end, zone);
       await repository.replace(sortRows(rows));
       // After the rows: the clickers still in them are the ones with clicks left.
       if (kind === 'clicks') await forgetUnclicked(sql, projectId);
@@ -333,6 +367,7 @@ export class RollupMaintenance {
         ...(await firstSeenRows(sql, projectId, start, end, zone)),
         ...(await errorDayRows(sql, projectId, start, end, zone)),
         ...(await clickDayRows(sql, projectId, start, end, zone)),
+        ...(await auditDayRows(sql, projectId, start, end, zone)),
       ]),
     );
     await deriveWeek(repository, projectId, day);
