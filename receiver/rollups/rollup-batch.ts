@@ -37,49 +37,6 @@ export class LocalDayOf {
   }
 }
 
-/** One event counted per day (an error event's occurrences, an audit entry) by {@link dayCounts}. */
-export interface CountedEvent {
-  projectId: number;
-  /** The group's values (its `value_key` is their digest). */
-  labels: string[];
-  /** What the event adds to its day's row. */
-  count: number;
-  /** `created_at` as an instant (ms). */
-  createdAt: number;
-}
-
-/**
- * Count-only rows of one dimension: per project, local day and group, the counts of its events
- * summed (no member sets). The rows an ingest batch adds, an erasure subtracts and a recompute
- * stores, derived alike for every kind of event counted this way.
- */
-export function dayCounts(
-  events: Iterable<CountedEvent>,
-  dimension: string,
-  timeZone: string,
-): RollupDelta[] {
-  const days = new LocalDayOf(timeZone);
-  const rows = new Map<string, RollupDelta>();
-  for (const event of events) {
-    // MariaDB stores whole seconds; local midnights fall on whole seconds (see RollupBatch.add).
-    const day = days.of(Math.floor(event.createdAt / 1000) * 1000);
-    const key = `${event.projectId}|${day}|${labelsText(event.labels)}`;
-    const row = rows.get(key);
-    if (row) row.pageviews += event.count;
-    else
-      rows.set(key, {
-        projectId: event.projectId,
-        day,
-        dimension,
-        valueKey: valueKey(event.labels),
-        labels: event.labels,
-        pageviews: event.count,
-        members: null,
-      });
-  }
-  return [...rows.values()];
-}
-
 /**
  * Sums pageviews into rollup rows: per project, local day and dimension value, the number of
  * pageviews and the ids behind its unique counts. Used alike by the ingest batch (deltas merged
@@ -153,7 +110,7 @@ export class RollupBatch {
 }
 
 /** Labels as one map key: joined by NUL (JSON, which never holds a raw NUL, if a label does). */
-const labelsText = (labels: string[]): string =>
+export const labelsText = (labels: string[]): string =>
   labels.some((label) => label.includes('\u0000')) ? JSON.stringify(labels) : labels.join('\u0000');
 
 /** Rollup rows in primary-key order (project, dimension, day, value), so writers lock alike. */

@@ -12,8 +12,9 @@ import { RollupRepository } from './rollup.repository';
 import { RollupStateService } from './rollup-state.service';
 import { deriveWeek, weekDeltas } from './rollup-weeks';
 import { firstSeenDeltas, firstSeenRows, readFirstSeen } from './first-seen.facts';
-import { ERROR_GROUP, errorDayRows, errorDeltas, readErrorFacts } from './error-day.facts';
-import { AUDIT_ACTION, auditDayRows, auditDeltas, readAuditFacts } from './audit-day.facts';
+import { ERROR_EVENTS } from './error-day.facts';
+import { AUDIT_ENTRIES } from './audit-day.facts';
+import { countedDayRows, dayCounts, readCounted, type CountedKind } from './counted-events';
 import {
   clickDayRows,
   clickDeltas,
@@ -37,12 +38,12 @@ import {
 } from './session-day.facts';
 
 /** An error event row as the ingest inserts it (the columns the rollups need). */
-export interface ErrorRowLike {
+export type ErrorRowLike = {
   project_id: number;
   group_id: number;
   occurrences: number;
   created_at: Date;
-}
+};
 
 /** A link click row as the ingest inserts it (the columns the rollups need). */
 export interface ClickRowLike {
@@ -56,11 +57,7 @@ export interface ClickRowLike {
 }
 
 /** An audit entry as the ingest inserts it (the columns the rollups need). */
-export interface AuditRowLike {
-  project_id: number;
-  action: string;
-  created_at: Date;
-}
+export type AuditRowLike = { project_id: number; action: string; created_at: Date };
 
 /** The retention kinds the rollups hold (see `afterPurge`). */
 export type PurgedKind = Extract<RetentionKind, 'pageviews' | 'errors' | 'clicks' | 'audit'>;
@@ -152,30 +149,24 @@ export class RollupMaintenance {
   }
 
   /** Adds error events the batch inserted (call inside the batch's transaction, after the insert). */
-  async recordErrors(rows: readonly ErrorRowLike[], context: IngestBatchContext): Promise<void> {
-    if (rows.length === 0) return;
-    const repository = new RollupRepository(new SqlRunner(context.manager));
-    if (!this.state.maintains(await repository.state())) return;
-    const facts = rows.map((row) => ({
-      projectId: row.project_id,
-      groupId: Number(row.group_id),
-      occurrences: row.occurrences,
-      createdAt: row.created_at.getTime(),
-    }));
-    await repository.merge(sortRows(errorDeltas(facts, this.state.timeZone)));
+  recordErrors(rows: readonly ErrorRowLike[], context: IngestBatchContext): Promise<void> {
+    return this.recordCounted(ERROR_EVENTS, rows, context);
   }
 
   /** Adds audit entries the batch inserted (call inside the batch's transaction, after the insert). */
-  async recordAudits(rows: readonly AuditRowLike[], context: IngestBatchContext): Promise<void> {
+  recordAudits(rows: readonly AuditRowLike[], context: IngestBatchContext): Promise<void> {
+    return this.recordCounted(AUDIT_ENTRIES, rows, context);
+  }
+
+  private async recordCounted(
+    kind: CountedKind,
+    rows: ReadonlyArray<Record<string, unknown>>,
+    context: IngestBatchContext,
+  ): Promise<void> {
     if (rows.length === 0) return;
     const repository = new RollupRepository(new SqlRunner(context.manager));
     if (!this.state.maintains(await repository.state())) return;
-    const facts = rows.map((row) => ({
-      projectId: row.project_id,
-      action: row.action,
-      createdAt: row.created_at.getTime(),
-    }));
-    await repository.merge(sortRows(auditDeltas(facts, this.state.timeZone)));
+    await repository.merge(sortRows(dayCounts(kind, rows, this.state.timeZone)));
   }
 
   /** Adds link clicks the batch inserted (call inside the batch's transaction, after the insert). */
@@ -213,12 +204,12 @@ export class RollupMaintenance {
     const sql = new SqlRunner(manager);
     const repository = new RollupRepository(sql);
     if (eventIds.length === 0 || !this.state.maintains(await repository.state())) return;
-    const facts = [];
+    const events = [];
     for (let i = 0; i < eventIds.length; i += DIMENSION_CHUNK) {
       const ids = eventIds.slice(i, i + DIMENSION_CHUNK);
-      facts.push(...(await readErrorFacts(sql, (p) => `id IN (${p.list(ids)})`)));
+      events.push(...(await readCounted(sql, ERROR_EVENTS, (p) => `id IN (${p.list(ids)})`)));
     }
-    await repository.subtract(sortRows(errorDeltas(facts, this.state.timeZone)));
+    await repository.subtract(sortRows(dayCounts(ERROR_EVENTS, events, this.state.timeZone)));
   }
 
   /**
@@ -229,11 +220,12 @@ export class RollupMaintenance {
     const sql = new SqlRunner(manager);
     const repository = new RollupRepository(sql);
     if (!this.state.maintains(await repository.state())) return;
-    const facts = await readAuditFacts(
+    const entries = await readCounted(
       sql,
+      AUDIT_ENTRIES,
       (p) => `project_id = ${p.add(projectId)} AND actor = ${p.add(actor)}`,
     );
-    await repository.subtract(sortRows(auditDeltas(facts, this.state.timeZone)));
+    await repository.subtract(sortRows(dayCounts(AUDIT_ENTRIES, entries, this.state.timeZone)));
   }
 
   /**
@@ -325,7 +317,8 @@ export class RollupMaintenance {
         return;
       }
       // Events have no later state: drop their days through the cutoff's, rewrite that one.
-      let dimensions = [kind === 'audit' ? AUDIT_ACTION : ERROR_GROUP];
+      const counted = kind === 'audit' ? AUDIT_ENTRIES : ERROR_EVENTS;
+      let dimensions = [counted.dimension];
       if (kind === 'clicks') {
         const window = { projectId, dimension: LINK, fromDay: FIRST_DAY, toDay: cutoffDay };
         const links = await repository.firstLabels(window);
@@ -337,8 +330,10 @@ export class RollupMaintenance {
       }
       const start = startOfLocalDay(cutoffDay, zone);
       const end = startOfLocalDay(addDays(cutoffDay, 1), zone);
-      const dayRows = { errors: errorDayRows, audit: auditDayRows, clicks: clickDayRows }[kind];
-      const rows = await dayRows(sql, projectId, start, end, zone);
+      const rows =
+        kind === 'clicks'
+          ? await clickDayRows(sql, projectId, start, end, zone)
+          : await countedDayRows(counted, sql, projectId, start, end, zone);
       await repository.replace(sortRows(rows));
       // After the rows: the clickers still in them are the ones with clicks left.
       if (kind === 'clicks') await forgetUnclicked(sql, projectId);
@@ -365,9 +360,9 @@ export class RollupMaintenance {
         ...batch.sorted(),
         ...(await sessionDayRows(sql, projectId, day, start, end)),
         ...(await firstSeenRows(sql, projectId, start, end, zone)),
-        ...(await errorDayRows(sql, projectId, start, end, zone)),
+        ...(await countedDayRows(ERROR_EVENTS, sql, projectId, start, end, zone)),
         ...(await clickDayRows(sql, projectId, start, end, zone)),
-        ...(await auditDayRows(sql, projectId, start, end, zone)),
+        ...(await countedDayRows(AUDIT_ENTRIES, sql, projectId, start, end, zone)),
       ]),
     );
     await deriveWeek(repository, projectId, day);
