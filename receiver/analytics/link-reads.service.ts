@@ -29,6 +29,13 @@ export class LinkReads {
     return this.raw.findLink(projectId, code);
   }
 
+  /** Clicks per day (days with clicks, in day order) of one link, or of all the project's links. */
+  async clicksPerDay(projectId: number, range: AnalyticsRange, linkId?: number) {
+    return (await this.state.serves(range.timeZone))
+      ? this.rollups.clicksPerDay(projectId, range, linkId)
+      : this.raw.clicksPerDay(projectId, range, linkId);
+  }
+
   async detail(link: Row, range: AnalyticsRange) {
     return (await this.state.serves(range.timeZone))
       ? this.rollups.detail(link, range)

@@ -9,6 +9,7 @@ import { RECEIVER_OPTIONS } from '../config/receiver-options.constants';
 import type { ResolvedReceiverOptions } from '../config/receiver-options.interface';
 import { InvalidInputError } from '../common/errors/receiver.errors';
 import { addDays, localDateOf, startOfLocalDay } from '../common/time/zoned-time.util';
+import { int } from '../storage/sql/sql-values';
 import { TelemetryValuesReader } from '../telemetry/hosts/telemetry-values.reader';
 import { GRAFANA_MESSAGES } from './grafana.messages';
 import {
@@ -201,18 +202,12 @@ export class GrafanaQueryService {
     range: AnalyticsRange,
     code: string,
   ): Promise<GrafanaSeries> {
-    const codes = code
-      ? [code]
-      : (await this.links.links(projectId, range)).links.map((l) => l.code);
-    const perDay = new Map<string, number>();
-    for (const each of codes) {
-      const link = await this.links.findLink(projectId, each);
-      if (!link) continue;
-      for (const d of (await this.links.detail(link, range)).over_time) {
-        perDay.set(d.date, (perDay.get(d.date) ?? 0) + d.clicks);
-      }
-    }
-    return this.daily(code ? `link_clicks ${code}` : 'link_clicks', range, [...perDay]);
+    // One query for the whole project (a link's clicks go when the link is deleted), or for one link.
+    const link = code ? await this.links.findLink(projectId, code) : undefined;
+    const days =
+      code && !link ? [] : await this.links.clicksPerDay(projectId, range, link && int(link.id));
+    const perDay = days.map((d): [string, number] => [d.day, d.clicks]);
+    return this.daily(code ? `link_clicks ${code}` : 'link_clicks', range, perDay);
   }
 
   /** A day series with every day of the range (days without data are 0), at local midnight. */

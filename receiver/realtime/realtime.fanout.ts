@@ -6,6 +6,7 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import type { Redis } from 'ioredis';
+import { redisCircuitOf } from '../common/redis/redis-circuit';
 import { RECEIVER_REDIS } from '../common/redis/redis.providers';
 import { createRedisClient } from '../common/redis/redis-client.factory';
 import { RECEIVER_OPTIONS } from '../config/receiver-options.constants';
@@ -80,19 +81,25 @@ export class RealtimeFanout implements OnModuleInit, OnApplicationShutdown {
       this.deliver(envelope);
       return;
     }
-    this.redis.publish(this.channel, JSON.stringify(envelope)).then(
-      () => {
-        this.publishFailing = false;
-      },
-      (error: unknown) => {
-        if (!this.publishFailing) {
-          this.logger.warn(RealtimeMessages.publishFailed((error as Error).message));
-        }
-        this.publishFailing = true;
-        // Better this process's subscribers than none.
-        this.deliver(envelope);
-      },
-    );
+    // Through the server's circuit: while Redis is known down or hung, events go to this process's
+    // subscribers at once instead of each waiting out a command timeout.
+    const text = JSON.stringify(envelope);
+    redisCircuitOf(this.redis)
+      .run((redis) => redis.publish(this.channel, text))
+      .then(
+        () => {
+          if (this.publishFailing) this.logger.log(RealtimeMessages.publishRecovered);
+          this.publishFailing = false;
+        },
+        (error: unknown) => {
+          if (!this.publishFailing) {
+            this.logger.warn(RealtimeMessages.publishFailed((error as Error).message));
+          }
+          this.publishFailing = true;
+          // Better this process's subscribers than none.
+          this.deliver(envelope);
+        },
+      );
   }
 
   private receive(text: string): void {

@@ -17,5 +17,7 @@ export const RealtimeMessages = {
     'or serve the receiver from an application of its own',
   redisSubscribeFailed: (reason: string) =>
     `Realtime fan-out could not subscribe to Redis (${reason}); feeds show this process's events only until it can`,
-  publishFailed: (reason: string) => `Realtime fan-out could not publish to Redis (${reason})`,
+  publishFailed: (reason: string) =>
+    `Realtime fan-out could not publish to Redis (${reason}); feeds show this process's events only until it can`,
+  publishRecovered: "Realtime fan-out publishes to Redis again; feeds show every process's events",
 };

@@ -211,6 +211,25 @@ describeReceiver('Grafana JSON datasource', ({ adapter, engine }) => {
     expect(total).toBeGreaterThan(0);
   });
 
+  it('answers the clicks of all links per day, equal to the link-details summed', async () => {
+    const [all] = (await post('query', queryBody([{ target: 'link_clicks' }]))).body;
+    const expected = new Map<number, number>();
+    for (const { code } of (await analytics(`links?${WINDOW}`)).links) {
+      const detail = await analytics(`link-detail?${WINDOW}&code=${code}`);
+      for (const d of detail.over_time as Array<{ date: string; clicks: number }>) {
+        expected.set(dayStart(d.date), (expected.get(dayStart(d.date)) ?? 0) + d.clicks);
+      }
+    }
+    expect(expected.size).toBeGreaterThan(0);
+    for (const [clicks, at] of all.datapoints as number[][]) {
+      expect([at, clicks]).toEqual([at, expected.get(at) ?? 0]);
+    }
+    const [unknown] = (
+      await post('query', queryBody([{ target: 'link_clicks', payload: { code: 'nope' } }]))
+    ).body;
+    expect((unknown.datapoints as number[][]).every(([clicks]) => clicks === 0)).toBe(true);
+  });
+
   it('answers telemetry values as a series, averaged per interval beyond maxDataPoints', async () => {
     const target = { target: 'telemetry', payload: { host: 'web-1', key: 'queue_depth' } };
     const at = Date.parse('2026-01-11T06:00:00Z');

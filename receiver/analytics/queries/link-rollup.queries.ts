@@ -86,4 +86,15 @@ export class LinkRollupQueries {
       days: ordered.map((d) => ({ day: d.day, clicks: d.pageviews })),
     });
   }
+
+  /** As LinkQueries.clicksPerDay: the day sums of the link rows (one per link and day). */
+  async clicksPerDay(
+    projectId: number,
+    range: AnalyticsRange,
+    linkId?: number,
+  ): Promise<Array<{ day: string; clicks: number }>> {
+    const keys = linkId === undefined ? undefined : [linkKey(linkId)];
+    const days = await this.repository.daySums(rollupWindow(projectId, LINK, range), keys);
+    return days.filter((d) => d.total > 0).map((d) => ({ day: d.day, clicks: d.total }));
+  }
 }

@@ -82,12 +82,7 @@ export class LinkQueries {
         FROM link_clicks c ${this.sql.dialect.factJoin} devices d ON d.id = c.device_id WHERE ${clicks(p)}
         GROUP BY d.device_type ORDER BY clicks DESC, device_type`,
       ),
-      this.sql.perDay(
-        range,
-        (p, within) => `COUNT(*) AS clicks FROM link_clicks c
-          WHERE c.link_id = ${p.add(linkId)} AND ${within('c.created_at')}`,
-        (row) => int(row.clicks) > 0,
-      ),
+      this.clicksPerDay(int(link.project_id), range, linkId),
     ]);
     return this.detailAnswer(link, range, {
       total: int(totals.total),
@@ -95,8 +90,27 @@ export class LinkQueries {
       countries,
       referrers,
       devices,
-      days: days.map((d) => ({ day: String(d.day), clicks: int(d.clicks) })),
+      days,
     });
+  }
+
+  /** Clicks per day of the window (days with clicks, in day order): of one link, or of all the project's links. */
+  async clicksPerDay(
+    projectId: number,
+    range: AnalyticsRange,
+    linkId?: number,
+  ): Promise<Array<{ day: string; clicks: number }>> {
+    const days = await this.sql.perDay(
+      range,
+      (p, within) =>
+        `COUNT(*) AS clicks FROM link_clicks c WHERE ` +
+        (linkId === undefined
+          ? `c.project_id = ${p.add(projectId)}`
+          : `c.link_id = ${p.add(linkId)}`) +
+        ` AND ${within('c.created_at')}`,
+      (row) => int(row.clicks) > 0,
+    );
+    return days.map((d) => ({ day: d.day, clicks: int(d.clicks) }));
   }
 
   /**
