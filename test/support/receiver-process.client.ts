@@ -15,6 +15,8 @@ export interface ReceiverProcess {
   info: ReceiverProcessInfo;
   /** Resolves with the exit code or signal once the process ended. */
   exited: Promise<number | string | null>;
+  /** Everything the process printed after its JSON line (Nest writes warnings to stdout). */
+  output(): string;
 }
 
 const SCRIPT = join(__dirname, 'receiver-process.ts');
@@ -38,12 +40,15 @@ export function startReceiverProcess(
     child.once('exit', (code, signal) => resolve(signal ?? code)),
   );
   let stderr = '';
+  let printed = '';
   child.stderr!.on('data', (chunk) => (stderr += String(chunk)));
   return new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     lines.once('line', (line) => {
+      lines.on('line', (next) => (printed += `${next}\n`));
       try {
-        resolve({ child, info: JSON.parse(line) as ReceiverProcessInfo, exited });
+        const info = JSON.parse(line) as ReceiverProcessInfo;
+        resolve({ child, info, exited, output: () => printed + stderr });
       } catch (error) {
         reject(error);
       }
