@@ -5,6 +5,8 @@ export const HealthMessages = {
   connected: 'Connected',
   databaseFailed: 'Connection failed',
   databaseWritesFailing: (reason: string): string => `Writes failing: ${reason}`,
+  databaseCheckpointsFailing: (reason: string): string =>
+    `WAL checkpoints failing (commits stay in the WAL): ${reason}`,
   checkTimedOut: (ms: number): string => `No answer within ${ms} ms (hung?)`,
   redisFailed: 'Connection failed \u2014 queue and cache unavailable',
   redisHung: (reason: string): string =>

@@ -7,6 +7,7 @@ import { RECEIVER_MIGRATIONS } from './migrations';
 import { RECEIVER_MIGRATIONS_TABLE } from './storage.constants';
 import { boundMysqlPool } from './mysql/mysql-pool.bounds';
 import { installStorageGuards } from './storage.guards';
+import { SqliteWalCheckpointer } from './sqlite/sqlite-wal.checkpointer';
 
 /**
  * Completes user-given TypeORM options with what the receiver relies on: its entities and
@@ -94,7 +95,8 @@ const DRIVER_PACKAGES: Partial<Record<DataSourceOptions['type'], PeerPackage>> =
 
 /**
  * Creates and initialises a data source for the receiver (migrations are run by the caller), with
- * the receiver's write path installed ({@link installStorageGuards}).
+ * the receiver's write path installed ({@link installStorageGuards}) and, on a SQLite file, its WAL
+ * checkpointed off the event loop ({@link SqliteWalCheckpointer}).
  */
 export async function createReceiverDataSource(
   options: DataSourceOptions,
@@ -110,5 +112,6 @@ export async function createReceiverDataSource(
     boundMysqlPool(dataSource, timeout);
   }
   installStorageGuards(dataSource);
+  SqliteWalCheckpointer.attach(dataSource);
   return dataSource;
 }

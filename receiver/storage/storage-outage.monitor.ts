@@ -3,8 +3,10 @@ import type { DataSource } from 'typeorm';
 import { isStorageFault } from './storage-fault';
 
 const StorageOutageMessages = {
-  started: (reason: string): string =>
-    `Storage unavailable: ${reason} (answering 503 with Retry-After until it recovers)`,
+  started: (operation: StorageOperation, reason: string): string =>
+    operation === 'checkpoints'
+      ? `Storage failing: WAL checkpoint failed with ${reason} (commits pile up in the WAL until a checkpoint succeeds)`
+      : `Storage unavailable: ${reason} (answering 503 with Retry-After until it recovers)`,
   ended: (seconds: number): string => `Storage available again after ${seconds.toFixed(1)} s`,
 } as const;
 
@@ -16,17 +18,30 @@ const PROBE_TIMEOUT_MS = 1_000;
 export interface StorageOutageState {
   since: Date;
   reason: string;
+  /** The operation whose failure started the outage. */
+  operation: StorageOperation;
 }
+
+/**
+ * What failed: the writes of requests and jobs, or (SQLite) the WAL checkpoints that copy
+ * committed pages into the database file off the event loop. Each recovers only by its own
+ * evidence: a commit that lands in the WAL says nothing about a checkpoint that cannot write the
+ * database file on a full disk.
+ */
+export type StorageOperation = 'writes' | 'checkpoints';
 
 /**
  * The one place that knows whether the receiver's database is failing. Every storage fault
  * (see {@link isStorageFault}) reported while it is up starts an outage and logs ONE line; the
  * first successful write, or (PostgreSQL, MySQL) a probe that reaches the server again, ends it
  * with ONE line. Requests in between are answered 503 without a log line each. SQLite is not
- * probed: `SELECT 1` works on a full disk, so only a committed write proves recovery there.
+ * probed: `SELECT 1` works on a full disk, so only a committed write proves recovery there, and
+ * only a completed checkpoint ends a checkpoint failure: the outage lasts while either fails
+ * (still one line when it starts, one when the last failing operation recovers).
  */
 export class StorageOutageMonitor {
   private state: StorageOutageState | undefined;
+  private readonly failing = new Set<StorageOperation>();
   private probe: NodeJS.Timeout | undefined;
   private readonly logger = new Logger('ReceiverStorage');
 
@@ -38,20 +53,23 @@ export class StorageOutageMonitor {
   }
 
   /** Records a failed operation; returns whether it was a storage fault (and so a 503). */
-  failed(error: unknown): boolean {
+  failed(error: unknown, operation: StorageOperation = 'writes'): boolean {
     if (!isStorageFault(error)) return false;
+    this.failing.add(operation);
     if (!this.state) {
       const reason = describe(error);
-      this.state = { since: new Date(), reason };
-      this.logger.error(StorageOutageMessages.started(reason));
+      this.state = { since: new Date(), reason, operation };
+      this.logger.error(StorageOutageMessages.started(operation, reason));
       this.startProbing();
     }
     return true;
   }
 
   /** Records an operation that reached the database and succeeded. */
-  succeeded(): void {
+  succeeded(operation: StorageOperation = 'writes'): void {
     if (!this.state) return;
+    this.failing.delete(operation);
+    if (this.failing.size > 0) return;
     const seconds = (Date.now() - this.state.since.getTime()) / 1000;
     this.state = undefined;
     this.stopProbing();

@@ -1,7 +1,10 @@
+import Database from 'better-sqlite3';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PageviewEntity } from '../../receiver/storage/entities';
 import { createReceiverApp, type ReceiverApp } from '../support/receiver-app';
+import { watchLoggedLines } from '../support/logged-lines';
 import { mountSmallDisk, type SmallDisk } from '../support/small-disk';
 import {
   createProject,
@@ -88,7 +91,6 @@ describe('SQLite disk full under load', () => {
     expect(healthAfter.status).toBe(200);
 
     // Every acknowledged pageview is in the database, as a second connection reads it.
-    const Database = (await import('better-sqlite3')).default;
     const reader = new Database(join(disk.dir, 'receiver.sqlite'), { readonly: true });
     const stored = new Set(
       (
@@ -104,5 +106,113 @@ describe('SQLite disk full under load', () => {
     expect(
       await dataSourceOf(receiver.app).getRepository(PageviewEntity).count(),
     ).toBeGreaterThanOrEqual(acknowledged.length);
+  }, 60_000);
+});
+
+/**
+ * SQLite's WAL checkpoints run in a worker thread (SqliteWalCheckpointer). On a full disk a
+ * checkpoint cannot grow the database file while commits still land in WAL space the file already
+ * has: the commits are fine (202), but the WAL can no longer be emptied, so health must say so —
+ * from the checkpoint's failure, not from a write's — and turn green once a checkpoint succeeds.
+ */
+describe('SQLite WAL checkpoint on a full disk', () => {
+  let disk: SmallDisk | undefined;
+  let receiver: ReceiverApp;
+  let project: TestProject;
+  let logged: ReturnType<typeof watchLoggedLines>;
+
+  beforeAll(async () => {
+    disk = mountSmallDisk(32);
+    if (!disk) return;
+    receiver = await createReceiverApp({
+      adapter: 'fastify',
+      database: { type: 'better-sqlite3', database: join(disk.dir, 'receiver.sqlite') },
+    });
+    logged = watchLoggedLines();
+    project = await createProject(receiver.app);
+  });
+
+  afterAll(async () => {
+    logged?.restore();
+    await receiver?.close();
+    disk?.unmount();
+  });
+
+  it('turns health red while checkpoints fail, green after the next one, and loses no 202', async () => {
+    if (!disk) return void console.warn('tmpfs cannot be mounted here: disk-full case not run');
+    const file = join(disk.dir, 'receiver.sqlite');
+    const acknowledged: string[] = [];
+    const track = async (): Promise<void> => {
+      const url = `https://shop.example.com/checkpoint/${acknowledged.length}`;
+      const res = await receiver.http.post(
+        '/api/track/pageview.php',
+        pageviewBody({ url, visitor_id: 'visitor-c', session_token: 'session-c' }),
+        testHeaders(project.publicKey),
+      );
+      expect(res.status).toBe(202);
+      acknowledged.push(url);
+    };
+    const health = () => receiver.http.get('/api/health.php');
+
+    // Room in the WAL: a reader's snapshot keeps the writer from starting the WAL over, so it
+    // grows to 4 MiB; once every frame is in the database file, later commits reuse that space
+    // without allocating any.
+    const reader = new Database(file);
+    reader.exec('BEGIN');
+    reader.prepare('SELECT COUNT(*) AS n FROM pageviews').get();
+    while (statSync(`${file}-wal`).size < 4 * 1024 * 1024) await track();
+    reader.exec('COMMIT');
+    for (;;) {
+      const [done] = reader.pragma('wal_checkpoint(PASSIVE)') as {
+        busy: number;
+        log: number;
+        checkpointed: number;
+      }[];
+      if (done.busy === 0 && done.log === done.checkpointed) break;
+      await sleep(10);
+    }
+    reader.close();
+    expect((await health()).status).toBe(200);
+
+    // Disk full: the commits still land in the WAL (every one answered 202) until the worker's
+    // checkpoint has to write a page past the end of the database file.
+    disk.fill();
+    let red = await health();
+    while (red.status === 200) {
+      await track();
+      red = await health();
+    }
+    expect(red.status).toBe(503);
+    expect(red.body.checks.database).toMatchObject({ status: 'fail' });
+    expect(red.body.checks.database.message).toMatch(/checkpoint/i);
+    expect(red.body.checks.database.message).toMatch(/SQLITE_FULL/);
+
+    // Space is back: the next checkpoint completes and ends the outage by itself.
+    disk.free();
+    let green = await health();
+    while (green.status !== 200) {
+      await sleep(50);
+      green = await health();
+    }
+    expect(green.body.checks.database).toMatchObject({ status: 'ok' });
+    for (let i = 0; i < 5; i++) await track();
+
+    expect(logged.count('error', /^Storage/)).toBe(1);
+    expect(logged.count('error', /^Storage failing: WAL checkpoint failed with SQLITE_FULL/)).toBe(
+      1,
+    );
+    expect(logged.count('log', /^Storage available again/)).toBe(1);
+
+    // Every acknowledged pageview is in the database, as a second connection reads it.
+    const check = new Database(file, { readonly: true });
+    const stored = new Set(
+      (
+        check.prepare('SELECT url FROM pageviews WHERE project_id = ?').all(project.id) as {
+          url: string;
+        }[]
+      ).map((row) => row.url),
+    );
+    check.close();
+    expect(acknowledged.filter((url) => !stored.has(url))).toEqual([]);
   }, 60_000);
 });

@@ -9,7 +9,8 @@ import type {
 /**
  * `SELECT 1` on the receiver's data source, and the storage outage the write path saw: a full
  * disk answers `SELECT 1` happily while no write can commit, so a failing write is `fail` too
- * until a write succeeds again.
+ * until a write succeeds again; on SQLite, a failing WAL checkpoint (see
+ * `SqliteWalCheckpointer`) likewise until a checkpoint succeeds.
  */
 export class DatabaseHealthIndicator implements ReceiverHealthIndicator {
   readonly name = 'database';
@@ -26,7 +27,10 @@ export class DatabaseHealthIndicator implements ReceiverHealthIndicator {
     if (outage) {
       return {
         status: 'fail',
-        message: HealthMessages.databaseWritesFailing(outage.reason),
+        message:
+          outage.operation === 'checkpoints'
+            ? HealthMessages.databaseCheckpointsFailing(outage.reason)
+            : HealthMessages.databaseWritesFailing(outage.reason),
         since: outage.since.toISOString(),
       };
     }
