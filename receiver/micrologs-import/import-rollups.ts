@@ -4,6 +4,9 @@ import { addDays, daysBetween, localDateOf } from '../common/time/zoned-time.uti
 import { RollupMaintenance } from '../rollups/rollup-maintenance.service';
 import { RollupRebuildService } from '../rollups/rollup-rebuild.service';
 import { RollupStateService } from '../rollups/rollup-state.service';
+import { RollupRepository } from '../rollups/rollup.repository';
+import { recomputedGates } from '../rollups/rollup-weeks';
+import { SqlRunner } from '../storage/sql/sql-runner';
 import { InjectReceiverDataSource } from '../storage/inject-receiver-data-source.decorator';
 
 /** Times of the first and last pageview, error event or click an import read for one project. */
@@ -45,11 +48,17 @@ export class ImportRollups {
     const first = days.reduce((min, d) => (d.first < min ? d.first : min), days[0].first);
     const last = days.reduce((max, d) => (d.last > max ? d.last : max), days[0].last);
     for (let day = first; day <= last; day = addDays(day, 1)) {
+      const projects = days
+        .filter((project) => project.first <= day && day <= project.last)
+        .map((project) => project.projectId);
       await this.dataSource.transaction(async (manager) => {
-        for (const project of days) {
-          if (project.first <= day && day <= project.last)
-            await this.maintenance.recomputeDay(manager, day, project.projectId);
-        }
+        // Before the first read (`RollupRepository.enterDays`): live ingest may write meanwhile.
+        await new RollupRepository(new SqlRunner(manager)).enterDays(
+          recomputedGates(projects, [day]),
+          true,
+        );
+        for (const projectId of projects)
+          await this.maintenance.recomputeDay(manager, day, projectId);
       });
     }
     return { projects: spans.size, days: daysBetween(first, last) + 1, full: false };

@@ -10,7 +10,7 @@ import { PageviewFactsReader, type PageviewRowLike } from './pageview-facts.read
 import { LocalDayOf, RollupBatch, type RollupDelta, sortRows } from './rollup-batch';
 import { RollupRepository } from './rollup.repository';
 import { RollupStateService } from './rollup-state.service';
-import { deriveWeek, weekDeltas } from './rollup-weeks';
+import { deriveWeek, recomputedGates, weekDeltas } from './rollup-weeks';
 import { firstSeenDeltas, firstSeenRows, readFirstSeen } from './first-seen.facts';
 import { ERROR_GROUP, errorDayRows, errorDeltas, readErrorFacts } from './error-day.facts';
 import {
@@ -252,7 +252,6 @@ export class RollupMaintenance {
       ...weekDeltas(days),
       ...firstSeenDeltas(visitor, this.state.timeZone),
     ]);
-    await repository.subtract(rows);
     // The visitor's sessions leave the per-day session sums (after minus before: nothing after).
     const sessions = await readSessionStates(
       sql,
@@ -260,6 +259,10 @@ export class RollupMaintenance {
       true,
     );
     const removed = sortRows(sessionDeltas(sessions, new Map(), this.state.timeZone));
+    // Both writes' days at once, in order: entered one write after the other, a recomputation
+    // holding a later day could wait for this transaction while it waits for an earlier one.
+    await repository.enterDays([...rows, ...removed], false);
+    await repository.subtract(rows);
     await repository.merge(removed);
     return rows.length + removed.length;
   }
@@ -271,20 +274,25 @@ export class RollupMaintenance {
    */
   async afterPurge(projectId: number, kind: PurgedKind, cutoff: number): Promise<void> {
     if (this.options.keepRollups) return;
+    const zone = this.state.timeZone;
+    const cutoffDay = localDateOf(cutoff, zone);
+    // Listed before the transaction: it enters the days' gates before its first read.
+    const days = await new RollupRepository(new SqlRunner(this.dataSource)).daysThrough(
+      projectId,
+      cutoffDay,
+    );
     await this.dataSource.transaction(async (manager) => {
       const sql = new SqlRunner(manager);
       const repository = new RollupRepository(sql);
+      await repository.enterDays(recomputedGates([projectId], [...days, cutoffDay]), true);
       if (!this.state.maintains(await repository.state())) {
         // No served rollups name these clickers: a rebuild enrols the clicks left again.
         if (kind === 'clicks') await forgetUnclicked(sql, projectId);
         return;
       }
-      const zone = this.state.timeZone;
-      const cutoffDay = localDateOf(cutoff, zone);
       if (kind === 'pageviews') {
         // Every day up to the cutoff's is recomputed from the rows the purge left: pageviews are
         // gone before it, but sessions and visitors with later activity stay (and count).
-        const days = await repository.daysThrough(projectId, cutoffDay);
         for (const day of days) await this.recomputeDay(manager, day, projectId);
         return;
       }
@@ -313,7 +321,9 @@ export class RollupMaintenance {
 
   /**
    * Recomputes one local day of one project from its raw pageviews (replaces its rows), then its
-   * week's rows from the day rows. Returns the pageviews read.
+   * week's rows from the day rows. Returns the pageviews read. The transaction must have entered
+   * the gates of the day's week alone before its first read (`recomputedGates`): else an ingest
+   * batch storing into one of those days meanwhile is lost or counted twice.
    */
   async recomputeDay(manager: EntityManager, day: string, projectId: number): Promise<number> {
     const sql = new SqlRunner(manager);

@@ -7,6 +7,8 @@ import { addDays, daysBetween, localDateOf, startOfLocalDay } from '../common/ti
 import { RollupMaintenance } from './rollup-maintenance.service';
 import { ROLLUP_TABLE, RollupRepository } from './rollup.repository';
 import { RollupStateService } from './rollup-state.service';
+import { recomputedGates } from './rollup-weeks';
+import { isLockConflict } from '../storage/storage-fault';
 
 /** Progress of a rebuild, after each day. */
 export interface RollupRebuildProgress {
@@ -105,17 +107,7 @@ export class RollupRebuildService {
         day !== null && day <= localDateOf(Date.now(), zone);
         day = await this.nextDataDay(sql, projects, addDays(day, 1))
       ) {
-        const current = day;
-        await this.dataSource.transaction(async (manager) => {
-          for (const projectId of projects) {
-            pageviews += await this.maintenance.recomputeDay(manager, current, projectId);
-          }
-          await new RollupRepository(new SqlRunner(manager)).setState({
-            timeZone: zone,
-            status: 'building',
-            builtThrough: current,
-          });
-        });
+        pageviews += await this.rebuildDay(day, projects);
         days++;
         onProgress?.({
           day,
@@ -146,6 +138,35 @@ export class RollupRebuildService {
   }
 
   /**
+   * Rebuilds one local day of every project in one transaction and records it as built; returns
+   * the pageviews read. It enters the gates of the day's week first (`RollupRepository.enterDays`):
+   * an ingest batch writing into that week meanwhile waits for it, or is waited for. A deadlock
+   * the engine broke (a batch entering a second kind's days out of order) runs the day again.
+   */
+  private async rebuildDay(day: string, projects: number[]): Promise<number> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.dataSource.transaction(async (manager) => {
+          const repository = new RollupRepository(new SqlRunner(manager));
+          await repository.enterDays(recomputedGates(projects, [day]), true);
+          let pageviews = 0;
+          for (const projectId of projects) {
+            pageviews += await this.maintenance.recomputeDay(manager, day, projectId);
+          }
+          await repository.setState({
+            timeZone: this.state.timeZone,
+            status: 'building',
+            builtThrough: day,
+          });
+          return pageviews;
+        });
+      } catch (error) {
+        if (!isLockConflict(error) || attempt >= LOCK_CONFLICT_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  /**
    * The first local day from `day` on holding a pageview, a session start or a first visit of any
    * project (`null`: none left); one index seek per project and table.
    */
@@ -173,6 +194,9 @@ export class RollupRebuildService {
     return found < day ? day : found;
   }
 }
+
+/** Runs of a day's transaction that lost a lock conflict before the rebuild fails. */
+const LOCK_CONFLICT_ATTEMPTS = 3;
 
 /** The tables and instants that put a day into the rollups. */
 const DATA_COLUMNS = [

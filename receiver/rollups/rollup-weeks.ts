@@ -2,7 +2,7 @@ import { addDays, daysBetween } from '../common/time/zoned-time.util';
 import { decodeMembers } from './member-list';
 import type { RollupDelta } from './rollup-batch';
 import { ROLLUP_DIMENSIONS } from './rollup.dimensions';
-import type { RollupRepository, RollupWindow } from './rollup.repository';
+import type { GateDay, RollupRepository, RollupWindow } from './rollup.repository';
 
 /**
  * Week rows: the breakdown dimensions also keep one row per group and ISO week (Monday to Sunday
@@ -92,6 +92,21 @@ export function windowParts(window: RollupWindow): WindowPart[] {
   const after = addDays(lastWeek, 7);
   if (after <= toDay) parts.push({ dimension, fromDay: after, toDay });
   return parts;
+}
+
+/**
+ * The gates a recomputation of some days enters alone (`RollupRepository.enterDays`): per
+ * project, every day of each day's week. It writes the week rows again from all seven days'
+ * rows, so a delta stored into any of them (a day row, or a week row, whose day is the Monday)
+ * must either be read by it or wait for it.
+ */
+export function recomputedGates(projectIds: readonly number[], days: readonly string[]): GateDay[] {
+  const mondays = [...new Set(days.map(weekOf))];
+  return projectIds.flatMap((projectId) =>
+    mondays.flatMap((monday) =>
+      Array.from({ length: 7 }, (_, i) => ({ projectId, day: addDays(monday, i) })),
+    ),
+  );
 }
 
 /**

@@ -10,6 +10,7 @@ import { isWeekDimension, windowParts, type WindowPart } from './rollup-weeks';
 
 export const ROLLUP_TABLE = 'analytics_rollups';
 export const ROLLUP_STATE_TABLE = 'analytics_rollup_state';
+export const ROLLUP_GATE_TABLE = 'analytics_rollup_gates';
 const STATE_NAME = 'rollups';
 /**
  * The per-project lock rows earlier versions serialised ingest batches with (outside every
@@ -52,6 +53,12 @@ export interface RollupWindow {
   weeks?: boolean;
 }
 
+/** A project's local day, as its rollup gate names it (see {@link RollupRepository.enterDays}). */
+export interface GateDay {
+  projectId: number;
+  day: string;
+}
+
 /** A stored rollup row as the reads use it. */
 export interface StoredRollup {
   day: string;
@@ -91,14 +98,66 @@ export class RollupRepository {
   }
 
   /**
+   * Enters the gates of some project days for the rest of the transaction: `alone` (a day
+   * recomputed from the raw rows: rebuild, purge, import) or shared (deltas added or taken out:
+   * ingest, erasure). A recomputation then never interleaves with a delta of its days: it reads
+   * the raw rows either before the delta's transaction stored anything (which then adds its delta
+   * to the rewritten rows) or after it committed (its raw rows are counted, its delta replaced).
+   * Gates are taken in (project, day) order, so recomputations cannot deadlock each other. A
+   * recomputation enters BEFORE its first read: MariaDB's repeatable read fixes a transaction's
+   * snapshot at its first plain read, which would otherwise miss what a waited-for batch committed;
+   * it therefore creates missing gates blindly (an insert that skips stored ones, locking them
+   * alone on MariaDB). A shared entry looks them up first: that insert would make it exclusive.
+   */
+  async enterDays(days: readonly GateDay[], alone: boolean): Promise<void> {
+    const { dialect } = this.sql;
+    const unique = new Map(days.map((d) => [`${d.projectId}|${d.day}`, d]));
+    const sorted = [...unique.values()].sort(
+      (a, b) => a.projectId - b.projectId || (a.day < b.day ? -1 : a.day > b.day ? 1 : 0),
+    );
+    for (let i = 0; i < sorted.length; i += CHUNK) {
+      const chunk = sorted.slice(i, i + CHUNK);
+      let missing = chunk;
+      if (!alone) {
+        const stored = await this.sql.rows<Record<string, unknown>>(
+          (p) => `SELECT project_id, day FROM ${ROLLUP_GATE_TABLE} WHERE ${gatesWhere(p, chunk)}`,
+        );
+        const found = new Set(stored.map((row) => `${int(row.project_id)}|${text(row.day)}`));
+        missing = chunk.filter((d) => !found.has(`${d.projectId}|${d.day}`));
+      }
+      if (missing.length > 0) {
+        await this.sql.run((p) =>
+          dialect.insertIgnore(
+            ROLLUP_GATE_TABLE,
+            'project_id, day',
+            dialect.rowSource(
+              p,
+              GATE_COLUMN_TYPES,
+              missing.map((d) => [d.projectId, d.day]),
+            ),
+          ),
+        );
+      }
+      await this.sql.run(
+        (p) =>
+          `SELECT project_id, day FROM ${ROLLUP_GATE_TABLE} WHERE ${gatesWhere(p, chunk)} ` +
+          `ORDER BY project_id, day${alone ? dialect.lockRows : dialect.shareRows}`,
+      );
+    }
+  }
+
+  /**
    * Adds deltas to the stored rows (the ingest), reading each stored row with a row lock so two
    * receivers writing the same page and day queue up instead of losing each other's visitors;
    * rows are taken in key order, so they cannot deadlock. Rows not stored yet are inserted whole.
    * Where a locking read of a missing key locks its gap (MariaDB), two batches inserting rows
    * into one gap would deadlock: there every row is first created empty, then read and written.
+   * First it enters the gates of the rows' days shared ({@link enterDays}; a week row's day is
+   * its Monday), so it never interleaves with a recomputation of one of them.
    */
   async merge(deltas: RollupDelta[]): Promise<void> {
     const { dialect } = this.sql;
+    await this.enterDays(deltas, false);
     for (let i = 0; i < deltas.length; i += CHUNK) {
       const chunk = deltas.slice(i, i + CHUNK);
       if (dialect.lockingReadLocksGaps) {
@@ -135,9 +194,11 @@ export class RollupRepository {
   /**
    * Takes deltas out of the stored rows: their pageviews are subtracted and their ids removed
    * from the member lists. Exact when the deltas are ALL the pageviews of their ids (an erased
-   * visitor with every session of theirs). Rows left without pageviews are deleted.
+   * visitor with every session of theirs). Rows left without pageviews are deleted. Enters its
+   * days' gates shared first, as {@link merge}.
    */
   async subtract(deltas: RollupDelta[]): Promise<void> {
+    await this.enterDays(deltas, false);
     for (let i = 0; i < deltas.length; i += CHUNK) {
       const chunk = deltas.slice(i, i + CHUNK);
       const stored = await this.storedOf(chunk);
@@ -526,6 +587,19 @@ function rowsOf(p: SqlParams, dialect: SqlDialect, rows: readonly MergedRow[]): 
       members,
     ]),
   );
+}
+
+/** The gates' columns' types, as the dialects' `rowSource` takes them. */
+const GATE_COLUMN_TYPES = ['integer', 'character varying'];
+
+/** The gates of some project days, one condition per project (each a primary key seek). */
+function gatesWhere(p: SqlParams, days: readonly GateDay[]): string {
+  const byProject = new Map<number, string[]>();
+  for (const { projectId, day } of days)
+    byProject.set(projectId, [...(byProject.get(projectId) ?? []), day]);
+  return [...byProject]
+    .map(([projectId, list]) => `(project_id = ${p.add(projectId)} AND day IN (${p.list(list)}))`)
+    .join(' OR ');
 }
 
 /** Most distinct groups {@link RollupRepository.grouped} ranks in one statement (placeholders). */

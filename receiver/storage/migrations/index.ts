@@ -16,6 +16,7 @@ import { RollupGroupIndex1764860000000 } from './1764860000000-rollup-group-inde
 import { LinkClickers1764900000000 } from './1764900000000-link-clickers';
 import { RedundantIngestIndexes1764930000000 } from './1764930000000-redundant-ingest-indexes';
 import { WeeklyRollups1764950000000 } from './1764950000000-weekly-rollups';
+import { RollupGates1764970000000 } from './1764970000000-rollup-gates';
 
 /** The receiver's migrations in order; list them in your data source when you pass a connection name. */
 export const RECEIVER_MIGRATIONS = [
@@ -37,4 +38,5 @@ export const RECEIVER_MIGRATIONS = [
   LinkClickers1764900000000,
   RedundantIngestIndexes1764930000000,
   WeeklyRollups1764950000000,
+  RollupGates1764970000000,
 ];

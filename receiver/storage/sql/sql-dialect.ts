@@ -116,6 +116,12 @@ export interface SqlDialect {
    */
   readonly lockRows: string;
   /**
+   * Suffix of a `SELECT` whose rows must not change (nor be locked alone) until the transaction
+   * ends, while others may hold them the same way (` FOR SHARE`): the rollups' day gates that
+   * concurrent ingest batches share. Empty on SQLite, as {@link lockRows}.
+   */
+  readonly shareRows: string;
+  /**
    * Whether a locking read of a key that is not stored locks the gap it would go in (InnoDB's
    * repeatable read): two transactions that read then insert into one gap deadlock, so rows
    * must be created before they are read for update.
@@ -223,6 +229,7 @@ const sqlite: SqlDialect = {
   insertNewReturning: onConflictNewReturning,
   greatest: (a, b) => `MAX(${a}, ${b})`,
   lockRows: '',
+  shareRows: '',
   lockingReadLocksGaps: false,
   sumsInClient: false,
   rollupGroupIndex: false,
@@ -253,6 +260,7 @@ const postgres: SqlDialect = {
   insertNewReturning: onConflictNewReturning,
   greatest: (a, b) => `GREATEST(${a}, ${b})`,
   lockRows: ' FOR UPDATE',
+  shareRows: ' FOR SHARE',
   lockingReadLocksGaps: false,
   sumsInClient: false,
   rollupGroupIndex: true,
@@ -303,6 +311,7 @@ const mysql: SqlDialect = {
     `INSERT IGNORE INTO ${table} (${columns}) ${rows} RETURNING ${returning}`,
   greatest: (a, b) => `GREATEST(${a}, ${b})`,
   lockRows: ' FOR UPDATE',
+  shareRows: ' LOCK IN SHARE MODE',
   lockingReadLocksGaps: true,
   sumsInClient: true,
   rollupGroupIndex: false,
