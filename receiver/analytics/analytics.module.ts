@@ -20,6 +20,8 @@ import { ErrorRollupQueries } from './queries/error-rollup.queries';
 import { LinkRollupQueries } from './queries/link-rollup.queries';
 import { ErrorReads } from './error-reads.service';
 import { LinkReads } from './link-reads.service';
+import { AuditRollupQueries } from './queries/audit-rollup.queries';
+import { AuditReads } from './audit-reads.service';
 
 /**
  * The 14 analytics endpoints (contract 2.5) and retention cohorts. Wired to the links domain and the analytics cache
@@ -50,6 +52,8 @@ import { LinkReads } from './link-reads.service';
     ErrorReads,
     LinkRollupQueries,
     LinkReads,
+    AuditRollupQueries,
+    AuditReads,
   ],
   // The Grafana datasource answers from the same reads.
   exports: [TrafficReads, ErrorReads, LinkReads],

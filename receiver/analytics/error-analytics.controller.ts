@@ -23,7 +23,7 @@ import { analyticsDoc } from './analytics.docs';
 import { ANALYTICS_MESSAGES, ANALYTICS_SUCCESS } from './analytics.messages';
 import { AnalyticsResponder } from './analytics-responder';
 import { CsvExport } from './csv/csv-export.decorator';
-import { AuditQueries } from './queries/audit.queries';
+import { AuditReads } from './audit-reads.service';
 import { ErrorReads } from './error-reads.service';
 import { AnalyticsRangeService } from './range/analytics-range.service';
 import { InvalidInputError, NotFoundError } from '../common/errors/receiver.errors';
@@ -36,7 +36,7 @@ export class ErrorAnalyticsController {
     private readonly ranges: AnalyticsRangeService,
     private readonly responder: AnalyticsResponder,
     private readonly errorReads: ErrorReads,
-    private readonly auditQueries: AuditQueries,
+    private readonly auditReads: AuditReads,
   ) {}
 
   @Get(['errors.php', 'errors'])
@@ -152,7 +152,7 @@ export class ErrorAnalyticsController {
       range,
       key,
       ANALYTICS_TTL.standard,
-      () => this.auditQueries.audits(project.id, range, action, actor, limit),
+      () => this.auditReads.audits(project.id, range, action, actor, limit),
     );
   }
 }

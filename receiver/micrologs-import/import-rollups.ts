@@ -9,7 +9,7 @@ import { recomputedGates } from '../rollups/rollup-weeks';
 import { SqlRunner } from '../storage/sql/sql-runner';
 import { InjectReceiverDataSource } from '../storage/inject-receiver-data-source.decorator';
 
-/** Times of the first and last pageview, error event or click an import read for one project. */
+/** Times of the first and last pageview, error event, click or audit entry an import read for one project. */
 export interface PageviewSpan {
   first: number;
   last: number;

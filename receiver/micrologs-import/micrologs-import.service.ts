@@ -241,9 +241,9 @@ export class MicrologsImportService {
 }
 
 /** The imported tables the analytics rollups are built from. */
-const ROLLED_UP = new Set(['pageviews', 'error_events', 'link_clicks']);
+const ROLLED_UP = new Set(['pageviews', 'error_events', 'link_clicks', 'audit_logs']);
 
-/** Widens each project's span of pageview (error, click) times by a page's rows. */
+/** Widens each project's span of pageview (error, click, audit) times by a page's rows. */
 function spanOf(spans: Map<number, { first: number; last: number }>, rows: ConvertedRow[]): void {
   for (const row of rows) {
     const span = spans.get(row.projectId);

@@ -110,7 +110,7 @@ export class RollupBatch {
 }
 
 /** Labels as one map key: joined by NUL (JSON, which never holds a raw NUL, if a label does). */
-const labelsText = (labels: string[]): string =>
+export const labelsText = (labels: string[]): string =>
   labels.some((label) => label.includes('\u0000')) ? JSON.stringify(labels) : labels.join('\u0000');
 
 /** Rollup rows in primary-key order (project, dimension, day, value), so writers lock alike. */

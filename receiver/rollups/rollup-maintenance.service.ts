@@ -12,7 +12,9 @@ import { RollupRepository } from './rollup.repository';
 import { RollupStateService } from './rollup-state.service';
 import { deriveWeek, recomputedGates, weekDeltas } from './rollup-weeks';
 import { firstSeenDeltas, firstSeenRows, readFirstSeen } from './first-seen.facts';
-import { ERROR_GROUP, errorDayRows, errorDeltas, readErrorFacts } from './error-day.facts';
+import { ERROR_EVENTS } from './error-day.facts';
+import { AUDIT_ENTRIES } from './audit-day.facts';
+import { countedDayRows, dayCounts, readCounted, type CountedKind } from './counted-events';
 import {
   clickDayRows,
   clickDeltas,
@@ -36,12 +38,12 @@ import {
 } from './session-day.facts';
 
 /** An error event row as the ingest inserts it (the columns the rollups need). */
-export interface ErrorRowLike {
+export type ErrorRowLike = {
   project_id: number;
   group_id: number;
   occurrences: number;
   created_at: Date;
-}
+};
 
 /** A link click row as the ingest inserts it (the columns the rollups need). */
 export interface ClickRowLike {
@@ -54,11 +56,14 @@ export interface ClickRowLike {
   created_at: Date;
 }
 
+/** An audit entry as the ingest inserts it (the columns the rollups need). */
+export type AuditRowLike = { project_id: number; action: string; created_at: Date };
+
 /** The retention kinds the rollups hold (see `afterPurge`). */
-export type PurgedKind = Extract<RetentionKind, 'pageviews' | 'errors' | 'clicks'>;
+export type PurgedKind = Extract<RetentionKind, 'pageviews' | 'errors' | 'clicks' | 'audit'>;
 
 export const isRolledUp = (kind: RetentionKind): kind is PurgedKind =>
-  kind === 'pageviews' || kind === 'errors' || kind === 'clicks';
+  kind === 'pageviews' || kind === 'errors' || kind === 'clicks' || kind === 'audit';
 
 /** Bounds of every stored day (the lock rows' day, `0000-00-00`, sorts first but is another dimension). */
 const FIRST_DAY = '0000-01-01';
@@ -79,9 +84,9 @@ export interface IngestedPageviews {
 }
 
 /**
- * Keeps the rollups equal to the raw rows: the ingest batch adds its pageviews, error events and
- * link clicks in its own transaction, an erasure takes a visitor (their error events, the clicks
- * of their address) out, deleting a link drops its rows, the retention purge drops (or keeps,
+ * Keeps the rollups equal to the raw rows: the ingest batch adds its pageviews, error events,
+ * link clicks and audit entries in its own transaction, an erasure takes a visitor (their error
+ * events, the clicks of their address) or an actor (their audit entries) out, deleting a link drops its rows, the retention purge drops (or keeps,
  * when `keepRollups` says so) the days it emptied. Project deletion needs nothing here: the
  * rows go with the project (foreign key, `ON DELETE CASCADE`).
  */
@@ -144,17 +149,24 @@ export class RollupMaintenance {
   }
 
   /** Adds error events the batch inserted (call inside the batch's transaction, after the insert). */
-  async recordErrors(rows: readonly ErrorRowLike[], context: IngestBatchContext): Promise<void> {
+  recordErrors(rows: readonly ErrorRowLike[], context: IngestBatchContext): Promise<void> {
+    return this.recordCounted(ERROR_EVENTS, rows, context);
+  }
+
+  /** Adds audit entries the batch inserted (call inside the batch's transaction, after the insert). */
+  recordAudits(rows: readonly AuditRowLike[], context: IngestBatchContext): Promise<void> {
+    return this.recordCounted(AUDIT_ENTRIES, rows, context);
+  }
+
+  private async recordCounted(
+    kind: CountedKind,
+    rows: ReadonlyArray<Record<string, unknown>>,
+    context: IngestBatchContext,
+  ): Promise<void> {
     if (rows.length === 0) return;
     const repository = new RollupRepository(new SqlRunner(context.manager));
     if (!this.state.maintains(await repository.state())) return;
-    const facts = rows.map((row) => ({
-      projectId: row.project_id,
-      groupId: Number(row.group_id),
-      occurrences: row.occurrences,
-      createdAt: row.created_at.getTime(),
-    }));
-    await repository.merge(sortRows(errorDeltas(facts, this.state.timeZone)));
+    await repository.merge(sortRows(dayCounts(kind, rows, this.state.timeZone)));
   }
 
   /** Adds link clicks the batch inserted (call inside the batch's transaction, after the insert). */
@@ -192,12 +204,28 @@ export class RollupMaintenance {
     const sql = new SqlRunner(manager);
     const repository = new RollupRepository(sql);
     if (eventIds.length === 0 || !this.state.maintains(await repository.state())) return;
-    const facts = [];
+    const events = [];
     for (let i = 0; i < eventIds.length; i += DIMENSION_CHUNK) {
       const ids = eventIds.slice(i, i + DIMENSION_CHUNK);
-      facts.push(...(await readErrorFacts(sql, (p) => `id IN (${p.list(ids)})`)));
+      events.push(...(await readCounted(sql, ERROR_EVENTS, (p) => `id IN (${p.list(ids)})`)));
     }
-    await repository.subtract(sortRows(errorDeltas(facts, this.state.timeZone)));
+    await repository.subtract(sortRows(dayCounts(ERROR_EVENTS, events, this.state.timeZone)));
+  }
+
+  /**
+   * Takes one actor's audit entries out of a project's rollups (an erasure). Call in its
+   * transaction BEFORE the entries are deleted: it reads them to know what to subtract.
+   */
+  async forgetAudits(manager: EntityManager, projectId: number, actor: string): Promise<void> {
+    const sql = new SqlRunner(manager);
+    const repository = new RollupRepository(sql);
+    if (!this.state.maintains(await repository.state())) return;
+    const entries = await readCounted(
+      sql,
+      AUDIT_ENTRIES,
+      (p) => `project_id = ${p.add(projectId)} AND actor = ${p.add(actor)}`,
+    );
+    await repository.subtract(sortRows(dayCounts(AUDIT_ENTRIES, entries, this.state.timeZone)));
   }
 
   /**
@@ -297,7 +325,8 @@ export class RollupMaintenance {
         return;
       }
       // Events have no later state: drop their days through the cutoff's, rewrite that one.
-      let dimensions = [ERROR_GROUP];
+      const counted = kind === 'audit' ? AUDIT_ENTRIES : ERROR_EVENTS;
+      let dimensions = [counted.dimension];
       if (kind === 'clicks') {
         const window = { projectId, dimension: LINK, fromDay: FIRST_DAY, toDay: cutoffDay };
         const links = await repository.firstLabels(window);
@@ -310,9 +339,9 @@ export class RollupMaintenance {
       const start = startOfLocalDay(cutoffDay, zone);
       const end = startOfLocalDay(addDays(cutoffDay, 1), zone);
       const rows =
-        kind === 'errors'
-          ? await errorDayRows(sql, projectId, start, end, zone)
-          : await clickDayRows(sql, projectId, start, end, zone);
+        kind === 'clicks'
+          ? await clickDayRows(sql, projectId, start, end, zone)
+          : await countedDayRows(counted, sql, projectId, start, end, zone);
       await repository.replace(sortRows(rows));
       // After the rows: the clickers still in them are the ones with clicks left.
       if (kind === 'clicks') await forgetUnclicked(sql, projectId);
@@ -341,8 +370,9 @@ export class RollupMaintenance {
         ...batch.sorted(),
         ...(await sessionDayRows(sql, projectId, day, start, end)),
         ...(await firstSeenRows(sql, projectId, start, end, zone)),
-        ...(await errorDayRows(sql, projectId, start, end, zone)),
+        ...(await countedDayRows(ERROR_EVENTS, sql, projectId, start, end, zone)),
         ...(await clickDayRows(sql, projectId, start, end, zone)),
+        ...(await countedDayRows(AUDIT_ENTRIES, sql, projectId, start, end, zone)),
       ]),
     );
     await deriveWeek(repository, projectId, day);

@@ -56,8 +56,9 @@ export class RollupRebuildService {
     const zone = this.state.timeZone;
     const sql = new SqlRunner(this.dataSource);
     const state = await new RollupRepository(sql).state();
-    // The oldest day holding a pageview, a session's start, a visitor's first visit, an error or
-    // a click (an import may bring visitors and sessions older than their remaining pageviews).
+    // The oldest day holding a pageview, a session's start, a visitor's first visit, an error, a
+    // click or an audit entry (an import may bring visitors and sessions older than their
+    // remaining pageviews).
     const firsts = await Promise.all(
       DATA_COLUMNS.map(([table, column]) =>
         sql.row<{ first: unknown }>(() => `SELECT MIN(${column}) AS first FROM ${table}`),
@@ -100,7 +101,7 @@ export class RollupRebuildService {
     ).map((row) => int(row.id));
     if (plan.from !== null) {
       // "Today" moves while a long rebuild runs: the last day is read again after each day.
-      // Days without a pageview, session start, first visit, error or click are skipped.
+      // Days without a pageview, session start, first visit, error, click or audit are skipped.
       const sql = new SqlRunner(this.dataSource);
       for (
         let day = await this.nextDataDay(sql, projects, plan.from);
@@ -167,8 +168,9 @@ export class RollupRebuildService {
   }
 
   /**
-   * The first local day from `day` on holding a pageview, a session start or a first visit of any
-   * project (`null`: none left); one index seek per project and table.
+   * The first local day from `day` on holding a pageview, a session start, a first visit, an
+   * error, a click or an audit entry of any project (`null`: none left); one index seek per
+   * project and table.
    */
   private async nextDataDay(
     sql: SqlRunner,
@@ -205,4 +207,5 @@ const DATA_COLUMNS = [
   ['visitors', 'first_seen'],
   ['error_events', 'created_at'],
   ['link_clicks', 'created_at'],
+  ['audit_logs', 'created_at'],
 ] as const;

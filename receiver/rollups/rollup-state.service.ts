@@ -8,7 +8,7 @@ import { RollupMessages } from './rollup.messages';
 import { RollupRepository, type RollupStateRow } from './rollup.repository';
 
 /** The raw tables the rollups are built from (a database without rows in them needs no rebuild). */
-const ROLLED_UP_TABLES = ['pageviews', 'error_events', 'link_clicks'];
+const ROLLED_UP_TABLES = ['pageviews', 'error_events', 'link_clicks', 'audit_logs'];
 
 /** How long a receiver trusts its last read of the state (a rebuild in another process flips it). */
 const STATE_TTL_MS = 2_000;
@@ -60,7 +60,7 @@ export class RollupStateService implements OnApplicationBootstrap {
   }
 
   /**
-   * A database without pageviews, error events or clicks needs no rebuild: the first receiver
+   * A database without pageviews, error events, clicks or audit entries needs no rebuild: the first receiver
    * adopts it in its time zone and the ingest keeps the rollups from the first event on. Otherwise, rollups built in
    * another zone (or never built) are left to `receiver rebuild-rollups`, and analytics answer
    * from the raw rows meanwhile — said once in the log.

@@ -1,16 +1,20 @@
 /**
- * Property test of the error and link rollups: random error events (groups, coalesced bursts,
- * severities) and link clicks (links, addresses, referrer categories, devices, places; days on
- * both sides of local midnight) go through the real ingest in mixed batches, then errors-trend
- * (all groups and each group), error-detail's days, links and every link's detail are asked
- * through the rollups and through the raw queries, for many windows, and the answers must be
- * identical — unique clicks included. Then the same after status changes, an erasure, a link
- * deletion, a rebuild (with and without the links' clicker ids) and a retention purge; the clicker
- * ids follow the erasure, the link deletion and the purge. Seed: ROLLUP_PROPERTY_SEED (printed on failure).
+ * Property test of the error, link and audit rollups: random error events (groups, coalesced
+ * bursts, severities), link clicks (links, addresses, referrer categories, devices, places) and
+ * audit entries (actions of skewed frequency, more than `top_actions` lists, ties; actors), on
+ * days on both sides of local midnight, go through the real ingest in mixed batches, then
+ * errors-trend (all groups and each group), error-detail's days, links, every link's detail and
+ * the audits' `top_actions` are asked through the rollups and through the raw queries, for many
+ * windows, and the answers must be identical — unique clicks included. Then the same after status
+ * changes, an erasure (of a visitor and of an actor), a link deletion, a rebuild (with and without
+ * the links' clicker ids) and a retention purge; the clicker ids follow the erasure, the link
+ * deletion and the purge. Seed: ROLLUP_PROPERTY_SEED (printed on failure).
  */
 import type { DataSource } from 'typeorm';
 import { ErrorQueries } from '../../receiver/analytics/queries/error.queries';
 import { ErrorRollupQueries } from '../../receiver/analytics/queries/error-rollup.queries';
+import { AuditQueries } from '../../receiver/analytics/queries/audit.queries';
+import { AuditRollupQueries } from '../../receiver/analytics/queries/audit-rollup.queries';
 import { LinkQueries } from '../../receiver/analytics/queries/link.queries';
 import { LinkRollupQueries } from '../../receiver/analytics/queries/link-rollup.queries';
 import type { AnalyticsRange } from '../../receiver/analytics/range/analytics-range.interface';
@@ -29,8 +33,11 @@ import { ProjectEntity } from '../../receiver/storage/entities';
 import type { TrackedLinkEntity } from '../../receiver/storage/entities/tracked-link.entity';
 import { RECEIVER_DATA_SOURCE } from '../../receiver/storage/storage.constants';
 import { ErrorStatusService } from '../../receiver/tracking/error-status.service';
-import type { ErrorJob } from '../../receiver/tracking/interfaces/tracking-jobs.interface';
-import { ERROR_JOB } from '../../receiver/tracking/tracking.constants';
+import type {
+  AuditJob,
+  ErrorJob,
+} from '../../receiver/tracking/interfaces/tracking-jobs.interface';
+import { AUDIT_JOB, ERROR_JOB } from '../../receiver/tracking/tracking.constants';
 import { createProject } from './analytics-fixtures';
 import { useReceiverApp } from '../support/receiver-app';
 import { describeEachEngine } from '../support/services';
@@ -53,8 +60,19 @@ const PLACES = [
   { country: 'India', countryCode: 'IN', region: 'Kerala', city: 'Kochi' },
 ];
 const CATEGORIES: Array<ClickJob['referrerCategory']> = ['direct', 'social', 'organic_search'];
-/** People behind the errors (their id in the context) and the clicks (their address). */
+/** People behind the errors (their id in the context), the clicks (their address) and the audits. */
 const PEOPLE = 12;
+/**
+ * Audit actions: more than the 20 `top_actions` lists, spellings only an exact comparison tells
+ * apart (case, accent, trailing space), picked with a skew so that counts tie in the tail.
+ */
+const ACTIONS = [
+  ...Array.from({ length: 22 }, (_, i) => `action.${i}`),
+  'login',
+  'Login',
+  'café',
+  'cafe ',
+];
 
 /** An instant in the last `days` local days; a third of them a few minutes around midnight. */
 function instant(rnd: () => number, now: number, days: number): number {
@@ -66,7 +84,7 @@ function instant(rnd: () => number, now: number, days: number): number {
   return Math.min(now, at);
 }
 
-describeEachEngine('error and link rollups answer exactly as the raw queries', (engine) => {
+describeEachEngine('error, link and audit rollups answer exactly as the raw queries', (engine) => {
   const receiver = useReceiverApp({ adapter: 'fastify', engine, options: { timezone: ZONE } });
   const now = Date.now();
   const rnd = random(SEED + 7 * engine.length);
@@ -105,6 +123,8 @@ describeEachEngine('error and link rollups answer exactly as the raw queries', (
   /** Every error and link answer through both paths; returns how many were compared. */
   const compareAll = async (label: string): Promise<number> => {
     const errorsRaw = receiver.app.get(ErrorQueries);
+    const auditsRaw = receiver.app.get(AuditQueries);
+    const auditsFast = receiver.app.get(AuditRollupQueries);
     const errorsFast = receiver.app.get(ErrorRollupQueries);
     const linksRaw = receiver.app.get(LinkQueries);
     const linksFast = receiver.app.get(LinkRollupQueries);
@@ -137,6 +157,11 @@ describeEachEngine('error and link rollups answer exactly as the raw queries', (
             'links',
             () => linksFast.links(projectId, range),
             () => linksRaw.links(projectId, range),
+          ],
+          [
+            'audits top_actions',
+            () => auditsFast.topActions(projectId, range),
+            () => auditsRaw.topActions(projectId, range),
           ],
         ];
         for (const link of links.filter((l) => l.project_id === projectId)) {
@@ -200,7 +225,7 @@ describeEachEngine('error and link rollups answer exactly as the raw queries', (
     for (const projectId of projects)
       for (let i = 0; i < 3; i++)
         links.push(await service.create(projectId, `https://site.test/${i}`, `link ${i}`));
-    const jobs: Array<{ id: string; kind: string; payload: ErrorJob | ClickJob }> = [];
+    const jobs: Array<{ id: string; kind: string; payload: ErrorJob | ClickJob | AuditJob }> = [];
     for (let i = 0; i < 260; i++) {
       const projectId = pick(projects);
       const person = Math.floor(rnd() * PEOPLE);
@@ -240,7 +265,19 @@ describeEachEngine('error and link rollups answer exactly as the raw queries', (
       };
       jobs.push({ id: newEventId(), kind: CLICK_JOB, payload: click });
     }
-    // Arrival order, errors and clicks mixed in the batches.
+    for (let i = 0; i < 400; i++) {
+      const audit: AuditJob = {
+        projectId: pick(projects),
+        receivedAt: instant(rnd, now, 16),
+        // Skewed: low indexes far more frequent, the tail a handful each (ties).
+        action: ACTIONS[Math.floor(ACTIONS.length * rnd() ** 2)],
+        actor: `person-${Math.floor(rnd() * PEOPLE)}`,
+        ipHash: '',
+        context: null,
+      };
+      jobs.push({ id: newEventId(), kind: AUDIT_JOB, payload: audit });
+    }
+    // Arrival order, errors, clicks and audits mixed in the batches.
     const ordered = jobs.sort(
       (a, b) => at(a.payload) - at(b.payload) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
     );
@@ -251,9 +288,10 @@ describeEachEngine('error and link rollups answer exactly as the raw queries', (
     await ingest(again.map((job) => ({ ...job, redelivered: true })));
   });
 
-  it('serves error and link analytics from the rollups the ingest maintained, identical to the raw queries', async () => {
+  it('serves error, link and audit analytics from the rollups the ingest maintained, identical to the raw queries', async () => {
     expect(await rollupRows(`dimension = 'error_group'`)).toBeGreaterThan(10);
     expect(await rollupRows(`dimension = 'link'`)).toBeGreaterThan(10);
+    expect(await rollupRows(`dimension = 'audit_action'`)).toBeGreaterThan(10);
     // The HTTP path takes the rollups (they are complete in the receiver's zone).
     const project = await ds.getRepository(ProjectEntity).findOneByOrFail({ id: projects[0] });
     const range = parseAnalyticsRange({ range: '30d' }, ZONE, now);
@@ -268,6 +306,14 @@ describeEachEngine('error and link rollups answer exactly as the raw queries', (
       expect(res.status).toBe(200);
       expect(res.body.data).toMatchObject(JSON.parse(JSON.stringify(await fast())));
     }
+    const audits = await receiver.http.get('/api/analytics/audits?range=30d', {
+      'X-API-Key': project.secret_key,
+      'X-Test-Mode': 'phpunit',
+    });
+    expect(audits.status).toBe(200);
+    const top = await receiver.app.get(AuditRollupQueries).topActions(projects[0], range);
+    expect(top).toHaveLength(20);
+    expect(audits.body.data.top_actions).toEqual(top);
     expect(await compareAll('ingest')).toBeGreaterThan(100);
   });
 
@@ -298,6 +344,17 @@ describeEachEngine('error and link rollups answer exactly as the raw queries', (
     expect(await unclicked()).toBe(0);
     expect(await rollupRows(`project_id = ${projects[0]}`)).toBeLessThanOrEqual(before);
     await compareAll('erasure');
+  });
+
+  it('stays exact after an actor is erased (their audit entries)', async () => {
+    const outcome = await receiver.app
+      .get(PrivacyService)
+      .erase(
+        { type: 'actor', projectId: projects[1], actor: 'person-2' },
+        { requestedBy: 'property test', credential: 'cli' },
+      );
+    expect(outcome.rows.audit_logs).toBeGreaterThan(0);
+    await compareAll('actor erasure');
   });
 
   it('drops a deleted link rollups with it', async () => {
@@ -337,10 +394,12 @@ describeEachEngine('error and link rollups answer exactly as the raw queries', (
     await compareAll('rebuild without clickers');
   }, 120_000);
 
-  it('stays exact after the retention purge cut a day of errors and of clicks in two', async () => {
-    await ds
-      .getRepository(ProjectEntity)
-      .update(projects[0], { retention_errors_days: 6, retention_clicks_days: 9 });
+  it('stays exact after the retention purge cut a day of errors, of clicks and of audits in two', async () => {
+    await ds.getRepository(ProjectEntity).update(projects[0], {
+      retention_errors_days: 6,
+      retention_clicks_days: 9,
+      retention_audit_days: 7,
+    });
     await receiver.app.get(PurgeService).run({ now });
     // Addresses whose every click of a link was purged leave its clickers.
     expect(await unclicked()).toBe(0);
@@ -348,5 +407,5 @@ describeEachEngine('error and link rollups answer exactly as the raw queries', (
   });
 });
 
-const at = (payload: ErrorJob | ClickJob): number =>
+const at = (payload: ErrorJob | ClickJob | AuditJob): number =>
   'clickedAt' in payload ? Date.parse(payload.clickedAt) : payload.receivedAt;

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { RECEIVER_MIGRATIONS, ProjectEntity } from '../../receiver';
+import { RECEIVER_MIGRATIONS, RECEIVER_MIGRATIONS_TABLE, ProjectEntity } from '../../receiver';
 import { AuditLogEntity } from '../../receiver/storage/entities/audit-log.entity';
 import { createReceiverDataSource } from '../../receiver/storage/data-source.factory';
 import { ErrorEventEntity } from '../../receiver/storage/entities/error-event.entity';
@@ -163,6 +163,18 @@ describeEachEngine('receiver storage', (engine) => {
     expect(await events.countBy({ group_id: group.id })).toBe(0);
   });
 
+  /** Rollups marked complete, then the `undone` migrations applied again: the state they leave. */
+  const rollupStateAfterRedo = async (undone: number): Promise<unknown> => {
+    await dataSource.query(
+      "UPDATE analytics_rollup_state SET status = 'ready', time_zone = 'UTC', built_through = '2026-11-30'",
+    );
+    expect(await dataSource.runMigrations()).toHaveLength(undone);
+    const [state] = await dataSource.query(
+      'SELECT status, built_through FROM analytics_rollup_state',
+    );
+    return state;
+  };
+
   it('gives links clicker ids: rollups of stored clicks go back to pending, and a link takes its clickers along', async () => {
     const link = await dataSource.getRepository(TrackedLinkEntity).save({
       project_id: projectId,
@@ -190,14 +202,7 @@ describeEachEngine('receiver storage', (engine) => {
     } finally {
       await runner.release();
     }
-    await dataSource.query(
-      "UPDATE analytics_rollup_state SET status = 'ready', time_zone = 'UTC', built_through = '2026-11-30'",
-    );
-    expect(await dataSource.runMigrations()).toHaveLength(undone);
-    const [state] = await dataSource.query(
-      'SELECT status, built_through FROM analytics_rollup_state',
-    );
-    expect(state).toEqual({ status: 'pending', built_through: null });
+    expect(await rollupStateAfterRedo(undone)).toEqual({ status: 'pending', built_through: null });
     await dataSource.query(
       `INSERT INTO link_clickers (link_id, ip_hash) VALUES (${link.id}, '${'a'.repeat(64)}')`,
     );
@@ -205,6 +210,28 @@ describeEachEngine('receiver storage', (engine) => {
     await dataSource.getRepository(TrackedLinkEntity).delete({ id: link.id });
     const [{ n }] = await dataSource.query('SELECT COUNT(*) AS n FROM link_clickers');
     expect(Number(n)).toBe(0);
+  });
+
+  it('counts audit actions in the rollups: complete rollups go back to pending when audits exist', async () => {
+    await dataSource.getRepository(AuditLogEntity).insert({
+      project_id: projectId,
+      action: 'login',
+      actor: 'ann',
+      ip_hash: '',
+      created_at: new Date(),
+    });
+    const applied = async (): Promise<string[]> =>
+      (await dataSource.query(`SELECT name FROM ${RECEIVER_MIGRATIONS_TABLE}`)).map(
+        (row: { name: string }) => row.name,
+      );
+    // Back to before the migration, with rollups complete (built without the action counts).
+    let undone = 0;
+    while ((await applied()).includes('AuditActionRollups1764980000000')) {
+      await dataSource.undoLastMigration();
+      undone++;
+    }
+    expect(undone).toBeGreaterThan(0);
+    expect(await rollupStateAfterRedo(undone)).toEqual({ status: 'pending', built_through: null });
   });
 
   it('drops every table on revert and recreates them', async () => {

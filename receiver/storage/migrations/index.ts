@@ -17,6 +17,7 @@ import { LinkClickers1764900000000 } from './1764900000000-link-clickers';
 import { RedundantIngestIndexes1764930000000 } from './1764930000000-redundant-ingest-indexes';
 import { WeeklyRollups1764950000000 } from './1764950000000-weekly-rollups';
 import { RollupGates1764970000000 } from './1764970000000-rollup-gates';
+import { AuditActionRollups1764980000000 } from './1764980000000-audit-action-rollups';
 
 /** The receiver's migrations in order; list them in your data source when you pass a connection name. */
 export const RECEIVER_MIGRATIONS = [
@@ -39,4 +40,5 @@ export const RECEIVER_MIGRATIONS = [
   RedundantIngestIndexes1764930000000,
   WeeklyRollups1764950000000,
   RollupGates1764970000000,
+  AuditActionRollups1764980000000,
 ];

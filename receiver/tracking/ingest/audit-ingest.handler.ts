@@ -10,8 +10,12 @@ import type { AuditJob } from '../interfaces/tracking-jobs.interface';
 import { AUDIT_JOB } from '../tracking.constants';
 import { SqlRunner } from '../../storage/sql/sql-runner';
 import { CommittedEventsBus } from '../../events/committed-events.bus';
+import { RollupMaintenance } from '../../rollups/rollup-maintenance.service';
 
-/** Writes a batch of audit events in one multi-row insert (contract 3.11). */
+/**
+ * Writes a batch of audit events in one multi-row insert (contract 3.11) and adds them to the
+ * per-day action counts of the analytics rollups in the same transaction.
+ */
 @Injectable()
 export class AuditIngestHandler implements IngestHandler<AuditJob>, OnModuleInit {
   readonly kind = AUDIT_JOB;
@@ -20,6 +24,7 @@ export class AuditIngestHandler implements IngestHandler<AuditJob>, OnModuleInit
   constructor(
     private readonly registry: IngestHandlerRegistry,
     private readonly events: CommittedEventsBus,
+    private readonly rollups: RollupMaintenance,
   ) {}
 
   onModuleInit(): void {
@@ -27,18 +32,18 @@ export class AuditIngestHandler implements IngestHandler<AuditJob>, OnModuleInit
   }
 
   async handle(jobs: IngestEvent<AuditJob>[], context: IngestBatchContext): Promise<void> {
-    await new SqlRunner(context.manager).insertIgnore(
-      AuditLogEntity,
-      jobs.map((job) => ({
-        project_id: job.projectId,
-        action: job.action,
-        actor: job.actor,
-        ip_hash: job.ipHash,
-        context: job.context,
-        created_at: new Date(job.receivedAt),
-        event_id: job.eventId,
-      })),
-    );
+    const rows = jobs.map((job) => ({
+      project_id: job.projectId,
+      action: job.action,
+      actor: job.actor,
+      ip_hash: job.ipHash,
+      context: job.context,
+      created_at: new Date(job.receivedAt),
+      event_id: job.eventId,
+    }));
+    await new SqlRunner(context.manager).insertIgnore(AuditLogEntity, rows);
+    // Redelivered events already stored were dropped before the batch: every row here is new.
+    await this.rollups.recordAudits(rows, context);
     if (!this.events.active) return;
     context.afterCommit(() =>
       this.events.publish(
