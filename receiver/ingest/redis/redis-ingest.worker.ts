@@ -138,17 +138,40 @@ export class RedisIngestWorker {
 
   /** Writes one batch and settles every entry of it in Redis. */
   private async write(entries: QueuedEntry[]): Promise<void> {
-    const { processor, storageOutage } = this.context;
     const jobs = entries.filter((entry): entry is Readable => entry.job !== undefined);
+    const hold = this.holdWhileWriting(entries);
+    try {
+      await this.writeHeld(jobs, entries);
+    } finally {
+      clearInterval(hold);
+    }
+  }
+
+  /**
+   * `XAUTOCLAIM` takes entries idle for `claimIdleMs` — meant for a worker that died. A batch that
+   * merely takes that long (a lock wait, a slow disk) must stay with us: written by two workers
+   * at once, its events' rows stay single (unique ids) but what is counted beside them (rollups,
+   * error-group occurrences) would be counted twice. So the claim is refreshed while we write; a
+   * killed or frozen process refreshes nothing and its batch is taken over as before.
+   */
+  private holdWhileWriting(entries: QueuedEntry[]): NodeJS.Timeout {
+    const every = Math.max(100, Math.floor(this.context.options.claimIdleMs / 3));
+    const timer = setInterval(() => void this.keepClaim(entries).catch(() => undefined), every);
+    timer.unref();
+    return timer;
+  }
+
+  /** {@link write} with the claim held: one transaction, retried while the database is away. */
+  private async writeHeld(jobs: Readable[], entries: QueuedEntry[]): Promise<void> {
+    const { processor, storageOutage } = this.context;
     let results = await processor.process(jobs.map((entry) => entry.job));
     // Every event failed: the database may be down rather than the events bad. Then hold the
-    // batch (refreshing our claim on it so no other worker takes it over) and try again.
+    // batch (our claim on it stays fresh, so no other worker takes it over) and try again.
     while (results.length > 0 && results.every(Boolean)) {
       if (await this.context.databaseAnswers()) break;
       storageOutage.down(results[0] as Error);
       if (this.stopping) return; // unacknowledged: taken over after claimIdleMs, nothing lost
       await this.pause();
-      await this.keepClaim(jobs).catch(() => undefined);
       // A commit whose answer was lost to the outage may have stored some of them already.
       for (const entry of jobs) entry.job.redelivered = true;
       results = await processor.process(jobs.map((entry) => entry.job));
