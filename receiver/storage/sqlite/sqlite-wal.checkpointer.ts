@@ -147,6 +147,9 @@ export class SqliteWalCheckpointer {
     const worker = this.worker;
     if (worker) {
       const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      // Held until it has ended: unref'd, a process with nothing else to do (a CLI command, a
+      // script closing its application) would exit here, in the middle of its own shutdown.
+      worker.ref();
       worker.postMessage('stop');
       await exited;
     }
