@@ -108,9 +108,13 @@ export class RollupRepository {
    * snapshot at its first plain read, which would otherwise miss what a waited-for batch committed;
    * it therefore creates missing gates blindly (an insert that skips stored ones, locking them
    * alone on MariaDB). A shared entry looks them up first: that insert would make it exclusive.
+   * On SQLite nothing is done (see the first line).
    */
   async enterDays(days: readonly GateDay[], alone: boolean): Promise<void> {
     const { dialect } = this.sql;
+    // No row locks (SQLite): a writing transaction already excludes every other writer, so the
+    // gate would only add statements to each ingest batch.
+    if (!dialect.lockRows) return;
     const unique = new Map(days.map((d) => [`${d.projectId}|${d.day}`, d]));
     const sorted = [...unique.values()].sort(
       (a, b) => a.projectId - b.projectId || (a.day < b.day ? -1 : a.day > b.day ? 1 : 0),
