@@ -36,23 +36,34 @@ export class ProjectKeysService implements ProjectKeyLookup {
     });
   }
 
-  /** The active project owning this secret key. */
-  findBySecretKey(key: string): Promise<ProjectEntity | null> {
+  /**
+   * The active project owning this secret key: at once (not a promise) when it was found within
+   * the cache's lifetime.
+   */
+  findBySecretKey(key: string): ProjectEntity | null | Promise<ProjectEntity | null> {
     return this.find('secret_key', key);
   }
 
-  /** The active project owning this public key. */
-  findByPublicKey(key: string): Promise<ProjectEntity | null> {
+  /**
+   * The active project owning this public key: at once (not a promise) when it was found within
+   * the cache's lifetime.
+   */
+  findByPublicKey(key: string): ProjectEntity | null | Promise<ProjectEntity | null> {
     return this.find('public_key', key);
   }
 
-  private async find(
+  private find(
+    column: 'secret_key' | 'public_key',
+    key: string,
+  ): ProjectEntity | null | Promise<ProjectEntity | null> {
+    if (!key) return null;
+    return this.cache.get(`${column}:${key}`) ?? this.load(column, key);
+  }
+
+  private async load(
     column: 'secret_key' | 'public_key',
     key: string,
   ): Promise<ProjectEntity | null> {
-    if (!key) return null;
-    const cached = this.cache.get(`${column}:${key}`);
-    if (cached) return cached;
     const project = await this.projects.findOne({ where: { [column]: key, is_active: true } });
     // The indexed lookup finds the candidate; the final word is a constant-time comparison.
     if (!project || !secretsEqual(key, project[column])) return null;

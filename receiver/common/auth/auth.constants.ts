@@ -14,12 +14,14 @@ export type ReceiverAuthKind = 'admin' | 'secret' | 'public' | 'either' | 'none'
 /**
  * What the auth guard asks of the projects domain, under {@link PROJECT_KEY_LOOKUP} (provided by
  * `ProjectKeysService`): the request pipeline sits below the domains and imports none of them.
+ * A lookup may answer synchronously (a key found moments ago): the guard then decides without
+ * waiting for a promise, which every tracking request would otherwise pay for.
  */
 export interface ProjectKeyLookup {
   /** The active project owning this secret key. */
-  findBySecretKey(key: string): Promise<ProjectEntity | null>;
+  findBySecretKey(key: string): ProjectEntity | null | Promise<ProjectEntity | null>;
   /** The active project owning this public key. */
-  findByPublicKey(key: string): Promise<ProjectEntity | null>;
+  findByPublicKey(key: string): ProjectEntity | null | Promise<ProjectEntity | null>;
 }
 
 /** Injection token of the {@link ProjectKeyLookup}. */

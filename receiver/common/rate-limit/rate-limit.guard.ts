@@ -60,7 +60,11 @@ export class RateLimitGuard implements CanActivate {
     @Inject(PROJECT_KEY_LOOKUP) private readonly keys: ProjectKeyLookup,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  /**
+   * Synchronous when nothing is counted (no `@RateLimit`, the test hook) and for per-IP counters
+   * until the storage is asked: Nest waits for a promise only when there is something to wait for.
+   */
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const definition = routeMetadata<RateLimitDefinition>(
       this.reflector,
       RATE_LIMIT_METADATA,
@@ -69,8 +73,16 @@ export class RateLimitGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<unknown>();
     if (!definition || isTestModeRequest(request, this.options)) return true;
     const auth = routeMetadata<ReceiverAuthKind>(this.reflector, RECEIVER_AUTH_METADATA, context);
-    const counter = await this.counterFor(request, definition, auth);
-    if (!counter || counter.limit === 0) return true;
+    if (auth === 'either') {
+      return this.serverSideCounter(request, definition)
+        .then((counter) => counter ?? this.perIpCounter(request, definition))
+        .then((counter) => this.hit(counter));
+    }
+    return this.hit(this.perIpCounter(request, definition));
+  }
+
+  private async hit(counter: Counter): Promise<boolean> {
+    if (counter.limit === 0) return true;
     const { windowSeconds } = this.options.rateLimits;
     const key = this.counterKey(counter.identifier);
     let outcome;
@@ -105,25 +117,30 @@ export class RateLimitGuard implements CanActivate {
     return key;
   }
 
-  private async counterFor(
+  /**
+   * Callers of routes that take either key presenting a project's secret key: counted per
+   * project; `undefined` for everyone else.
+   */
+  private async serverSideCounter(
     request: unknown,
-    { suffix, limit }: RateLimitDefinition,
-    auth: ReceiverAuthKind | undefined,
+    { suffix }: RateLimitDefinition,
   ): Promise<Counter | undefined> {
+    const project = await this.secretKeyProject(request);
+    if (project === undefined) return undefined;
+    const { secretKey } = this.options.rateLimits;
+    return {
+      identifier: `project:${project}${suffix}`,
+      limit: secretKey.limit,
+      blockSeconds: secretKey.blockSeconds,
+    };
+  }
+
+  private perIpCounter(request: unknown, { suffix, limit }: RateLimitDefinition): Counter {
     const limits = this.options.rateLimits;
-    if (auth === 'either') {
-      const project = await this.secretKeyProject(request);
-      if (project !== undefined) {
-        return {
-          identifier: `project:${project}${suffix}`,
-          limit: limits.secretKey.limit,
-          blockSeconds: limits.secretKey.blockSeconds,
-        };
-      }
-    }
+    const name = suffix.startsWith('_') ? suffix.slice(1) : suffix;
     return {
       identifier: `${clientIp(request, this.options.trustedProxies)}_${suffix}`,
-      limit: limits.perIp[suffix.replace(/^_/, '')] ?? limit,
+      limit: limits.perIp[name] ?? limit,
       blockSeconds: limits.blockSeconds,
     };
   }

@@ -39,6 +39,11 @@ export class AsyncWriteLock {
       return await this.context.run(token, work);
     } finally {
       this.holder = undefined;
+      // An enabled AsyncLocalStorage keeps Node's promise hooks on for the whole process (Node 20
+      // and 22): every promise of every request then pays for them, long after the last write.
+      // Once nobody holds or awaits the lock no token can match, so the storage is switched off
+      // until the next `run` switches it on again.
+      if (this.waiting === 0) this.context.disable();
       release();
     }
   }

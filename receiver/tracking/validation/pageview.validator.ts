@@ -1,12 +1,12 @@
 import { type JsonBody } from '../../common';
 import { phpTrim, truncateBytes } from '../../common/input/php-input';
+import { boundedMemo } from '../../common/memo/bounded-memo';
 import { sha256Hex } from '../../enrichment/sha256';
 import { LIMITS } from '../tracking.constants';
 import { TrackingMessages } from '../tracking.messages';
 import { isBlank, text } from './field.rules';
 import { InvalidInputError } from '../../common/errors/receiver.errors';
 
-/** The pageview fields after validation (contract 2.2.1), before enrichment. */
 /**
  * `visitors.visitor_hash` of a client's `visitor_id` (contract 3.1): SHA-256 hex of the trimmed
  * id cut to 256 bytes, unsalted — so a person's cookie value finds their row again.
@@ -15,6 +15,16 @@ export function visitorHashOf(visitorId: string): string {
   return sha256Hex(truncateBytes(phpTrim(visitorId), LIMITS.visitorId));
 }
 
+/**
+ * Visitors whose hashes are remembered. A visitor sends every pageview of a visit with the same
+ * `visitor_id` and `fingerprint`, and their two SHA-256 hashes were a visible part of each
+ * pageview's CPU; a lookup by the same string costs a fraction of that.
+ */
+const VISITOR_MEMO_SIZE = 10_000;
+const rememberedVisitorHash = boundedMemo(VISITOR_MEMO_SIZE, visitorHashOf);
+const rememberedFingerprintHash = boundedMemo(VISITOR_MEMO_SIZE, sha256Hex);
+
+/** The pageview fields after validation (contract 2.2.1), before enrichment. */
 export interface ValidPageview {
   url: string;
   pageTitle: string;
@@ -63,8 +73,8 @@ export function validatePageview(body: JsonBody, cookieless = false): ValidPagev
     url,
     pageTitle: text(body, 'page_title', LIMITS.pageTitle),
     referrer: text(body, 'referrer', LIMITS.referrer),
-    visitorHash: visitorHashOf(visitorId),
-    fingerprintHash: fingerprint === '' ? '' : sha256Hex(fingerprint),
+    visitorHash: rememberedVisitorHash(visitorId),
+    fingerprintHash: fingerprint === '' ? '' : rememberedFingerprintHash(fingerprint),
     sessionToken,
     screenResolution: text(body, 'screen_resolution', LIMITS.screenResolution),
     timezone: text(body, 'timezone', LIMITS.timezone),
