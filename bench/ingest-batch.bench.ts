@@ -23,6 +23,11 @@ import type { PageviewJob } from '../receiver/tracking/interfaces/tracking-jobs.
 const SIZES = [1, 10, 50];
 const EVENTS_PER_SIZE = 1_500;
 const VISITORS = 2_000;
+/**
+ * Then the same batches on a busy day: the day already holds this many visitors (a site with a
+ * million pageviews a month), each batch bringing new ones, as a site's day fills up.
+ */
+const BUSY_DAY_VISITORS = Number(process.env.BENCH_BUSY_DAY_VISITORS ?? 50_000);
 
 interface Statement {
   run(...args: unknown[]): unknown;
@@ -92,9 +97,11 @@ async function main(): Promise<void> {
     });
     const processor = app.get(IngestBatchProcessor);
     let n = 0;
+    /** Visitor of the n-th pageview: one of VISITORS, or a new one each time (the busy day). */
+    let visitorOf = (i: number): number => (i * 7) % VISITORS;
     const pageview = (): IngestJob<PageviewJob> => {
       n++;
-      const visitor = String((n * 7) % VISITORS).padStart(12, '0');
+      const visitor = String(visitorOf(n)).padStart(12, '0');
       return {
         id: newEventId(),
         kind: 'pageview',
@@ -136,20 +143,32 @@ async function main(): Promise<void> {
     console.log(
       `IngestBatchProcessor → SQLite, pageviews, ${EVENTS_PER_SIZE} events per batch size`,
     );
-    const cpuPerBatch = new Map<number, number>();
-    for (const size of SIZES) {
-      const perBatch = await write(size, EVENTS_PER_SIZE / size);
-      cpuPerBatch.set(size, perBatch);
+    const measure = async (day: string) => {
+      const cpuPerBatch = new Map<number, number>();
+      for (const size of SIZES) {
+        const perBatch = await write(size, EVENTS_PER_SIZE / size);
+        cpuPerBatch.set(size, perBatch);
+        console.log(
+          `batch of ${String(size).padStart(2)}: CPU ${Math.round(perBatch)} µs per batch, ` +
+            `${Math.round(perBatch / size)} µs per event`,
+        );
+      }
+      const fixed = (cpuPerBatch.get(1)! * 50 - cpuPerBatch.get(50)!) / 49;
       console.log(
-        `batch of ${String(size).padStart(2)}: CPU ${Math.round(perBatch)} µs per batch, ` +
-          `${Math.round(perBatch / size)} µs per event`,
+        `» ingest batch (SQLite, ${day}): fixed cost ${Math.round(fixed)} µs per batch, ` +
+          `${Math.round((cpuPerBatch.get(50)! - fixed) / 50)} µs per pageview; ` +
+          `batch of 10: ${Math.round(cpuPerBatch.get(10)! / 10)} µs per pageview`,
       );
-    }
-    const fixed = (cpuPerBatch.get(1)! * 50 - cpuPerBatch.get(50)!) / 49;
+    };
+    await measure(`${VISITORS} visitors`);
+    // The busy day: fill it with new visitors in large batches, then measure with new ones.
+    const first = n;
+    visitorOf = (i) => VISITORS + i - first;
+    await write(500, BUSY_DAY_VISITORS / 500);
     console.log(
-      `» ingest batch (SQLite): fixed cost ${Math.round(fixed)} µs per batch, ` +
-        `${Math.round((cpuPerBatch.get(50)! - fixed) / 50)} µs per pageview`,
+      `\nthe same day once it holds ${BUSY_DAY_VISITORS} more visitors, new ones arriving`,
     );
+    await measure(`day of ${BUSY_DAY_VISITORS} visitors`);
     const total = [...statements.values()].reduce((sum, s) => sum + s.ms, 0);
     console.log(`\ntime in SQL statements (all sizes): ${total.toFixed(0)} ms`);
     for (const [sql, { count, ms }] of [...statements].sort((a, b) => b[1].ms - a[1].ms)) {

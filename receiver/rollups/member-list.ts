@@ -128,6 +128,36 @@ function withHeader(out: Buffer, end: number, count: number, last: number): Buff
   return out.subarray(20 - length, end);
 }
 
+/**
+ * Lists of ascending, disjoint id ranges (a row's segments, in order) as one list. Their bytes
+ * are copied after each other: only each list's first id is re-encoded, as a delta from the
+ * previous list's last id.
+ */
+export function joinMembers(lists: ReadonlyArray<Uint8Array | null>): Uint8Array | null {
+  const filled = lists.filter((list): list is Uint8Array => memberCount(list) > 0);
+  if (filled.length <= 1) return filled[0] ?? lists[0] ?? null;
+  let count = 0;
+  let bytes = 0;
+  for (const list of filled) {
+    count += memberCount(list);
+    bytes += list.length;
+  }
+  const out = Buffer.alloc(20 + bytes + filled.length * 8);
+  let offset = 20;
+  let previous = 0;
+  for (const list of filled) {
+    const reader = new VarintReader(list);
+    reader.next(); // count
+    const last = reader.next();
+    const first = reader.next();
+    offset = writeVarint(out, offset, first - previous);
+    out.set(list.subarray(reader.position), offset);
+    offset += list.length - reader.position;
+    previous = last;
+  }
+  return withHeader(out, offset, count, previous);
+}
+
 /** How many ids a stored list holds, without decoding it. */
 export function memberCount(bytes: Uint8Array | null | undefined): number {
   return !bytes || bytes.length === 0 ? 0 : new VarintReader(bytes).next();

@@ -2,7 +2,22 @@ import type { SqlRunner } from '../storage/sql/sql-runner';
 import type { SqlParams } from '../storage/sql/sql-params';
 import type { SqlDialect } from '../storage/sql/sql-dialect';
 import { int, text } from '../storage/sql/sql-values';
-import { decodeMembers, encodeMembers, memberCount, mergeMembers } from './member-list';
+import {
+  decodeMembers,
+  encodeMembers,
+  joinMembers,
+  memberCount,
+  mergeMembers,
+  spanOf,
+} from './member-list';
+import {
+  directoryOf,
+  type MemberSegment,
+  routeIds,
+  segmentIds,
+  segmentsOf,
+  splitSegment,
+} from './member-segments';
 import type { RollupDelta } from './rollup-batch';
 import { LABEL_COLUMNS } from './rollup.dimensions';
 import { addDays, daysBetween } from '../common/time/zoned-time.util';
@@ -11,6 +26,8 @@ import { isWeekDimension, windowParts, type WindowPart } from './rollup-weeks';
 export const ROLLUP_TABLE = 'analytics_rollups';
 export const ROLLUP_STATE_TABLE = 'analytics_rollup_state';
 export const ROLLUP_GATE_TABLE = 'analytics_rollup_gates';
+/** The segments of the long member lists beyond each row's first (see member-segments.ts). */
+export const ROLLUP_SEGMENT_TABLE = 'analytics_rollup_segments';
 const STATE_NAME = 'rollups';
 /**
  * The per-project lock rows earlier versions serialised ingest batches with (outside every
@@ -18,12 +35,22 @@ const STATE_NAME = 'rollups';
  */
 const GATE_DIMENSION = 'session_gate';
 const KEY = ['project_id', 'dimension', 'day', 'value_key'];
-const COLUMNS = [...KEY, ...LABEL_COLUMNS, 'pageviews', 'members'];
+const COLUMNS = [...KEY, ...LABEL_COLUMNS, 'pageviews', 'members', 'segments'];
 /** Their types, as the dialects' `rowSource` takes them. */
 const COLUMN_TYPES = [
   'integer',
   ...Array<string>(3 + LABEL_COLUMNS.length).fill('character varying'),
   'integer',
+  'bytea',
+  'bytea',
+];
+const SEGMENT_COLUMNS = [...KEY, 'first_id', 'members'];
+const SEGMENT_TYPES = [
+  'integer',
+  'character varying',
+  'character varying',
+  'character varying',
+  'bigint',
   'bytea',
 ];
 /**
@@ -181,13 +208,15 @@ export class RollupRepository {
       let pending = chunk;
       if (!dialect.lockingReadLocksGaps) {
         const missing = chunk.filter((delta) => !stored.has(keyOf(delta)));
-        const inserted = await this.insertNew(missing.map((delta) => merged(delta, undefined)));
+        const fresh = await this.merged(missing, stored);
+        const inserted = await this.insertNew(fresh);
+        await this.writeSegments(fresh.filter((row) => inserted.has(keyOf(row.delta))));
         // Inserted meanwhile by a concurrent batch (ours waited for its commit): merged below.
         const lost = missing.filter((delta) => !inserted.has(keyOf(delta)));
         for (const [key, row] of await this.storedOf(lost)) stored.set(key, row);
         pending = chunk.filter((delta) => !inserted.has(keyOf(delta)));
       }
-      const rows = pending.map((delta) => merged(delta, stored.get(keyOf(delta))));
+      const rows = await this.merged(pending, stored);
       // A sum back at zero (a session sum after an erasure) leaves no row, as a rebuild would.
       const empty = rows.filter((row) => row.pageviews === 0 && row.members === null);
       await this.write(rows.filter((row) => !empty.includes(row)));
@@ -206,11 +235,11 @@ export class RollupRepository {
     for (let i = 0; i < deltas.length; i += CHUNK) {
       const chunk = deltas.slice(i, i + CHUNK);
       const stored = await this.storedOf(chunk);
-      const kept: Array<{ delta: RollupDelta; pageviews: number; members: Buffer | null }> = [];
+      const segmented = chunk.filter((delta) => stored.get(keyOf(delta))?.segments);
+      const lists = await this.wholeLists(segmented, stored);
+      const kept: MergedRow[] = [];
       for (const delta of chunk) {
-        const before = stored.get(
-          rowKey(delta.projectId, delta.dimension, delta.day, delta.valueKey),
-        );
+        const before = stored.get(keyOf(delta));
         if (!before) continue;
         const pageviews = int(before.pageviews) - delta.pageviews;
         if (pageviews <= 0) {
@@ -219,10 +248,16 @@ export class RollupRepository {
         }
         const removed = delta.members ?? new Set<number>();
         const members = delta.members
-          ? encodeMembers(decodeMembers(before.members).filter((id) => !removed.has(id)))
+          ? encodeMembers(
+              decodeMembers(lists.get(keyOf(delta)) ?? before.members).filter(
+                (id) => !removed.has(id),
+              ),
+            )
           : null;
-        kept.push({ delta, pageviews, members });
+        kept.push(wholeRow(delta, pageviews, members));
       }
+      // Rewritten whole: their old segments go first.
+      await this.deleteSegments(segmented);
       await this.write(kept);
     }
   }
@@ -240,23 +275,29 @@ export class RollupRepository {
   /** Writes rows as given (the rebuild), replacing stored ones. */
   async replace(rows: RollupDelta[]): Promise<void> {
     for (let i = 0; i < rows.length; i += CHUNK) {
+      const chunk = rows.slice(i, i + CHUNK);
+      await this.deleteSegments(chunk);
       await this.write(
-        rows.slice(i, i + CHUNK).map((delta) => ({
-          delta,
-          pageviews: delta.pageviews,
-          members: delta.members ? encodeMembers([...delta.members].sort((a, b) => a - b)) : null,
-        })),
+        chunk.map((delta) =>
+          wholeRow(
+            delta,
+            delta.pageviews,
+            delta.members ? encodeMembers([...delta.members].sort((a, b) => a - b)) : null,
+          ),
+        ),
       );
     }
   }
 
   /** Deletes the rows of one local day (every project, or one). */
   async deleteDay(day: string, projectId?: number): Promise<void> {
-    await this.sql.run(
-      (p) =>
-        `DELETE FROM ${ROLLUP_TABLE} WHERE day = ${p.add(day)}` +
-        (projectId === undefined ? '' : ` AND project_id = ${p.add(projectId)}`),
-    );
+    for (const table of [ROLLUP_SEGMENT_TABLE, ROLLUP_TABLE]) {
+      await this.sql.run(
+        (p) =>
+          `DELETE FROM ${table} WHERE day = ${p.add(day)}` +
+          (projectId === undefined ? '' : ` AND project_id = ${p.add(projectId)}`),
+      );
+    }
   }
 
   /**
@@ -271,17 +312,20 @@ export class RollupRepository {
     valueKey?: string,
   ): Promise<void> {
     if (dimensions.length === 0) return;
-    await this.sql.run(
-      (p) =>
-        `DELETE FROM ${ROLLUP_TABLE} WHERE project_id = ${p.add(projectId)} ` +
-        `AND dimension IN (${p.list(dimensions)}) AND day >= ${p.add(fromDay)} ` +
-        `AND day <= ${p.add(toDay)}` +
-        (valueKey === undefined ? '' : ` AND value_key = ${p.add(valueKey)}`),
-    );
+    for (const table of [ROLLUP_SEGMENT_TABLE, ROLLUP_TABLE]) {
+      await this.sql.run(
+        (p) =>
+          `DELETE FROM ${table} WHERE project_id = ${p.add(projectId)} ` +
+          `AND dimension IN (${p.list(dimensions)}) AND day >= ${p.add(fromDay)} ` +
+          `AND day <= ${p.add(toDay)}` +
+          (valueKey === undefined ? '' : ` AND value_key = ${p.add(valueKey)}`),
+      );
+    }
   }
 
   /** Deletes every row but the projects' lock rows (a fresh rebuild starts from nothing). */
   async clear(): Promise<void> {
+    await this.sql.run(() => `DELETE FROM ${ROLLUP_SEGMENT_TABLE}`);
     await this.sql.run(
       (p) => `DELETE FROM ${ROLLUP_TABLE} WHERE dimension <> ${p.add(GATE_DIMENSION)}`,
     );
@@ -414,12 +458,14 @@ export class RollupRepository {
   ): Promise<Array<{ label: string; pageviews: number; members: Uint8Array | null }>> {
     const rows = await this.sql.rows<Record<string, unknown>>(
       (p) =>
-        `SELECT label_a, pageviews, members FROM ${ROLLUP_TABLE} WHERE ${this.within(p, window)}`,
+        `SELECT label_a, pageviews, members, segments, dimension, day, value_key FROM ${ROLLUP_TABLE} ` +
+        `WHERE ${this.within(p, window)}`,
     );
-    return rows.map((row) => ({
+    const members = await this.wholeMembers(window.projectId, rows);
+    return rows.map((row, i) => ({
       label: text(row.label_a),
       pageviews: int(row.pageviews),
-      members: (row.members as Uint8Array | null) ?? null,
+      members: members[i],
     }));
   }
 
@@ -428,15 +474,17 @@ export class RollupRepository {
     if (valueKeys && valueKeys.length === 0) return [];
     const rows = await this.sql.rows<Record<string, unknown>>(
       (p) =>
-        `SELECT day, value_key, ${LABEL_COLUMNS.join(', ')}, pageviews, members FROM ${ROLLUP_TABLE} ` +
+        `SELECT day, value_key, ${LABEL_COLUMNS.join(', ')}, pageviews, members, segments, ` +
+        `dimension FROM ${ROLLUP_TABLE} ` +
         `WHERE ${valueKeys ? this.keyed(p, window, valueKeys) : this.within(p, window)}`,
     );
-    return rows.map((row) => ({
+    const members = await this.wholeMembers(window.projectId, rows);
+    return rows.map((row, i) => ({
       day: text(row.day),
       valueKey: text(row.value_key),
       labels: LABEL_COLUMNS.map((c) => text(row[c])),
       pageviews: int(row.pageviews),
-      members: (row.members as Uint8Array | null) ?? null,
+      members: members[i],
     }));
   }
 
@@ -456,15 +504,13 @@ export class RollupRepository {
       windowParts(window)
         .map(
           (part) =>
-            `SELECT value_key, members FROM ${ROLLUP_TABLE} ` +
+            `SELECT value_key, members, segments, dimension, day FROM ${ROLLUP_TABLE} ` +
             `WHERE ${this.keyed(p, { ...window, ...part, weeks: false }, valueKeys)}`,
         )
         .join(' UNION ALL '),
     );
-    return rows.map((row) => ({
-      valueKey: text(row.value_key),
-      members: (row.members as Uint8Array | null) ?? null,
-    }));
+    const members = await this.wholeMembers(window.projectId, rows);
+    return rows.map((row, i) => ({ valueKey: text(row.value_key), members: members[i] }));
   }
 
   /**
@@ -508,7 +554,7 @@ export class RollupRepository {
       const { projectId, day } = deltas[0];
       const rows = await this.sql.rows<Record<string, unknown>>(
         (p) =>
-          `SELECT dimension, value_key, pageviews, members FROM ${ROLLUP_TABLE} ` +
+          `SELECT dimension, value_key, pageviews, members, segments FROM ${ROLLUP_TABLE} ` +
           `WHERE project_id = ${p.add(projectId)} ` +
           `AND dimension IN (${p.list([...new Set(deltas.map((d) => d.dimension))])}) ` +
           `AND day = ${p.add(day)} ` +
@@ -521,6 +567,7 @@ export class RollupRepository {
         stored.set(rowKey(projectId, text(row.dimension), day, text(row.value_key)), {
           pageviews: row.pageviews,
           members: (row.members as Uint8Array | null) ?? null,
+          segments: (row.segments as Uint8Array | null) ?? null,
         });
       }
     }
@@ -528,12 +575,209 @@ export class RollupRepository {
   }
 
   private async deleteRow(row: RollupDelta): Promise<void> {
-    await this.sql.run(
-      (p) =>
-        `DELETE FROM ${ROLLUP_TABLE} WHERE project_id = ${p.add(row.projectId)} ` +
-        `AND dimension = ${p.add(row.dimension)} AND day = ${p.add(row.day)} ` +
-        `AND value_key = ${p.add(row.valueKey)}`,
+    for (const table of [ROLLUP_SEGMENT_TABLE, ROLLUP_TABLE]) {
+      await this.sql.run(
+        (p) =>
+          `DELETE FROM ${table} WHERE project_id = ${p.add(row.projectId)} ` +
+          `AND dimension = ${p.add(row.dimension)} AND day = ${p.add(row.day)} ` +
+          `AND value_key = ${p.add(row.valueKey)}`,
+      );
+    }
+  }
+
+  /**
+   * The merged rows of deltas and their stored rows (none: a new row): each delta's ids are
+   * merged into the segments they fall in, which are read (locked) first; a segment grown past
+   * the limit is split. Returns the rows with the segments to write besides their heads.
+   */
+  private async merged(
+    deltas: RollupDelta[],
+    stored: Map<string, StoredCounts>,
+  ): Promise<MergedRow[]> {
+    const routes = deltas.map((delta) => {
+      if (!delta.members) return null;
+      const firstIds = segmentIds(stored.get(keyOf(delta))?.segments);
+      return { firstIds, ids: routeIds(firstIds, delta.members) };
+    });
+    const wanted = deltas.flatMap((delta, i) =>
+      [...(routes[i]?.ids.keys() ?? [])]
+        .filter((firstId) => firstId !== 0)
+        .map((firstId) => ({ delta, firstId })),
     );
+    const segments = await this.segmentsOf(wanted, true);
+    return deltas.map((delta, i) => {
+      const before = stored.get(keyOf(delta));
+      const route = routes[i];
+      if (!route) {
+        return { delta, pageviews: int(before?.pageviews) + delta.pageviews, members: null };
+      }
+      let head = before?.members ?? null;
+      let added = 0;
+      const firstIds = new Set(route.firstIds);
+      const writes: MemberSegment[] = [];
+      for (const [firstId, ids] of route.ids) {
+        const old = firstId === 0 ? head : (segments.get(segmentKey(delta, firstId)) ?? null);
+        const grown = mergeMembers(old, ids);
+        const more = memberCount(grown) - memberCount(old);
+        added += more;
+        const parts = splitSegment({ firstId, members: grown });
+        for (const part of parts) {
+          firstIds.add(part.firstId);
+          if (part.firstId === 0) head = part.members;
+          // A segment that gained nothing (a returning visitor's next pageview) stays as it is.
+          else if (more > 0 || parts.length > 1) writes.push(part);
+        }
+      }
+      firstIds.delete(0);
+      return {
+        delta,
+        pageviews: delta.countsMembers
+          ? int(before?.pageviews) + added
+          : int(before?.pageviews) + delta.pageviews,
+        members: head ? Buffer.from(head) : null,
+        segments: directoryOf([...firstIds].sort((a, b) => a - b)),
+        writes,
+      };
+    });
+  }
+
+  /**
+   * Some segments of some rows (not their heads), by row and first id; `lock`: read for update,
+   * in key order (the ingest and the erasure, which hold the rows' heads already).
+   */
+  private async segmentsOf(
+    wanted: ReadonlyArray<{ delta: RowKey; firstId: number | null }>,
+    lock: boolean,
+  ): Promise<Map<string, Uint8Array>> {
+    const found = new Map<string, Uint8Array>();
+    for (let i = 0; i < wanted.length; i += CHUNK) {
+      const rows = await this.sql.rows<Record<string, unknown>>(
+        (p) =>
+          `SELECT project_id, dimension, day, value_key, first_id, members FROM ${ROLLUP_SEGMENT_TABLE} ` +
+          `WHERE ${segmentsWhere(p, wanted.slice(i, i + CHUNK))}` +
+          (lock && this.sql.dialect.lockRows
+            ? ` ORDER BY project_id, dimension, day, value_key, first_id${this.sql.dialect.lockRows}`
+            : ''),
+      );
+      for (const row of rows) {
+        found.set(
+          `${rowKey(int(row.project_id), text(row.dimension), text(row.day), text(row.value_key))}|${int(row.first_id)}`,
+          row.members as Uint8Array,
+        );
+      }
+    }
+    return found;
+  }
+
+  /** Whole member lists (head and segments, locked) of stored rows that have segments. */
+  private async wholeLists(
+    deltas: RollupDelta[],
+    stored: Map<string, StoredCounts>,
+  ): Promise<Map<string, Uint8Array | null>> {
+    const segments = await this.segmentsOf(
+      deltas.map((delta) => ({ delta, firstId: null })),
+      true,
+    );
+    return new Map(
+      deltas.map((delta) => {
+        const before = stored.get(keyOf(delta));
+        const lists = [
+          before?.members ?? null,
+          ...segmentIds(before?.segments).map(
+            (firstId) => segments.get(segmentKey(delta, firstId)) ?? null,
+          ),
+        ];
+        return [keyOf(delta), joinMembers(lists)];
+      }),
+    );
+  }
+
+  /**
+   * The whole member list of each of some stored rows (read with `segments`, `dimension`, `day`
+   * and `value_key`): its head alone, or joined with its other segments. Each segment only
+   * counts within its range of the directory read with the head: a batch that split a segment
+   * between the two reads leaves the answer as before the split, never an id twice.
+   */
+  private async wholeMembers(
+    projectId: number,
+    rows: ReadonlyArray<Record<string, unknown>>,
+  ): Promise<Array<Uint8Array | null>> {
+    const heads = rows.map((row) => (row.members as Uint8Array | null) ?? null);
+    const segmented = rows.flatMap((row, i) =>
+      row.segments
+        ? [
+            {
+              i,
+              delta: {
+                projectId,
+                dimension: text(row.dimension),
+                day: text(row.day),
+                valueKey: text(row.value_key),
+              },
+            },
+          ]
+        : [],
+    );
+    if (segmented.length === 0) return heads;
+    const segments = await this.segmentsOf(
+      segmented.map(({ delta }) => ({ delta, firstId: null })),
+      false,
+    );
+    for (const { i, delta } of segmented) {
+      const firstIds = segmentIds(rows[i].segments as Uint8Array);
+      const bounds = [0, ...firstIds, Infinity];
+      const lists = [
+        heads[i],
+        ...firstIds.map((id) => segments.get(segmentKey(delta, id)) ?? null),
+      ];
+      heads[i] = joinMembers(lists.map((list, s) => withinRange(list, bounds[s], bounds[s + 1])));
+    }
+    return heads;
+  }
+
+  /** Writes the segments (beyond the heads) of merged rows. */
+  private async writeSegments(rows: readonly MergedRow[]): Promise<void> {
+    const segments = rows.flatMap((row) =>
+      (row.writes ?? []).map((segment) => ({ delta: row.delta, segment })),
+    );
+    for (let i = 0; i < segments.length; i += CHUNK) {
+      await this.sql.run((p) =>
+        this.sql.dialect.upsertReplace({
+          insert:
+            `INSERT INTO ${ROLLUP_SEGMENT_TABLE} (${SEGMENT_COLUMNS.join(', ')}) ` +
+            this.sql.dialect.rowSource(
+              p,
+              SEGMENT_TYPES,
+              segments
+                .slice(i, i + CHUNK)
+                .map(({ delta, segment }) => [
+                  delta.projectId,
+                  delta.dimension,
+                  delta.day,
+                  delta.valueKey,
+                  segment.firstId,
+                  segment.members,
+                ]),
+            ),
+          key: [...KEY, 'first_id'],
+          update: ['members'],
+        }),
+      );
+    }
+  }
+
+  /** Deletes every segment (beyond the heads) of some rows. */
+  private async deleteSegments(rows: readonly RollupDelta[]): Promise<void> {
+    for (let i = 0; i < rows.length; i += CHUNK) {
+      await this.sql.run(
+        (p) =>
+          `DELETE FROM ${ROLLUP_SEGMENT_TABLE} WHERE ` +
+          segmentsWhere(
+            p,
+            rows.slice(i, i + CHUNK).map((delta) => ({ delta, firstId: null })),
+          ),
+      );
+    }
   }
 
   /**
@@ -562,6 +806,7 @@ export class RollupRepository {
     return keys;
   }
 
+  /** Writes rows (their heads, replacing stored ones) and their segments. */
   private async write(rows: MergedRow[]): Promise<void> {
     if (rows.length === 0) return;
     await this.sql.run((p) =>
@@ -570,9 +815,10 @@ export class RollupRepository {
           `INSERT INTO ${ROLLUP_TABLE} (${COLUMNS.join(', ')}) ` +
           rowsOf(p, this.sql.dialect, rows),
         key: KEY,
-        update: ['pageviews', 'members'],
+        update: ['pageviews', 'members', 'segments'],
       }),
     );
+    await this.writeSegments(rows);
   }
 }
 
@@ -581,7 +827,7 @@ function rowsOf(p: SqlParams, dialect: SqlDialect, rows: readonly MergedRow[]): 
   return dialect.rowSource(
     p,
     COLUMN_TYPES,
-    rows.map(({ delta, pageviews, members }) => [
+    rows.map(({ delta, pageviews, members, segments }) => [
       delta.projectId,
       delta.dimension,
       delta.day,
@@ -589,6 +835,7 @@ function rowsOf(p: SqlParams, dialect: SqlDialect, rows: readonly MergedRow[]): 
       ...LABEL_COLUMNS.map((_, i) => delta.labels[i] ?? ''),
       pageviews,
       members,
+      segments ?? null,
     ]),
   );
 }
@@ -626,30 +873,80 @@ function daysOf(part: WindowPart): string[] | null {
 const rowKey = (projectId: number, dimension: string, day: string, key: string): string =>
   `${projectId}|${day}|${dimension}|${key}`;
 
-const keyOf = (delta: RollupDelta): string =>
+type RowKey = Pick<RollupDelta, 'projectId' | 'dimension' | 'day' | 'valueKey'>;
+
+const keyOf = (delta: RowKey): string =>
   rowKey(delta.projectId, delta.dimension, delta.day, delta.valueKey);
+
+const segmentKey = (delta: RowKey, firstId: number): string => `${keyOf(delta)}|${firstId}`;
+
+/**
+ * Some rows' segments: per (project, day, dimension), the rows' keys, each with the first ids
+ * wanted (`null`: all of the row's). Exact per row, so a locking read never takes another row's.
+ */
+function segmentsWhere(
+  p: SqlParams,
+  wanted: ReadonlyArray<{ delta: RowKey; firstId: number | null }>,
+): string {
+  const rows = new Map<string, { delta: RowKey; firstIds: number[] | null }>();
+  for (const { delta, firstId } of wanted) {
+    const row = rows.get(keyOf(delta));
+    if (!row) rows.set(keyOf(delta), { delta, firstIds: firstId === null ? null : [firstId] });
+    else if (row.firstIds && firstId !== null) row.firstIds.push(firstId);
+    else row.firstIds = null;
+  }
+  return `(${[...rows.values()]
+    .map(
+      ({ delta, firstIds }) =>
+        `(project_id = ${p.add(delta.projectId)} AND dimension = ${p.add(delta.dimension)} ` +
+        `AND day = ${p.add(delta.day)} AND value_key = ${p.add(delta.valueKey)}` +
+        (firstIds ? ` AND first_id IN (${p.list(firstIds)})` : '') +
+        ')',
+    )
+    .join(' OR ')})`;
+}
+
+/**
+ * A segment's list within the range its directory gives it, `[from, to)`: as stored, unless a
+ * concurrent split moved ids since the directory was read (then they are dropped here, being
+ * counted in the segment they came from).
+ */
+function withinRange(list: Uint8Array | null, from: number, to: number): Uint8Array | null {
+  const span = spanOf(list);
+  if (!span || (span[0] >= from && span[1] < to)) return list;
+  return encodeMembers(decodeMembers(list).filter((id) => id >= from && id < to));
+}
+
+/** A row written whole: its list cut into a head and segments. */
+function wholeRow(delta: RollupDelta, pageviews: number, members: Buffer | null): MergedRow {
+  if (!members) return { delta, pageviews, members: null };
+  const [head, ...rest] = segmentsOf(members);
+  return {
+    delta,
+    pageviews,
+    members: Buffer.from(head.members),
+    segments: directoryOf(rest.map((segment) => segment.firstId)),
+    writes: rest,
+  };
+}
 
 /** A stored row's counts as the merge reads them. */
 interface StoredCounts {
   pageviews: unknown;
+  /** Its first segment (see member-segments.ts). */
   members: Uint8Array | null;
+  /** The first ids of its other segments. */
+  segments: Uint8Array | null;
 }
 
 /** A row's new counts: its delta added to the stored row (none: the delta alone). */
 interface MergedRow {
   delta: RollupDelta;
   pageviews: number;
+  /** Its first segment. */
   members: Buffer | null;
-}
-
-function merged(delta: RollupDelta, before: StoredCounts | undefined): MergedRow {
-  const members = delta.members ? mergeMembers(before?.members, delta.members) : null;
-  return {
-    delta,
-    pageviews:
-      delta.countsMembers && members
-        ? memberCount(members)
-        : int(before?.pageviews) + delta.pageviews,
-    members,
-  };
+  /** The directory of its other segments. */
+  segments?: Buffer | null;
+  /** Its other segments to write (new or changed ones). */
+  writes?: MemberSegment[];
 }

@@ -22,6 +22,7 @@ import { RECEIVER_DATA_SOURCE } from '../../receiver/storage/storage.constants';
 import type { PageviewJob } from '../../receiver/tracking/interfaces/tracking-jobs.interface';
 import { PAGEVIEW_JOB } from '../../receiver/tracking/tracking.constants';
 import { createProject } from './analytics-fixtures';
+import { storedRollups } from './stored-rollups';
 import { eventually } from '../support/eventually';
 import { useReceiverApp } from '../support/receiver-app';
 import { availableEngines, type EngineName } from '../support/services';
@@ -64,20 +65,8 @@ function pageview(projectId: number, day: string, hour: number, page: string, vi
       ds = receiver.app.get<DataSource>(RECEIVER_DATA_SOURCE);
     });
 
-    /** Every stored rollup row, member lists as hex. */
-    const stored = async (): Promise<Array<Record<string, unknown>>> =>
-      (
-        await ds.query(
-          'SELECT project_id, dimension, day, value_key, label_a, label_b, label_c, label_d, ' +
-            'pageviews, members FROM analytics_rollups ' +
-            'ORDER BY project_id, dimension, day, value_key',
-        )
-      ).map((row: Record<string, unknown>) => ({
-        ...row,
-        project_id: Number(row.project_id),
-        pageviews: Number(row.pageviews),
-        members: row.members ? Buffer.from(row.members as Uint8Array).toString('hex') : null,
-      }));
+    /** Every stored rollup row, whole member lists as hex. */
+    const stored = () => storedRollups(ds);
 
     /** Sessions of this database waiting for a lock another one holds. */
     const lockWaits = async (): Promise<number> => {

@@ -18,6 +18,7 @@ import { RedundantIngestIndexes1764930000000 } from './1764930000000-redundant-i
 import { WeeklyRollups1764950000000 } from './1764950000000-weekly-rollups';
 import { RollupGates1764970000000 } from './1764970000000-rollup-gates';
 import { AuditActionRollups1764980000000 } from './1764980000000-audit-action-rollups';
+import { RollupSegments1764990000000 } from './1764990000000-rollup-segments';
 
 /** The receiver's migrations in order; list them in your data source when you pass a connection name. */
 export const RECEIVER_MIGRATIONS = [
@@ -41,4 +42,5 @@ export const RECEIVER_MIGRATIONS = [
   WeeklyRollups1764950000000,
   RollupGates1764970000000,
   AuditActionRollups1764980000000,
+  RollupSegments1764990000000,
 ];
