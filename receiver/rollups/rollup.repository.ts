@@ -21,7 +21,9 @@ import {
 import type { RollupDelta } from './rollup-batch';
 import { LABEL_COLUMNS } from './rollup.dimensions';
 import { addDays, daysBetween } from '../common/time/zoned-time.util';
-import { isWeekDimension, windowParts, type WindowPart } from './rollup-weeks';
+import { isWeekDimension, weekDimension, windowParts, type WindowPart } from './rollup-weeks';
+import { ERROR_GROUP } from './error-day.facts';
+import { LINK, LINK_BREAKDOWNS } from './link-click.facts';
 
 export const ROLLUP_TABLE = 'analytics_rollups';
 export const ROLLUP_STATE_TABLE = 'analytics_rollup_state';
@@ -180,7 +182,8 @@ export class RollupRepository {
   /**
    * Adds deltas to the stored rows (the ingest), reading each stored row with a row lock so two
    * receivers writing the same page and day queue up instead of losing each other's visitors;
-   * rows are taken in key order, so they cannot deadlock. Rows not stored yet are inserted whole.
+   * rows are taken in one order ({@link lockOrder}), so they cannot deadlock. Rows not stored yet
+   * are inserted whole.
    * Where a locking read of a missing key locks its gap (MariaDB), two batches inserting rows
    * into one gap would deadlock: there every row is first created empty, then read and written.
    * First it enters the gates of the rows' days shared ({@link enterDays}; a week row's day is
@@ -189,8 +192,7 @@ export class RollupRepository {
   async merge(deltas: RollupDelta[]): Promise<void> {
     const { dialect } = this.sql;
     await this.enterDays(deltas, false);
-    for (let i = 0; i < deltas.length; i += CHUNK) {
-      const chunk = deltas.slice(i, i + CHUNK);
+    for (const chunk of lockOrder(deltas, this.sql.dialect)) {
       if (dialect.lockingReadLocksGaps) {
         await this.sql.run((p) =>
           dialect.insertIgnore(
@@ -232,8 +234,7 @@ export class RollupRepository {
    */
   async subtract(deltas: RollupDelta[]): Promise<void> {
     await this.enterDays(deltas, false);
-    for (let i = 0; i < deltas.length; i += CHUNK) {
-      const chunk = deltas.slice(i, i + CHUNK);
+    for (const chunk of lockOrder(deltas, this.sql.dialect)) {
       const stored = await this.storedOf(chunk);
       const segmented = chunk.filter((delta) => stored.get(keyOf(delta))?.segments);
       const lists = await this.wholeLists(segmented, stored);
@@ -820,6 +821,40 @@ export class RollupRepository {
     );
     await this.writeSegments(rows);
   }
+}
+
+/**
+ * Dimensions with a row per page, link, campaign…: a batch's rows of them are mostly its own.
+ * The others (the day's total and sessions, device types, countries, week rows of those…) hold a
+ * few rows that every batch of the day adds to.
+ */
+const OWN_ROW_DIMENSIONS = new Set(
+  ['page', 'referrer_url', 'utm', 'place', ERROR_GROUP, LINK].flatMap((d) => [d, weekDimension(d)]),
+);
+
+const sharedRow = (delta: RollupDelta): boolean =>
+  !OWN_ROW_DIMENSIONS.has(delta.dimension) &&
+  !Object.values(LINK_BREAKDOWNS).some((prefix) => delta.dimension.startsWith(prefix));
+
+/**
+ * The order in which writers lock rows, in chunks of {@link CHUNK}: first the rows of dimensions
+ * where each batch mostly has rows of its own, then the few rows every batch of the day shares,
+ * each part in key order. A batch then holds the shared rows only for their own statements and
+ * its commit, not while it reads and writes its hundreds of page rows: concurrent batches
+ * (two queue workers) waited on each other for most of their merge before. One order for all
+ * writers (ingest and erasure), so none can deadlock another. On an engine without row locks,
+ * key order alone.
+ */
+function lockOrder(deltas: readonly RollupDelta[], dialect: SqlDialect): RollupDelta[][] {
+  // Without row locks (SQLite: one writer at a time) the split would only add statements.
+  const parts = dialect.lockRows
+    ? [deltas.filter((d) => !sharedRow(d)), deltas.filter(sharedRow)]
+    : [deltas];
+  const chunks: RollupDelta[][] = [];
+  for (const part of parts) {
+    for (let i = 0; i < part.length; i += CHUNK) chunks.push(part.slice(i, i + CHUNK));
+  }
+  return chunks;
 }
 
 /** Rows as the dialect's row source of an `INSERT` (all of {@link COLUMNS}). */
