@@ -3,7 +3,8 @@
  * (Nest + Fastify, ReceiverModule, real HTTP), against a bare Fastify route that parses the same
  * JSON body and answers 200, loaded by wrk in alternating rounds of the same run for the ratio
  * (bench/support/wrk/telemetry-report.lua: a distinct 6-key report per request). Each server runs
- * in its own process. `BENCH_PROF=1` writes a CPU profile of the receiver to /tmp/prof.
+ * in its own process. `BENCH_PROF=1` writes CPU profiles of both servers to /tmp/prof, or to
+ * `BENCH_PROF_DIR` (so that runs of several people on one machine do not mix their files).
  */
 import 'reflect-metadata';
 import { type ChildProcess, fork } from 'node:child_process';
@@ -33,7 +34,9 @@ function spawnServer(role: 'bare' | 'receiver'): Promise<{ child: ChildProcess; 
     execArgv: [
       '-r',
       '@swc-node/register',
-      ...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []),
+      ...(process.env.BENCH_PROF
+        ? ['--cpu-prof', '--cpu-prof-dir=' + (process.env.BENCH_PROF_DIR ?? '/tmp/prof')]
+        : []),
     ],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -1,4 +1,6 @@
 import type { DataSource, ObjectLiteral } from 'typeorm';
+import type { Driver } from 'typeorm/driver/Driver';
+import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { SqlDialect } from './sql-dialect';
 import type { SqlParams } from './sql-params';
 
@@ -53,10 +55,9 @@ export function insertStatement(
   const columns = metadata.columns.filter(
     (column) => !column.isGenerated && column.propertyName in first,
   );
+  const prepare = columns.map((column) => persistentValue(driver, column));
   const values = rows.map((row) =>
-    columns.map((column) =>
-      driver.preparePersistentValue((row as Record<string, unknown>)[column.propertyName], column),
-    ),
+    columns.map((column, i) => prepare[i]((row as Record<string, unknown>)[column.propertyName])),
   );
   const rowSource = dialect.rowSource(
     params,
@@ -101,4 +102,22 @@ export function insertStatement(
         returning: conflict.returning.map(escape),
       });
   }
+}
+
+/**
+ * The driver's conversion of one column's values, each distinct time converted once per
+ * statement: batches repeat the same few times in every row (a report's collection and arrival
+ * times in each of its samples), and formatting a date is most of what converting a row costs.
+ * Only for columns without a transformer, whose result depends on the time alone.
+ */
+function persistentValue(driver: Driver, column: ColumnMetadata): (value: unknown) => unknown {
+  const convert = (value: unknown): unknown => driver.preparePersistentValue(value, column);
+  if (column.transformer) return convert;
+  const times = new Map<number, unknown>();
+  return (value) => {
+    if (!(value instanceof Date)) return convert(value);
+    const time = value.getTime();
+    if (!times.has(time)) times.set(time, convert(value));
+    return times.get(time);
+  };
 }

@@ -31,7 +31,13 @@ export class TelemetryTokensService {
    * deleted or edited, project toggled, edited or deleted) drop entries at once; other receiver
    * instances see them within {@link TOKEN_CACHE_TTL_MS}.
    */
-  private readonly cache = new LRUCache<string, Resolved>({ max: 10_000, ttl: TOKEN_CACHE_TTL_MS });
+  private readonly cache = new LRUCache<string, Resolved>({
+    max: 10_000,
+    ttl: TOKEN_CACHE_TTL_MS,
+    // Read the clock on every check: the default caches it behind a timer, set again on nearly
+    // every lookup (one per report).
+    ttlResolution: 0,
+  });
 
   constructor(
     @InjectReceiverDataSource() private readonly dataSource: DataSource,

@@ -25,6 +25,9 @@ export class TelemetryHostsRepository {
   private readonly cache = new LRUCache<string, TelemetryHostEntity>({
     max: 10_000,
     ttl: HOST_CACHE_TTL_MS,
+    // Read the clock on every check: the default caches it behind a timer, set again on nearly
+    // every lookup (one per report).
+    ttlResolution: 0,
   });
   private readonly forgetListeners: Array<(host: TelemetryHostEntity) => void> = [];
 

@@ -1,5 +1,4 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import {
   IngestHandlerRegistry,
   type IngestBatchContext,
@@ -8,11 +7,10 @@ import {
 } from '../../ingest';
 import { TelemetryHostEntity } from '../../storage/entities/telemetry-host.entity';
 import { TelemetryLatestEntity } from '../../storage/entities/telemetry-latest.entity';
-import { TelemetrySampleEntity } from '../../storage/entities/telemetry-sample.entity';
 import { SqlRunner } from '../../storage/sql/sql-runner';
 import { CommittedEventsBus } from '../../events/committed-events.bus';
 import { withLiveHosts } from './report-hosts.sql';
-import { pointKey, storedPoints } from './stored-points.sql';
+import { insertNewSamples, pointKey, type SampleRow } from './new-samples.sql';
 import { TELEMETRY_REPORT_JOB, type TelemetryReportJob } from './telemetry-report.job';
 
 /** Weight of the newest gap in the moving average of a host's report interval. */
@@ -43,25 +41,10 @@ export class TelemetryReportHandler implements IngestHandler<TelemetryReportJob>
   }
 
   async handle(batch: Report[], context: IngestBatchContext): Promise<void> {
-    const { manager } = context;
-    const sql = new SqlRunner(manager);
+    const sql = new SqlRunner(context.manager);
     const reports = await withLiveHosts(sql, batch);
-    const fresh = await withoutRepeats(manager, reports);
+    const fresh = await storeSamples(sql, reports);
     if (fresh.length === 0) return;
-    const samples = fresh.flatMap((report) =>
-      Object.entries(report.data).map(([key, value]) => ({
-        project_id: report.projectId,
-        host_id: report.hostId,
-        key,
-        value,
-        numeric_value: typeof value === 'number' && Number.isFinite(value) ? value : null,
-        collected_at: new Date(report.collectedAt),
-        received_at: new Date(report.receivedAt),
-      })),
-    );
-    for (let i = 0; i < samples.length; i += ROWS_PER_INSERT) {
-      await sql.insertIgnore(TelemetrySampleEntity, samples.slice(i, i + ROWS_PER_INSERT));
-    }
     await moveLatest(sql, fresh);
     await touchHosts(sql, fresh);
     if (!this.events.active) return;
@@ -81,21 +64,33 @@ export class TelemetryReportHandler implements IngestHandler<TelemetryReportJob>
   }
 }
 
-/** Drops reports whose every sample is already stored (a retry of a report that did arrive). */
-async function withoutRepeats(manager: EntityManager, reports: Report[]): Promise<Report[]> {
-  const points = reports.flatMap((report) =>
-    Object.keys(report.data).map((key) => ({
-      hostId: report.hostId,
-      key,
-      collectedAt: new Date(report.collectedAt),
-    })),
-  );
-  const seen = await storedPoints(manager, points);
-  return reports.filter(
-    (report) =>
-      !Object.keys(report.data).every((key) =>
-        seen.has(pointKey(report.hostId, key, new Date(report.collectedAt))),
-      ),
+/**
+ * Writes the samples of `reports` and returns the reports that added at least one: a report whose
+ * every sample was already stored is a retry of one that did arrive, and counts nowhere else.
+ */
+async function storeSamples(sql: SqlRunner, reports: Report[]): Promise<Report[]> {
+  const samples: SampleRow[] = [];
+  for (const report of reports) {
+    // One Date per report: the insert converts each distinct time once, not once per sample.
+    const collectedAt = new Date(report.collectedAt);
+    const receivedAt = new Date(report.receivedAt);
+    for (const [key, value] of Object.entries(report.data)) {
+      samples.push({
+        project_id: report.projectId,
+        host_id: report.hostId,
+        key,
+        value,
+        numeric_value: typeof value === 'number' && Number.isFinite(value) ? value : null,
+        collected_at: collectedAt,
+        received_at: receivedAt,
+      });
+    }
+  }
+  const inserted = await insertNewSamples(sql, samples);
+  return reports.filter((report) =>
+    Object.keys(report.data).some((key) =>
+      inserted.has(pointKey(report.hostId, key, report.collectedAt)),
+    ),
   );
 }
 
@@ -103,6 +98,8 @@ async function moveLatest(sql: SqlRunner, reports: Report[]): Promise<void> {
   // Within a batch keep only the newest value per host and key; the statement orders the rest.
   const newest = new Map<string, Omit<TelemetryLatestEntity, 'id'>>();
   for (const report of reports) {
+    const collectedAt = new Date(report.collectedAt);
+    const receivedAt = new Date(report.receivedAt);
     for (const [key, value] of Object.entries(report.data)) {
       const id = `${report.hostId}\u0000${key}`;
       const known = newest.get(id);
@@ -115,8 +112,8 @@ async function moveLatest(sql: SqlRunner, reports: Report[]): Promise<void> {
           // The declaration travels with each report: the latest one is the one that holds.
           value_type: report.metadata[key]?.type ?? null,
           unit: report.metadata[key]?.unit ?? null,
-          collected_at: new Date(report.collectedAt),
-          received_at: new Date(report.receivedAt),
+          collected_at: collectedAt,
+          received_at: receivedAt,
         });
       }
     }

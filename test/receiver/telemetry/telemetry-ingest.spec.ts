@@ -44,6 +44,26 @@ describeReceiver('telemetry ingest', ({ adapter, engine }) => {
     expect(host.report_count).toBe(1);
   });
 
+  it('counts a repeat that brings a new key, storing only that key', async () => {
+    const at = '2026-01-01T11:00:00Z';
+    expect((await post(report('shop-grow', { users: 5 }, at))).status).toBe(200);
+    expect((await post(report('shop-grow', { users: 6, orders: 2 }, at))).status).toBe(200);
+    const users = await receiver.http.get(
+      '/api/telemetry/hosts/shop-grow/keys/users?from=2026-01-01&to=2026-01-02',
+      secretHeaders(project),
+    );
+    // The sample already stored for that point stays as first written.
+    expect(users.body.data.count).toBe(1);
+    const detail = await receiver.http.get(
+      '/api/telemetry/hosts/shop-grow',
+      secretHeaders(project),
+    );
+    expect(detail.body.data.values.orders.value).toBe(2);
+    const hosts = await receiver.http.get('/api/telemetry/hosts', secretHeaders(project));
+    const host = hosts.body.data.hosts.find((h: { host: string }) => h.host === 'shop-grow');
+    expect(host.report_count).toBe(2);
+  });
+
   it('keeps the newest value as latest when an older report arrives late', async () => {
     await post(report('shop-late', { users: 2 }, '2026-02-01T10:05:00Z'));
     await post(report('shop-late', { users: 1 }, '2026-02-01T10:00:00Z'));
