@@ -16,7 +16,9 @@ export class RollupSegments1764990000000 implements MigrationInterface {
 
   async up(runner: QueryRunner): Promise<void> {
     const c = new SchemaColumns(engineOf(runner));
-    await runner.query(`ALTER TABLE analytics_rollups ADD COLUMN segments ${c.blob('segments').type}`);
+    await runner.query(
+      `ALTER TABLE analytics_rollups ADD COLUMN segments ${c.blob('segments').type}`,
+    );
     await runner.createTable(
       new Table({
         name: 'analytics_rollup_segments',
