@@ -651,11 +651,11 @@ export class RollupRepository {
     lock: boolean,
   ): Promise<Map<string, Uint8Array>> {
     const found = new Map<string, Uint8Array>();
-    for (let i = 0; i < wanted.length; i += CHUNK) {
+    for (const where of segmentsWhere(wanted)) {
       const rows = await this.sql.rows<Record<string, unknown>>(
         (p) =>
           `SELECT project_id, dimension, day, value_key, first_id, members FROM ${ROLLUP_SEGMENT_TABLE} ` +
-          `WHERE ${segmentsWhere(p, wanted.slice(i, i + CHUNK))}` +
+          `WHERE ${where(p)}` +
           (lock && this.sql.dialect.lockRows
             ? ` ORDER BY project_id, dimension, day, value_key, first_id${this.sql.dialect.lockRows}`
             : ''),
@@ -769,15 +769,8 @@ export class RollupRepository {
 
   /** Deletes every segment (beyond the heads) of some rows. */
   private async deleteSegments(rows: readonly RollupDelta[]): Promise<void> {
-    for (let i = 0; i < rows.length; i += CHUNK) {
-      await this.sql.run(
-        (p) =>
-          `DELETE FROM ${ROLLUP_SEGMENT_TABLE} WHERE ` +
-          segmentsWhere(
-            p,
-            rows.slice(i, i + CHUNK).map((delta) => ({ delta, firstId: null })),
-          ),
-      );
+    for (const where of segmentsWhere(rows.map((delta) => ({ delta, firstId: null })))) {
+      await this.sql.run((p) => `DELETE FROM ${ROLLUP_SEGMENT_TABLE} WHERE ${where(p)}`);
     }
   }
 
@@ -915,14 +908,19 @@ const keyOf = (delta: RowKey): string =>
 
 const segmentKey = (delta: RowKey, firstId: number): string => `${keyOf(delta)}|${firstId}`;
 
+/** Groups of rows (one project, dimension and day) per segment statement. */
+const SEGMENT_GROUPS = 100;
+
 /**
- * Some rows' segments: per (project, day, dimension), the rows' keys, each with the first ids
- * wanted (`null`: all of the row's). Exact per row, so a locking read never takes another row's.
+ * Conditions selecting some rows' segments, each for one statement: per project, dimension and
+ * day, the rows wanted whole (`firstId` null) by key, the others by key and first id. Exact per
+ * row, so a locking read never takes another row's segments. One condition per group of rows, at
+ * most {@link SEGMENT_GROUPS} groups and {@link CHUNK} rows per statement: SQLite refuses an
+ * expression nested more than 1,000 deep, which an `OR` per row reached (a rebuilt day).
  */
 function segmentsWhere(
-  p: SqlParams,
   wanted: ReadonlyArray<{ delta: RowKey; firstId: number | null }>,
-): string {
+): Array<(p: SqlParams) => string> {
   const rows = new Map<string, { delta: RowKey; firstIds: number[] | null }>();
   for (const { delta, firstId } of wanted) {
     const row = rows.get(keyOf(delta));
@@ -930,15 +928,48 @@ function segmentsWhere(
     else if (row.firstIds && firstId !== null) row.firstIds.push(firstId);
     else row.firstIds = null;
   }
-  return `(${[...rows.values()]
-    .map(
-      ({ delta, firstIds }) =>
-        `(project_id = ${p.add(delta.projectId)} AND dimension = ${p.add(delta.dimension)} ` +
-        `AND day = ${p.add(delta.day)} AND value_key = ${p.add(delta.valueKey)}` +
-        (firstIds ? ` AND first_id IN (${p.list(firstIds)})` : '') +
-        ')',
-    )
-    .join(' OR ')})`;
+  const groups = new Map<string, Array<{ delta: RowKey; firstIds: number[] | null }>>();
+  for (const row of rows.values()) {
+    const group = `${row.delta.projectId}|${row.delta.dimension}|${row.delta.day}`;
+    groups.set(group, [...(groups.get(group) ?? []), row]);
+  }
+  const statements: Array<Array<Array<{ delta: RowKey; firstIds: number[] | null }>>> = [[]];
+  let rowsInStatement = 0;
+  for (const group of groups.values()) {
+    for (let i = 0; i < group.length; i += CHUNK) {
+      const part = group.slice(i, i + CHUNK);
+      const current = statements[statements.length - 1];
+      if (current.length >= SEGMENT_GROUPS || rowsInStatement + part.length > CHUNK) {
+        statements.push([part]);
+        rowsInStatement = part.length;
+      } else {
+        current.push(part);
+        rowsInStatement += part.length;
+      }
+    }
+  }
+  return statements
+    .filter((statement) => statement.length > 0)
+    .map((statement) => (p: SqlParams) => {
+      const conditions = statement.map((group) => {
+        // Placeholders are bound in the order they are added (`?` on SQLite and MariaDB): the
+        // text is built left to right.
+        const { projectId, dimension, day } = group[0].delta;
+        const head =
+          `(project_id = ${p.add(projectId)} AND dimension = ${p.add(dimension)} ` +
+          `AND day = ${p.add(day)} AND (`;
+        const whole = group.filter((row) => !row.firstIds).map((row) => row.delta.valueKey);
+        const keys = whole.length > 0 ? [`value_key IN (${p.list(whole)})`] : [];
+        const some = group.flatMap((row) =>
+          (row.firstIds ?? []).map(
+            (firstId) => `(${p.add(row.delta.valueKey)}, ${p.add(firstId)})`,
+          ),
+        );
+        if (some.length > 0) keys.push(`(value_key, first_id) IN (${some.join(', ')})`);
+        return `${head}${keys.join(' OR ')}))`;
+      });
+      return `(${conditions.join(' OR ')})`;
+    });
 }
 
 /**
