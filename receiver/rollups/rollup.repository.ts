@@ -551,18 +551,27 @@ export class RollupRepository {
       groups.set(group, [...(groups.get(group) ?? []), delta]);
     }
     const stored = new Map<string, StoredCounts>();
+    const { dialect } = this.sql;
     for (const deltas of groups.values()) {
       const { projectId, day } = deltas[0];
-      const rows = await this.sql.rows<Record<string, unknown>>(
-        (p) =>
-          `SELECT dimension, value_key, pageviews, members, segments FROM ${ROLLUP_TABLE} ` +
-          `WHERE project_id = ${p.add(projectId)} ` +
-          `AND dimension IN (${p.list([...new Set(deltas.map((d) => d.dimension))])}) ` +
-          `AND day = ${p.add(day)} ` +
-          `AND value_key IN (${p.list([...new Set(deltas.map((d) => d.valueKey))])})` +
-          (this.sql.dialect.lockRows
-            ? ` ORDER BY dimension, value_key${this.sql.dialect.lockRows}`
-            : ''),
+      const keys = pairs(deltas);
+      const rows = await this.sql.rows<Record<string, unknown>>((p) =>
+        dialect.joinsKeyRows
+          ? // One locking seek of the whole key per listed key, in the listed (key) order: the
+            // subquery's lock keeps the planner from turning it into a walk of the day.
+            `SELECT r.* FROM unnest(` +
+            `${p.add(keys.map(([d]) => d))}::varchar[], ` +
+            `${p.add(keys.map(([, v]) => v))}::varchar[]) AS k (dimension, value_key) ` +
+            `CROSS JOIN LATERAL (SELECT dimension, value_key, pageviews, members, segments ` +
+            `FROM ${ROLLUP_TABLE} WHERE project_id = ${p.add(projectId)} ` +
+            `AND dimension = k.dimension AND day = ${p.add(day)} AND value_key = k.value_key` +
+            `${dialect.lockRows}) AS r`
+          : `SELECT dimension, value_key, pageviews, members, segments FROM ${ROLLUP_TABLE} ` +
+            `WHERE project_id = ${p.add(projectId)} ` +
+            `AND dimension IN (${p.list([...new Set(deltas.map((d) => d.dimension))])}) ` +
+            `AND day = ${p.add(day)} ` +
+            `AND value_key IN (${p.list([...new Set(deltas.map((d) => d.valueKey))])})` +
+            (dialect.lockRows ? ` ORDER BY dimension, value_key${dialect.lockRows}` : ''),
       );
       for (const row of rows) {
         stored.set(rowKey(projectId, text(row.dimension), day, text(row.value_key)), {
@@ -848,6 +857,22 @@ function lockOrder(deltas: readonly RollupDelta[], dialect: SqlDialect): RollupD
     for (let i = 0; i < part.length; i += CHUNK) chunks.push(part.slice(i, i + CHUNK));
   }
   return chunks;
+}
+
+/**
+ * The distinct (dimension, value_key) pairs of some deltas, in one order for every writer (code
+ * unit order): a locking read takes them in this order (see `SqlDialect.joinsKeyRows`).
+ */
+function pairs(deltas: readonly RollupDelta[]): Array<[string, string]> {
+  const unique = new Map(
+    deltas.map((d): [string, [string, string]] => [
+      `${d.dimension}\u0000${d.valueKey}`,
+      [d.dimension, d.valueKey],
+    ]),
+  );
+  return [...unique.values()].sort(([da, va], [db, vb]) =>
+    da < db ? -1 : da > db ? 1 : va < vb ? -1 : va > vb ? 1 : 0,
+  );
 }
 
 /** Rows as the dialect's row source of an `INSERT` (all of {@link COLUMNS}). */
