@@ -237,7 +237,15 @@ export class RollupRepository {
     for (const chunk of lockOrder(deltas, this.sql.dialect)) {
       const stored = await this.storedOf(chunk);
       const segmented = chunk.filter((delta) => stored.get(keyOf(delta))?.segments);
-      const lists = await this.wholeLists(segmented, stored);
+      const wholes = await this.wholeMembers(
+        segmented.map((delta) => ({
+          key: delta,
+          head: stored.get(keyOf(delta))?.members ?? null,
+          directory: stored.get(keyOf(delta))?.segments ?? null,
+        })),
+        true,
+      );
+      const lists = new Map(segmented.map((delta, i) => [keyOf(delta), wholes[i]]));
       const kept: MergedRow[] = [];
       for (const delta of chunk) {
         const before = stored.get(keyOf(delta));
@@ -462,7 +470,7 @@ export class RollupRepository {
         `SELECT label_a, pageviews, members, segments, dimension, day, value_key FROM ${ROLLUP_TABLE} ` +
         `WHERE ${this.within(p, window)}`,
     );
-    const members = await this.wholeMembers(window.projectId, rows);
+    const members = await this.readMembers(window.projectId, rows);
     return rows.map((row, i) => ({
       label: text(row.label_a),
       pageviews: int(row.pageviews),
@@ -479,7 +487,7 @@ export class RollupRepository {
         `dimension FROM ${ROLLUP_TABLE} ` +
         `WHERE ${valueKeys ? this.keyed(p, window, valueKeys) : this.within(p, window)}`,
     );
-    const members = await this.wholeMembers(window.projectId, rows);
+    const members = await this.readMembers(window.projectId, rows);
     return rows.map((row, i) => ({
       day: text(row.day),
       valueKey: text(row.value_key),
@@ -510,7 +518,7 @@ export class RollupRepository {
         )
         .join(' UNION ALL '),
     );
-    const members = await this.wholeMembers(window.projectId, rows);
+    const members = await this.readMembers(window.projectId, rows);
     return rows.map((row, i) => ({ valueKey: text(row.value_key), members: members[i] }));
   }
 
@@ -679,70 +687,48 @@ export class RollupRepository {
     return found;
   }
 
-  /** Whole member lists (head and segments, locked) of stored rows that have segments. */
-  private async wholeLists(
-    deltas: RollupDelta[],
-    stored: Map<string, StoredCounts>,
-  ): Promise<Map<string, Uint8Array | null>> {
-    const segments = await this.segmentsOf(
-      deltas.map((delta) => ({ delta, firstId: null })),
-      true,
-    );
-    return new Map(
-      deltas.map((delta) => {
-        const before = stored.get(keyOf(delta));
-        const lists = [
-          before?.members ?? null,
-          ...segmentIds(before?.segments).map(
-            (firstId) => segments.get(segmentKey(delta, firstId)) ?? null,
-          ),
-        ];
-        return [keyOf(delta), joinMembers(lists)];
-      }),
-    );
-  }
-
   /**
-   * The whole member list of each of some stored rows (read with `segments`, `dimension`, `day`
-   * and `value_key`): its head alone, or joined with its other segments. Each segment only
-   * counts within its range of the directory read with the head: a batch that split a segment
-   * between the two reads leaves the answer as before the split, never an id twice.
+   * The whole member list of each of some stored rows: its head alone, or joined with its other
+   * segments (read with `lock` by the erasure, which rewrites them). Each segment only counts
+   * within its range of the directory read with the head: a batch that split a segment between
+   * the two reads leaves the answer as before the split, never an id twice.
    */
   private async wholeMembers(
+    rows: ReadonlyArray<{ key: RowKey; head: Uint8Array | null; directory: Uint8Array | null }>,
+    lock = false,
+  ): Promise<Array<Uint8Array | null>> {
+    const segmented = rows.filter((row) => row.directory);
+    if (segmented.length === 0) return rows.map((row) => row.head);
+    const segments = await this.segmentsOf(
+      segmented.map(({ key }) => ({ delta: key, firstId: null })),
+      lock,
+    );
+    return rows.map(({ key, head, directory }) => {
+      if (!directory) return head;
+      const firstIds = segmentIds(directory);
+      const bounds = [0, ...firstIds, Infinity];
+      const lists = [head, ...firstIds.map((id) => segments.get(segmentKey(key, id)) ?? null)];
+      return joinMembers(lists.map((list, s) => withinRange(list, bounds[s], bounds[s + 1])));
+    });
+  }
+
+  /** {@link wholeMembers} of rows as a read of the rollup table returns them. */
+  private readMembers(
     projectId: number,
     rows: ReadonlyArray<Record<string, unknown>>,
   ): Promise<Array<Uint8Array | null>> {
-    const heads = rows.map((row) => (row.members as Uint8Array | null) ?? null);
-    const segmented = rows.flatMap((row, i) =>
-      row.segments
-        ? [
-            {
-              i,
-              delta: {
-                projectId,
-                dimension: text(row.dimension),
-                day: text(row.day),
-                valueKey: text(row.value_key),
-              },
-            },
-          ]
-        : [],
+    return this.wholeMembers(
+      rows.map((row) => ({
+        key: {
+          projectId,
+          dimension: text(row.dimension),
+          day: text(row.day),
+          valueKey: text(row.value_key),
+        },
+        head: (row.members as Uint8Array | null) ?? null,
+        directory: (row.segments as Uint8Array | null) ?? null,
+      })),
     );
-    if (segmented.length === 0) return heads;
-    const segments = await this.segmentsOf(
-      segmented.map(({ delta }) => ({ delta, firstId: null })),
-      false,
-    );
-    for (const { i, delta } of segmented) {
-      const firstIds = segmentIds(rows[i].segments as Uint8Array);
-      const bounds = [0, ...firstIds, Infinity];
-      const lists = [
-        heads[i],
-        ...firstIds.map((id) => segments.get(segmentKey(delta, id)) ?? null),
-      ];
-      heads[i] = joinMembers(lists.map((list, s) => withinRange(list, bounds[s], bounds[s + 1])));
-    }
-    return heads;
   }
 
   /** Writes the segments (beyond the heads) of merged rows. */
