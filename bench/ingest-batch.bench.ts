@@ -4,10 +4,11 @@
  * IngestBatchProcessor to SQLite, with no HTTP in front. Prints CPU per batch and per event — the
  * fixed cost of a batch is what small batches (few connections) pay per request — and the time
  * spent in each SQL statement, so "where the time goes" on the database side is measured, not
- * guessed. CPU time moves little with other load on the machine; wall times do.
+ * guessed; and the bytes written to disk per batch (WAL frames and checkpoints): the pages a
+ * batch dirtied. CPU time moves little with other load on the machine; wall times do.
  */
 import 'reflect-metadata';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Module } from '@nestjs/common';
@@ -65,6 +66,14 @@ function timeStatements(dataSource: DataSource): Map<string, { count: number; ms
     return statement;
   };
   return times;
+}
+
+/**
+ * Bytes this process has written to storage (`write_bytes` of /proc, every thread): the WAL
+ * frames of its commits and the checkpoints' copies of them, i.e. the pages its batches dirtied.
+ */
+function storageBytes(): number {
+  return Number(/write_bytes: (\d+)/.exec(readFileSync('/proc/self/io', 'utf8'))?.[1] ?? 0);
 }
 
 async function main(): Promise<void> {
@@ -130,13 +139,17 @@ async function main(): Promise<void> {
     };
     const write = async (size: number, batches: number) => {
       const cpu = process.cpuUsage();
+      const written = storageBytes();
       for (let b = 0; b < batches; b++) {
         const results = await processor.process(Array.from({ length: size }, pageview));
         const failure = results.find(Boolean);
         if (failure) throw failure;
       }
       const used = process.cpuUsage(cpu);
-      return (used.user + used.system) / batches;
+      return {
+        cpu: (used.user + used.system) / batches,
+        kib: (storageBytes() - written) / 1024 / batches,
+      };
     };
     await write(20, 150); // warm up: JIT, statement cache, visitors and sessions exist
     const statements = timeStatements(dataSource);
@@ -145,19 +158,23 @@ async function main(): Promise<void> {
     );
     const measure = async (day: string) => {
       const cpuPerBatch = new Map<number, number>();
+      const kibPerBatch = new Map<number, number>();
       for (const size of SIZES) {
-        const perBatch = await write(size, EVENTS_PER_SIZE / size);
+        const { cpu: perBatch, kib } = await write(size, EVENTS_PER_SIZE / size);
         cpuPerBatch.set(size, perBatch);
+        kibPerBatch.set(size, kib);
         console.log(
           `batch of ${String(size).padStart(2)}: CPU ${Math.round(perBatch)} µs per batch, ` +
-            `${Math.round(perBatch / size)} µs per event`,
+            `${Math.round(perBatch / size)} µs per event; ` +
+            `${kib.toFixed(1)} KiB written per batch, ${(kib / size).toFixed(1)} per event`,
         );
       }
       const fixed = (cpuPerBatch.get(1)! * 50 - cpuPerBatch.get(50)!) / 49;
       console.log(
         `» ingest batch (SQLite, ${day}): fixed cost ${Math.round(fixed)} µs per batch, ` +
           `${Math.round((cpuPerBatch.get(50)! - fixed) / 50)} µs per pageview; ` +
-          `batch of 10: ${Math.round(cpuPerBatch.get(10)! / 10)} µs per pageview`,
+          `batch of 10: ${Math.round(cpuPerBatch.get(10)! / 10)} µs and ` +
+          `${(kibPerBatch.get(10)! / 10).toFixed(1)} KiB written per pageview`,
       );
     };
     await measure(`${VISITORS} visitors`);

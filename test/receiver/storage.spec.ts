@@ -54,6 +54,30 @@ describeEachEngine('receiver storage', (engine) => {
     expect(await dataSource.showMigrations()).toBe(false);
   });
 
+  it('keeps only the pageview and visitor indexes a statement reads: each is written by every ingest', async () => {
+    const runner = dataSource.createQueryRunner();
+    const names = async (table: string): Promise<string[]> => {
+      const found = await runner.getTable(table);
+      return [...(found?.indices ?? []), ...(found?.uniques ?? [])]
+        .map((index) => String(index.name))
+        .sort();
+    };
+    try {
+      expect(await names('pageviews')).toEqual([
+        'ix_pageviews_project_created_visitor',
+        'ix_pageviews_session',
+        'ix_pageviews_visitor',
+        'uq_pageviews_event_id',
+      ]);
+      expect(await names('visitors')).toEqual([
+        'ix_visitors_project_first_seen',
+        'uq_visitors_project_hash',
+      ]);
+    } finally {
+      await runner.release();
+    }
+  });
+
   it('stores timestamps as UTC instants that read back unchanged', async () => {
     const at = new Date('2026-06-30T23:59:58.000Z');
     const repo = dataSource.getRepository(VisitorEntity);

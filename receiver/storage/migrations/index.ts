@@ -19,6 +19,7 @@ import { WeeklyRollups1764950000000 } from './1764950000000-weekly-rollups';
 import { RollupGates1764970000000 } from './1764970000000-rollup-gates';
 import { AuditActionRollups1764980000000 } from './1764980000000-audit-action-rollups';
 import { RollupSegments1764990000000 } from './1764990000000-rollup-segments';
+import { UnreadIngestIndexes1765000000000 } from './1765000000000-unread-ingest-indexes';
 
 /** The receiver's migrations in order; list them in your data source when you pass a connection name. */
 export const RECEIVER_MIGRATIONS = [
@@ -43,4 +44,5 @@ export const RECEIVER_MIGRATIONS = [
   RollupGates1764970000000,
   AuditActionRollups1764980000000,
   RollupSegments1764990000000,
+  UnreadIngestIndexes1765000000000,
 ];
