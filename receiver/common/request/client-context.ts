@@ -1,7 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { ResolvedReceiverOptions } from '../../config/receiver-options.interface';
 import { clientIp } from './client-ip';
-import { header, receiverState } from './receiver-request';
+import { type ClientSettings, header, receiverState } from './receiver-request';
 
 /**
  * What the services need to know about the client behind a request, as plain data: services
@@ -33,9 +32,6 @@ export interface ClientContext {
 export function isTestModeRequest(request: unknown, options: { production: boolean }): boolean {
   return !options.production && header(request, 'x-test-mode') === 'phpunit';
 }
-
-/** The options that decide how a request's client is read. */
-export type ClientSettings = Pick<ResolvedReceiverOptions, 'trustedProxies' | 'production'>;
 
 /**
  * What a request whose front door never ran gets: no proxy trusted, no test hook. Every receiver

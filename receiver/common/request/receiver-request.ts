@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { withoutNul } from '../input/json-input';
 import type { ProjectEntity } from '../../storage/entities/project.entity';
 import type { TelemetryHostEntity } from '../../storage/entities/telemetry-host.entity';
-import type { ClientSettings } from './client-context';
+import type { ResolvedReceiverOptions } from '../../config/receiver-options.interface';
 
 /** The raw body as read by the front door (any content type, capped). */
 export interface ReceiverBody {
@@ -11,6 +11,9 @@ export interface ReceiverBody {
   /** True when the body was larger than the cap (the excess was drained, not kept). */
   tooLarge: boolean;
 }
+
+/** The options that decide how a request's client is read (see `@Client()`). */
+export type ClientSettings = Pick<ResolvedReceiverOptions, 'trustedProxies' | 'production'>;
 
 /** Per-request state the pipeline attaches to Node's `IncomingMessage`. */
 export interface ReceiverRequestState {
