@@ -10,7 +10,8 @@
  * sending the same bytes (the machine's floor at that moment). Goals: ≤ 100 ms p99 uncached;
  * ≤ 3 ms p99 cached.
  *
- * - `BENCH_ENGINE=sqlite|postgres|mariadb` (default sqlite): PostgreSQL and MariaDB get a fresh
+ * - `BENCH_ENGINE=sqlite|postgres|mariadb` (default: all three in turn, the servers where they
+ *   answer, each engine in a process of its own): PostgreSQL and MariaDB get a fresh
  *   `bench_analytics` database (or `BENCH_DB_NAME`) on the server of `BENCH_POSTGRES_URL` / `BENCH_MARIADB_URL`
  *   (default the local services), dropped at the end unless `BENCH_KEEP_DB=1`.
  * - `BENCH_PAGEVIEWS=10000000` for the 10M run; `BENCH_AUDITS` (default 10000) audit entries;
@@ -25,6 +26,8 @@ import type { DataSource, DataSourceOptions, ObjectLiteral } from 'typeorm';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import Fastify from 'fastify';
@@ -116,7 +119,7 @@ class SeedWriter {
 
   /** SQLite: no fsync and a 1 GB page cache while seeding (10M rows update 9 indexes). */
   async prepare(): Promise<void> {
-    if (ENGINE !== 'sqlite') return;
+    if (this.ds.options.type !== 'better-sqlite3') return;
     await this.ds.query('PRAGMA synchronous = OFF');
     await this.ds.query('PRAGMA cache_size = -1000000');
   }
@@ -126,12 +129,14 @@ class SeedWriter {
   }
 
   async finish(): Promise<void> {
-    if (ENGINE === 'sqlite') {
+    if (this.ds.options.type === 'better-sqlite3') {
       await this.ds.query('PRAGMA wal_checkpoint(TRUNCATE)');
       await this.ds.query('ANALYZE');
     } else
       await this.ds.query(
-        ENGINE === 'postgres' ? 'ANALYZE' : 'ANALYZE TABLE pageviews, sessions, visitors',
+        this.ds.options.type === 'postgres'
+          ? 'ANALYZE'
+          : 'ANALYZE TABLE pageviews, sessions, visitors',
       );
   }
 }
@@ -354,7 +359,9 @@ function percentile(sorted: number[], p: number): number {
 }
 
 type Engine = 'sqlite' | 'postgres' | 'mariadb';
-const ENGINE = (process.env.BENCH_ENGINE ?? 'sqlite') as Engine;
+const ENGINES: readonly Engine[] = ['sqlite', 'postgres', 'mariadb'];
+/** Unset: every engine in turn, each in a process of its own ({@link everyEngine}). */
+const ENGINE = process.env.BENCH_ENGINE as Engine | undefined;
 /** `BENCH_DB_NAME` lets two benches share one server without dropping each other's database. */
 const BENCH_DB_NAME = process.env.BENCH_DB_NAME ?? 'bench_analytics';
 
@@ -363,13 +370,13 @@ const BENCH_DB_NAME = process.env.BENCH_DB_NAME ?? 'bench_analytics';
  * PostgreSQL / MariaDB server of BENCH_POSTGRES_URL / BENCH_MARIADB_URL (default: the local
  * services), dropped at the end unless kept.
  */
-async function benchDatabase(): Promise<{
+async function benchDatabase(engine: Engine): Promise<{
   url: string;
   options: DataSourceOptions;
   drop: () => Promise<void>;
   reused: boolean;
 }> {
-  if (ENGINE === 'sqlite') {
+  if (engine === 'sqlite') {
     // BENCH_DB=<file> reuses a database seeded (and kept) by an earlier run of the same day.
     const reuse = process.env.BENCH_DB;
     const dir = reuse ? dirname(reuse) : mkdtempSync(join(tmpdir(), 'analytics-bench-'));
@@ -384,10 +391,7 @@ async function benchDatabase(): Promise<{
       },
     };
   }
-  const server =
-    ENGINE === 'postgres'
-      ? (process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres')
-      : (process.env.BENCH_MARIADB_URL ?? 'mysql://root@127.0.0.1:3306/mysql');
+  const server = serverUrl(engine);
   const url = server.replace(/\/[^/?]*(\?|$)/, `/${BENCH_DB_NAME}$1`);
   const admin = await createReceiverDataSource(databaseFromUrl(server));
   const reused = !!process.env.BENCH_REUSE_DB;
@@ -407,8 +411,42 @@ async function benchDatabase(): Promise<{
   };
 }
 
-async function main(): Promise<void> {
-  const database = await benchDatabase();
+/** The PostgreSQL or MariaDB server the bench creates its database on. */
+function serverUrl(engine: Exclude<Engine, 'sqlite'>): string {
+  return engine === 'postgres'
+    ? (process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres')
+    : (process.env.BENCH_MARIADB_URL ?? 'mysql://root@127.0.0.1:3306/mysql');
+}
+
+/**
+ * Without `BENCH_ENGINE`: SQLite, then PostgreSQL and MariaDB where their server answers (a `»`
+ * line says which was skipped), each run in a fresh process of this file, one after the other.
+ */
+async function everyEngine(): Promise<void> {
+  let failed = 0;
+  for (const engine of ENGINES) {
+    if (engine !== 'sqlite') {
+      try {
+        await (await createReceiverDataSource(databaseFromUrl(serverUrl(engine)))).destroy();
+      } catch (error) {
+        console.log(
+          `» analytics ${engine}: skipped, no server at ${serverUrl(engine)} (${String(error)})`,
+        );
+        continue;
+      }
+    }
+    const child = spawn(process.execPath, [...process.execArgv, __filename], {
+      stdio: 'inherit',
+      env: { ...process.env, BENCH_ENGINE: engine },
+    });
+    const [code] = (await once(child, 'exit')) as [number | null];
+    if (code !== 0) failed++;
+  }
+  if (failed > 0) process.exitCode = 1;
+}
+
+async function main(engine: Engine): Promise<void> {
+  const database = await benchDatabase(engine);
   const now = Date.now();
   const seedStart = performance.now();
   let seeded = { projectId: 1, secret: 'b'.repeat(64) };
@@ -418,7 +456,7 @@ async function main(): Promise<void> {
     seeded = await seed(new SeedWriter(ds), now);
     await ds.destroy();
     const seconds = ((performance.now() - seedStart) / 1000).toFixed(1);
-    console.log(`${ENGINE}: seeded ${PAGEVIEWS.toLocaleString('en')} pageviews in ${seconds} s`);
+    console.log(`${engine}: seeded ${PAGEVIEWS.toLocaleString('en')} pageviews in ${seconds} s`);
   }
   const { projectId, secret } = seeded;
 
@@ -555,7 +593,7 @@ async function main(): Promise<void> {
   const size = `${(PAGEVIEWS / 1e6).toLocaleString('en')}M`;
   const fmt = ([ms, what]: [number, string]) => `${ms.toFixed(1)} ms (${what})`;
   console.log(
-    `» analytics ${ENGINE} ${size}: worst uncached p99 ${fmt(worst.uncached)}, worst cached p99 ` +
+    `» analytics ${engine} ${size}: worst uncached p99 ${fmt(worst.uncached)}, worst cached p99 ` +
       `${fmt(worst.cached)}, bare Fastify p99 up to ${fmt(worst.bare)}; load ${load()}`,
   );
   await bare.close();
@@ -563,7 +601,7 @@ async function main(): Promise<void> {
   await database.drop();
 }
 
-main().catch((error) => {
+(ENGINE ? main(ENGINE) : everyEngine()).catch((error) => {
   console.error(error);
   process.exit(1);
 });
