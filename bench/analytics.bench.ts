@@ -17,7 +17,8 @@
  * - `BENCH_PAGEVIEWS=10000000` for the 10M run; `BENCH_AUDITS` (default 10000) audit entries;
  *   `BENCH_UNCACHED_RUNS` (default 15);
  *   `BENCH_ENDPOINTS=pages,locations` measures only those endpoints.
- * - `BENCH_RAW=1` skips the rebuild: the receiver then answers from the raw rows (the "before").
+ * - `BENCH_RAW=1` skips the rebuild: on a fresh database the receiver then answers from the raw
+ *   rows (the "before"); on a reused one, from the rollups an earlier run built (measure only).
  * - `BENCH_SEED_ONLY=1` stops after seeding and rebuilding; `BENCH_DB=<file>` (SQLite) or
  *   `BENCH_REUSE_DB=1` (PostgreSQL, MariaDB) reuses a database kept by an earlier run of the day.
  */
@@ -476,7 +477,11 @@ async function main(engine: Engine): Promise<void> {
     if (code !== 0) throw new Error('rebuild-rollups failed');
     console.log(`rebuild-rollups took ${((performance.now() - started) / 1000).toFixed(1)} s`);
   } else {
-    console.log('BENCH_RAW: no rollups, answers come from the raw rows');
+    console.log(
+      database.reused
+        ? 'BENCH_RAW: rollups not rebuilt; the answers come from what the reused database holds'
+        : 'BENCH_RAW: no rollups, answers come from the raw rows',
+    );
   }
   if (process.env.BENCH_SEED_ONLY) {
     await database.drop();
