@@ -18,7 +18,7 @@ const esmOnly = [
 module.exports = {
   rootDir: '.',
   testEnvironment: 'node',
-  testMatch: ['<rootDir>/test/**/*.spec.ts', '<rootDir>/dbg.tmp.spec.ts'],
+  testMatch: ['<rootDir>/test/**/*.spec.ts'],
   transform: {
     '^.+\\.(t|j|mj)sx?$': ['@swc/jest', { swcrc: true }],
   },

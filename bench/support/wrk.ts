@@ -18,9 +18,14 @@ export interface WrkLoad {
   url: string;
   connections: number;
   seconds: number;
-  /** A Lua script of bench/support/wrk/ that builds each request (`pageview`, `telemetry-report`). */
-  script: string;
+  /**
+   * A Lua script of bench/support/wrk/ that builds each request (`pageview`, `telemetry-report`);
+   * without one, wrk repeats a plain GET of `url`.
+   */
+  script?: string;
   headers?: Record<string, string>;
+  /** wrk threads (default 2); one connection needs one thread. */
+  threads?: number;
 }
 
 const SCRIPTS = join(__dirname, 'wrk');
@@ -32,16 +37,17 @@ let runs = 0;
  * Fastify route does on two cores.
  */
 export function wrk(load: WrkLoad): Promise<WrkResult> {
+  const script = load.script ? ['-s', join(SCRIPTS, `${load.script}.lua`)] : [];
+  const headers = load.script
+    ? { 'Content-Type': 'application/json', ...load.headers }
+    : load.headers;
   const args = [
-    '-t2',
+    `-t${load.threads ?? 2}`,
     `-c${load.connections}`,
     `-d${load.seconds}s`,
     '--latency',
-    '-s',
-    join(SCRIPTS, `${load.script}.lua`),
-    ...Object.entries({ 'Content-Type': 'application/json', ...load.headers }).flatMap(
-      ([name, value]) => ['-H', `${name}: ${value}`],
-    ),
+    ...script,
+    ...Object.entries(headers ?? {}).flatMap(([name, value]) => ['-H', `${name}: ${value}`]),
     load.url,
     '--',
     `${process.pid}.${++runs}`,

@@ -55,7 +55,8 @@ export interface TelemetryBatchAnswer extends TelemetryReportAnswer {
 
 /**
  * @internal The answer to an accepted report: `feature_flags` plus any extra top-level keys the
- * receiver holds for the host; clients dispatch each key to its response handlers.
+ * receiver holds for the host; clients dispatch each key to its response handlers. Without
+ * `feature_flags` (the receiver stored the report but could not read them), flags stay as they are.
  */
 export interface TelemetryReportAnswer {
   feature_flags?: Record<string, unknown>;

@@ -10,6 +10,7 @@ import { PageviewFactsReader, type PageviewRowLike } from './pageview-facts.read
 import { LocalDayOf, RollupBatch, type RollupDelta, sortRows } from './rollup-batch';
 import { RollupRepository } from './rollup.repository';
 import { RollupStateService } from './rollup-state.service';
+import { linkDays } from './link-days';
 import { deriveWeek, recomputedGates, weekDeltas } from './rollup-weeks';
 import { firstSeenDeltas, firstSeenRows, readFirstSeen } from './first-seen.facts';
 import { ERROR_EVENTS } from './error-day.facts';
@@ -247,10 +248,22 @@ export class RollupMaintenance {
     await forgetClicker(sql, projectId, ipHash);
   }
 
-  /** Drops a deleted link's rows (call in the transaction deleting it). */
+  /**
+   * Drops a deleted link's rows (call first in the transaction deleting it, before its clicks).
+   * It enters the gates of the link's days shared, as the other deltas do. Without them, a
+   * recomputation of one of those days (rebuild, purge, import) running meanwhile writes the
+   * link's rows back: one that read the clicks before this commit, or one whose rows, not yet
+   * committed, the deletes below do not see. Now it has either committed before (its rows are
+   * deleted here) or waits for this commit and reads no click of the link.
+   */
   async forgetLink(manager: EntityManager, projectId: number, linkId: number): Promise<void> {
     const sql = new SqlRunner(manager);
     const repository = new RollupRepository(sql);
+    const days = await linkDays(sql, projectId, linkId, this.state.timeZone);
+    await repository.enterDays(
+      days.map((day) => ({ projectId, day })),
+      false,
+    );
     const [link, ...breakdowns] = linkDimensions(linkId);
     await repository.deleteRows(projectId, [link], FIRST_DAY, LAST_DAY, linkKey(linkId));
     await repository.deleteRows(projectId, breakdowns, FIRST_DAY, LAST_DAY);

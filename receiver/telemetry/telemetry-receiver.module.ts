@@ -4,6 +4,7 @@ import { TelemetryTokensService } from './auth/telemetry-tokens.service';
 import { TelemetryAuthenticator } from './auth/telemetry.authenticator';
 import { FeatureFlagsController } from './flags/feature-flags.controller';
 import { FeatureFlagsService } from './flags/feature-flags.service';
+import { ReportAnswerFlags } from './flags/report-answer-flags';
 import { TelemetryHostsController } from './hosts/telemetry-hosts.controller';
 import { TelemetryHostsRepository } from './hosts/telemetry-hosts.repository';
 import { TelemetryHostsService } from './hosts/telemetry-hosts.service';
@@ -27,6 +28,7 @@ import { TelemetryRepository } from './telemetry.repository';
     TelemetryReportHandler,
     TelemetryBatchReceiver,
     FeatureFlagsService,
+    ReportAnswerFlags,
     ReplayGuardService,
     SignatureVerifier,
     TelemetryRepository,

@@ -26,6 +26,7 @@ import { ApiEndpoint, ApiGroup } from '../openapi/api-docs.decorators';
 import { TelemetryAuthGuard } from './auth/telemetry-auth.guard';
 import { TelemetryTokensService } from './auth/telemetry-tokens.service';
 import { FeatureFlagsService, flagsEtag } from './flags/feature-flags.service';
+import { ReportAnswerFlags } from './flags/report-answer-flags';
 import { TelemetryHostsRepository } from './hosts/telemetry-hosts.repository';
 import { inflateReport } from './ingest/report-body.inflater';
 import { TelemetryBatchReceiver } from './ingest/telemetry-batch.receiver';
@@ -66,6 +67,7 @@ export class TelemetryController {
     private readonly tokens: TelemetryTokensService,
     private readonly keys: ProjectKeysService,
     private readonly flags: FeatureFlagsService,
+    private readonly answerFlags: ReportAnswerFlags,
     private readonly signatures: SignatureVerifier,
     private readonly batches: TelemetryBatchReceiver,
     private readonly adapterHost: HttpAdapterHost,
@@ -105,8 +107,8 @@ export class TelemetryController {
       if (!(error instanceof IngestUnavailableError)) throw error;
       throw new ReceiverError('unavailable', TelemetryMessages.reportNotStored);
     }
-    const featureFlags = await this.flags.resolveFor(project.id, host.host);
-    return { ...host.response_extras, [FEATURE_FLAGS_KEY]: featureFlags };
+    // Stored from here on: whatever the flags read does, the answer is a 2xx.
+    return { ...host.response_extras, ...(await this.answerFlags.of(project.id, host.host)) };
   }
 
   @Post(['auth-token', 'token'])

@@ -53,7 +53,9 @@ export const TelemetryDocs = {
     },
     success: {
       status: 200,
-      description: '`{feature_flags: {…}, …response extras}` (not an envelope)',
+      description:
+        '`{feature_flags: {…}, …response extras}` (not an envelope); `feature_flags` is left out ' +
+        'when the flags cannot be read after the report was stored (the client keeps its flags)',
     },
     errors: {
       400: 'Invalid payload (the message names the field) or undecryptable envelope',

@@ -3,6 +3,9 @@ import { ENCRYPTION_SCHEME, SIGNATURE_WINDOW_SECONDS } from '../../lib/protocol'
 /** Texts of the telemetry, flags and hosts APIs. */
 export const TelemetryMessages = {
   reportNotStored: 'Service temporarily unavailable, the report was not stored. Retry later.',
+  answerFlagsUnreadable: (reason: string): string =>
+    `Feature flags unreadable (${reason}): stored reports are acknowledged without feature_flags, clients keep theirs`,
+  answerFlagsReadable: 'Feature flags readable again: report answers carry them',
   credentialsRequired:
     'Telemetry credentials required: Authorization: Bearer <token> or X-API-Key: <secret key>',
   invalidToken: 'Invalid or revoked telemetry token',

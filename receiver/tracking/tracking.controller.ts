@@ -1,9 +1,9 @@
-import { HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import { HttpCode, Post, Res } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import {
   Body,
+  Client,
   type ClientContext,
-  clientContextOf,
   CurrentKeyType,
   CurrentProject,
   ok,
@@ -26,8 +26,6 @@ import { validateError } from './validation/error.validator';
 import { validatePageview } from './validation/pageview.validator';
 import { NotFoundError, ReceiverError } from '../common/errors/receiver.errors';
 import { isStorageFault } from '../storage/storage-fault';
-import { RECEIVER_OPTIONS } from '../config/receiver-options.constants';
-import type { ResolvedReceiverOptions } from '../config/receiver-options.interface';
 
 const QUEUED = { queued: true } as const;
 
@@ -37,8 +35,6 @@ const QUEUED_COOKIELESS = { queued: true, cookieless: true } as const;
 /**
  * The Micrologs tracking endpoints (contract 2.2), at their `.php` paths and without the suffix.
  * Rate limit → key → body → validation run in the contract's order through the receiver pipeline.
- * The client's context is read from `@Req()` here rather than through `@Client()`: a parameter
- * with a pipe makes Nest settle every parameter through promises, on each tracking request.
  */
 @ApiGroup('tracking')
 @ReceiverController('track')
@@ -48,7 +44,6 @@ export class TrackingController {
     private readonly errorStatus: ErrorStatusService,
     private readonly enricher: RequestEnricher,
     private readonly adapterHost: HttpAdapterHost,
-    @Inject(RECEIVER_OPTIONS) private readonly options: ResolvedReceiverOptions,
   ) {}
 
   @Post(['pageview.php', 'pageview'])
@@ -59,12 +54,11 @@ export class TrackingController {
   async pageview(
     @Body() body: JsonBody,
     @CurrentProject() project: ProjectEntity,
-    @Req() request: unknown,
+    @Client() client: ClientContext,
     @Res({ passthrough: true }) response: unknown,
   ): Promise<Envelope<typeof QUEUED | typeof QUEUED_COOKIELESS> | undefined> {
     const cookieless = project.cookieless || body.cookieless === true;
     const valid = validatePageview(body, cookieless);
-    const client = this.clientOf(request);
     // Bots are filtered after validation: invalid bot requests still get their 4xx.
     if (!client.testMode && this.enricher.isBot(client)) {
       this.adapterHost.httpAdapter.status(response, 204);
@@ -82,11 +76,11 @@ export class TrackingController {
   async error(
     @Body() body: JsonBody,
     @CurrentProject() project: ProjectEntity,
-    @Req() request: unknown,
+    @Client() client: ClientContext,
     @CurrentKeyType() keyType: 'secret' | 'public' | undefined,
   ): Promise<Envelope<typeof QUEUED>> {
     const valid = validateError(body, project.id, keyType === 'secret');
-    await this.tracking.error(this.clientOf(request), project.id, valid);
+    await this.tracking.error(client, project.id, valid);
     return ok(TrackingMessages.accepted, QUEUED);
   }
 
@@ -98,9 +92,9 @@ export class TrackingController {
   async audit(
     @Body() body: JsonBody,
     @CurrentProject() project: ProjectEntity,
-    @Req() request: unknown,
+    @Client() client: ClientContext,
   ): Promise<Envelope<typeof QUEUED>> {
-    await this.tracking.audit(this.clientOf(request), project.id, validateAudit(body));
+    await this.tracking.audit(client, project.id, validateAudit(body));
     return ok(TrackingMessages.accepted, QUEUED);
   }
 
@@ -125,9 +119,5 @@ export class TrackingController {
     const data: Record<string, unknown> = { updated: result.updated, ids: result.ids, status };
     if (result.notFound.length > 0) data.not_found = result.notFound;
     return ok(TrackingMessages.statusUpdated(result.updated, status, result.notFound.length), data);
-  }
-
-  private clientOf(request: unknown): ClientContext {
-    return clientContextOf(request, this.options);
   }
 }

@@ -132,7 +132,7 @@ describeEachEngine('labels differing only by case, accents or trailing spaces', 
       ...jobs.map((payload) => ({ id: newEventId(), kind: 'pageview', payload })),
       ...audits.map((payload) => ({ id: newEventId(), kind: 'audit', payload })),
     ];
-    // One event per batch: the seed spans days, and the 5-minute dedup treats a batch as one moment.
+    // One event per batch, in the order they arrived (the seed spans days).
     for (const event of events) {
       expect((await processor.process([event])).filter(Boolean)).toEqual([]);
     }

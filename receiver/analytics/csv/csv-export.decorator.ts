@@ -1,16 +1,6 @@
 import { applyDecorators, Header, SetMetadata, UseInterceptors } from '@nestjs/common';
+import { CSV_EXPORT_METADATA, type CsvExportDefinition } from './csv-export.definition';
 import { CsvExportInterceptor } from './csv-export.interceptor';
-
-export const CSV_EXPORT_METADATA = 'receiver:analytics:csv';
-
-/** Which lists of an endpoint's `data` can be exported, the first being the default. */
-export interface CsvExportDefinition {
-  /** File name stem, e.g. `visitors`. */
-  name: string;
-  lists: readonly string[];
-  /** Object columns written as dotted columns (`device` → `device.type`, `device.os` …). */
-  flatten: readonly string[];
-}
 
 /**
  * Lets `?format=csv` answer one list of the endpoint's `data` as a CSV file (`&list=` picks

@@ -11,7 +11,7 @@ import { ReceiverHttpException } from '../../common/envelope/envelope';
 import type { AnalyticsAnswer } from '../analytics-responder';
 import { queryValue } from '../analytics-query.params';
 import { ANALYTICS_MESSAGES } from '../analytics.messages';
-import { CSV_EXPORT_METADATA, type CsvExportDefinition } from './csv-export.decorator';
+import { CSV_EXPORT_METADATA, type CsvExportDefinition } from './csv-export.definition';
 import { toCsv } from './csv.util';
 
 type Data = Record<string, unknown> & { range?: { from: string; to: string } };

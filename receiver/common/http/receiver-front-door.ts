@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CommonMessages } from '../common.messages';
 import { fail } from '../envelope/envelope';
-import { receiverState } from '../request/receiver-request';
+import { type ClientSettings, receiverState } from '../request/receiver-request';
 import { readBody } from './body-reader';
 import { applyCors } from './cors';
 import type { ReceiverRouteTable } from './receiver-route.table';
@@ -12,7 +12,7 @@ const REQUEST_ID = /^[\w.:@/-]{1,128}$/;
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** Settings of the front door, taken from the resolved receiver options. */
-export interface FrontDoorSettings {
+export interface FrontDoorSettings extends ClientSettings {
   routePrefix: string;
   allowedOrigins: readonly string[];
 }
@@ -85,7 +85,9 @@ export class ReceiverFrontDoor {
     const incomingId = request.headers['x-request-id'];
     const requestId =
       typeof incomingId === 'string' && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
-    receiverState(request).requestId = requestId;
+    const state = receiverState(request);
+    state.requestId = requestId;
+    state.clientSettings = this.settings;
     response.setHeader('X-Request-Id', requestId);
     applyCors(request, response, this.settings.allowedOrigins);
     applySecurityHeaders(response);

@@ -1,14 +1,6 @@
-import {
-  createParamDecorator,
-  type ExecutionContext,
-  Inject,
-  Injectable,
-  type PipeTransform,
-} from '@nestjs/common';
-import { RECEIVER_OPTIONS } from '../../config/receiver-options.constants';
-import type { ResolvedReceiverOptions } from '../../config/receiver-options.interface';
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { clientIp } from './client-ip';
-import { header, receiverState } from './receiver-request';
+import { type ClientSettings, header, receiverState } from './receiver-request';
 
 /**
  * What the services need to know about the client behind a request, as plain data: services
@@ -41,11 +33,14 @@ export function isTestModeRequest(request: unknown, options: { production: boole
   return !options.production && header(request, 'x-test-mode') === 'phpunit';
 }
 
+/**
+ * What a request whose front door never ran gets: no proxy trusted, no test hook. Every receiver
+ * route passes the front door, so this is a safe floor rather than a path in use.
+ */
+const UNTRUSTING: ClientSettings = { trustedProxies: [], production: true };
+
 /** The {@link ClientContext} of a request. */
-export function clientContextOf(
-  request: unknown,
-  options: Pick<ResolvedReceiverOptions, 'trustedProxies' | 'production'>,
-): ClientContext {
+export function clientContextOf(request: unknown, options: ClientSettings): ClientContext {
   return {
     requestId: receiverState(request).requestId,
     ip: clientIp(request, options.trustedProxies),
@@ -59,19 +54,14 @@ export function clientContextOf(
   };
 }
 
-/** Turns the request into its {@link ClientContext} (a pipe, so it can read the options). */
-@Injectable()
-export class ClientContextPipe implements PipeTransform<unknown, ClientContext> {
-  constructor(@Inject(RECEIVER_OPTIONS) private readonly options: ResolvedReceiverOptions) {}
-
-  transform(request: unknown): ClientContext {
-    return clientContextOf(request, this.options);
-  }
-}
-
-const CurrentRequest = createParamDecorator((_data: unknown, context: ExecutionContext): unknown =>
-  context.switchToHttp().getRequest(),
+/**
+ * The {@link ClientContext} of the current request, for a controller to hand to its services.
+ * Built from the settings the front door left on the request, without a pipe: a parameter with a
+ * pipe makes Nest settle every parameter of the route through promises.
+ */
+export const Client = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): ClientContext => {
+    const request = context.switchToHttp().getRequest<unknown>();
+    return clientContextOf(request, receiverState(request).clientSettings ?? UNTRUSTING);
+  },
 );
-
-/** The {@link ClientContext} of the current request, for a controller to hand to its services. */
-export const Client = (): ParameterDecorator => CurrentRequest(ClientContextPipe);

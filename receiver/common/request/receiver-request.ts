@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { withoutNul } from '../input/json-input';
 import type { ProjectEntity } from '../../storage/entities/project.entity';
 import type { TelemetryHostEntity } from '../../storage/entities/telemetry-host.entity';
+import type { ResolvedReceiverOptions } from '../../config/receiver-options.interface';
 
 /** The raw body as read by the front door (any content type, capped). */
 export interface ReceiverBody {
@@ -11,9 +12,14 @@ export interface ReceiverBody {
   tooLarge: boolean;
 }
 
+/** The options that decide how a request's client is read (see `@Client()`). */
+export type ClientSettings = Pick<ResolvedReceiverOptions, 'trustedProxies' | 'production'>;
+
 /** Per-request state the pipeline attaches to Node's `IncomingMessage`. */
 export interface ReceiverRequestState {
   requestId: string;
+  /** How `@Client()` reads the client of this request (the front door sets it). */
+  clientSettings?: ClientSettings;
   body?: ReceiverBody;
   project?: ProjectEntity;
   keyType?: 'secret' | 'public';

@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { FEATURE_FLAGS_KEY, type TelemetryBatchAnswer } from '../../../lib/protocol';
+import type { TelemetryBatchAnswer } from '../../../lib/protocol';
 import { ReceiverError } from '../../common/errors/receiver.errors';
 import { ReceiverHttpException } from '../../common/envelope/envelope';
 import { INGEST_QUEUE, IngestRejectedError, type IngestQueue } from '../../ingest';
 import type { ProjectEntity } from '../../storage/entities/project.entity';
 import type { TelemetryHostEntity } from '../../storage/entities/telemetry-host.entity';
-import { FeatureFlagsService } from '../flags/feature-flags.service';
+import { ReportAnswerFlags } from '../flags/report-answer-flags';
 import { TelemetryHostsRepository } from '../hosts/telemetry-hosts.repository';
 import { MAX_BATCH_ROUNDS } from '../telemetry.constants';
 import { TelemetryMessages } from '../telemetry.messages';
@@ -29,7 +29,7 @@ export class TelemetryBatchReceiver {
   constructor(
     @Inject(INGEST_QUEUE) private readonly queue: IngestQueue,
     private readonly hosts: TelemetryHostsRepository,
-    private readonly flags: FeatureFlagsService,
+    private readonly answerFlags: ReportAnswerFlags,
   ) {}
 
   async receive(
@@ -81,8 +81,10 @@ export class TelemetryBatchReceiver {
       }
     });
     refused.sort((a, b) => a.index - b.index);
+    // Without a host to resolve them for (every round refused), no flags: an empty object would
+    // wipe the client's. Rounds are stored from here on, so a failing flags read is no 5xx.
     const answerHost = tokenHost ?? valid.at(-1)?.host;
-    const flags = answerHost ? await this.flags.resolveFor(project.id, answerHost.host) : {};
-    return { ...answerHost?.response_extras, [FEATURE_FLAGS_KEY]: flags, stored, refused };
+    const flags = answerHost ? await this.answerFlags.of(project.id, answerHost.host) : {};
+    return { ...answerHost?.response_extras, ...flags, stored, refused };
   }
 }

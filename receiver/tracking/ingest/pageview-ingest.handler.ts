@@ -9,6 +9,7 @@ import { PageviewEntity, SessionEntity } from '../../storage/entities';
 import type { PageviewJob } from '../interfaces/tracking-jobs.interface';
 import { PAGEVIEW_DEDUP_WINDOW_MS, PAGEVIEW_JOB } from '../tracking.constants';
 import { SqlRunner } from '../../storage/sql/sql-runner';
+import { instantOf } from '../../storage/sql/sql-values';
 import { RollupMaintenance } from '../../rollups/rollup-maintenance.service';
 import { CommittedEventsBus } from '../../events/committed-events.bus';
 import type { CommittedPageview } from '../../events/committed-event.interface';
@@ -103,9 +104,12 @@ export class PageviewIngestHandler implements IngestHandler<PageviewJob>, OnModu
   }
 
   /**
-   * Drops pageviews whose visitor already viewed the same URL less than 5 minutes before the
-   * event arrived (contract 3.3). One query per batch; a batch spans a few milliseconds, so the
-   * window starts 5 minutes before its earliest event.
+   * Drops pageviews whose visitor viewed the same URL at most 5 minutes before the event arrived
+   * (contract 3.3: a stored pageview with `created_at` in [received_at − 300 s, received_at]), or
+   * earlier in this batch (a kept one). Each event has its own window: a batch may hold events
+   * received hours apart (a queue backlog drained later), and a view two hours after the last is
+   * a new one. One query per batch reads the stored views from 5 minutes before its earliest
+   * event through its latest; the batch is then walked in arrival order.
    */
   private async dropDuplicates(
     jobs: IngestEvent<PageviewJob>[],
@@ -113,25 +117,43 @@ export class PageviewIngestHandler implements IngestHandler<PageviewJob>, OnModu
     context: IngestBatchContext,
   ): Promise<IngestEvent<PageviewJob>[]> {
     const key = (visitorId: number, url: string): string => `${visitorId}|${url}`;
-    const since = new Date(Math.min(...jobs.map((j) => j.receivedAt)) - PAGEVIEW_DEDUP_WINDOW_MS);
+    const arrivals = jobs.map((j) => j.receivedAt);
+    const since = Math.min(...arrivals) - PAGEVIEW_DEDUP_WINDOW_MS;
+    const until = Math.max(...arrivals);
     const sql = new SqlRunner(context.manager);
     const visitorIds = unique([...visitors.values()]);
     const urls = unique(jobs.map((j) => j.url));
-    const recent = await sql.rows<{ visitor_id: number | string; url: string }>(
+    const stored = await sql.rows<{
+      visitor_id: number | string;
+      url: string;
+      created_at: unknown;
+    }>(
       (p) =>
-        `SELECT DISTINCT visitor_id, url FROM ${sql.table(PageviewEntity)} ` +
+        `SELECT visitor_id, url, created_at FROM ${sql.table(PageviewEntity)} ` +
         `WHERE visitor_id IN (${p.list(visitorIds)}) AND url IN (${p.list(urls)}) ` +
-        `AND created_at >= ${p.add(sql.value(PageviewEntity, 'created_at', since))}`,
+        `AND created_at >= ${p.instant(since)} AND created_at <= ${p.instant(until)}`,
     );
-    const seen = new Set(recent.map((row) => key(Number(row.visitor_id), row.url)));
-    const kept: IngestEvent<PageviewJob>[] = [];
-    for (const job of jobs) {
-      const k = key(visitors.get(visitorKey(job)) as number, job.url);
-      if (seen.has(k)) continue;
-      seen.add(k);
-      kept.push(job);
+    /** Per visitor and URL, the instants of its views: stored, then kept from this batch. */
+    const views = new Map<string, number[]>();
+    const viewed = (k: string, at: number): void => {
+      const list = views.get(k);
+      if (list) list.push(at);
+      else views.set(k, [at]);
+    };
+    for (const row of stored) {
+      viewed(key(Number(row.visitor_id), row.url), instantOf(row.created_at).getTime());
     }
-    return kept;
+    const dropped = new Set<IngestEvent<PageviewJob>>();
+    // Stable: events of one instant keep their batch order (the first of them is kept).
+    const byArrival = [...jobs].sort((a, b) => a.receivedAt - b.receivedAt);
+    for (const job of byArrival) {
+      const k = key(visitors.get(visitorKey(job)) as number, job.url);
+      const at = job.receivedAt;
+      const earlier = views.get(k) ?? [];
+      if (earlier.some((t) => t >= at - PAGEVIEW_DEDUP_WINDOW_MS && t <= at)) dropped.add(job);
+      else viewed(k, at);
+    }
+    return jobs.filter((job) => !dropped.has(job));
   }
 
   /** A session stops being a bounce once it holds more than one stored pageview (contract 3.2). */
