@@ -117,9 +117,11 @@ export class LinksRepository implements ProjectDataOwner, OnModuleInit {
    */
   async delete(id: number, alsoIn?: (manager: EntityManager) => Promise<void>): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
+      // The link row first: a click batch reads it with a shared lock before writing anything
+      // (ClickIngestHandler), so one waits for the other and no click outlives its link.
+      await manager.delete(TrackedLinkEntity, { id });
       await alsoIn?.(manager);
       await manager.delete(LinkClickEntity, { link_id: id });
-      await manager.delete(TrackedLinkEntity, { id });
     });
   }
 }
