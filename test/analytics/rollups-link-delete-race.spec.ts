@@ -8,22 +8,21 @@
  */
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { addDays, localDateOf, startOfLocalDay } from '../../receiver/common/time/zoned-time.util';
-import { IngestBatchProcessor, newEventId } from '../../receiver/ingest';
-import { CLICK_JOB, type ClickJob } from '../../receiver/links/interfaces/click-job.interface';
+import { IngestBatchProcessor } from '../../receiver/ingest';
 import { LinksService } from '../../receiver/links/links.service';
-import { linkDimensions, linkKey, LINK } from '../../receiver/rollups/link-click.facts';
 import { RollupMaintenance } from '../../receiver/rollups/rollup-maintenance.service';
 import { RollupRebuildService } from '../../receiver/rollups/rollup-rebuild.service';
 import { RollupRepository } from '../../receiver/rollups/rollup.repository';
 import { recomputedGates } from '../../receiver/rollups/rollup-weeks';
-import { LinkClickEntity, TrackedLinkEntity } from '../../receiver/storage/entities';
 import { SqlRunner } from '../../receiver/storage/sql/sql-runner';
 import { RECEIVER_DATA_SOURCE } from '../../receiver/storage/storage.constants';
 import { createProject } from './analytics-fixtures';
 import { storedRollups } from './stored-rollups';
 import { eventually } from '../support/eventually';
+import { lockWaits } from '../support/lock-waits';
 import { useReceiverApp } from '../support/receiver-app';
 import { availableEngines, type EngineName } from '../support/services';
+import { clickJob, deleteLinkIn, saveLink, storedOfLink } from '../links/link-fixtures';
 
 const ZONE = 'Europe/Paris';
 const HOUR_MS = 3_600_000;
@@ -40,74 +39,21 @@ const engines = availableEngines().filter((engine) => engine !== 'sqlite');
       ds = receiver.app.get<DataSource>(RECEIVER_DATA_SOURCE);
     });
 
-    /** Sessions of this database waiting for a lock another one holds. */
-    const lockWaits = async (): Promise<number> => {
-      const [{ n }] = await ds.query(
-        engine === 'postgres'
-          ? `SELECT COUNT(*) AS n FROM pg_stat_activity ` +
-              `WHERE datname = current_database() AND wait_event_type = 'Lock'`
-          : `SELECT COUNT(*) AS n FROM information_schema.innodb_trx t ` +
-              `JOIN information_schema.processlist p ON p.id = t.trx_mysql_thread_id ` +
-              `WHERE t.trx_state = 'LOCK WAIT' AND p.db = DATABASE()`,
-      );
-      return Number(n);
-    };
-
     /** A project with two links, each clicked on `day` by two addresses; `doomed` is deleted. */
     async function seed(day: string) {
       const { id: projectId } = await createProject(receiver, 'Links');
-      const links = ds.getRepository(TrackedLinkEntity);
-      const link = (code: string) =>
-        links.save({
-          project_id: projectId,
-          code: `${code}${projectId}`,
-          destination_url: 'https://site.test/',
-          label: '',
-          is_active: true,
-          created_at: new Date(),
-        });
-      const doomed = await link('doomed');
-      const kept = await link('kept');
-      const click = (linkId: number, hour: number, ip: string): ClickJob => ({
-        linkId,
-        projectId,
-        referrerUrl: '',
-        referrerCategory: 'direct',
-        ipHash: ip.padEnd(64, '0'),
-        device: { deviceType: 'desktop', os: 'Linux', browser: 'Firefox', browserVersion: '120' },
-        geo: { country: 'France', countryCode: 'FR', region: '', city: '' },
-        clickedAt: new Date(startOfLocalDay(day, ZONE) + hour * HOUR_MS).toISOString(),
-      });
+      const doomed = await saveLink(ds, projectId, 'doomed');
+      const kept = await saveLink(ds, projectId, 'kept');
+      const at = (hour: number) => new Date(startOfLocalDay(day, ZONE) + hour * HOUR_MS);
       const jobs = [
-        click(doomed.id, 9, 'a'),
-        click(doomed.id, 10, 'b'),
-        click(kept.id, 11, 'a'),
-        click(kept.id, 12, 'c'),
-      ].map((payload) => ({ id: newEventId(), kind: CLICK_JOB, payload }));
+        clickJob(doomed, 'a', at(9)),
+        clickJob(doomed, 'b', at(10)),
+        clickJob(kept, 'a', at(11)),
+        clickJob(kept, 'c', at(12)),
+      ];
       const results = await receiver.app.get(IngestBatchProcessor).process(jobs);
       expect(results.filter(Boolean)).toEqual([]);
       return { projectId, doomed, kept };
-    }
-
-    /** What LinksRepository.delete does, on a transaction the test holds open. */
-    async function deleteLink(manager: EntityManager, link: TrackedLinkEntity): Promise<void> {
-      await receiver.app.get(RollupMaintenance).forgetLink(manager, link.project_id, link.id);
-      await manager.delete(LinkClickEntity, { link_id: link.id });
-      await manager.delete(TrackedLinkEntity, { id: link.id });
-    }
-
-    /** The deleted link's rollup rows and clickers left. */
-    async function leftOf(link: TrackedLinkEntity) {
-      const dimensions = linkDimensions(link.id).slice(1);
-      const rows = (await storedRollups(ds)).filter(
-        (row) =>
-          (row.dimension === LINK && row.value_key === linkKey(link.id)) ||
-          dimensions.includes(row.dimension as string),
-      );
-      const [{ n }] = await ds.query(
-        `SELECT COUNT(*) AS n FROM link_clickers WHERE link_id = ${Number(link.id)}`,
-      );
-      return { rows: rows.length, clickers: Number(n) };
     }
 
     /** The rollups as they are, and as a rebuild from nothing but the raw rows writes them. */
@@ -131,7 +77,10 @@ const engines = availableEngines().filter((engine) => engine !== 'sqlite');
         await first(blocker.manager);
         let settled = false;
         running = second().finally(() => (settled = true));
-        await eventually(lockWaits, (n) => n > 0 || settled);
+        await eventually(
+          () => lockWaits(ds),
+          (n) => n > 0 || settled,
+        );
         await blocker.commitTransaction();
         await running;
       } finally {
@@ -144,7 +93,7 @@ const engines = availableEngines().filter((engine) => engine !== 'sqlite');
     it('leaves no row of the link when the rebuild reaches its day while the deletion is open', async () => {
       const day = addDays(localDateOf(Date.now(), ZONE), -9);
       const { doomed } = await seed(day);
-      expect((await leftOf(doomed)).rows).toBeGreaterThan(0);
+      expect((await storedOfLink(ds, doomed)).rows).toBeGreaterThan(0);
       // As if a rebuild had stopped after the day before: it resumes at `day`.
       await new RollupRepository(new SqlRunner(ds)).setState({
         timeZone: ZONE,
@@ -152,10 +101,10 @@ const engines = availableEngines().filter((engine) => engine !== 'sqlite');
         builtThrough: addDays(day, -1),
       });
       await overlap(
-        (manager) => deleteLink(manager, doomed),
+        (manager) => deleteLinkIn(receiver.app, manager, doomed),
         () => receiver.app.get(RollupRebuildService).rebuild(),
       );
-      expect(await leftOf(doomed)).toEqual({ rows: 0, clickers: 0 });
+      expect(await storedOfLink(ds, doomed)).toEqual({ clicks: 0, rows: 0, clickers: 0 });
       const { actual, fromScratch } = await actualAndFromScratch();
       expect(actual).toEqual(fromScratch);
     });
@@ -170,7 +119,7 @@ const engines = availableEngines().filter((engine) => engine !== 'sqlite');
         await receiver.app.get(RollupMaintenance).recomputeDay(manager, day, projectId);
       };
       await overlap(recompute, () => receiver.app.get(LinksService).delete(doomed));
-      expect(await leftOf(doomed)).toEqual({ rows: 0, clickers: 0 });
+      expect(await storedOfLink(ds, doomed)).toEqual({ clicks: 0, rows: 0, clickers: 0 });
       const { actual, fromScratch } = await actualAndFromScratch();
       expect(actual).toEqual(fromScratch);
     });

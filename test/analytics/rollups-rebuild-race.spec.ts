@@ -24,6 +24,7 @@ import { PAGEVIEW_JOB } from '../../receiver/tracking/tracking.constants';
 import { createProject } from './analytics-fixtures';
 import { storedRollups } from './stored-rollups';
 import { eventually } from '../support/eventually';
+import { lockWaits } from '../support/lock-waits';
 import { useReceiverApp } from '../support/receiver-app';
 import { availableEngines, type EngineName } from '../support/services';
 
@@ -68,19 +69,6 @@ function pageview(projectId: number, day: string, hour: number, page: string, vi
     /** Every stored rollup row, whole member lists as hex. */
     const stored = () => storedRollups(ds);
 
-    /** Sessions of this database waiting for a lock another one holds. */
-    const lockWaits = async (): Promise<number> => {
-      const [{ n }] = await ds.query(
-        engine === 'postgres'
-          ? `SELECT COUNT(*) AS n FROM pg_stat_activity ` +
-              `WHERE datname = current_database() AND wait_event_type = 'Lock'`
-          : `SELECT COUNT(*) AS n FROM information_schema.innodb_trx t ` +
-              `JOIN information_schema.processlist p ON p.id = t.trx_mysql_thread_id ` +
-              `WHERE t.trx_state = 'LOCK WAIT' AND p.db = DATABASE()`,
-      );
-      return Number(n);
-    };
-
     /**
      * Ingests `base`, then: a batch on a second connection stores `late` (merging its deltas
      * into rows the base made) and holds its transaction open; the rebuild, resumed at `day`,
@@ -117,7 +105,10 @@ function pageview(projectId: number, day: string, hour: number, page: string, vi
           .get(RollupRebuildService)
           .rebuild()
           .finally(() => (settled = true));
-        const waits = await eventually(lockWaits, (n) => n > 0 || settled);
+        const waits = await eventually(
+          () => lockWaits(ds),
+          (n) => n > 0 || settled,
+        );
         const waited = waits > 0 && !settled;
         await blocker.commitTransaction();
         for (const task of afterCommit) await task();
