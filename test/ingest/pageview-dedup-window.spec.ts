@@ -3,23 +3,22 @@
  * backlog gets events received hours apart in one batch, and each event is compared with the
  * views of the 5 minutes before its own arrival, not with the batch as a whole.
  */
-import type { DeviceInfo } from '../../receiver/enrichment/interfaces/enrichment.interfaces';
 import { IngestBatchProcessor, type IngestJob, newEventId } from '../../receiver/ingest';
 import { PageviewEntity } from '../../receiver/storage/entities';
 import { PAGEVIEW_JOB, type PageviewJob } from '../../receiver/tracking';
 import { describeEachEngine } from '../support/services';
 import { useReceiverApp } from '../support/receiver-app';
-import { createProject, dataSourceOf } from '../tracking/tracking-fixtures';
+import {
+  createProject,
+  dataSourceOf,
+  FIREFOX_DESKTOP,
+  NO_PLACE,
+} from '../tracking/tracking-fixtures';
 
 /** Seconds in a minute: the views are placed in seconds after `start`. */
 const M = 60;
-const device: DeviceInfo = {
-  deviceType: 'desktop',
-  os: 'Linux',
-  browser: 'Firefox',
-  browserVersion: '128',
-};
-const geo = { country: '', countryCode: '', region: '', city: '' };
+const device = FIREFOX_DESKTOP;
+const geo = NO_PLACE;
 
 describeEachEngine('pageview dedup across a batch spanning hours', (engine) => {
   const receiver = useReceiverApp({ adapter: 'fastify', engine });

@@ -1,4 +1,3 @@
-import type { DeviceInfo } from '../../receiver/enrichment/interfaces/enrichment.interfaces';
 import { IngestBatchProcessor, type IngestJob, newEventId } from '../../receiver/ingest';
 import { CLICK_JOB, type ClickJob } from '../../receiver/links/interfaces/click-job.interface';
 import {
@@ -25,15 +24,15 @@ import {
 } from '../../receiver/tracking';
 import { describeEachEngine } from '../support/services';
 import { useReceiverApp } from '../support/receiver-app';
-import { createProject, dataSourceOf } from '../tracking/tracking-fixtures';
+import {
+  createProject,
+  dataSourceOf,
+  FIREFOX_DESKTOP,
+  NO_PLACE,
+} from '../tracking/tracking-fixtures';
 
-const device: DeviceInfo = {
-  deviceType: 'desktop',
-  os: 'Linux',
-  browser: 'Firefox',
-  browserVersion: '128',
-};
-const geo = { country: '', countryCode: '', region: '', city: '' };
+const device = FIREFOX_DESKTOP;
+const geo = NO_PLACE;
 
 describeEachEngine('a redelivered batch is stored once', (engine) => {
   const receiver = useReceiverApp({ adapter: 'fastify', engine });

@@ -2,10 +2,22 @@ import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { RECEIVER_DATA_SOURCE } from '../../receiver/storage/storage.constants';
+import type { DeviceInfo } from '../../receiver/enrichment/interfaces/enrichment.interfaces';
 import { ProjectEntity } from '../../receiver/storage/entities';
 
 export const CHROME_UA =
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
+
+/** The enrichment of a desktop Firefox, for ingest jobs built by hand (as a queue delivers them). */
+export const FIREFOX_DESKTOP: DeviceInfo = {
+  deviceType: 'desktop',
+  os: 'Linux',
+  browser: 'Firefox',
+  browserVersion: '128',
+};
+
+/** No place: what the enrichment gives without GeoIP. */
+export const NO_PLACE = { country: '', countryCode: '', region: '', city: '' };
 
 /** Headers of an ordinary browser on an allowed site (the bot filter lets it through). */
 export const browserHeaders = (key: string, extra: Record<string, string> = {}) => ({
