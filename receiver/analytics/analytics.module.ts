@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AnalyticsCacheBridge } from './analytics-cache.bridge';
 import { AnalyticsResponder } from './analytics-responder';
-import { CsvExportInterceptor } from './csv/csv-export.interceptor';
+import { CsvExporter } from './csv/csv-exporter';
 import { TrafficAnalyticsController } from './traffic-analytics.controller';
 import { ErrorAnalyticsController } from './error-analytics.controller';
 import { LinkAnalyticsController } from './link-analytics.controller';
@@ -39,7 +39,7 @@ import { AuditReads } from './audit-reads.service';
     AnalyticsRangeService,
     AnalyticsResponder,
     AnalyticsCacheBridge,
-    CsvExportInterceptor,
+    CsvExporter,
     TrafficQueries,
     BreakdownQueries,
     ErrorQueries,

@@ -23,6 +23,8 @@ import { analyticsDoc } from './analytics.docs';
 import { ANALYTICS_MESSAGES, ANALYTICS_SUCCESS } from './analytics.messages';
 import { AnalyticsResponder } from './analytics-responder';
 import { CsvExport } from './csv/csv-export.decorator';
+import { CsvExporter } from './csv/csv-exporter';
+import { type CsvRequest, CsvRequested } from './csv/csv-requested.decorator';
 import { AuditReads } from './audit-reads.service';
 import { ErrorReads } from './error-reads.service';
 import { AnalyticsRangeService } from './range/analytics-range.service';
@@ -35,6 +37,7 @@ export class ErrorAnalyticsController {
   constructor(
     private readonly ranges: AnalyticsRangeService,
     private readonly responder: AnalyticsResponder,
+    private readonly csv: CsvExporter,
     private readonly errorReads: ErrorReads,
     private readonly auditReads: AuditReads,
   ) {}
@@ -59,7 +62,11 @@ export class ErrorAnalyticsController {
       ],
     ),
   )
-  errors(@CurrentProject() project: ProjectEntity, @Req() query: AnalyticsQuery) {
+  errors(
+    @CurrentProject() project: ProjectEntity,
+    @Req() query: AnalyticsQuery,
+    @CsvRequested() csv: CsvRequest | undefined,
+  ) {
     const range = this.ranges.parse(query);
     const filters = {
       status: enumValue(query, 'status', ERROR_STATUSES),
@@ -68,8 +75,11 @@ export class ErrorAnalyticsController {
     };
     const limit = limitValue(query, LIMITS.errors.fallback, LIMITS.errors.max);
     const key = AnalyticsCacheKeys.errors(project.id, range.label, filters, limit);
-    return this.responder.respond(ANALYTICS_SUCCESS.errors, range, key, ANALYTICS_TTL.errors, () =>
-      this.errorReads.errors(project.id, range, filters, limit),
+    return this.csv.answer(
+      csv,
+      this.responder.respond(ANALYTICS_SUCCESS.errors, range, key, ANALYTICS_TTL.errors, () =>
+        this.errorReads.errors(project.id, range, filters, limit),
+      ),
     );
   }
 
@@ -84,17 +94,20 @@ export class ErrorAnalyticsController {
       [{ name: 'group_id', description: 'Restrict to one error group' }],
     ),
   )
-  trend(@CurrentProject() project: ProjectEntity, @Req() query: AnalyticsQuery) {
+  trend(
+    @CurrentProject() project: ProjectEntity,
+    @Req() query: AnalyticsQuery,
+    @CsvRequested() csv: CsvRequest | undefined,
+  ) {
     const range = this.ranges.parse(query);
     // Stricter than the original: a non-numeric group_id means "no filter" and echoes null, not 0.
     const groupId = intValue(queryValue(query, 'group_id')) || null;
     const key = AnalyticsCacheKeys.errorsTrend(project.id, range.label, groupId);
-    return this.responder.respond(
-      ANALYTICS_SUCCESS.errorsTrend,
-      range,
-      key,
-      ANALYTICS_TTL.errors,
-      () => this.errorReads.trend(project.id, range, groupId),
+    return this.csv.answer(
+      csv,
+      this.responder.respond(ANALYTICS_SUCCESS.errorsTrend, range, key, ANALYTICS_TTL.errors, () =>
+        this.errorReads.trend(project.id, range, groupId),
+      ),
     );
   }
 
@@ -110,19 +123,22 @@ export class ErrorAnalyticsController {
       { 404: 'Error group not found' },
     ),
   )
-  async detail(@CurrentProject() project: ProjectEntity, @Req() query: AnalyticsQuery) {
+  async detail(
+    @CurrentProject() project: ProjectEntity,
+    @Req() query: AnalyticsQuery,
+    @CsvRequested() csv: CsvRequest | undefined,
+  ) {
     const range = this.ranges.parse(query);
     const id = intValue(queryValue(query, 'id'));
     if (id === 0) throw new InvalidInputError(ANALYTICS_MESSAGES.idRequired);
     const group = await this.errorReads.findGroup(project.id, id);
     if (!group) throw new NotFoundError(ANALYTICS_MESSAGES.errorGroupNotFound);
     const key = AnalyticsCacheKeys.errorDetail(project.id, id, range.label);
-    return this.responder.respond(
-      ANALYTICS_SUCCESS.errorDetail,
-      range,
-      key,
-      ANALYTICS_TTL.errors,
-      () => this.errorReads.detail(project.id, group, range),
+    return this.csv.answer(
+      csv,
+      this.responder.respond(ANALYTICS_SUCCESS.errorDetail, range, key, ANALYTICS_TTL.errors, () =>
+        this.errorReads.detail(project.id, group, range),
+      ),
     );
   }
 
@@ -141,18 +157,21 @@ export class ErrorAnalyticsController {
       ],
     ),
   )
-  audits(@CurrentProject() project: ProjectEntity, @Req() query: AnalyticsQuery) {
+  audits(
+    @CurrentProject() project: ProjectEntity,
+    @Req() query: AnalyticsQuery,
+    @CsvRequested() csv: CsvRequest | undefined,
+  ) {
     const range = this.ranges.parse(query);
     const action = trimmedValue(query, 'action');
     const actor = trimmedValue(query, 'actor');
     const limit = limitValue(query, LIMITS.audits.fallback, LIMITS.audits.max);
     const key = AnalyticsCacheKeys.audits(project.id, range.label, action, actor, limit);
-    return this.responder.respond(
-      ANALYTICS_SUCCESS.audits,
-      range,
-      key,
-      ANALYTICS_TTL.standard,
-      () => this.auditReads.audits(project.id, range, action, actor, limit),
+    return this.csv.answer(
+      csv,
+      this.responder.respond(ANALYTICS_SUCCESS.audits, range, key, ANALYTICS_TTL.standard, () =>
+        this.auditReads.audits(project.id, range, action, actor, limit),
+      ),
     );
   }
 }

@@ -12,6 +12,8 @@ import { analyticsDoc } from './analytics.docs';
 import { ANALYTICS_MESSAGES, ANALYTICS_SUCCESS } from './analytics.messages';
 import { AnalyticsResponder } from './analytics-responder';
 import { CsvExport } from './csv/csv-export.decorator';
+import { CsvExporter } from './csv/csv-exporter';
+import { type CsvRequest, CsvRequested } from './csv/csv-requested.decorator';
 import { LinkReads } from './link-reads.service';
 import { AnalyticsRangeService } from './range/analytics-range.service';
 import { InvalidInputError, NotFoundError } from '../common/errors/receiver.errors';
@@ -25,6 +27,7 @@ export class LinkAnalyticsController {
   constructor(
     private readonly ranges: AnalyticsRangeService,
     private readonly responder: AnalyticsResponder,
+    private readonly csv: CsvExporter,
     private readonly linkReads: LinkReads,
   ) {}
 
@@ -33,11 +36,18 @@ export class LinkAnalyticsController {
   @ReceiverAuth('secret')
   @CsvExport('links', ['links'])
   @ApiEndpoint(analyticsDoc('Every link of the project with its clicks in range', ['links']))
-  links(@CurrentProject() project: ProjectEntity, @Req() query: AnalyticsQuery) {
+  links(
+    @CurrentProject() project: ProjectEntity,
+    @Req() query: AnalyticsQuery,
+    @CsvRequested() csv: CsvRequest | undefined,
+  ) {
     const range = this.ranges.parse(query);
     const key = AnalyticsCacheKeys.plain('links', project.id, range.label);
-    return this.responder.respond(ANALYTICS_SUCCESS.links, range, key, TTL, () =>
-      this.linkReads.links(project.id, range),
+    return this.csv.answer(
+      csv,
+      this.responder.respond(ANALYTICS_SUCCESS.links, range, key, TTL, () =>
+        this.linkReads.links(project.id, range),
+      ),
     );
   }
 
@@ -53,7 +63,11 @@ export class LinkAnalyticsController {
       { 404: 'Link not found' },
     ),
   )
-  async detail(@CurrentProject() project: ProjectEntity, @Req() query: AnalyticsQuery) {
+  async detail(
+    @CurrentProject() project: ProjectEntity,
+    @Req() query: AnalyticsQuery,
+    @CsvRequested() csv: CsvRequest | undefined,
+  ) {
     const range = this.ranges.parse(query);
     const code = trimmedValue(query, 'code');
     if (!code) throw new InvalidInputError(ANALYTICS_MESSAGES.codeRequired);
@@ -61,8 +75,11 @@ export class LinkAnalyticsController {
     const link = await this.linkReads.findLink(project.id, code);
     if (!link) throw new NotFoundError(ANALYTICS_MESSAGES.linkNotFound);
     const key = AnalyticsCacheKeys.linkDetail(project.id, String(link.code), range.label);
-    return this.responder.respond(ANALYTICS_SUCCESS.linkDetail, range, key, TTL, () =>
-      this.linkReads.detail(link, range),
+    return this.csv.answer(
+      csv,
+      this.responder.respond(ANALYTICS_SUCCESS.linkDetail, range, key, TTL, () =>
+        this.linkReads.detail(link, range),
+      ),
     );
   }
 }

@@ -12,6 +12,8 @@ import { analyticsDoc } from './analytics.docs';
 import { ANALYTICS_SUCCESS } from './analytics.messages';
 import { AnalyticsResponder } from './analytics-responder';
 import { CsvExport } from './csv/csv-export.decorator';
+import { CsvExporter } from './csv/csv-exporter';
+import { type CsvRequest, CsvRequested } from './csv/csv-requested.decorator';
 import { AnalyticsRangeService } from './range/analytics-range.service';
 import { TrafficReads } from './traffic-reads.service';
 import { withReturningKnown } from './returning-known';
@@ -27,6 +29,7 @@ export class TrafficAnalyticsController {
   constructor(
     private readonly ranges: AnalyticsRangeService,
     private readonly responder: AnalyticsResponder,
+    private readonly csv: CsvExporter,
     private readonly reads: TrafficReads,
   ) {}
 
@@ -35,13 +38,20 @@ export class TrafficAnalyticsController {
   @ReceiverAuth('secret')
   @CsvExport('visitors', ['over_time'])
   @ApiEndpoint(analyticsDoc('Visitors, pageviews, sessions, bounce rate per day', ['over_time']))
-  visitors(@CurrentProject() project: ProjectEntity, @Req() query: AnalyticsQuery) {
+  visitors(
+    @CurrentProject() project: ProjectEntity,
+    @Req() query: AnalyticsQuery,
+    @CsvRequested() csv: CsvRequest | undefined,
+  ) {
     const range = this.ranges.parse(query);
     const key = AnalyticsCacheKeys.plain('visitors', project.id, range.label);
-    return withReturningKnown(
-      project,
-      this.responder.respond(ANALYTICS_SUCCESS.visitors, range, key, TTL, () =>
-        this.reads.visitors(project.id, range),
+    return this.csv.answer(
+      csv,
+      withReturningKnown(
+        project,
+        this.responder.respond(ANALYTICS_SUCCESS.visitors, range, key, TTL, () =>
+          this.reads.visitors(project.id, range),
+        ),
       ),
     );
   }
@@ -51,13 +61,20 @@ export class TrafficAnalyticsController {
   @ReceiverAuth('secret')
   @CsvExport('visitors-returning', ['over_time'])
   @ApiEndpoint(analyticsDoc('New and returning visitors', ['over_time']))
-  returning(@CurrentProject() project: ProjectEntity, @Req() query: AnalyticsQuery) {
+  returning(
+    @CurrentProject() project: ProjectEntity,
+    @Req() query: AnalyticsQuery,
+    @CsvRequested() csv: CsvRequest | undefined,
+  ) {
     const range = this.ranges.parse(query);
     const key = AnalyticsCacheKeys.plain('returning', project.id, range.label);
-    return withReturningKnown(
-      project,
-      this.responder.respond(ANALYTICS_SUCCESS.returning, range, key, TTL, () =>
-        this.reads.returning(project.id, range),
+    return this.csv.answer(
+      csv,
+      withReturningKnown(
+        project,
+        this.responder.respond(ANALYTICS_SUCCESS.returning, range, key, TTL, () =>
+          this.reads.returning(project.id, range),
+        ),
       ),
     );
   }
@@ -67,11 +84,18 @@ export class TrafficAnalyticsController {
   @ReceiverAuth('secret')
   @CsvExport('sessions', ['over_time'])
   @ApiEndpoint(analyticsDoc('Sessions, durations, pages per session', ['over_time']))
-  sessions(@CurrentProject() project: ProjectEntity, @Req() query: AnalyticsQuery) {
+  sessions(
+    @CurrentProject() project: ProjectEntity,
+    @Req() query: AnalyticsQuery,
+    @CsvRequested() csv: CsvRequest | undefined,
+  ) {
     const range = this.ranges.parse(query);
     const key = AnalyticsCacheKeys.plain('sessions', project.id, range.label);
-    return this.responder.respond(ANALYTICS_SUCCESS.sessions, range, key, TTL, () =>
-      this.reads.sessions(project.id, range),
+    return this.csv.answer(
+      csv,
+      this.responder.respond(ANALYTICS_SUCCESS.sessions, range, key, TTL, () =>
+        this.reads.sessions(project.id, range),
+      ),
     );
   }
 
@@ -80,12 +104,19 @@ export class TrafficAnalyticsController {
   @ReceiverAuth('secret')
   @CsvExport('pages', ['pages'])
   @ApiEndpoint(analyticsDoc('Top pages by (url, title)', ['pages'], [LIMIT_PARAM]))
-  pages(@CurrentProject() project: ProjectEntity, @Req() query: AnalyticsQuery) {
+  pages(
+    @CurrentProject() project: ProjectEntity,
+    @Req() query: AnalyticsQuery,
+    @CsvRequested() csv: CsvRequest | undefined,
+  ) {
     const range = this.ranges.parse(query);
     const limit = limitValue(query, LIMITS.pages.fallback, LIMITS.pages.max);
     const key = AnalyticsCacheKeys.pages(project.id, range.label, limit);
-    return this.responder.respond(ANALYTICS_SUCCESS.pages, range, key, TTL, () =>
-      this.reads.pages(project.id, range, limit),
+    return this.csv.answer(
+      csv,
+      this.responder.respond(ANALYTICS_SUCCESS.pages, range, key, TTL, () =>
+        this.reads.pages(project.id, range, limit),
+      ),
     );
   }
 
@@ -96,11 +127,18 @@ export class TrafficAnalyticsController {
   @ApiEndpoint(
     analyticsDoc('Pageviews by device type, OS, browser', ['by_device', 'by_os', 'by_browser']),
   )
-  devices(@CurrentProject() project: ProjectEntity, @Req() query: AnalyticsQuery) {
+  devices(
+    @CurrentProject() project: ProjectEntity,
+    @Req() query: AnalyticsQuery,
+    @CsvRequested() csv: CsvRequest | undefined,
+  ) {
     const range = this.ranges.parse(query);
     const key = AnalyticsCacheKeys.plain('devices', project.id, range.label);
-    return this.responder.respond(ANALYTICS_SUCCESS.devices, range, key, TTL, () =>
-      this.reads.devices(project.id, range),
+    return this.csv.answer(
+      csv,
+      this.responder.respond(ANALYTICS_SUCCESS.devices, range, key, TTL, () =>
+        this.reads.devices(project.id, range),
+      ),
     );
   }
 
@@ -111,11 +149,18 @@ export class TrafficAnalyticsController {
   @ApiEndpoint(
     analyticsDoc('Pageviews by country, region, city', ['by_country', 'by_region', 'by_city']),
   )
-  locations(@CurrentProject() project: ProjectEntity, @Req() query: AnalyticsQuery) {
+  locations(
+    @CurrentProject() project: ProjectEntity,
+    @Req() query: AnalyticsQuery,
+    @CsvRequested() csv: CsvRequest | undefined,
+  ) {
     const range = this.ranges.parse(query);
     const key = AnalyticsCacheKeys.plain('locations', project.id, range.label);
-    return this.responder.respond(ANALYTICS_SUCCESS.locations, range, key, TTL, () =>
-      this.reads.locations(project.id, range),
+    return this.csv.answer(
+      csv,
+      this.responder.respond(ANALYTICS_SUCCESS.locations, range, key, TTL, () =>
+        this.reads.locations(project.id, range),
+      ),
     );
   }
 
@@ -126,11 +171,18 @@ export class TrafficAnalyticsController {
   @ApiEndpoint(
     analyticsDoc('Referrer categories and top referrers', ['by_category', 'top_referrers']),
   )
-  referrers(@CurrentProject() project: ProjectEntity, @Req() query: AnalyticsQuery) {
+  referrers(
+    @CurrentProject() project: ProjectEntity,
+    @Req() query: AnalyticsQuery,
+    @CsvRequested() csv: CsvRequest | undefined,
+  ) {
     const range = this.ranges.parse(query);
     const key = AnalyticsCacheKeys.plain('referrers', project.id, range.label);
-    return this.responder.respond(ANALYTICS_SUCCESS.referrers, range, key, TTL, () =>
-      this.reads.referrers(project.id, range),
+    return this.csv.answer(
+      csv,
+      this.responder.respond(ANALYTICS_SUCCESS.referrers, range, key, TTL, () =>
+        this.reads.referrers(project.id, range),
+      ),
     );
   }
 
@@ -139,11 +191,18 @@ export class TrafficAnalyticsController {
   @ReceiverAuth('secret')
   @CsvExport('utm', ['campaigns'])
   @ApiEndpoint(analyticsDoc('Pageviews by UTM source, medium, campaign', ['campaigns']))
-  utm(@CurrentProject() project: ProjectEntity, @Req() query: AnalyticsQuery) {
+  utm(
+    @CurrentProject() project: ProjectEntity,
+    @Req() query: AnalyticsQuery,
+    @CsvRequested() csv: CsvRequest | undefined,
+  ) {
     const range = this.ranges.parse(query);
     const key = AnalyticsCacheKeys.plain('utm', project.id, range.label);
-    return this.responder.respond(ANALYTICS_SUCCESS.utm, range, key, TTL, () =>
-      this.reads.utm(project.id, range),
+    return this.csv.answer(
+      csv,
+      this.responder.respond(ANALYTICS_SUCCESS.utm, range, key, TTL, () =>
+        this.reads.utm(project.id, range),
+      ),
     );
   }
 }

@@ -1,12 +1,12 @@
-import { applyDecorators, Header, SetMetadata, UseInterceptors } from '@nestjs/common';
+import { applyDecorators, Header, SetMetadata } from '@nestjs/common';
 import { CSV_EXPORT_METADATA, type CsvExportDefinition } from './csv-export.definition';
-import { CsvExportInterceptor } from './csv-export.interceptor';
 
 /**
  * Lets `?format=csv` answer one list of the endpoint's `data` as a CSV file (`&list=` picks
- * another list than the first). Otherwise the route answers the JSON text of its envelope (an
+ * another list than the first): the route takes `@CsvRequested()` and hands its answer to
+ * `CsvExporter.answer`. Otherwise the route answers the JSON text of its envelope (an
  * `AnalyticsAnswer`), so the JSON content type is declared here — the header both adapters gave
- * serialised objects; the interceptor replaces it for CSV.
+ * serialised objects; the exporter replaces it for CSV.
  */
 export const CsvExport = (
   name: string,
@@ -16,5 +16,4 @@ export const CsvExport = (
   applyDecorators(
     SetMetadata<string, CsvExportDefinition>(CSV_EXPORT_METADATA, { name, lists, flatten }),
     Header('Content-Type', 'application/json; charset=utf-8'),
-    UseInterceptors(CsvExportInterceptor),
   );

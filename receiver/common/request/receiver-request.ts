@@ -25,6 +25,8 @@ export interface ReceiverRequestState {
   keyType?: 'secret' | 'public';
   /** The host a telemetry bearer token was issued to (token-authenticated telemetry calls). */
   tokenHost?: TelemetryHostEntity;
+  /** The query string parsed by {@link queryParam}, with the URL it was parsed from. */
+  query?: { url: string; params: URLSearchParams };
 }
 
 const STATE = Symbol('receiverRequestState');
@@ -58,10 +60,19 @@ export function header(request: unknown, name: string): string {
  * characters (the receiver's one NUL policy: `?c=a%00b` failed PostgreSQL's query, a 500).
  */
 export function queryParam(request: unknown, name: string): string | undefined {
-  const url = nodeRequest(request).url ?? '';
-  const query = url.includes('?') ? url.slice(url.indexOf('?') + 1) : '';
-  const value = new URLSearchParams(query).get(name);
+  const value = queryOf(request).get(name);
   return value === null ? undefined : withoutNul(value);
+}
+
+/** The query string of a request, parsed once however many parameters its route reads. */
+function queryOf(request: unknown): URLSearchParams {
+  const url = nodeRequest(request).url ?? '';
+  const state = receiverState(request);
+  if (state.query?.url !== url) {
+    const query = url.includes('?') ? url.slice(url.indexOf('?') + 1) : '';
+    state.query = { url, params: new URLSearchParams(query) };
+  }
+  return state.query.params;
 }
 
 /** The request path without the query string. */

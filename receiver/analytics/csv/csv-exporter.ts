@@ -1,0 +1,45 @@
+import { Injectable } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { Envelope } from '../../common/envelope/envelope';
+import type { AnalyticsAnswer } from '../analytics-responder';
+import type { CsvRequest } from './csv-requested.decorator';
+import { toCsv } from './csv.util';
+
+type Data = Record<string, unknown> & { range?: { from: string; to: string } };
+
+/**
+ * Turns a successful analytics envelope into a CSV download when the request asked for one
+ * ({@link CsvRequest}); any other answer is returned as it is, without a step of its own.
+ * Errors keep their JSON envelope (the filter answers them; nothing reaches this).
+ */
+@Injectable()
+export class CsvExporter {
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
+  answer(
+    csv: CsvRequest | undefined,
+    answer: Promise<AnalyticsAnswer>,
+  ): Promise<AnalyticsAnswer | string> {
+    return csv ? answer.then((json) => this.toFile(csv, json)) : answer;
+  }
+
+  private toFile({ definition, list, response }: CsvRequest, json: AnalyticsAnswer): string {
+    const envelope = JSON.parse(json) as Envelope<Data>;
+    const data = envelope.data ?? {};
+    const rows = (data[list] ?? []) as Array<Record<string, unknown>>;
+    const adapter = this.adapterHost.httpAdapter;
+    adapter.setHeader(response, 'Content-Type', 'text/csv; charset=utf-8');
+    adapter.setHeader(
+      response,
+      'Content-Disposition',
+      `attachment; filename="${fileName(definition.name, list, data.range)}"`,
+    );
+    return toCsv(rows, definition.flatten);
+  }
+}
+
+/** `visitors-over_time-2026-01-01_2026-01-31.csv` */
+function fileName(name: string, list: string, range?: { from: string; to: string }): string {
+  const span = range ? `-${range.from.slice(0, 10)}_${range.to.slice(0, 10)}` : '';
+  return `${name}-${list}${span}.csv`;
+}
