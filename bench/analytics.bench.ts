@@ -7,7 +7,8 @@
  * process), `range=30d` and a 14-day `range=custom`: p50/p99 uncached (the cache is purged
  * before each request) and cached (key check and rate limit included), the cached hits loaded by
  * `wrk` (one connection, `BENCH_CACHED_SECONDS` each, default 2) right before a bare Fastify route
- * sending the same bytes (the machine's floor at that moment). Goals: ≤ 100 ms p99 uncached;
+ * sending the same bytes (the machine's floor at that moment), with this process's CPU per hit and per
+ * bare answer (the figure the machine's load moves least). Goals: ≤ 100 ms p99 uncached;
  * ≤ 3 ms p99 cached.
  *
  * - `BENCH_ENGINE=sqlite|postgres|mariadb` (default: all three in turn, the servers where they
@@ -355,6 +356,9 @@ async function seed(
   return { projectId, secret };
 }
 
+/** User + system time of a `process.cpuUsage()` difference, in µs. */
+const cpuMicros = (usage: NodeJS.CpuUsage): number => usage.user + usage.system;
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
@@ -565,7 +569,7 @@ async function main(engine: Engine): Promise<void> {
   await wrk({ url: `http://127.0.0.1:${barePort}/bare`, ...ONE_CLIENT, seconds: 1 });
   console.log(`\nload average before measuring: ${load()}`);
   console.log(
-    `${'endpoint'.padEnd(30)} ${'range'.padEnd(6)} ${'uncached p50'.padStart(13)} ${'p99'.padStart(9)} ${'cached p50'.padStart(11)} ${'p99'.padStart(8)} ${'bare p99'.padStart(9)} ${'cpu/uncached'.padStart(12)}`,
+    `${'endpoint'.padEnd(30)} ${'range'.padEnd(6)} ${'uncached p50'.padStart(13)} ${'p99'.padStart(9)} ${'cached p50'.padStart(11)} ${'p99'.padStart(8)} ${'bare p99'.padStart(9)} ${'cpu/uncached'.padStart(12)} ${'cpu/hit'.padStart(9)} ${'cpu/bare'.padStart(9)}`,
   );
   const worst = { uncached: [0, ''], cached: [0, ''], bare: [0, ''] } as Record<
     string,
@@ -591,8 +595,13 @@ async function main(engine: Engine): Promise<void> {
       const cpuMs = (cpu.user + cpu.system) / 1000 / UNCACHED_RUNS;
       // Cached hits and the bare route, one after the other, each loaded by wrk on one connection
       // from its own process: thousands of samples a figure, and no client work in this process.
+      // This process's CPU per answer, a hit and a bare one: the figure the machine's load moves least.
+      let cpuAt = process.cpuUsage();
       const hits = await wrk({ url: `${base}/api/analytics/${path}`, headers, ...ONE_CLIENT });
+      const hitCpuUs = cpuMicros(process.cpuUsage(cpuAt)) / hits.ok;
+      cpuAt = process.cpuUsage();
       const floor = await wrk({ url: `http://127.0.0.1:${barePort}/bare`, ...ONE_CLIENT });
+      const bareCpuUs = cpuMicros(process.cpuUsage(cpuAt)) / floor.ok;
       if (hits.non2xx + hits.socketErrors > 0) throw new Error(`${path}: cached hits failed`);
       uncached.sort((a, b) => a - b);
       const what = `${endpoint} ${range.slice(6, 12)}`;
@@ -601,7 +610,8 @@ async function main(engine: Engine): Promise<void> {
       note('bare', floor.p99Ms, what);
       console.log(
         `${endpoint.padEnd(30)} ${range.slice(6, 12).padEnd(6)} ${percentile(uncached, 50).toFixed(1).padStart(10)} ms ${percentile(uncached, 99).toFixed(1).padStart(6)} ms ` +
-          `${hits.p50Ms.toFixed(2).padStart(8)} ms ${hits.p99Ms.toFixed(2).padStart(5)} ms ${floor.p99Ms.toFixed(2).padStart(6)} ms ${cpuMs.toFixed(1).padStart(9)} ms`,
+          `${hits.p50Ms.toFixed(2).padStart(8)} ms ${hits.p99Ms.toFixed(2).padStart(5)} ms ${floor.p99Ms.toFixed(2).padStart(6)} ms ${cpuMs.toFixed(1).padStart(9)} ms ` +
+          `${hitCpuUs.toFixed(0).padStart(6)} µs ${bareCpuUs.toFixed(0).padStart(6)} µs`,
       );
     }
   console.log(`load average after measuring: ${load()}`);
