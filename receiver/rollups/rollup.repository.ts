@@ -19,6 +19,7 @@ import {
   splitSegment,
 } from './member-segments';
 import type { RollupDelta } from './rollup-batch';
+import type { GateDay, RollupWindow } from './rollup.types';
 import { LABEL_COLUMNS } from './rollup.dimensions';
 import { addDays, daysBetween } from '../common/time/zoned-time.util';
 import { isWeekDimension, weekDimension, windowParts, type WindowPart } from './rollup-weeks';
@@ -67,25 +68,6 @@ export interface RollupStateRow {
   status: 'empty' | 'pending' | 'building' | 'ready';
   /** Last local day a rebuild finished (resumes after it). */
   builtThrough: string | null;
-}
-
-/** Days `[fromDay, toDay]` of one project and dimension. */
-export interface RollupWindow {
-  projectId: number;
-  dimension: string;
-  fromDay: string;
-  toDay: string;
-  /**
-   * Read whole weeks from the week rows where the dimension has them (see rollup-weeks.ts): for
-   * reads that sum over the window. Rows then come per week, not per day.
-   */
-  weeks?: boolean;
-}
-
-/** A project's local day, as its rollup gate names it (see {@link RollupRepository.enterDays}). */
-export interface GateDay {
-  projectId: number;
-  day: string;
 }
 
 /** A stored rollup row as the reads use it. */
@@ -277,6 +259,17 @@ export class RollupRepository {
       (p) =>
         `SELECT DISTINCT day FROM ${ROLLUP_TABLE} WHERE project_id = ${p.add(projectId)} ` +
         `AND day <= ${p.add(lastDay)} AND dimension <> ${p.add(GATE_DIMENSION)} ORDER BY day`,
+    );
+    return rows.map((row) => text(row.day));
+  }
+
+  /** The local days holding rows of some of a project's dimensions, in no order. */
+  async daysWithRows(projectId: number, dimensions: readonly string[]): Promise<string[]> {
+    if (dimensions.length === 0) return [];
+    const rows = await this.sql.rows<Record<string, unknown>>(
+      (p) =>
+        `SELECT DISTINCT day FROM ${ROLLUP_TABLE} WHERE project_id = ${p.add(projectId)} ` +
+        `AND dimension IN (${p.list(dimensions)})`,
     );
     return rows.map((row) => text(row.day));
   }
