@@ -1,8 +1,8 @@
 import type { SqlRunner } from '../storage/sql/sql-runner';
-import { instantOf, text } from '../storage/sql/sql-values';
+import { instantOf } from '../storage/sql/sql-values';
 import { addDays, localDateOf } from '../common/time/zoned-time.util';
 import { linkDimensions } from './link-click.facts';
-import { ROLLUP_TABLE } from './rollup.repository';
+import type { RollupRepository } from './rollup.repository';
 
 /**
  * The local days a link may have rollup rows on, now or once a recomputation running meanwhile
@@ -12,6 +12,7 @@ import { ROLLUP_TABLE } from './rollup.repository';
  */
 export async function linkDays(
   sql: SqlRunner,
+  rollups: RollupRepository,
   projectId: number,
   linkId: number,
   timeZone: string,
@@ -30,11 +31,6 @@ export async function linkDays(
   // The breakdown by referrer category has a row on every day of the link's `link` rows (every
   // click has a category), and its own key range: no walk through the project's other links.
   const breakdowns = linkDimensions(linkId).slice(1);
-  const stored = await sql.rows<{ day: unknown }>(
-    (p) =>
-      `SELECT DISTINCT day FROM ${ROLLUP_TABLE} WHERE project_id = ${p.add(projectId)} ` +
-      `AND dimension IN (${p.list(breakdowns)})`,
-  );
-  for (const row of stored) days.add(text(row.day));
+  for (const day of await rollups.daysWithRows(projectId, breakdowns)) days.add(day);
   return [...days];
 }

@@ -259,7 +259,7 @@ export class RollupMaintenance {
   async forgetLink(manager: EntityManager, projectId: number, linkId: number): Promise<void> {
     const sql = new SqlRunner(manager);
     const repository = new RollupRepository(sql);
-    const days = await linkDays(sql, projectId, linkId, this.state.timeZone);
+    const days = await linkDays(sql, repository, projectId, linkId, this.state.timeZone);
     await repository.enterDays(
       days.map((day) => ({ projectId, day })),
       false,

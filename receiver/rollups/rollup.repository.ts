@@ -281,6 +281,17 @@ export class RollupRepository {
     return rows.map((row) => text(row.day));
   }
 
+  /** The local days holding rows of some of a project's dimensions, in no order. */
+  async daysWithRows(projectId: number, dimensions: readonly string[]): Promise<string[]> {
+    if (dimensions.length === 0) return [];
+    const rows = await this.sql.rows<Record<string, unknown>>(
+      (p) =>
+        `SELECT DISTINCT day FROM ${ROLLUP_TABLE} WHERE project_id = ${p.add(projectId)} ` +
+        `AND dimension IN (${p.list(dimensions)})`,
+    );
+    return rows.map((row) => text(row.day));
+  }
+
   /** Writes rows as given (the rebuild), replacing stored ones. */
   async replace(rows: RollupDelta[]): Promise<void> {
     for (let i = 0; i < rows.length; i += CHUNK) {

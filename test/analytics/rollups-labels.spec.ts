@@ -18,6 +18,7 @@ import type {
   PageviewJob,
 } from '../../receiver/tracking/interfaces/tracking-jobs.interface';
 import { createProject } from './analytics-fixtures';
+import { NO_CAMPAIGN, pageviewJob } from '../tracking/tracking-fixtures';
 import { useReceiverApp } from '../support/receiver-app';
 import { describeEachEngine } from '../support/services';
 
@@ -59,28 +60,20 @@ function traffic(projectId: number, now: number): PageviewJob[] {
       const receivedAt = now - ((v + d * 5) % 9) * DAY_MS - v * 60_000;
       const [url, pageTitle] = PAGES[(v + d) % PAGES.length];
       const [source, medium, campaign] = CAMPAIGNS[(v * 3 + d) % CAMPAIGNS.length];
-      jobs.push({
-        projectId,
-        receivedAt,
-        url,
-        pageTitle,
-        referrer: REFERRERS[(v + 2 * d) % REFERRERS.length],
-        referrerCategory: 'referral',
-        visitorHash: `v${v}`.padEnd(64, '0'),
-        fingerprintHash: '',
-        sessionToken: `s${v}-${d}`,
-        screenResolution: '',
-        timezone: ZONE,
-        utm: {
-          utm_source: source,
-          utm_medium: medium,
-          utm_campaign: campaign,
-          utm_content: '',
-          utm_term: '',
-        },
-        device: { ...DEVICES[v % DEVICES.length] },
-        geo: { ...PLACES[(v + d) % PLACES.length] },
-      });
+      jobs.push(
+        pageviewJob(projectId, {
+          receivedAt,
+          url,
+          pageTitle,
+          referrer: REFERRERS[(v + 2 * d) % REFERRERS.length],
+          referrerCategory: 'referral',
+          visitorHash: `v${v}`.padEnd(64, '0'),
+          sessionToken: `s${v}-${d}`,
+          utm: { ...NO_CAMPAIGN, utm_source: source, utm_medium: medium, utm_campaign: campaign },
+          device: { ...DEVICES[v % DEVICES.length] },
+          geo: { ...PLACES[(v + d) % PLACES.length] },
+        }),
+      );
     }
   }
   return jobs.sort((a, b) => a.receivedAt - b.receivedAt);

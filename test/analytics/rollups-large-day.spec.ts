@@ -9,8 +9,8 @@ import { IngestBatchProcessor, newEventId } from '../../receiver/ingest';
 import { segmentLimits } from '../../receiver/rollups/member-segments';
 import { RollupRebuildService } from '../../receiver/rollups/rollup-rebuild.service';
 import { RECEIVER_DATA_SOURCE } from '../../receiver/storage/storage.constants';
-import type { PageviewJob } from '../../receiver/tracking/interfaces/tracking-jobs.interface';
 import { createProject } from './analytics-fixtures';
+import { pageviewJob } from '../tracking/tracking-fixtures';
 import { storedRollups } from './stored-rollups';
 import { useReceiverApp } from '../support/receiver-app';
 import { describeEachEngine } from '../support/services';
@@ -34,22 +34,13 @@ describeEachEngine('a day of more rollup rows than one statement takes', (engine
     const jobs = Array.from({ length: PAGES }, (_, n) => ({
       id: newEventId(),
       kind: 'pageview',
-      payload: {
-        projectId,
+      payload: pageviewJob(projectId, {
         receivedAt: now - (PAGES - n) * 10,
         url: `https://site.test/page/${n}`,
         pageTitle: `Page ${n}`,
-        referrer: '',
-        referrerCategory: 'direct',
         visitorHash: `v${n}`.padEnd(64, '0'),
-        fingerprintHash: '',
         sessionToken: `s${n}`,
-        screenResolution: '',
-        timezone: ZONE,
-        utm: { utm_source: '', utm_medium: '', utm_campaign: '', utm_content: '', utm_term: '' },
-        device: { deviceType: 'desktop', os: 'Windows', browser: 'Chrome', browserVersion: '120' },
-        geo: { country: 'France', countryCode: 'FR', region: '', city: '' },
-      } satisfies PageviewJob,
+      }),
     }));
     const processor = receiver.app.get(IngestBatchProcessor);
     for (let i = 0; i < jobs.length; i += 500) {

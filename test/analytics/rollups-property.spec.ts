@@ -28,6 +28,7 @@ import { ProjectEntity } from '../../receiver/storage/entities';
 import { RECEIVER_DATA_SOURCE } from '../../receiver/storage/storage.constants';
 import type { PageviewJob } from '../../receiver/tracking/interfaces/tracking-jobs.interface';
 import { createProject } from './analytics-fixtures';
+import { NO_CAMPAIGN, pageviewJob } from '../tracking/tracking-fixtures';
 import { storedRollups } from './stored-rollups';
 import { adminHeaders, useReceiverApp } from '../support/receiver-app';
 import { describeEachEngine } from '../support/services';
@@ -94,28 +95,20 @@ function traffic(rnd: () => number, projects: number[], now: number, days: numbe
         const [url, title] = pick(PAGES);
         const [referrer, category] = pick(REFERRERS);
         const [source, medium, campaign] = pick(CAMPAIGNS);
-        jobs.push({
-          projectId,
-          receivedAt: Math.min(now, start + i * Math.floor(rnd() * 400_000)),
-          url,
-          pageTitle: title,
-          referrer,
-          referrerCategory: category,
-          visitorHash: `v${v}`.padEnd(64, '0'),
-          fingerprintHash: '',
-          sessionToken: `s${v}-${s}`,
-          screenResolution: '',
-          timezone: ZONE,
-          utm: {
-            utm_source: source,
-            utm_medium: medium,
-            utm_campaign: campaign,
-            utm_content: '',
-            utm_term: '',
-          },
-          device: { ...device },
-          geo: { ...geo },
-        });
+        jobs.push(
+          pageviewJob(projectId, {
+            receivedAt: Math.min(now, start + i * Math.floor(rnd() * 400_000)),
+            url,
+            pageTitle: title,
+            referrer,
+            referrerCategory: category,
+            visitorHash: `v${v}`.padEnd(64, '0'),
+            sessionToken: `s${v}-${s}`,
+            utm: { ...NO_CAMPAIGN, utm_source: source, utm_medium: medium, utm_campaign: campaign },
+            device: { ...device },
+            geo: { ...geo },
+          }),
+        );
       }
     }
   }

@@ -22,6 +22,7 @@ import { RECEIVER_DATA_SOURCE } from '../../receiver/storage/storage.constants';
 import type { PageviewJob } from '../../receiver/tracking/interfaces/tracking-jobs.interface';
 import { PAGEVIEW_JOB } from '../../receiver/tracking/tracking.constants';
 import { createProject } from './analytics-fixtures';
+import { pageviewJob } from '../tracking/tracking-fixtures';
 import { storedRollups } from './stored-rollups';
 import { eventually } from '../support/eventually';
 import { lockWaits } from '../support/lock-waits';
@@ -38,22 +39,14 @@ const engines = availableEngines().filter((engine) => engine !== 'sqlite');
  * pageview per visitor and URL, so each visitor views a page once here.)
  */
 function pageview(projectId: number, day: string, hour: number, page: string, visitor: string) {
-  return {
-    projectId,
+  return pageviewJob(projectId, {
     receivedAt: startOfLocalDay(day, ZONE) + hour * HOUR_MS,
     url: `https://site.test${page}`,
     pageTitle: page,
-    referrer: '',
-    referrerCategory: 'direct',
     visitorHash: visitor.padEnd(64, '0'),
-    fingerprintHash: '',
     sessionToken: `${visitor}-${day}`,
-    screenResolution: '',
-    timezone: ZONE,
-    utm: { utm_source: '', utm_medium: '', utm_campaign: '', utm_content: '', utm_term: '' },
-    device: { deviceType: 'desktop', os: 'Linux', browser: 'Firefox', browserVersion: '120' },
     geo: { country: 'France', countryCode: 'FR', region: '', city: '' },
-  } satisfies PageviewJob;
+  });
 }
 
 (engines.length > 0 ? describe.each(engines) : describe.skip.each<EngineName>(['postgres']))(

@@ -18,13 +18,14 @@ import {
   TELEMETRY_REPORT_JOB,
   telemetryReportJob,
 } from '../../receiver/telemetry/ingest/telemetry-report.job';
-import { PAGEVIEW_JOB, type PageviewJob } from '../../receiver/tracking';
+import { PAGEVIEW_JOB } from '../../receiver/tracking';
 import { useReceiverApp } from '../support/receiver-app';
 import { describeEachEngine } from '../support/services';
 import {
   createProject,
   dataSourceOf,
   pageviewBody,
+  pageviewJob,
   testHeaders,
 } from '../tracking/tracking-fixtures';
 
@@ -133,22 +134,7 @@ describeEachEngine('committed events', (engine) => {
     const registry = receiver.app.get(IngestHandlerRegistry);
     if (!registry.has('always-fails')) registry.register(new FailingHandler());
     const project = await createProject(receiver.app);
-    const pageview: PageviewJob = {
-      projectId: project.id,
-      receivedAt: Date.now(),
-      url: 'https://example.com/rolled-back',
-      pageTitle: 'T',
-      referrer: '',
-      referrerCategory: 'direct',
-      visitorHash: 'b'.repeat(64),
-      fingerprintHash: '',
-      sessionToken: `s-${project.id}`,
-      screenResolution: '',
-      timezone: '',
-      utm: { utm_source: '', utm_medium: '', utm_campaign: '', utm_content: '', utm_term: '' },
-      device: { deviceType: 'desktop', os: 'Linux', browser: 'Firefox', browserVersion: '128' },
-      geo: { country: '', countryCode: '', region: '', city: '' },
-    };
+    const pageview = pageviewJob(project.id, { url: 'https://example.com/rolled-back' });
     const jobs: IngestJob[] = [
       { id: newEventId(), kind: PAGEVIEW_JOB, payload: pageview },
       { id: newEventId(), kind: 'always-fails', payload: {} },

@@ -8,8 +8,12 @@ import {
   type TestProject,
 } from '../tracking/tracking-fixtures';
 
-/** Long enough that one timeout plus an inline SQLite commit stays far below two timeouts. */
-const COMMAND_TIMEOUT_MS = 1_500;
+/**
+ * Long enough that one timeout plus an inline SQLite commit stays far below two timeouts, and
+ * that the circuit (open for one timeout after the failure) is still open for the next request
+ * on a loaded machine.
+ */
+const COMMAND_TIMEOUT_MS = 2_000;
 /** Halfway between one and two command timeouts: the first is the fault, the second a bug. */
 const ONE_TIMEOUT_BOUND_MS = COMMAND_TIMEOUT_MS * 1.5;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -100,8 +104,9 @@ describe('Redis frozen: one command timeout per request', () => {
         const first = await timed(send);
         // The circuit is open: the next ones skip Redis at once.
         const next = await timed(send);
-        // Past the circuit's pause: one request probes Redis again, and waits one timeout.
-        await sleep(1_200);
+        // Past the circuit's pause (one timeout after the failure, which happened during `first`):
+        // one request probes Redis again, and waits one timeout.
+        await sleep(COMMAND_TIMEOUT_MS + 200);
         const probe = await timed(send);
         expect([first.status, next.status, probe.status]).toEqual([expected, expected, expected]);
         expect(first.ms).toBeLessThan(ONE_TIMEOUT_BOUND_MS);

@@ -5,20 +5,13 @@
  */
 import { IngestBatchProcessor, type IngestJob, newEventId } from '../../receiver/ingest';
 import { PageviewEntity } from '../../receiver/storage/entities';
-import { PAGEVIEW_JOB, type PageviewJob } from '../../receiver/tracking';
+import { PAGEVIEW_JOB } from '../../receiver/tracking';
 import { describeEachEngine } from '../support/services';
 import { useReceiverApp } from '../support/receiver-app';
-import {
-  createProject,
-  dataSourceOf,
-  FIREFOX_DESKTOP,
-  NO_PLACE,
-} from '../tracking/tracking-fixtures';
+import { createProject, dataSourceOf, pageviewJob } from '../tracking/tracking-fixtures';
 
 /** Seconds in a minute: the views are placed in seconds after `start`. */
 const M = 60;
-const device = FIREFOX_DESKTOP;
-const geo = NO_PLACE;
 
 describeEachEngine('pageview dedup across a batch spanning hours', (engine) => {
   const receiver = useReceiverApp({ adapter: 'fastify', engine });
@@ -29,22 +22,7 @@ describeEachEngine('pageview dedup across a batch spanning hours', (engine) => {
   const view = (projectId: number, seconds: number, url: string): IngestJob => ({
     id: newEventId(),
     kind: PAGEVIEW_JOB,
-    payload: {
-      projectId,
-      receivedAt: start + seconds * 1000,
-      url,
-      pageTitle: 'T',
-      referrer: '',
-      referrerCategory: 'direct',
-      visitorHash: 'a'.repeat(64),
-      fingerprintHash: '',
-      sessionToken: `s-${projectId}`,
-      screenResolution: '',
-      timezone: '',
-      utm: { utm_source: '', utm_medium: '', utm_campaign: '', utm_content: '', utm_term: '' },
-      device,
-      geo,
-    } satisfies PageviewJob,
+    payload: pageviewJob(projectId, { receivedAt: start + seconds * 1000, url }),
   });
 
   /** Seconds after `start` of the stored pageviews of a URL, in order. */

@@ -29,6 +29,7 @@ import {
   dataSourceOf,
   FIREFOX_DESKTOP,
   NO_PLACE,
+  pageviewJob,
 } from '../tracking/tracking-fixtures';
 
 const device = FIREFOX_DESKTOP;
@@ -72,22 +73,7 @@ describeEachEngine('a redelivered batch is stored once', (engine) => {
       data: { users: 3, version: '1.0.0' },
       metadata: {},
     };
-    const pageview = (url: string): PageviewJob => ({
-      projectId: project.id,
-      receivedAt,
-      url,
-      pageTitle: 'T',
-      referrer: '',
-      referrerCategory: 'direct',
-      visitorHash: 'a'.repeat(64),
-      fingerprintHash: '',
-      sessionToken: `s-${project.id}`,
-      screenResolution: '',
-      timezone: '',
-      utm: { utm_source: '', utm_medium: '', utm_campaign: '', utm_content: '', utm_term: '' },
-      device,
-      geo,
-    });
+    const pageview = (url: string) => pageviewJob(project.id, { receivedAt, url });
     const error: ErrorJob = {
       projectId: project.id,
       receivedAt,

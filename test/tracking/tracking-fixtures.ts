@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import { RECEIVER_DATA_SOURCE } from '../../receiver/storage/storage.constants';
 import type { DeviceInfo } from '../../receiver/enrichment/interfaces/enrichment.interfaces';
 import { ProjectEntity } from '../../receiver/storage/entities';
+import type { PageviewJob } from '../../receiver/tracking/interfaces/tracking-jobs.interface';
 
 export const CHROME_UA =
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
@@ -79,4 +80,39 @@ export const pageviewBody = (overrides: Record<string, unknown> = {}) => ({
   utm_content: '',
   utm_term: '',
   ...overrides,
+});
+
+/** No campaign: the UTM fields of an address without UTM parameters. */
+export const NO_CAMPAIGN: PageviewJob['utm'] = {
+  utm_source: '',
+  utm_medium: '',
+  utm_campaign: '',
+  utm_content: '',
+  utm_term: '',
+};
+
+/**
+ * A pageview job as the queue delivers it, built by hand: a direct visit to the shop's home page
+ * received now, by the project's one visitor in its one session, from a desktop Firefox with no
+ * place and no campaign; `fields` gives what the test is about.
+ */
+export const pageviewJob = (
+  projectId: number,
+  fields: Partial<Omit<PageviewJob, 'projectId'>> = {},
+): PageviewJob => ({
+  projectId,
+  receivedAt: Date.now(),
+  url: 'https://shop.example.com/',
+  pageTitle: 'Home',
+  referrer: '',
+  referrerCategory: 'direct',
+  visitorHash: 'a'.repeat(64),
+  fingerprintHash: '',
+  sessionToken: `s-${projectId}`,
+  screenResolution: '',
+  timezone: '',
+  utm: { ...NO_CAMPAIGN },
+  device: { ...FIREFOX_DESKTOP },
+  geo: { ...NO_PLACE },
+  ...fields,
 });

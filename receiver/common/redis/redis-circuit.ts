@@ -5,7 +5,11 @@ export class RedisUnavailableError extends Error {
   override readonly name = 'RedisUnavailableError';
 }
 
-/** How long Redis is skipped after it failed to answer, before one command probes it again. */
+/**
+ * How long Redis is skipped at least after it failed to answer, before one command probes it
+ * again. A client whose command timeout is longer skips Redis for one timeout instead: a probe
+ * costs the request that sends it one timeout, so probing more often buys nothing.
+ */
 const RETRY_AFTER_MS = 1_000;
 
 /**
@@ -16,6 +20,8 @@ const RETRY_AFTER_MS = 1_000;
 interface RedisServerState {
   /** When a command last failed without a reply; `undefined` while Redis answers. */
   failedAt: number | undefined;
+  /** How long after {@link failedAt} Redis is skipped: {@link RETRY_AFTER_MS}, or the failed client's timeout. */
+  retryAfterMs: number;
   /** Whether one command is probing the server after {@link RETRY_AFTER_MS}. */
   probing: boolean;
 }
@@ -27,8 +33,8 @@ const circuits = new WeakMap<Redis, RedisCircuit>();
  * The circuit of one ioredis client: whether Redis answers right now. A client whose connection
  * is down answers nothing at once; a hung Redis (frozen, overloaded) is found by the first
  * command that runs into `commandTimeout` on any client of that server — then every use of the
- * server, on every client, skips Redis for {@link RETRY_AFTER_MS} instead of each waiting out its
- * own timeout, and one command probes it again after that. So a request that needs Redis waits at
+ * server, on every client, skips Redis for {@link RETRY_AFTER_MS} (or one command timeout, when
+ * longer) instead of each waiting out its own timeout, and one command probes it again after that. So a request that needs Redis waits at
  * most one command timeout, not one per command (rate limit, queue, cache read, cache write…).
  */
 export class RedisCircuit {
@@ -37,7 +43,7 @@ export class RedisCircuit {
     private readonly server: RedisServerState,
   ) {}
 
-  /** Whether Redis is skipped now (connection down, or a command failed within the last second). */
+  /** Whether Redis is skipped now (connection down, or a command failed without a reply). */
   get open(): boolean {
     return this.client.status !== 'ready' || this.server.failedAt !== undefined;
   }
@@ -53,7 +59,7 @@ export class RedisCircuit {
     }
     const server = this.server;
     const probe = server.failedAt !== undefined;
-    if (probe && (server.probing || Date.now() - server.failedAt! < RETRY_AFTER_MS)) {
+    if (probe && (server.probing || Date.now() - server.failedAt! < server.retryAfterMs)) {
       throw new RedisUnavailableError('Redis did not answer in time (retrying shortly)');
     }
     if (probe) server.probing = true;
@@ -71,8 +77,15 @@ export class RedisCircuit {
       this.server.failedAt = undefined;
       return result;
     } catch (error) {
-      if (isReplyError(error)) this.server.failedAt = undefined;
-      else this.server.failedAt = Date.now();
+      if (isReplyError(error)) {
+        this.server.failedAt = undefined;
+      } else {
+        this.server.failedAt = Date.now();
+        this.server.retryAfterMs = Math.max(
+          RETRY_AFTER_MS,
+          this.client.options.commandTimeout ?? 0,
+        );
+      }
       throw error;
     }
   }
@@ -84,7 +97,11 @@ export function redisCircuitOf(client: Redis): RedisCircuit {
   if (!circuit) {
     const address = serverAddress(client);
     let server = servers.get(address);
-    if (!server) servers.set(address, (server = { failedAt: undefined, probing: false }));
+    if (!server)
+      servers.set(
+        address,
+        (server = { failedAt: undefined, retryAfterMs: RETRY_AFTER_MS, probing: false }),
+      );
     circuit = new RedisCircuit(client, server);
     circuits.set(client, circuit);
   }
