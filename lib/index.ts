@@ -71,7 +71,8 @@ export {
   type ErrorCaptureDetails,
 } from './errors/capture/error-capture.service';
 export { AuditService } from './errors/audit/audit.service';
-export { Audited, type AuditedOptions } from './errors/audit/decorators/audited.decorator';
+export { Audited } from './errors/audit/decorators/audited.decorator';
+export type { AuditedOptions } from './errors/interfaces/audited-options.interface';
 
 // Wire protocol (shared with the receiver; exported from this entry point only)
 export {

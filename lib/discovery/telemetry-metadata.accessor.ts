@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { TelemetryCollectorOptions } from '../collectors/decorators/telemetry.decorator';
-import type { AuditedDefinition } from '../errors/audit/decorators/audited.decorator';
+import type { AuditedDefinition } from '../errors/interfaces/audited-options.interface';
 import { AUDITED_METADATA } from '../errors/errors.constants';
 import {
   TELEMETRY_COLLECTOR_METADATA,

@@ -1,6 +1,9 @@
 import type { EnvSource } from '../../lib/protocol';
 import { MicrologsImportMessages } from '../micrologs-import/micrologs-import.messages';
-import type { ImportProgress, ImportReport } from '../micrologs-import/micrologs-import.service';
+import type {
+  ImportProgress,
+  ImportReport,
+} from '../micrologs-import/micrologs-import-report.interface';
 import { SKIP_REASONS } from '../micrologs-import/import-row.converter';
 import { IMPORTED_TABLES } from '../micrologs-import/micrologs-import.steps';
 import { progressDisplay } from './receiver-cli.progress';

@@ -10,7 +10,6 @@ import {
   emptyMaps,
   type ImportMaps,
   ImportRowConverter,
-  type SkipReason,
 } from './import-row.converter';
 import { MicrologsImportMessages } from './micrologs-import.messages';
 import { IMPORT_STEPS, IMPORTED_TABLES, type ImportStep } from './micrologs-import.steps';
@@ -18,39 +17,14 @@ import { MicrologsSource } from './micrologs-source';
 import { ProjectImporter } from './project.importer';
 import { ImportRollups } from './import-rollups';
 import { SourceTimeConverter } from './source-time.converter';
+import type {
+  ImportProgress,
+  ImportReport,
+  ImportTableReport,
+} from './micrologs-import-report.interface';
 
 /** Source rows per page (one transaction on the receiver side). */
 const PAGE_SIZE = 5_000;
-
-/** What happened to one table's rows. */
-export interface ImportTableReport {
-  table: string;
-  read: number;
-  imported: number;
-  /** Already in the receiver (an earlier run, or the same key): not written again. */
-  existing: number;
-  skipped: Record<SkipReason, number>;
-}
-
-/** Progress after each page. */
-export interface ImportProgress {
-  table: string;
-  done: number;
-  total: number;
-}
-
-/** The whole run. */
-export interface ImportReport {
-  timeZone: string;
-  tables: ImportTableReport[];
-  read: number;
-  imported: number;
-  /** Time spent copying rows (the rollups come after). */
-  copyMs: number;
-  /** Rows read (and written or found already there) per second of the copy. */
-  rowsPerSecond: number;
-  rollups: { projects: number; days: number; full: boolean; durationMs: number };
-}
 
 export interface ImportOptions {
   /** `mysql://…` of the Micrologs database. */

@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { ProjectEntity } from '../storage/entities';
 import { SqlRunner } from '../storage/sql/sql-runner';
 import type { ImportMaps } from './import-row.converter';
-import type { ImportTableReport } from './micrologs-import.service';
+import type { ImportTableReport } from './micrologs-import-report.interface';
 import type { MicrologsSource, SourceRow } from './micrologs-source';
 import type { SourceTimeConverter } from './source-time.converter';
 

@@ -11,7 +11,14 @@ import { LocalDayOf, RollupBatch, type RollupDelta, sortRows } from './rollup-ba
 import { RollupRepository } from './rollup.repository';
 import { RollupStateService } from './rollup-state.service';
 import { linkDays } from './link-days';
-import { deriveWeek, recomputedGates, weekDeltas } from './rollup-weeks';
+import {
+  recomputedGates,
+  weekDeltas,
+  weekDimension,
+  weekOf,
+  WEEKLY_DIMENSIONS,
+} from './rollup-weeks';
+import { decodeMembers } from './member-list';
 import { firstSeenDeltas, firstSeenRows, readFirstSeen } from './first-seen.facts';
 import { ERROR_EVENTS } from './error-day.facts';
 import { AUDIT_ENTRIES } from './audit-day.facts';
@@ -391,4 +398,33 @@ export class RollupMaintenance {
     await deriveWeek(repository, projectId, day);
     return pageviews;
   }
+}
+
+/**
+ * Writes a project's week rows of the week holding `day` anew from its day rows (after a day of
+ * it was recomputed from the raw rows): a week without day rows keeps no week rows.
+ */
+async function deriveWeek(
+  repository: RollupRepository,
+  projectId: number,
+  day: string,
+): Promise<void> {
+  const monday = weekOf(day);
+  const sunday = addDays(monday, 6);
+  const rows: RollupDelta[] = [];
+  for (const dimension of WEEKLY_DIMENSIONS) {
+    const stored = await repository.rows({ projectId, dimension, fromDay: monday, toDay: sunday });
+    const days = stored.map((row): RollupDelta => ({
+      projectId,
+      day: row.day,
+      dimension,
+      valueKey: row.valueKey,
+      labels: row.labels,
+      pageviews: row.pageviews,
+      members: row.members ? new Set(decodeMembers(row.members)) : null,
+    }));
+    rows.push(...weekDeltas(days));
+  }
+  await repository.deleteRows(projectId, WEEKLY_DIMENSIONS.map(weekDimension), monday, monday);
+  await repository.replace(rows);
 }

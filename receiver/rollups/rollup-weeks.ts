@@ -1,9 +1,8 @@
 import { boundedMemo } from '../common/memo/bounded-memo';
 import { addDays, daysBetween } from '../common/time/zoned-time.util';
-import { decodeMembers } from './member-list';
 import type { RollupDelta } from './rollup-batch';
 import { ROLLUP_DIMENSIONS } from './rollup.dimensions';
-import type { GateDay, RollupRepository, RollupWindow } from './rollup.repository';
+import type { GateDay, RollupWindow } from './rollup.types';
 
 /**
  * Week rows: the breakdown dimensions also keep one row per group and ISO week (Monday to Sunday
@@ -11,11 +10,11 @@ import type { GateDay, RollupRepository, RollupWindow } from './rollup.repositor
  * breakdown then reads 4 weeks and a few days instead of 31 days of rows per group (pages: 500
  * groups × 31 days became 500 × 7). The ingest and the erasure add and take out week deltas as
  * they do day deltas; everything that recomputes a day from the raw rows (rebuild, purge,
- * import) derives its week again from the day rows ({@link deriveWeek}).
+ * import) derives its week again from the day rows (`deriveWeek`, rollup-maintenance.service.ts).
  */
 
 /** The dimensions with week rows: those the breakdown endpoints read over many days. */
-const WEEKLY = [
+export const WEEKLY_DIMENSIONS: readonly string[] = [
   ROLLUP_DIMENSIONS.page,
   ROLLUP_DIMENSIONS.referrer,
   ROLLUP_DIMENSIONS.referrerUrl,
@@ -25,7 +24,7 @@ const WEEKLY = [
   ROLLUP_DIMENSIONS.country,
   ROLLUP_DIMENSIONS.place,
 ].map((d) => d.name);
-const WEEKLY_NAMES = new Set<string>(WEEKLY);
+const WEEKLY_NAMES = new Set<string>(WEEKLY_DIMENSIONS);
 /** Days whose Monday {@link weekOf} remembers (a rebuild walks many; a batch, one or two). */
 const WEEK_MEMO_SIZE = 1_024;
 
@@ -113,33 +112,4 @@ export function recomputedGates(projectIds: readonly number[], days: readonly st
       Array.from({ length: 7 }, (_, i) => ({ projectId, day: addDays(monday, i) })),
     ),
   );
-}
-
-/**
- * Writes a project's week rows of the week holding `day` anew from its day rows (after a day of
- * it was recomputed from the raw rows): a week without day rows keeps no week rows.
- */
-export async function deriveWeek(
-  repository: RollupRepository,
-  projectId: number,
-  day: string,
-): Promise<void> {
-  const monday = weekOf(day);
-  const sunday = addDays(monday, 6);
-  const rows: RollupDelta[] = [];
-  for (const dimension of WEEKLY) {
-    const stored = await repository.rows({ projectId, dimension, fromDay: monday, toDay: sunday });
-    const days = stored.map((row): RollupDelta => ({
-      projectId,
-      day: row.day,
-      dimension,
-      valueKey: row.valueKey,
-      labels: row.labels,
-      pageviews: row.pageviews,
-      members: row.members ? new Set(decodeMembers(row.members)) : null,
-    }));
-    rows.push(...weekDeltas(days));
-  }
-  await repository.deleteRows(projectId, WEEKLY.map(weekDimension), monday, monday);
-  await repository.replace(rows);
 }

@@ -19,6 +19,7 @@ import {
   splitSegment,
 } from './member-segments';
 import type { RollupDelta } from './rollup-batch';
+import type { GateDay, RollupWindow } from './rollup.types';
 import { LABEL_COLUMNS } from './rollup.dimensions';
 import { addDays, daysBetween } from '../common/time/zoned-time.util';
 import { isWeekDimension, weekDimension, windowParts, type WindowPart } from './rollup-weeks';
@@ -67,25 +68,6 @@ export interface RollupStateRow {
   status: 'empty' | 'pending' | 'building' | 'ready';
   /** Last local day a rebuild finished (resumes after it). */
   builtThrough: string | null;
-}
-
-/** Days `[fromDay, toDay]` of one project and dimension. */
-export interface RollupWindow {
-  projectId: number;
-  dimension: string;
-  fromDay: string;
-  toDay: string;
-  /**
-   * Read whole weeks from the week rows where the dimension has them (see rollup-weeks.ts): for
-   * reads that sum over the window. Rows then come per week, not per day.
-   */
-  weeks?: boolean;
-}
-
-/** A project's local day, as its rollup gate names it (see {@link RollupRepository.enterDays}). */
-export interface GateDay {
-  projectId: number;
-  day: string;
 }
 
 /** A stored rollup row as the reads use it. */

@@ -1,4 +1,4 @@
-import type { AuditedDefinition } from './decorators/audited.decorator';
+import type { AuditedDefinition } from '../interfaces/audited-options.interface';
 
 /** @internal Property through which an `@Audited()` method finds the service of its application. */
 export const AUDIT_RECORDER = Symbol('nestjs-telemetry:audit-recorder');

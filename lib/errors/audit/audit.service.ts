@@ -8,7 +8,7 @@ import { currentRequest } from '../capture/request-context';
 import { MICROLOGS_LIMITS } from '../errors.constants';
 import { ErrorsMessages } from '../errors.messages';
 import { ErrorsOutbox } from '../outbox/errors.outbox';
-import type { AuditedDefinition } from './decorators/audited.decorator';
+import type { AuditedDefinition } from '../interfaces/audited-options.interface';
 
 /** An audit entry's context: a JSON object or array (the receiver keeps up to 8 KB of it). */
 type AuditContext = Record<string, unknown> | unknown[];

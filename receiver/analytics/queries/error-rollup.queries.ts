@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { AnalyticsRange } from '../range/analytics-range.interface';
 import { AnalyticsSql } from '../sql/analytics-sql.service';
 import { int } from '../../storage/sql/sql-values';
-import { RollupRepository, type RollupWindow } from '../../rollups/rollup.repository';
+import { RollupRepository } from '../../rollups/rollup.repository';
+import type { RollupWindow } from '../../rollups/rollup.types';
 import { ERROR_GROUP, errorGroupKey } from '../../rollups/error-day.facts';
 import { TOP_GROUP_COLUMNS, TOP_GROUPS, topGroup } from './error.queries';
 

@@ -8,11 +8,8 @@ import { FIRST_SEEN } from '../../rollups/first-seen.facts';
 import { localDays } from '../../common/time/zoned-time.util';
 import { RETENTION_PERIOD_DAYS, type RetentionPeriod } from './retention.queries';
 import { SESSION_DAY, type SessionSum } from '../../rollups/session-day.facts';
-import {
-  RollupRepository,
-  type RollupWindow,
-  type StoredRollup,
-} from '../../rollups/rollup.repository';
+import { RollupRepository, type StoredRollup } from '../../rollups/rollup.repository';
+import type { RollupWindow } from '../../rollups/rollup.types';
 import { ROLLUP_DIMENSIONS, valueKey } from '../../rollups/rollup.dimensions';
 
 /** `top_referrers` and the capped location lists (contract 2.5.6, 2.5.7), as the raw queries. */

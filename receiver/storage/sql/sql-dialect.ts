@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
-import type { SqlParams } from './sql-params';
+import type { SqlBinding, SqlParams } from './sql-params';
 
 /** The three SQL families the receiver reads and writes. */
 export type SqlEngine = 'sqlite' | 'postgres' | 'mysql';
@@ -59,12 +59,8 @@ export interface UpsertMerge {
  * place (the "one query, per-backend implementation" seam). (Local days need no entry: their
  * UTC bounds are computed in JS and every engine compares plain instants.)
  */
-export interface SqlDialect {
+export interface SqlDialect extends SqlBinding {
   readonly engine: SqlEngine;
-  /** Placeholder of the n-th (1-based) bound value. */
-  placeholder(index: number): string;
-  /** A UTC instant in the form the engine compares with its stored timestamps. */
-  instantParam(ms: number): string;
   /** SQL yielding `later − earlier` in whole seconds. */
   secondsBetween(earlier: string, later: string): string;
   /**

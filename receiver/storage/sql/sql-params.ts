@@ -1,4 +1,10 @@
-import type { SqlDialect } from './sql-dialect';
+/** How an engine writes bound values: the part of its `SqlDialect` that {@link SqlParams} uses. */
+export interface SqlBinding {
+  /** Placeholder of the n-th (1-based) bound value. */
+  placeholder(index: number): string;
+  /** A UTC instant in the form the engine compares with its stored timestamps. */
+  instantParam(ms: number): string;
+}
 
 /**
  * Collects bound values while a statement is written, and hands out the matching placeholder
@@ -9,7 +15,7 @@ import type { SqlDialect } from './sql-dialect';
 export class SqlParams {
   readonly values: unknown[] = [];
 
-  constructor(private readonly dialect: SqlDialect) {}
+  constructor(private readonly dialect: SqlBinding) {}
 
   /** Binds `value` and returns its placeholder. */
   add(value: unknown): string {
