@@ -1,3 +1,4 @@
+import { boundedMemo } from '../common/memo/bounded-memo';
 import { addDays, daysBetween } from '../common/time/zoned-time.util';
 import type { RollupDelta } from './rollup-batch';
 import { ROLLUP_DIMENSIONS } from './rollup.dimensions';
@@ -24,6 +25,8 @@ export const WEEKLY_DIMENSIONS: readonly string[] = [
   ROLLUP_DIMENSIONS.place,
 ].map((d) => d.name);
 const WEEKLY_NAMES = new Set<string>(WEEKLY_DIMENSIONS);
+/** Days whose Monday {@link weekOf} remembers (a rebuild walks many; a batch, one or two). */
+const WEEK_MEMO_SIZE = 1_024;
 
 /** The week rows' dimension of a day dimension (`page` → `page/wk`; at most 16 characters). */
 export const weekDimension = (dimension: string): string => `${dimension}${WEEK_SUFFIX}`;
@@ -32,12 +35,15 @@ const WEEK_SUFFIX = '/wk';
 /** Whether a stored dimension holds week rows. */
 export const isWeekDimension = (dimension: string): boolean => dimension.endsWith(WEEK_SUFFIX);
 
-/** The Monday (`YYYY-MM-DD`) of a local day's ISO week: a week row's `day`. */
-export function weekOf(day: string): string {
+/**
+ * The Monday (`YYYY-MM-DD`) of a local day's ISO week: a week row's `day`. Remembered: each
+ * ingest batch asks it for every week delta, of the same one or two days.
+ */
+export const weekOf = boundedMemo(WEEK_MEMO_SIZE, (day: string): string => {
   const [y, m, d] = day.split('-').map(Number);
   const weekday = (new Date(Date.UTC(y, m - 1, d)).getUTCDay() + 6) % 7; // Monday 0
   return addDays(day, -weekday);
-}
+});
 
 /**
  * The week deltas of day deltas: per week and group, the pageviews summed and the ids united

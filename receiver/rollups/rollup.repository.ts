@@ -567,12 +567,17 @@ export class RollupRepository {
             `FROM ${ROLLUP_TABLE} WHERE project_id = ${p.add(projectId)} ` +
             `AND dimension = k.dimension AND day = ${p.add(day)} AND value_key = k.value_key` +
             `${dialect.lockRows}) AS r`
-          : `SELECT dimension, value_key, pageviews, members, segments FROM ${ROLLUP_TABLE} ` +
-            `WHERE project_id = ${p.add(projectId)} ` +
-            `AND dimension IN (${p.list([...new Set(deltas.map((d) => d.dimension))])}) ` +
-            `AND day = ${p.add(day)} ` +
-            `AND value_key IN (${p.list([...new Set(deltas.map((d) => d.valueKey))])})` +
-            (dialect.lockRows ? ` ORDER BY dimension, value_key${dialect.lockRows}` : ''),
+          : dialect.seeksKeyPairs
+            ? `SELECT dimension, value_key, pageviews, members, segments FROM ${ROLLUP_TABLE} ` +
+              `WHERE project_id = ${p.add(projectId)} AND day = ${p.add(day)} ` +
+              `AND (dimension, value_key) IN (VALUES ` +
+              `${keys.map(([d, v]) => `(${p.add(d)}, ${p.add(v)})`).join(', ')})`
+            : `SELECT dimension, value_key, pageviews, members, segments FROM ${ROLLUP_TABLE} ` +
+              `WHERE project_id = ${p.add(projectId)} ` +
+              `AND dimension IN (${p.list([...new Set(deltas.map((d) => d.dimension))])}) ` +
+              `AND day = ${p.add(day)} ` +
+              `AND value_key IN (${p.list([...new Set(deltas.map((d) => d.valueKey))])})` +
+              (dialect.lockRows ? ` ORDER BY dimension, value_key${dialect.lockRows}` : ''),
       );
       for (const row of rows) {
         stored.set(rowKey(projectId, text(row.dimension), day, text(row.value_key)), {
