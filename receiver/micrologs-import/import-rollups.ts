@@ -4,7 +4,7 @@ import { addDays, daysBetween, localDateOf } from '../common/time/zoned-time.uti
 import { RollupMaintenance } from '../rollups/rollup-maintenance.service';
 import { RollupRebuildService } from '../rollups/rollup-rebuild.service';
 import { RollupStateService } from '../rollups/rollup-state.service';
-import { RollupRepository } from '../rollups/rollup.repository';
+import { RollupGatesRepository } from '../rollups/rollup-gates.repository';
 import { recomputedGates } from '../rollups/rollup-weeks';
 import { SqlRunner } from '../storage/sql/sql-runner';
 import { InjectReceiverDataSource } from '../storage/inject-receiver-data-source.decorator';
@@ -52,8 +52,8 @@ export class ImportRollups {
         .filter((project) => project.first <= day && day <= project.last)
         .map((project) => project.projectId);
       await this.dataSource.transaction(async (manager) => {
-        // Before the first read (`RollupRepository.enterDays`): live ingest may write meanwhile.
-        await new RollupRepository(new SqlRunner(manager)).enterDays(
+        // Before the first read (`RollupGatesRepository.enterDays`): live ingest may write meanwhile.
+        await new RollupGatesRepository(new SqlRunner(manager)).enterDays(
           recomputedGates(projects, [day]),
           true,
         );

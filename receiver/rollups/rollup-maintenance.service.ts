@@ -8,6 +8,8 @@ import { SqlRunner } from '../storage/sql/sql-runner';
 import { addDays, localDateOf, startOfLocalDay } from '../common/time/zoned-time.util';
 import { PageviewFactsReader, type PageviewRowLike } from './pageview-facts.reader';
 import { LocalDayOf, RollupBatch, type RollupDelta, sortRows } from './rollup-batch';
+import { RollupGatesRepository } from './rollup-gates.repository';
+import { RollupReader } from './rollup.reader';
 import { RollupRepository } from './rollup.repository';
 import { RollupStateService } from './rollup-state.service';
 import { linkDays } from './link-days';
@@ -121,9 +123,8 @@ export class RollupMaintenance {
     const { pageviews: rows, sessionIds } = batch;
     if (rows.length === 0 && sessionIds.length === 0) return;
     const sql = new SqlRunner(context.manager);
-    const repository = new RollupRepository(sql);
     // Read in the transaction: a rebuild in another process may have just changed it.
-    if (!this.state.maintains(await repository.state())) return;
+    if (!this.state.maintains(await new RollupGatesRepository(sql).state())) return;
     const zone = this.state.timeZone;
     const deltas: RollupDelta[] = [];
     if (rows.length > 0) {
@@ -153,7 +154,7 @@ export class RollupMaintenance {
       );
       deltas.push(...sessionDeltas(batch.sessionsBefore, after, zone));
     }
-    await repository.merge(sortRows(deltas));
+    await new RollupRepository(sql).merge(sortRows(deltas));
   }
 
   /** Adds error events the batch inserted (call inside the batch's transaction, after the insert). */
@@ -172,17 +173,16 @@ export class RollupMaintenance {
     context: IngestBatchContext,
   ): Promise<void> {
     if (rows.length === 0) return;
-    const repository = new RollupRepository(new SqlRunner(context.manager));
-    if (!this.state.maintains(await repository.state())) return;
-    await repository.merge(sortRows(dayCounts(kind, rows, this.state.timeZone)));
+    const sql = new SqlRunner(context.manager);
+    if (!this.state.maintains(await new RollupGatesRepository(sql).state())) return;
+    await new RollupRepository(sql).merge(sortRows(dayCounts(kind, rows, this.state.timeZone)));
   }
 
   /** Adds link clicks the batch inserted (call inside the batch's transaction, after the insert). */
   async recordClicks(rows: readonly ClickRowLike[], context: IngestBatchContext): Promise<void> {
     if (rows.length === 0) return;
     const sql = new SqlRunner(context.manager);
-    const repository = new RollupRepository(sql);
-    if (!this.state.maintains(await repository.state())) return;
+    if (!this.state.maintains(await new RollupGatesRepository(sql).state())) return;
     const labels = await this.facts.labelsOf(sql, rows, (task) => context.afterCommit(task));
     const clickers = await clickerIdsByEvent(
       sql,
@@ -201,7 +201,7 @@ export class RollupMaintenance {
         createdAt: row.created_at.getTime(),
       };
     });
-    await repository.merge(sortRows(clickDeltas(facts, this.state.timeZone)));
+    await new RollupRepository(sql).merge(sortRows(clickDeltas(facts, this.state.timeZone)));
   }
 
   /**
@@ -210,14 +210,19 @@ export class RollupMaintenance {
    */
   async forgetErrorEvents(manager: EntityManager, eventIds: number[]): Promise<void> {
     const sql = new SqlRunner(manager);
-    const repository = new RollupRepository(sql);
-    if (eventIds.length === 0 || !this.state.maintains(await repository.state())) return;
+    if (
+      eventIds.length === 0 ||
+      !this.state.maintains(await new RollupGatesRepository(sql).state())
+    )
+      return;
     const events = [];
     for (let i = 0; i < eventIds.length; i += DIMENSION_CHUNK) {
       const ids = eventIds.slice(i, i + DIMENSION_CHUNK);
       events.push(...(await readCounted(sql, ERROR_EVENTS, (p) => `id IN (${p.list(ids)})`)));
     }
-    await repository.subtract(sortRows(dayCounts(ERROR_EVENTS, events, this.state.timeZone)));
+    await new RollupRepository(sql).subtract(
+      sortRows(dayCounts(ERROR_EVENTS, events, this.state.timeZone)),
+    );
   }
 
   /**
@@ -226,14 +231,15 @@ export class RollupMaintenance {
    */
   async forgetAudits(manager: EntityManager, projectId: number, actor: string): Promise<void> {
     const sql = new SqlRunner(manager);
-    const repository = new RollupRepository(sql);
-    if (!this.state.maintains(await repository.state())) return;
+    if (!this.state.maintains(await new RollupGatesRepository(sql).state())) return;
     const entries = await readCounted(
       sql,
       AUDIT_ENTRIES,
       (p) => `project_id = ${p.add(projectId)} AND actor = ${p.add(actor)}`,
     );
-    await repository.subtract(sortRows(dayCounts(AUDIT_ENTRIES, entries, this.state.timeZone)));
+    await new RollupRepository(sql).subtract(
+      sortRows(dayCounts(AUDIT_ENTRIES, entries, this.state.timeZone)),
+    );
   }
 
   /**
@@ -242,14 +248,13 @@ export class RollupMaintenance {
    */
   async forgetClicks(manager: EntityManager, projectId: number, ipHash: string): Promise<void> {
     const sql = new SqlRunner(manager);
-    const repository = new RollupRepository(sql);
-    if (this.state.maintains(await repository.state())) {
+    if (this.state.maintains(await new RollupGatesRepository(sql).state())) {
       const facts = await readClickFacts(
         sql,
         (p) => `c.project_id = ${p.add(projectId)} AND c.ip_hash = ${p.add(ipHash)}`,
         false,
       );
-      await repository.subtract(sortRows(clickDeltas(facts, this.state.timeZone)));
+      await new RollupRepository(sql).subtract(sortRows(clickDeltas(facts, this.state.timeZone)));
     }
     // Erased whatever the rollups' state: the address leaves the clickers too.
     await forgetClicker(sql, projectId, ipHash);
@@ -267,7 +272,7 @@ export class RollupMaintenance {
     const sql = new SqlRunner(manager);
     const repository = new RollupRepository(sql);
     const days = await linkDays(sql, repository, projectId, linkId, this.state.timeZone);
-    await repository.enterDays(
+    await new RollupGatesRepository(sql).enterDays(
       days.map((day) => ({ projectId, day })),
       false,
     );
@@ -288,8 +293,8 @@ export class RollupMaintenance {
     visitorId: number,
   ): Promise<number> {
     const sql = new SqlRunner(manager);
-    const repository = new RollupRepository(sql);
-    if (!this.state.maintains(await repository.state())) return 0;
+    const gates = new RollupGatesRepository(sql);
+    if (!this.state.maintains(await gates.state())) return 0;
     const facts = await this.facts.stored(sql, projectId, 0, Date.UTC(9999, 0), visitorId);
     const batch = new RollupBatch(this.state.timeZone);
     for (const fact of facts) batch.add(fact);
@@ -309,7 +314,8 @@ export class RollupMaintenance {
     const removed = sortRows(sessionDeltas(sessions, new Map(), this.state.timeZone));
     // Both writes' days at once, in order: entered one write after the other, a recomputation
     // holding a later day could wait for this transaction while it waits for an earlier one.
-    await repository.enterDays([...rows, ...removed], false);
+    await gates.enterDays([...rows, ...removed], false);
+    const repository = new RollupRepository(sql);
     await repository.subtract(rows);
     await repository.merge(removed);
     return rows.length + removed.length;
@@ -331,9 +337,9 @@ export class RollupMaintenance {
     );
     await this.dataSource.transaction(async (manager) => {
       const sql = new SqlRunner(manager);
-      const repository = new RollupRepository(sql);
-      await repository.enterDays(recomputedGates([projectId], [...days, cutoffDay]), true);
-      if (!this.state.maintains(await repository.state())) {
+      const gates = new RollupGatesRepository(sql);
+      await gates.enterDays(recomputedGates([projectId], [...days, cutoffDay]), true);
+      if (!this.state.maintains(await gates.state())) {
         // No served rollups name these clickers: a rebuild enrols the clicks left again.
         if (kind === 'clicks') await forgetUnclicked(sql, projectId);
         return;
@@ -349,9 +355,10 @@ export class RollupMaintenance {
       let dimensions = [counted.dimension];
       if (kind === 'clicks') {
         const window = { projectId, dimension: LINK, fromDay: FIRST_DAY, toDay: cutoffDay };
-        const links = await repository.firstLabels(window);
+        const links = await new RollupReader(sql).firstLabels(window);
         dimensions = [LINK, ...links.flatMap((id) => linkDimensions(Number(id)).slice(1))];
       }
+      const repository = new RollupRepository(sql);
       for (let i = 0; i < dimensions.length; i += DIMENSION_CHUNK) {
         const chunk = dimensions.slice(i, i + DIMENSION_CHUNK);
         await repository.deleteRows(projectId, chunk, FIRST_DAY, cutoffDay);
@@ -395,7 +402,7 @@ export class RollupMaintenance {
         ...(await countedDayRows(AUDIT_ENTRIES, sql, projectId, start, end, zone)),
       ]),
     );
-    await deriveWeek(repository, projectId, day);
+    await deriveWeek(sql, repository, projectId, day);
     return pageviews;
   }
 }
@@ -405,6 +412,7 @@ export class RollupMaintenance {
  * it was recomputed from the raw rows): a week without day rows keeps no week rows.
  */
 async function deriveWeek(
+  sql: SqlRunner,
   repository: RollupRepository,
   projectId: number,
   day: string,
@@ -412,8 +420,9 @@ async function deriveWeek(
   const monday = weekOf(day);
   const sunday = addDays(monday, 6);
   const rows: RollupDelta[] = [];
+  const reader = new RollupReader(sql);
   for (const dimension of WEEKLY_DIMENSIONS) {
-    const stored = await repository.rows({ projectId, dimension, fromDay: monday, toDay: sunday });
+    const stored = await reader.rows({ projectId, dimension, fromDay: monday, toDay: sunday });
     const days = stored.map((row): RollupDelta => ({
       projectId,
       day: row.day,

@@ -5,7 +5,9 @@ import { SqlRunner } from '../storage/sql/sql-runner';
 import { instantOf, int } from '../storage/sql/sql-values';
 import { addDays, daysBetween, localDateOf, startOfLocalDay } from '../common/time/zoned-time.util';
 import { RollupMaintenance } from './rollup-maintenance.service';
-import { ROLLUP_TABLE, RollupRepository } from './rollup.repository';
+import { RollupGatesRepository } from './rollup-gates.repository';
+import { RollupRepository } from './rollup.repository';
+import { ROLLUP_TABLE } from './rollup.tables';
 import { RollupStateService } from './rollup-state.service';
 import { recomputedGates } from './rollup-weeks';
 import { isLockConflict } from '../storage/storage-fault';
@@ -55,7 +57,7 @@ export class RollupRebuildService {
   async plan(): Promise<{ from: string | null; to: string; resume: boolean }> {
     const zone = this.state.timeZone;
     const sql = new SqlRunner(this.dataSource);
-    const state = await new RollupRepository(sql).state();
+    const state = await new RollupGatesRepository(sql).state();
     // The oldest day holding a pageview, a session's start, a visitor's first visit, an error, a
     // click or an audit entry (an import may bring visitors and sessions older than their
     // remaining pageviews).
@@ -83,13 +85,14 @@ export class RollupRebuildService {
     const zone = this.state.timeZone;
     const plan = await this.plan();
     await this.dataSource.transaction(async (manager) => {
-      const repository = new RollupRepository(new SqlRunner(manager));
-      const state = await repository.state();
+      const sql = new SqlRunner(manager);
+      const gates = new RollupGatesRepository(sql);
+      const state = await gates.state();
       // A fresh rebuild starts from nothing (analytics read raw rows until it ends), so the days
       // it skips for having no data keep no stale rows; a resumed one keeps what it wrote.
-      if (state.timeZone !== zone || !plan.resume) await repository.clear();
+      if (state.timeZone !== zone || !plan.resume) await new RollupRepository(sql).clear();
       if (!plan.resume)
-        await repository.setState({ timeZone: zone, status: 'building', builtThrough: null });
+        await gates.setState({ timeZone: zone, status: 'building', builtThrough: null });
     });
     this.state.invalidate();
     let days = 0;
@@ -122,7 +125,7 @@ export class RollupRebuildService {
     // The reads are planned from the table's statistics: refreshed now, not at autovacuum's pace.
     const refresh = sql.dialect.refreshStatistics(ROLLUP_TABLE);
     if (refresh) await sql.run(() => refresh);
-    await new RollupRepository(sql).setState({
+    await new RollupGatesRepository(sql).setState({
       timeZone: zone,
       status: 'ready',
       builtThrough: plan.from === null ? null : localDateOf(Date.now(), zone),
@@ -140,7 +143,7 @@ export class RollupRebuildService {
 
   /**
    * Rebuilds one local day of every project in one transaction and records it as built; returns
-   * the pageviews read. It enters the gates of the day's week first (`RollupRepository.enterDays`):
+   * the pageviews read. It enters the gates of the day's week first (`RollupGatesRepository.enterDays`):
    * an ingest batch writing into that week meanwhile waits for it, or is waited for. A deadlock
    * the engine broke (a batch entering a second kind's days out of order) runs the day again.
    */
@@ -148,13 +151,13 @@ export class RollupRebuildService {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.dataSource.transaction(async (manager) => {
-          const repository = new RollupRepository(new SqlRunner(manager));
-          await repository.enterDays(recomputedGates(projects, [day]), true);
+          const gates = new RollupGatesRepository(new SqlRunner(manager));
+          await gates.enterDays(recomputedGates(projects, [day]), true);
           let pageviews = 0;
           for (const projectId of projects) {
             pageviews += await this.maintenance.recomputeDay(manager, day, projectId);
           }
-          await repository.setState({
+          await gates.setState({
             timeZone: this.state.timeZone,
             status: 'building',
             builtThrough: day,

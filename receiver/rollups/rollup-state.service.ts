@@ -5,7 +5,8 @@ import { RECEIVER_OPTIONS } from '../config/receiver-options.constants';
 import { InjectReceiverDataSource } from '../storage/inject-receiver-data-source.decorator';
 import { SqlRunner } from '../storage/sql/sql-runner';
 import { RollupMessages } from './rollup.messages';
-import { RollupRepository, type RollupStateRow } from './rollup.repository';
+import { RollupGatesRepository, type RollupStateRow } from './rollup-gates.repository';
+import { RollupRepository } from './rollup.repository';
 
 /** The raw tables the rollups are built from (a database without rows in them needs no rebuild). */
 const ROLLED_UP_TABLES = ['pageviews', 'error_events', 'link_clicks', 'audit_logs'];
@@ -17,14 +18,14 @@ const STATE_TTL_MS = 2_000;
 @Injectable()
 export class RollupStateService implements OnApplicationBootstrap {
   private readonly logger = new Logger('Analytics');
-  private readonly repository: RollupRepository;
+  private readonly gates: RollupGatesRepository;
   private cached: { state: RollupStateRow; at: number } | null = null;
 
   constructor(
     @InjectReceiverDataSource() private readonly dataSource: DataSource,
     @Inject(RECEIVER_OPTIONS) private readonly options: ResolvedReceiverOptions,
   ) {
-    this.repository = new RollupRepository(new SqlRunner(dataSource));
+    this.gates = new RollupGatesRepository(new SqlRunner(dataSource));
   }
 
   /** The receiver's time zone: the one rollup days are cut in. */
@@ -67,7 +68,7 @@ export class RollupStateService implements OnApplicationBootstrap {
    */
   async onApplicationBootstrap(): Promise<void> {
     try {
-      const state = await this.repository.state();
+      const state = await this.gates.state();
       if (state.status === 'ready' && state.timeZone === this.options.timezone) return;
       const sql = new SqlRunner(this.dataSource);
       let empty = true;
@@ -77,9 +78,9 @@ export class RollupStateService implements OnApplicationBootstrap {
       }
       if (empty && state.status !== 'building') {
         await this.dataSource.transaction(async (manager) => {
-          const tx = new RollupRepository(new SqlRunner(manager));
-          await tx.clear();
-          await tx.setState({
+          const tx = new SqlRunner(manager);
+          await new RollupRepository(tx).clear();
+          await new RollupGatesRepository(tx).setState({
             timeZone: this.options.timezone,
             status: 'ready',
             builtThrough: null,
@@ -98,7 +99,7 @@ export class RollupStateService implements OnApplicationBootstrap {
   private async current(): Promise<RollupStateRow> {
     const now = Date.now();
     if (this.cached && now - this.cached.at < STATE_TTL_MS) return this.cached.state;
-    const state = await this.repository.state();
+    const state = await this.gates.state();
     this.cached = { state, at: now };
     return state;
   }

@@ -100,7 +100,7 @@ export function windowParts(window: RollupWindow): WindowPart[] {
 }
 
 /**
- * The gates a recomputation of some days enters alone (`RollupRepository.enterDays`): per
+ * The gates a recomputation of some days enters alone (`RollupGatesRepository.enterDays`): per
  * project, every day of each day's week. It writes the week rows again from all seven days'
  * rows, so a delta stored into any of them (a day row, or a week row, whose day is the Monday)
  * must either be read by it or wait for it.

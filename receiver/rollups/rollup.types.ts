@@ -1,6 +1,6 @@
 /**
- * The windows the rollup repository reads and the gate days it enters, apart from it:
- * rollup-weeks.ts computes both, and the repository imports rollup-weeks.ts.
+ * The windows the rollup reader reads and the gate days the gates repository enters, apart from
+ * them: rollup-weeks.ts computes both, and the reader imports rollup-weeks.ts.
  */
 
 /** Days `[fromDay, toDay]` of one project and dimension. */
@@ -16,7 +16,7 @@ export interface RollupWindow {
   weeks?: boolean;
 }
 
-/** A project's local day, as its rollup gate names it (see `RollupRepository.enterDays`). */
+/** A project's local day, as its rollup gate names it (see `RollupGatesRepository.enterDays`). */
 export interface GateDay {
   projectId: number;
   day: string;

@@ -12,7 +12,7 @@ import { IngestBatchProcessor } from '../../receiver/ingest';
 import { LinksService } from '../../receiver/links/links.service';
 import { RollupMaintenance } from '../../receiver/rollups/rollup-maintenance.service';
 import { RollupRebuildService } from '../../receiver/rollups/rollup-rebuild.service';
-import { RollupRepository } from '../../receiver/rollups/rollup.repository';
+import { RollupGatesRepository } from '../../receiver/rollups/rollup-gates.repository';
 import { recomputedGates } from '../../receiver/rollups/rollup-weeks';
 import { SqlRunner } from '../../receiver/storage/sql/sql-runner';
 import { RECEIVER_DATA_SOURCE } from '../../receiver/storage/storage.constants';
@@ -95,7 +95,7 @@ const engines = availableEngines().filter((engine) => engine !== 'sqlite');
       const { doomed } = await seed(day);
       expect((await storedOfLink(ds, doomed)).rows).toBeGreaterThan(0);
       // As if a rebuild had stopped after the day before: it resumes at `day`.
-      await new RollupRepository(new SqlRunner(ds)).setState({
+      await new RollupGatesRepository(new SqlRunner(ds)).setState({
         timeZone: ZONE,
         status: 'building',
         builtThrough: addDays(day, -1),
@@ -114,8 +114,8 @@ const engines = availableEngines().filter((engine) => engine !== 'sqlite');
       const { projectId, doomed } = await seed(day);
       // The rebuild's transaction of one day (RollupRebuildService.rebuildDay), held open.
       const recompute = async (manager: EntityManager) => {
-        const repository = new RollupRepository(new SqlRunner(manager));
-        await repository.enterDays(recomputedGates([projectId], [day]), true);
+        const gates = new RollupGatesRepository(new SqlRunner(manager));
+        await gates.enterDays(recomputedGates([projectId], [day]), true);
         await receiver.app.get(RollupMaintenance).recomputeDay(manager, day, projectId);
       };
       await overlap(recompute, () => receiver.app.get(LinksService).delete(doomed));

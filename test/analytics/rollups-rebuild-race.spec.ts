@@ -15,7 +15,7 @@ import {
   type IngestEvent,
 } from '../../receiver/ingest';
 import { RollupRebuildService } from '../../receiver/rollups/rollup-rebuild.service';
-import { RollupRepository } from '../../receiver/rollups/rollup.repository';
+import { RollupGatesRepository } from '../../receiver/rollups/rollup-gates.repository';
 import { weekOf } from '../../receiver/rollups/rollup-weeks';
 import { SqlRunner } from '../../receiver/storage/sql/sql-runner';
 import { RECEIVER_DATA_SOURCE } from '../../receiver/storage/storage.constants';
@@ -74,7 +74,7 @@ function pageview(projectId: number, day: string, hour: number, page: string, vi
       );
       expect(results.filter(Boolean)).toEqual([]);
       // As if a rebuild had stopped after the day before: it resumes at `day`.
-      await new RollupRepository(new SqlRunner(ds)).setState({
+      await new RollupGatesRepository(new SqlRunner(ds)).setState({
         timeZone: ZONE,
         status: 'building',
         builtThrough: addDays(day, -1),

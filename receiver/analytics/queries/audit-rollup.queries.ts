@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { AnalyticsRange } from '../range/analytics-range.interface';
 import { AnalyticsSql } from '../sql/analytics-sql.service';
 import { int, text } from '../../storage/sql/sql-values';
-import { RollupRepository } from '../../rollups/rollup.repository';
+import { RollupReader } from '../../rollups/rollup.reader';
 import { AUDIT_ACTION } from '../../rollups/audit-day.facts';
 import { TOP_ACTIONS, type TopAction } from './audit.queries';
 
@@ -14,14 +14,14 @@ import { TOP_ACTIONS, type TopAction } from './audit.queries';
  */
 @Injectable()
 export class AuditRollupQueries {
-  private readonly repository: RollupRepository;
+  private readonly rollups: RollupReader;
 
   constructor(sql: AnalyticsSql) {
-    this.repository = new RollupRepository(sql);
+    this.rollups = new RollupReader(sql);
   }
 
   async topActions(projectId: number, range: AnalyticsRange): Promise<TopAction[]> {
-    const rows = await this.repository.grouped(
+    const rows = await this.rollups.grouped(
       { projectId, dimension: AUDIT_ACTION, fromDay: range.fromDate, toDay: range.toDate },
       1,
       ['l0'],

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { AnalyticsRange } from '../range/analytics-range.interface';
 import { AnalyticsSql } from '../sql/analytics-sql.service';
 import { int } from '../../storage/sql/sql-values';
-import { RollupRepository } from '../../rollups/rollup.repository';
+import { RollupReader } from '../../rollups/rollup.reader';
 import type { RollupWindow } from '../../rollups/rollup.types';
 import { ERROR_GROUP, errorGroupKey } from '../../rollups/error-day.facts';
 import { TOP_GROUP_COLUMNS, TOP_GROUPS, topGroup } from './error.queries';
@@ -18,17 +18,17 @@ type Row = Record<string, unknown>;
  */
 @Injectable()
 export class ErrorRollupQueries {
-  private readonly repository: RollupRepository;
+  private readonly rollups: RollupReader;
 
   constructor(private readonly sql: AnalyticsSql) {
-    this.repository = new RollupRepository(sql);
+    this.rollups = new RollupReader(sql);
   }
 
   async trend(projectId: number, range: AnalyticsRange, groupId: number | null) {
     const w = errorWindow(projectId, range);
     const [days, sums] = await Promise.all([
-      this.repository.daySums(w, groupId ? [errorGroupKey(groupId)] : undefined),
-      groupId ? Promise.resolve(null) : this.repository.grouped(w, 1, []),
+      this.rollups.daySums(w, groupId ? [errorGroupKey(groupId)] : undefined),
+      groupId ? Promise.resolve(null) : this.rollups.grouped(w, 1, []),
     ]);
     const total = days.reduce((all, d) => all + d.total, 0);
     // Per group: its occurrences in the window (one group when filtered, if it has any).
@@ -50,7 +50,7 @@ export class ErrorRollupQueries {
 
   /** error-detail's `over_time` (see ErrorQueries.detailDays). */
   async detailDays(projectId: number, groupId: number, range: AnalyticsRange) {
-    const days = await this.repository.daySums(errorWindow(projectId, range), [
+    const days = await this.rollups.daySums(errorWindow(projectId, range), [
       errorGroupKey(groupId),
     ]);
     return days.filter((d) => d.total > 0).map((d) => ({ date: d.day, occurrences: d.total }));

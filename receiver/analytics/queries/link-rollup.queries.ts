@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { AnalyticsRange } from '../range/analytics-range.interface';
 import { AnalyticsSql } from '../sql/analytics-sql.service';
 import { instantOf, int } from '../../storage/sql/sql-values';
-import { RollupRepository } from '../../rollups/rollup.repository';
+import { RollupReader } from '../../rollups/rollup.reader';
 import { LINK, linkDimension, linkKey } from '../../rollups/link-click.facts';
 import { MemberCounter } from '../../rollups/member-list';
 import { LinkQueries } from './link.queries';
@@ -19,13 +19,13 @@ type Row = Record<string, unknown>;
  */
 @Injectable()
 export class LinkRollupQueries {
-  private readonly repository: RollupRepository;
+  private readonly rollups: RollupReader;
 
   constructor(
     private readonly sql: AnalyticsSql,
     private readonly raw: LinkQueries,
   ) {
-    this.repository = new RollupRepository(sql);
+    this.rollups = new RollupReader(sql);
   }
 
   async links(projectId: number, range: AnalyticsRange) {
@@ -35,7 +35,7 @@ export class LinkRollupQueries {
           `SELECT l.id, l.code, l.label, l.destination_url, l.created_at FROM tracked_links l ` +
           `WHERE l.project_id = ${p.add(projectId)}`,
       ),
-      this.repository.firstLabelCounts(rollupWindow(projectId, LINK, range)),
+      this.rollups.firstLabelCounts(rollupWindow(projectId, LINK, range)),
     ]);
     const clicks = new Map<string, { total: number; lists: Uint8Array[] }>();
     for (const day of days) {
@@ -67,11 +67,11 @@ export class LinkRollupQueries {
     const breakdown = (kind: 'country' | 'referrer' | 'device') =>
       rollupWindow(projectId, linkDimension(kind, linkId), range);
     const [days, countries, referrers, devices] = await Promise.all([
-      this.repository.rows(rollupWindow(projectId, LINK, range), [linkKey(linkId)]),
+      this.rollups.rows(rollupWindow(projectId, LINK, range), [linkKey(linkId)]),
       // Ordered as the raw queries: clicks, then the country code / the category / the type.
-      this.repository.grouped(breakdown('country'), 2, ['l1']),
-      this.repository.grouped(breakdown('referrer'), 1, ['l0']),
-      this.repository.grouped(breakdown('device'), 1, ['l0']),
+      this.rollups.grouped(breakdown('country'), 2, ['l1']),
+      this.rollups.grouped(breakdown('referrer'), 1, ['l0']),
+      this.rollups.grouped(breakdown('device'), 1, ['l0']),
     ]);
     const ordered = days
       .filter((d) => d.pageviews > 0)
@@ -94,7 +94,7 @@ export class LinkRollupQueries {
     linkId?: number,
   ): Promise<Array<{ day: string; clicks: number }>> {
     const keys = linkId === undefined ? undefined : [linkKey(linkId)];
-    const days = await this.repository.daySums(rollupWindow(projectId, LINK, range), keys);
+    const days = await this.rollups.daySums(rollupWindow(projectId, LINK, range), keys);
     return days.filter((d) => d.total > 0).map((d) => ({ day: d.day, clicks: d.total }));
   }
 }

@@ -8,7 +8,7 @@ import { FIRST_SEEN } from '../../rollups/first-seen.facts';
 import { localDays } from '../../common/time/zoned-time.util';
 import { RETENTION_PERIOD_DAYS, type RetentionPeriod } from './retention.queries';
 import { SESSION_DAY, type SessionSum } from '../../rollups/session-day.facts';
-import { RollupRepository, type StoredRollup } from '../../rollups/rollup.repository';
+import { RollupReader, type StoredRollup } from '../../rollups/rollup.reader';
 import type { RollupWindow } from '../../rollups/rollup.types';
 import { ROLLUP_DIMENSIONS, valueKey } from '../../rollups/rollup.dimensions';
 
@@ -52,15 +52,15 @@ const LAST_DAY = '9999-12-31';
  */
 @Injectable()
 export class RollupQueries {
-  private readonly repository: RollupRepository;
+  private readonly rollups: RollupReader;
 
   constructor(private readonly sql: AnalyticsSql) {
-    this.repository = new RollupRepository(sql);
+    this.rollups = new RollupReader(sql);
   }
 
   async visitors(projectId: number, range: AnalyticsRange) {
     const [days, sessions] = await Promise.all([
-      this.repository.rows(rollupWindow(projectId, ROLLUP_DIMENSIONS.total.name, range)),
+      this.rollups.rows(rollupWindow(projectId, ROLLUP_DIMENSIONS.total.name, range)),
       this.sessionSums(projectId, range),
     ]);
     const ordered = byDay(days);
@@ -80,9 +80,9 @@ export class RollupQueries {
 
   async returning(projectId: number, range: AnalyticsRange) {
     const [days, firstSeen] = await Promise.all([
-      this.repository.rows(rollupWindow(projectId, ROLLUP_DIMENSIONS.total.name, range)),
+      this.rollups.rows(rollupWindow(projectId, ROLLUP_DIMENSIONS.total.name, range)),
       // Visitors first seen from the window's start on: new inside it, neither after it.
-      this.repository.rows({ ...rollupWindow(projectId, FIRST_SEEN, range), toDay: LAST_DAY }),
+      this.rollups.rows({ ...rollupWindow(projectId, FIRST_SEEN, range), toDay: LAST_DAY }),
     ]);
     const ordered = byDay(days);
     const lists = [...ordered.map((d) => d.members), ...firstSeen.map((d) => d.members)];
@@ -126,8 +126,8 @@ export class RollupQueries {
   async sessions(projectId: number, range: AnalyticsRange) {
     const [sums, pageviews, sessionLists] = await Promise.all([
       this.sessionSums(projectId, range),
-      this.repository.rows(rollupWindow(projectId, ROLLUP_DIMENSIONS.total.name, range)),
-      this.repository.rows(rollupWindow(projectId, ROLLUP_DIMENSIONS.session.name, range)),
+      this.rollups.rows(rollupWindow(projectId, ROLLUP_DIMENSIONS.total.name, range)),
+      this.rollups.rows(rollupWindow(projectId, ROLLUP_DIMENSIONS.session.name, range)),
     ]);
     const lists = sessionLists.map((d) => d.members);
     const sessionCount = new MemberCounter(lists).count(lists);
@@ -166,8 +166,8 @@ export class RollupQueries {
     periods: number,
   ) {
     const [days, firstSeen] = await Promise.all([
-      this.repository.rows(rollupWindow(projectId, ROLLUP_DIMENSIONS.total.name, range)),
-      this.repository.rows(rollupWindow(projectId, FIRST_SEEN, range)),
+      this.rollups.rows(rollupWindow(projectId, ROLLUP_DIMENSIONS.total.name, range)),
+      this.rollups.rows(rollupWindow(projectId, FIRST_SEEN, range)),
     ]);
     const length = RETENTION_PERIOD_DAYS[period];
     const dayList = localDays(range.fromDate, range.toDate, range.timeZone).map((d) => d.day);
@@ -226,7 +226,7 @@ export class RollupQueries {
 
   /** The session sums of the window: in total, and per day with sessions (day order). */
   private async sessionSums(projectId: number, range: AnalyticsRange) {
-    const rows = await this.repository.rows(rollupWindow(projectId, SESSION_DAY, range));
+    const rows = await this.rollups.rows(rollupWindow(projectId, SESSION_DAY, range));
     const total = emptySums('');
     const days = new Map<string, SessionSums>();
     for (const row of rows) {
@@ -253,7 +253,7 @@ export class RollupQueries {
 
   async pages(projectId: number, range: AnalyticsRange, limit: number) {
     const w = breakdownWindow(projectId, ROLLUP_DIMENSIONS.page.name, range);
-    const groups = await this.repository.grouped(w, 2, ['l0', 'l1'], limit);
+    const groups = await this.rollups.grouped(w, 2, ['l0', 'l1'], limit);
     const visitors = await this.uniques(w, groups, 2);
     return {
       count: groups.length,
@@ -269,8 +269,8 @@ export class RollupQueries {
   async devices(projectId: number, range: AnalyticsRange) {
     const w = breakdownWindow(projectId, ROLLUP_DIMENSIONS.device.name, range);
     const [types, osBrowser] = await Promise.all([
-      this.repository.grouped(w, 1, ['l0']),
-      this.repository.grouped(
+      this.rollups.grouped(w, 1, ['l0']),
+      this.rollups.grouped(
         breakdownWindow(projectId, ROLLUP_DIMENSIONS.osBrowser.name, range),
         2,
         [],
@@ -292,12 +292,8 @@ export class RollupQueries {
   async locations(projectId: number, range: AnalyticsRange) {
     const w = breakdownWindow(projectId, ROLLUP_DIMENSIONS.country.name, range);
     const [countries, places] = await Promise.all([
-      this.repository.grouped(w, 2, ['l1']),
-      this.repository.grouped(
-        breakdownWindow(projectId, ROLLUP_DIMENSIONS.place.name, range),
-        4,
-        [],
-      ),
+      this.rollups.grouped(w, 2, ['l1']),
+      this.rollups.grouped(breakdownWindow(projectId, ROLLUP_DIMENSIONS.place.name, range), 4, []),
     ]);
     const visitors = await this.uniques(w, countries, 2);
     const rows = places.map((r) => ({
@@ -329,8 +325,8 @@ export class RollupQueries {
   async referrers(projectId: number, range: AnalyticsRange) {
     const w = breakdownWindow(projectId, ROLLUP_DIMENSIONS.referrer.name, range);
     const [categories, top] = await Promise.all([
-      this.repository.grouped(w, 1, ['l0']),
-      this.repository.grouped(
+      this.rollups.grouped(w, 1, ['l0']),
+      this.rollups.grouped(
         breakdownWindow(projectId, ROLLUP_DIMENSIONS.referrerUrl.name, range),
         1,
         ['l0'],
@@ -350,7 +346,7 @@ export class RollupQueries {
 
   async utm(projectId: number, range: AnalyticsRange) {
     const w = breakdownWindow(projectId, ROLLUP_DIMENSIONS.utm.name, range);
-    const groups = await this.repository.grouped(w, 3, ['l0', 'l1', 'l2']);
+    const groups = await this.rollups.grouped(w, 3, ['l0', 'l1', 'l2']);
     const visitors = await this.uniques(w, groups, 3);
     return {
       count: groups.length,
@@ -369,7 +365,7 @@ export class RollupQueries {
     const keys = groups.map((g) =>
       valueKey(Array.from({ length: labels }, (_, i) => text(g[`l${i}`]))),
     );
-    const rows = await this.repository.memberLists(w, [...new Set(keys)]);
+    const rows = await this.rollups.memberLists(w, [...new Set(keys)]);
     const lists = new Map<string, StoredRollup['members'][]>();
     for (const row of rows) {
       const list = lists.get(row.valueKey);

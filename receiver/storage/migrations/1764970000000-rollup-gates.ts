@@ -7,7 +7,7 @@ import { SchemaColumns } from './schema-columns';
  * The rollups' day gates: one row per project and local day, which the ingest and the erasure
  * lock shared before they add deltas to that day's rollups and which a recomputation of the day
  * (rebuild, purge, import) locks alone before it reads the raw rows, so the two never interleave
- * (see `RollupRepository.enterDays`). Rows are created on first use; nothing to fill.
+ * (see `RollupGatesRepository.enterDays`). Rows are created on first use; nothing to fill.
  */
 export class RollupGates1764970000000 implements MigrationInterface {
   name = 'RollupGates1764970000000';

@@ -127,7 +127,7 @@ export interface SqlDialect extends SqlBinding {
    * Whether summing many small rows into groups is cheaper in the client. MariaDB's `GROUP BY`
    * over a month of rollup rows goes through a temporary table, 3–4× the cost of scanning them;
    * the rollup reads then add the rows up themselves and ask the engine only to group and order
-   * one row per distinct group by its collation (see RollupRepository.grouped).
+   * one row per distinct group by its collation (see RollupReader.grouped).
    */
   readonly sumsInClient: boolean;
   /**
