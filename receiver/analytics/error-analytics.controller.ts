@@ -23,7 +23,6 @@ import { analyticsDoc } from './analytics.docs';
 import { ANALYTICS_MESSAGES, ANALYTICS_SUCCESS } from './analytics.messages';
 import { AnalyticsResponder } from './analytics-responder';
 import { CsvExport } from './csv/csv-export.decorator';
-import { CsvExporter } from './csv/csv-exporter';
 import { type CsvRequest, CsvRequested } from './csv/csv-requested.decorator';
 import { AuditReads } from './audit-reads.service';
 import { ErrorReads } from './error-reads.service';
@@ -37,7 +36,6 @@ export class ErrorAnalyticsController {
   constructor(
     private readonly ranges: AnalyticsRangeService,
     private readonly responder: AnalyticsResponder,
-    private readonly csv: CsvExporter,
     private readonly errorReads: ErrorReads,
     private readonly auditReads: AuditReads,
   ) {}
@@ -75,11 +73,13 @@ export class ErrorAnalyticsController {
     };
     const limit = limitValue(query, LIMITS.errors.fallback, LIMITS.errors.max);
     const key = AnalyticsCacheKeys.errors(project.id, range.label, filters, limit);
-    return this.csv.answer(
-      csv,
-      this.responder.respond(ANALYTICS_SUCCESS.errors, range, key, ANALYTICS_TTL.errors, () =>
-        this.errorReads.errors(project.id, range, filters, limit),
-      ),
+    return this.responder.respond(
+      ANALYTICS_SUCCESS.errors,
+      range,
+      key,
+      ANALYTICS_TTL.errors,
+      { csv },
+      () => this.errorReads.errors(project.id, range, filters, limit),
     );
   }
 
@@ -103,11 +103,13 @@ export class ErrorAnalyticsController {
     // Stricter than the original: a non-numeric group_id means "no filter" and echoes null, not 0.
     const groupId = intValue(queryValue(query, 'group_id')) || null;
     const key = AnalyticsCacheKeys.errorsTrend(project.id, range.label, groupId);
-    return this.csv.answer(
-      csv,
-      this.responder.respond(ANALYTICS_SUCCESS.errorsTrend, range, key, ANALYTICS_TTL.errors, () =>
-        this.errorReads.trend(project.id, range, groupId),
-      ),
+    return this.responder.respond(
+      ANALYTICS_SUCCESS.errorsTrend,
+      range,
+      key,
+      ANALYTICS_TTL.errors,
+      { csv },
+      () => this.errorReads.trend(project.id, range, groupId),
     );
   }
 
@@ -134,11 +136,13 @@ export class ErrorAnalyticsController {
     const group = await this.errorReads.findGroup(project.id, id);
     if (!group) throw new NotFoundError(ANALYTICS_MESSAGES.errorGroupNotFound);
     const key = AnalyticsCacheKeys.errorDetail(project.id, id, range.label);
-    return this.csv.answer(
-      csv,
-      this.responder.respond(ANALYTICS_SUCCESS.errorDetail, range, key, ANALYTICS_TTL.errors, () =>
-        this.errorReads.detail(project.id, group, range),
-      ),
+    return this.responder.respond(
+      ANALYTICS_SUCCESS.errorDetail,
+      range,
+      key,
+      ANALYTICS_TTL.errors,
+      { csv },
+      () => this.errorReads.detail(project.id, group, range),
     );
   }
 
@@ -167,11 +171,13 @@ export class ErrorAnalyticsController {
     const actor = trimmedValue(query, 'actor');
     const limit = limitValue(query, LIMITS.audits.fallback, LIMITS.audits.max);
     const key = AnalyticsCacheKeys.audits(project.id, range.label, action, actor, limit);
-    return this.csv.answer(
-      csv,
-      this.responder.respond(ANALYTICS_SUCCESS.audits, range, key, ANALYTICS_TTL.standard, () =>
-        this.auditReads.audits(project.id, range, action, actor, limit),
-      ),
+    return this.responder.respond(
+      ANALYTICS_SUCCESS.audits,
+      range,
+      key,
+      ANALYTICS_TTL.standard,
+      { csv },
+      () => this.auditReads.audits(project.id, range, action, actor, limit),
     );
   }
 }

@@ -12,7 +12,6 @@ import { analyticsDoc } from './analytics.docs';
 import { ANALYTICS_MESSAGES, ANALYTICS_SUCCESS } from './analytics.messages';
 import { AnalyticsResponder } from './analytics-responder';
 import { CsvExport } from './csv/csv-export.decorator';
-import { CsvExporter } from './csv/csv-exporter';
 import { type CsvRequest, CsvRequested } from './csv/csv-requested.decorator';
 import { LinkReads } from './link-reads.service';
 import { AnalyticsRangeService } from './range/analytics-range.service';
@@ -27,7 +26,6 @@ export class LinkAnalyticsController {
   constructor(
     private readonly ranges: AnalyticsRangeService,
     private readonly responder: AnalyticsResponder,
-    private readonly csv: CsvExporter,
     private readonly linkReads: LinkReads,
   ) {}
 
@@ -43,11 +41,8 @@ export class LinkAnalyticsController {
   ) {
     const range = this.ranges.parse(query);
     const key = AnalyticsCacheKeys.plain('links', project.id, range.label);
-    return this.csv.answer(
-      csv,
-      this.responder.respond(ANALYTICS_SUCCESS.links, range, key, TTL, () =>
-        this.linkReads.links(project.id, range),
-      ),
+    return this.responder.respond(ANALYTICS_SUCCESS.links, range, key, TTL, { csv }, () =>
+      this.linkReads.links(project.id, range),
     );
   }
 
@@ -75,11 +70,8 @@ export class LinkAnalyticsController {
     const link = await this.linkReads.findLink(project.id, code);
     if (!link) throw new NotFoundError(ANALYTICS_MESSAGES.linkNotFound);
     const key = AnalyticsCacheKeys.linkDetail(project.id, String(link.code), range.label);
-    return this.csv.answer(
-      csv,
-      this.responder.respond(ANALYTICS_SUCCESS.linkDetail, range, key, TTL, () =>
-        this.linkReads.detail(link, range),
-      ),
+    return this.responder.respond(ANALYTICS_SUCCESS.linkDetail, range, key, TTL, { csv }, () =>
+      this.linkReads.detail(link, range),
     );
   }
 }

@@ -13,12 +13,10 @@ import { analyticsDoc } from './analytics.docs';
 import { ANALYTICS_MESSAGES, ANALYTICS_SUCCESS } from './analytics.messages';
 import { AnalyticsResponder } from './analytics-responder';
 import { CsvExport } from './csv/csv-export.decorator';
-import { CsvExporter } from './csv/csv-exporter';
 import { type CsvRequest, CsvRequested } from './csv/csv-requested.decorator';
 import { RETENTION_PERIOD_DAYS, type RetentionPeriod } from './queries/retention.queries';
 import { TrafficReads } from './traffic-reads.service';
 import { AnalyticsRangeService } from './range/analytics-range.service';
-import { withReturningKnown } from './returning-known';
 
 const PERIODS = Object.keys(RETENTION_PERIOD_DAYS) as RetentionPeriod[];
 
@@ -38,7 +36,6 @@ export class RetentionAnalyticsController {
   constructor(
     private readonly ranges: AnalyticsRangeService,
     private readonly responder: AnalyticsResponder,
-    private readonly csv: CsvExporter,
     private readonly reads: TrafficReads,
   ) {}
 
@@ -69,18 +66,13 @@ export class RetentionAnalyticsController {
     const { fallback, max } = LIMITS.retentionPeriods;
     const periods = limitValue(query, fallback, max, 'periods');
     const key = AnalyticsCacheKeys.retention(project.id, range.label, period, periods);
-    return this.csv.answer(
-      csv,
-      withReturningKnown(
-        project,
-        this.responder.respond(
-          ANALYTICS_SUCCESS.retention,
-          range,
-          key,
-          ANALYTICS_TTL.standard,
-          () => this.reads.retention(project.id, range, period, periods),
-        ),
-      ),
+    return this.responder.respond(
+      ANALYTICS_SUCCESS.retention,
+      range,
+      key,
+      ANALYTICS_TTL.standard,
+      { csv, cookieless: project.cookieless },
+      () => this.reads.retention(project.id, range, period, periods),
     );
   }
 }

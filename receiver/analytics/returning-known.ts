@@ -1,4 +1,3 @@
-import type { ProjectEntity } from '../storage/entities/project.entity';
 import type { AnalyticsAnswer } from './analytics-responder';
 
 /**
@@ -9,11 +8,7 @@ import type { AnalyticsAnswer } from './analytics-responder';
  * close of `data` (never empty: `range` comes first) and of the envelope, so the flag goes in
  * as `data`'s last member, where spreading it into the objects put it.
  */
-export async function withReturningKnown(
-  project: ProjectEntity,
-  answer: Promise<AnalyticsAnswer>,
-): Promise<AnalyticsAnswer> {
-  const json = await answer;
-  if (!project.cookieless) return json;
+export function withReturningKnown(cookieless: boolean, json: AnalyticsAnswer): AnalyticsAnswer {
+  if (!cookieless) return json;
   return `${json.slice(0, -2)},"returning_visitors_known":false}}`;
 }

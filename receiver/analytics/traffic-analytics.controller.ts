@@ -12,11 +12,9 @@ import { analyticsDoc } from './analytics.docs';
 import { ANALYTICS_SUCCESS } from './analytics.messages';
 import { AnalyticsResponder } from './analytics-responder';
 import { CsvExport } from './csv/csv-export.decorator';
-import { CsvExporter } from './csv/csv-exporter';
 import { type CsvRequest, CsvRequested } from './csv/csv-requested.decorator';
 import { AnalyticsRangeService } from './range/analytics-range.service';
 import { TrafficReads } from './traffic-reads.service';
-import { withReturningKnown } from './returning-known';
 
 const TTL = ANALYTICS_TTL.standard;
 
@@ -29,7 +27,6 @@ export class TrafficAnalyticsController {
   constructor(
     private readonly ranges: AnalyticsRangeService,
     private readonly responder: AnalyticsResponder,
-    private readonly csv: CsvExporter,
     private readonly reads: TrafficReads,
   ) {}
 
@@ -45,14 +42,13 @@ export class TrafficAnalyticsController {
   ) {
     const range = this.ranges.parse(query);
     const key = AnalyticsCacheKeys.plain('visitors', project.id, range.label);
-    return this.csv.answer(
-      csv,
-      withReturningKnown(
-        project,
-        this.responder.respond(ANALYTICS_SUCCESS.visitors, range, key, TTL, () =>
-          this.reads.visitors(project.id, range),
-        ),
-      ),
+    return this.responder.respond(
+      ANALYTICS_SUCCESS.visitors,
+      range,
+      key,
+      TTL,
+      { csv, cookieless: project.cookieless },
+      () => this.reads.visitors(project.id, range),
     );
   }
 
@@ -68,14 +64,13 @@ export class TrafficAnalyticsController {
   ) {
     const range = this.ranges.parse(query);
     const key = AnalyticsCacheKeys.plain('returning', project.id, range.label);
-    return this.csv.answer(
-      csv,
-      withReturningKnown(
-        project,
-        this.responder.respond(ANALYTICS_SUCCESS.returning, range, key, TTL, () =>
-          this.reads.returning(project.id, range),
-        ),
-      ),
+    return this.responder.respond(
+      ANALYTICS_SUCCESS.returning,
+      range,
+      key,
+      TTL,
+      { csv, cookieless: project.cookieless },
+      () => this.reads.returning(project.id, range),
     );
   }
 
@@ -91,11 +86,8 @@ export class TrafficAnalyticsController {
   ) {
     const range = this.ranges.parse(query);
     const key = AnalyticsCacheKeys.plain('sessions', project.id, range.label);
-    return this.csv.answer(
-      csv,
-      this.responder.respond(ANALYTICS_SUCCESS.sessions, range, key, TTL, () =>
-        this.reads.sessions(project.id, range),
-      ),
+    return this.responder.respond(ANALYTICS_SUCCESS.sessions, range, key, TTL, { csv }, () =>
+      this.reads.sessions(project.id, range),
     );
   }
 
@@ -112,11 +104,8 @@ export class TrafficAnalyticsController {
     const range = this.ranges.parse(query);
     const limit = limitValue(query, LIMITS.pages.fallback, LIMITS.pages.max);
     const key = AnalyticsCacheKeys.pages(project.id, range.label, limit);
-    return this.csv.answer(
-      csv,
-      this.responder.respond(ANALYTICS_SUCCESS.pages, range, key, TTL, () =>
-        this.reads.pages(project.id, range, limit),
-      ),
+    return this.responder.respond(ANALYTICS_SUCCESS.pages, range, key, TTL, { csv }, () =>
+      this.reads.pages(project.id, range, limit),
     );
   }
 
@@ -134,11 +123,8 @@ export class TrafficAnalyticsController {
   ) {
     const range = this.ranges.parse(query);
     const key = AnalyticsCacheKeys.plain('devices', project.id, range.label);
-    return this.csv.answer(
-      csv,
-      this.responder.respond(ANALYTICS_SUCCESS.devices, range, key, TTL, () =>
-        this.reads.devices(project.id, range),
-      ),
+    return this.responder.respond(ANALYTICS_SUCCESS.devices, range, key, TTL, { csv }, () =>
+      this.reads.devices(project.id, range),
     );
   }
 
@@ -156,11 +142,8 @@ export class TrafficAnalyticsController {
   ) {
     const range = this.ranges.parse(query);
     const key = AnalyticsCacheKeys.plain('locations', project.id, range.label);
-    return this.csv.answer(
-      csv,
-      this.responder.respond(ANALYTICS_SUCCESS.locations, range, key, TTL, () =>
-        this.reads.locations(project.id, range),
-      ),
+    return this.responder.respond(ANALYTICS_SUCCESS.locations, range, key, TTL, { csv }, () =>
+      this.reads.locations(project.id, range),
     );
   }
 
@@ -178,11 +161,8 @@ export class TrafficAnalyticsController {
   ) {
     const range = this.ranges.parse(query);
     const key = AnalyticsCacheKeys.plain('referrers', project.id, range.label);
-    return this.csv.answer(
-      csv,
-      this.responder.respond(ANALYTICS_SUCCESS.referrers, range, key, TTL, () =>
-        this.reads.referrers(project.id, range),
-      ),
+    return this.responder.respond(ANALYTICS_SUCCESS.referrers, range, key, TTL, { csv }, () =>
+      this.reads.referrers(project.id, range),
     );
   }
 
@@ -198,11 +178,8 @@ export class TrafficAnalyticsController {
   ) {
     const range = this.ranges.parse(query);
     const key = AnalyticsCacheKeys.plain('utm', project.id, range.label);
-    return this.csv.answer(
-      csv,
-      this.responder.respond(ANALYTICS_SUCCESS.utm, range, key, TTL, () =>
-        this.reads.utm(project.id, range),
-      ),
+    return this.responder.respond(ANALYTICS_SUCCESS.utm, range, key, TTL, { csv }, () =>
+      this.reads.utm(project.id, range),
     );
   }
 }

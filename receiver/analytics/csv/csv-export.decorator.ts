@@ -3,8 +3,8 @@ import { CSV_EXPORT_METADATA, type CsvExportDefinition } from './csv-export.defi
 
 /**
  * Lets `?format=csv` answer one list of the endpoint's `data` as a CSV file (`&list=` picks
- * another list than the first): the route takes `@CsvRequested()` and hands its answer to
- * `CsvExporter.answer`. Otherwise the route answers the JSON text of its envelope (an
+ * another list than the first): the route takes `@CsvRequested()` and passes it to
+ * `AnalyticsResponder.respond`. Otherwise the route answers the JSON text of its envelope (an
  * `AnalyticsAnswer`), so the JSON content type is declared here — the header both adapters gave
  * serialised objects; the exporter replaces it for CSV.
  */

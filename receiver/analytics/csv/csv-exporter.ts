@@ -8,22 +8,16 @@ import { toCsv } from './csv.util';
 type Data = Record<string, unknown> & { range?: { from: string; to: string } };
 
 /**
- * Turns a successful analytics envelope into a CSV download when the request asked for one
- * ({@link CsvRequest}); any other answer is returned as it is, without a step of its own.
- * Errors keep their JSON envelope (the filter answers them; nothing reaches this).
+ * Turns a successful analytics envelope into the CSV download a request asked for
+ * ({@link CsvRequest}): `AnalyticsResponder` hands it the answers of such requests only. Errors
+ * keep their JSON envelope (the filter answers them; nothing reaches this).
  */
 @Injectable()
 export class CsvExporter {
   constructor(private readonly adapterHost: HttpAdapterHost) {}
 
-  answer(
-    csv: CsvRequest | undefined,
-    answer: Promise<AnalyticsAnswer>,
-  ): Promise<AnalyticsAnswer | string> {
-    return csv ? answer.then((json) => this.toFile(csv, json)) : answer;
-  }
-
-  private toFile({ definition, list, response }: CsvRequest, json: AnalyticsAnswer): string {
+  /** The CSV text of the requested list; the response's headers become a download's. */
+  toFile({ definition, list, response }: CsvRequest, json: AnalyticsAnswer): string {
     const envelope = JSON.parse(json) as Envelope<Data>;
     const data = envelope.data ?? {};
     const rows = (data[list] ?? []) as Array<Record<string, unknown>>;
