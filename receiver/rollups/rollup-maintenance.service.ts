@@ -123,8 +123,7 @@ export class RollupMaintenance {
     const { pageviews: rows, sessionIds } = batch;
     if (rows.length === 0 && sessionIds.length === 0) return;
     const sql = new SqlRunner(context.manager);
-    // Read in the transaction: a rebuild in another process may have just changed it.
-    if (!this.state.maintains(await new RollupGatesRepository(sql).state())) return;
+    if (!(await this.state.maintainedIn(sql))) return;
     const zone = this.state.timeZone;
     const deltas: RollupDelta[] = [];
     if (rows.length > 0) {
@@ -174,7 +173,7 @@ export class RollupMaintenance {
   ): Promise<void> {
     if (rows.length === 0) return;
     const sql = new SqlRunner(context.manager);
-    if (!this.state.maintains(await new RollupGatesRepository(sql).state())) return;
+    if (!(await this.state.maintainedIn(sql))) return;
     await new RollupRepository(sql).merge(sortRows(dayCounts(kind, rows, this.state.timeZone)));
   }
 
@@ -182,7 +181,7 @@ export class RollupMaintenance {
   async recordClicks(rows: readonly ClickRowLike[], context: IngestBatchContext): Promise<void> {
     if (rows.length === 0) return;
     const sql = new SqlRunner(context.manager);
-    if (!this.state.maintains(await new RollupGatesRepository(sql).state())) return;
+    if (!(await this.state.maintainedIn(sql))) return;
     const labels = await this.facts.labelsOf(sql, rows, (task) => context.afterCommit(task));
     const clickers = await clickerIdsByEvent(
       sql,
@@ -210,11 +209,7 @@ export class RollupMaintenance {
    */
   async forgetErrorEvents(manager: EntityManager, eventIds: number[]): Promise<void> {
     const sql = new SqlRunner(manager);
-    if (
-      eventIds.length === 0 ||
-      !this.state.maintains(await new RollupGatesRepository(sql).state())
-    )
-      return;
+    if (eventIds.length === 0 || !(await this.state.maintainedIn(sql))) return;
     const events = [];
     for (let i = 0; i < eventIds.length; i += DIMENSION_CHUNK) {
       const ids = eventIds.slice(i, i + DIMENSION_CHUNK);
@@ -231,7 +226,7 @@ export class RollupMaintenance {
    */
   async forgetAudits(manager: EntityManager, projectId: number, actor: string): Promise<void> {
     const sql = new SqlRunner(manager);
-    if (!this.state.maintains(await new RollupGatesRepository(sql).state())) return;
+    if (!(await this.state.maintainedIn(sql))) return;
     const entries = await readCounted(
       sql,
       AUDIT_ENTRIES,
@@ -248,7 +243,7 @@ export class RollupMaintenance {
    */
   async forgetClicks(manager: EntityManager, projectId: number, ipHash: string): Promise<void> {
     const sql = new SqlRunner(manager);
-    if (this.state.maintains(await new RollupGatesRepository(sql).state())) {
+    if (await this.state.maintainedIn(sql)) {
       const facts = await readClickFacts(
         sql,
         (p) => `c.project_id = ${p.add(projectId)} AND c.ip_hash = ${p.add(ipHash)}`,
@@ -293,8 +288,7 @@ export class RollupMaintenance {
     visitorId: number,
   ): Promise<number> {
     const sql = new SqlRunner(manager);
-    const gates = new RollupGatesRepository(sql);
-    if (!this.state.maintains(await gates.state())) return 0;
+    if (!(await this.state.maintainedIn(sql))) return 0;
     const facts = await this.facts.stored(sql, projectId, 0, Date.UTC(9999, 0), visitorId);
     const batch = new RollupBatch(this.state.timeZone);
     for (const fact of facts) batch.add(fact);
@@ -314,7 +308,7 @@ export class RollupMaintenance {
     const removed = sortRows(sessionDeltas(sessions, new Map(), this.state.timeZone));
     // Both writes' days at once, in order: entered one write after the other, a recomputation
     // holding a later day could wait for this transaction while it waits for an earlier one.
-    await gates.enterDays([...rows, ...removed], false);
+    await new RollupGatesRepository(sql).enterDays([...rows, ...removed], false);
     const repository = new RollupRepository(sql);
     await repository.subtract(rows);
     await repository.merge(removed);
@@ -339,7 +333,7 @@ export class RollupMaintenance {
       const sql = new SqlRunner(manager);
       const gates = new RollupGatesRepository(sql);
       await gates.enterDays(recomputedGates([projectId], [...days, cutoffDay]), true);
-      if (!this.state.maintains(await gates.state())) {
+      if (!(await this.state.maintainedIn(sql))) {
         // No served rollups name these clickers: a rebuild enrols the clicks left again.
         if (kind === 'clicks') await forgetUnclicked(sql, projectId);
         return;

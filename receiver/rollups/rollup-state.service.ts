@@ -47,8 +47,13 @@ export class RollupStateService implements OnApplicationBootstrap {
     return timeZone === this.options.timezone && (await this.ready());
   }
 
-  /** Whether an ingest batch (given the state read in its transaction) maintains the rollups. */
-  maintains(state: RollupStateRow): boolean {
+  /**
+   * Whether a write running on `sql` (an ingest batch, an erasure, a purge) maintains the rollups.
+   * The state is read on `sql`, in the caller's transaction, never from the cache: a rebuild in
+   * another process may have just changed it.
+   */
+  async maintainedIn(sql: SqlRunner): Promise<boolean> {
+    const state = await new RollupGatesRepository(sql).state();
     return (
       (state.status === 'ready' || state.status === 'building') &&
       state.timeZone === this.options.timezone
