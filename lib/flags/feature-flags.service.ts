@@ -10,6 +10,7 @@ import {
   FEATURE_FLAGS_STORE_KEY,
   TRUTHY_FLAG_STRINGS,
 } from './flags.constants';
+import { readFlagSet } from './flag-set.reader';
 import { FlagsMessages } from './flags.messages';
 import {
   FeatureFlagChange,
@@ -42,10 +43,11 @@ export class FeatureFlagsService implements OnModuleInit, OnModuleDestroy {
   async onModuleInit(): Promise<void> {
     try {
       const saved = await this.store.getValue<PersistedFeatureFlags>(FEATURE_FLAGS_STORE_KEY);
-      if (saved && isFlagObject(saved.flags)) {
-        this.replace(saved.flags, 'store');
+      const persisted = readFlagSet(saved?.flags);
+      if (saved && persisted) {
+        this.replace(persisted, 'store');
         this.currentEtag = saved.etag;
-        this.logger.log(FlagsMessages.loaded(Object.keys(saved.flags).length, saved.receivedAt));
+        this.logger.log(FlagsMessages.loaded(Object.keys(persisted).length, saved.receivedAt));
       }
     } catch (error) {
       this.logger.warn(FlagsMessages.loadFailed(errorText(error)));
@@ -106,11 +108,12 @@ export class FeatureFlagsService implements OnModuleInit, OnModuleDestroy {
     source: FeatureFlagsSource,
     etag?: string,
   ): Promise<FeatureFlagChange[]> {
-    if (!isFlagObject(value)) {
+    const flags = readFlagSet(value);
+    if (!flags) {
       this.logger.warn(FlagsMessages.notAnObject(source));
       return [];
     }
-    const changes = this.replace(value, source);
+    const changes = this.replace(flags, source);
     // Flags that came with a report have no ETag; an old one would now describe a stale set.
     if (etag !== undefined || changes.length > 0) this.currentEtag = etag;
     const document: PersistedFeatureFlags = {
@@ -141,8 +144,4 @@ export class FeatureFlagsService implements OnModuleInit, OnModuleDestroy {
     if (changes.length > 0) this.changesSubject.next({ changes, flags: this.flags, source });
     return changes;
   }
-}
-
-function isFlagObject(value: unknown): value is Record<string, FeatureFlagValue> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -102,11 +102,12 @@ export class AuthTokenManager {
       throw new AuthTokenUnavailableError(reason);
     }
     // Typed as the wire answer, checked as untrusted input.
-    const token: unknown =
+    const token = tokenOf(
       typeof data === 'object' && data !== null
         ? (data as Partial<TelemetryTokenAnswer>).token
-        : undefined;
-    if (typeof token !== 'string' || token === '') {
+        : undefined,
+    );
+    if (token === undefined) {
       // Contract §7: a 2xx without a token is not an error; the request goes out without one.
       this.logger.warn(SecurityMessages.tokenMissingInAnswer());
       return undefined;
@@ -128,4 +129,15 @@ export class AuthTokenManager {
       return undefined;
     }
   }
+}
+
+/**
+ * The token of an answer, read as the Laravel package reads it (contract §7): any truthy value in
+ * PHP's sense is a token — a non-empty string other than `"0"`, or a non-zero number (servers that
+ * issue numeric tokens) — and everything else is "no token".
+ */
+function tokenOf(value: unknown): string | undefined {
+  if (typeof value === 'string') return value === '' || value === '0' ? undefined : value;
+  if (typeof value === 'number' && Number.isFinite(value) && value !== 0) return String(value);
+  return undefined;
 }

@@ -13,6 +13,7 @@ import {
   MAX_BATCH_BODY_BYTES,
   type TelemetryPayload,
 } from '../protocol';
+import { readFlagSet } from '../flags/flag-set.reader';
 import type { FeatureFlagValue } from '../flags/interfaces/feature-flags.interface';
 import { AuthTokenManager } from '../security/auth-token.manager';
 import { RequestSecurityService } from '../security/request-security.service';
@@ -257,15 +258,13 @@ export function parseRetryAfter(header: unknown, now = Date.now()): number | und
   return Math.max(0, Math.ceil((date - now) / 1000));
 }
 
-const isObject = (value: unknown): value is Record<string, FeatureFlagValue> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /**
  * The flags in a flags-endpoint answer: `{"feature_flags": {...}}` (the same key as report answers,
- * which ReceiverModule uses) or a bare `{name: value}` object. `undefined` when neither.
+ * which ReceiverModule uses) or a bare `{name: value}` object; `[]` is a PHP server's empty set.
+ * `undefined` when neither.
  */
 function readFlagsAnswer(body: unknown): Record<string, FeatureFlagValue> | undefined {
-  if (!isObject(body)) return undefined;
-  const wrapped = body[FEATURE_FLAGS_KEY];
-  return isObject(wrapped) ? wrapped : body;
+  const wrapped =
+    typeof body === 'object' && body !== null && !Array.isArray(body) && FEATURE_FLAGS_KEY in body;
+  return readFlagSet(wrapped ? (body as Record<string, unknown>)[FEATURE_FLAGS_KEY] : body);
 }

@@ -134,6 +134,22 @@ describe('flags fetched from the flags endpoint', () => {
     expect(moduleRef.get(FeatureFlagsService).getAll()).toEqual(current);
   });
 
+  it('an empty set written the PHP way ([]) empties the flags, wrapped or bare; a wrapped non-object fails', async () => {
+    moduleRef = await boot();
+    const sync = moduleRef.get(FeatureFlagsSynchronizer);
+    const flags = moduleRef.get(FeatureFlagsService);
+    for (const body of ['{"feature_flags":[]}', '[]']) {
+      await flags.apply({ new_checkout: true }, 'poll');
+      server.respond(() => ({ body, headers: { 'content-type': 'application/json' } }));
+      expect(await sync.syncNow()).toMatchObject({ ok: true, notModified: false });
+      expect(flags.getAll()).toEqual({});
+    }
+    await flags.apply({ new_checkout: true }, 'poll');
+    server.respond(() => ({ body: { feature_flags: 'on' } }));
+    expect((await sync.syncNow()).ok).toBe(false);
+    expect(flags.getAll()).toEqual({ new_checkout: true });
+  });
+
   it('the poller fetches on its own every flagsPollInterval seconds when timers run', async () => {
     moduleRef = await boot({ manualRegistration: false, flagsPollInterval: 1 });
     const flags = moduleRef.get(FeatureFlagsService);

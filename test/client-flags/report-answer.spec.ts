@@ -68,4 +68,14 @@ describe('flags that come with a report answer', () => {
     await moduleRef.get(TelemetryReporter).sendBacklog();
     expect(flags.getAll()).toEqual({ maintenance: true });
   });
+
+  it("a PHP receiver's empty flag set (feature_flags: []) removes every flag", async () => {
+    const flags = moduleRef.get(FeatureFlagsService);
+    await flags.apply({ maintenance: true }, 'poll');
+    // json_encode(['feature_flags' => []]): PHP writes an empty map as a list.
+    server.respond(() => ({ status: 200, body: '{"feature_flags":[]}' }));
+    await moduleRef.get(TelemetryCollectionService).collect();
+    expect((await moduleRef.get(TelemetryReporter).sendBacklog()).status).toBe('sent');
+    expect(flags.getAll()).toEqual({});
+  });
 });

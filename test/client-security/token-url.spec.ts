@@ -162,4 +162,25 @@ describe('token URL flow', () => {
     expect(server.on('/api/telemetry')[0].headers.authorization).toBeUndefined();
     expect(warnings.messages).toContain('Auth endpoint did not return a token.');
   });
+
+  it('reads the token as PHP truthiness does: a numeric token is sent, "0" is no token (contract §7)', async () => {
+    for (const [token, expected] of [
+      [12345, 'Bearer 12345'],
+      ['0', undefined],
+    ] as const) {
+      server.respond((request) =>
+        request.path === '/auth/token' ? { body: { token } } : { status: 202, body: {} },
+      );
+      const warnings = captureWarnings();
+      try {
+        ({ moduleRef } = await boot());
+        expect((await moduleRef.get(TelemetryHttpClient).postReport(samplePayload)).ok).toBe(true);
+      } finally {
+        warnings.restore();
+        await moduleRef?.close();
+        moduleRef = undefined;
+      }
+      expect(server.on('/api/telemetry').at(-1)!.headers.authorization).toBe(expected);
+    }
+  });
 });
