@@ -27,7 +27,8 @@ import { type CsvRequest, CsvRequested } from './csv/csv-requested.decorator';
 import { AuditReads } from './audit-reads.service';
 import { ErrorReads } from './error-reads.service';
 import { AnalyticsRangeService } from './range/analytics-range.service';
-import { InvalidInputError, NotFoundError } from '../common/errors/receiver.errors';
+import { InvalidInputError } from '../common/errors/receiver.errors';
+import { AnalyticsCache } from '../cache/analytics-cache.service';
 
 /** Error and audit analytics (contract 2.5.9–2.5.12). */
 @ApiGroup('analytics')
@@ -38,6 +39,7 @@ export class ErrorAnalyticsController {
     private readonly responder: AnalyticsResponder,
     private readonly errorReads: ErrorReads,
     private readonly auditReads: AuditReads,
+    private readonly cache: AnalyticsCache,
   ) {}
 
   @Get(['errors.php', 'errors'])
@@ -133,16 +135,20 @@ export class ErrorAnalyticsController {
     const range = this.ranges.parse(query);
     const id = intValue(queryValue(query, 'id'));
     if (id === 0) throw new InvalidInputError(ANALYTICS_MESSAGES.idRequired);
-    const group = await this.errorReads.findGroup(project.id, id);
-    if (!group) throw new NotFoundError(ANALYTICS_MESSAGES.errorGroupNotFound);
     const key = AnalyticsCacheKeys.errorDetail(project.id, id, range.label);
-    return this.responder.respond(
+    return this.responder.respondAbout(
       ANALYTICS_SUCCESS.errorDetail,
       range,
-      key,
+      {
+        key,
+        find: () => this.errorReads.findGroup(project.id, id),
+        keyOf: () => key,
+        forget: () => this.cache.invalidateErrorGroups(project.id, [id]),
+        notFound: ANALYTICS_MESSAGES.errorGroupNotFound,
+      },
       ANALYTICS_TTL.errors,
       { csv },
-      () => this.errorReads.detail(project.id, group, range),
+      (group) => this.errorReads.detail(project.id, group, range),
     );
   }
 

@@ -15,7 +15,8 @@ import { CsvExport } from './csv/csv-export.decorator';
 import { type CsvRequest, CsvRequested } from './csv/csv-requested.decorator';
 import { LinkReads } from './link-reads.service';
 import { AnalyticsRangeService } from './range/analytics-range.service';
-import { InvalidInputError, NotFoundError } from '../common/errors/receiver.errors';
+import { InvalidInputError } from '../common/errors/receiver.errors';
+import { AnalyticsCache } from '../cache/analytics-cache.service';
 
 const TTL = ANALYTICS_TTL.standard;
 
@@ -27,6 +28,7 @@ export class LinkAnalyticsController {
     private readonly ranges: AnalyticsRangeService,
     private readonly responder: AnalyticsResponder,
     private readonly linkReads: LinkReads,
+    private readonly cache: AnalyticsCache,
   ) {}
 
   @Get(['links.php', 'links'])
@@ -66,12 +68,20 @@ export class LinkAnalyticsController {
     const range = this.ranges.parse(query);
     const code = trimmedValue(query, 'code');
     if (!code) throw new InvalidInputError(ANALYTICS_MESSAGES.codeRequired);
-    // Looked up before the cache (contract 2.5.14), so a deleted link is a 404 at once.
-    const link = await this.linkReads.findLink(project.id, code);
-    if (!link) throw new NotFoundError(ANALYTICS_MESSAGES.linkNotFound);
-    const key = AnalyticsCacheKeys.linkDetail(project.id, String(link.code), range.label);
-    return this.responder.respond(ANALYTICS_SUCCESS.linkDetail, range, key, TTL, { csv }, () =>
-      this.linkReads.detail(link, range),
+    return this.responder.respondAbout(
+      ANALYTICS_SUCCESS.linkDetail,
+      range,
+      {
+        key: AnalyticsCacheKeys.linkDetail(project.id, code, range.label),
+        find: () => this.linkReads.findLink(project.id, code),
+        // Codes match case-insensitively: the answer is kept under the link's own spelling.
+        keyOf: (link) => AnalyticsCacheKeys.linkDetail(project.id, String(link.code), range.label),
+        forget: (link) => this.cache.invalidateLinkDetail(project.id, String(link.code)),
+        notFound: ANALYTICS_MESSAGES.linkNotFound,
+      },
+      TTL,
+      { csv },
+      (link) => this.linkReads.detail(link, range),
     );
   }
 }

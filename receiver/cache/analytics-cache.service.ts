@@ -38,7 +38,7 @@ export class AnalyticsCache {
     ttlSeconds: number,
     compute: () => Promise<unknown>,
   ): Promise<{ json: string; hit: boolean }> {
-    const cached = await this.read(key);
+    const cached = await this.getJson(key);
     if (cached !== undefined) return { json: cached, hit: true };
     const json = JSON.stringify(await compute());
     try {
@@ -73,7 +73,8 @@ export class AnalyticsCache {
     await this.deleteAll([AnalyticsCachePatterns.linkDetail(projectId, code)]);
   }
 
-  private async read(key: string): Promise<string | undefined> {
+  /** The JSON text stored under `key`; `undefined` on a miss or when the store is down. */
+  async getJson(key: string): Promise<string | undefined> {
     try {
       const value = await this.store.get(key);
       this.outage.up();

@@ -2,6 +2,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ResolvedReceiverOptions } from '../config/receiver-options.interface';
 import { RECEIVER_OPTIONS } from '../config/receiver-options.constants';
+import { ProjectEvents } from '../projects/project.events';
 import { ProjectsService } from '../projects/projects.service';
 import { isRolledUp, RollupMaintenance } from '../rollups/rollup-maintenance.service';
 import { PURGE_BATCH_SIZE } from './lifecycle.constants';
@@ -49,6 +50,7 @@ export class PurgeService {
     private readonly repository: PurgeRepository,
     private readonly lease: PurgeLease,
     private readonly rollups: RollupMaintenance,
+    private readonly events: ProjectEvents,
   ) {}
 
   async run(options: PurgeRunOptions = {}): Promise<PurgeReport> {
@@ -73,6 +75,7 @@ export class PurgeService {
     }
     try {
       for (const { project, days } of plans) {
+        let deletedAny = false;
         for (const kind of kindsToPurge(days)) {
           const cutoff = retentionCutoff(now, days[kind]);
           for (const step of PURGE_STEPS[kind]) {
@@ -89,9 +92,11 @@ export class PurgeService {
               } while (deleted === batchSize);
             }
             if (total > 0) rows[step.table] = (rows[step.table] ?? 0) + total;
+            deletedAny ||= total > 0 && !dryRun;
           }
           if (isRolledUp(kind) && !dryRun) await this.rollups.afterPurge(project.id, kind, cutoff);
         }
+        if (deletedAny) await this.events.emit({ type: 'purged', projectId: project.id });
         // A long purge keeps its lease: renewing after each project outlasts any batch.
         if (!dryRun) await this.lease.acquire();
       }

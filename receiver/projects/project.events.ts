@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 
-/** What happened to a project. */
+/** What happened to a project (`purged`: the retention purge deleted some of its data). */
 export type ProjectEvent = {
-  type: 'toggled' | 'deleted' | 'updated' | 'keys-rotated';
+  type: 'toggled' | 'deleted' | 'updated' | 'keys-rotated' | 'purged';
   projectId: number;
 };
 
@@ -10,7 +10,7 @@ type Listener = (event: ProjectEvent) => void | Promise<void>;
 
 /**
  * Lets other capabilities react to project changes (the analytics cache purges a project's keys
- * on toggle and delete) without the projects code knowing them. Listener failures are logged and
+ * on toggle, delete and retention purge) without the projects code knowing them. Listener failures are logged and
  * never fail the admin call.
  */
 @Injectable()

@@ -4,6 +4,9 @@ import {
   AnalyticsCache,
   type AnalyticsCacheStore,
 } from '../../receiver/cache';
+import { ErrorReads } from '../../receiver/analytics/error-reads.service';
+import { LinkReads } from '../../receiver/analytics/link-reads.service';
+import { LinksService } from '../../receiver/links/links.service';
 import { RollupRebuildService } from '../../receiver/rollups/rollup-rebuild.service';
 import { RECEIVER_DATA_SOURCE } from '../../receiver/storage/storage.constants';
 import { LinkClickEntity, PageviewEntity } from '../../receiver/storage/entities';
@@ -256,6 +259,60 @@ describeEachAdapter('analytics over HTTP: auth, ranges, CSV, cache', ({ adapter,
       );
       expect(res.status).toBe(202);
       expect((await get('errors-trend.php?range=1d')).body.data.total_occurrences).toBe(before + 1);
+    });
+
+    it('answers a link-detail hit without looking the link up, and 404 once it is deleted', async () => {
+      const detail = (code: string) => get(`link-detail.php?${WINDOW}&code=${code}`);
+      const computed = await detail('AbCd1234');
+      expect(computed.status).toBe(200);
+      const lookups = jest.spyOn(receiver.app.get(LinkReads), 'findLink');
+      try {
+        expect((await detail('AbCd1234')).text).toBe(computed.text);
+        expect(lookups).not.toHaveBeenCalled();
+        // Codes match case-insensitively: another spelling looks the link up, same answer.
+        expect((await detail('abcd1234')).body).toEqual(computed.body);
+        expect(lookups).toHaveBeenCalled();
+      } finally {
+        lookups.mockRestore();
+      }
+      const res = await receiver.http.post('/api/links/delete.php', { code: 'AbCd1234' }, headers);
+      expect(res.status).toBe(200);
+      for (const code of ['AbCd1234', 'abcd1234']) {
+        expect((await detail(code)).body).toEqual({ success: false, message: 'Link not found' });
+      }
+    });
+
+    it('keeps no link-detail answer for a link deleted while its answer was computed', async () => {
+      const detail = () => get(`link-detail.php?${WINDOW}&code=ftpLink1`);
+      const links = receiver.app.get(LinksService);
+      const reads = receiver.app.get(LinkReads);
+      const compute = reads.detail.bind(reads);
+      const racing = jest.spyOn(reads, 'detail').mockImplementation(async (link, range) => {
+        const answer = await compute(link, range);
+        // The deletion commits and drops the link's answers before this one is stored.
+        await links.delete(await links.get(seed.project.id, 'ftpLink1'));
+        return answer;
+      });
+      try {
+        expect((await detail()).status).toBe(200);
+      } finally {
+        racing.mockRestore();
+      }
+      expect((await detail()).body).toEqual({ success: false, message: 'Link not found' });
+    });
+
+    it('answers an error-detail hit without looking the group up', async () => {
+      const { g2 } = seed.groups;
+      const detail = () => get(`error-detail.php?${WINDOW}&id=${g2}`);
+      const computed = await detail();
+      expect(computed.status).toBe(200);
+      const lookups = jest.spyOn(receiver.app.get(ErrorReads), 'findGroup');
+      try {
+        expect((await detail()).text).toBe(computed.text);
+        expect(lookups).not.toHaveBeenCalled();
+      } finally {
+        lookups.mockRestore();
+      }
     });
 
     it('purges the project on delete', async () => {

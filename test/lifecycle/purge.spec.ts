@@ -54,6 +54,7 @@ describe.each(availableEngines())('retention purge [%s]', (engine) => {
   let before: Record<string, number>;
   let keptBefore: Record<string, number>;
   let keptGroup: number;
+  let purgedGroup: number;
 
   beforeAll(async () => {
     purged = await createProject(receiver.app);
@@ -84,7 +85,7 @@ describe.each(availableEngines())('retention purge [%s]', (engine) => {
       purged.id,
       Array.from({ length: BULK }, (_, i) => at(OLDER.getTime() + i * 1000)),
     );
-    await seedErrorGroup(db(), purged.id, [OLDER, OLD]);
+    purgedGroup = await seedErrorGroup(db(), purged.id, [OLDER, OLD]);
     // The purged event is a coalesced report of 5: the group must lose all 5.
     keptGroup = await seedErrorGroup(db(), purged.id, [OLD, RECENT], null, [5, 1]);
     await seedClicks(db(), purged.id, [OLD, BOUNDARY]);
@@ -101,6 +102,12 @@ describe.each(availableEngines())('retention purge [%s]', (engine) => {
   });
 
   it('deletes exactly the rows older than the retention period while ingest keeps storing every accepted pageview', async () => {
+    const detail = () =>
+      receiver.http.get(`/api/analytics/error-detail.php?range=90d&id=${purgedGroup}`, {
+        'X-API-Key': purged.secretKey,
+        'X-Test-Mode': 'phpunit',
+      });
+    expect((await detail()).status).toBe(200); // and now cached
     const purge = receiver.app.get(PurgeService).run({ now: NOW, batchSize: 5 });
     const visitors = Array.from({ length: 40 }, (_, i) => `live-${i}`);
     const responses = await Promise.all(
@@ -133,6 +140,8 @@ describe.each(availableEngines())('retention purge [%s]', (engine) => {
     // The surviving group's count equals its stored events.
     const group = await db().getRepository(ErrorGroupEntity).findOneByOrFail({ id: keptGroup });
     expect(group.occurrence_count).toBe(1);
+    // A purged group's cached detail is gone with it.
+    expect((await detail()).body).toEqual({ success: false, message: 'Error group not found' });
     // A project without a retention period keeps everything.
     expect(await countRows(db(), kept.id)).toEqual(keptBefore);
   });
