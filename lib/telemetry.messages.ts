@@ -35,6 +35,9 @@ export const TelemetryMessages = {
     `Telemetry outbox lock ${path} is still held by another process after ${seconds} s.`,
   storeFailed: (operation: string, reason: string) =>
     `Telemetry store failed during ${operation}: ${reason}`,
+  requestTimedOut: (ms: number): string => `no complete answer within ${ms} ms`,
+  answerTooLarge: (bytes: number): string =>
+    `the answer exceeded ${bytes} bytes; it was not read further`,
   serverUrlMissing: () => 'Telemetry server URL is not configured',
   outageStarted: (reason: string, entries: number) =>
     `Telemetry server unreachable (${reason}); ${entries} entries kept in the outbox, retrying with backoff.`,

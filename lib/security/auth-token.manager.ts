@@ -6,6 +6,7 @@ import type { TelemetryTokenAnswer, TelemetryTokenRequest } from '../protocol';
 import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-options.interface';
 import type { TelemetryStore } from '../outbox/interfaces/telemetry-store.interface';
 import { TELEMETRY_OPTIONS, TELEMETRY_STORE } from '../telemetry.constants';
+import { requestLimits } from '../transport/request-limits';
 import { RequestSecurityService } from './request-security.service';
 import { AUTH_TOKEN_STORE_KEY } from './security.constants';
 import { SecurityMessages } from './security.messages';
@@ -77,6 +78,7 @@ export class AuthTokenManager {
     let data: unknown;
     // The token comes back in the answer: plain HTTP exposes it just like a request header would.
     this.security.warnIfInsecure(this.options.authTokenUrl!);
+    const limits = requestLimits(this.options.requestTimeout);
     try {
       const response = await firstValueFrom(
         this.http.post(
@@ -84,7 +86,7 @@ export class AuthTokenManager {
           { host: this.options.host } satisfies TelemetryTokenRequest,
           {
             headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-            timeout: this.options.requestTimeout,
+            ...limits.config,
             validateStatus: () => true,
           },
         ),
@@ -92,7 +94,7 @@ export class AuthTokenManager {
       status = response.status;
       data = response.data;
     } catch (error) {
-      const reason = errorText(error);
+      const reason = limits.failure(error) ?? errorText(error);
       this.logger.warn(SecurityMessages.tokenFetchFailed(reason));
       throw new AuthTokenUnavailableError(reason);
     }

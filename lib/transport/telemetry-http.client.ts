@@ -21,6 +21,7 @@ import { SecurityMessages } from '../security/security.messages';
 import { TELEMETRY_OPTIONS, TELEMETRY_USER_AGENT } from '../telemetry.constants';
 import { TelemetryMessages } from '../telemetry.messages';
 import { resolveFlagsUrl } from './flags-url';
+import { requestLimits } from './request-limits';
 import type {
   TelemetryFlagsResult,
   TelemetryHttpResult,
@@ -175,6 +176,7 @@ export class TelemetryHttpClient {
     headers: Record<string, string>,
     body?: Buffer,
   ): Promise<RawAnswer> {
+    const limits = requestLimits(this.options.requestTimeout);
     try {
       const response = await firstValueFrom(
         this.http.request<string>({
@@ -182,7 +184,7 @@ export class TelemetryHttpClient {
           url,
           data: body,
           headers,
-          timeout: this.options.requestTimeout,
+          ...limits.config,
           // The bytes are final (signed, maybe encrypted) and the answer is parsed here: axios must
           // not re-encode either.
           transformRequest: [(data: unknown) => data],
@@ -198,7 +200,9 @@ export class TelemetryHttpClient {
         text: response.data,
       };
     } catch (error) {
-      const reason = isAxiosError(error) ? (error.code ?? error.message) : errorText(error);
+      const reason =
+        limits.failure(error) ??
+        (isAxiosError(error) ? (error.code ?? error.message) : errorText(error));
       return { headers: {}, error: reason || 'request failed' };
     }
   }
