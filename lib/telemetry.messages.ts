@@ -38,6 +38,9 @@ export const TelemetryMessages = {
   requestTimedOut: (ms: number): string => `no complete answer within ${ms} ms`,
   answerTooLarge: (bytes: number): string =>
     `the answer exceeded ${bytes} bytes; it was not read further`,
+  storeRecovered: (seconds: number, lost: number) =>
+    `Telemetry store writable again after ${seconds} s` +
+    (lost > 0 ? `; ${lost} values could not be kept meanwhile.` : '.'),
   serverUrlMissing: () => 'Telemetry server URL is not configured',
   outageStarted: (reason: string, entries: number) =>
     `Telemetry server unreachable (${reason}); ${entries} entries kept in the outbox, retrying with backoff.`,

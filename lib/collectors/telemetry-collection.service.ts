@@ -116,9 +116,7 @@ export class TelemetryCollectionService {
       const time = typeof stored === 'string' ? Date.parse(stored) : NaN;
       return Number.isNaN(time) ? undefined : new Date(time);
     } catch (error) {
-      this.logger.warn(
-        TelemetryMessages.storeFailed('read of the last collection time', errorText(error)),
-      );
+      this.outbox.faults.failed('read of the last collection time', error);
       return undefined;
     }
   }
@@ -129,7 +127,7 @@ export class TelemetryCollectionService {
     try {
       return await this.store.acquireLock(`collect:${collector.key}`, ttl);
     } catch (error) {
-      this.logger.warn(TelemetryMessages.storeFailed('collection lease', errorText(error)));
+      this.outbox.faults.failed('collection lease', error);
       return undefined;
     }
   }
@@ -175,9 +173,7 @@ export class TelemetryCollectionService {
     try {
       await this.store.setValues(values);
     } catch (error) {
-      this.logger.warn(
-        TelemetryMessages.storeFailed('write of the last collection time', errorText(error)),
-      );
+      this.outbox.faults.failed('write of the last collection time', error);
     }
   }
 }

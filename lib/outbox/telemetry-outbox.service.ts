@@ -7,15 +7,19 @@ import type {
   OutboxEntryInput,
   TelemetryStore,
 } from './interfaces/telemetry-store.interface';
+import { StoreFaultLog } from './store-fault-log';
 
 /**
  * The outbox as the rest of the client uses it: the configured store plus the overflow warning,
- * logged once per overflow episode rather than on every append.
+ * logged once per overflow episode rather than on every append, and store failures, logged once
+ * when they start and once when a write works again.
  */
 @Injectable()
 export class TelemetryOutbox {
   private readonly logger = new Logger('Telemetry');
   private overflowing = false;
+  /** Store failures of the outbox, its reporter and its collectors: one line each way. */
+  readonly faults = new StoreFaultLog(this.logger);
 
   constructor(
     @Inject(TELEMETRY_STORE) private readonly store: TelemetryStore,
@@ -31,9 +35,10 @@ export class TelemetryOutbox {
         this.logger.warn(TelemetryMessages.outboxOverflow(this.options.maxOutboxEntries));
       }
       this.overflowing = dropped > 0;
+      this.faults.worked();
       return true;
     } catch (error) {
-      this.logger.error(TelemetryMessages.storeFailed('append', errorText(error)));
+      this.faults.failed('append', error, entries.length);
       return false;
     }
   }
@@ -42,8 +47,9 @@ export class TelemetryOutbox {
     return this.store.pending(limit);
   }
 
-  acknowledge(ids: number[]): Promise<void> {
-    return this.store.acknowledge(ids);
+  async acknowledge(ids: number[]): Promise<void> {
+    await this.store.acknowledge(ids);
+    this.faults.worked();
   }
 
   size(): Promise<number> {

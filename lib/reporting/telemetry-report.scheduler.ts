@@ -6,7 +6,7 @@ import {
   OnApplicationBootstrap,
 } from '@nestjs/common';
 import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-options.interface';
-import { errorText } from '../outbox/telemetry-outbox.service';
+import { TelemetryOutbox } from '../outbox/telemetry-outbox.service';
 import { TelemetryTimers } from '../scheduler/telemetry-timers';
 import { TELEMETRY_OPTIONS, TELEMETRY_TIMER_PREFIX } from '../telemetry.constants';
 import { TelemetryMessages } from '../telemetry.messages';
@@ -36,6 +36,7 @@ export class TelemetryReportScheduler implements OnApplicationBootstrap, BeforeA
 
   constructor(
     private readonly reporter: TelemetryReporter,
+    private readonly outbox: TelemetryOutbox,
     private readonly timers: TelemetryTimers,
     @Inject(TELEMETRY_OPTIONS) private readonly options: ResolvedTelemetryOptions,
   ) {}
@@ -87,7 +88,7 @@ export class TelemetryReportScheduler implements OnApplicationBootstrap, BeforeA
     } catch (error) {
       // Only the store can throw here (the HTTP client reports failures as results): back off
       // like an outage, but name the real culprit.
-      this.logger.warn(TelemetryMessages.storeFailed('report', errorText(error)));
+      this.outbox.faults.failed('report', error);
       return this.backoff.storeFailed(interval);
     }
     if (this.stopped) {

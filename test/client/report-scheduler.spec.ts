@@ -1,6 +1,8 @@
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { type TelemetryReporter, type TelemetryReportOutcome } from '../../lib';
 import { resolveTelemetryOptions } from '../../lib/options/telemetry-options.resolver';
+import { MemoryTelemetryStore } from '../../lib/outbox/stores/memory.store';
+import { TelemetryOutbox } from '../../lib/outbox/telemetry-outbox.service';
 import { TelemetryReportScheduler } from '../../lib/reporting/telemetry-report.scheduler';
 import { TelemetryTimers } from '../../lib/scheduler/telemetry-timers';
 import { captureTelemetryLogs } from './fixtures/telemetry-app.fixture';
@@ -34,7 +36,8 @@ function setup(script: TelemetryReportOutcome[]) {
     {},
   );
   const timers = new TelemetryTimers(new SchedulerRegistry());
-  const scheduler = new TelemetryReportScheduler(reporter, timers, options);
+  const outbox = new TelemetryOutbox(new MemoryTelemetryStore(), options);
+  const scheduler = new TelemetryReportScheduler(reporter, outbox, timers, options);
   scheduler.onApplicationBootstrap();
   return { attempts, scheduler };
 }

@@ -6,11 +6,9 @@ import {
   OnApplicationBootstrap,
 } from '@nestjs/common';
 import type { ResolvedTelemetryOptions } from '../../options/resolved-telemetry-options.interface';
-import { errorText } from '../../outbox/telemetry-outbox.service';
 import { SendBackoff } from '../../reporting/send-backoff';
 import { TelemetryTimers } from '../../scheduler/telemetry-timers';
 import { TELEMETRY_OPTIONS } from '../../telemetry.constants';
-import { TelemetryMessages } from '../../telemetry.messages';
 import { ERRORS_TIMER_NAME } from '../errors.constants';
 import { ErrorsMessages } from '../errors.messages';
 import { ErrorsOutbox } from './errors.outbox';
@@ -109,13 +107,16 @@ export class ErrorsSendScheduler implements OnApplicationBootstrap, BeforeApplic
     try {
       outcome = await this.sender.sendBacklog();
     } catch (error) {
-      this.logger.warn(TelemetryMessages.storeFailed('errors send', errorText(error)));
+      this.outbox.faults.failed('errors send', error);
       return this.backoff.storeFailed(interval);
     }
     if (outcome.status === 'failed') {
       return this.backoff.failed(outcome.result, outcome.remaining, interval);
     }
-    if (outcome.status === 'sent') this.backoff.succeeded();
+    if (outcome.status === 'sent') {
+      this.backoff.succeeded();
+      if (outcome.sent > 0) this.outbox.faults.worked();
+    }
     return interval;
   }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ResolvedTelemetryOptions } from '../../options/resolved-telemetry-options.interface';
 import type { TelemetryStore } from '../../outbox/interfaces/telemetry-store.interface';
-import { errorText } from '../../outbox/telemetry-outbox.service';
+import { StoreFaultLog } from '../../outbox/store-fault-log';
 import { TELEMETRY_OPTIONS } from '../../telemetry.constants';
 import { TelemetryMessages } from '../../telemetry.messages';
 import { MICROLOGS_ENTRIES, TELEMETRY_ERROR_STORE } from '../errors.constants';
@@ -20,6 +20,8 @@ export class ErrorsOutbox {
   private readonly writing = new Set<Promise<unknown>>();
   private readonly listeners: Array<() => void> = [];
   private overflowing = false;
+  /** Store failures of this outbox and its sender: one line when they start, one when they end. */
+  readonly faults = new StoreFaultLog(this.logger);
 
   constructor(
     @Inject(TELEMETRY_ERROR_STORE) readonly store: TelemetryStore | null,
@@ -58,8 +60,9 @@ export class ErrorsOutbox {
         this.logger.warn(TelemetryMessages.outboxOverflow(this.options.maxOutboxEntries));
       }
       this.overflowing = dropped > 0;
+      this.faults.worked();
     } catch (error) {
-      this.logger.error(TelemetryMessages.storeFailed('append', errorText(error)));
+      this.faults.failed('append', error, 1);
       return false;
     }
     for (const listener of this.listeners) listener();
