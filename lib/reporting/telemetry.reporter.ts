@@ -139,13 +139,20 @@ export class TelemetryReporter {
         remaining: await this.outbox.size(),
       };
     }
+    const outcome = await this.underLock((deadline) => this.sendUnderLock(deadline));
+    return (
+      outcome ?? { status: 'locked', payloads: 0, entries: 0, remaining: await this.outbox.size() }
+    );
+  }
+
+  /** Runs `work` holding the send lock; `undefined` when another process holds it. */
+  private async underLock<T>(work: (deadline: number) => Promise<T>): Promise<T | undefined> {
     // The lock outlives the sends it covers: new payloads stop being started well before it expires.
     const ttl = Math.max(60_000, this.options.requestTimeout * 3);
     const lock = await this.store.acquireLock(LOCK_NAME, ttl);
-    if (!lock)
-      return { status: 'locked', payloads: 0, entries: 0, remaining: await this.outbox.size() };
+    if (!lock) return undefined;
     try {
-      return await this.sendUnderLock(Date.now() + ttl - this.options.requestTimeout - 5_000);
+      return await work(Date.now() + ttl - this.options.requestTimeout - 5_000);
     } finally {
       await this.release(lock);
     }
@@ -229,15 +236,11 @@ export class TelemetryReporter {
     if (!this.options.serverUrl) {
       return { status: 'unconfigured', ...none, remaining: await this.deadLetterCount() };
     }
-    const lock = await this.store.acquireLock(
-      LOCK_NAME,
-      Math.max(60_000, this.options.requestTimeout * 3),
-    );
-    if (!lock) return { status: 'locked', ...none, remaining: await this.deadLetterCount() };
-    try {
+    const outcome = await this.underLock(async (deadline) => {
       const done = { ...none };
       const rounds = buildBatches(await this.selectDeadLetters(ids));
       for (const round of rounds) {
+        if (Date.now() > deadline) break; // the rest waits for the next retry
         const step = await this.sendRound(round, (acked) => this.outbox.dropDeadLetters(acked));
         if (!step.failure) {
           done.sent++;
@@ -245,13 +248,12 @@ export class TelemetryReporter {
           done.refused += await this.setAside([refusalOf(round, step.failure)]);
         } else {
           const remaining = await this.deadLetterCount();
-          return { status: 'failed', ...done, remaining, result: step.failure };
+          return { status: 'failed' as const, ...done, remaining, result: step.failure };
         }
       }
-      return { status: 'done', ...done, remaining: await this.deadLetterCount() };
-    } finally {
-      await this.release(lock);
-    }
+      return { status: 'done' as const, ...done, remaining: await this.deadLetterCount() };
+    });
+    return outcome ?? { status: 'locked', ...none, remaining: await this.deadLetterCount() };
   }
 
   private async selectDeadLetters(ids?: number[]): Promise<DeadLetter[]> {
