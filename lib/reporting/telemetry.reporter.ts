@@ -80,10 +80,14 @@ interface RefusedRound {
   reason: string;
 }
 
+/** The receiver's reason as one short line: it is logged, stored and printed by the CLI. */
+const reasonText = (text: string): string =>
+  text.replace(/\s+/g, ' ').trim().slice(0, 300) || 'refused';
+
 const refusalOf = (round: TelemetryBatch, result: TelemetryHttpResult): RefusedRound => ({
   round,
   status: result.status!,
-  reason: (result.error ?? '').replace(/^HTTP \d+:?\s*/, '') || 'refused',
+  reason: reasonText((result.error ?? '').replace(/^HTTP \d+:?/, '')),
 });
 
 /** Up to `max` rounds from `start` on, of the same host as the first (a batch names one host). */
@@ -331,7 +335,7 @@ export class TelemetryReporter {
     // set aside (as 422, the batch answer gives no status per round).
     const refused = group.flatMap((round, index) => {
       const reason = answer.refused.get(index);
-      return reason === undefined ? [] : [{ round, status: 422, reason }];
+      return reason === undefined ? [] : [{ round, status: 422, reason: reasonText(reason) }];
     });
     const deadLettered =
       refused.length > 0 && acknowledged.length > 0 && this.outbox.keepsDeadLetters
