@@ -1,18 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { AnalyticsCache } from '../cache/analytics-cache.service';
+import type { AnalyticsAnswer } from './analytics-answer';
 import { ReceiverStats } from '../common/stats/receiver-stats';
 import { CsvExporter } from './csv/csv-exporter';
 import { NotFoundError } from '../common/errors/receiver.errors';
 import type { CsvRequest } from './csv/csv-requested.decorator';
 import type { AnalyticsRange } from './range/analytics-range.interface';
 import { withReturningKnown } from './returning-known';
-
-/**
- * An analytics answer as the JSON text of its success envelope. A cache hit is sent as stored:
- * the envelope is built around the cached `data` text, never parsed and serialised again.
- * `@CsvExport` declares the JSON content type for the routes that return one.
- */
-export type AnalyticsAnswer = string;
 
 /**
  * The one row an answer is about (an error group, a link), for {@link AnalyticsResponder.respondAbout}.

@@ -1,4 +1,4 @@
-import type { AnalyticsAnswer } from './analytics-responder';
+import type { AnalyticsAnswer } from './analytics-answer';
 
 /**
  * Adds `returning_visitors_known: false` for a cookieless project, whose visitor ids change every

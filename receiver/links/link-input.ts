@@ -8,11 +8,18 @@ export const LABEL_MAX_BYTES = 255;
 const bad = (message: string) => new InvalidInputError(message);
 
 /**
+ * `http(s)://` followed by a written authority. `new URL` repairs `http:host`, `https:/host`,
+ * `http:///host` and `https:\\host` into a valid URL, but the stored (unrepaired) string would then
+ * become the redirect's `Location`; the original's `FILTER_VALIDATE_URL` refuses all four.
+ */
+const SPELLED_AUTHORITY = /^https?:\/\/[^/\\?#]+(?:[/?#]|$)/i;
+
+/**
  * True for an absolute `http`/`https` URL with a host, written in ASCII without spaces. Stricter
  * than the original, which accepted `ftp:` or `mailto:` here and then refused to redirect to them.
  */
 export function isValidDestination(value: string): boolean {
-  if (!/^[\x21-\x7e]+$/.test(value)) return false;
+  if (!/^[\x21-\x7e]+$/.test(value) || !SPELLED_AUTHORITY.test(value)) return false;
   let url: URL;
   try {
     url = new URL(value);

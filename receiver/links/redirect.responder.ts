@@ -10,7 +10,9 @@ export class RedirectResponder {
   send(response: unknown, outcome: RedirectOutcome): void {
     const adapter = this.adapterHost.httpAdapter;
     if (outcome.status === 302) {
-      adapter.redirect(response, 302, outcome.location);
+      // Not `adapter.redirect`: Express would add a "Found. Redirecting to …" body (contract: empty).
+      adapter.setHeader(response, 'Location', outcome.location);
+      adapter.reply(response, undefined, 302);
       return;
     }
     adapter.setHeader(response, 'Content-Type', 'text/plain; charset=utf-8');

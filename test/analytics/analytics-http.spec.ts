@@ -98,6 +98,15 @@ describeEachAdapter('analytics over HTTP: auth, ranges, CSV, cache', ({ adapter,
       const { from, to } = (await get('visitors.php?range=400d')).body.data.range;
       expect((Date.parse(to.slice(0, 10)) - Date.parse(from.slice(0, 10))) / 86_400_000).toBe(365);
     });
+
+    it('reads a repeated parameter as its last value, as PHP does (range=7d&range=2d is 2d)', async () => {
+      const spanOf = async (query: string) => {
+        const { from, to } = (await get(`visitors.php?${query}`)).body.data.range;
+        return (Date.parse(to.slice(0, 10)) - Date.parse(from.slice(0, 10))) / 86_400_000;
+      };
+      expect(await spanOf('range=7d&range=2d')).toBe(2);
+      expect(await spanOf('range=custom&from=2026-01-01&to=2026-01-09&to=2026-01-03')).toBe(2);
+    });
   });
 
   describe('CSV export', () => {

@@ -51,6 +51,11 @@ describeReceiver('links API and redirect', ({ adapter, engine }) => {
       [{ destination_url: 'example.com' }, 'destination_url is not a valid URL'],
       [{ destination_url: 'https://exämple.com' }, 'destination_url is not a valid URL'],
       [{ destination_url: 'ftp://files.example.com/a' }, 'destination_url is not a valid URL'],
+      // WHATWG `new URL` repairs these; the original's FILTER_VALIDATE_URL refuses them.
+      [{ destination_url: 'http:example.com' }, 'destination_url is not a valid URL'],
+      [{ destination_url: 'https:/example.com' }, 'destination_url is not a valid URL'],
+      [{ destination_url: 'https:///example.com' }, 'destination_url is not a valid URL'],
+      [{ destination_url: 'https:\\\\example.com' }, 'destination_url is not a valid URL'],
       [
         { destination_url: 'https://a.io', label: 'é'.repeat(128) },
         'label must be at most 255 bytes',
@@ -182,6 +187,7 @@ describeReceiver('links API and redirect', ({ adapter, engine }) => {
       });
       expect(res.status).toBe(302);
       expect(res.headers.get('location')).toBe('https://example.com/landing?x=1');
+      expect(res.text).toBe(''); // no "Found. Redirecting to …" body (Express's res.redirect)
       // The click is committed before the 302 (inline group commit), so it is visible now.
       const [click] = await clicksOf(link.code);
       expect(click.referrer_url).toBe('https://www.facebook.com/post/1');
@@ -203,6 +209,7 @@ describeReceiver('links API and redirect', ({ adapter, engine }) => {
         ['GET', `/api/redirect?c=${link.code}`],
         ['GET', `/r/${link.code}`],
         ['DELETE', `/r/${link.code.toLowerCase()}`],
+        ['GET', `/api/redirect.php?c=unknown1&c=${link.code}`], // repeated: the last one, as PHP
       ]) {
         const res = await receiver.http.request(method, path);
         expect([method, path, res.status, res.headers.get('location')]).toEqual([
@@ -212,7 +219,7 @@ describeReceiver('links API and redirect', ({ adapter, engine }) => {
           'https://example.com/any',
         ]);
       }
-      expect(await clicksOf(link.code)).toHaveLength(4);
+      expect(await clicksOf(link.code)).toHaveLength(5);
     });
 
     it('answers plain-text 400/404 for a missing, unknown or inactive code and a non-http destination', async () => {

@@ -154,6 +154,16 @@ describeReceiver('POST /api/track/errors-update-status.php', ({ adapter, engine 
     }
   });
 
+  it('takes the values of an ids object as the list, as PHP reads an associative array', async () => {
+    const res = await update({
+      ids: { first: ids[0], second: String(ids[1]) },
+      status: 'resolved',
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.data.ids).toEqual([ids[0], ids[1]]);
+    expect((await update({ ids: {}, status: 'open' })).body.message).toBe('No valid IDs provided');
+  });
+
   it('de-duplicates ids before applying the 100-id cap', async () => {
     const res = await update({ ids: [...Array(150).fill(ids[1]), 0], status: 'open' });
     expect(res.status).toBe(200);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { Envelope } from '../../common/envelope/envelope';
-import type { AnalyticsAnswer } from '../analytics-responder';
+import type { AnalyticsAnswer } from '../analytics-answer';
 import type { CsvRequest } from './csv-requested.decorator';
 import { toCsv } from './csv.util';
 

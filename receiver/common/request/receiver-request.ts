@@ -55,13 +55,14 @@ export function header(request: unknown, name: string): string {
 }
 
 /**
- * One query parameter as a single string, whatever the framework's query parser made of it
- * (`a[]=x` arrays and `a[b]=y` objects are read as their first raw value), without NUL
- * characters (the receiver's one NUL policy: `?c=a%00b` failed PostgreSQL's query, a 500).
+ * One query parameter as a single string, read from the raw query string whatever the framework's
+ * query parser made of it, without NUL characters (the receiver's one NUL policy: `?c=a%00b`
+ * failed PostgreSQL's query, a 500). A repeated parameter (`?range=7d&range=30d`) is its last
+ * value, as PHP's `$_GET` reads it; `a[]=x` and `a[b]=y` are other names, so `a` is absent.
  */
 export function queryParam(request: unknown, name: string): string | undefined {
-  const value = queryOf(request).get(name);
-  return value === null ? undefined : withoutNul(value);
+  const values = queryOf(request).getAll(name);
+  return values.length === 0 ? undefined : withoutNul(values[values.length - 1]);
 }
 
 /** The query string of a request, parsed once however many parameters its route reads. */

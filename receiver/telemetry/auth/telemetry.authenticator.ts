@@ -20,8 +20,10 @@ export interface TelemetryCaller {
 
 /**
  * Authenticates telemetry reports and flag reads: `Authorization: Bearer <token>` issued to a
- * host, or the project's secret key in `X-API-Key`. A bearer token wins when both are sent.
- * Failures are {@link AuthenticationError} (401).
+ * host, or the project's secret key in `X-API-Key` — or as the bearer token, which is how
+ * laravel-telemetry-reporter sends its static `TELEMETRY_AUTH_TOKEN` (it has no other place for a
+ * fixed credential). A bearer token wins when both headers are sent. Failures are
+ * {@link AuthenticationError} (401).
  */
 @Injectable()
 export class TelemetryAuthenticator {
@@ -34,8 +36,10 @@ export class TelemetryAuthenticator {
     const bearer = /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1];
     if (bearer) {
       const resolved = await this.tokens.resolve(bearer);
-      if (!resolved) throw new AuthenticationError(TelemetryMessages.invalidToken);
-      return { project: resolved.project, tokenHost: resolved.host };
+      if (resolved) return { project: resolved.project, tokenHost: resolved.host };
+      const project = await this.keys.findBySecretKey(bearer);
+      if (!project) throw new AuthenticationError(TelemetryMessages.invalidToken);
+      return { project };
     }
     const key = apiKey.trim();
     if (!key) throw new AuthenticationError(TelemetryMessages.credentialsRequired);

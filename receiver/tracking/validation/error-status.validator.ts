@@ -12,7 +12,8 @@ export interface ValidStatusChange {
 
 /**
  * Checks in the contract's order: status, presence of `ids`/`id`, normalisation (wrap, integer
- * cast, drop zeros, de-duplicate), then the 100-id cap.
+ * cast, drop zeros, de-duplicate; an object's values are the list, as PHP reads one), then the
+ * 100-id cap.
  */
 export function validateStatusChange(body: JsonBody): ValidStatusChange {
   // A list or object is not a status either: the contract's message, not a type error.
@@ -23,7 +24,12 @@ export function validateStatusChange(body: JsonBody): ValidStatusChange {
   const present = (value: unknown): boolean => value !== undefined && value !== null;
   const raw = present(body.ids) ? body.ids : present(body.id) ? body.id : undefined;
   if (raw === undefined) throw new InvalidInputError(TrackingMessages.idsRequired);
-  const values: unknown[] = Array.isArray(raw) ? raw : [raw];
+  // PHP decodes a JSON object to an associative array, which it takes as the list of its values.
+  const values: unknown[] = Array.isArray(raw)
+    ? raw
+    : typeof raw === 'object'
+      ? Object.values(raw as object)
+      : [raw];
   const ids = [
     ...new Set(values.map((value) => intField({ value }, 'value')).filter((id) => id !== 0)),
   ];

@@ -30,6 +30,29 @@ describeReceiver('telemetry ingest', ({ adapter, engine }) => {
     expect(detail.body.data.status).toBe('approved');
   });
 
+  it('takes the secret key as a static bearer token (laravel-telemetry-reporter TELEMETRY_AUTH_TOKEN)', async () => {
+    const res = await post(report('shop-static', { users: 7 }), bearer(project.secret_key));
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ feature_flags: {} });
+    const detail = await receiver.http.get(
+      '/api/telemetry/hosts/shop-static',
+      secretHeaders(project),
+    );
+    expect(detail.body.data.values.users.value).toBe(7);
+    const flags = await receiver.http.get(
+      '/api/telemetry/flags?host=shop-static',
+      bearer(project.secret_key),
+    );
+    expect(flags.status).toBe(200);
+    // The public key is not a credential for reports, in either header.
+    expect(
+      (await post(report('shop-static', { users: 8 }), bearer(project.public_key))).body,
+    ).toEqual({
+      success: false,
+      message: 'Invalid or revoked telemetry token',
+    });
+  });
+
   it('stores an exact repeat (same host, key, timestamp) only once', async () => {
     const payload = report('shop-retry', { users: 5 }, '2026-01-01T10:00:00Z');
     expect((await post(payload)).status).toBe(200);
