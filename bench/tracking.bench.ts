@@ -16,7 +16,7 @@ import Database from 'better-sqlite3';
 import { Redis } from 'ioredis';
 import { spawn, ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -24,6 +24,7 @@ import {
   type ReceiverProcess,
   startReceiverProcess,
 } from '../test/support/receiver-process.client';
+import type { ServerTiming } from './support/server-timing.probe';
 import { wrk, type WrkResult } from './support/wrk';
 
 const CONNECTIONS = [10, 50];
@@ -63,11 +64,22 @@ async function redisIfAvailable(): Promise<Redis | undefined> {
   }
 }
 
-function startBare(): Promise<{ child: ChildProcess; url: string }> {
+/** Preloads support/server-timing.probe.ts, which writes its figures to `timingFile`. */
+const timingFlags = [
+  '-r',
+  '@swc-node/register',
+  '-r',
+  join(__dirname, 'support', 'server-timing.probe.ts'),
+];
+
+function startBare(timingFile: string): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(
     process.execPath,
-    ['-r', '@swc-node/register', join(__dirname, 'support', 'bare-fastify.ts')],
-    { stdio: ['ignore', 'pipe', 'inherit'], env: process.env },
+    [...timingFlags, join(__dirname, 'support', 'bare-fastify.ts')],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, BENCH_TIMING_FILE: timingFile },
+    },
   );
   return new Promise((resolve) => {
     createInterface({ input: child.stdout! }).once('line', (line) =>
@@ -86,6 +98,23 @@ function cpuSeconds(pid: number): number {
 }
 
 /**
+ * Asks a server's timing probe for what it measured since it was last asked (and to start over),
+ * and waits for the answer: a line appended to its timing file.
+ */
+async function serverTiming(pid: number, file: string): Promise<ServerTiming | undefined> {
+  const lines = () =>
+    existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
+  const before = lines().length;
+  process.kill(pid, 'SIGWINCH');
+  for (let waited = 0; waited < 5_000; waited += 20) {
+    const now = lines();
+    if (now.length > before) return JSON.parse(now[now.length - 1]) as ServerTiming;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return undefined;
+}
+
+/**
  * Bytes a process had written to storage (`write_bytes` of /proc): on SQLite, the WAL frames and
  * checkpoints of its commits, i.e. the pages each batch dirtied.
  */
@@ -100,6 +129,9 @@ interface Totals {
   written: number;
   p50: number[];
   p99: number[];
+  /** The same request's p99 inside the server, and the event loop's delay p99 (the probe). */
+  serverP99: number[];
+  loopDelayP99: number[];
   non2xx: number;
   errors: number;
 }
@@ -111,13 +143,24 @@ const totals = (): Totals => ({
   written: 0,
   p50: [],
   p99: [],
+  serverP99: [],
+  loopDelayP99: [],
   non2xx: 0,
   errors: 0,
 });
 const add = (
   t: Totals,
-  { result: r, cpu, written }: { result: WrkResult; cpu: number; written: number },
+  {
+    result: r,
+    cpu,
+    written,
+    timing,
+  }: { result: WrkResult; cpu: number; written: number; timing?: ServerTiming },
 ): void => {
+  if (timing) {
+    t.serverP99.push(timing.serverP99);
+    t.loopDelayP99.push(timing.loopDelayP99);
+  }
   t.ok += r.ok;
   t.cpu += cpu;
   t.written += written;
@@ -133,6 +176,9 @@ const ms = (value: number): string => `${value.toFixed(1)} ms`;
 const row = (name: string, t: Totals): string =>
   `${name.padEnd(20)} ${String(Math.round(rate(t))).padStart(7)} req/s   p50 ${ms(median(t.p50))}   ` +
   `p99 ${ms(median(t.p99))} (worst round ${ms(Math.max(...t.p99))})   ` +
+  (t.serverP99.length
+    ? `in server p99 ${ms(median(t.serverP99))}, loop delay p99 ${ms(median(t.loopDelayP99))}   `
+    : '') +
   `CPU ${Math.round((t.cpu * 1e6) / Math.max(t.ok, 1))} µs/request   ` +
   `disk ${(t.written / 1024 / Math.max(t.ok, 1)).toFixed(1)} KiB/request   ` +
   `non-2xx ${t.non2xx}   socket errors ${t.errors}`;
@@ -140,14 +186,16 @@ const row = (name: string, t: Totals): string =>
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'tracking-bench-'));
   const file = join(dir, 'receiver.sqlite');
-  const bare = await startBare();
+  const timingFile = (name: string) => join(dir, `${name}.timing`);
+  const bare = await startBare(timingFile('bare'));
   // A receiver that fails to start must not leave the bare server running.
-  const receiver = await startReceiverProcess(file, {}, profileFlags('inline')).catch(
-    (error: unknown) => {
-      bare.child.kill('SIGTERM');
-      throw error;
-    },
-  );
+  const receiver = await startReceiverProcess(file, { BENCH_TIMING_FILE: timingFile('inline') }, [
+    ...profileFlags('inline'),
+    ...timingFlags,
+  ]).catch((error: unknown) => {
+    bare.child.kill('SIGTERM');
+    throw error;
+  });
   const redis = await redisIfAvailable();
   const prefix = `bench-tracking-${process.pid}-${randomUUID().slice(0, 8)}:`;
   const queued: ReceiverProcess | undefined = redis
@@ -158,8 +206,9 @@ async function main(): Promise<void> {
           RECEIVER_REDIS_PREFIX: prefix,
           RECEIVER_QUEUE: 'redis',
           RECEIVER_QUEUE_WORKERS: 'false',
+          BENCH_TIMING_FILE: timingFile('queued'),
         },
-        profileFlags('redis-queue'),
+        [...profileFlags('redis-queue'), ...timingFlags],
       )
     : undefined;
   let acknowledged = 0;
@@ -173,10 +222,11 @@ async function main(): Promise<void> {
       'X-Test-Mode': 'phpunit',
     });
     const load = async (
-      target: { pid: number; url: string; publicKey?: string },
+      target: { pid: number; url: string; publicKey?: string; timing: string },
       connections: number,
       seconds: number,
     ) => {
+      await serverTiming(target.pid, target.timing); // starts the server's window
       const cpuBefore = cpuSeconds(target.pid);
       const writtenBefore = storageBytes(target.pid);
       const result = await wrk({
@@ -186,15 +236,21 @@ async function main(): Promise<void> {
         script: 'pageview',
         headers: target.publicKey ? headersOf(target.publicKey) : {},
       });
-      return {
-        result,
-        cpu: cpuSeconds(target.pid) - cpuBefore,
-        written: storageBytes(target.pid) - writtenBefore,
-      };
+      const cpu = cpuSeconds(target.pid) - cpuBefore;
+      const written = storageBytes(target.pid) - writtenBefore;
+      return { result, cpu, written, timing: await serverTiming(target.pid, target.timing) };
     };
-    const bareTarget = { pid: bare.child.pid as number, url: bare.url };
-    const inline = { pid: receiver.child.pid as number, ...receiver.info };
-    const viaRedis = queued && { pid: queued.child.pid as number, ...queued.info };
+    const bareTarget = { pid: bare.child.pid as number, url: bare.url, timing: timingFile('bare') };
+    const inline = {
+      pid: receiver.child.pid as number,
+      ...receiver.info,
+      timing: timingFile('inline'),
+    };
+    const viaRedis = queued && {
+      pid: queued.child.pid as number,
+      ...queued.info,
+      timing: timingFile('queued'),
+    };
     await load(bareTarget, 50, WARMUP_SECONDS);
     acknowledged += (await load(inline, 50, WARMUP_SECONDS)).result.ok;
     if (viaRedis) acknowledgedQueued += (await load(viaRedis, 50, WARMUP_SECONDS)).result.ok;
