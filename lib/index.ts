@@ -33,12 +33,17 @@ export {
 } from './collectors/telemetry-collection.service';
 
 // Reporting and the receiver's answers
-export { TelemetryReporter, type TelemetryReportOutcome } from './reporting/telemetry.reporter';
+export {
+  TelemetryReporter,
+  type TelemetryDeadLetterRetryOutcome,
+  type TelemetryReportOutcome,
+} from './reporting/telemetry.reporter';
 export { TelemetryResponseHandler } from './responses/decorators/telemetry-response-handler.decorator';
 export type { TelemetryResponseHandlerDefinition } from './responses/telemetry-response.dispatcher';
 
 // Outbox storage (implement TelemetryStore to keep the backlog elsewhere)
 export type {
+  DeadLetter,
   OutboxEntry,
   OutboxEntryInput,
   TelemetryLock,

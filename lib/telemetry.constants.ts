@@ -49,6 +49,7 @@ export const TELEMETRY_DEFAULTS = {
   verboseLogging: false,
   requestTimeout: 30_000,
   maxOutboxEntries: 10_000,
+  maxDeadLetters: 1_000,
   collectorTimeout: 10_000,
   shutdownTimeout: 5_000,
   signingHeader: SIGNATURE_HEADER,

@@ -48,6 +48,12 @@ export const TelemetryMessages = {
     `Telemetry server reachable again after ${seconds} s; backlog sent.`,
   clientError: (status: number) =>
     `Telemetry server refused the report with status ${status}; the entries are kept and retried on the next report tick.`,
+  setAside: (reason: string, values: number, host: string, timestamp: string) =>
+    `Telemetry server refused a payload for good (${reason}): its ${values} value(s) of ${host} ` +
+    `at ${timestamp} are kept as dead letters and the entries after it are sent ` +
+    '(see "nestjs-telemetry dead-letters").',
+  deadLettersOverflow: (max: number, dropped: number) =>
+    `Telemetry dead letters are full (${max}): the oldest ${dropped} were dropped to make room.`,
   payload: (json: string) => `Telemetry payload: ${json}`,
   batchTooLarge: (): string =>
     'The batch is larger than a request may be once compressed; it is sent in smaller parts.',

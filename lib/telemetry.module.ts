@@ -35,7 +35,10 @@ import { RequestSecurityService } from './security/request-security.service';
 import { FeatureFlagsService } from './flags/feature-flags.service';
 import { FeatureFlagsSynchronizer } from './flags/feature-flags.synchronizer';
 import { FeatureFlagsPoller } from './flags/feature-flags.poller';
-import { telemetryCliAccessProvider } from './cli/telemetry-cli.access';
+import {
+  telemetryCliAccessProvider,
+  telemetryCliAccessV1Provider,
+} from './cli/telemetry-cli.access';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { TELEMETRY_ERROR_STORE } from './errors/errors.constants';
 import { createErrorsStore } from './errors/outbox/errors-store.factory';
@@ -90,6 +93,7 @@ import { AuditService } from './errors/audit/audit.service';
     FeatureFlagsSynchronizer,
     FeatureFlagsPoller,
     telemetryCliAccessProvider,
+    telemetryCliAccessV1Provider,
     {
       provide: TELEMETRY_ERROR_STORE,
       useFactory: (options: ResolvedTelemetryOptions) => createErrorsStore(options),

@@ -1,4 +1,9 @@
 import type { CliCommand } from '../cli-command.interface';
+import {
+  deadLettersCommand,
+  deadLettersDropCommand,
+  deadLettersRetryCommand,
+} from './dead-letters.command';
 import { listCommand } from './list.command';
 import { RECEIVER_ALERTS_COMMANDS } from './receiver-alerts.commands';
 import {
@@ -22,6 +27,9 @@ export const COMMANDS: CliCommand[] = [
   listCommand,
   reportCommand,
   syncFlagsCommand,
+  deadLettersCommand,
+  deadLettersRetryCommand,
+  deadLettersDropCommand,
   receiverMigrateCommand,
   receiverCreateProjectCommand,
   receiverPurgeCommand,

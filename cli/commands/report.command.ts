@@ -2,6 +2,7 @@ import type { TelemetryCliAccess } from '../../lib/cli/telemetry-cli.access';
 import { MODULE_OPTION, withTelemetry } from '../application.loader';
 import { CliMessages } from '../cli.messages';
 import type { CliCommand, CliOutput } from '../cli-command.interface';
+import { DeadLettersMessages } from './dead-letters.messages';
 
 /**
  * `report` (alias `send`): collects every collector now (or only the due ones), sends the whole
@@ -21,9 +22,13 @@ export const reportCommand: CliCommand = {
   },
   run: (options, output) => {
     if (options.verbose === true) process.env.TELEMETRY_VERBOSE_LOGGING = 'true';
-    return withTelemetry(options, (telemetry) =>
-      report(telemetry, options['only-due'] === true, output),
-    );
+    return withTelemetry(options, async (telemetry) => {
+      const code = await report(telemetry, options['only-due'] === true, output);
+      // Refused values are kept apart: say so where the user looks after a send.
+      const dead = telemetry.options.enabled ? await telemetry.reporter.deadLetterCount() : 0;
+      if (dead > 0) output.err(DeadLettersMessages.reportNote(dead));
+      return code;
+    });
   },
 };
 

@@ -15,16 +15,33 @@ import { TELEMETRY_OPTIONS } from '../telemetry.constants';
  *
  * @internal
  */
-export const TELEMETRY_CLI_ACCESS = Symbol.for('nestjs-telemetry.cli-access.v1');
+export const TELEMETRY_CLI_ACCESS = Symbol.for('nestjs-telemetry.cli-access.v2');
+
+/**
+ * The previous version's token: v2 only added to v1, so a CLI that knows v1 still drives this
+ * application.
+ *
+ * @internal
+ */
+export const TELEMETRY_CLI_ACCESS_V1 = Symbol.for('nestjs-telemetry.cli-access.v1');
 
 /** @internal What the CLI commands call, whichever copy of the package booted the application. */
 export interface TelemetryCliAccess {
   options: ResolvedTelemetryOptions;
   collection: Pick<TelemetryCollectionService, 'getStatuses' | 'collect' | 'collectDue'>;
-  reporter: Pick<TelemetryReporter, 'sendBacklog'>;
+  reporter: Pick<
+    TelemetryReporter,
+    'sendBacklog' | 'deadLetters' | 'deadLetterCount' | 'retryDeadLetters' | 'dropDeadLetters'
+  >;
   synchronizer: Pick<FeatureFlagsSynchronizer, 'syncNow'>;
   flags: Pick<FeatureFlagsService, 'getAll'>;
 }
+
+/** @internal */
+export const telemetryCliAccessV1Provider: Provider = {
+  provide: TELEMETRY_CLI_ACCESS_V1,
+  useExisting: TELEMETRY_CLI_ACCESS,
+};
 
 /** @internal */
 export const telemetryCliAccessProvider: Provider = {

@@ -20,6 +20,7 @@ export interface ResolvedTelemetryOptions {
   verboseLogging: boolean;
   requestTimeout: number;
   maxOutboxEntries: number;
+  maxDeadLetters: number;
   collectorTimeout: number;
   shutdownTimeout: number;
   manualRegistration: boolean;

@@ -45,6 +45,11 @@ export interface TelemetryModuleOptions {
   requestTimeout?: number;
   /** Most entries the outbox keeps; the oldest go first. Env `TELEMETRY_MAX_OUTBOX_ENTRIES`. Default 10000. */
   maxOutboxEntries?: number;
+  /**
+   * Most dead letters kept (payloads the receiver refused for good, set aside so the rest is
+   * delivered); the oldest go first, with one warning. Env `TELEMETRY_MAX_DEAD_LETTERS`. Default 1000.
+   */
+  maxDeadLetters?: number;
   /** Timeout of a collector that names none, in ms. Env `TELEMETRY_COLLECTOR_TIMEOUT`. Default 10000. */
   collectorTimeout?: number;
   /** Longest wait for the final send on shutdown, in ms. Env `TELEMETRY_SHUTDOWN_TIMEOUT`. Default 5000. */

@@ -62,6 +62,12 @@ export function resolveTelemetryOptions(
       TELEMETRY_DEFAULTS.maxOutboxEntries,
       1,
     ),
+    maxDeadLetters: intOf(
+      'maxDeadLetters',
+      'TELEMETRY_MAX_DEAD_LETTERS',
+      TELEMETRY_DEFAULTS.maxDeadLetters,
+      1,
+    ),
     collectorTimeout: intOf(
       'collectorTimeout',
       'TELEMETRY_COLLECTOR_TIMEOUT',

@@ -8,15 +8,15 @@ import { RedisTelemetryStore } from './stores/redis.store';
 export async function createTelemetryStore(
   options: ResolvedTelemetryOptions,
 ): Promise<TelemetryStore> {
-  const { store, maxOutboxEntries } = options;
+  const { store, maxOutboxEntries, maxDeadLetters } = options;
   switch (store.type) {
     case 'custom':
       return store.instance;
     case 'memory':
-      return new MemoryTelemetryStore(maxOutboxEntries);
+      return new MemoryTelemetryStore(maxOutboxEntries, maxDeadLetters);
     case 'file':
-      return new FileTelemetryStore(store.path, maxOutboxEntries);
+      return new FileTelemetryStore(store.path, maxOutboxEntries, maxDeadLetters);
     case 'redis':
-      return RedisTelemetryStore.connect(store.url, options.host, maxOutboxEntries);
+      return RedisTelemetryStore.connect(store.url, options.host, maxOutboxEntries, maxDeadLetters);
   }
 }

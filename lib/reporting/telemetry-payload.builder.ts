@@ -5,6 +5,8 @@ import { toUtcSecond, type TelemetryPayload } from '../protocol';
 export interface TelemetryBatch {
   payload: TelemetryPayload;
   ids: number[];
+  /** The entries themselves, in the order of `ids`: what is set aside if the receiver refuses it. */
+  entries: OutboxEntry[];
 }
 
 /**
@@ -25,12 +27,13 @@ export function buildBatches(entries: OutboxEntry[]): TelemetryBatch[] {
       current.payload.timestamp === timestamp &&
       !Object.prototype.hasOwnProperty.call(current.payload.data, entry.key);
     if (!fits) {
-      current = { payload: { host: entry.host, timestamp, data: {} }, ids: [] };
+      current = { payload: { host: entry.host, timestamp, data: {} }, ids: [], entries: [] };
       batches.push(current);
     }
     current!.payload.data[entry.key] = entry.value;
     if (entry.meta) (current!.payload.metadata ??= {})[entry.key] = entry.meta;
     current!.ids.push(entry.id);
+    current!.entries.push(entry);
   }
   return batches;
 }

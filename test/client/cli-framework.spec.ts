@@ -141,11 +141,14 @@ describe('CLI command framework', () => {
     expect(result.errors.join('\n')).toContain('Usage: nestjs-telemetry <command> [options]');
   });
 
-  it('ships list, report (alias send), sync-flags and the receiver commands', () => {
+  it('ships list, report (alias send), sync-flags, dead-letters and the receiver commands', () => {
     expect(COMMANDS.map((c) => [c.name, c.aliases ?? []])).toEqual([
       ['list', []],
       ['report', ['send']],
       ['sync-flags', []],
+      ['dead-letters', []],
+      ['dead-letters retry', []],
+      ['dead-letters drop', []],
       ['receiver migrate', []],
       ['receiver create-project', []],
       ['receiver purge', []],

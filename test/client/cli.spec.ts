@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FileTelemetryStore } from '../../lib/outbox/stores/file.store';
 import { runCliProcess as runCli } from '../support/cli-process';
 import { TestTelemetryReceiver } from '../support/telemetry-test-receiver';
 
@@ -90,6 +91,63 @@ describe('nestjs-telemetry CLI against the sample app', () => {
       'registered_users',
     ]);
   }, 60_000);
+
+  it('dead-letters lists the values the server refused for good; retry sends them again, drop deletes them', async () => {
+    const path = join(dir, 'dead-letters.json');
+    const local = { ...env, TELEMETRY_STORE_PATH: path };
+    const store = new FileTelemetryStore(path);
+    await store.append([
+      { key: 'disk', value: 'huge', collectedAt: '2025-08-03T10:00:00.000Z', host: 'cli-host' },
+      { key: 'disk', value: 'odd', collectedAt: '2025-08-03T10:00:01.000Z', host: 'cli-host' },
+    ]);
+    const [first, second] = await store.pending(10);
+    const refusedAt = '2025-08-03T10:05:00.000Z';
+    await store.setAside([
+      { ...first, status: 413, reason: 'payload too large', refusedAt },
+      { ...second, status: 422, reason: 'unknown key', refusedAt },
+    ]);
+    await store.close();
+    receiver.answer = () => ({ status: 200, body: {} });
+
+    const list = await runCli(['dead-letters', '--module', sampleApp], local);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(
+      /\| Id +\| Host +\| Key +\| Collected at +\| Status \| Reason +\| Refused at +\|/,
+    );
+    expect(list.stdout).toMatch(
+      /\| 1 +\| cli-host \| disk \| 2025-08-03T10:00:00.000Z \| 413 +\| payload too large \|/,
+    );
+    expect(list.stdout).toContain(
+      '2 value(s) the server refused for good are kept as dead letters.',
+    );
+
+    const before = receiver.reports.length;
+    const retried = await runCli(
+      ['dead-letters', 'retry', '--id', String(first.id), '--module', sampleApp],
+      local,
+    );
+    expect(retried.stdout).toContain(
+      'Sent 1 payload(s) again; 0 refused again; 1 dead letter(s) left.',
+    );
+    expect(retried.code).toBe(0);
+    expect(receiver.reports.slice(before).map((r) => r.body.data)).toEqual([{ disk: 'huge' }]);
+
+    const report = await runCli(['report', '--module', sampleApp], local);
+    expect(report.code).toBe(0);
+    expect(report.stderr).toContain(
+      '1 value(s) the server refused for good are kept as dead letters',
+    );
+
+    const unsure = await runCli(['dead-letters', 'drop', '--module', sampleApp], local);
+    expect(unsure.code).toBe(1);
+    expect(unsure.stderr).toContain(
+      'Say which dead letters to drop: --id <ids> (as listed) or --all.',
+    );
+    const dropped = await runCli(['dead-letters', 'drop', '--all', '--module', sampleApp], local);
+    expect(dropped.stdout).toContain('Dropped 1 dead letter(s).');
+    const empty = await runCli(['dead-letters', '--module', sampleApp], local);
+    expect(empty.stdout).toContain('No dead letters');
+  }, 120_000);
 
   it('rejects an unknown command and a missing --module with a clear message', async () => {
     const unknown = await runCli(['explode'], env);

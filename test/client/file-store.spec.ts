@@ -174,6 +174,30 @@ describe('file outbox store', () => {
     await reopened.close();
   });
 
+  it('keeps dead letters through a compaction, apart from the pending entries', async () => {
+    const store = new FileTelemetryStore(path, 10_000, 10);
+    for (let i = 0; i < 30; i++) {
+      await store.append(Array.from({ length: 100 }, (_, j) => entry(i * 100 + j)));
+    }
+    const full = statSync(path).size;
+    const pending = await store.pending(3_000);
+    const refusedAt = new Date().toISOString();
+    const letters = pending
+      .slice(0, 3)
+      .map((e) => ({ ...e, status: 413, reason: 'big', refusedAt }));
+    await store.setAside(letters);
+    await store.acknowledge(pending.slice(3, 2_950).map((e) => e.id));
+    await store.close(); // waits for the compaction it started
+    expect(statSync(path).size).toBeLessThan(full / 20);
+    const reopened = new FileTelemetryStore(path, 10_000, 10);
+    expect(await reopened.deadLetters(10)).toEqual(letters);
+    expect(await reopened.deadLetterCount()).toBe(3);
+    expect((await reopened.pending(100)).map((e) => e.id)).toEqual(
+      pending.slice(2_950).map((e) => e.id),
+    );
+    await reopened.close();
+  });
+
   it("removes a crashed process's temporary files at start, not a live one's", async () => {
     mkdirSync(join(dir, 'nested'));
     const dead = spawnSync(process.execPath, ['-e', '0']).pid!;

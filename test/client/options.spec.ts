@@ -15,6 +15,7 @@ describe('options resolution', () => {
       verboseLogging: false,
       requestTimeout: 30_000,
       maxOutboxEntries: 10_000,
+      maxDeadLetters: 1_000,
       customHeaders: {},
       signing: { enabled: false, header: 'X-Telemetry-Signature', mode: 'compatible' },
       allowInsecureTransport: false,

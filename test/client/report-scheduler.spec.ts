@@ -7,11 +7,18 @@ import { TelemetryReportScheduler } from '../../lib/reporting/telemetry-report.s
 import { TelemetryTimers } from '../../lib/scheduler/telemetry-timers';
 import { captureTelemetryLogs } from './fixtures/telemetry-app.fixture';
 
-const sent: TelemetryReportOutcome = { status: 'sent', payloads: 1, entries: 1, remaining: 0 };
+const sent: TelemetryReportOutcome = {
+  status: 'sent',
+  payloads: 1,
+  entries: 1,
+  deadLettered: 0,
+  remaining: 0,
+};
 const failed = (status?: number, retryAfterSeconds?: number): TelemetryReportOutcome => ({
   status: 'failed',
   payloads: 0,
   entries: 0,
+  deadLettered: 0,
   remaining: 5,
   result: {
     ok: false,

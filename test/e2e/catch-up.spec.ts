@@ -170,7 +170,7 @@ describe.each(['fastify', 'express'] as const)(
       expect(cpu).toEqual(Array.from({ length: 1_200 }, (_, r) => r * 10));
     });
 
-    it('keeps a round the receiver refuses and acknowledges the others of its batch, stored once', async () => {
+    it('sets a round the receiver refuses aside as a dead letter and acknowledges the others of its batch, stored once', async () => {
       const client = await boot('catch-up-2');
       // Round 7's queue value is larger than the receiver accepts (16 KB): that round is refused.
       const huge = 'x'.repeat(20_000);
@@ -179,15 +179,26 @@ describe.each(['fastify', 'express'] as const)(
         .add(backlog('catch-up-2', 40, (r, k) => (r === 7 && k === 2 ? huge : r * 10 + k)));
       const reporter = client.get(TelemetryReporter);
       const first = await reporter.sendBacklog();
-      expect(first).toMatchObject({ status: 'failed', result: { status: 422 } });
-      // However many ticks follow, only the refused round remains and nothing is stored twice.
-      await reporter.sendBacklog();
-      const last = await reporter.sendBacklog();
-      expect(last).toMatchObject({ status: 'failed', remaining: 3 });
-      const left = await client.get(TelemetryOutbox).pending();
-      expect(left.map((e) => e.value)).toEqual([70, 71, huge]);
+      expect(first).toMatchObject({ status: 'sent', deadLettered: 1, remaining: 0 });
+      const letters = await reporter.deadLetters();
+      expect(letters.map((e) => e.value)).toEqual([70, 71, huge]);
+      expect(letters[0]).toMatchObject({ status: 422, reason: expect.stringContaining('16') });
       const cpu = await history('catch-up-2', 'cpu');
       expect(cpu).toEqual(Array.from({ length: 40 }, (_, r) => r * 10).filter((v) => v !== 70));
+    });
+
+    it('sets a single payload the receiver refuses (a value over 16 KB, 400) aside and sends the next ones in the same run', async () => {
+      const client = await boot('catch-up-4');
+      const huge = 'y'.repeat(20_000);
+      await client
+        .get(TelemetryOutbox)
+        .add(backlog('catch-up-4', 3, (r, k) => (r === 0 && k === 1 ? huge : r * 10 + k)));
+      const reporter = client.get(TelemetryReporter);
+      const outcome = await reporter.sendBacklog();
+      expect(outcome).toMatchObject({ status: 'sent', payloads: 2, deadLettered: 1, remaining: 0 });
+      const [letter] = await reporter.deadLetters();
+      expect(letter).toMatchObject({ key: 'cpu', value: 0, status: 400 });
+      expect(await history('catch-up-4', 'cpu')).toEqual([10, 20]);
     });
 
     it('sends a batch again when its answer is lost, without storing any round twice', async () => {

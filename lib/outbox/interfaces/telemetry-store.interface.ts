@@ -19,6 +19,19 @@ export interface OutboxEntry extends OutboxEntryInput {
   id: number;
 }
 
+/**
+ * An outbox entry the receiver refused for good (400, 413, 415 or 422), set aside so the entries
+ * behind it are delivered: kept, counted and listed until it is retried or dropped.
+ */
+export interface DeadLetter extends OutboxEntry {
+  /** HTTP status of the latest refusal; a round refused inside a batch answer is recorded as 422. */
+  status: number;
+  /** The receiver's reason, as its answer gave it. */
+  reason: string;
+  /** UTC ISO-8601 time of the latest refusal. */
+  refusedAt: string;
+}
+
 /** A held lock; `release()` frees it early, otherwise it expires after its time to live. */
 export interface TelemetryLock {
   release(): Promise<void>;
@@ -41,6 +54,19 @@ export interface TelemetryStore {
   acknowledge(ids: number[]): Promise<void>;
   /** Number of entries waiting. */
   size(): Promise<number>;
+  /**
+   * Moves the letters' entries out of the pending ones into the dead letters in one step (a letter
+   * whose id is already a dead letter replaces it). Beyond the dead-letter bound the oldest dead
+   * letters are dropped; the number dropped is returned. Optional: a store without the four
+   * dead-letter methods keeps a refused entry pending, at the head of the outbox.
+   */
+  setAside?(letters: DeadLetter[]): Promise<number>;
+  /** The oldest `limit` dead letters, oldest (lowest id) first. */
+  deadLetters?(limit: number): Promise<DeadLetter[]>;
+  /** Number of dead letters kept. */
+  deadLetterCount?(): Promise<number>;
+  /** Removes dead letters (sent again, or dropped by the user); unknown ids are ignored. */
+  dropDeadLetters?(ids: number[]): Promise<void>;
   /** A JSON value stored with `setValue`, or `undefined`. */
   getValue<T = unknown>(key: string): Promise<T | undefined>;
   /** Stores a JSON-serialisable value without expiry. */

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { TelemetryMessages } from '../../telemetry.messages';
 import type {
+  DeadLetter,
   OutboxEntry,
   OutboxEntryInput,
   TelemetryLock,
@@ -13,10 +14,13 @@ import type { JournalRecord } from './journal-record';
 import {
   applyRecord,
   jsonCopy,
+  oldestDeadLetters,
   oldestEntries,
   type OutboxDocument,
   planAcknowledge,
   planAppend,
+  planDropDeadLetters,
+  planSetAside,
   planTakeLock,
 } from './outbox-document';
 import { OutboxJournal } from './outbox-journal';
@@ -71,6 +75,7 @@ export class FileTelemetryStore implements TelemetryStore {
   constructor(
     readonly path: string,
     private readonly maxEntries = 10_000,
+    private readonly maxDeadLetters = 1_000,
   ) {
     this.journal = new OutboxJournal(path, this.logger);
     this.lock = new FileLock(path);
@@ -98,6 +103,30 @@ export class FileTelemetryStore implements TelemetryStore {
 
   size(): Promise<number> {
     return this.read((doc) => doc.entries.size);
+  }
+
+  setAside(letters: DeadLetter[]): Promise<number> {
+    const copy = jsonCopy(letters);
+    return this.change((doc) => {
+      const { records, dropped } = planSetAside(doc, copy, this.maxDeadLetters);
+      return { records, durable: true, result: dropped };
+    });
+  }
+
+  deadLetters(limit: number): Promise<DeadLetter[]> {
+    return this.read((doc) => jsonCopy(oldestDeadLetters(doc, limit)));
+  }
+
+  deadLetterCount(): Promise<number> {
+    return this.read((doc) => doc.dead.size);
+  }
+
+  dropDeadLetters(ids: number[]): Promise<void> {
+    return this.change((doc) => ({
+      records: planDropDeadLetters(doc, ids),
+      durable: true,
+      result: undefined,
+    }));
   }
 
   getValue<T = unknown>(key: string): Promise<T | undefined> {
@@ -240,7 +269,7 @@ export class FileTelemetryStore implements TelemetryStore {
   private maybeCompact(): void {
     const { doc } = this.journal;
     if (this.compaction || doc.garbage < COMPACT_AFTER) return;
-    if (doc.garbage < doc.entries.size + doc.values.size) return;
+    if (doc.garbage < doc.entries.size + doc.dead.size + doc.values.size) return;
     this.compaction = this.compact()
       .catch((error: unknown) =>
         this.logger.warn(TelemetryMessages.storeFailed('compaction', String(error))),

@@ -1,5 +1,5 @@
 import { crc32 } from 'node:zlib';
-import type { OutboxEntry } from '../interfaces/telemetry-store.interface';
+import type { DeadLetter, OutboxEntry } from '../interfaces/telemetry-store.interface';
 
 /**
  * One change of the file outbox, as written to its journal. Replaying the records of a journal in
@@ -10,6 +10,9 @@ export type JournalRecord =
   | { op: 'head'; format: typeof JOURNAL_FORMAT; nextId: number }
   | { op: 'add'; entries: OutboxEntry[] }
   | { op: 'ack'; ids: number[] }
+  /** Entries the receiver refused for good: out of the pending ones, into the dead letters. */
+  | { op: 'dead'; letters: DeadLetter[] }
+  | { op: 'undead'; ids: number[] }
   | { op: 'set'; values: Record<string, unknown> }
   | { op: 'del'; keys: string[] }
   | { op: 'lock'; name: string; token: string; expiresAt: number }

@@ -1,4 +1,5 @@
 import type {
+  DeadLetter,
   OutboxEntry,
   OutboxEntryInput,
   TelemetryLock,
@@ -9,9 +10,12 @@ import {
   applyRecord,
   emptyDocument,
   jsonCopy,
+  oldestDeadLetters,
   oldestEntries,
   planAcknowledge,
   planAppend,
+  planDropDeadLetters,
+  planSetAside,
   planTakeLock,
   pruneLocks,
 } from './outbox-document';
@@ -23,7 +27,10 @@ import {
 export class MemoryTelemetryStore implements TelemetryStore {
   private readonly doc = emptyDocument();
 
-  constructor(private readonly maxEntries = 10_000) {}
+  constructor(
+    private readonly maxEntries = 10_000,
+    private readonly maxDeadLetters = 1_000,
+  ) {}
 
   async append(entries: OutboxEntryInput[]): Promise<number> {
     const { records, dropped } = planAppend(this.doc, jsonCopy(entries), this.maxEntries);
@@ -41,6 +48,24 @@ export class MemoryTelemetryStore implements TelemetryStore {
 
   async size(): Promise<number> {
     return this.doc.entries.size;
+  }
+
+  async setAside(letters: DeadLetter[]): Promise<number> {
+    const { records, dropped } = planSetAside(this.doc, jsonCopy(letters), this.maxDeadLetters);
+    this.apply(records);
+    return dropped;
+  }
+
+  async deadLetters(limit: number): Promise<DeadLetter[]> {
+    return jsonCopy(oldestDeadLetters(this.doc, limit));
+  }
+
+  async deadLetterCount(): Promise<number> {
+    return this.doc.dead.size;
+  }
+
+  async dropDeadLetters(ids: number[]): Promise<void> {
+    this.apply(planDropDeadLetters(this.doc, ids));
   }
 
   async getValue<T = unknown>(key: string): Promise<T | undefined> {

@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { OutboxEntry, OutboxEntryInput } from '../interfaces/telemetry-store.interface';
+import type {
+  DeadLetter,
+  OutboxEntry,
+  OutboxEntryInput,
+} from '../interfaces/telemetry-store.interface';
 import { JOURNAL_FORMAT, type JournalRecord } from './journal-record';
 
 /**
@@ -12,6 +16,8 @@ export interface OutboxDocument {
   nextId: number;
   /** Pending entries by id; insertion order is id order (ids only grow). */
   entries: Map<number, OutboxEntry>;
+  /** Entries the receiver refused for good, by id. */
+  dead: Map<number, DeadLetter>;
   values: Map<string, unknown>;
   locks: Map<string, { token: string; expiresAt: number }>;
   /** Records made obsolete since the journal was last written from scratch (compaction's cue). */
@@ -21,6 +27,7 @@ export interface OutboxDocument {
 export const emptyDocument = (): OutboxDocument => ({
   nextId: 1,
   entries: new Map(),
+  dead: new Map(),
   values: new Map(),
   locks: new Map(),
   garbage: 0,
@@ -39,6 +46,17 @@ export function applyRecord(doc: OutboxDocument, record: JournalRecord): void {
       return;
     case 'ack':
       for (const id of record.ids) if (doc.entries.delete(id)) doc.garbage++;
+      return;
+    case 'dead':
+      for (const letter of record.letters) {
+        if (doc.entries.delete(letter.id)) doc.garbage++;
+        if (doc.dead.has(letter.id)) doc.garbage++;
+        doc.dead.set(letter.id, letter);
+        doc.nextId = Math.max(doc.nextId, letter.id + 1);
+      }
+      return;
+    case 'undead':
+      for (const id of record.ids) if (doc.dead.delete(id)) doc.garbage += 2;
       return;
     case 'set':
       for (const [key, value] of Object.entries(record.values)) {
@@ -97,6 +115,36 @@ export function planAcknowledge(doc: OutboxDocument, ids: number[]): JournalReco
   return known.length > 0 ? [{ op: 'ack', ids: known }] : [];
 }
 
+/**
+ * Records setting `letters` aside, followed by the drop of the oldest dead letters beyond `max`;
+ * `dropped` says how many those are.
+ */
+export function planSetAside(
+  doc: OutboxDocument,
+  letters: DeadLetter[],
+  max: number,
+): { records: JournalRecord[]; dropped: number } {
+  if (letters.length === 0) return { records: [], dropped: 0 };
+  const records: JournalRecord[] = [{ op: 'dead', letters }];
+  const ids = new Set([...doc.dead.keys(), ...letters.map((letter) => letter.id)]);
+  const excess = ids.size - max;
+  if (excess <= 0) return { records, dropped: 0 };
+  const oldest = [...ids].sort((a, b) => a - b).slice(0, excess);
+  records.push({ op: 'undead', ids: oldest });
+  return { records, dropped: oldest.length };
+}
+
+/** Records dropping the known ones among the dead letters `ids`. */
+export function planDropDeadLetters(doc: OutboxDocument, ids: number[]): JournalRecord[] {
+  const known = ids.filter((id) => doc.dead.has(id));
+  return known.length > 0 ? [{ op: 'undead', ids: known }] : [];
+}
+
+/** The oldest `limit` dead letters (lowest ids first). */
+export function oldestDeadLetters(doc: OutboxDocument, limit: number): DeadLetter[] {
+  return [...doc.dead.values()].sort((a, b) => a.id - b.id).slice(0, limit);
+}
+
 /** Records taking the lock when free or expired, with its token; none when held by another. */
 export function planTakeLock(
   doc: OutboxDocument,
@@ -141,6 +189,10 @@ export function snapshotRecords(doc: OutboxDocument, now: number): JournalRecord
     }
   }
   if (chunk.length > 0) records.push({ op: 'add', entries: chunk });
+  const letters = oldestDeadLetters(doc, doc.dead.size);
+  for (let i = 0; i < letters.length; i += SNAPSHOT_CHUNK) {
+    records.push({ op: 'dead', letters: letters.slice(i, i + SNAPSHOT_CHUNK) });
+  }
   return records;
 }
 

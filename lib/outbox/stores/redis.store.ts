@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { loadPackage } from '../../packages/peer-packages';
 import type {
+  DeadLetter,
   OutboxEntry,
   OutboxEntryInput,
   TelemetryLock,
@@ -25,6 +26,24 @@ if excess > 0 then
 end
 return 0`;
 
+// Moves entries from the outbox to the dead letters in one step, trimmed to their bound likewise.
+// KEYS: queue, entries, dead letters (hash), dead-letter order (zset); ARGV: max, then id, JSON pairs.
+const SET_ASIDE_SCRIPT = `
+local max = tonumber(ARGV[1])
+for i = 2, #ARGV, 2 do
+  redis.call('ZREM', KEYS[1], ARGV[i])
+  redis.call('HDEL', KEYS[2], ARGV[i])
+  redis.call('HSET', KEYS[3], ARGV[i], ARGV[i + 1])
+  redis.call('ZADD', KEYS[4], ARGV[i], ARGV[i])
+end
+local excess = redis.call('ZCARD', KEYS[4]) - max
+if excess > 0 then
+  local dropped = redis.call('ZPOPMIN', KEYS[4], excess)
+  for i = 1, #dropped, 2 do redis.call('HDEL', KEYS[3], dropped[i]) end
+  return excess
+end
+return 0`;
+
 const RELEASE_SCRIPT = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
@@ -34,17 +53,23 @@ return 0`;
  * live under `telemetry:<host>:`; locks are `SET NX PX` leases released only by their owner.
  */
 export class RedisTelemetryStore implements TelemetryStore {
-  private readonly keys: { seq: string; entries: string; queue: string; values: string };
+  private readonly keys: Record<
+    'seq' | 'entries' | 'queue' | 'dead' | 'deadQueue' | 'values',
+    string
+  >;
 
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
     private readonly maxEntries = 10_000,
+    private readonly maxDeadLetters = 1_000,
   ) {
     this.keys = {
       seq: `${prefix}seq`,
       entries: `${prefix}entries`,
       queue: `${prefix}queue`,
+      dead: `${prefix}dead`,
+      deadQueue: `${prefix}deadqueue`,
       values: `${prefix}values`,
     };
   }
@@ -54,6 +79,7 @@ export class RedisTelemetryStore implements TelemetryStore {
     url: string,
     host: string,
     maxEntries?: number,
+    maxDeadLetters?: number,
   ): Promise<RedisTelemetryStore> {
     const { Redis: RedisClient } = loadPackage<typeof import('ioredis')>(
       'ioredis',
@@ -62,7 +88,7 @@ export class RedisTelemetryStore implements TelemetryStore {
     // Fail fast rather than queue commands forever: callers log the error and try again later.
     const redis = new RedisClient(url, { maxRetriesPerRequest: 1, connectTimeout: 5_000 });
     redis.on('error', () => undefined);
-    return new RedisTelemetryStore(redis, `telemetry:${host}:`, maxEntries);
+    return new RedisTelemetryStore(redis, `telemetry:${host}:`, maxEntries, maxDeadLetters);
   }
 
   async append(entries: OutboxEntryInput[]): Promise<number> {
@@ -104,6 +130,43 @@ export class RedisTelemetryStore implements TelemetryStore {
 
   size(): Promise<number> {
     return this.redis.zcard(this.keys.queue);
+  }
+
+  async setAside(letters: DeadLetter[]): Promise<number> {
+    if (letters.length === 0) return 0;
+    const { queue, entries, dead, deadQueue } = this.keys;
+    const args = letters.flatMap((letter) => [String(letter.id), JSON.stringify(letter)]);
+    const dropped = await this.redis.eval(
+      SET_ASIDE_SCRIPT,
+      4,
+      queue,
+      entries,
+      dead,
+      deadQueue,
+      this.maxDeadLetters,
+      ...args,
+    );
+    return Number(dropped);
+  }
+
+  async deadLetters(limit: number): Promise<DeadLetter[]> {
+    const ids = await this.redis.zrange(this.keys.deadQueue, 0, limit - 1);
+    if (ids.length === 0) return [];
+    const rows = await this.redis.hmget(this.keys.dead, ...ids);
+    return rows.flatMap((row) => (row === null ? [] : [JSON.parse(row) as DeadLetter]));
+  }
+
+  deadLetterCount(): Promise<number> {
+    return this.redis.zcard(this.keys.deadQueue);
+  }
+
+  async dropDeadLetters(ids: number[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.redis
+      .multi()
+      .zrem(this.keys.deadQueue, ...ids.map(String))
+      .hdel(this.keys.dead, ...ids.map(String))
+      .exec();
   }
 
   async getValue<T = unknown>(key: string): Promise<T | undefined> {
