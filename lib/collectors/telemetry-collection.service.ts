@@ -116,7 +116,7 @@ export class TelemetryCollectionService {
       const time = typeof stored === 'string' ? Date.parse(stored) : NaN;
       return Number.isNaN(time) ? undefined : new Date(time);
     } catch (error) {
-      this.outbox.faults.failed('read of the last collection time', error);
+      this.outbox.faults.down(error, { during: 'read of the last collection time' });
       return undefined;
     }
   }
@@ -127,7 +127,7 @@ export class TelemetryCollectionService {
     try {
       return await this.store.acquireLock(`collect:${collector.key}`, ttl);
     } catch (error) {
-      this.outbox.faults.failed('collection lease', error);
+      this.outbox.faults.down(error, { during: 'collection lease' });
       return undefined;
     }
   }
@@ -173,7 +173,7 @@ export class TelemetryCollectionService {
     try {
       await this.store.setValues(values);
     } catch (error) {
-      this.outbox.faults.failed('write of the last collection time', error);
+      this.outbox.faults.down(error, { during: 'write of the last collection time' });
     }
   }
 }

@@ -8,7 +8,7 @@ import type {
   OutboxEntryInput,
   TelemetryStore,
 } from './interfaces/telemetry-store.interface';
-import { StoreFaultLog } from './store-fault-log';
+import { storeFaultLog } from './store-fault-log';
 
 /**
  * The outbox as the rest of the client uses it: the configured store plus the overflow warning,
@@ -20,7 +20,7 @@ export class TelemetryOutbox {
   private readonly logger = new Logger('Telemetry');
   private overflowing = false;
   /** Store failures of the outbox, its reporter and its collectors: one line each way. */
-  readonly faults = new StoreFaultLog(this.logger);
+  readonly faults = storeFaultLog(this.logger);
 
   constructor(
     @Inject(TELEMETRY_STORE) private readonly store: TelemetryStore,
@@ -36,10 +36,10 @@ export class TelemetryOutbox {
         this.logger.warn(TelemetryMessages.outboxOverflow(this.options.maxOutboxEntries));
       }
       this.overflowing = dropped > 0;
-      this.faults.worked();
+      this.faults.up();
       return true;
     } catch (error) {
-      this.faults.failed('append', error, entries.length);
+      this.faults.down(error, { during: 'append', lost: entries.length });
       return false;
     }
   }
@@ -50,7 +50,7 @@ export class TelemetryOutbox {
 
   async acknowledge(ids: number[]): Promise<void> {
     await this.store.acknowledge(ids);
-    this.faults.worked();
+    this.faults.up();
   }
 
   size(): Promise<number> {

@@ -88,7 +88,7 @@ export class TelemetryReportScheduler implements OnApplicationBootstrap, BeforeA
     } catch (error) {
       // Only the store can throw here (the HTTP client reports failures as results): back off
       // like an outage, but name the real culprit.
-      this.outbox.faults.failed('report', error);
+      this.outbox.faults.down(error, { during: 'report' });
       return this.backoff.storeFailed(interval);
     }
     if (this.stopped) {

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ANALYTICS_CACHE_STORE } from './analytics-cache.constants';
 import { AnalyticsCachePatterns } from './analytics-cache.keys';
 import { ANALYTICS_CACHE_MESSAGES } from './analytics-cache.messages';
-import { OutageLog } from '../common/outage/outage.log';
+import { OutageLog } from '../../lib/outage/outage.log';
 import type { AnalyticsCacheStore } from '../config/receiver-extensions.interface';
 
 /**

@@ -107,7 +107,7 @@ export class ErrorsSendScheduler implements OnApplicationBootstrap, BeforeApplic
     try {
       outcome = await this.sender.sendBacklog();
     } catch (error) {
-      this.outbox.faults.failed('errors send', error);
+      this.outbox.faults.down(error, { during: 'errors send' });
       return this.backoff.storeFailed(interval);
     }
     if (outcome.status === 'failed') {
@@ -115,7 +115,7 @@ export class ErrorsSendScheduler implements OnApplicationBootstrap, BeforeApplic
     }
     if (outcome.status === 'sent') {
       this.backoff.succeeded();
-      if (outcome.sent > 0) this.outbox.faults.worked();
+      if (outcome.sent > 0) this.outbox.faults.up();
     }
     return interval;
   }

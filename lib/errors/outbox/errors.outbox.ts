@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ResolvedTelemetryOptions } from '../../options/resolved-telemetry-options.interface';
 import type { TelemetryStore } from '../../outbox/interfaces/telemetry-store.interface';
-import { StoreFaultLog } from '../../outbox/store-fault-log';
+import { storeFaultLog } from '../../outbox/store-fault-log';
 import { TELEMETRY_OPTIONS } from '../../telemetry.constants';
 import { TelemetryMessages } from '../../telemetry.messages';
 import { MICROLOGS_ENTRIES, TELEMETRY_ERROR_STORE } from '../errors.constants';
@@ -21,7 +21,7 @@ export class ErrorsOutbox {
   private readonly listeners: Array<() => void> = [];
   private overflowing = false;
   /** Store failures of this outbox and its sender: one line when they start, one when they end. */
-  readonly faults = new StoreFaultLog(this.logger);
+  readonly faults = storeFaultLog(this.logger);
 
   constructor(
     @Inject(TELEMETRY_ERROR_STORE) readonly store: TelemetryStore | null,
@@ -60,9 +60,9 @@ export class ErrorsOutbox {
         this.logger.warn(TelemetryMessages.outboxOverflow(this.options.maxOutboxEntries));
       }
       this.overflowing = dropped > 0;
-      this.faults.worked();
+      this.faults.up();
     } catch (error) {
-      this.faults.failed('append', error, 1);
+      this.faults.down(error, { during: 'append', lost: 1 });
       return false;
     }
     for (const listener of this.listeners) listener();

@@ -17,7 +17,7 @@ import {
 } from '../auth/auth.constants';
 import { CommonMessages } from '../common.messages';
 import { routeMetadata } from '../decorators/route-metadata';
-import { OutageLog } from '../outage/outage.log';
+import { OutageLog } from '../../../lib/outage/outage.log';
 import { ReceiverRawHttpException } from '../envelope/envelope';
 import { phpTrim } from '../input/php-input';
 import { clientIp } from '../request/client-ip';

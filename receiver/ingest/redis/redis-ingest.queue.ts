@@ -7,7 +7,7 @@ import { IngestUnavailableError } from '../ingest.errors';
 import { IngestMessages } from '../ingest.messages';
 import type { InlineIngestQueue } from '../inline-ingest.queue';
 import type { IngestJob, IngestQueue, IngestQueueHealth } from '../interfaces/ingest.interfaces';
-import { OutageLog } from '../../common/outage/outage.log';
+import { OutageLog } from '../../../lib/outage/outage.log';
 import { entryFields, type RedisQueueKeys } from './redis-queue.keys';
 import type { RedisQueueMonitor } from './redis-queue.monitor';
 

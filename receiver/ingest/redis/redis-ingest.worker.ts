@@ -9,7 +9,7 @@ import {
   type RedisQueueKeys,
 } from './redis-queue.keys';
 import { DeadLetterWriter } from './dead-letter.writer';
-import type { OutageLog } from '../../common/outage/outage.log';
+import type { OutageLog } from '../../../lib/outage/outage.log';
 
 /** How long one `XREADGROUP` waits for events (a stop request is honoured within this time). */
 export const WORKER_BLOCK_MS = 1_000;

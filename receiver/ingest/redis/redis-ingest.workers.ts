@@ -8,7 +8,7 @@ import type { ResolvedReceiverOptions } from '../../config/receiver-options.inte
 import type { IngestBatchProcessor } from '../ingest-batch.processor';
 import type { IngestHandlerRegistry } from '../ingest-handler.registry';
 import { IngestMessages } from '../ingest.messages';
-import { OutageLog } from '../../common/outage/outage.log';
+import { OutageLog } from '../../../lib/outage/outage.log';
 import { WORKER_BLOCK_MS } from './redis-ingest.worker';
 import type { RedisQueueKeys } from './redis-queue.keys';
 import { RedisIngestWorker } from './redis-ingest.worker';

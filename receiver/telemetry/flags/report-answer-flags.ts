@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { FEATURE_FLAGS_KEY, type TelemetryReportAnswer } from '../../../lib/protocol';
-import { OutageLog } from '../../common/outage/outage.log';
+import { OutageLog } from '../../../lib/outage/outage.log';
 import { TelemetryMessages } from '../telemetry.messages';
 import { FeatureFlagsService } from './feature-flags.service';
 
