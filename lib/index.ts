@@ -33,11 +33,7 @@ export {
 } from './collectors/telemetry-collection.service';
 
 // Reporting and the receiver's answers
-export {
-  TelemetryReporter,
-  type TelemetryDeadLetterRetryOutcome,
-  type TelemetryReportOutcome,
-} from './reporting/telemetry.reporter';
+export { TelemetryReporter, type TelemetryReportOutcome } from './reporting/telemetry.reporter';
 export { TelemetryResponseHandler } from './responses/decorators/telemetry-response-handler.decorator';
 export type { TelemetryResponseHandlerDefinition } from './responses/telemetry-response.dispatcher';
 

@@ -25,7 +25,10 @@ export const reportCommand: CliCommand = {
     return withTelemetry(options, async (telemetry) => {
       const code = await report(telemetry, options['only-due'] === true, output);
       // Refused values are kept apart: say so where the user looks after a send.
-      const dead = telemetry.options.enabled ? await telemetry.reporter.deadLetterCount() : 0;
+      let dead = 0;
+      if (telemetry.options.enabled) {
+        for (const letters of telemetry.deadLetters) dead += await letters.count();
+      }
       if (dead > 0) output.err(DeadLettersMessages.reportNote(dead));
       return code;
     });

@@ -1,8 +1,10 @@
 import type { Provider } from '@nestjs/common';
 import { TelemetryCollectionService } from '../collectors/telemetry-collection.service';
+import { ErrorsSender } from '../errors/outbox/errors.sender';
 import { FeatureFlagsService } from '../flags/feature-flags.service';
 import { FeatureFlagsSynchronizer } from '../flags/feature-flags.synchronizer';
 import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-options.interface';
+import type { DeadLetters } from '../outbox/dead-letters';
 import { TelemetryReporter } from '../reporting/telemetry.reporter';
 import { TELEMETRY_OPTIONS } from '../telemetry.constants';
 
@@ -29,10 +31,9 @@ export const TELEMETRY_CLI_ACCESS_V1 = Symbol.for('nestjs-telemetry.cli-access.v
 export interface TelemetryCliAccess {
   options: ResolvedTelemetryOptions;
   collection: Pick<TelemetryCollectionService, 'getStatuses' | 'collect' | 'collectDue'>;
-  reporter: Pick<
-    TelemetryReporter,
-    'sendBacklog' | 'deadLetters' | 'deadLetterCount' | 'retryDeadLetters' | 'dropDeadLetters'
-  >;
+  reporter: Pick<TelemetryReporter, 'sendBacklog'>;
+  /** The dead letters of each outbox whose store keeps them: telemetry's, then the errors'. */
+  deadLetters: Array<Pick<DeadLetters, 'outbox' | 'list' | 'count' | 'retry' | 'drop'>>;
   synchronizer: Pick<FeatureFlagsSynchronizer, 'syncNow'>;
   flags: Pick<FeatureFlagsService, 'getAll'>;
 }
@@ -50,6 +51,7 @@ export const telemetryCliAccessProvider: Provider = {
     TELEMETRY_OPTIONS,
     TelemetryCollectionService,
     TelemetryReporter,
+    ErrorsSender,
     FeatureFlagsSynchronizer,
     FeatureFlagsService,
   ],
@@ -57,7 +59,15 @@ export const telemetryCliAccessProvider: Provider = {
     options: ResolvedTelemetryOptions,
     collection: TelemetryCollectionService,
     reporter: TelemetryReporter,
+    errors: ErrorsSender,
     synchronizer: FeatureFlagsSynchronizer,
     flags: FeatureFlagsService,
-  ): TelemetryCliAccess => ({ options, collection, reporter, synchronizer, flags }),
+  ): TelemetryCliAccess => ({
+    options,
+    collection,
+    reporter,
+    deadLetters: [reporter.deadLetters, errors.deadLetters].filter((letters) => letters.kept),
+    synchronizer,
+    flags,
+  }),
 };

@@ -6,8 +6,11 @@ export const ErrorsMessages = {
     `Error receiver reachable again after ${seconds} s; backlog sent.`,
   refusedKept: (status: number, reason: string) =>
     `Error receiver refused the reports with status ${status} (${reason}); they are kept and retried — check errors.receiverUrl and errors.projectKey.`,
-  refusedDropped: (kind: string, reason: string) =>
-    `Error receiver refused a ${kind} report as invalid (${reason}); it is dropped.`,
+  setAside: (kind: string, reason: string) =>
+    `Error receiver refused an ${kind} report for good (${reason}): it is kept as a dead letter and ` +
+    'the reports after it are sent (see "nestjs-telemetry dead-letters").',
+  deadLettersOverflow: (max: number, dropped: number) =>
+    `Error report dead letters are full (${max}): the oldest ${dropped} were dropped to make room.`,
   captureFailed: (reason: string) => `Error capture failed: ${reason}`,
   actorFailed: (reason: string) => `errors.actor resolver failed: ${reason}`,
   auditNotConfigured: () =>

@@ -3,7 +3,6 @@ import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-opt
 import { TELEMETRY_OPTIONS, TELEMETRY_STORE } from '../telemetry.constants';
 import { TelemetryMessages } from '../telemetry.messages';
 import type {
-  DeadLetter,
   OutboxEntry,
   OutboxEntryInput,
   TelemetryStore,
@@ -55,34 +54,6 @@ export class TelemetryOutbox {
 
   size(): Promise<number> {
     return this.store.size();
-  }
-
-  /** The store keeps dead letters (every built-in one does; a custom store may not). */
-  get keepsDeadLetters(): boolean {
-    const { setAside, deadLetters, deadLetterCount, dropDeadLetters } = this.store;
-    return [setAside, deadLetters, deadLetterCount, dropDeadLetters].every(
-      (method) => typeof method === 'function',
-    );
-  }
-
-  /** Sets refused entries aside as dead letters; a drop beyond the bound is logged. */
-  async setAside(letters: DeadLetter[]): Promise<void> {
-    const dropped = (await this.store.setAside?.(letters)) ?? 0;
-    if (dropped > 0) {
-      this.logger.warn(TelemetryMessages.deadLettersOverflow(this.options.maxDeadLetters, dropped));
-    }
-  }
-
-  deadLetters(limit = this.options.maxDeadLetters): Promise<DeadLetter[]> {
-    return this.store.deadLetters?.(limit) ?? Promise.resolve([]);
-  }
-
-  deadLetterCount(): Promise<number> {
-    return this.store.deadLetterCount?.() ?? Promise.resolve(0);
-  }
-
-  async dropDeadLetters(ids: number[]): Promise<void> {
-    await this.store.dropDeadLetters?.(ids);
   }
 }
 

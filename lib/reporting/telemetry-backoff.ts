@@ -13,19 +13,6 @@ export const isRetryable = (result: TelemetryHttpResult): boolean =>
   result.status === 429 ||
   result.status >= 500;
 
-/** Statuses that refuse one payload for good: {@link isPermanentRefusal}. */
-const PERMANENT_REFUSALS: ReadonlySet<number> = new Set([400, 413, 415, 422]);
-
-/**
- * The receiver refused this payload for good: 400 (malformed or invalid, e.g. a value over its
- * size limit), 413 (too large), 415 (an encoding it does not take) or 422 (unprocessable). Sending
- * it again cannot succeed, so it is set aside and the entries behind it go on. Not 401/403 (the
- * credentials or signature: every payload would fail alike), nor 404/405/410 (a wrong `serverUrl`
- * or a receiver mid-deployment, which also fails every payload), nor the retryable ones.
- */
-export const isPermanentRefusal = (result: TelemetryHttpResult): boolean =>
-  result.status !== undefined && PERMANENT_REFUSALS.has(result.status);
-
 /**
  * Delay before the next attempt after `failures` consecutive retryable failures: the report
  * interval doubled per failure, capped, with jitter (50–100 %) so replicas of many installs do not

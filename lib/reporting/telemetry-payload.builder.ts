@@ -2,11 +2,11 @@ import type { OutboxEntry } from '../outbox/interfaces/telemetry-store.interface
 import { toUtcSecond, type TelemetryPayload } from '../protocol';
 
 /** One payload to send and the outbox entries it acknowledges when the receiver accepts it. */
-export interface TelemetryBatch {
+export interface TelemetryBatch<E extends OutboxEntry = OutboxEntry> {
   payload: TelemetryPayload;
   ids: number[];
   /** The entries themselves, in the order of `ids`: what is set aside if the receiver refuses it. */
-  entries: OutboxEntry[];
+  entries: E[];
 }
 
 /**
@@ -16,9 +16,9 @@ export interface TelemetryBatch {
  * another and a receiver that understands one `{host, timestamp, data}` understands each. Declared
  * types and units travel in the optional top-level `metadata`, which such a receiver ignores.
  */
-export function buildBatches(entries: OutboxEntry[]): TelemetryBatch[] {
-  const batches: TelemetryBatch[] = [];
-  let current: TelemetryBatch | undefined;
+export function buildBatches<E extends OutboxEntry>(entries: E[]): TelemetryBatch<E>[] {
+  const batches: TelemetryBatch<E>[] = [];
+  let current: TelemetryBatch<E> | undefined;
   for (const entry of entries) {
     const timestamp = toUtcSecond(new Date(entry.collectedAt));
     const fits =

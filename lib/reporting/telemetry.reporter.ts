@@ -1,17 +1,16 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-options.interface';
-import type {
-  DeadLetter,
-  TelemetryLock,
-  TelemetryStore,
-} from '../outbox/interfaces/telemetry-store.interface';
+import { DeadLetters, refusalOf } from '../outbox/dead-letters';
+import type { TelemetryStore } from '../outbox/interfaces/telemetry-store.interface';
+import { withSendLock } from '../outbox/send-lock';
 import { TelemetryOutbox } from '../outbox/telemetry-outbox.service';
+import { toUtcSecond } from '../protocol';
 import { TelemetryResponseDispatcher } from '../responses/telemetry-response.dispatcher';
 import { TELEMETRY_OPTIONS, TELEMETRY_STORE } from '../telemetry.constants';
 import { TelemetryMessages } from '../telemetry.messages';
 import { TelemetryHttpClient, type TelemetryHttpResult } from '../transport/telemetry-http.client';
 import { readBatchAnswer } from './batch-answer.reader';
-import { isPermanentRefusal } from './telemetry-backoff';
+import { redactSecrets } from './redact-secrets';
 import { buildBatches, type TelemetryBatch } from './telemetry-payload.builder';
 
 /** What one {@link TelemetryReporter.sendBacklog} call did. */
@@ -40,28 +39,7 @@ export type TelemetryReportOutcome =
       result: TelemetryHttpResult;
     };
 
-/** What {@link TelemetryReporter.retryDeadLetters} did. */
-export interface TelemetryDeadLetterRetryOutcome {
-  /** `failed`: a failure other than a refusal (receiver down, credentials refused) stopped it. */
-  status: 'done' | 'locked' | 'unconfigured' | 'failed';
-  /** Payloads the receiver accepted: they left the dead letters. */
-  sent: number;
-  /** Payloads refused for good again: kept, with the new refusal. */
-  refused: number;
-  /** Dead letters left. */
-  remaining: number;
-  /** The failure that stopped the retry. */
-  result?: TelemetryHttpResult;
-}
-
 const LOCK_NAME = 'report';
-
-/**
- * Refused rounds in a row, with no payload accepted after them, that stop a run. A refusal is set
- * aside only once the receiver accepts a later payload: that proves it refuses this payload, not
- * everything this client sends (a wrong encryption key is a 400 too, and must keep everything).
- */
-const MAX_UNPROVEN_REFUSALS = 5;
 
 const BATCH_ANSWER_MISSING = 'the receiver answered a batch without saying which rounds it stored';
 
@@ -72,23 +50,6 @@ interface SendStep {
   deadLettered?: number;
   failure?: TelemetryHttpResult;
 }
-
-/** A round the receiver refused for good, and why. */
-interface RefusedRound {
-  round: TelemetryBatch;
-  status: number;
-  reason: string;
-}
-
-/** The receiver's reason as one short line: it is logged, stored and printed by the CLI. */
-const reasonText = (text: string): string =>
-  text.replace(/\s+/g, ' ').trim().slice(0, 300) || 'refused';
-
-const refusalOf = (round: TelemetryBatch, result: TelemetryHttpResult): RefusedRound => ({
-  round,
-  status: result.status!,
-  reason: reasonText((result.error ?? '').replace(/^HTTP \d+:?/, '')),
-});
 
 /** Up to `max` rounds from `start` on, of the same host as the first (a batch names one host). */
 function sameHost(rounds: TelemetryBatch[], start: number, max: number): TelemetryBatch[] {
@@ -119,6 +80,12 @@ export class TelemetryReporter {
   /** Most rounds per batch the receiver takes, from its latest answer; none = one per request. */
   private acceptBatch?: number;
 
+  /**
+   * @internal
+   * The telemetry outbox's dead letters: set aside here, listed, retried and dropped by the CLI.
+   */
+  readonly deadLetters: DeadLetters;
+
   /** @internal Nest creates this service; its dependencies are the package's own. */
   constructor(
     private readonly outbox: TelemetryOutbox,
@@ -126,16 +93,41 @@ export class TelemetryReporter {
     private readonly dispatcher: TelemetryResponseDispatcher,
     @Inject(TELEMETRY_STORE) private readonly store: TelemetryStore,
     @Inject(TELEMETRY_OPTIONS) private readonly options: ResolvedTelemetryOptions,
-  ) {}
+  ) {
+    this.deadLetters = new DeadLetters({
+      outbox: 'telemetry',
+      store,
+      max: options.maxDeadLetters,
+      logger: this.logger,
+      setAsideMessage: ({ entries, status, reason }) =>
+        TelemetryMessages.setAside(
+          `HTTP ${status}: ${reason}`,
+          entries.length,
+          entries[0].host,
+          toUtcSecond(new Date(entries[0].collectedAt)),
+        ),
+      overflowMessage: TelemetryMessages.deadLettersOverflow,
+      courier: {
+        configured: () => !!options.serverUrl,
+        underLock: (work) => withSendLock(store, LOCK_NAME, options.requestTimeout, work),
+        requests: (letters) => buildBatches(letters).map((round) => round.entries),
+        send: async (letters, settle) => {
+          const step = await this.sendRound(buildBatches(letters)[0], settle);
+          return step.failure ?? { ok: true };
+        },
+      },
+    });
+  }
 
   /**
    * Sends the backlog, oldest first. A payload refused for good is skipped and, once the receiver
-   * accepts a later payload in the same run, set aside as a dead letter (logged once). After
-   * {@link MAX_UNPROVEN_REFUSALS} refusals in a row with nothing accepted, or any other failure,
-   * the run stops and everything not sent stays in the outbox, in order.
+   * accepts a later payload in the same run, set aside as a dead letter (logged once). After five
+   * refusals in a row with nothing accepted, or any other failure, the run stops and everything
+   * not sent stays in the outbox, in order.
    */
   async sendBacklog(): Promise<TelemetryReportOutcome> {
-    if (!this.options.serverUrl) {
+    const { serverUrl, requestTimeout } = this.options;
+    if (!serverUrl) {
       return {
         status: 'unconfigured',
         payloads: 0,
@@ -143,33 +135,19 @@ export class TelemetryReporter {
         remaining: await this.outbox.size(),
       };
     }
-    const outcome = await this.underLock((deadline) => this.sendUnderLock(deadline));
+    const outcome = await withSendLock(this.store, LOCK_NAME, requestTimeout, (deadline) =>
+      this.sendUnderLock(deadline),
+    );
     return (
       outcome ?? { status: 'locked', payloads: 0, entries: 0, remaining: await this.outbox.size() }
     );
-  }
-
-  /** Runs `work` holding the send lock; `undefined` when another process holds it. */
-  private async underLock<T>(work: (deadline: number) => Promise<T>): Promise<T | undefined> {
-    // The lock outlives the sends it covers: new payloads stop being started well before it expires.
-    const ttl = Math.max(60_000, this.options.requestTimeout * 3);
-    const lock = await this.store.acquireLock(LOCK_NAME, ttl);
-    if (!lock) return undefined;
-    try {
-      return await work(Date.now() + ttl - this.options.requestTimeout - 5_000);
-    } finally {
-      await this.release(lock);
-    }
   }
 
   private async sendUnderLock(deadline: number): Promise<TelemetryReportOutcome> {
     const rounds = buildBatches(await this.outbox.pending());
     if (rounds.length === 0) return { status: 'empty', payloads: 0, entries: 0, remaining: 0 };
     const done = { payloads: 0, entries: 0, deadLettered: 0 };
-    const keepsDeadLetters = this.outbox.keepsDeadLetters;
-    /** Rounds refused for good since the last accepted payload, waiting for that proof. */
-    let refused: RefusedRound[] = [];
-    let lastRefusal: TelemetryHttpResult | undefined;
+    const refusals = this.deadLetters.awaitingProof();
     /** Lowered when a batch turns out too large for one request. */
     let sizeCap = Infinity;
     let next = 0;
@@ -182,24 +160,18 @@ export class TelemetryReporter {
       done.payloads += step.acknowledged.length;
       done.entries += step.acknowledged.reduce((sum, round) => sum + round.ids.length, 0);
       done.deadLettered += step.deadLettered ?? 0;
-      if (step.acknowledged.length > 0 && refused.length > 0) {
-        done.deadLettered += await this.setAside(refused);
-        refused = [];
-      }
+      if (step.acknowledged.length > 0) done.deadLettered += await refusals.accepted();
       if (step.failure?.tooLarge && group.length > 1) {
         sizeCap = Math.ceil(group.length / 2); // not a failure: the same rounds, in smaller parts
         continue;
       }
       if (
         step.failure &&
-        keepsDeadLetters &&
         group.length <= 1 &&
-        isPermanentRefusal(step.failure)
+        refusals.refused(rounds[next].entries, step.failure)
       ) {
-        refused.push(refusalOf(rounds[next], step.failure));
-        lastRefusal = step.failure;
         next += 1;
-        if (refused.length < MAX_UNPROVEN_REFUSALS) continue;
+        continue;
       }
       if (step.failure) {
         const remaining = await this.outbox.size();
@@ -209,79 +181,9 @@ export class TelemetryReporter {
     }
     const remaining = await this.outbox.size();
     // Refused with nothing accepted after them: they stay, and are tried again next time.
-    if (refused.length > 0) return { status: 'failed', ...done, remaining, result: lastRefusal! };
+    const unproven = refusals.unproven;
+    if (unproven) return { status: 'failed', ...done, remaining, result: unproven };
     return { status: 'sent', ...done, remaining };
-  }
-
-  /** The oldest `limit` dead letters (all by default): payloads the receiver refused for good. */
-  deadLetters(limit?: number): Promise<DeadLetter[]> {
-    return this.outbox.deadLetters(limit);
-  }
-
-  /** Number of dead letters kept. */
-  deadLetterCount(): Promise<number> {
-    return this.outbox.deadLetterCount();
-  }
-
-  /** Drops dead letters for good: those of `ids`, or all of them; resolves to the number dropped. */
-  async dropDeadLetters(ids?: number[]): Promise<number> {
-    const letters = await this.selectDeadLetters(ids);
-    await this.outbox.dropDeadLetters(letters.map((letter) => letter.id));
-    return letters.length;
-  }
-
-  /**
-   * Sends dead letters again (those of `ids`, or all), oldest first, one payload per round, under
-   * the lock of the backlog. Accepted ones leave the dead letters; refused ones stay with their new
-   * refusal; any other failure (receiver down, credentials refused) stops and keeps the rest.
-   */
-  async retryDeadLetters(ids?: number[]): Promise<TelemetryDeadLetterRetryOutcome> {
-    const none = { sent: 0, refused: 0 };
-    if (!this.options.serverUrl) {
-      return { status: 'unconfigured', ...none, remaining: await this.deadLetterCount() };
-    }
-    const outcome = await this.underLock(async (deadline) => {
-      const done = { ...none };
-      const rounds = buildBatches(await this.selectDeadLetters(ids));
-      for (const round of rounds) {
-        if (Date.now() > deadline) break; // the rest waits for the next retry
-        const step = await this.sendRound(round, (acked) => this.outbox.dropDeadLetters(acked));
-        if (!step.failure) {
-          done.sent++;
-        } else if (isPermanentRefusal(step.failure)) {
-          done.refused += await this.setAside([refusalOf(round, step.failure)]);
-        } else {
-          const remaining = await this.deadLetterCount();
-          return { status: 'failed' as const, ...done, remaining, result: step.failure };
-        }
-      }
-      return { status: 'done' as const, ...done, remaining: await this.deadLetterCount() };
-    });
-    return outcome ?? { status: 'locked', ...none, remaining: await this.deadLetterCount() };
-  }
-
-  private async selectDeadLetters(ids?: number[]): Promise<DeadLetter[]> {
-    const letters = await this.outbox.deadLetters();
-    if (!ids) return letters;
-    const wanted = new Set(ids);
-    return letters.filter((letter) => wanted.has(letter.id));
-  }
-
-  /** Sets refused rounds aside as dead letters, one log line each; resolves to their number. */
-  private async setAside(refused: RefusedRound[]): Promise<number> {
-    const refusedAt = new Date().toISOString();
-    await this.outbox.setAside(
-      refused.flatMap(({ round, status, reason }) =>
-        round.entries.map((entry) => ({ ...entry, status, reason, refusedAt })),
-      ),
-    );
-    for (const { round, status, reason } of refused) {
-      const { host, timestamp } = round.payload;
-      this.logger.warn(
-        TelemetryMessages.setAside(`HTTP ${status}: ${reason}`, round.ids.length, host, timestamp),
-      );
-    }
-    return refused.length;
   }
 
   /** One round as one Laravel-compatible payload: what every receiver understands. */
@@ -335,12 +237,9 @@ export class TelemetryReporter {
     // set aside (as 422, the batch answer gives no status per round).
     const refused = group.flatMap((round, index) => {
       const reason = answer.refused.get(index);
-      return reason === undefined ? [] : [{ round, status: 422, reason: reasonText(reason) }];
+      return reason === undefined ? [] : [refusalOf(round.entries, 422, reason)];
     });
-    const deadLettered =
-      refused.length > 0 && acknowledged.length > 0 && this.outbox.keepsDeadLetters
-        ? await this.setAside(refused)
-        : 0;
+    const deadLettered = acknowledged.length > 0 ? await this.deadLetters.setAside(refused) : 0;
     if (acknowledged.length + deadLettered === group.length) return { acknowledged, deadLettered };
     // The scheduler reads statuses: a refused round is the receiver's final word on it (a 4xx,
     // no fast retry); a round neither stored nor refused failed on its side (a 5xx, back off).
@@ -362,32 +261,4 @@ export class TelemetryReporter {
       TelemetryMessages.response(result.status, JSON.stringify(redactSecrets(result.body) ?? null)),
     );
   }
-
-  private async release(lock: TelemetryLock): Promise<void> {
-    try {
-      await lock.release();
-    } catch {
-      // An unreleased lock expires by itself; the next tick simply waits for it.
-    }
-  }
-}
-
-const SECRET_NAME =
-  /pass(word)?|secret|token|authorization|api[-_]?key|private[-_]?key|signature|cookie|credential/i;
-
-/**
- * A copy of a JSON value with the values of secret-looking properties replaced, for verbose logs:
- * collectors and receivers may carry credentials, and logs travel further than the app does.
- */
-export function redactSecrets(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(redactSecrets);
-  if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(
-    Object.entries(value).map(([name, item]) => [
-      name,
-      SECRET_NAME.test(name) && item !== null && typeof item !== 'object'
-        ? '[redacted]'
-        : redactSecrets(item),
-    ]),
-  );
 }

@@ -92,21 +92,38 @@ describe('nestjs-telemetry CLI against the sample app', () => {
     ]);
   }, 60_000);
 
-  it('dead-letters lists the values the server refused for good; retry sends them again, drop deletes them', async () => {
-    const path = join(dir, 'dead-letters.json');
-    const local = { ...env, TELEMETRY_STORE_PATH: path };
+  it('dead-letters lists the values the server refused for good, of both outboxes; retry sends them again, drop deletes them', async () => {
+    const own = mkdtempSync(join(dir, 'dead-letters-'));
+    const path = join(own, 'outbox.json');
+    const local = {
+      ...env,
+      TELEMETRY_STORE_PATH: path,
+      TELEMETRY_ERRORS_URL: receiver.url,
+      TELEMETRY_ERRORS_PROJECT_KEY: 'secret-key',
+    };
+    const refusedAt = '2025-08-03T10:05:00.000Z';
     const store = new FileTelemetryStore(path);
     await store.append([
       { key: 'disk', value: 'huge', collectedAt: '2025-08-03T10:00:00.000Z', host: 'cli-host' },
       { key: 'disk', value: 'odd', collectedAt: '2025-08-03T10:00:01.000Z', host: 'cli-host' },
     ]);
     const [first, second] = await store.pending(10);
-    const refusedAt = '2025-08-03T10:05:00.000Z';
     await store.setAside([
       { ...first, status: 413, reason: 'payload too large', refusedAt },
       { ...second, status: 422, reason: 'unknown key', refusedAt },
     ]);
     await store.close();
+    // The errors outbox beside it (errors.outbox.json), with a report refused for good.
+    const errorsStore = new FileTelemetryStore(join(own, 'errors.outbox.json'));
+    const report = { type: 'TypeError', message: 'x'.repeat(10), severity: 'error' };
+    await errorsStore.append([
+      { key: 'micrologs:error', value: report, collectedAt: refusedAt, host: 'cli-host' },
+    ]);
+    const [refusedReport] = await errorsStore.pending(10);
+    await errorsStore.setAside([
+      { ...refusedReport, status: 400, reason: 'message too long', refusedAt },
+    ]);
+    await errorsStore.close();
     receiver.answer = () => ({ status: 200, body: {} });
 
     const list = await runCli(['dead-letters', '--module', sampleApp], local);
@@ -115,26 +132,37 @@ describe('nestjs-telemetry CLI against the sample app', () => {
       /\| Id +\| Host +\| Key +\| Collected at +\| Status \| Reason +\| Refused at +\|/,
     );
     expect(list.stdout).toMatch(
-      /\| 1 +\| cli-host \| disk \| 2025-08-03T10:00:00.000Z \| 413 +\| payload too large \|/,
+      /\| telemetry:1 +\| cli-host \| disk +\| 2025-08-03T10:00:00.000Z \| 413 +\| payload too large \|/,
+    );
+    expect(list.stdout).toMatch(
+      /\| errors:1 +\| cli-host \| micrologs:error \| 2025-08-03T10:05:00.000Z \| 400 +\| message too long +\|/,
     );
     expect(list.stdout).toContain(
-      '2 value(s) the server refused for good are kept as dead letters.',
+      '3 value(s) the server refused for good are kept as dead letters.',
     );
 
     const before = receiver.reports.length;
     const retried = await runCli(
-      ['dead-letters', 'retry', '--id', String(first.id), '--module', sampleApp],
+      ['dead-letters', 'retry', '--id', `telemetry:${first.id},errors:1`, '--module', sampleApp],
       local,
     );
     expect(retried.stdout).toContain(
-      'Sent 1 payload(s) again; 0 refused again; 1 dead letter(s) left.',
+      'telemetry outbox: sent 1 payload(s) again; 0 refused again; 1 dead letter(s) left.',
+    );
+    expect(retried.stdout).toContain(
+      'errors outbox: sent 1 payload(s) again; 0 refused again; 0 dead letter(s) left.',
     );
     expect(retried.code).toBe(0);
-    expect(receiver.reports.slice(before).map((r) => r.body.data)).toEqual([{ disk: 'huge' }]);
+    const sent = receiver.reports.slice(before);
+    expect(sent).toHaveLength(2);
+    expect(sent.map((r) => r.body?.data)).toContainEqual({ disk: 'huge' });
+    const errorReport = sent.find((r) => r.path.endsWith('/api/track/error.php'));
+    expect(errorReport?.headers['x-api-key']).toBe('secret-key');
+    expect(JSON.parse(errorReport!.raw)).toEqual(report);
 
-    const report = await runCli(['report', '--module', sampleApp], local);
-    expect(report.code).toBe(0);
-    expect(report.stderr).toContain(
+    const reported = await runCli(['report', '--module', sampleApp], local);
+    expect(reported.code).toBe(0);
+    expect(reported.stderr).toContain(
       '1 value(s) the server refused for good are kept as dead letters',
     );
 
@@ -143,6 +171,9 @@ describe('nestjs-telemetry CLI against the sample app', () => {
     expect(unsure.stderr).toContain(
       'Say which dead letters to drop: --id <ids> (as listed) or --all.',
     );
+    const bare = await runCli(['dead-letters', 'drop', '--id', '2', '--module', sampleApp], local);
+    expect(bare.code).toBe(1);
+    expect(bare.stderr).toContain('expected dead letter ids as listed');
     const dropped = await runCli(['dead-letters', 'drop', '--all', '--module', sampleApp], local);
     expect(dropped.stdout).toContain('Dropped 1 dead letter(s).');
     const empty = await runCli(['dead-letters', '--module', sampleApp], local);

@@ -121,6 +121,7 @@ describe.each(storeCases())('dead letters with the $name store', (store) => {
     await storeRef.append(values.map((value) => round(value)));
   };
   const reporter = () => app!.get(TelemetryReporter);
+  const deadLetters = () => reporter().deadLetters;
   const outboxSize = () => app!.get<TelemetryStore>(TELEMETRY_STORE).size();
 
   it.each([400, 413, 415, 422])(
@@ -132,11 +133,11 @@ describe.each(storeCases())('dead letters with the $name store', (store) => {
       const outcome = await reporter().sendBacklog();
       expect(outcome).toMatchObject({ status: 'sent', payloads: 2, deadLettered: 1, remaining: 0 });
       expect(receiver.reports.map(valueOf)).toEqual([2, 3]);
-      const letters = await reporter().deadLetters();
+      const letters = await deadLetters().list();
       expect(letters).toEqual([
         expect.objectContaining({ key: 'orders', value: 1, status, reason: 'value too large' }),
       ]);
-      expect(await reporter().deadLetterCount()).toBe(1);
+      expect(await deadLetters().count()).toBe(1);
       expect(await outboxSize()).toBe(0);
       const lines = logs.warn.filter((line) => line.includes('refused a payload for good'));
       expect(lines).toEqual([
@@ -161,7 +162,7 @@ describe.each(storeCases())('dead letters with the $name store', (store) => {
     const outcome = await reporter().sendBacklog();
     expect(outcome).toMatchObject({ status: 'failed', result: { status }, deadLettered: 0 });
     expect(await outboxSize()).toBe(3);
-    expect(await reporter().deadLetterCount()).toBe(0);
+    expect(await deadLetters().count()).toBe(0);
     refuse.clear();
     expect(await reporter().sendBacklog()).toMatchObject({ status: 'sent', entries: 3 });
     expect(receiver.reports.map(valueOf)).toEqual([1, 2, 3]);
@@ -186,17 +187,17 @@ describe.each(storeCases())('dead letters with the $name store', (store) => {
     expect(outcome).toMatchObject({ status: 'failed', deadLettered: 0, remaining: 7 });
     // It gives up after five refusals in a row instead of trying the whole backlog.
     expect(receiver.reports).toHaveLength(0);
-    expect(await reporter().deadLetterCount()).toBe(0);
+    expect(await deadLetters().count()).toBe(0);
 
     // The last payload refused with nothing after it stays too, and is set aside once one is accepted.
     receiver.answer = (report) =>
       valueOf(report) === 7 ? { status: 413, body: { message: 'too big' } } : { status: 200 };
     expect(await reporter().sendBacklog()).toMatchObject({ status: 'failed', remaining: 1 });
-    expect(await reporter().deadLetterCount()).toBe(0);
+    expect(await deadLetters().count()).toBe(0);
     await app!.get<TelemetryStore>(TELEMETRY_STORE).append([round(8)]);
     expect(await reporter().sendBacklog()).toMatchObject({ status: 'sent', deadLettered: 1 });
     expect(receiver.reports.map(valueOf)).toEqual([1, 2, 3, 4, 5, 6, 8]);
-    expect((await reporter().deadLetters()).map((e) => e.value)).toEqual([7]);
+    expect((await deadLetters().list()).map((e) => e.value)).toEqual([7]);
   });
 
   it('retry sends a dead letter again: accepted, it leaves; refused again, it stays with the new refusal', async () => {
@@ -205,24 +206,24 @@ describe.each(storeCases())('dead letters with the $name store', (store) => {
     refuse.set(1, { status: 413, message: 'too big' });
     refuse.set(2, { status: 422, message: 'unknown key' });
     await reporter().sendBacklog();
-    expect((await reporter().deadLetters()).map((e) => e.value)).toEqual([1, 2]);
+    expect((await deadLetters().list()).map((e) => e.value)).toEqual([1, 2]);
 
     refuse.set(2, { status: 400, message: 'still invalid' });
     refuse.delete(1);
-    const retried = await reporter().retryDeadLetters();
+    const retried = await deadLetters().retry();
     expect(retried).toEqual({ status: 'done', sent: 1, refused: 1, remaining: 1 });
     expect(receiver.reports.map(valueOf)).toEqual([3, 1]);
-    expect(await reporter().deadLetters()).toEqual([
+    expect(await deadLetters().list()).toEqual([
       expect.objectContaining({ value: 2, status: 400, reason: 'still invalid' }),
     ]);
 
     // A failure that is not a refusal keeps the dead letters as they are.
     refuse.set(2, { status: 503, message: 'maintenance' });
-    expect(await reporter().retryDeadLetters()).toMatchObject({ status: 'failed', remaining: 1 });
+    expect(await deadLetters().retry()).toMatchObject({ status: 'failed', remaining: 1 });
     refuse.clear();
-    const [{ id }] = await reporter().deadLetters();
-    expect(await reporter().retryDeadLetters([id + 1])).toMatchObject({ sent: 0, remaining: 1 });
-    expect(await reporter().retryDeadLetters([id])).toMatchObject({ sent: 1, remaining: 0 });
+    const [{ id }] = await deadLetters().list();
+    expect(await deadLetters().retry([id + 1])).toMatchObject({ sent: 0, remaining: 1 });
+    expect(await deadLetters().retry([id])).toMatchObject({ sent: 1, remaining: 0 });
     expect(receiver.reports.map(valueOf)).toEqual([3, 1, 2]);
   });
 
@@ -231,12 +232,12 @@ describe.each(storeCases())('dead letters with the $name store', (store) => {
     await seed([1, 2, 3, 4]);
     for (const value of [1, 2, 3]) refuse.set(value, { status: 400, message: 'invalid' });
     await reporter().sendBacklog();
-    const letters = await reporter().deadLetters();
+    const letters = await deadLetters().list();
     expect(letters.map((e) => e.value)).toEqual([1, 2, 3]);
-    expect(await reporter().dropDeadLetters([letters[1].id, 999_999])).toBe(1);
-    expect((await reporter().deadLetters()).map((e) => e.value)).toEqual([1, 3]);
-    expect(await reporter().dropDeadLetters()).toBe(2);
-    expect(await reporter().deadLetterCount()).toBe(0);
+    expect(await deadLetters().drop([letters[1].id, 999_999])).toBe(1);
+    expect((await deadLetters().list()).map((e) => e.value)).toEqual([1, 3]);
+    expect(await deadLetters().drop()).toBe(2);
+    expect(await deadLetters().count()).toBe(0);
     expect(receiver.reports.map(valueOf)).toEqual([4]);
   });
 
@@ -245,7 +246,7 @@ describe.each(storeCases())('dead letters with the $name store', (store) => {
     await seed([1, 2, 3, 4]);
     for (const value of [1, 2, 3]) refuse.set(value, { status: 413, message: 'too big' });
     expect(await reporter().sendBacklog()).toMatchObject({ status: 'sent', deadLettered: 3 });
-    expect((await reporter().deadLetters()).map((e) => e.value)).toEqual([2, 3]);
+    expect((await deadLetters().list()).map((e) => e.value)).toEqual([2, 3]);
     expect(logs.warn).toContain(
       'Telemetry dead letters are full (2): the oldest 1 were dropped to make room.',
     );
@@ -268,7 +269,7 @@ describe.each(storeCases())('dead letters with the $name store', (store) => {
     };
     const outcome = await reporter().sendBacklog();
     expect(outcome).toMatchObject({ status: 'sent', payloads: 3, deadLettered: 1, remaining: 0 });
-    expect(await reporter().deadLetters()).toEqual([
+    expect(await deadLetters().list()).toEqual([
       expect.objectContaining({ value: 3, status: 422, reason: 'data value too large' }),
     ]);
   });
@@ -280,14 +281,14 @@ describe.each(storeCases())('dead letters with the $name store', (store) => {
       refuse.set(1, { status: 413, message: 'too big' });
       await reporter().sendBacklog();
       await restart();
-      expect(await reporter().deadLetters()).toEqual([
+      expect(await deadLetters().list()).toEqual([
         expect.objectContaining({ value: 1, status: 413, reason: 'too big' }),
       ]);
       expect(await outboxSize()).toBe(0);
       refuse.clear();
-      expect(await reporter().retryDeadLetters()).toMatchObject({ sent: 1, remaining: 0 });
+      expect(await deadLetters().retry()).toMatchObject({ sent: 1, remaining: 0 });
       await restart();
-      expect(await reporter().deadLetterCount()).toBe(0);
+      expect(await deadLetters().count()).toBe(0);
       expect(receiver.reports.map(valueOf)).toEqual([2, 1]);
     });
   }

@@ -180,7 +180,7 @@ describe.each(['fastify', 'express'] as const)(
       const reporter = client.get(TelemetryReporter);
       const first = await reporter.sendBacklog();
       expect(first).toMatchObject({ status: 'sent', deadLettered: 1, remaining: 0 });
-      const letters = await reporter.deadLetters();
+      const letters = await reporter.deadLetters.list();
       expect(letters.map((e) => e.value)).toEqual([70, 71, huge]);
       expect(letters[0]).toMatchObject({ status: 422, reason: expect.stringContaining('16') });
       const cpu = await history('catch-up-2', 'cpu');
@@ -196,7 +196,7 @@ describe.each(['fastify', 'express'] as const)(
       const reporter = client.get(TelemetryReporter);
       const outcome = await reporter.sendBacklog();
       expect(outcome).toMatchObject({ status: 'sent', payloads: 2, deadLettered: 1, remaining: 0 });
-      const [letter] = await reporter.deadLetters();
+      const [letter] = await reporter.deadLetters.list();
       expect(letter).toMatchObject({ key: 'cpu', value: 0, status: 400 });
       expect(await history('catch-up-4', 'cpu')).toEqual([10, 20]);
     });

@@ -13,16 +13,16 @@ export async function createErrorsStore(
 ): Promise<TelemetryStore | null> {
   const store = options.errors?.store;
   if (!store) return null;
-  const max = options.maxOutboxEntries;
+  const { maxOutboxEntries: max, maxDeadLetters: maxDead } = options;
   switch (store.type) {
     case 'custom':
       return store.instance;
     case 'memory':
-      return new MemoryTelemetryStore(max);
+      return new MemoryTelemetryStore(max, maxDead);
     case 'file':
-      return new FileTelemetryStore(store.path, max);
+      return new FileTelemetryStore(store.path, max, maxDead);
     case 'redis':
       // Keys under `telemetry:<host>:errors:`, beside (never among) the telemetry outbox's.
-      return RedisTelemetryStore.connect(store.url, `${options.host}:errors`, max);
+      return RedisTelemetryStore.connect(store.url, `${options.host}:errors`, max, maxDead);
   }
 }

@@ -3,7 +3,12 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { isAxiosError } from 'axios';
 import { firstValueFrom } from 'rxjs';
 import type { ResolvedTelemetryOptions } from '../../options/resolved-telemetry-options.interface';
-import type { OutboxEntry } from '../../outbox/interfaces/telemetry-store.interface';
+import { DeadLetters } from '../../outbox/dead-letters';
+import type {
+  OutboxEntry,
+  TelemetryStore,
+} from '../../outbox/interfaces/telemetry-store.interface';
+import { withSendLock } from '../../outbox/send-lock';
 import { errorText } from '../../outbox/telemetry-outbox.service';
 import { isInsecureRemoteUrl } from '../../security/request-security.service';
 import { TELEMETRY_OPTIONS, TELEMETRY_USER_AGENT } from '../../telemetry.constants';
@@ -13,67 +18,107 @@ import { MICROLOGS_ENTRIES } from '../errors.constants';
 import { ErrorsMessages } from '../errors.messages';
 import { ErrorsOutbox } from './errors.outbox';
 
+interface ErrorsSendCounts {
+  /** Reports the receiver accepted. */
+  sent: number;
+  /** Reports it refused for good, set aside as dead letters. */
+  deadLettered: number;
+  /** Reports left in the outbox. */
+  remaining: number;
+}
+
 /** What one {@link ErrorsSender.sendBacklog} call did. */
 export type ErrorsSendOutcome =
-  | { status: 'sent' | 'empty' | 'locked'; sent: number; remaining: number }
-  | { status: 'failed'; sent: number; remaining: number; result: TelemetryHttpResult };
+  | ({ status: 'sent' | 'empty' | 'locked' } & ErrorsSendCounts)
+  | ({ status: 'failed'; result: TelemetryHttpResult } & ErrorsSendCounts);
 
 const LOCK_NAME = 'errors-send';
 const BATCH = 100;
 
-/** 4xx that say "this body will never be accepted": the report is dropped (and logged). */
-const isInvalidBody = (status: number | undefined) =>
-  status === 400 || status === 413 || status === 422;
+const kindOf = (key: string): string =>
+  Object.entries(MICROLOGS_ENTRIES).find(([, entry]) => entry.key === key)?.[0] ?? key;
 
 const pathOf = (key: string): string | undefined =>
   Object.values(MICROLOGS_ENTRIES).find((entry) => entry.key === key)?.path;
 
 /**
  * POSTs the errors outbox to the receiver, oldest first, one Micrologs request per entry with the
- * project's secret key in `X-API-Key`. An entry is removed only after a 2xx, or after a 400/413
- * (the receiver will never take that body). Any other failure stops the round and keeps the rest,
- * in order, for the next attempt. One process at a time per store sends (a lock).
+ * project's secret key in `X-API-Key`. An entry is removed after a 2xx. One the receiver refuses
+ * for good (400, 413, 415, 422) is skipped and set aside as a dead letter once a later one is
+ * accepted, exactly as the telemetry reporter does ({@link DeadLetters}). Any other failure stops
+ * the round and keeps the rest, in order, for the next attempt. One process at a time per store
+ * sends (a lock).
  */
 @Injectable()
 export class ErrorsSender {
   private readonly logger = new Logger('TelemetryErrors');
   private insecureWarned = false;
+  /** The errors outbox's dead letters: set aside here, listed, retried and dropped by the CLI. */
+  readonly deadLetters: DeadLetters;
 
   constructor(
     private readonly outbox: ErrorsOutbox,
     private readonly http: HttpService,
     @Inject(TELEMETRY_OPTIONS) private readonly options: ResolvedTelemetryOptions,
-  ) {}
+  ) {
+    const store = outbox.store;
+    this.deadLetters = new DeadLetters({
+      outbox: 'errors',
+      store,
+      max: options.maxDeadLetters,
+      logger: this.logger,
+      setAsideMessage: ({ entries, status, reason }) =>
+        ErrorsMessages.setAside(kindOf(entries[0].key), `HTTP ${status}: ${reason}`),
+      overflowMessage: ErrorsMessages.deadLettersOverflow,
+      courier: {
+        configured: () => store !== null,
+        underLock: (work) => withSendLock(store!, LOCK_NAME, options.requestTimeout, work),
+        requests: (letters) => letters.map((letter) => [letter]),
+        send: async ([letter], settle) => {
+          const result = await this.post(letter);
+          if (result.ok) await settle();
+          return result;
+        },
+      },
+    });
+  }
 
   async sendBacklog(deadline = Infinity): Promise<ErrorsSendOutcome> {
     const store = this.outbox.store;
-    if (!store) return { status: 'empty', sent: 0, remaining: 0 };
-    const ttl = Math.max(60_000, this.options.requestTimeout * 3);
-    const lock = await store.acquireLock(LOCK_NAME, ttl);
-    if (!lock) return { status: 'locked', sent: 0, remaining: await store.size() };
-    const stopAt = Math.min(deadline, Date.now() + ttl - this.options.requestTimeout - 5_000);
-    let sent = 0;
-    try {
-      while (Date.now() <= stopAt) {
-        const batch = await store.pending(BATCH);
-        if (batch.length === 0) break;
-        for (const entry of batch) {
-          const result = await this.post(entry);
-          if (result.ok || isInvalidBody(result.status)) {
-            if (!result.ok) {
-              this.logger.warn(ErrorsMessages.refusedDropped(entry.key, result.error ?? ''));
-            } else sent++;
-            await store.acknowledge([entry.id]);
-            continue;
-          }
-          return { status: 'failed', sent, remaining: await store.size(), result };
+    if (!store) return { status: 'empty', sent: 0, deadLettered: 0, remaining: 0 };
+    const outcome = await withSendLock(store, LOCK_NAME, this.options.requestTimeout, (stopAt) =>
+      this.sendUnderLock(store, Math.min(deadline, stopAt)),
+    );
+    return outcome ?? { status: 'locked', sent: 0, deadLettered: 0, remaining: await store.size() };
+  }
+
+  private async sendUnderLock(store: TelemetryStore, stopAt: number): Promise<ErrorsSendOutcome> {
+    const done = { sent: 0, deadLettered: 0 };
+    const refusals = this.deadLetters.awaitingProof();
+    /** Entries refused in this run: in the outbox until set aside, skipped meanwhile. */
+    const skipped = new Set<number>();
+    while (Date.now() <= stopAt) {
+      const pending = await store.pending(BATCH + skipped.size);
+      const batch = pending.filter((entry) => !skipped.has(entry.id));
+      if (batch.length === 0) break;
+      for (const entry of batch) {
+        const result = await this.post(entry);
+        if (result.ok) {
+          await store.acknowledge([entry.id]);
+          done.sent++;
+          done.deadLettered += await refusals.accepted();
+        } else if (refusals.refused([entry], result)) {
+          skipped.add(entry.id);
+        } else {
+          return { status: 'failed', ...done, remaining: await store.size(), result };
         }
       }
-      const remaining = await store.size();
-      return { status: sent > 0 || remaining > 0 ? 'sent' : 'empty', sent, remaining };
-    } finally {
-      await lock.release().catch(() => undefined);
     }
+    const remaining = await store.size();
+    // Refused with nothing accepted after them: they stay, and are tried again next time.
+    const unproven = refusals.unproven;
+    if (unproven) return { status: 'failed', ...done, remaining, result: unproven };
+    return { status: done.sent > 0 || remaining > 0 ? 'sent' : 'empty', ...done, remaining };
   }
 
   private async post(entry: OutboxEntry): Promise<TelemetryHttpResult> {
