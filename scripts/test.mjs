@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: probes the real engines this machine offers (PostgreSQL, MariaDB, Redis, Chromium),
-// runs the whole jest suite against SQLite plus every engine that answered, and says plainly which
-// ones it skipped. CI sets REQUIRE_SERVICES=postgres,mariadb,redis,chromium,prometheus: a missing one then fails.
+// runs the whole jest suite against SQLite plus every engine that answered (in two jest runs, see
+// below), and says plainly which ones it skipped. CI sets REQUIRE_SERVICES=postgres,mariadb,redis,chromium,prometheus: a missing one then fails.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -112,25 +112,49 @@ for (const [name, probe] of Object.entries(probes)) {
   }
 }
 
+// Two jest runs, one after the other (jest.config.js says which suites are which): the `serial`
+// suites, which freeze, kill or fill services and bound timings, one at a time; then the others on
+// two workers. Arguments given to `npm test` (paths, -t) apply to both runs.
+const phases = [
+  { project: 'serial', workers: ['--runInBand'] },
+  { project: 'parallel', workers: ['--maxWorkers=2'] },
+];
 const resultsDir = mkdtempSync(join(tmpdir(), 'nestjs-telemetry-jest-'));
-const resultsFile = join(resultsDir, 'results.json');
 const jestBin = require.resolve('jest/bin/jest');
-const child = spawn(
-  process.execPath,
-  [jestBin, '--json', `--outputFile=${resultsFile}`, ...process.argv.slice(2)],
-  {
-    env,
-    stdio: 'inherit',
-  },
-);
-child.on('exit', (code, signal) => {
-  let summary = '';
-  if (existsSync(resultsFile)) {
-    const r = JSON.parse(readFileSync(resultsFile, 'utf8'));
-    summary = `${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`;
-  }
-  rmSync(resultsDir, { recursive: true, force: true });
-  for (const line of skipped) console.log(`[test] ${line}`);
-  if (summary) console.log(`\nTests: ${summary}`);
-  process.exit(signal ? 1 : (code ?? 1));
-});
+
+function runJest({ project, workers }) {
+  const resultsFile = join(resultsDir, `${project}.json`);
+  const args = [jestBin, '--selectProjects', project, ...workers, '--passWithNoTests'];
+  const child = spawn(
+    process.execPath,
+    [...args, '--json', `--outputFile=${resultsFile}`, ...process.argv.slice(2)],
+    { env, stdio: 'inherit' },
+  );
+  return new Promise((resolve) =>
+    child.on('exit', (code, signal) => {
+      const results = existsSync(resultsFile)
+        ? JSON.parse(readFileSync(resultsFile, 'utf8'))
+        : undefined;
+      resolve({ failed: Boolean(signal) || code !== 0, results });
+    }),
+  );
+}
+
+const runs = [];
+for (const phase of phases) runs.push(await runJest(phase));
+rmSync(resultsDir, { recursive: true, force: true });
+
+const sum = (count) =>
+  runs.reduce((total, run) => total + (run.results ? count(run.results) : 0), 0);
+for (const line of skipped) console.log(`[test] ${line}`);
+if (runs.some((run) => run.results)) {
+  const passed = sum((r) => r.numPassedTests);
+  const failed = sum((r) => r.numFailedTests);
+  const skippedTests = sum((r) => r.numPendingTests + r.numTodoTests);
+  console.log(`\nTests: ${passed} passed, ${failed} failed, ${skippedTests} skipped`);
+}
+// Each run passes when its project has no suite under the given paths, but not both of them: a
+// path that matches nothing is a mistake.
+const noSuites = sum((r) => r.numTotalTestSuites) === 0;
+if (noSuites) console.error('[test] no test suite matched');
+process.exit(noSuites || runs.some((run) => run.failed) ? 1 : 0);
