@@ -196,6 +196,16 @@ async function main(): Promise<void> {
     bare.child.kill('SIGTERM');
     throw error;
   });
+  // The same receiver with its SQLite writes on the event loop (`sqliteWriter: 'event-loop'`),
+  // to compare with the writer thread in the same rounds.
+  const onLoop = await startReceiverProcess(
+    join(dir, 'on-loop.sqlite'),
+    { RECEIVER_SQLITE_WRITER: 'event-loop', BENCH_TIMING_FILE: timingFile('on-loop') },
+    timingFlags,
+  ).catch((error: unknown) => {
+    for (const child of [bare.child, receiver.child]) child.kill('SIGTERM');
+    throw error;
+  });
   const redis = await redisIfAvailable();
   const prefix = `bench-tracking-${process.pid}-${randomUUID().slice(0, 8)}:`;
   const queued: ReceiverProcess | undefined = redis
@@ -246,6 +256,11 @@ async function main(): Promise<void> {
       ...receiver.info,
       timing: timingFile('inline'),
     };
+    const loopTarget = {
+      pid: onLoop.child.pid as number,
+      ...onLoop.info,
+      timing: timingFile('on-loop'),
+    };
     const viaRedis = queued && {
       pid: queued.child.pid as number,
       ...queued.info,
@@ -253,6 +268,7 @@ async function main(): Promise<void> {
     };
     await load(bareTarget, 50, WARMUP_SECONDS);
     acknowledged += (await load(inline, 50, WARMUP_SECONDS)).result.ok;
+    await load(loopTarget, 50, WARMUP_SECONDS);
     if (viaRedis) acknowledgedQueued += (await load(viaRedis, 50, WARMUP_SECONDS)).result.ok;
     console.log(
       `wrk, ${ROUNDS} alternating rounds of ${ROUND_SECONDS} s per connection count, varied pageview bodies; ` +
@@ -266,11 +282,13 @@ async function main(): Promise<void> {
       const bareTotals = totals();
       const receiverTotals = totals();
       const queuedTotals = totals();
+      const loopTotals = totals();
       for (let round = 0; round < ROUNDS; round++) {
         add(bareTotals, await load(bareTarget, connections, ROUND_SECONDS));
         const measured = await load(inline, connections, ROUND_SECONDS);
         acknowledged += measured.result.ok;
         add(receiverTotals, measured);
+        add(loopTotals, await load(loopTarget, connections, ROUND_SECONDS));
         if (viaRedis) {
           const viaQueue = await load(viaRedis, connections, ROUND_SECONDS);
           acknowledgedQueued += viaQueue.result.ok;
@@ -282,6 +300,7 @@ async function main(): Promise<void> {
       console.log(`\n${connections} connections`);
       console.log(row('bare Fastify route', bareTotals));
       console.log(row('receiver (SQLite)', receiverTotals));
+      console.log(row('  writes on the loop', loopTotals));
       if (viaRedis) console.log(row('receiver (Redis q.)', queuedTotals));
       console.log(
         `» tracking, ${connections} connections: ratio receiver / bare ${ratio.toFixed(2)} ` +
@@ -289,6 +308,12 @@ async function main(): Promise<void> {
           (connections === 50 ? ` (goal ≤ ${GOAL_P99_MS} ms)` : ''),
       );
       met &&= ratio >= GOAL_RATIO && (connections !== 50 || p99 <= GOAL_P99_MS);
+      console.log(
+        `» tracking, ${connections} connections: writer thread / writes on the event loop ` +
+          `${(rate(receiverTotals) / rate(loopTotals)).toFixed(2)} req/s; p99 ${ms(p99)} vs ` +
+          `${ms(median(loopTotals.p99))}; loop delay p99 ${ms(median(receiverTotals.loopDelayP99))} vs ` +
+          `${ms(median(loopTotals.loopDelayP99))}`,
+      );
       if (viaRedis) {
         const redisRatio = rate(queuedTotals) / rate(receiverTotals);
         console.log(
@@ -317,8 +342,11 @@ async function main(): Promise<void> {
       if (inRedis < acknowledgedQueued) process.exitCode = 1;
     }
   } finally {
-    for (const child of [receiver.child, bare.child, queued?.child]) child?.kill('SIGTERM');
+    for (const child of [receiver.child, onLoop.child, bare.child, queued?.child]) {
+      child?.kill('SIGTERM');
+    }
     await receiver.exited;
+    await onLoop.exited;
     await queued?.exited;
     if (redis) {
       const keys = await redis.keys(`${prefix}*`);
