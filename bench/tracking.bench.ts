@@ -6,7 +6,7 @@
  * each and the ratios, each server's CPU and disk writes per request (from /proc), then counts the
  * stored pageviews: every 202 must
  * be in the table. When Redis answers (`BENCH_REDIS_URL`, else `TEST_REDIS_URL`, else
- * `redis://127.0.0.1:6379`), a third receiver with `RECEIVER_QUEUE=redis` and its workers off is
+ * `redis://127.0.0.1:6379`), a second receiver with `RECEIVER_QUEUE=redis` and its workers off is
  * loaded in the same rounds: the HTTP side of the Redis queue (a 202 once Redis has the event),
  * compared with inline. Its events are counted in the stream, then removed. `BENCH_PROF` writes CPU
  * profiles to /tmp/prof (open them in Chrome DevTools or speedscope): `1` or `inline` of the inline
