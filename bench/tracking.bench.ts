@@ -1,11 +1,12 @@
 /**
- * `npm run bench -- tracking`: the sample receiver (Fastify, SQLite file, inline group commit) and
- * a bare Fastify route, each in its own process, loaded in the same run by wrk at 10 and at 50
- * connections with varied, realistic pageview bodies (bench/support/wrk/pageview.lua). Prints
- * req/s, p50 and p99 of both and their ratio, each server's CPU and disk writes per request (from
- * /proc), then counts the stored pageviews: every 202 must
+ * `npm run bench -- tracking`: the sample receiver (Fastify, SQLite file, inline group commit), a
+ * bare Fastify route and a bare Nest route (Fastify adapter, no guards or pipes: what Nest itself
+ * costs), each in its own process, loaded in the same run by wrk at 10 and at 50 connections with
+ * varied, realistic pageview bodies (bench/support/wrk/pageview.lua). Prints req/s, p50 and p99 of
+ * each and the ratios, each server's CPU and disk writes per request (from /proc), then counts the
+ * stored pageviews: every 202 must
  * be in the table. When Redis answers (`BENCH_REDIS_URL`, else `TEST_REDIS_URL`, else
- * `redis://127.0.0.1:6379`), a third receiver with `RECEIVER_QUEUE=redis` and its workers off is
+ * `redis://127.0.0.1:6379`), a second receiver with `RECEIVER_QUEUE=redis` and its workers off is
  * loaded in the same rounds: the HTTP side of the Redis queue (a 202 once Redis has the event),
  * compared with inline. Its events are counted in the stream, then removed. `BENCH_PROF` writes CPU
  * profiles to /tmp/prof (open them in Chrome DevTools or speedscope): `1` or `inline` of the inline
@@ -72,10 +73,14 @@ const timingFlags = [
   join(__dirname, 'support', 'server-timing.probe.ts'),
 ];
 
-function startBare(timingFile: string): Promise<{ child: ChildProcess; url: string }> {
+/** Starts one of the reference servers (`bare-fastify`, `bare-nest`) with the timing probe. */
+function startBare(
+  script: 'bare-fastify' | 'bare-nest',
+  timingFile: string,
+): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(
     process.execPath,
-    [...timingFlags, join(__dirname, 'support', 'bare-fastify.ts')],
+    [...timingFlags, join(__dirname, 'support', `${script}.ts`)],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
       env: { ...process.env, BENCH_TIMING_FILE: timingFile },
@@ -187,13 +192,28 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'tracking-bench-'));
   const file = join(dir, 'receiver.sqlite');
   const timingFile = (name: string) => join(dir, `${name}.timing`);
-  const bare = await startBare(timingFile('bare'));
-  // A receiver that fails to start must not leave the bare server running.
+  const bare = await startBare('bare-fastify', timingFile('bare'));
+  // A server that fails to start must not leave the others running.
+  const bareNest = await startBare('bare-nest', timingFile('bare-nest')).catch((error: unknown) => {
+    bare.child.kill('SIGTERM');
+    throw error;
+  });
   const receiver = await startReceiverProcess(file, { BENCH_TIMING_FILE: timingFile('inline') }, [
     ...profileFlags('inline'),
     ...timingFlags,
   ]).catch((error: unknown) => {
     bare.child.kill('SIGTERM');
+    bareNest.child.kill('SIGTERM');
+    throw error;
+  });
+  // The same receiver with its SQLite writes on the event loop (`sqliteWriter: 'event-loop'`),
+  // to compare with the writer thread in the same rounds.
+  const onLoop = await startReceiverProcess(
+    join(dir, 'on-loop.sqlite'),
+    { RECEIVER_SQLITE_WRITER: 'event-loop', BENCH_TIMING_FILE: timingFile('on-loop') },
+    timingFlags,
+  ).catch((error: unknown) => {
+    for (const child of [bare.child, bareNest.child, receiver.child]) child.kill('SIGTERM');
     throw error;
   });
   const redis = await redisIfAvailable();
@@ -241,10 +261,20 @@ async function main(): Promise<void> {
       return { result, cpu, written, timing: await serverTiming(target.pid, target.timing) };
     };
     const bareTarget = { pid: bare.child.pid as number, url: bare.url, timing: timingFile('bare') };
+    const bareNestTarget = {
+      pid: bareNest.child.pid as number,
+      url: bareNest.url,
+      timing: timingFile('bare-nest'),
+    };
     const inline = {
       pid: receiver.child.pid as number,
       ...receiver.info,
       timing: timingFile('inline'),
+    };
+    const loopTarget = {
+      pid: onLoop.child.pid as number,
+      ...onLoop.info,
+      timing: timingFile('on-loop'),
     };
     const viaRedis = queued && {
       pid: queued.child.pid as number,
@@ -252,7 +282,9 @@ async function main(): Promise<void> {
       timing: timingFile('queued'),
     };
     await load(bareTarget, 50, WARMUP_SECONDS);
+    await load(bareNestTarget, 50, WARMUP_SECONDS);
     acknowledged += (await load(inline, 50, WARMUP_SECONDS)).result.ok;
+    await load(loopTarget, 50, WARMUP_SECONDS);
     if (viaRedis) acknowledgedQueued += (await load(viaRedis, 50, WARMUP_SECONDS)).result.ok;
     console.log(
       `wrk, ${ROUNDS} alternating rounds of ${ROUND_SECONDS} s per connection count, varied pageview bodies; ` +
@@ -264,13 +296,17 @@ async function main(): Promise<void> {
     for (const connections of CONNECTIONS) {
       // The machine is shared: alternate short rounds so every server sees the same conditions.
       const bareTotals = totals();
+      const bareNestTotals = totals();
       const receiverTotals = totals();
       const queuedTotals = totals();
+      const loopTotals = totals();
       for (let round = 0; round < ROUNDS; round++) {
         add(bareTotals, await load(bareTarget, connections, ROUND_SECONDS));
+        add(bareNestTotals, await load(bareNestTarget, connections, ROUND_SECONDS));
         const measured = await load(inline, connections, ROUND_SECONDS);
         acknowledged += measured.result.ok;
         add(receiverTotals, measured);
+        add(loopTotals, await load(loopTarget, connections, ROUND_SECONDS));
         if (viaRedis) {
           const viaQueue = await load(viaRedis, connections, ROUND_SECONDS);
           acknowledgedQueued += viaQueue.result.ok;
@@ -281,7 +317,9 @@ async function main(): Promise<void> {
       const p99 = median(receiverTotals.p99);
       console.log(`\n${connections} connections`);
       console.log(row('bare Fastify route', bareTotals));
+      console.log(row('bare Nest route', bareNestTotals));
       console.log(row('receiver (SQLite)', receiverTotals));
+      console.log(row('  writes on the loop', loopTotals));
       if (viaRedis) console.log(row('receiver (Redis q.)', queuedTotals));
       console.log(
         `» tracking, ${connections} connections: ratio receiver / bare ${ratio.toFixed(2)} ` +
@@ -289,6 +327,16 @@ async function main(): Promise<void> {
           (connections === 50 ? ` (goal ≤ ${GOAL_P99_MS} ms)` : ''),
       );
       met &&= ratio >= GOAL_RATIO && (connections !== 50 || p99 <= GOAL_P99_MS);
+      console.log(
+        `» tracking, ${connections} connections: writer thread / writes on the event loop ` +
+          `${(rate(receiverTotals) / rate(loopTotals)).toFixed(2)} req/s; p99 ${ms(p99)} vs ` +
+          `${ms(median(loopTotals.p99))}; loop delay p99 ${ms(median(receiverTotals.loopDelayP99))} vs ` +
+          `${ms(median(loopTotals.loopDelayP99))}`,
+      );
+      console.log(
+        `» tracking, ${connections} connections: ratio bare Nest / bare Fastify ` +
+          `${(rate(bareNestTotals) / rate(bareTotals)).toFixed(2)} (what Nest itself costs)`,
+      );
       if (viaRedis) {
         const redisRatio = rate(queuedTotals) / rate(receiverTotals);
         console.log(
@@ -317,8 +365,11 @@ async function main(): Promise<void> {
       if (inRedis < acknowledgedQueued) process.exitCode = 1;
     }
   } finally {
-    for (const child of [receiver.child, bare.child, queued?.child]) child?.kill('SIGTERM');
+    for (const child of [receiver.child, onLoop.child, bare.child, bareNest.child, queued?.child]) {
+      child?.kill('SIGTERM');
+    }
     await receiver.exited;
+    await onLoop.exited;
     await queued?.exited;
     if (redis) {
       const keys = await redis.keys(`${prefix}*`);

@@ -86,6 +86,13 @@ export interface ReceiverModuleOptions {
    */
   databaseQueryTimeoutMs?: number;
   /**
+   * Where the writes to a SQLite file run. `thread` (default): on a second connection in a worker
+   * thread, so an ingest batch, or a write lock another process holds, never stops the event
+   * loop; reads stay on the main connection and see committed rows only. `event-loop`: on the
+   * one main connection, as in 0.1 (a `:memory:` database always is). [`RECEIVER_SQLITE_WRITER`]
+   */
+  sqliteWriter?: 'thread' | 'event-loop';
+  /**
    * Days raw data is kept before the purge job deletes it, for every kind at once; `0` (default)
    * keeps everything. A project's own periods (projects API `retention`) win over it.
    * [`RECEIVER_RETENTION_DAYS`]
@@ -291,6 +298,12 @@ export interface ResolvedRateLimits {
   secretKey: { limit: number; blockSeconds: number };
 }
 
+/** Where the writes to a SQLite file run (see `sqliteWriter`). */
+export type SqliteWriter = 'thread' | 'event-loop';
+
+/** The accepted `sqliteWriter` values. */
+export const SQLITE_WRITERS: readonly SqliteWriter[] = ['thread', 'event-loop'];
+
 /** How much of a GeoIP location is stored (see `geoipPrecision`). */
 export type GeoIpPrecision = 'city' | 'region' | 'country' | 'none';
 
@@ -315,6 +328,7 @@ export interface ResolvedReceiverOptions {
   redisPrefix: string;
   redisCommandTimeoutMs: number;
   databaseQueryTimeoutMs: number;
+  sqliteWriter: SqliteWriter;
   /** Global retention per kind, days (0 = keep forever). */
   retention: RetentionDays;
   keepRollups: boolean;

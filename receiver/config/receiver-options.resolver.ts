@@ -16,6 +16,7 @@ import { resolveQueueOptions } from './queue-options.resolver';
 import { resolveRealtimeOptions } from './realtime-options.resolver';
 import {
   GEOIP_PRECISIONS,
+  SQLITE_WRITERS,
   type ReceiverModuleOptions,
   type ResolvedReceiverOptions,
   type RetentionDays,
@@ -207,6 +208,9 @@ export function resolveReceiverOptions(
         { min: 0, max: 3_600_000 },
         options.databaseQueryTimeoutMs,
       ) ?? DEFAULT_DATABASE_QUERY_TIMEOUT_MS,
+    sqliteWriter:
+      e.oneOf('sqliteWriter', 'RECEIVER_SQLITE_WRITER', SQLITE_WRITERS, options.sqliteWriter) ??
+      'thread',
     retention: retention(e, options),
     keepRollups: e.boolean('keepRollups', 'RECEIVER_KEEP_ROLLUPS', options.keepRollups) ?? false,
     purgeIntervalMinutes:

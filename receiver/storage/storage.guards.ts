@@ -23,6 +23,12 @@ const WRITE_METHODS = [
 type Method = (...args: unknown[]) => Promise<unknown>;
 
 const guarded = new WeakSet<DataSource>();
+const sqliteWritePaths = new WeakMap<DataSource, SqliteWritePath>();
+
+/** The write path of a SQLite data source the guards were installed on. */
+export function sqliteWritePathOf(dataSource: DataSource): SqliteWritePath | undefined {
+  return sqliteWritePaths.get(dataSource);
+}
 
 /**
  * Puts the receiver's write path on a data source, once, whoever created it (the receiver, the
@@ -38,6 +44,7 @@ export function installStorageGuards(dataSource: DataSource): void {
   const sqlite =
     dataSource.options.type === 'better-sqlite3' ? new SqliteWritePath(dataSource) : undefined;
   if (sqlite) {
+    sqliteWritePaths.set(dataSource, sqlite);
     const driver = dataSource.driver as unknown as {
       queryRunner?: Parameters<SqliteWritePath['patchRunner']>[0];
       createQueryRunner(mode?: string): Parameters<SqliteWritePath['patchRunner']>[0];

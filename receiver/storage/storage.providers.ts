@@ -4,7 +4,7 @@ import { RECEIVER_OPTIONS } from '../config/receiver-options.constants';
 import type { ResolvedReceiverOptions } from '../config/receiver-options.interface';
 import { createReceiverDataSource } from './data-source.factory';
 import { RECEIVER_DATA_SOURCE, RECEIVER_EXISTING_DATA_SOURCE } from './storage.constants';
-import { installStorageGuards } from './storage.guards';
+import { installStorageGuards, sqliteWritePathOf } from './storage.guards';
 
 const StorageMessages = {
   connectionNotFound: (name: string): string =>
@@ -44,6 +44,8 @@ async function resolveDataSource(
   dataSource = await createReceiverDataSource(options.database, limits);
   ownedDataSources.add(dataSource);
   if (options.migrationsRun && !bounded) await migrate(dataSource, logger);
+  // After the migrations: they set pragmas on the main connection and expect their writes there.
+  if (options.sqliteWriter === 'thread') sqliteWritePathOf(dataSource)?.useWriterThread();
   return dataSource;
 }
 

@@ -1,39 +1,44 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Worker } from 'node:worker_threads';
 import type { DataSource } from 'typeorm';
 import { ProjectEntity } from '../../receiver/storage/entities';
 import { createReceiverDataSource } from '../../receiver/storage/data-source.factory';
+import { isStorageFault } from '../../receiver/storage/storage-fault';
+import { sqliteWritePathOf } from '../../receiver/storage/storage.guards';
 import { createIsolatedDatabase, type IsolatedDatabase } from '../support/services';
 import { mountSmallDisk } from '../support/small-disk';
 
+type Writer = 'event-loop' | 'thread';
+
+/** The receiver's data source on `options`, migrated, with its writes where `writer` says. */
+async function openDataSource(
+  options: IsolatedDatabase['options'],
+  writer: Writer,
+): Promise<DataSource> {
+  const dataSource = await createReceiverDataSource(options);
+  await dataSource.runMigrations();
+  if (writer === 'thread') expect(sqliteWritePathOf(dataSource)!.useWriterThread()).toBe(true);
+  return dataSource;
+}
+
 /**
- * The SQLite write path: one better-sqlite3 connection is shared by ingest, telemetry, projects
- * and links, so their transactions must never nest, and a transaction SQLite rolled back by
- * itself (disk full) must leave the connection usable.
+ * The SQLite write path: ingest, telemetry, projects and links write through one connection (on
+ * the event loop, or in the writer thread), so their transactions must never nest, and a
+ * transaction SQLite rolled back by itself (disk full) must leave the connection usable.
  */
-describe('SQLite write path', () => {
+describe.each<Writer>(['event-loop', 'thread'])('SQLite write path (writes: %s)', (writer) => {
   let database: IsolatedDatabase;
   let dataSource: DataSource;
 
-  const project = (name: string) => ({
-    name,
-    secret_key: randomBytes(32).toString('hex'),
-    public_key: randomBytes(16).toString('hex'),
-    allowed_domains: 'example.com',
-    is_active: true,
-    signing_secret: null,
-    token_policy: 'auto' as const,
-    created_at: new Date(),
-    updated_at: new Date(),
-  });
+  const project = newProject;
   const names = async (): Promise<string[]> =>
     (await dataSource.getRepository(ProjectEntity).find()).map((p) => p.name).sort();
 
   beforeEach(async () => {
     database = await createIsolatedDatabase('sqlite');
-    dataSource = await createReceiverDataSource(database.options);
-    await dataSource.runMigrations();
+    dataSource = await openDataSource(database.options, writer);
   });
 
   afterEach(async () => {
@@ -80,15 +85,19 @@ describe('SQLite write path', () => {
   it('commits every later write after the disk was full at commit time', async () => {
     const disk = mountSmallDisk(4);
     if (!disk) return void console.warn('tmpfs cannot be mounted here: disk-full case not run');
-    const onDisk = await createReceiverDataSource({
-      type: 'better-sqlite3',
-      database: join(disk.dir, 'receiver.sqlite'),
-    });
+    const onDisk = await openDataSource(
+      { type: 'better-sqlite3', database: join(disk.dir, 'receiver.sqlite') },
+      writer,
+    );
     try {
-      await onDisk.runMigrations();
-      const connection = (
-        onDisk.driver as unknown as { databaseConnection: { inTransaction: boolean } }
-      ).databaseConnection;
+      // The connection that wrote: the main one, or the writer thread's (as of its last answer).
+      const writing = sqliteWritePathOf(onDisk) as unknown as {
+        thread?: { inTransaction: boolean };
+      };
+      const connection =
+        writing.thread ??
+        (onDisk.driver as unknown as { databaseConnection: { inTransaction: boolean } })
+          .databaseConnection;
       disk.fill();
       const big = 'x'.repeat(50_000);
       await expect(
@@ -123,3 +132,68 @@ describe('SQLite write path', () => {
     }
   });
 });
+
+describe('SQLite writer thread', () => {
+  let database: IsolatedDatabase;
+  let dataSource: DataSource;
+
+  const names = async (): Promise<string[]> =>
+    (await dataSource.getRepository(ProjectEntity).find()).map((p) => p.name).sort();
+
+  beforeEach(async () => {
+    database = await createIsolatedDatabase('sqlite');
+    dataSource = await openDataSource(database.options, 'thread');
+  });
+
+  afterEach(async () => {
+    if (dataSource.isInitialized) await dataSource.destroy();
+    await database.drop();
+  });
+
+  it('lets reads made meanwhile see committed rows only, never a write half done', async () => {
+    let finish!: () => void;
+    const held = new Promise<void>((resolve) => (finish = resolve));
+    const writing = dataSource.transaction(async (manager) => {
+      await manager.getRepository(ProjectEntity).insert(newProject('in-flight'));
+      await held;
+    });
+    await sleep(50);
+    // On the event loop's one connection this read would see the uncommitted row.
+    expect(await names()).toEqual([]);
+    finish();
+    await writing;
+    expect(await names()).toEqual(['in-flight']);
+  });
+
+  it('fails the writes of a thread that died as a storage fault, and the next write starts a new one', async () => {
+    const thread = (sqliteWritePathOf(dataSource) as unknown as { thread: { worker?: Worker } })
+      .thread;
+    const dying = dataSource.transaction(async (manager) => {
+      await manager.getRepository(ProjectEntity).insert(newProject('lost'));
+      // The thread ends mid-transaction, as a crash would end it.
+      await thread.worker!.terminate();
+      await manager.getRepository(ProjectEntity).insert(newProject('lost-too'));
+    });
+    const failure = await dying.then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(isStorageFault(failure)).toBe(true);
+    await dataSource.getRepository(ProjectEntity).save(newProject('after'));
+    expect(await names()).toEqual(['after']);
+  });
+});
+
+function newProject(name: string) {
+  return {
+    name,
+    secret_key: randomBytes(32).toString('hex'),
+    public_key: randomBytes(16).toString('hex'),
+    allowed_domains: 'example.com',
+    is_active: true,
+    signing_secret: null,
+    token_policy: 'auto' as const,
+    created_at: new Date(),
+    updated_at: new Date(),
+  };
+}

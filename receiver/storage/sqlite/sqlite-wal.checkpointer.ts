@@ -2,6 +2,8 @@ import { Logger } from '@nestjs/common';
 import { Worker } from 'node:worker_threads';
 import type { DataSource } from 'typeorm';
 import { storageOutageOf, type StorageOutageMonitor } from '../storage-outage.monitor';
+import { sqliteWritePathOf } from '../storage.guards';
+import type { SqliteWritePath } from './sqlite-write.path';
 
 /** How often the worker copies committed WAL frames into the database file. */
 const CHECKPOINT_INTERVAL_MS = 100;
@@ -119,6 +121,7 @@ export class SqliteWalCheckpointer {
   private constructor(
     private readonly connection: SqliteConnection,
     private readonly outage: StorageOutageMonitor,
+    private readonly writePath: SqliteWritePath | undefined,
   ) {}
 
   /** Starts one for `dataSource` when it is a better-sqlite3 file in WAL mode, and stops it with it. */
@@ -129,7 +132,11 @@ export class SqliteWalCheckpointer {
     if (connection.memory || connection.pragma('journal_mode', { simple: true }) !== 'wal') {
       return undefined;
     }
-    const checkpointer = new SqliteWalCheckpointer(connection, storageOutageOf(dataSource));
+    const checkpointer = new SqliteWalCheckpointer(
+      connection,
+      storageOutageOf(dataSource),
+      sqliteWritePathOf(dataSource),
+    );
     checkpointer.start();
     const destroy = dataSource.destroy.bind(dataSource);
     dataSource.destroy = async () => {
@@ -216,8 +223,10 @@ export class SqliteWalCheckpointer {
     this.respawnPause = Math.min(this.respawnPause * 2, RESPAWN_LONGEST_PAUSE_MS);
   }
 
+  /** On every connection that writes: the main one, and the write path's thread when it has one. */
   private setAutocheckpoint(pages: number): void {
     if (!this.connection.open) return;
-    this.connection.pragma(`wal_autocheckpoint = ${pages}`);
+    if (this.writePath) this.writePath.setAutocheckpoint(pages);
+    else this.connection.pragma(`wal_autocheckpoint = ${pages}`);
   }
 }

@@ -1,6 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { DataSource } from 'typeorm';
+import { type DataSource, QueryFailedError } from 'typeorm';
+import { QueryResult } from 'typeorm/query-runner/QueryResult';
 import { AsyncWriteLock } from './async-write.lock';
+import { SqliteWriterThread } from './sqlite-writer.thread';
 
 /** The parts of TypeORM's better-sqlite3 query runner the write path steers. */
 interface SqliteQueryRunner {
@@ -13,8 +15,11 @@ interface SqliteQueryRunner {
 
 /** The parts of the better-sqlite3 connection it reads. */
 interface SqliteConnection {
+  readonly name: string;
+  readonly memory: boolean;
   readonly inTransaction: boolean;
   exec(sql: string): unknown;
+  pragma(sql: string, options?: { simple: boolean }): unknown;
 }
 
 /** First and longest pause between two attempts to take a write lock another process holds. */
@@ -38,24 +43,59 @@ const READ_STATEMENT = /^\s*(SELECT|PRAGMA\s+\w+\s*(\(|$))/i;
  *   blocks the event loop (health included) for as long as it waits;
  * - after every write the connection is brought back to a known state: SQLite rolls a transaction
  *   back by itself on `SQLITE_FULL` or an I/O error, after which TypeORM's `ROLLBACK` fails and it
- *   still believes the transaction open (so later batches would run inside it, never committed).
+ *   still believes the transaction open (so later batches would run inside it, never committed);
+ * - on a file, once migrations ran, the writes run on a second connection in a worker thread
+ *   ({@link useWriterThread}): statements of the lock holder go there, every other read stays on
+ *   the main connection and sees committed rows only (WAL snapshots), never a batch half-written.
  */
 export class SqliteWritePath {
   readonly lock = new AsyncWriteLock();
   private readonly patchedRunners = new WeakSet<object>();
   /** A transaction TypeORM started outside the lock (migrations at start-up) is left alone. */
   private unguardedTransaction = false;
+  private thread: SqliteWriterThread | undefined;
+  /** The writer thread's session of the write holding the lock. */
+  private session = 0;
 
   constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Moves the writes to a connection in a worker thread, for a file in WAL mode (a `:memory:`
+   * database is one connection's own). Call it once migrations ran: they set pragmas on the
+   * main connection. The thread ends with the data source.
+   */
+  useWriterThread(): boolean {
+    const connection = this.connection();
+    if (this.thread || connection.memory) return false;
+    if (connection.pragma('journal_mode', { simple: true }) !== 'wal') return false;
+    const thread = new SqliteWriterThread({
+      file: connection.name,
+      busyTimeoutMs: SQLITE_BUSY_WAIT_MS,
+      autocheckpoint: Number(connection.pragma('wal_autocheckpoint', { simple: true })),
+    });
+    this.thread = thread;
+    const destroy = this.dataSource.destroy.bind(this.dataSource);
+    this.dataSource.destroy = async () => {
+      await this.lock.run(() => thread.close());
+      return destroy();
+    };
+    return true;
+  }
+
+  /** `wal_autocheckpoint` of every connection that writes (the WAL checkpointer turns it off). */
+  setAutocheckpoint(pages: number): void {
+    this.connection().pragma(`wal_autocheckpoint = ${pages}`);
+    void this.thread?.setAutocheckpoint(pages).catch(() => undefined);
+  }
 
   /** Runs one write operation holding the lock, and settles the connection afterwards. */
   async write<T>(work: () => Promise<T>): Promise<T> {
     if (this.lock.heldByCaller()) return work();
-    return this.lock.run(async () => {
+    return this.hold(async () => {
       try {
         return await work();
       } finally {
-        this.settle();
+        await this.settle();
       }
     });
   }
@@ -70,6 +110,14 @@ export class SqliteWritePath {
 
     runner.query = (sql, parameters, structured) => {
       const statement = /^BEGIN( TRANSACTION)?$/i.test(sql) ? 'BEGIN IMMEDIATE TRANSACTION' : sql;
+      const thread = this.thread;
+      if (thread) {
+        const remote = () => runInThread(thread, this.session, statement, parameters, structured);
+        if (this.lock.heldByCaller()) return remote();
+        // Reads outside a write stay on the main connection: committed rows only.
+        if (READ_STATEMENT.test(statement)) return query(statement, parameters, structured);
+        return this.hold(remote);
+      }
       const run = () => this.retryWhileBusy(() => query(statement, parameters, structured));
       // A lone write statement takes the lock for itself; TypeORM's own bookkeeping around it
       // (a COMMIT's depth counter) is not finished yet, so the connection is not settled here.
@@ -85,15 +133,31 @@ export class SqliteWritePath {
         await rollbackTransaction();
       } catch (error) {
         // SQLite already rolled back (SQLITE_FULL, I/O error): the transaction is gone, as asked.
-        if (this.connection().inTransaction) throw error;
+        if (this.inTransaction()) throw error;
         this.resetRunner(runner);
       }
     };
   }
 
+  /** Takes the lock for `work`, in the writer thread's current session when there is one. */
+  private hold<T>(work: () => Promise<T>): Promise<T> {
+    return this.lock.run(() => {
+      if (this.thread) this.session = this.thread.session();
+      return work();
+    });
+  }
+
   /** After the outermost write: no transaction may stay open, and TypeORM must agree. */
-  private settle(): void {
+  private async settle(): Promise<void> {
     const runner = this.currentRunner();
+    const thread = this.thread;
+    if (thread) {
+      if (thread.inTransaction) {
+        await thread.run('ROLLBACK', [], this.session).catch(() => undefined);
+      }
+      if (runner && !thread.inTransaction) this.resetRunner(runner);
+      return;
+    }
     const connection = this.connection();
     if (connection.inTransaction && !this.unguardedTransaction) {
       try {
@@ -131,6 +195,10 @@ export class SqliteWritePath {
     }
   }
 
+  private inTransaction(): boolean {
+    return this.thread ? this.thread.inTransaction : this.connection().inTransaction;
+  }
+
   private connection(): SqliteConnection {
     return (this.dataSource.driver as unknown as { databaseConnection: SqliteConnection })
       .databaseConnection;
@@ -138,6 +206,46 @@ export class SqliteWritePath {
 
   private currentRunner(): SqliteQueryRunner | undefined {
     return (this.dataSource.driver as unknown as { queryRunner?: SqliteQueryRunner }).queryRunner;
+  }
+}
+
+/**
+ * One statement in the writer thread, answered as TypeORM's better-sqlite3 runner answers it
+ * (booleans bound as 0/1; rows, or changes and the last row id; failures as `QueryFailedError`).
+ * Blobs come back from the thread as Uint8Array: they are Buffers again, as the callers expect.
+ */
+async function runInThread(
+  thread: SqliteWriterThread,
+  session: number,
+  sql: string,
+  parameters: unknown[] = [],
+  structured = false,
+): Promise<unknown> {
+  const params = parameters.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p));
+  let answer;
+  try {
+    answer = await thread.run(sql, params, session);
+  } catch (error) {
+    throw new QueryFailedError(sql, params, error as Error);
+  }
+  const result = new QueryResult();
+  if (answer.rows) {
+    for (const row of answer.rows) asBuffers(row as Record<string, unknown>);
+    result.raw = answer.rows;
+    result.records = answer.rows;
+  } else {
+    result.affected = answer.changes;
+    result.raw = answer.lastInsertRowid;
+  }
+  return structured ? result : result.raw;
+}
+
+function asBuffers(row: Record<string, unknown>): void {
+  for (const key in row) {
+    const value = row[key];
+    if (value instanceof Uint8Array && !Buffer.isBuffer(value)) {
+      row[key] = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+    }
   }
 }
 
