@@ -121,7 +121,11 @@ export class SqliteWriterThread {
   }
 
   /** Runs one statement in the thread of `session`; rejects with SQLite's error (its `code` kept). */
-  async run(sql: string, params: readonly unknown[], session: number): Promise<WriterAnswer> {
+  async run(
+    sql: string,
+    params: readonly unknown[],
+    session: number | undefined,
+  ): Promise<WriterAnswer> {
     if (!this.worker || session !== this.generation) throw gone('restarted during this write');
     const reply = await this.send({ id: 0, sql, params: [...params] });
     if (!reply.ok) throw Object.assign(new Error(reply.message), { code: reply.code });
