@@ -46,7 +46,9 @@ const READ_STATEMENT = /^\s*(SELECT|PRAGMA\s+\w+\s*(\(|$))/i;
  *   still believes the transaction open (so later batches would run inside it, never committed);
  * - on a file, once migrations ran, the writes run on a second connection in a worker thread
  *   ({@link useWriterThread}): statements of the lock holder go there, every other read stays on
- *   the main connection and sees committed rows only (WAL snapshots), never a batch half-written.
+ *   the main connection and sees committed rows only (WAL snapshots), never a batch half-written;
+ *   the thread waits for a foreign lock with SQLite's busy timeout (it blocks only itself). A
+ *   write may stay on the main connection (`onLoop`: a small ingest batch), as without a thread.
  */
 export class SqliteWritePath {
   readonly lock = new AsyncWriteLock();
