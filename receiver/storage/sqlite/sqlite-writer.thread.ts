@@ -156,6 +156,9 @@ export class SqliteWriterThread {
     if (this.closing) return Promise.reject(gone('closed'));
     const worker = (this.worker ??= this.start());
     const id = this.nextId++;
+    // Held while a statement is in flight: a process with nothing else to do (a script, a CLI
+    // command awaiting its write) must not exit before the answer.
+    if (this.pending.size === 0) worker.ref();
     return new Promise<Reply>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       worker.postMessage({ ...request, id });
@@ -182,7 +185,10 @@ export class SqliteWriterThread {
       this.pending.delete(reply.id);
       this.inTransaction = reply.inTransaction;
       waiting.resolve(reply);
-      if (this.pending.size === 0) this.idle?.();
+      if (this.pending.size === 0) {
+        if (!this.closing) worker.unref();
+        this.idle?.();
+      }
     });
     const died = (reason: string) => {
       if (this.worker !== worker) return;
