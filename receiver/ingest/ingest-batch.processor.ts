@@ -1,11 +1,12 @@
 import { Logger } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
-import { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { IngestKindFigures, ReceiverStats } from '../common/stats/receiver-stats';
 import { IngestHandlerRegistry } from './ingest-handler.registry';
 import { IngestMessages } from './ingest.messages';
 import { isLockConflict, isStorageFault } from '../storage/storage-fault';
 import { SqlRunner } from '../storage/sql/sql-runner';
+import { sqliteWritePathOf } from '../storage/storage.guards';
 import { IngestRejectedError } from './ingest.errors';
 import { IngestBatchContext, IngestHandler, IngestJob } from './interfaces/ingest.interfaces';
 
@@ -92,10 +93,22 @@ export class IngestBatchProcessor {
     }
   }
 
+  /** One transaction for a batch of `events` (kept on the event loop when small, on SQLite). */
+  private transaction(
+    events: number,
+    work: (manager: EntityManager) => Promise<void>,
+  ): Promise<void> {
+    const transaction = () => this.dataSource.transaction(work);
+    const sqlite = sqliteWritePathOf(this.dataSource);
+    return sqlite
+      ? sqlite.write(transaction, { onLoop: events < SQLITE_THREAD_MIN_EVENTS })
+      : transaction();
+  }
+
   private async attempt(jobs: IngestJob[]): Promise<Error | undefined> {
     const tasks: (() => void | Promise<void>)[] = [];
     try {
-      await this.dataSource.transaction(async (manager) => {
+      await this.transaction(jobs.length, async (manager) => {
         const context: IngestBatchContext = { manager, afterCommit: (task) => tasks.push(task) };
         for (const [kind, group] of groupByKind(jobs)) {
           const handler = this.registry.get(kind);
@@ -142,6 +155,13 @@ function groupByKind(jobs: IngestJob[]): Map<string, IngestJob[]> {
   }
   return groups;
 }
+
+/**
+ * Below this many events a batch stays on the event loop on SQLite even with a writer thread: it
+ * blocks the loop for a few milliseconds, less than its ≈ 14 statements' round trips to the
+ * thread take (docs/benchmarks.md, "Writer thread or event loop").
+ */
+const SQLITE_THREAD_MIN_EVENTS = 16;
 
 /** Runs of a batch that lost a lock conflict (deadlock) before it is treated as failing. */
 const LOCK_CONFLICT_RETRIES = 3;

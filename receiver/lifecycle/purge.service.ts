@@ -5,6 +5,7 @@ import { RECEIVER_OPTIONS } from '../config/receiver-options.constants';
 import { ProjectEvents } from '../projects/project.events';
 import { ProjectsService } from '../projects/projects.service';
 import { isRolledUp, RollupMaintenance } from '../rollups/rollup-maintenance.service';
+import { retryLockConflicts } from '../storage/storage-fault';
 import { PURGE_BATCH_SIZE } from './lifecycle.constants';
 import { LifecycleMessages } from './lifecycle.messages';
 import { PurgeLease } from './purge.lease';
@@ -86,7 +87,11 @@ export class PurgeService {
               let deleted: number;
               do {
                 if (stop()) return this.log(report(true));
-                deleted = await this.repository.deleteBatch(step, project.id, cutoff, batchSize);
+                // Ingest writes the same tables meanwhile: a batch that lost a deadlock to it
+                // was rolled back and is simply run again (it selects its rows anew).
+                deleted = await retryLockConflicts(() =>
+                  this.repository.deleteBatch(step, project.id, cutoff, batchSize),
+                );
                 total += deleted;
                 await yieldToEventLoop();
               } while (deleted === batchSize);

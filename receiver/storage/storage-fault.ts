@@ -69,6 +69,21 @@ const FAULT_MESSAGES = [
 
 /** The error and its causes (`driverError` of TypeORM, `cause` of wrapped errors), outermost first. */
 /**
+ * Runs `work` again (up to `retries` times) while it loses a lock conflict: a deadlock the engine
+ * broke by rolling this side back, or a lock wait that timed out. For work that is safe to repeat
+ * as a whole (its transaction was rolled back); any other failure is thrown at once.
+ */
+export async function retryLockConflicts<T>(work: () => Promise<T>, retries = 3): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (attempt >= retries || !isLockConflict(error)) throw error;
+    }
+  }
+}
+
+/**
  * Whether an error means "this transaction lost a lock conflict" (the engine broke a deadlock by
  * aborting it, or gave up waiting for a row lock): nothing is wrong with its data or with the
  * database, and the same transaction run again succeeds. Concurrent ingest batches lock their

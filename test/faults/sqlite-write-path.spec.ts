@@ -165,6 +165,42 @@ describe('SQLite writer thread', () => {
     expect(await names()).toEqual(['in-flight']);
   });
 
+  it('takes turns between writes kept on the event loop and writes in the thread, losing none', async () => {
+    const writePath = sqliteWritePathOf(dataSource)!;
+    const insert =
+      (name: string, fail = false) =>
+      async () =>
+        dataSource.transaction(async (manager) => {
+          await manager.getRepository(ProjectEntity).insert(newProject(name));
+          if (fail) throw new Error('bad batch');
+        });
+    let finish!: () => void;
+    const held = new Promise<void>((resolve) => (finish = resolve));
+    const inThread = writePath.write(async () => {
+      await insert('thread-1')();
+      await held;
+    });
+    await sleep(20);
+    const writes = [
+      writePath.write(insert('loop-1'), { onLoop: true }),
+      writePath.write(insert('loop-failing', true), { onLoop: true }),
+      writePath.write(insert('thread-2')),
+      writePath.write(insert('thread-failing', true)),
+      writePath.write(insert('loop-2'), { onLoop: true }),
+    ];
+    finish();
+    const outcomes = await Promise.allSettled([inThread, ...writes]);
+    expect(outcomes.map((o) => o.status)).toEqual([
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+    ]);
+    expect(await names()).toEqual(['loop-1', 'loop-2', 'thread-1', 'thread-2']);
+  });
+
   it('fails the writes of a thread that died as a storage fault, and the next write starts a new one', async () => {
     const thread = (sqliteWritePathOf(dataSource) as unknown as { thread: { worker?: Worker } })
       .thread;

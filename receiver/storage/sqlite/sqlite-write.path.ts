@@ -46,7 +46,9 @@ const READ_STATEMENT = /^\s*(SELECT|PRAGMA\s+\w+\s*(\(|$))/i;
  *   still believes the transaction open (so later batches would run inside it, never committed);
  * - on a file, once migrations ran, the writes run on a second connection in a worker thread
  *   ({@link useWriterThread}): statements of the lock holder go there, every other read stays on
- *   the main connection and sees committed rows only (WAL snapshots), never a batch half-written.
+ *   the main connection and sees committed rows only (WAL snapshots), never a batch half-written;
+ *   the thread waits for a foreign lock with SQLite's busy timeout (it blocks only itself). A
+ *   write may stay on the main connection (`onLoop`: a small ingest batch), as without a thread.
  */
 export class SqliteWritePath {
   readonly lock = new AsyncWriteLock();
@@ -54,8 +56,8 @@ export class SqliteWritePath {
   /** A transaction TypeORM started outside the lock (migrations at start-up) is left alone. */
   private unguardedTransaction = false;
   private thread: SqliteWriterThread | undefined;
-  /** The writer thread's session of the write holding the lock. */
-  private session = 0;
+  /** The writer thread's session of the write holding the lock, when it writes there. */
+  private session: number | undefined;
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -88,10 +90,18 @@ export class SqliteWritePath {
     void this.thread?.setAutocheckpoint(pages).catch(() => undefined);
   }
 
-  /** Runs one write operation holding the lock, and settles the connection afterwards. */
-  async write<T>(work: () => Promise<T>): Promise<T> {
+  /**
+   * Runs one write operation holding the lock, and settles the connection afterwards. `onLoop`
+   * keeps it on the main connection although a writer thread runs: a write so small that it
+   * blocks the loop for less than its statements' round trips to the thread would take (a small
+   * ingest batch).
+   */
+  async write<T>(
+    work: () => Promise<T>,
+    { onLoop = false }: { onLoop?: boolean } = {},
+  ): Promise<T> {
     if (this.lock.heldByCaller()) return work();
-    return this.hold(async () => {
+    return this.hold(onLoop, async () => {
       try {
         return await work();
       } finally {
@@ -111,17 +121,18 @@ export class SqliteWritePath {
     runner.query = (sql, parameters, structured) => {
       const statement = /^BEGIN( TRANSACTION)?$/i.test(sql) ? 'BEGIN IMMEDIATE TRANSACTION' : sql;
       const thread = this.thread;
-      if (thread) {
+      const holder = this.lock.heldByCaller();
+      if (thread && (holder ? this.session !== undefined : !READ_STATEMENT.test(statement))) {
+        // The holder's statements, or a lone write, in the thread; reads outside a write stay
+        // on the main connection (committed rows only), as do the statements of a write kept
+        // on the loop.
         const remote = () => runInThread(thread, this.session, statement, parameters, structured);
-        if (this.lock.heldByCaller()) return remote();
-        // Reads outside a write stay on the main connection: committed rows only.
-        if (READ_STATEMENT.test(statement)) return query(statement, parameters, structured);
-        return this.hold(remote);
+        return holder ? remote() : this.hold(false, remote);
       }
       const run = () => this.retryWhileBusy(() => query(statement, parameters, structured));
       // A lone write statement takes the lock for itself; TypeORM's own bookkeeping around it
       // (a COMMIT's depth counter) is not finished yet, so the connection is not settled here.
-      if (this.lock.heldByCaller() || READ_STATEMENT.test(statement)) return run();
+      if (holder || READ_STATEMENT.test(statement)) return run();
       return this.lock.run(run);
     };
     runner.startTransaction = async (isolation) => {
@@ -139,10 +150,10 @@ export class SqliteWritePath {
     };
   }
 
-  /** Takes the lock for `work`, in the writer thread's current session when there is one. */
-  private hold<T>(work: () => Promise<T>): Promise<T> {
+  /** Takes the lock for `work`, in the writer thread's current session unless `onLoop`. */
+  private hold<T>(onLoop: boolean, work: () => Promise<T>): Promise<T> {
     return this.lock.run(() => {
-      if (this.thread) this.session = this.thread.session();
+      this.session = this.thread && !onLoop ? this.thread.session() : undefined;
       return work();
     });
   }
@@ -151,7 +162,7 @@ export class SqliteWritePath {
   private async settle(): Promise<void> {
     const runner = this.currentRunner();
     const thread = this.thread;
-    if (thread) {
+    if (thread && this.session !== undefined) {
       if (thread.inTransaction) {
         await thread.run('ROLLBACK', [], this.session).catch(() => undefined);
       }
@@ -196,7 +207,9 @@ export class SqliteWritePath {
   }
 
   private inTransaction(): boolean {
-    return this.thread ? this.thread.inTransaction : this.connection().inTransaction;
+    return this.thread && this.session !== undefined
+      ? this.thread.inTransaction
+      : this.connection().inTransaction;
   }
 
   private connection(): SqliteConnection {
@@ -216,7 +229,7 @@ export class SqliteWritePath {
  */
 async function runInThread(
   thread: SqliteWriterThread,
-  session: number,
+  session: number | undefined,
   sql: string,
   parameters: unknown[] = [],
   structured = false,

@@ -121,7 +121,11 @@ export class SqliteWriterThread {
   }
 
   /** Runs one statement in the thread of `session`; rejects with SQLite's error (its `code` kept). */
-  async run(sql: string, params: readonly unknown[], session: number): Promise<WriterAnswer> {
+  async run(
+    sql: string,
+    params: readonly unknown[],
+    session: number | undefined,
+  ): Promise<WriterAnswer> {
     if (!this.worker || session !== this.generation) throw gone('restarted during this write');
     const reply = await this.send({ id: 0, sql, params: [...params] });
     if (!reply.ok) throw Object.assign(new Error(reply.message), { code: reply.code });
@@ -152,6 +156,9 @@ export class SqliteWriterThread {
     if (this.closing) return Promise.reject(gone('closed'));
     const worker = (this.worker ??= this.start());
     const id = this.nextId++;
+    // Held while a statement is in flight: a process with nothing else to do (a script, a CLI
+    // command awaiting its write) must not exit before the answer.
+    if (this.pending.size === 0) worker.ref();
     return new Promise<Reply>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       worker.postMessage({ ...request, id });
@@ -178,7 +185,10 @@ export class SqliteWriterThread {
       this.pending.delete(reply.id);
       this.inTransaction = reply.inTransaction;
       waiting.resolve(reply);
-      if (this.pending.size === 0) this.idle?.();
+      if (this.pending.size === 0) {
+        if (!this.closing) worker.unref();
+        this.idle?.();
+      }
     });
     const died = (reason: string) => {
       if (this.worker !== worker) return;
