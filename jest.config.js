@@ -24,9 +24,6 @@ const serial = [
   'test/client/file-store-processes.spec.ts',
   'test/queue/redis-queue-processes.spec.ts',
   'test/realtime/realtime-redis-down.spec.ts',
-  // Purges while ingest writes: on MariaDB the purge's DELETE can lose a deadlock to ingest (the
-  // purge does not retry it yet); two workers made that likelier (1 failure in 2 runs).
-  'test/lifecycle/purge.spec.ts',
 ];
 
 /** What both projects share. */
