@@ -29,6 +29,7 @@ const BUSY_LONGEST_PAUSE_MS = 100;
 export const SQLITE_BUSY_WAIT_MS = 30_000;
 
 const READ_STATEMENT = /^\s*(SELECT|PRAGMA\s+\w+\s*(\(|$))/i;
+const SETTING_STATEMENT = /^\s*PRAGMA\s+\w+\s*=/i;
 
 /**
  * The single writer of a SQLite data source. better-sqlite3 is ONE connection shared by every
@@ -127,7 +128,12 @@ export class SqliteWritePath {
         // on the main connection (committed rows only), as do the statements of a write kept
         // on the loop.
         const remote = () => runInThread(thread, this.session, statement, parameters, structured);
-        return holder ? remote() : this.hold(false, remote);
+        if (holder) return remote();
+        // A setting (`PRAGMA query_only = ON`…) is the data source's: both connections get it.
+        if (SETTING_STATEMENT.test(statement)) {
+          return query(statement, parameters, structured).then(() => this.hold(false, remote));
+        }
+        return this.hold(false, remote);
       }
       const run = () => this.retryWhileBusy(() => query(statement, parameters, structured));
       // A lone write statement takes the lock for itself; TypeORM's own bookkeeping around it
