@@ -89,8 +89,8 @@ export interface ReceiverModuleOptions {
    * Where the writes to a SQLite file run. `thread` (default): on a second connection in a worker
    * thread, so a big ingest batch, or a write lock another process holds, never stops the event
    * loop; reads stay on the main connection and see only committed rows of those writes. Ingest
-   * batches under 16 events still run on the main connection: they block the loop for less time
-   * than their statements' round trips to the thread take. `event-loop`: every write on the one
+   * batches under 64 events still run on the main connection: their statements' round trips to
+   * the thread would cost more throughput than the few milliseconds they block the loop. `event-loop`: every write on the one
    * main connection, as in 0.1 (a `:memory:` database always is). [`RECEIVER_SQLITE_WRITER`]
    */
   sqliteWriter?: 'thread' | 'event-loop';

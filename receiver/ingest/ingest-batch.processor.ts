@@ -157,11 +157,13 @@ function groupByKind(jobs: IngestJob[]): Map<string, IngestJob[]> {
 }
 
 /**
- * Below this many events a batch stays on the event loop on SQLite even with a writer thread: it
- * blocks the loop for a few milliseconds, less than its ≈ 14 statements' round trips to the
- * thread take (docs/benchmarks.md, "Writer thread or event loop").
+ * Below this many events a batch stays on the event loop on SQLite even with a writer thread.
+ * Each of a batch's ≈ 14 statements is a round trip to the thread: at 50 connections (batches of
+ * 24–31 events) the thread halved the pageviews a second for a p99 2.3 × shorter. A batch this
+ * big blocks the loop for ≈ 10 ms; bigger ones (a backlog after a stall, hundreds of events) go to
+ * the thread (docs/benchmarks.md, "Writer thread or event loop").
  */
-const SQLITE_THREAD_MIN_EVENTS = 16;
+const SQLITE_THREAD_MIN_EVENTS = 64;
 
 /** Runs of a batch that lost a lock conflict (deadlock) before it is treated as failing. */
 const LOCK_CONFLICT_RETRIES = 3;
