@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   Inject,
   Injectable,
@@ -6,6 +7,7 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import type { Redis } from 'ioredis';
+import { OutageLog } from '../../lib/outage/outage.log';
 import { redisCircuitOf } from '../common/redis/redis-circuit';
 import { RECEIVER_REDIS } from '../common/redis/redis.providers';
 import { createRedisClient } from '../common/redis/redis-client.factory';
@@ -16,25 +18,53 @@ import type { CommittedEvent } from '../events/committed-event.interface';
 import type { RealtimeAlert } from './interfaces/realtime.interfaces';
 import { RealtimeHub } from './realtime.hub';
 import { RealtimeMessages } from './realtime.messages';
+import { READ_BLOCK_MS, RealtimeStreamReader, STALE_AFTER_MS } from './realtime-stream.reader';
+
+/**
+ * Entries the realtime stream keeps (`XADD MAXLEN ~`): one per committed batch or alert, far more
+ * than a reader back within {@link STALE_AFTER_MS} needs, and a bound on Redis's memory.
+ */
+const STREAM_MAX_ENTRIES = 10_000;
 
 /** What travels between processes: the events of one batch and when it committed, or one alert. */
-type Envelope = { events: CommittedEvent[]; committedAt: number } | { alert: RealtimeAlert };
+type Payload = { events: CommittedEvent[]; committedAt: number } | { alert: RealtimeAlert };
+
+/**
+ * A payload with its identity: the publishing process (random per start), its sequence number
+ * there, and when that process sent it (its own clock: only compared by the same process).
+ */
+type Envelope = Payload & { from: string; seq: number; sentAt: number };
 
 /**
  * Brings every process's committed events and alerts to the subscribers of every process, once.
- * Without Redis it hands them to this process's hub. With Redis each process PUBLISHes what it
- * committed to one channel and delivers only what it receives on that channel — its own messages
- * included — so each event reaches each process exactly once, whichever process (HTTP receiver or
- * queue worker) wrote it. Pub/sub is at most once: an instance that is disconnected from Redis
- * misses what was published meanwhile (a live feed, not a log).
+ * Without Redis it hands them to this process's hub. With Redis each process appends what it
+ * committed to one stream (`<redisPrefix>realtime:stream`) and delivers what it reads there —
+ * its own envelopes included — so each event reaches each process exactly once, whichever
+ * process (HTTP receiver or queue worker) wrote it. Each process reads after the last entry it
+ * delivered (see {@link RealtimeStreamReader}), so an instance whose connection to Redis dropped
+ * gets what was published meanwhile once it is back — unlike pub/sub, which delivered it nowhere.
+ * While appending fails, this process's envelopes go to its own hub instead; one that Redis stored
+ * after all (a timed-out `XADD`) is recognised by its id when read back and not delivered again.
  */
 @Injectable()
 export class RealtimeFanout implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Realtime');
-  private subscriber: Redis | undefined;
+  private readonly key: string;
+  private readonly processId = randomUUID();
+  private seq = 0;
+  /**
+   * Sequence numbers of this process's envelopes already given to the hub (read back, or locally
+   * because `XADD` failed) → when. Kept {@link STALE_AFTER_MS}: an own envelope read back later
+   * than that is skipped as stale anyway.
+   */
+  private readonly delivered = new Map<number, number>();
+  private reading: { reader: RealtimeStreamReader; client: Redis; done: Promise<void> } | undefined;
   private unsubscribe: (() => void) | undefined;
-  private readonly channel: string;
-  private publishFailing = false;
+  private readonly publishOutage = new OutageLog(
+    this.logger,
+    RealtimeMessages.publishFailed,
+    RealtimeMessages.publishRecovered,
+  );
 
   constructor(
     @Inject(RECEIVER_OPTIONS) private readonly options: ResolvedReceiverOptions,
@@ -42,23 +72,31 @@ export class RealtimeFanout implements OnModuleInit, OnApplicationShutdown {
     private readonly bus: CommittedEventsBus,
     private readonly hub: RealtimeHub,
   ) {
-    this.channel = `${options.redisPrefix}realtime`;
+    this.key = `${options.redisPrefix}realtime:stream`;
   }
 
   async onModuleInit(): Promise<void> {
     if (!this.options.realtime.enabled) return;
     if (this.redis && this.options.redis) {
-      const subscriber = createRedisClient(this.options.redis, { maxRetriesPerRequest: null });
-      this.subscriber = subscriber;
-      subscriber.on('message', (channel: string, text: string) => {
-        if (channel === this.channel) this.receive(text);
+      const client = createRedisClient(this.options.redis, {
+        // A blocking read holds the connection up to READ_BLOCK_MS: the timeout counts from its end.
+        commandTimeout: READ_BLOCK_MS + this.options.redisCommandTimeoutMs,
+        connectionName: `realtime-reader:${this.processId}`,
       });
-      try {
-        await subscriber.subscribe(this.channel);
-      } catch (error) {
-        // ioredis subscribes again once it reconnects; meanwhile other processes' events miss us.
-        this.logger.warn(RealtimeMessages.redisSubscribeFailed((error as Error).message));
-      }
+      const outage = new OutageLog(
+        this.logger,
+        RealtimeMessages.readFailed,
+        RealtimeMessages.readRecovered,
+      );
+      const reader = new RealtimeStreamReader(
+        client,
+        this.key,
+        (text) => this.receive(text),
+        outage,
+      );
+      this.reading = { reader, client, done: reader.run() };
+      // Events this process commits once it serves requests are after the start point.
+      await reader.started;
     }
     this.unsubscribe = this.bus.subscribe((events, committedAt) =>
       this.publish({ events: [...events], committedAt }),
@@ -70,14 +108,25 @@ export class RealtimeFanout implements OnModuleInit, OnApplicationShutdown {
     if (this.options.realtime.enabled) this.publish({ alert });
   }
 
-  onApplicationShutdown(): void {
+  async onApplicationShutdown(): Promise<void> {
     this.unsubscribe?.();
-    this.subscriber?.disconnect();
-    this.subscriber = undefined;
+    const reading = this.reading;
+    this.reading = undefined;
+    if (!reading) return;
+    reading.reader.stop();
+    // Ends a blocking read at once instead of waiting it out.
+    reading.client.disconnect();
+    await reading.done;
   }
 
-  private publish(envelope: Envelope): void {
-    if (!this.subscriber || !this.redis) {
+  private publish(payload: Payload): void {
+    const envelope: Envelope = {
+      ...payload,
+      from: this.processId,
+      seq: ++this.seq,
+      sentAt: Date.now(),
+    };
+    if (!this.reading || !this.redis) {
       this.deliver(envelope);
       return;
     }
@@ -85,29 +134,39 @@ export class RealtimeFanout implements OnModuleInit, OnApplicationShutdown {
     // subscribers at once instead of each waiting out a command timeout.
     const text = JSON.stringify(envelope);
     redisCircuitOf(this.redis)
-      .run((redis) => redis.publish(this.channel, text))
+      .run((redis) =>
+        redis.xadd(this.key, 'MAXLEN', '~', STREAM_MAX_ENTRIES, '*', 'envelope', text),
+      )
       .then(
-        () => {
-          if (this.publishFailing) this.logger.log(RealtimeMessages.publishRecovered);
-          this.publishFailing = false;
-        },
+        () => this.publishOutage.up(),
         (error: unknown) => {
-          if (!this.publishFailing) {
-            this.logger.warn(RealtimeMessages.publishFailed((error as Error).message));
-          }
-          this.publishFailing = true;
+          this.publishOutage.down(error);
           // Better this process's subscribers than none.
-          this.deliver(envelope);
+          this.deliverOwn(envelope);
         },
       );
   }
 
   private receive(text: string): void {
     try {
-      this.deliver(JSON.parse(text) as Envelope);
+      const envelope = JSON.parse(text) as Envelope;
+      if (envelope.from === this.processId) this.deliverOwn(envelope);
+      else this.deliver(envelope);
     } catch (error) {
       this.logger.warn((error as Error).message);
     }
+  }
+
+  /** An envelope of this process, whichever way it comes first: never twice, never stale. */
+  private deliverOwn(envelope: Envelope): void {
+    const now = Date.now();
+    if (this.delivered.has(envelope.seq) || now - envelope.sentAt > STALE_AFTER_MS) return;
+    this.delivered.set(envelope.seq, now);
+    for (const [seq, at] of this.delivered) {
+      if (now - at <= STALE_AFTER_MS) break;
+      this.delivered.delete(seq);
+    }
+    this.deliver(envelope);
   }
 
   private deliver(envelope: Envelope): void {

@@ -15,9 +15,10 @@ export const RealtimeMessages = {
     'The realtime WebSocket endpoint needs the ws protocol: this application uses another WebSocket adapter (socket.io?). ' +
     'Call app.useWebSocketAdapter(new WsAdapter(app)) from @nestjs/platform-ws before app.listen() (your own gateways then use ws too), ' +
     'or serve the receiver from an application of its own',
-  redisSubscribeFailed: (reason: string) =>
-    `Realtime fan-out could not subscribe to Redis (${reason}); feeds show this process's events only until it can`,
   publishFailed: (reason: string) =>
     `Realtime fan-out could not publish to Redis (${reason}); feeds show this process's events only until it can`,
   publishRecovered: "Realtime fan-out publishes to Redis again; feeds show every process's events",
+  readFailed: (reason: string) =>
+    `Realtime fan-out cannot read from Redis (${reason}); feeds of this instance get what was published meanwhile (up to 30 s back) once it can`,
+  readRecovered: 'Realtime fan-out reads from Redis again',
 };
