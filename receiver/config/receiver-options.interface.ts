@@ -90,8 +90,9 @@ export interface ReceiverModuleOptions {
    * thread, so a big ingest batch, or a write lock another process holds, never stops the event
    * loop; reads stay on the main connection and see only committed rows of those writes. Ingest
    * batches under 64 events still run on the main connection: their statements' round trips to
-   * the thread would cost more throughput than the few milliseconds they block the loop. `event-loop`: every write on the one
-   * main connection, as in 0.1 (a `:memory:` database always is). [`RECEIVER_SQLITE_WRITER`]
+   * the thread would cost more throughput than the few milliseconds they block the loop.
+   * `event-loop`: every write on the one main connection, as in 0.1 (a `:memory:` database always
+   * is). [`RECEIVER_SQLITE_WRITER`]
    */
   sqliteWriter?: 'thread' | 'event-loop';
   /**
@@ -301,7 +302,7 @@ export interface ResolvedRateLimits {
 }
 
 /** Where the writes to a SQLite file run (see `sqliteWriter`). */
-export type SqliteWriter = 'thread' | 'event-loop';
+export type SqliteWriter = NonNullable<ReceiverModuleOptions['sqliteWriter']>;
 
 /** The accepted `sqliteWriter` values. */
 export const SQLITE_WRITERS: readonly SqliteWriter[] = ['thread', 'event-loop'];

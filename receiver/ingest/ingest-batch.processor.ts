@@ -4,7 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { IngestKindFigures, ReceiverStats } from '../common/stats/receiver-stats';
 import { IngestHandlerRegistry } from './ingest-handler.registry';
 import { IngestMessages } from './ingest.messages';
-import { isLockConflict, isStorageFault } from '../storage/storage-fault';
+import { isStorageFault, retryLockConflicts } from '../storage/storage-fault';
 import { SqlRunner } from '../storage/sql/sql-runner';
 import { sqliteWritePathOf } from '../storage/storage.guards';
 import { IngestRejectedError } from './ingest.errors';
@@ -48,16 +48,14 @@ export class IngestBatchProcessor {
 
   /** Writes `jobs` (at `offset` of the batch) and fills their results; `false` on an outage. */
   private async write(jobs: IngestJob[], offset: number, results: BatchResult): Promise<boolean> {
-    let failure = await this.attempt(jobs);
-    // A lost lock conflict says nothing about the events: the same batch is written again.
-    for (
-      let retry = 0;
-      failure && isLockConflict(failure) && retry < LOCK_CONFLICT_RETRIES;
-      retry++
-    ) {
-      failure = await this.attempt(jobs);
+    let failure: Error;
+    try {
+      // A lost lock conflict says nothing about the events: the same batch is written again.
+      await retryLockConflicts(() => this.attempt(jobs));
+      return true;
+    } catch (error) {
+      failure = error instanceof Error ? error : new Error(String(error));
     }
-    if (!failure) return true;
     if (await this.isOutage(failure)) {
       for (let i = 0; i < jobs.length; i++) results[offset + i] = failure;
       return false;
@@ -105,24 +103,21 @@ export class IngestBatchProcessor {
       : transaction();
   }
 
-  private async attempt(jobs: IngestJob[]): Promise<Error | undefined> {
+  /** Writes `jobs` in one transaction, then runs their post-commit work; throws what failed it. */
+  private async attempt(jobs: IngestJob[]): Promise<void> {
     const tasks: (() => void | Promise<void>)[] = [];
-    try {
-      await this.transaction(jobs.length, async (manager) => {
-        const context: IngestBatchContext = { manager, afterCommit: (task) => tasks.push(task) };
-        for (const [kind, group] of groupByKind(jobs)) {
-          const handler = this.registry.get(kind);
-          const fresh = await withoutStored(handler, group, context);
-          if (fresh.length === 0) continue;
-          await handler.handle(
-            fresh.map((job) => ({ ...(job.payload as object), eventId: job.id })),
-            context,
-          );
-        }
-      });
-    } catch (error) {
-      return error instanceof Error ? error : new Error(String(error));
-    }
+    await this.transaction(jobs.length, async (manager) => {
+      const context: IngestBatchContext = { manager, afterCommit: (task) => tasks.push(task) };
+      for (const [kind, group] of groupByKind(jobs)) {
+        const handler = this.registry.get(kind);
+        const fresh = await withoutStored(handler, group, context);
+        if (fresh.length === 0) continue;
+        await handler.handle(
+          fresh.map((job) => ({ ...(job.payload as object), eventId: job.id })),
+          context,
+        );
+      }
+    });
     for (const task of tasks) {
       try {
         await task();
@@ -131,7 +126,6 @@ export class IngestBatchProcessor {
         this.logger.warn((error as Error).message);
       }
     }
-    return undefined;
   }
 }
 
@@ -164,9 +158,6 @@ function groupByKind(jobs: IngestJob[]): Map<string, IngestJob[]> {
  * the thread (docs/benchmarks.md, "Writer thread or event loop").
  */
 const SQLITE_THREAD_MIN_EVENTS = 64;
-
-/** Runs of a batch that lost a lock conflict (deadlock) before it is treated as failing. */
-const LOCK_CONFLICT_RETRIES = 3;
 
 /** Ids per lookup: far under every engine's bound-parameter limit. */
 const IDS_PER_SELECT = 500;

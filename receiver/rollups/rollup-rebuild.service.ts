@@ -10,7 +10,7 @@ import { RollupRepository } from './rollup.repository';
 import { ROLLUP_TABLE } from './rollup.tables';
 import { RollupStateService } from './rollup-state.service';
 import { recomputedGates } from './rollup-weeks';
-import { isLockConflict } from '../storage/storage-fault';
+import { retryLockConflicts } from '../storage/storage-fault';
 
 /** Progress of a rebuild, after each day. */
 export interface RollupRebuildProgress {
@@ -148,26 +148,22 @@ export class RollupRebuildService {
    * the engine broke (a batch entering a second kind's days out of order) runs the day again.
    */
   private async rebuildDay(day: string, projects: number[]): Promise<number> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.dataSource.transaction(async (manager) => {
-          const gates = new RollupGatesRepository(new SqlRunner(manager));
-          await gates.enterDays(recomputedGates(projects, [day]), true);
-          let pageviews = 0;
-          for (const projectId of projects) {
-            pageviews += await this.maintenance.recomputeDay(manager, day, projectId);
-          }
-          await gates.setState({
-            timeZone: this.state.timeZone,
-            status: 'building',
-            builtThrough: day,
-          });
-          return pageviews;
+    return retryLockConflicts(() =>
+      this.dataSource.transaction(async (manager) => {
+        const gates = new RollupGatesRepository(new SqlRunner(manager));
+        await gates.enterDays(recomputedGates(projects, [day]), true);
+        let pageviews = 0;
+        for (const projectId of projects) {
+          pageviews += await this.maintenance.recomputeDay(manager, day, projectId);
+        }
+        await gates.setState({
+          timeZone: this.state.timeZone,
+          status: 'building',
+          builtThrough: day,
         });
-      } catch (error) {
-        if (!isLockConflict(error) || attempt >= LOCK_CONFLICT_ATTEMPTS) throw error;
-      }
-    }
+        return pageviews;
+      }),
+    );
   }
 
   /**
@@ -199,9 +195,6 @@ export class RollupRebuildService {
     return found < day ? day : found;
   }
 }
-
-/** Runs of a day's transaction that lost a lock conflict before the rebuild fails. */
-const LOCK_CONFLICT_ATTEMPTS = 3;
 
 /** The tables and instants that put a day into the rollups. */
 const DATA_COLUMNS = [

@@ -67,21 +67,24 @@ const FAULT_MESSAGES = [
   /Connection terminated due to connection timeout/i,
 ];
 
-/** The error and its causes (`driverError` of TypeORM, `cause` of wrapped errors), outermost first. */
 /**
- * Runs `work` again (up to `retries` times) while it loses a lock conflict: a deadlock the engine
- * broke by rolling this side back, or a lock wait that timed out. For work that is safe to repeat
- * as a whole (its transaction was rolled back); any other failure is thrown at once.
+ * Runs `work` again (up to {@link LOCK_CONFLICT_RETRIES} times) while it loses a lock conflict: a
+ * deadlock the engine broke by rolling this side back, or a lock wait that timed out. For work
+ * that is safe to repeat as a whole (its transaction was rolled back); any other failure, and the
+ * last lost conflict, is thrown.
  */
-export async function retryLockConflicts<T>(work: () => Promise<T>, retries = 3): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
+export async function retryLockConflicts<T>(work: () => Promise<T>): Promise<T> {
+  for (let retry = 0; ; retry++) {
     try {
       return await work();
     } catch (error) {
-      if (attempt >= retries || !isLockConflict(error)) throw error;
+      if (retry >= LOCK_CONFLICT_RETRIES || !isLockConflict(error)) throw error;
     }
   }
 }
+
+/** Times work that lost a lock conflict is run again before the conflict is its failure. */
+const LOCK_CONFLICT_RETRIES = 3;
 
 /**
  * Whether an error means "this transaction lost a lock conflict" (the engine broke a deadlock by
@@ -110,6 +113,7 @@ const LOCK_CONFLICT_CODES = new Set([
   'ER_LOCK_WAIT_TIMEOUT',
 ]);
 
+/** The error and its causes (TypeORM's `driverError`, a wrapper's `cause`), outermost first. */
 function causes(error: unknown): object[] {
   const chain: object[] = [];
   let current: unknown = error;

@@ -2,7 +2,9 @@ import Database from 'better-sqlite3';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ReceiverStats } from '../../receiver/common/stats/receiver-stats';
 import { PageviewEntity } from '../../receiver/storage/entities';
+import { sqliteWritePathOf } from '../../receiver/storage/storage.guards';
 import { createReceiverApp, type ReceiverApp } from '../support/receiver-app';
 import { watchLoggedLines } from '../support/logged-lines';
 import { mountSmallDisk, type SmallDisk } from '../support/small-disk';
@@ -18,9 +20,15 @@ import {
  * The disk under a SQLite receiver fills up for a few seconds while pageviews stream in: no 202
  * for an event that was not committed, health says storage is failing while it is, and ingest
  * recovers by itself when space comes back. Runs on a private tmpfs (skipped where this process
- * may not mount one).
+ * may not mount one). Small batches are written on the event loop; batches of 64 events and more
+ * go to the SQLite writer thread (IngestBatchProcessor). The second case makes such batches: at
+ * the start of each phase the write path is held for a moment (as a slow disk or another writer
+ * would), so 200 clients' pageviews pile up and are written as one batch.
  */
-describe('SQLite disk full under load', () => {
+describe.each([
+  { clients: 10, stalls: false, path: 'small batches, on the event loop' },
+  { clients: 200, stalls: true, path: 'backlogs, in the writer thread' },
+])('SQLite disk full under load: $path', ({ clients, stalls }) => {
   let disk: SmallDisk | undefined;
   let receiver: ReceiverApp;
   let project: TestProject;
@@ -70,22 +78,41 @@ describe('SQLite disk full under load', () => {
         }
       }
     };
-    const workers = Array.from({ length: 10 }, (_, w) => worker(w));
+    const workers = Array.from({ length: clients }, (_, w) => worker(w));
+    let biggestBatch = 0;
+    const stopListening = receiver.app.get(ReceiverStats).listen({
+      batchWritten: ({ kinds }) => {
+        let events = 0;
+        for (const { stored, failed } of kinds.values()) events += stored + failed;
+        biggestBatch = Math.max(biggestBatch, events);
+      },
+    });
+    const writePath = sqliteWritePathOf(dataSourceOf(receiver.app));
+    const stall = async (): Promise<void> => {
+      if (stalls) await writePath?.write(() => sleep(400), { onLoop: true });
+    };
 
     await sleep(1_000);
+    await stall();
     disk.fill();
     phase = 'during';
+    await stall();
     await sleep(1_500);
     const health = await receiver.http.get('/api/health.php');
     await sleep(1_500);
     disk.free();
     await sleep(500);
     phase = 'after';
+    await stall();
     await sleep(2_000);
+    stopListening();
     const healthAfter = await receiver.http.get('/api/health.php');
     stop = true;
     await Promise.all(workers);
 
+    // The case runs the path it names: batches from 64 events go to the writer thread.
+    if (stalls) expect(biggestBatch).toBeGreaterThanOrEqual(64);
+    else expect(biggestBatch).toBeLessThan(64);
     expect(health.status).toBe(503);
     expect(health.body.checks.database).toMatchObject({ status: 'fail' });
     expect(health.body.checks.database.message).toMatch(/full/);

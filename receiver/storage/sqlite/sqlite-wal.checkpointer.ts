@@ -121,12 +121,16 @@ export class SqliteWalCheckpointer {
   private constructor(
     private readonly connection: SqliteConnection,
     private readonly outage: StorageOutageMonitor,
-    private readonly writePath: SqliteWritePath | undefined,
+    private readonly writePath: SqliteWritePath,
   ) {}
 
-  /** Starts one for `dataSource` when it is a better-sqlite3 file in WAL mode, and stops it with it. */
+  /**
+   * Starts one for `dataSource` when it is a better-sqlite3 file in WAL mode, and stops it with it.
+   * Call it after `installStorageGuards`: a SQLite data source's writes go through its write path.
+   */
   static attach(dataSource: DataSource): SqliteWalCheckpointer | undefined {
-    if (dataSource.options.type !== 'better-sqlite3') return undefined;
+    const writePath = sqliteWritePathOf(dataSource);
+    if (!writePath) return undefined;
     const connection = (dataSource.driver as unknown as { databaseConnection: SqliteConnection })
       .databaseConnection;
     if (connection.memory || connection.pragma('journal_mode', { simple: true }) !== 'wal') {
@@ -135,7 +139,7 @@ export class SqliteWalCheckpointer {
     const checkpointer = new SqliteWalCheckpointer(
       connection,
       storageOutageOf(dataSource),
-      sqliteWritePathOf(dataSource),
+      writePath,
     );
     checkpointer.start();
     const destroy = dataSource.destroy.bind(dataSource);
@@ -225,8 +229,6 @@ export class SqliteWalCheckpointer {
 
   /** On every connection that writes: the main one, and the write path's thread when it has one. */
   private setAutocheckpoint(pages: number): void {
-    if (!this.connection.open) return;
-    if (this.writePath) this.writePath.setAutocheckpoint(pages);
-    else this.connection.pragma(`wal_autocheckpoint = ${pages}`);
+    if (this.connection.open) this.writePath.setAutocheckpoint(pages);
   }
 }
