@@ -33,6 +33,8 @@ export const TelemetryMessages = {
   keyInvalid: (key: string): string => `data key "${key.slice(0, 50)}" must be 1 to 191 characters`,
   valueTooLarge: (key: string): string =>
     `data value of "${key.slice(0, 50)}" is larger than 16 KB once encoded`,
+  numberNotExact: (literal: string): string =>
+    `the number ${literal.slice(0, 50)} cannot be stored as sent (integers are kept exactly up to ±9007199254740991, numbers up to about ±1.8e308): send it as a string`,
   metadataBad: 'metadata must be an object {<data key>: {type?, unit?}}',
   metadataTypeBad: (key: string): string =>
     `metadata type of "${key.slice(0, 50)}" must be 'gauge', 'counter' or 'info'`,

@@ -309,6 +309,17 @@ describeReceiver('analytics endpoints on a hand-checked dataset', ({ adapter, en
     expect(foreign.body).toEqual({ success: false, message: 'Error group not found' });
   });
 
+  it.each(['2147483648', '9007199254740993', '99999999999999999999'])(
+    'error-detail: id=%s, beyond any row id, is a group not found on every engine',
+    async (id) => {
+      const res = await get('error-detail.php', `&id=${id}`);
+      expect({ status: res.status, body: res.body }).toEqual({
+        status: 404,
+        body: { success: false, message: 'Error group not found' },
+      });
+    },
+  );
+
   it('audits: top actions over all, logs filtered, newest first, limited', async () => {
     const all = await data('audits.php');
     expect(all.top_actions).toEqual([

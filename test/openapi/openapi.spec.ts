@@ -62,6 +62,8 @@ const KNOWN_PATHS: Record<string, string[]> = {
   health: ['/api/health.php', '/api/health'],
   queue: [
     '/api/queue/dead-letters',
+    '/api/queue/dead-letters/{kind}',
+    '/api/queue/dead-letters/{kind}/retry',
     '/api/queue/dead-letters/{kind}/{id}',
     '/api/queue/dead-letters/{kind}/{id}/retry',
   ],

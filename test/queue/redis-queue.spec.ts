@@ -172,6 +172,61 @@ describeWithRedis(`Redis queue [${engine}]`, () => {
     expect((await receiver.http.get('/api/queue/dead-letters/audit/x', admin)).status).toBe(400);
   });
 
+  it('retries or drops every dead letter of a kind at once', async () => {
+    const admin = adminHeaders();
+    const dead = `${prefix}ingest:audit:dead`;
+    const letter = (job: object) =>
+      redis.xadd(dead, '*', 'job', JSON.stringify(job), 'attempts', '2', 'error', 'was broken');
+    // Letters of events that can be written now (the cause was fixed): a retry stores them.
+    const fixed = ['fixed-1', 'fixed-2', 'fixed-3'];
+    for (const action of fixed) {
+      await letter({
+        id: newEventId(),
+        kind: 'audit',
+        payload: {
+          projectId: project.id,
+          receivedAt: Date.now(),
+          action,
+          actor: 'test',
+          ipHash: '',
+          context: null,
+        },
+      });
+    }
+    const retried = await receiver.http.post('/api/queue/dead-letters/audit/retry', {}, admin);
+    expect(retried.status).toBe(200);
+    expect(retried.body.data).toEqual({ kind: 'audit', retried: 3 });
+    await until(async () => {
+      const [row] = await dataSourceOf(receiver.app).query(
+        `SELECT COUNT(*) AS n FROM audit_logs WHERE action IN ('fixed-1', 'fixed-2', 'fixed-3')`,
+      );
+      return Number(row.n) === 3;
+    });
+    expect(await redis.xlen(dead)).toBe(0);
+
+    // Letters still broken, more than one chunk of them: dropped for good, and they are gone
+    // from the list and health.
+    const broken = redis.pipeline();
+    for (let i = 0; i < 1_200; i++) {
+      const job = JSON.stringify({ id: newEventId(), kind: 'audit', payload: {} });
+      broken.xadd(dead, '*', 'job', job, 'attempts', '2', 'error', 'still broken');
+    }
+    await broken.exec();
+    const dropped = await receiver.http.delete('/api/queue/dead-letters/audit', admin);
+    expect(dropped.status).toBe(200);
+    expect(dropped.body.data).toEqual({ kind: 'audit', dropped: 1_200 });
+    const list = await receiver.http.get('/api/queue/dead-letters?kind=audit', admin);
+    expect(list.body.data.counts).toEqual({ audit: 0 });
+    const { body: health } = await receiver.http.get('/api/health.php');
+    expect(health.checks.queue.kinds.audit.deadLetters).toBe(0);
+
+    // Nothing to do is no error; an unknown kind is a 404; the admin key is required.
+    const none = await receiver.http.post('/api/queue/dead-letters/audit/retry', {}, admin);
+    expect(none.body.data).toEqual({ kind: 'audit', retried: 0 });
+    expect((await receiver.http.delete('/api/queue/dead-letters/nope', admin)).status).toBe(404);
+    expect((await receiver.http.post('/api/queue/dead-letters/audit/retry', {})).status).toBe(401);
+  });
+
   it("answers 503 with Retry-After once a kind's backlog reaches its limit", async () => {
     const runtime = receiver.app.get(REDIS_QUEUE_RUNTIME, { strict: false }) as RedisQueueRuntime;
     // Workers off for this kind's stream: fill it past the limit directly.

@@ -4,6 +4,7 @@ import { AnalyticsSql } from '../sql/analytics-sql.service';
 import type { SqlParams } from '../../storage/sql/sql-params';
 import { int, intOrNull, json, text } from '../../storage/sql/sql-values';
 import { localTimestamp } from '../../common/time/receiver-time';
+import { isRowId } from '../../common/input/php-input';
 
 type Row = Record<string, unknown>;
 
@@ -125,6 +126,8 @@ export class ErrorQueries {
 
   /** The group row of `groupId` when it belongs to the project. */
   async findGroup(projectId: number, groupId: number): Promise<Row | undefined> {
+    // `?id=2147483648` names no row: PostgreSQL would refuse the parameter (a 400), not miss it.
+    if (!isRowId(groupId)) return undefined;
     const rows = await this.sql.rows(
       (p) => `SELECT ${GROUP_COLUMNS} FROM error_groups g
       WHERE g.id = ${p.add(groupId)} AND g.project_id = ${p.add(projectId)}`,

@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CommonMessages } from '../common.messages';
 import { fail } from '../envelope/envelope';
-import { type ClientSettings, receiverState } from '../request/receiver-request';
+import { type ClientSettings, receiverState, requestPath } from '../request/receiver-request';
 import { readBody } from './body-reader';
 import { applyCors } from './cors';
+import { literalPathUrl } from './literal-path';
 import type { ReceiverRouteTable } from './receiver-route.table';
 import { applySecurityHeaders } from './security-headers';
 
@@ -43,6 +44,11 @@ export class ReceiverFrontDoor {
     return path.endsWith('.php') && (this.prefix === '' || path.startsWith(`${this.prefix}/`));
   }
 
+  /** Whether `routePath` (a path as a route declares it, `/r/:code`) is one of the receiver's. */
+  isReceiverRoute(routePath: string): boolean {
+    return this.routes.allowedMethods(routePath) !== undefined;
+  }
+
   /**
    * Whether an unrouted request on this path is the receiver's to answer (404 in its envelope):
    * anything under a non-empty prefix. Host routes under the same prefix are routed before this
@@ -50,6 +56,20 @@ export class ReceiverFrontDoor {
    */
   ownsUnknown(path: string): boolean {
     return this.prefix !== '' && (path === this.prefix || path.startsWith(`${this.prefix}/`));
+  }
+
+  /**
+   * Runs before the framework routes the request: a path of the receiver's whose percent escapes
+   * do not decode is taken literally ({@link literalPathUrl}), so it is answered by its route
+   * family in the receiver's shape; other paths of the application are left as they came.
+   */
+  keepMalformedPath(request: IncomingMessage): void {
+    const url = request.url;
+    if (url === undefined || !url.includes('%')) return;
+    const literal = literalPathUrl(url);
+    if (literal === undefined) return;
+    const path = requestPath(request);
+    if (this.covers(path) || this.ownsUnknown(path)) request.url = literal;
   }
 
   /**

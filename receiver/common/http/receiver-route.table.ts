@@ -19,7 +19,11 @@ const join = (...parts: string[]): string =>
 
 const escape = (segment: string): string => segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-function toPattern(path: string): RegExp {
+/**
+ * The pattern of a route path (`/r/:code` → `^/r/[^/]+/?$`), matched against raw request paths,
+ * case-sensitively as the Micrologs paths are (contract 1.1).
+ */
+export function routePattern(path: string): RegExp {
   const body = path
     .split('/')
     .map((segment) => (segment.startsWith(':') ? '[^/]+' : escape(segment)))
@@ -94,8 +98,10 @@ export class ReceiverRouteTable {
 
   private add(path: string, methods: string[]): void {
     this.answers.clear();
-    const existing = this.routes.find((route) => route.pattern.source === toPattern(path).source);
+    const existing = this.routes.find(
+      (route) => route.pattern.source === routePattern(path).source,
+    );
     if (existing) methods.forEach((method) => existing.methods.add(method));
-    else this.routes.push({ pattern: toPattern(path), methods: new Set(methods) });
+    else this.routes.push({ pattern: routePattern(path), methods: new Set(methods) });
   }
 }

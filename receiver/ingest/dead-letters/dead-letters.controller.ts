@@ -10,7 +10,7 @@ import { DeadLettersDocs } from './dead-letters.docs';
 import { DeadLettersMessages } from './dead-letters.messages';
 import { DeadLettersService } from './dead-letters.service';
 
-/** Dead letters of the Redis queue (admin key): list, inspect, retry, drop. */
+/** Dead letters of the Redis queue (admin key): list, inspect, retry, drop; one or all of a kind. */
 @ApiGroup('queue')
 @ReceiverController('queue/dead-letters')
 @ReceiverAuth('admin')
@@ -28,6 +28,22 @@ export class DeadLettersController {
     }
     const { counts, letters } = await this.letters.list(queryParam(request, 'kind'), limit);
     return ok(DeadLettersMessages.listed, { counts, dead_letters: letters });
+  }
+
+  @Post(':kind/retry')
+  @HttpCode(200)
+  @RateLimit('_queue_admin', 60)
+  @ApiEndpoint(DeadLettersDocs.retryAll)
+  async retryAll(@Param('kind') kind: string): Promise<Envelope> {
+    return ok(DeadLettersMessages.retriedAll, { kind, retried: await this.letters.retryAll(kind) });
+  }
+
+  @Delete(':kind')
+  @HttpCode(200)
+  @RateLimit('_queue_admin', 60)
+  @ApiEndpoint(DeadLettersDocs.dropAll)
+  async dropAll(@Param('kind') kind: string): Promise<Envelope> {
+    return ok(DeadLettersMessages.droppedAll, { kind, dropped: await this.letters.dropAll(kind) });
   }
 
   @Get(':kind/:id')

@@ -45,4 +45,25 @@ export const DeadLettersDocs = {
     success: { status: 200, description: 'Envelope with the dropped letter' },
     errors: { 400: 'Bad id', 404: `No such letter or kind; ${notRedis}`, 503: 'Redis unreachable' },
   },
+  retryAll: {
+    summary: 'Queue every dead letter of a kind again (admin key)',
+    description:
+      'What `retry` does, for each letter of the kind present when the call starts, oldest first, ' +
+      '500 at a time (each batch atomically): `{kind, retried}`. Letters that fail again meanwhile ' +
+      'stay for the next call. On 503 part may be done: call it again.',
+    auth: 'admin',
+    params: [kindParam],
+    success: { status: 200, description: 'Envelope with `kind` and `retried` (how many)' },
+    errors: { 404: `Unknown kind; ${notRedis}`, 503: 'Redis unreachable' },
+  },
+  dropAll: {
+    summary: 'Drop every dead letter of a kind for good (admin key)',
+    description:
+      'The letters present when the call starts, 500 at a time: `{kind, dropped}`. On 503 part ' +
+      'may be done: call it again.',
+    auth: 'admin',
+    params: [kindParam],
+    success: { status: 200, description: 'Envelope with `kind` and `dropped` (how many)' },
+    errors: { 404: `Unknown kind; ${notRedis}`, 503: 'Redis unreachable' },
+  },
 } satisfies Record<string, ApiEndpointOptions>;

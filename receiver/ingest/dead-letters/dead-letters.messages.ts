@@ -4,6 +4,8 @@ export const DeadLettersMessages = {
   fetched: 'Dead letter fetched',
   retried: 'Dead letter queued again',
   dropped: 'Dead letter dropped',
+  retriedAll: 'Dead letters queued again',
+  droppedAll: 'Dead letters dropped',
   noRedisQueue: 'Dead letters exist only with the Redis queue (RECEIVER_QUEUE=redis)',
   unknownKind: (kind: string) => `Unknown event kind "${kind}"`,
   badId: 'id must be a dead-letter id such as 1732960000000-0',

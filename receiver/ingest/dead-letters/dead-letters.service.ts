@@ -24,10 +24,13 @@ export interface DeadLetter {
 }
 
 const ENTRY_ID = /^\d+-\d+$/;
+/** Letters per MULTI of a bulk retry or drop. */
+const LETTERS_PER_CHUNK = 500;
 
 /**
  * The dead letters of the Redis queue: list, inspect, retry (back into the kind's stream, with
- * its attempts reset) and drop. Plain data in and out; the controller maps it to HTTP.
+ * its attempts reset) and drop, one letter or all of a kind. Plain data in and out; the
+ * controller maps it to HTTP.
  */
 @Injectable()
 export class DeadLettersService {
@@ -64,14 +67,7 @@ export class DeadLettersService {
     const runtime = this.require();
     const k = this.kindOf(kind);
     const fields = await this.fields(k, id);
-    const job = fieldMap(fields).get('job') ?? '';
-    await this.redis(() =>
-      runtime.redis
-        .multi()
-        .xadd(runtime.keys.stream(k), '*', 'job', job, 'attempts', '0')
-        .xdel(runtime.keys.deadLetters(k), id)
-        .exec(),
-    );
+    await this.redis(() => this.requeue(k, [id], [fieldMap(fields).get('job') ?? '']));
     await runtime.monitor.refresh();
     return toLetter(k, id, fields, false);
   }
@@ -80,9 +76,75 @@ export class DeadLettersService {
     const runtime = this.require();
     const k = this.kindOf(kind);
     const fields = await this.fields(k, id);
-    await this.redis(() => runtime.redis.xdel(runtime.keys.deadLetters(k), id));
+    await this.redis(() => this.remove(k, [id]));
     await runtime.monitor.refresh();
     return toLetter(k, id, fields, false);
+  }
+
+  /**
+   * Queues every dead letter of `kind` again (after the cause was fixed), as {@link retry} does
+   * for one; returns how many. Letters added while it runs (one failing again) are left for the
+   * next call: it stops at the newest letter it saw first.
+   */
+  async retryAll(kind: string): Promise<number> {
+    const k = this.kindOf(kind);
+    return this.eachChunk(k, (ids, jobs) => this.requeue(k, ids, jobs));
+  }
+
+  /** Drops every dead letter of `kind` for good (those added meanwhile stay); returns how many. */
+  async dropAll(kind: string): Promise<number> {
+    const k = this.kindOf(kind);
+    return this.eachChunk(k, (ids) => this.remove(k, ids));
+  }
+
+  /** Appends `jobs` to their kind's stream (attempts 0) and removes their letters, in one MULTI. */
+  private requeue(kind: string, ids: string[], jobs: string[]): Promise<unknown> {
+    const { redis, keys } = this.require();
+    const multi = redis.multi();
+    for (const job of jobs) multi.xadd(keys.stream(kind), '*', 'job', job, 'attempts', '0');
+    return multi.xdel(keys.deadLetters(kind), ...ids).exec();
+  }
+
+  private remove(kind: string, ids: string[]): Promise<number> {
+    const { redis, keys } = this.require();
+    return redis.xdel(keys.deadLetters(kind), ...ids);
+  }
+
+  /**
+   * Walks the dead letters of `kind` present when it starts, oldest first, a chunk at a time;
+   * `work` removes the chunk's letters in one command or MULTI (a chunk is handled whole or not
+   * at all, so a Redis failure midway loses or doubles nothing). Returns how many it handled.
+   */
+  private async eachChunk(
+    kind: string,
+    work: (ids: string[], jobs: string[]) => Promise<unknown>,
+  ): Promise<number> {
+    const runtime = this.require();
+    const key = runtime.keys.deadLetters(kind);
+    let handled = 0;
+    await this.redis(async () => {
+      const [newest] = await runtime.redis.xrevrange(key, '+', '-', 'COUNT', 1);
+      // From after the last chunk's last id (exclusive ranges need Redis 6.2, as XAUTOCLAIM does).
+      for (let from = '-'; newest;) {
+        const entries = await runtime.redis.xrange(
+          key,
+          from,
+          newest[0],
+          'COUNT',
+          LETTERS_PER_CHUNK,
+        );
+        if (entries.length === 0) break;
+        const ids = entries.map(([id]) => id);
+        await work(
+          ids,
+          entries.map(([, fields]) => fieldMap(fields).get('job') ?? ''),
+        );
+        handled += ids.length;
+        from = `(${ids[ids.length - 1]}`;
+      }
+    });
+    await runtime.monitor.refresh();
+    return handled;
   }
 
   private async fields(kind: string, id: string): Promise<string[]> {

@@ -3,6 +3,7 @@ import { MAX_FUTURE_SKEW_SECONDS, MAX_REPORT_KEYS, MAX_VALUE_BYTES } from '../te
 import { TelemetryMessages } from '../telemetry.messages';
 import { InvalidInputError } from '../../common/errors/receiver.errors';
 import { parseJsonInput } from '../../common/input/json-input';
+import { inexactNumber } from './inexact-number';
 
 /** A validated report: `{host, timestamp, data}` of laravel-telemetry-reporter and TelemetryModule. */
 export interface TelemetryReport {
@@ -40,9 +41,10 @@ function parseTimestamp(value: unknown, now: number): Date {
 
 /** Decodes a report body (a single report or a batch) into its JSON object; 400 otherwise. */
 export function decodeReportBody(raw: Buffer): Record<string, unknown> {
+  const text = raw.toString('utf8');
   let body: unknown;
   try {
-    body = parseJsonInput(raw.toString('utf8'));
+    body = parseJsonInput(text);
   } catch (error) {
     if (error instanceof InvalidInputError) throw error;
     throw bad(TelemetryMessages.invalidJson);
@@ -50,6 +52,10 @@ export function decodeReportBody(raw: Buffer): Record<string, unknown> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw bad(TelemetryMessages.invalidJson);
   }
+  // A value stored other than as sent (9007199254740993 as …992, 1e400 as null) would be a
+  // silent change of the client's data; the report is refused like any other bad value.
+  const inexact = inexactNumber(text);
+  if (inexact !== undefined) throw bad(TelemetryMessages.numberNotExact(inexact));
   return body as Record<string, unknown>;
 }
 

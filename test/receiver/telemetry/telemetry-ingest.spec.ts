@@ -104,6 +104,35 @@ describeReceiver('telemetry ingest', ({ adapter, engine }) => {
     expect((await post({ host: 'laravel', data: { b: true } })).status).toBe(200);
   });
 
+  it('keeps every number a double holds exactly, and digits inside strings, as sent', async () => {
+    const res = await receiver.http.request('POST', '/api/telemetry', {
+      raw:
+        '{"host":"exact-numbers","data":{"max_safe":9007199254740991,"two_53":9007199254740992,' +
+        '"min_safe":-9007199254740991,"float":1.5e16,"tiny":-2.5e-300,"big_round":100000000000000000000,' +
+        '"as_text":"9007199254740993"}}',
+      headers: secretHeaders(project, { 'Content-Type': 'application/json' }),
+    });
+    expect(res.status).toBe(200);
+    const detail = await receiver.http.get(
+      '/api/telemetry/hosts/exact-numbers',
+      secretHeaders(project),
+    );
+    const values = Object.fromEntries(
+      Object.entries(detail.body.data.values as Record<string, { value: unknown }>).map(
+        ([key, entry]) => [key, entry.value],
+      ),
+    );
+    expect(values).toEqual({
+      max_safe: 9007199254740991,
+      two_53: 9007199254740992,
+      min_safe: -9007199254740991,
+      float: 1.5e16,
+      tiny: -2.5e-300,
+      big_round: 1e20,
+      as_text: '9007199254740993',
+    });
+  });
+
   describe('bad input: a clear 4xx and nothing stored', () => {
     it.each([
       ['host missing', { data: { a: 1 } }, 400, 'host is required'],
@@ -148,6 +177,28 @@ describeReceiver('telemetry ingest', ({ adapter, engine }) => {
       expect(res.body.message).toContain(message);
       expect(await storedCounts(receiver, project)).toEqual(before);
     });
+
+    it.each([
+      ['2^53 + 1', '9007199254740993'],
+      ['-(2^53 + 1)', '-9007199254740993'],
+      ["PHP's PHP_INT_MAX", '9223372036854775807'],
+      ['a number beyond a double', '1e400'],
+    ])(
+      'refuses a value it could not store as sent, %s, naming the number',
+      async (_label, literal) => {
+        const before = await storedCounts(receiver, project);
+        const res = await receiver.http.request('POST', '/api/telemetry', {
+          raw: `{"host":"big-numbers","data":{"fine":1,"bytes":{"total":${literal}}}}`,
+          headers: secretHeaders(project, { 'Content-Type': 'application/json' }),
+        });
+        expect(res.status).toBe(400);
+        expect(res.body).toEqual({
+          success: false,
+          message: expect.stringContaining(`the number ${literal} cannot be stored as sent`),
+        });
+        expect(await storedCounts(receiver, project)).toEqual(before);
+      },
+    );
 
     it('answers 413 for a body over 64 KB and 400 for invalid JSON', async () => {
       const big = await receiver.http.request('POST', '/api/telemetry', {
