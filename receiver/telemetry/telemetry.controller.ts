@@ -1,4 +1,4 @@
-import { Get, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Get, HttpCode, Inject, Logger, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import {
   ACCEPT_BATCH_HEADER,
@@ -61,6 +61,10 @@ const signedRequest = (request: unknown, body: Buffer): SignedRequest => ({
 @ReceiverController('telemetry')
 @ReceiverAuth('none')
 export class TelemetryController {
+  private readonly logger = new Logger('Telemetry');
+  /** Projects whose rounded integers were logged: once per project and process. */
+  private readonly roundedWarned = new Set<number>();
+
   constructor(
     @Inject(INGEST_QUEUE) private readonly queue: IngestQueue,
     private readonly hosts: TelemetryHostsRepository,
@@ -90,7 +94,8 @@ export class TelemetryController {
     await this.signatures.verify(project, signedRequest(request, raw));
     const inflated = await inflateReport(request, raw);
     const plain = decryptReport(project, inflated, header(request, ENCRYPTION_HEADER));
-    const body = decodeReportBody(plain);
+    const { body, roundedInteger } = decodeReportBody(plain);
+    if (roundedInteger !== undefined) this.warnRounded(project.id, roundedInteger);
     // Tells TelemetryModule it may send its backlog many rounds per request (catch-up).
     this.adapterHost.httpAdapter.setHeader(response, ACCEPT_BATCH_HEADER, String(MAX_BATCH_ROUNDS));
     if (isBatchBody(body)) return this.batches.receive(project, state.tokenHost, body.rounds);
@@ -167,5 +172,11 @@ export class TelemetryController {
       return undefined;
     }
     return document;
+  }
+
+  private warnRounded(projectId: number, literal: string): void {
+    if (this.roundedWarned.has(projectId)) return;
+    this.roundedWarned.add(projectId);
+    this.logger.warn(TelemetryMessages.integersRounded(projectId, literal));
   }
 }

@@ -33,8 +33,10 @@ export const TelemetryMessages = {
   keyInvalid: (key: string): string => `data key "${key.slice(0, 50)}" must be 1 to 191 characters`,
   valueTooLarge: (key: string): string =>
     `data value of "${key.slice(0, 50)}" is larger than 16 KB once encoded`,
-  numberNotExact: (literal: string): string =>
-    `the number ${literal.slice(0, 50)} cannot be stored as sent (integers are kept exactly up to ±9007199254740991, numbers up to about ±1.8e308): send it as a string`,
+  numberOutOfRange: (literal: string): string =>
+    `the number ${literal.slice(0, 50)} is beyond what a number can hold (about ±1.8e308): send it as a string`,
+  integersRounded: (projectId: number, literal: string): string =>
+    `Telemetry reports of project ${projectId} carry integers beyond ±9007199254740991 (first: ${literal.slice(0, 50)}): they are stored as the nearest double; send such values as strings to keep every digit`,
   metadataBad: 'metadata must be an object {<data key>: {type?, unit?}}',
   metadataTypeBad: (key: string): string =>
     `metadata type of "${key.slice(0, 50)}" must be 'gauge', 'counter' or 'info'`,

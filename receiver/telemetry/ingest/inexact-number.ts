@@ -5,19 +5,29 @@ const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const MINUS = 0x2d;
 
+/** Numbers of a JSON text that `JSON.parse` does not hold as written (the first of each sort). */
+export interface InexactNumbers {
+  /** Out of a double's range (`1e400` would become `Infinity`, stored as `null`). */
+  outOfRange?: string;
+  /**
+   * An integer beyond ±2^53 that is not exactly a double: kept as the nearest one
+   * (`9007199254740993` as `…992`, PHP's `PHP_INT_MAX` as `9223372036854775808`).
+   */
+  rounded?: string;
+}
+
 /**
- * The first number of a JSON text (already known to be valid JSON) that `JSON.parse` cannot hold
- * as written: an integer beyond ±2^53 that is not exactly a double (`9007199254740993` would
- * become `…992`, PHP's `PHP_INT_MAX` `…776000`), or a number out of a double's range (`1e400`
- * would become `Infinity`, stored as `null`). `undefined` when every number is kept.
+ * The numbers of a JSON text (already known to be valid JSON) that `JSON.parse` cannot hold as
+ * written; `undefined` when every number is kept.
  *
  * Why a scan of the text: the parsed value no longer tells a rounded integer from an exact one,
  * and Node 20's `JSON.parse` gives a reviver no source text. Fractions and exponents with fewer
  * digits are doubles on both sides (PHP's floats are the same), so only their range is checked.
  */
-export function inexactNumber(text: string): string | undefined {
+export function inexactNumbers(text: string): InexactNumbers | undefined {
   if (!MAYBE.test(text)) return undefined;
-  for (let i = 0; i < text.length; i++) {
+  const found: InexactNumbers = {};
+  for (let i = 0; i < text.length && found.outOfRange === undefined; i++) {
     const code = text.charCodeAt(i);
     if (code === QUOTE) {
       i = closingQuote(text, i);
@@ -29,17 +39,19 @@ export function inexactNumber(text: string): string | undefined {
     if (!match) continue;
     const literal = match[0];
     i += literal.length - 1;
-    if (!exact(literal, match[1] === undefined && match[2] === undefined)) return literal;
+    const value = Number(literal);
+    if (!Number.isFinite(value)) found.outOfRange = literal;
+    else if (found.rounded === undefined && isRoundedInteger(literal, value, match)) {
+      found.rounded = literal;
+    }
   }
-  return undefined;
+  return found.outOfRange === undefined && found.rounded === undefined ? undefined : found;
 }
 
-function exact(literal: string, integer: boolean): boolean {
-  const value = Number(literal);
-  if (!Number.isFinite(value)) return false;
+function isRoundedInteger(literal: string, value: number, match: RegExpExecArray): boolean {
+  const integer = match[1] === undefined && match[2] === undefined;
   // 15 digits always fit in a double.
-  if (!integer || literal.length <= 15) return true;
-  return BigInt(literal) === BigInt(value);
+  return integer && literal.length > 15 && BigInt(literal) !== BigInt(value);
 }
 
 /** Index of the quote that closes the string opened at `start`. */

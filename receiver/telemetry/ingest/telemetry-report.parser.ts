@@ -3,7 +3,7 @@ import { MAX_FUTURE_SKEW_SECONDS, MAX_REPORT_KEYS, MAX_VALUE_BYTES } from '../te
 import { TelemetryMessages } from '../telemetry.messages';
 import { InvalidInputError } from '../../common/errors/receiver.errors';
 import { parseJsonInput } from '../../common/input/json-input';
-import { inexactNumber } from './inexact-number';
+import { inexactNumbers } from './inexact-number';
 
 /** A validated report: `{host, timestamp, data}` of laravel-telemetry-reporter and TelemetryModule. */
 export interface TelemetryReport {
@@ -39,8 +39,23 @@ function parseTimestamp(value: unknown, now: number): Date {
   return new Date(Math.floor(millis / 1000) * 1000);
 }
 
-/** Decodes a report body (a single report or a batch) into its JSON object; 400 otherwise. */
-export function decodeReportBody(raw: Buffer): Record<string, unknown> {
+/** A report body once decoded. */
+export interface DecodedReportBody {
+  body: Record<string, unknown>;
+  /** An integer of the body beyond ±2^53 that is kept as the nearest double, if any. */
+  roundedInteger?: string;
+}
+
+/**
+ * Decodes a report body (a single report or a batch) into its JSON object; 400 otherwise.
+ *
+ * Numbers: a number beyond a double's range (`1e400`, which PHP's `json_encode` never writes)
+ * would be stored as `null`: 400. An integer beyond ±2^53 (PHP's 64-bit integers: `PHP_INT_MAX`,
+ * a nanosecond clock) is kept as the nearest double, as every JSON consumer in JavaScript reads
+ * it: refusing it would fail every report of that host for good (the Laravel reporter sends all
+ * keys in one report and retries it on the next run), so it is accepted and named to the caller.
+ */
+export function decodeReportBody(raw: Buffer): DecodedReportBody {
   const text = raw.toString('utf8');
   let body: unknown;
   try {
@@ -52,16 +67,16 @@ export function decodeReportBody(raw: Buffer): Record<string, unknown> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw bad(TelemetryMessages.invalidJson);
   }
-  // A value stored other than as sent (9007199254740993 as …992, 1e400 as null) would be a
-  // silent change of the client's data; the report is refused like any other bad value.
-  const inexact = inexactNumber(text);
-  if (inexact !== undefined) throw bad(TelemetryMessages.numberNotExact(inexact));
-  return body as Record<string, unknown>;
+  const inexact = inexactNumbers(text);
+  if (inexact?.outOfRange !== undefined) {
+    throw bad(TelemetryMessages.numberOutOfRange(inexact.outOfRange));
+  }
+  return { body: body as Record<string, unknown>, roundedInteger: inexact?.rounded };
 }
 
 /** Decodes and validates a report body. Every problem is a 400 naming the field. */
 export function parseReport(raw: Buffer, now = Date.now()): TelemetryReport {
-  return readReport(decodeReportBody(raw), now);
+  return readReport(decodeReportBody(raw).body, now);
 }
 
 /** Validates one decoded report (a body, or a round of a batch). Every problem names the field. */
