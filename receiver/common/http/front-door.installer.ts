@@ -47,7 +47,7 @@ export function installFrontDoor(adapter: AbstractHttpAdapter, frontDoor: Receiv
   // Ahead of the framework's own listener: Fastify decodes the path when it routes, before any
   // hook, and refuses a malformed one in its own shape.
   (adapter.getHttpServer() as HttpServerLike | undefined)?.prependListener('request', (request) =>
-    frontDoor.keepMalformedPath(request),
+    frontDoor.normalizePath(request),
   );
   const instance = adapter.getInstance<unknown>();
   if (adapter.getType() === 'fastify') {

@@ -59,17 +59,28 @@ export class ReceiverFrontDoor {
   }
 
   /**
-   * Runs before the framework routes the request: a path of the receiver's whose percent escapes
-   * do not decode is taken literally ({@link literalPathUrl}), so it is answered by its route
-   * family in the receiver's shape; other paths of the application are left as they came.
+   * Runs before the framework routes any request of the server, and changes only the receiver's
+   * paths, so that both adapters route them alike and answer in the receiver's shape:
+   * - percent escapes that do not decode are taken literally ({@link literalPathUrl});
+   * - one trailing slash is dropped from a receiver route (`/api/telemetry/`, `/r/<code>/`):
+   *   Express ignores it, Fastify answered 404 — and a configured `server_url`, a proxy or a
+   *   hand-written link may add one, which Laravel's router and the original's PHP files accept.
    */
-  keepMalformedPath(request: IncomingMessage): void {
-    const url = request.url;
-    if (url === undefined || !url.includes('%')) return;
-    const literal = literalPathUrl(url);
-    if (literal === undefined) return;
-    const path = requestPath(request);
-    if (this.covers(path) || this.ownsUnknown(path)) request.url = literal;
+  normalizePath(request: IncomingMessage): void {
+    let url = request.url;
+    if (url === undefined) return;
+    if (url.includes('%')) {
+      const literal = literalPathUrl(url);
+      const path = requestPath(request);
+      if (literal !== undefined && (this.covers(path) || this.ownsUnknown(path))) url = literal;
+    }
+    const end = url.indexOf('?');
+    const path = end === -1 ? url : url.slice(0, end);
+    if (path.length > 1 && path.endsWith('/')) {
+      const trimmed = path.slice(0, -1);
+      if (this.routes.allowedMethods(trimmed)) url = trimmed + (end === -1 ? '' : url.slice(end));
+    }
+    request.url = url;
   }
 
   /**
