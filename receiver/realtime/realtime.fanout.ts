@@ -6,6 +6,7 @@ import {
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import type { Redis } from 'ioredis';
 import { OutageLog } from '../../lib/outage/outage.log';
 import { redisCircuitOf } from '../common/redis/redis-circuit';
@@ -71,17 +72,21 @@ export class RealtimeFanout implements OnModuleInit, OnApplicationShutdown {
     @Inject(RECEIVER_REDIS) private readonly redis: Redis | null,
     private readonly bus: CommittedEventsBus,
     private readonly hub: RealtimeHub,
+    private readonly adapterHost: HttpAdapterHost,
   ) {
     this.key = `${options.redisPrefix}realtime:stream`;
   }
 
   async onModuleInit(): Promise<void> {
     if (!this.options.realtime.enabled) return;
-    if (this.redis && this.options.redis) {
+    // A process without an HTTP server (`receiver worker`) has no subscribers: it appends what it
+    // commits and reads nothing back (each entry would be parsed for nobody).
+    if (this.redis && this.options.redis && this.adapterHost.httpAdapter) {
       const client = createRedisClient(this.options.redis, {
         // A blocking read holds the connection up to READ_BLOCK_MS: the timeout counts from its end.
         commandTimeout: READ_BLOCK_MS + this.options.redisCommandTimeoutMs,
-        connectionName: `realtime-reader:${this.processId}`,
+        // The prefix tells an operator (CLIENT LIST) which receiver deployment the reader is of.
+        connectionName: `${this.options.redisPrefix}realtime-reader:${this.processId}`,
       });
       const outage = new OutageLog(
         this.logger,
@@ -126,7 +131,7 @@ export class RealtimeFanout implements OnModuleInit, OnApplicationShutdown {
       seq: ++this.seq,
       sentAt: Date.now(),
     };
-    if (!this.reading || !this.redis) {
+    if (!this.redis || !this.options.redis) {
       this.deliver(envelope);
       return;
     }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import type { CommittedEvent } from '../events/committed-event.interface';
 import { RECEIVER_OPTIONS } from '../config/receiver-options.constants';
 import type { ResolvedReceiverOptions } from '../config/receiver-options.interface';
@@ -32,7 +32,7 @@ const message = (
  * with the events and alerts of every process.
  */
 @Injectable()
-export class RealtimeHub {
+export class RealtimeHub implements BeforeApplicationShutdown {
   private readonly logger = new Logger('Realtime');
   private readonly clients = new Map<number, Set<RealtimeClient>>();
   private total = 0;
@@ -133,6 +133,14 @@ export class RealtimeHub {
   /** An alert firing, once per process. */
   deliverAlert(alert: RealtimeAlert): void {
     if (this.clients.has(alert.projectId)) this.send(alert.projectId, message('alerts', alert));
+  }
+
+  /**
+   * Before the HTTP server closes: it waits for its connections, and an event stream never ends
+   * by itself — a receiver with one SSE client connected did not stop on SIGTERM.
+   */
+  beforeApplicationShutdown(): void {
+    this.closeAll();
   }
 
   /** Closes every client (shutdown). */

@@ -81,6 +81,8 @@ export function openWebSocket(
 export interface EventStreamClient extends FeedClient {
   pause(): void;
   resume(): void;
+  /** Resolves when the server ends the stream (or the connection closes). */
+  ended: Promise<void>;
 }
 
 /** Opens the SSE stream; rejects with the HTTP status when it is refused. */
@@ -118,8 +120,10 @@ export function openEventStream(
         }
       });
       response.on('error', () => undefined);
+      const ended = new Promise<void>((done) => response.once('close', () => done()));
       resolve({
         ...client,
+        ended,
         close: () => request.destroy(),
         pause: () => response.pause(),
         resume: () => response.resume(),

@@ -1,7 +1,9 @@
+import { Redis } from 'ioredis';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ReceiverProcess, startReceiverProcess } from '../support/receiver-process.client';
+import { startWorker } from '../support/worker-process';
 import {
   createIsolatedDatabase,
   describeWithRedis,
@@ -23,6 +25,9 @@ describeWithRedis('realtime feeds across receiver processes (Redis fan-out)', ()
   let database: IsolatedDatabase | undefined;
   let a: ReceiverProcess;
   let b: ReceiverProcess;
+  let shared: Record<string, string>;
+  let databaseUrl: string;
+  let redis: Redis;
   const clients: FeedClient[] = [];
 
   beforeAll(async () => {
@@ -31,12 +36,14 @@ describeWithRedis('realtime feeds across receiver processes (Redis fan-out)', ()
     const target = database
       ? (database.options as { url: string }).url
       : join(dir, 'receiver.sqlite');
-    const shared = {
+    shared = {
       RECEIVER_REALTIME: 'true',
       RECEIVER_REDIS_URL: redisUrl()!,
       RECEIVER_REDIS_PREFIX: uniqueRedisPrefix('realtime'),
       RECEIVER_QUEUE: 'redis',
     };
+    databaseUrl = target;
+    redis = new Redis(redisUrl()!);
     // One after the other: the first creates the schema and the project, the second finds them.
     a = await startReceiverProcess(target, { ...shared, RECEIVER_QUEUE_WORKERS: 'false' });
     b = await startReceiverProcess(target, shared);
@@ -48,6 +55,7 @@ describeWithRedis('realtime feeds across receiver processes (Redis fan-out)', ()
       process?.child.kill('SIGTERM');
       await process?.exited;
     }
+    await redis?.quit();
     await database?.drop();
     rmSync(dir, { recursive: true, force: true });
   }, 30_000);
@@ -113,5 +121,46 @@ describeWithRedis('realtime feeds across receiver processes (Redis fan-out)', ()
     // Both processes count the same live visitors (two pageviews, two sessions).
     await feeds.wsA.next((m) => m.channel === 'visitors' && m.data.count === 2);
     await feeds.sseB.next((m) => m.channel === 'visitors' && m.data.count === 2);
+  }, 60_000);
+
+  it('delivers what a `receiver worker` process commits; the worker, which has no clients, reads no feed', async () => {
+    const { secretKey } = a.info;
+    const feed = await openWebSocket(a.info.url, { headers: { 'X-API-Key': secretKey } });
+    clients.push(feed);
+    await feed.next((m) => m.channel === 'hello');
+    // This suite's readers: their connection names start with its Redis prefix.
+    const readers = async () =>
+      String(await redis.client('LIST'))
+        .split('\n')
+        .filter((line) => line.includes(` name=${shared.RECEIVER_REDIS_PREFIX}realtime-reader:`))
+        .length;
+    const before = await readers();
+    // B stops (with clients of the first test connected): only the worker process writes now.
+    b.child.kill('SIGTERM');
+    await b.exited;
+    const worker = startWorker({
+      ...shared,
+      RECEIVER_DATABASE_URL: databaseUrl,
+      RECEIVER_ADMIN_KEY: 'process-admin-key',
+      RECEIVER_IP_HASH_SALT: 'process-salt',
+    });
+    const workerExited = new Promise((resolve) => worker.once('exit', resolve));
+    try {
+      const error = await fetch(`${a.info.url}/api/track/error.php`, {
+        method: 'POST',
+        headers: { ...testHeaders(secretKey), 'Content-Type': 'application/json' },
+        body: JSON.stringify({ message: 'written by the worker process' }),
+      });
+      expect(error.status).toBe(202);
+      await feed.next(
+        (m) => m.channel === 'errors' && m.data.message === 'written by the worker process',
+        15_000,
+      );
+      // B's reader left with B; the worker opened none.
+      expect(await readers()).toBe(before - 1);
+    } finally {
+      worker.kill('SIGTERM');
+      await workerExited;
+    }
   }, 60_000);
 });

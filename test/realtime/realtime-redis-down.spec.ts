@@ -42,10 +42,10 @@ describe('realtime fan-out while Redis or its connection to Redis is down', () =
   const errorsSeen = (client: FeedClient) =>
     client.messages.filter((m) => m.channel === 'errors').map((m) => String(m.data.message));
 
-  /** Ids of the fan-out's reading connections (named `realtime-reader:<process>`). */
+  /** Ids of the fan-out's reading connections (named `<prefix>realtime-reader:<process>`). */
   const readerConnections = async () => {
     const list = String(await admin.call('CLIENT', 'LIST'));
-    return [...list.matchAll(/^id=(\d+) .*\bname=realtime-reader:/gm)].map((match) => match[1]);
+    return [...list.matchAll(/^id=(\d+) .*\bname=\S*realtime-reader:/gm)].map((match) => match[1]);
   };
 
   beforeAll(async () => {
