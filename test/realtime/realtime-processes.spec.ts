@@ -152,9 +152,10 @@ describeWithRedis('realtime feeds across receiver processes (Redis fan-out)', ()
         body: JSON.stringify({ message: 'written by the worker process' }),
       });
       expect(error.status).toBe(202);
+      // The worker boots meanwhile (a few seconds, more on a busy machine) and then writes it.
       await feed.next(
         (m) => m.channel === 'errors' && m.data.message === 'written by the worker process',
-        15_000,
+        45_000,
       );
       // B's reader left with B; the worker opened none.
       expect(await readers()).toBe(before - 1);
@@ -162,5 +163,5 @@ describeWithRedis('realtime feeds across receiver processes (Redis fan-out)', ()
       worker.kill('SIGTERM');
       await workerExited;
     }
-  }, 60_000);
+  }, 90_000);
 });
