@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { OutageLog } from '../../lib/outage/outage.log';
+import { Backoff } from '../common/scheduling/backoff';
 
 /** How long one `XREAD` waits for entries (shutdown closes the connection instead of waiting). */
 export const READ_BLOCK_MS = 2_000;
@@ -16,8 +17,6 @@ const RETAIN_MS = 2 * STALE_AFTER_MS;
 const TRIM_EVERY_MS = 5_000;
 /** Entries taken per `XREAD` (a reader catching up reads again at once). */
 const READ_COUNT = 500;
-const MIN_PAUSE_MS = 250;
-const MAX_PAUSE_MS = 5_000;
 
 /**
  * Reads the realtime stream on a connection of its own (`XREAD BLOCK` holds it while waiting) and
@@ -33,9 +32,8 @@ export class RealtimeStreamReader {
   private lastId: string | undefined;
   /** A command failed since the last read: the next read starts from {@link resumePoint}. */
   private away = false;
-  private pauseMs = MIN_PAUSE_MS;
+  private readonly backoff = new Backoff();
   private trimmedAt = 0;
-  private wake: (() => void) | undefined;
   private markStarted!: () => void;
   /** Resolves once the start point is known, or the first attempt to learn it failed. */
   readonly started = new Promise<void>((resolve) => (this.markStarted = resolve));
@@ -56,7 +54,7 @@ export class RealtimeStreamReader {
         const entries = await this.read(this.lastId);
         this.away = false;
         this.outage.up();
-        this.pauseMs = MIN_PAUSE_MS;
+        this.backoff.reset();
         for (const [id, fields] of entries) {
           this.lastId = id;
           const envelope = fieldValue(fields, 'envelope');
@@ -68,14 +66,14 @@ export class RealtimeStreamReader {
         if (this.stopping) break;
         this.away = true;
         this.outage.down(error);
-        await this.pause();
+        await this.backoff.pause();
       }
     }
   }
 
   stop(): void {
     this.stopping = true;
-    this.wake?.();
+    this.backoff.wake();
   }
 
   /** The stream's end on the first start; after a failure, {@link resumePoint}. */
@@ -122,20 +120,6 @@ export class RealtimeStreamReader {
     this.trimmedAt = now;
     const minId = `${Number(this.lastId.split('-')[0]) - RETAIN_MS}-0`;
     this.client.xtrim(this.key, 'MINID', '~', minId).catch(() => undefined);
-  }
-
-  /** Sleeps with exponential back-off; stop wakes it. */
-  private pause(): Promise<void> {
-    const ms = this.pauseMs;
-    this.pauseMs = Math.min(MAX_PAUSE_MS, this.pauseMs * 2);
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
-    });
   }
 }
 

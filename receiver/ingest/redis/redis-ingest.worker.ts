@@ -10,11 +10,10 @@ import {
 } from './redis-queue.keys';
 import { DeadLetterWriter } from './dead-letter.writer';
 import type { OutageLog } from '../../../lib/outage/outage.log';
+import { Backoff } from '../../common/scheduling/backoff';
 
 /** How long one `XREADGROUP` waits for events (a stop request is honoured within this time). */
 export const WORKER_BLOCK_MS = 1_000;
-const MIN_PAUSE_MS = 250;
-const MAX_PAUSE_MS = 5_000;
 
 /** What one worker loop needs from its process. */
 export interface WorkerLoopContext {
@@ -46,8 +45,7 @@ export class RedisIngestWorker {
   private stopping = false;
   private groupsReady = false;
   private nextClaimAt = 0;
-  private pauseMs = MIN_PAUSE_MS;
-  private wake: (() => void) | undefined;
+  private readonly backoff = new Backoff();
   private readonly deadLetters: DeadLetterWriter;
 
   constructor(
@@ -66,12 +64,12 @@ export class RedisIngestWorker {
         await this.ensureGroups();
         entries = (await this.claimAbandoned()) ?? (await this.readNew());
         redisOutage.up();
-        this.pauseMs = MIN_PAUSE_MS;
+        this.backoff.reset();
       } catch (error) {
         if (this.stopping) break;
         if (/NOGROUP/.test(String(error))) this.groupsReady = false; // Redis lost its data
         redisOutage.down(error);
-        await this.pause();
+        await this.backoff.pause();
         continue;
       }
       if (entries.length > 0) await this.write(entries);
@@ -80,7 +78,7 @@ export class RedisIngestWorker {
 
   stop(): void {
     this.stopping = true;
-    this.wake?.();
+    this.backoff.wake();
   }
 
   private async ensureGroups(): Promise<void> {
@@ -171,7 +169,7 @@ export class RedisIngestWorker {
       if (await this.context.databaseAnswers()) break;
       storageOutage.down(results[0] as Error);
       if (this.stopping) return; // unacknowledged: taken over after claimIdleMs, nothing lost
-      await this.pause();
+      await this.backoff.pause();
       // A commit whose answer was lost to the outage may have stored some of them already.
       for (const entry of jobs) entry.job.redelivered = true;
       results = await processor.process(jobs.map((entry) => entry.job));
@@ -212,7 +210,7 @@ export class RedisIngestWorker {
         // Committed but not acknowledged: if we stop now, another worker re-delivers the batch
         // and the event ids turn its writes into no-ops.
         if (this.stopping) return;
-        await this.pause();
+        await this.backoff.pause();
       }
     }
   }
@@ -232,20 +230,6 @@ export class RedisIngestWorker {
         'JUSTID',
       );
     }
-  }
-
-  /** Sleeps with exponential back-off (no busy loop while a dependency is away); stop wakes it. */
-  private pause(): Promise<void> {
-    const ms = this.pauseMs;
-    this.pauseMs = Math.min(MAX_PAUSE_MS, this.pauseMs * 2);
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
-    });
   }
 }
 
