@@ -18,10 +18,7 @@ describe('realtime clients at shutdown', () => {
   });
 
   afterAll(async () => {
-    if (receiver && receiver.child.exitCode === null && receiver.child.signalCode === null) {
-      receiver.child.kill('SIGKILL');
-      await receiver.exited;
-    }
+    await receiver?.stop('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   });
 

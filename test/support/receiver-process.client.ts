@@ -17,6 +17,8 @@ export interface ReceiverProcess {
   exited: Promise<number | string | null>;
   /** Everything the process printed after its JSON line (Nest writes warnings to stdout). */
   output(): string;
+  /** Sends `signal` unless the process has ended already, then waits for it to end. */
+  stop(signal: NodeJS.Signals): Promise<void>;
 }
 
 const SCRIPT = join(__dirname, 'receiver-process.ts');
@@ -48,7 +50,11 @@ export function startReceiverProcess(
       lines.on('line', (next) => (printed += `${next}\n`));
       try {
         const info = JSON.parse(line) as ReceiverProcessInfo;
-        resolve({ child, info, exited, output: () => printed + stderr });
+        const stop = async (signal: NodeJS.Signals): Promise<void> => {
+          if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+          await exited;
+        };
+        resolve({ child, info, exited, output: () => printed + stderr, stop });
       } catch (error) {
         reject(error);
       }

@@ -86,10 +86,7 @@ describe('crash safety of the inline queue', () => {
   });
 
   afterAll(async () => {
-    if (running && running.child.exitCode === null && running.child.signalCode === null) {
-      running.child.kill('SIGTERM');
-      await running.exited;
-    }
+    await running?.stop('SIGTERM');
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -74,11 +74,6 @@ export function decodeReportBody(raw: Buffer): DecodedReportBody {
   return { body: body as Record<string, unknown>, roundedInteger: inexact?.rounded };
 }
 
-/** Decodes and validates a report body. Every problem is a 400 naming the field. */
-export function parseReport(raw: Buffer, now = Date.now()): TelemetryReport {
-  return readReport(decodeReportBody(raw).body, now);
-}
-
 /** Validates one decoded report (a body, or a round of a batch). Every problem names the field. */
 export function readReport(body: unknown, now = Date.now()): TelemetryReport {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
