@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CommonMessages } from '../common.messages';
 import { fail } from '../envelope/envelope';
-import { type ClientSettings, receiverState, requestPath } from '../request/receiver-request';
+import { type ClientSettings, receiverState } from '../request/receiver-request';
 import { readBody } from './body-reader';
 import { applyCors } from './cors';
 import { literalPathUrl } from './literal-path';
