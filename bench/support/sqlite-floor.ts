@@ -1,24 +1,33 @@
 /**
- * A lower bound of the tracking benchmark: the least any server can do that answers 202 only
- * once the pageview is committed to SQLite. A bare Fastify route (no Nest, no guards, no
- * validation beyond `url`, no enrichment, no visitors, sessions or rollups) that stores each
- * pageview as one row (with a unique event id and two indexes, as the receiver's pageview table
- * has) in a WAL file with `synchronous = NORMAL`, and answers once the batch holding it commits.
- * Batches are group commits: a batch starts as soon as the writer is free, with every request
- * that arrived meanwhile. Checkpoints are off for the run (the WAL only grows), its most
- * favourable case.
+ * A lower bound of the ingest benchmarks: the least any server can do that answers only once the
+ * event is committed to SQLite. A bare Fastify route (no Nest, no guards, no validation, no
+ * enrichment, no visitors, sessions, samples or rollups) that stores each request body as one row
+ * (with a unique event id and two indexes, as the receiver's event tables have) in a WAL file with
+ * `synchronous = NORMAL`, and answers 202 once the batch holding it commits. Batches are group
+ * commits: a batch starts as soon as the writer is free, with every request that arrived
+ * meanwhile. Checkpoints are off for the run (the WAL only grows): its most favourable case.
  *
- * `FLOOR_WRITER=loop` commits on the event loop (better-sqlite3 is synchronous), `thread` in a
- * worker thread (the HTTP side keeps the loop). What separates the receiver from bare Fastify and
- * this floor from bare Fastify tell apart the receiver's own costs from the price of a commit on
- * this machine. Prints its URL.
+ * The writer commits on the event loop (better-sqlite3 is synchronous) or in a worker thread (the
+ * HTTP side keeps the loop). Bare Fastify / floor is the price of a commit per batch on this
+ * machine; floor / receiver is what the receiver does beyond it. Run as a script (`FLOOR_WRITER`
+ * `loop` or `thread`, `FLOOR_FILE`), it prints its URL.
  */
 import Database from 'better-sqlite3';
 import Fastify from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 
-type Row = [string, string, string, string, string, string, string, number];
+/** event id, subject (visitor or host), body, user agent, time. */
+type Row = [string, string, string, string, number];
+
+export type FloorWriter = 'loop' | 'thread';
+
+export interface RunningFloor {
+  port: number;
+  /** Rows committed so far. */
+  stored(): number;
+  close(): Promise<void>;
+}
 
 /** Opens the file and returns a function that commits one batch of rows. */
 function openWriter(file: string): (rows: Row[]) => void {
@@ -27,36 +36,24 @@ function openWriter(file: string): (rows: Row[]) => void {
   db.pragma('synchronous = NORMAL');
   db.pragma('wal_autocheckpoint = 0');
   db.exec(
-    'CREATE TABLE IF NOT EXISTS pageviews (id INTEGER PRIMARY KEY, event_id TEXT UNIQUE, ' +
-      'visitor_id TEXT, session_token TEXT, url TEXT, page_title TEXT, referrer TEXT, ' +
-      'user_agent TEXT, created_at INTEGER);' +
-      'CREATE INDEX IF NOT EXISTS pageviews_time ON pageviews (created_at);' +
-      'CREATE INDEX IF NOT EXISTS pageviews_visitor ON pageviews (visitor_id);',
+    'CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, event_id TEXT UNIQUE, ' +
+      'subject TEXT, body TEXT, user_agent TEXT, created_at INTEGER);' +
+      'CREATE INDEX IF NOT EXISTS events_time ON events (created_at);' +
+      'CREATE INDEX IF NOT EXISTS events_subject ON events (subject);',
   );
   const insert = db.prepare(
-    'INSERT INTO pageviews (event_id, visitor_id, session_token, url, page_title, referrer, ' +
-      'user_agent, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    'INSERT INTO events (event_id, subject, body, user_agent, created_at) VALUES (?, ?, ?, ?, ?)',
   );
   return db.transaction((rows: Row[]) => {
     for (const row of rows) insert.run(...row);
   });
 }
 
-if (!isMainThread) {
-  const commit = openWriter((workerData as { file: string }).file);
-  parentPort!.on('message', (rows: Row[]) => {
-    commit(rows);
-    parentPort!.postMessage(rows.length);
-  });
-} else {
-  void main();
-}
-
-async function main(): Promise<void> {
-  const file = process.env.FLOOR_FILE!;
-  const inThread = process.env.FLOOR_WRITER === 'thread';
-  const worker = inThread ? new Worker(__filename, { workerData: { file } }) : undefined;
-  const commitOnLoop = inThread ? undefined : openWriter(file);
+/** Starts the floor server on a free port. */
+export async function startFloor(file: string, writer: FloorWriter): Promise<RunningFloor> {
+  const worker = writer === 'thread' ? new Worker(__filename, { workerData: { file } }) : undefined;
+  const onLoop = worker ? undefined : openWriter(file);
+  let committed = 0;
 
   let waiting: Array<{ row: Row; done: () => void }> = [];
   let writing = false;
@@ -68,6 +65,7 @@ async function main(): Promise<void> {
     waiting = [];
     const finished = (): void => {
       writing = false;
+      committed += batch.length;
       for (const entry of batch) entry.done();
       commitWaiting();
     };
@@ -78,25 +76,23 @@ async function main(): Promise<void> {
     } else {
       // One turn of the loop first, so that the requests already read join the batch.
       setImmediate(() => {
-        commitOnLoop!(rows);
+        onLoop!(rows);
         finished();
       });
     }
   };
 
   const app = Fastify();
-  app.post('/api/track/pageview.php', (request, reply) => {
-    const body = request.body as Record<string, string> | undefined;
-    if (typeof body?.url !== 'string') {
+  app.post('/*', (request, reply) => {
+    const body = request.body as Record<string, unknown> | undefined;
+    const subject = body?.visitor_id ?? body?.host;
+    if (typeof subject !== 'string') {
       return reply.code(400).send({ success: false, message: 'bad' });
     }
     const row: Row = [
       randomUUID(),
-      body.visitor_id ?? '',
-      body.session_token ?? '',
-      body.url,
-      body.page_title ?? '',
-      body.referrer ?? '',
+      subject,
+      JSON.stringify(body),
       request.headers['user-agent'] ?? '',
       Date.now(),
     ];
@@ -112,6 +108,24 @@ async function main(): Promise<void> {
     });
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address() as { port: number };
-  process.stdout.write(JSON.stringify({ url: `http://127.0.0.1:${address.port}` }) + '\n');
+  return {
+    port: (app.server.address() as { port: number }).port,
+    stored: () => committed,
+    close: async () => {
+      await app.close();
+      await worker?.terminate();
+    },
+  };
+}
+
+if (!isMainThread) {
+  const commit = openWriter((workerData as { file: string }).file);
+  parentPort!.on('message', (rows: Row[]) => {
+    commit(rows);
+    parentPort!.postMessage(rows.length);
+  });
+} else if (require.main === module) {
+  void startFloor(process.env.FLOOR_FILE!, process.env.FLOOR_WRITER as FloorWriter).then(
+    ({ port }) => process.stdout.write(JSON.stringify({ url: `http://127.0.0.1:${port}` }) + '\n'),
+  );
 }
