@@ -12,6 +12,7 @@ import { ProjectDataRegistry, type ProjectStat } from './project-data.registry';
 import { ProjectsMessages } from './projects.messages';
 import { NotFoundError } from '../common/errors/receiver.errors';
 import { isRowId } from '../common/input/php-input';
+import { secretsEqual } from '../common/auth/constant-time';
 
 /** New key pair: secret = 32 random bytes, public = 16, both lower-case hex. */
 export function generateKeys(): { secret_key: string; public_key: string } {
@@ -130,12 +131,20 @@ export class ProjectsService {
     await this.events.emit({ type: 'deleted', projectId: project.id });
   }
 
-  /** @internal Active project whose secret or public key equals `key` (the auth guard's look-up). */
+  /**
+   * @internal Active project whose secret or public key equals `key`, compared as the auth guard
+   * compares it (exactly, in constant time): MariaDB's default collation finds `ABC…` for `abc…`,
+   * and verify must not call valid a key that every endpoint answers 401.
+   */
   async verify(key: string): Promise<{ project: ProjectEntity; type: 'secret' | 'public' } | null> {
     const bySecret = await this.repository.findOneBy({ secret_key: key, is_active: true });
-    if (bySecret) return { project: bySecret, type: 'secret' };
+    if (bySecret && secretsEqual(key, bySecret.secret_key)) {
+      return { project: bySecret, type: 'secret' };
+    }
     const byPublic = await this.repository.findOneBy({ public_key: key, is_active: true });
-    return byPublic ? { project: byPublic, type: 'public' } : null;
+    return byPublic && secretsEqual(key, byPublic.public_key)
+      ? { project: byPublic, type: 'public' }
+      : null;
   }
 
   /** @internal The project's allowed domains as a list. */

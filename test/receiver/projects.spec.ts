@@ -4,6 +4,7 @@ import { RECEIVER_DATA_SOURCE } from '../../receiver/storage/storage.constants';
 import { seedAnalytics } from '../analytics/analytics-fixtures';
 import { seedSamples } from '../lifecycle/lifecycle-fixtures';
 import { adminHeaders, describeReceiver, useReceiverApp } from '../support/receiver-app';
+import { availableEngines } from '../support/services';
 
 // The test hook keeps the per-minute admin limits (5 creates) out of these functional checks.
 const admin = adminHeaders({ 'X-Test-Mode': 'phpunit' });
@@ -275,3 +276,39 @@ describeReceiver('projects API', ({ adapter, engine }) => {
     });
   });
 });
+
+// MariaDB on the collation most servers default to (`utf8mb4_general_ci`) compares keys
+// regardless of letter case; the other engines, and MariaDB on a binary collation, do not.
+describe.each(availableEngines())(
+  'verify and the key checks agree on letter case [%s]',
+  (engine) => {
+    const receiver = useReceiverApp({
+      adapter: 'fastify',
+      engine,
+      mariadbCollation: 'utf8mb4_general_ci',
+    });
+
+    it('does not call an upper-cased key valid, as every endpoint answers it 401', async () => {
+      const project = (
+        await receiver.http.post(
+          '/api/projects/create.php',
+          { name: 'Cased', allowed_domains: ['cased.example'] },
+          admin,
+        )
+      ).body.data;
+      for (const key of [project.secret_key, project.public_key]) {
+        const upper = String(key).toUpperCase();
+        const verify = await receiver.http.post('/api/projects/verify.php', { key: upper });
+        expect({ key, data: verify.body.data }).toEqual({ key, data: { valid: false } });
+      }
+      const analytics = await receiver.http.get('/api/analytics/visitors.php', {
+        'X-API-Key': String(project.secret_key).toUpperCase(),
+      });
+      expect(analytics.status).toBe(401);
+      const exact = await receiver.http.post('/api/projects/verify.php', {
+        key: project.public_key,
+      });
+      expect(exact.body.data.valid).toBe(true);
+    });
+  },
+);

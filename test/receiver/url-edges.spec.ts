@@ -67,6 +67,39 @@ describeEachAdapter(
       expect(anonymous.body.success).toBe(false);
     });
 
+    it('serves a Micrologs path whose unreserved characters are percent-escaped as the path itself, through the whole pipeline', async () => {
+      // Apache and nginx decode `%2E` before mapping the path to list.php (RFC 3986 6.2.2.2).
+      const plain = await receiver.http.get('/api/projects/list.php', admin);
+      for (const path of [
+        '/api/projects/list%2Ephp',
+        '/api/projects/list%2ephp',
+        '/api/%70rojects/list.php',
+      ]) {
+        const escaped = await receiver.http.get(path, admin);
+        expect({ path, status: escaped.status, body: escaped.body }).toEqual({
+          path,
+          status: 200,
+          body: plain.body,
+        });
+      }
+      // The front door reads the body itself (no framework parser and its own error shape).
+      const empty = await receiver.http.request('POST', '/api/track/audit%2Ephp', {
+        raw: '',
+        headers: { ...secret, 'Content-Type': 'application/json' },
+      });
+      expect(seen(empty)).toEqual({
+        status: 400,
+        type: 'application/json; charset=utf-8',
+        body: { success: false, message: 'Invalid or missing JSON body' },
+      });
+      const preflight = await receiver.http.request('OPTIONS', '/api/track/pageview%2Ephp');
+      expect(preflight.status).toBe(200);
+      expect(preflight.headers.get('access-control-allow-headers')).toBe('Content-Type, X-API-Key');
+      // An escaped `/` is not a path separator there either: still unknown.
+      const slash = await receiver.http.get('/api/projects%2Flist.php', admin);
+      expect(seen(slash)).toEqual({ status: 404, type: 'application/json', body: NOT_FOUND });
+    });
+
     it('takes a receiver route with one trailing slash as the route, on both adapters', async () => {
       const follow = await receiver.http.get(`/r/${code}/`, { 'X-Test-Mode': 'phpunit' });
       expect(follow.status).toBe(302);

@@ -11,6 +11,7 @@ import {
 } from '../../receiver/storage/entities';
 import { cityRecord, writeMmdb } from '../support/mmdb-writer';
 import { describeReceiver, useReceiverApp } from '../support/receiver-app';
+import { availableEngines } from '../support/services';
 import {
   browserHeaders,
   createProject,
@@ -274,5 +275,31 @@ describeReceiver('POST /api/track/pageview.php', ({ adapter, engine }) => {
     expect(answers.every((a) => a.status === 202)).toBe(true);
     expect(await pageviewsOf(p.id)).toHaveLength(40);
     expect(await db().getRepository(SessionEntity).countBy({ project_id: p.id })).toBe(5);
+  });
+});
+
+// MariaDB on the collation most servers default to (`utf8mb4_general_ci`), where `ABC` = `abc`.
+describe.each(availableEngines())('session tokens differing only in letter case [%s]', (engine) => {
+  const receiver = useReceiverApp({
+    adapter: 'fastify',
+    engine,
+    mariadbCollation: 'utf8mb4_general_ci',
+  });
+
+  it('are two sessions, each pageview stored, on every engine and collation', async () => {
+    const p = await createProject(receiver.app);
+    const db = dataSourceOf(receiver.app);
+    for (const [visitor, token] of [
+      ['upper-visitor', 'Tab-Session'],
+      ['lower-visitor', 'tab-session'],
+    ]) {
+      const body = pageviewBody({ visitor_id: visitor, session_token: token });
+      const res = await receiver.http.post(PATH, body, testHeaders(p.publicKey));
+      expect(res.body).toEqual({ success: true, message: 'OK', data: { queued: true } });
+    }
+    const views = await db.getRepository(PageviewEntity).findBy({ project_id: p.id });
+    expect(views).toHaveLength(2);
+    const sessions = await db.getRepository(SessionEntity).findBy({ project_id: p.id });
+    expect(sessions.map((s) => s.session_token).sort()).toEqual(['Tab-Session', 'tab-session']);
   });
 });

@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CommonMessages } from '../common.messages';
 import { fail } from '../envelope/envelope';
-import { type ClientSettings, receiverState, requestPath } from '../request/receiver-request';
+import { type ClientSettings, receiverState } from '../request/receiver-request';
 import { readBody } from './body-reader';
 import { applyCors } from './cors';
 import { literalPathUrl } from './literal-path';
+import { unreservedDecodedUrl } from './unreserved-escapes';
 import type { ReceiverRouteTable } from './receiver-route.table';
 import { applySecurityHeaders } from './security-headers';
 
@@ -61,6 +62,8 @@ export class ReceiverFrontDoor {
   /**
    * Runs before the framework routes any request of the server, and changes only the receiver's
    * paths, so that both adapters route them alike and answer in the receiver's shape:
+   * - escapes of unreserved characters are decoded (`list%2Ephp` is `list.php`:
+   *   {@link unreservedDecodedUrl});
    * - percent escapes that do not decode are taken literally ({@link literalPathUrl});
    * - one trailing slash is dropped from a receiver route (`/api/telemetry/`, `/r/<code>/`):
    *   Express ignores it, Fastify answered 404 — and a configured `server_url`, a proxy or a
@@ -70,9 +73,12 @@ export class ReceiverFrontDoor {
     let url = request.url;
     if (url === undefined) return;
     if (url.includes('%')) {
+      const decoded = unreservedDecodedUrl(url);
+      if (decoded !== undefined && this.isReceiverPath(pathOf(decoded))) url = decoded;
+    }
+    if (url.includes('%')) {
       const literal = literalPathUrl(url);
-      const path = requestPath(request);
-      if (literal !== undefined && (this.covers(path) || this.ownsUnknown(path))) url = literal;
+      if (literal !== undefined && this.isReceiverPath(pathOf(url))) url = literal;
     }
     const end = url.indexOf('?');
     const path = end === -1 ? url : url.slice(0, end);
@@ -81,6 +87,10 @@ export class ReceiverFrontDoor {
       if (this.routes.allowedMethods(trimmed)) url = trimmed + (end === -1 ? '' : url.slice(end));
     }
     request.url = url;
+  }
+
+  private isReceiverPath(path: string): boolean {
+    return this.covers(path) || this.ownsUnknown(path);
   }
 
   /**
@@ -123,6 +133,11 @@ export class ReceiverFrontDoor {
     applyCors(request, response, this.settings.allowedOrigins);
     applySecurityHeaders(response);
   }
+}
+
+function pathOf(url: string): string {
+  const end = url.indexOf('?');
+  return end === -1 ? url : url.slice(0, end);
 }
 
 function writeEnvelope(response: ServerResponse, status: number, message: string): void {

@@ -43,7 +43,7 @@ const LABEL_COLUMNS: Record<string, LabelColumn[]> = {
 };
 
 /** Binary collations without trailing-space padding, best first (MariaDB, MySQL 8), then any. */
-const EXACT_COLLATIONS = ['utf8mb4_nopad_bin', 'utf8mb4_0900_bin', 'utf8mb4_bin'];
+export const EXACT_COLLATIONS = ['utf8mb4_nopad_bin', 'utf8mb4_0900_bin', 'utf8mb4_bin'];
 
 /**
  * Labels are one value when their text is identical, on every engine: `Café`, `cafe` and `CAFE `

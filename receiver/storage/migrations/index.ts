@@ -20,6 +20,7 @@ import { RollupGates1764970000000 } from './1764970000000-rollup-gates';
 import { AuditActionRollups1764980000000 } from './1764980000000-audit-action-rollups';
 import { RollupSegments1764990000000 } from './1764990000000-rollup-segments';
 import { UnreadIngestIndexes1765000000000 } from './1765000000000-unread-ingest-indexes';
+import { ExactSessionTokens1765010000000 } from './1765010000000-exact-session-tokens';
 
 /** The receiver's migrations in order; list them in your data source when you pass a connection name. */
 export const RECEIVER_MIGRATIONS = [
@@ -45,4 +46,5 @@ export const RECEIVER_MIGRATIONS = [
   AuditActionRollups1764980000000,
   RollupSegments1764990000000,
   UnreadIngestIndexes1765000000000,
+  ExactSessionTokens1765010000000,
 ];
