@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { RECEIVER_DATA_SOURCE } from '../../receiver/storage/storage.constants';
@@ -23,6 +24,27 @@ class HostAppController {
 
 @Module({ controllers: [HostAppController] })
 class HostAppModule {}
+
+/** A GET with a JSON body (fetch refuses to send one; some HTTP clients and monitors do). */
+function getWithBody(url: string, body: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      url,
+      {
+        method: 'GET',
+        headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
 
 const ORIGIN = 'https://shop.example.com';
 const CREATE = '/api/projects/create.php';
@@ -137,6 +159,18 @@ describeEachAdapter('request pipeline', ({ adapter, engine }) => {
       expect(res.status).toBe(400);
       expect(res.body).toEqual({ success: false, message: 'Invalid or missing JSON body' });
       expect(res.body).not.toHaveProperty('data');
+    });
+
+    it.each([
+      ['/api/health.php', 200],
+      ['/api/redirect.php?c=unknown', 404],
+      ['/api/projects/list.php', 401],
+    ])('ignores the body of a GET to %s, as PHP never reads it', async (path, status) => {
+      for (const body of ['{"name":', 'x'.repeat(200_000)]) {
+        const res = await getWithBody(receiver.url + path, body);
+        expect({ body: body.length, status: res.status }).toEqual({ body: body.length, status });
+        expect(res.text).not.toContain('statusCode');
+      }
     });
 
     it('leaves host application routes, even under /api, and their JSON parsing untouched', async () => {

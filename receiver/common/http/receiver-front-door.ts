@@ -112,6 +112,10 @@ export class ReceiverFrontDoor {
       return true;
     }
     if (BODY_METHODS.has(method)) receiverState(request).body = await readBody(request);
+    // Any other method's body is never read by the original (PHP leaves it alone); drained and
+    // dropped here, so Express's JSON parser (Fastify's skips it) does not answer a GET to
+    // health, redirect or analytics with its own 400 or 413.
+    else if (declaresBody(request)) await readBody(request, 0);
     return false;
   }
 
@@ -133,6 +137,11 @@ export class ReceiverFrontDoor {
     applyCors(request, response, this.settings.allowedOrigins);
     applySecurityHeaders(response);
   }
+}
+
+function declaresBody(request: IncomingMessage): boolean {
+  const length = request.headers['content-length'];
+  return request.headers['transfer-encoding'] !== undefined || (!!length && length !== '0');
 }
 
 function pathOf(url: string): string {
