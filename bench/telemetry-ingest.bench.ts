@@ -1,7 +1,9 @@
 /**
  * `npm run bench -- telemetry`: telemetry reports per second the receiver stores on SQLite
  * (Nest + Fastify, ReceiverModule, real HTTP), against a bare Fastify route that parses the same
- * JSON body and answers 200, loaded by wrk in alternating rounds of the same run for the ratio
+ * JSON body and answers 200 and the SQLite floor (support/sqlite-floor.ts: a bare Fastify route
+ * that commits each report as one row before answering, on the loop and in a thread), loaded by
+ * wrk in alternating rounds of the same run for the ratios
  * (bench/support/wrk/telemetry-report.lua: a distinct 6-key report per request). Each server runs
  * in its own process. `BENCH_PROF=1` writes CPU profiles of both servers to /tmp/prof, or to
  * `BENCH_PROF_DIR` (so that runs of several people on one machine do not mix their files).
@@ -19,6 +21,7 @@ import type { DataSource } from 'typeorm';
 import { ProjectEntity, RECEIVER_FASTIFY_OPTIONS, ReceiverModule } from '../receiver';
 import { RECEIVER_DATA_SOURCE } from '../receiver/storage/storage.constants';
 import { TelemetrySampleEntity } from '../receiver/storage/entities/telemetry-sample.entity';
+import { type FloorWriter, startFloor } from './support/sqlite-floor';
 import { wrk, type WrkResult } from './support/wrk';
 
 const ROUNDS = 3;
@@ -29,8 +32,11 @@ const KEYS = 6;
 const GOAL_RATIO = 0.5;
 
 /** Runs `role` in a child process (so the load generator never shares the server's event loop). */
-function spawnServer(role: 'bare' | 'receiver'): Promise<{ child: ChildProcess; port: number }> {
-  const child = fork(__filename, [role], {
+function spawnServer(
+  role: 'bare' | 'receiver' | 'floor',
+  writer?: FloorWriter,
+): Promise<{ child: ChildProcess; port: number }> {
+  const child = fork(__filename, writer ? [role, writer] : [role], {
     execArgv: [
       '-r',
       '@swc-node/register',
@@ -69,6 +75,18 @@ async function serveBare(): Promise<void> {
   process.on('message', async () => {
     process.send?.({ stored: 0 });
     await app.close();
+    process.exit(0);
+  });
+}
+
+async function serveFloor(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'floor-bench-'));
+  const floor = await startFloor(join(dir, 'floor.sqlite'), process.argv[3] as FloorWriter);
+  process.send?.({ port: floor.port });
+  process.on('message', async () => {
+    process.send?.({ stored: floor.stored() });
+    await floor.close();
+    rmSync(dir, { recursive: true, force: true });
     process.exit(0);
   });
 }
@@ -125,6 +143,7 @@ async function serveReceiver(): Promise<void> {
 
 async function main(): Promise<void> {
   const bare = await spawnServer('bare');
+  const floors = [await spawnServer('floor', 'loop'), await spawnServer('floor', 'thread')];
   const receiver = await spawnServer('receiver');
   const load = (port: number, headers: Record<string, string> = {}) =>
     wrk({
@@ -135,7 +154,11 @@ async function main(): Promise<void> {
       headers,
     });
   const receiverHeaders = { 'X-API-Key': SECRET_KEY, 'X-Test-Mode': 'phpunit' };
-  const sum = { bare: { ok: 0, seconds: 0 }, receiver: { ok: 0, seconds: 0 } };
+  const sum = {
+    bare: { ok: 0, seconds: 0 },
+    floors: floors.map(() => ({ ok: 0, seconds: 0 })),
+    receiver: { ok: 0, seconds: 0 },
+  };
   const count = (into: { ok: number; seconds: number }, r: WrkResult) => {
     into.ok += r.ok;
     into.seconds += r.seconds;
@@ -145,10 +168,12 @@ async function main(): Promise<void> {
   let acknowledged = 0;
   try {
     await load(bare.port);
+    for (const floor of floors) await load(floor.port);
     acknowledged += (await load(receiver.port, receiverHeaders)).ok;
     // The machine is shared: alternate short rounds so both servers see the same conditions.
     for (let round = 0; round < ROUNDS; round++) {
       count(sum.bare, await load(bare.port));
+      for (const [i, floor] of floors.entries()) count(sum.floors[i], await load(floor.port));
       const result = await load(receiver.port, receiverHeaders);
       count(sum.receiver, result);
       acknowledged += result.ok;
@@ -157,21 +182,29 @@ async function main(): Promise<void> {
     }
   } finally {
     await stopServer(bare.child);
+    for (const floor of floors) await stopServer(floor.child);
   }
   const { stored, cpuMs } = await stopServer(receiver.child);
   const bareRate = sum.bare.ok / sum.bare.seconds;
   const receiverRate = sum.receiver.ok / sum.receiver.seconds;
+  const [loopRate, threadRate] = sum.floors.map((f) => f.ok / f.seconds);
+  const floorRate = Math.max(loopRate, threadRate);
   console.log(
     `wrk, ${CONNECTIONS} connections, ${ROUNDS} alternating rounds of ${ROUND_SECONDS} s, ${KEYS} keys per report`,
   );
   console.log(`bare Fastify route (parse, 200)   ${bareRate.toFixed(0).padStart(8)} /s`);
+  console.log(
+    `SQLite floor (one row, 202)       ${loopRate.toFixed(0).padStart(8)} /s on the loop, ` +
+      `${threadRate.toFixed(0)} /s in a thread`,
+  );
   console.log(
     `ReceiverModule, reports stored    ${receiverRate.toFixed(0).padStart(8)} /s   ` +
       `p99 ${p99.sort((a, b) => a - b)[p99.length >> 1].toFixed(1)} ms   non-2xx ${non2xx}`,
   );
   console.log(
     `» telemetry ingest, ${CONNECTIONS} connections: ratio receiver / bare ` +
-      `${(receiverRate / bareRate).toFixed(3)} (goal ≥ ${GOAL_RATIO})`,
+      `${(receiverRate / bareRate).toFixed(3)} (goal ≥ ${GOAL_RATIO}); SQLite floor / bare ` +
+      `${(floorRate / bareRate).toFixed(3)}; receiver / floor ${(receiverRate / floorRate).toFixed(3)}`,
   );
   console.log(`acknowledged reports: ${acknowledged}; stored: ${stored}`);
   console.log(
@@ -181,7 +214,14 @@ async function main(): Promise<void> {
 }
 
 const role = process.argv[2];
-const entry = role === 'bare' ? serveBare : role === 'receiver' ? serveReceiver : main;
+const entry =
+  role === 'bare'
+    ? serveBare
+    : role === 'floor'
+      ? serveFloor
+      : role === 'receiver'
+        ? serveReceiver
+        : main;
 entry().catch((error: Error) => {
   console.error(error);
   process.exit(1);

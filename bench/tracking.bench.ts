@@ -1,7 +1,8 @@
 /**
  * `npm run bench -- tracking`: the sample receiver (Fastify, SQLite file, inline group commit), a
- * bare Fastify route and a bare Nest route (Fastify adapter, no guards or pipes: what Nest itself
- * costs), each in its own process, loaded in the same run by wrk at 10 and at 50 connections with
+ * bare Fastify route, a bare Nest route (Fastify adapter, no guards or pipes: what Nest itself
+ * costs) and the SQLite floor (support/sqlite-floor.ts: a bare Fastify route that commits one
+ * row per pageview before its 202, on the loop and in a thread), each in its own process, loaded in the same run by wrk at 10 and at 50 connections with
  * varied, realistic pageview bodies (bench/support/wrk/pageview.lua). Prints req/s, p50 and p99 of
  * each and the ratios, each server's CPU and disk writes per request (from /proc), then counts the
  * stored pageviews: every 202 must
@@ -73,17 +74,21 @@ const timingFlags = [
   join(__dirname, 'support', 'server-timing.probe.ts'),
 ];
 
-/** Starts one of the reference servers (`bare-fastify`, `bare-nest`) with the timing probe. */
+/**
+ * Starts one of the reference servers (`bare-fastify`, `bare-nest`, `sqlite-floor`) with the
+ * timing probe.
+ */
 function startBare(
-  script: 'bare-fastify' | 'bare-nest',
+  script: 'bare-fastify' | 'bare-nest' | 'sqlite-floor',
   timingFile: string,
+  env: Record<string, string> = {},
 ): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(
     process.execPath,
     [...timingFlags, join(__dirname, 'support', `${script}.ts`)],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, BENCH_TIMING_FILE: timingFile },
+      env: { ...process.env, ...env, BENCH_TIMING_FILE: timingFile },
     },
   );
   return new Promise((resolve) => {
@@ -192,30 +197,47 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'tracking-bench-'));
   const file = join(dir, 'receiver.sqlite');
   const timingFile = (name: string) => join(dir, `${name}.timing`);
-  const bare = await startBare('bare-fastify', timingFile('bare'));
   // A server that fails to start must not leave the others running.
-  const bareNest = await startBare('bare-nest', timingFile('bare-nest')).catch((error: unknown) => {
-    bare.child.kill('SIGTERM');
-    throw error;
-  });
-  const receiver = await startReceiverProcess(file, { BENCH_TIMING_FILE: timingFile('inline') }, [
-    ...profileFlags('inline'),
-    ...timingFlags,
-  ]).catch((error: unknown) => {
-    bare.child.kill('SIGTERM');
-    bareNest.child.kill('SIGTERM');
-    throw error;
-  });
+  const started: ChildProcess[] = [];
+  const keep = <T extends { child: ChildProcess }>(server: Promise<T>): Promise<T> =>
+    server.then(
+      (running) => (started.push(running.child), running),
+      (error: unknown) => {
+        for (const child of started) child.kill('SIGTERM');
+        throw error;
+      },
+    );
+  const bare = await keep(startBare('bare-fastify', timingFile('bare')));
+  const bareNest = await keep(startBare('bare-nest', timingFile('bare-nest')));
+  const floors = {
+    loop: await keep(
+      startBare('sqlite-floor', timingFile('floor-loop'), {
+        FLOOR_WRITER: 'loop',
+        FLOOR_FILE: join(dir, 'floor-loop.sqlite'),
+      }),
+    ),
+    thread: await keep(
+      startBare('sqlite-floor', timingFile('floor-thread'), {
+        FLOOR_WRITER: 'thread',
+        FLOOR_FILE: join(dir, 'floor-thread.sqlite'),
+      }),
+    ),
+  };
+  const receiver = await keep(
+    startReceiverProcess(file, { BENCH_TIMING_FILE: timingFile('inline') }, [
+      ...profileFlags('inline'),
+      ...timingFlags,
+    ]),
+  );
   // The same receiver with its SQLite writes on the event loop (`sqliteWriter: 'event-loop'`),
   // to compare with the writer thread in the same rounds.
-  const onLoop = await startReceiverProcess(
-    join(dir, 'on-loop.sqlite'),
-    { RECEIVER_SQLITE_WRITER: 'event-loop', BENCH_TIMING_FILE: timingFile('on-loop') },
-    timingFlags,
-  ).catch((error: unknown) => {
-    for (const child of [bare.child, bareNest.child, receiver.child]) child.kill('SIGTERM');
-    throw error;
-  });
+  const onLoop = await keep(
+    startReceiverProcess(
+      join(dir, 'on-loop.sqlite'),
+      { RECEIVER_SQLITE_WRITER: 'event-loop', BENCH_TIMING_FILE: timingFile('on-loop') },
+      timingFlags,
+    ),
+  );
   const redis = await redisIfAvailable();
   const prefix = `bench-tracking-${process.pid}-${randomUUID().slice(0, 8)}:`;
   const queued: ReceiverProcess | undefined = redis
@@ -266,6 +288,18 @@ async function main(): Promise<void> {
       url: bareNest.url,
       timing: timingFile('bare-nest'),
     };
+    const floorTargets = {
+      loop: {
+        pid: floors.loop.child.pid as number,
+        url: floors.loop.url,
+        timing: timingFile('floor-loop'),
+      },
+      thread: {
+        pid: floors.thread.child.pid as number,
+        url: floors.thread.url,
+        timing: timingFile('floor-thread'),
+      },
+    };
     const inline = {
       pid: receiver.child.pid as number,
       ...receiver.info,
@@ -283,6 +317,8 @@ async function main(): Promise<void> {
     };
     await load(bareTarget, 50, WARMUP_SECONDS);
     await load(bareNestTarget, 50, WARMUP_SECONDS);
+    await load(floorTargets.loop, 50, WARMUP_SECONDS);
+    await load(floorTargets.thread, 50, WARMUP_SECONDS);
     acknowledged += (await load(inline, 50, WARMUP_SECONDS)).result.ok;
     await load(loopTarget, 50, WARMUP_SECONDS);
     if (viaRedis) acknowledgedQueued += (await load(viaRedis, 50, WARMUP_SECONDS)).result.ok;
@@ -300,9 +336,12 @@ async function main(): Promise<void> {
       const receiverTotals = totals();
       const queuedTotals = totals();
       const loopTotals = totals();
+      const floorTotals = { loop: totals(), thread: totals() };
       for (let round = 0; round < ROUNDS; round++) {
         add(bareTotals, await load(bareTarget, connections, ROUND_SECONDS));
         add(bareNestTotals, await load(bareNestTarget, connections, ROUND_SECONDS));
+        add(floorTotals.loop, await load(floorTargets.loop, connections, ROUND_SECONDS));
+        add(floorTotals.thread, await load(floorTargets.thread, connections, ROUND_SECONDS));
         const measured = await load(inline, connections, ROUND_SECONDS);
         acknowledged += measured.result.ok;
         add(receiverTotals, measured);
@@ -318,6 +357,8 @@ async function main(): Promise<void> {
       console.log(`\n${connections} connections`);
       console.log(row('bare Fastify route', bareTotals));
       console.log(row('bare Nest route', bareNestTotals));
+      console.log(row('SQLite floor (loop)', floorTotals.loop));
+      console.log(row('  (writer thread)', floorTotals.thread));
       console.log(row('receiver (SQLite)', receiverTotals));
       console.log(row('  writes on the loop', loopTotals));
       if (viaRedis) console.log(row('receiver (Redis q.)', queuedTotals));
@@ -332,6 +373,12 @@ async function main(): Promise<void> {
           `${(rate(receiverTotals) / rate(loopTotals)).toFixed(2)} req/s; p99 ${ms(p99)} vs ` +
           `${ms(median(loopTotals.p99))}; loop delay p99 ${ms(median(receiverTotals.loopDelayP99))} vs ` +
           `${ms(median(loopTotals.loopDelayP99))}`,
+      );
+      const floor = Math.max(rate(floorTotals.loop), rate(floorTotals.thread));
+      console.log(
+        `» tracking, ${connections} connections: ratio SQLite floor / bare ${(floor / rate(bareTotals)).toFixed(2)} ` +
+          `(the best of its two writers: what one INSERT + COMMIT per batch, without Nest or ` +
+          `anything else, leaves of bare Fastify here); receiver / floor ${(rate(receiverTotals) / floor).toFixed(2)}`,
       );
       console.log(
         `» tracking, ${connections} connections: ratio bare Nest / bare Fastify ` +
@@ -365,9 +412,7 @@ async function main(): Promise<void> {
       if (inRedis < acknowledgedQueued) process.exitCode = 1;
     }
   } finally {
-    for (const child of [receiver.child, onLoop.child, bare.child, bareNest.child, queued?.child]) {
-      child?.kill('SIGTERM');
-    }
+    for (const child of [...started, queued?.child]) child?.kill('SIGTERM');
     await receiver.exited;
     await onLoop.exited;
     await queued?.exited;

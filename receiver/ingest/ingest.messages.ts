@@ -30,9 +30,6 @@ export const IngestMessages = {
     `${kind} backlog at the limit (${depth}): tracking answers 503`,
   workersAway: (reason: string) => `Queue workers: Redis unreachable (${reason}); waiting for it`,
   workersBack: 'Queue workers: Redis reachable again, resumed',
-  workersStorageDown: (reason: string) =>
-    `Queue workers: database writes failing (${reason}); holding the batch and retrying`,
-  workersStorageBack: 'Queue workers: database writes succeed again',
   deadLettered: (kind: string, entryId: string, attempts: number, reason: string) =>
     `A ${kind} event (${entryId}) failed ${attempts} times and moved to the dead letters: ${reason}`,
   unknownKinds: (kinds: string[], known: string[]) =>

@@ -6,7 +6,7 @@ const StorageOutageMessages = {
   started: (operation: StorageOperation, reason: string): string =>
     operation === 'checkpoints'
       ? `Storage failing: WAL checkpoint failed with ${reason} (commits pile up in the WAL until a checkpoint succeeds)`
-      : `Storage unavailable: ${reason} (answering 503 with Retry-After until it recovers)`,
+      : `Storage unavailable: ${reason} (until it recovers, ingest answers 503 with Retry-After and queue workers hold their batches)`,
   ended: (seconds: number): string => `Storage available again after ${seconds.toFixed(1)} s`,
 } as const;
 

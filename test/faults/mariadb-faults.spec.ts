@@ -17,8 +17,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * A private MariaDB server killed, then frozen (SIGSTOP), under a receiver with the inline queue:
  * tracking answers 503 with `Retry-After` and never a 202 for an event that was not kept (also
- * once the 5 s key cache expired), one log line when the outage starts and one when it ends,
- * recovery by itself; while the server is frozen, health answers in under 2 s naming `database`.
+ * once the 5 s key cache expired), one log line when the outage starts and one when it ends
+ * (and none from TypeORM per timed-out query), recovery by itself; while the server is frozen, health answers in under 2 s naming `database`.
  */
 (canRunPrivateMariaDb() ? describe : describe.skip)('MariaDB killed and frozen', () => {
   let maria: PrivateMariaDb;
@@ -106,6 +106,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   it('answers health within 2 s naming the hung database, 503 to ingest, one log line each way, while frozen', async () => {
     expect((await track()).status).toBe(202);
     logged.clear();
+    // TypeORM's own console output: its "query is slow" report (SQL and parameters, two lines)
+    // fired for every query the timeout ended.
+    const consoleLines = jest.spyOn(console, 'log');
     maria.freeze();
     const answers: { status: number; retryAfter: string | null }[] = [];
     let health;
@@ -139,6 +142,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
     expect(logged.count('error', /Storage unavailable/)).toBe(1);
     expect(logged.count('log', /Storage available again/)).toBe(1);
     expect(logged.count('error')).toBeLessThanOrEqual(2);
+    expect(
+      consoleLines.mock.calls
+        .map((args) => args.join(' '))
+        .filter((line) => /slow|execution time/.test(line)),
+    ).toEqual([]);
+    consoleLines.mockRestore();
     // A refused event may have been committed by the thawed server after all (its 503 said
     // "retry", never "kept"); every acknowledged one is there once.
     const stored = await storedIds();

@@ -1,10 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
 import { RECEIVER_OPTIONS } from '../../config/receiver-options.constants';
 import type { ResolvedReceiverOptions } from '../../config/receiver-options.interface';
 import { AlertDeliveriesRepository, type NewFiring } from '../delivery/alert-deliveries.repository';
 import { AlertDeliverySender } from '../delivery/alert-delivery.sender';
 import { AlertRealtimePublisher } from '../delivery/alert-realtime.publisher';
 import { AlertRulesRepository } from '../rules/alert-rules.repository';
+import { InjectReceiverDataSource } from '../../storage/inject-receiver-data-source.decorator';
+import { storageOutageOf } from '../../storage/storage-outage.monitor';
 import { AlertsMessages } from '../alerts.messages';
 import { AlertEvaluationClaims } from './alert-evaluation.claims';
 import { AlertRetries } from './alert-retries';
@@ -28,6 +31,7 @@ export class AlertsEngine {
     private readonly sender: AlertDeliverySender,
     private readonly realtime: AlertRealtimePublisher,
     private readonly retries: AlertRetries,
+    @InjectReceiverDataSource() private readonly dataSource: DataSource,
   ) {}
 
   async tick(now = Date.now()): Promise<void> {
@@ -50,6 +54,8 @@ export class AlertsEngine {
         // One rule's failure (a storage fault, a bad row) must not stop the others. What it
         // decided is kept: the slot is claimed, and the occurrence may be over by the next one.
         if (firings.length === 0) {
+          // A database outage is logged once by the storage monitor, not once per rule and tick.
+          if (storageOutageOf(this.dataSource).failed(error)) continue;
           this.logger.warn(AlertsMessages.evaluationFailed(`rule ${rule.id}: ${String(error)}`));
         } else {
           this.logger.warn(AlertsMessages.firingsHeld(rule.id, String(error)));

@@ -5,9 +5,12 @@ import {
   Logger,
   OnApplicationBootstrap,
 } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
 import { RepeatingTask } from '../../common/scheduling/repeating-task';
 import { RECEIVER_OPTIONS } from '../../config/receiver-options.constants';
 import type { ResolvedReceiverOptions } from '../../config/receiver-options.interface';
+import { InjectReceiverDataSource } from '../../storage/inject-receiver-data-source.decorator';
+import { storageOutageOf } from '../../storage/storage-outage.monitor';
 import { AlertsMessages } from '../alerts.messages';
 import { AlertsEngine } from './alerts.engine';
 
@@ -21,14 +24,19 @@ export class AlertsScheduler implements OnApplicationBootstrap, BeforeApplicatio
   private readonly logger = new Logger('ReceiverAlerts');
   private readonly task = new RepeatingTask(() =>
     this.engine.tick().catch((error: unknown) => {
-      // A failing tick (database down) is logged and retried at the next one.
-      this.logger.warn(AlertsMessages.evaluationFailed(String(error)));
+      // A failing tick is retried at the next one. A database outage is the storage monitor's to
+      // log (once when it starts, once when it ends): a line per tick would repeat it every
+      // `intervalSeconds` for as long as the outage lasts, in every process.
+      if (!storageOutageOf(this.dataSource).failed(error)) {
+        this.logger.warn(AlertsMessages.evaluationFailed(String(error)));
+      }
     }),
   );
 
   constructor(
     @Inject(RECEIVER_OPTIONS) private readonly options: ResolvedReceiverOptions,
     private readonly engine: AlertsEngine,
+    @InjectReceiverDataSource() private readonly dataSource: DataSource,
   ) {}
 
   onApplicationBootstrap(): void {

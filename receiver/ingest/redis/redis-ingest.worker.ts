@@ -11,6 +11,7 @@ import {
 import { DeadLetterWriter } from './dead-letter.writer';
 import type { OutageLog } from '../../../lib/outage/outage.log';
 import { Backoff } from '../../common/scheduling/backoff';
+import type { StorageOutageMonitor } from '../../storage/storage-outage.monitor';
 
 /** How long one `XREADGROUP` waits for events (a stop request is honoured within this time). */
 export const WORKER_BLOCK_MS = 1_000;
@@ -26,7 +27,11 @@ export interface WorkerLoopContext {
   /** Resolves true when the database answers a trivial query. */
   databaseAnswers(): Promise<boolean>;
   redisOutage: OutageLog;
-  storageOutage: OutageLog;
+  /**
+   * The data source's one storage outage monitor: the process logs a database outage once,
+   * whether its requests, its worker loops or its timers meet it (one line each way).
+   */
+  storageOutage: Pick<StorageOutageMonitor, 'failed' | 'succeeded'>;
   /** Counts written events (heartbeat's events/s). */
   written(count: number): void;
 }
@@ -167,14 +172,14 @@ export class RedisIngestWorker {
     // batch (our claim on it stays fresh, so no other worker takes it over) and try again.
     while (results.length > 0 && results.every(Boolean)) {
       if (await this.context.databaseAnswers()) break;
-      storageOutage.down(results[0] as Error);
+      storageOutage.failed(results[0]);
       if (this.stopping) return; // unacknowledged: taken over after claimIdleMs, nothing lost
       await this.backoff.pause();
       // A commit whose answer was lost to the outage may have stored some of them already.
       for (const entry of jobs) entry.job.redelivered = true;
       results = await processor.process(jobs.map((entry) => entry.job));
     }
-    storageOutage.up();
+    storageOutage.succeeded();
     const outcome = jobs.map((entry, i) => ({ entry, error: results[i] }));
     const unreadable = entries.filter((entry) => entry.job === undefined);
     await this.settle(outcome, unreadable);

@@ -9,6 +9,7 @@ import type { IngestBatchProcessor } from '../ingest-batch.processor';
 import type { IngestHandlerRegistry } from '../ingest-handler.registry';
 import { IngestMessages } from '../ingest.messages';
 import { OutageLog } from '../../../lib/outage/outage.log';
+import { storageOutageOf } from '../../storage/storage-outage.monitor';
 import { WORKER_BLOCK_MS } from './redis-ingest.worker';
 import type { RedisQueueKeys } from './redis-queue.keys';
 import { RedisIngestWorker } from './redis-ingest.worker';
@@ -58,11 +59,9 @@ export class RedisIngestWorkers {
       IngestMessages.workersAway,
       IngestMessages.workersBack,
     );
-    const storageOutage = new OutageLog(
-      this.logger,
-      IngestMessages.workersStorageDown,
-      IngestMessages.workersStorageBack,
-    );
+    // The guards on the data source report every failed and successful write to the same
+    // monitor: a second log of our own would say the same outage twice.
+    const storageOutage = storageOutageOf(this.dataSource);
     for (let n = 0; n < redisQueue.concurrency; n++) {
       const client = createRedisClient(this.options.redis!, {
         // A blocking read holds the connection up to BLOCK_MS: the timeout counts from its end.

@@ -28,9 +28,19 @@ interface MysqlQueryRunner {
  *   queued behind it without starting its own timer, and hung for as long as the server did;
  * - waiting for a pooled connection takes at most `timeoutMs` (mysql2 has no acquire timeout:
  *   with every connection held by a query on the hung server, the next request waited for good).
- *   A connection handed over after the wait gave up goes back to the pool.
+ *   A connection handed over after the wait gave up goes back to the pool;
+ * - TypeORM's "query is slow" report is silenced: its threshold is the same `maxQueryExecutionTime`
+ *   that sets this timeout, so it fired for every query the timeout ended (two console lines
+ *   each, the SQL and its parameters included) — a line per request during an outage the
+ *   storage monitor already logs once.
  */
 export function boundMysqlPool(dataSource: DataSource, timeoutMs: number): void {
+  if (dataSource.options.type === 'mysql' || dataSource.options.type === 'mariadb') {
+    // Only the threshold we set: an application's own `maxQueryExecutionTime` keeps its report.
+    if (dataSource.options.maxQueryExecutionTime === timeoutMs) {
+      dataSource.logger.logQuerySlow = () => undefined;
+    }
+  }
   const driver = dataSource.driver as unknown as MysqlDriver;
   const obtain = driver.obtainMasterConnection.bind(driver);
   driver.obtainMasterConnection = () => {
