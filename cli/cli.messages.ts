@@ -77,7 +77,7 @@ export const CliMessages = {
   disabled: () => 'Telemetry disabled via config.',
   collected: (count: number, failed: string[]) =>
     `Collected ${count} value(s)${failed.length ? `; failed: ${failed.join(', ')}` : ''}.`,
-  nothingToSend: () => 'Nothing to send: the outbox is empty.',
+  nothingToSend: () => 'No telemetry data to send.',
   posted: (url: string, payloads: number, entries: number) =>
     `Telemetry posted to ${url}: ${payloads} payload(s), ${entries} value(s).`,
   locked: (remaining: number) =>

@@ -26,7 +26,10 @@ export const listCommand: CliCommand = {
         nextDueAt.getTime() <= now.getTime() ? 'now' : toUtcSecond(nextDueAt),
       ]);
       output.out(
-        renderTable(['Key', 'Class', 'Method', 'Interval (s)', 'Last collected', 'Next due'], rows),
+        renderTable(
+          ['Key', 'Class', 'Method', 'Interval (seconds)', 'Last collected', 'Next due'],
+          rows,
+        ),
       );
       return 0;
     }),

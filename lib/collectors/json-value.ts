@@ -2,18 +2,28 @@
 export type JsonValueCheck = { ok: true; value: unknown } | { ok: false; reason: string };
 
 /**
+ * Half a surrogate pair: a string JavaScript holds but UTF-8 cannot (a label cut mid-emoji).
+ * `JSON.stringify` writes it as `\udXXX`, which PHP's `json_decode` refuses for the whole body —
+ * the counterpart of the invalid UTF-8 the Laravel package refuses as non-serializable (§5.3).
+ */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
  * Converts a collected value to its JSON form (Dates become ISO strings through `toJSON`) and
  * refuses what JSON would silently change or cannot carry: `undefined`, BigInt, functions,
- * symbols, NaN/Infinity and cycles. Refusing beats reporting a value the user did not return.
+ * symbols, NaN/Infinity, cycles and strings (values or keys) that are not valid Unicode. Refusing
+ * beats reporting a value the user did not return, or a payload a receiver cannot decode.
  */
 export function toJsonValue(value: unknown): JsonValueCheck {
   if (value === undefined) return { ok: false, reason: 'the method returned undefined' };
   let problem: string | undefined;
   let json: string | undefined;
   try {
-    json = JSON.stringify(value, (_key, item: unknown) => {
+    json = JSON.stringify(value, (key, item: unknown) => {
       if (problem) return undefined;
-      if (typeof item === 'function') problem = 'a function';
+      if (LONE_SURROGATE.test(key) || (typeof item === 'string' && LONE_SURROGATE.test(item))) {
+        problem = 'a lone UTF-16 surrogate, which has no UTF-8 form';
+      } else if (typeof item === 'function') problem = 'a function';
       else if (typeof item === 'symbol') problem = 'a symbol';
       else if (typeof item === 'bigint') problem = 'a BigInt';
       else if (typeof item === 'number' && !Number.isFinite(item)) problem = String(item);

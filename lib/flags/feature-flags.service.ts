@@ -10,7 +10,7 @@ import {
   FEATURE_FLAGS_STORE_KEY,
   TRUTHY_FLAG_STRINGS,
 } from './flags.constants';
-import { readFlagSet } from './flag-set.reader';
+import { flagOf, readFlagSet } from './flag-set.reader';
 import { FlagsMessages } from './flags.messages';
 import {
   FeatureFlagChange,
@@ -64,7 +64,7 @@ export class FeatureFlagsService implements OnModuleInit, OnModuleDestroy {
    * `defaultValue`.
    */
   isEnabled(name: string, defaultValue = false): boolean {
-    const value = this.flags[name];
+    const value = flagOf(this.flags, name);
     if (typeof value === 'boolean') return value;
     if (typeof value === 'number') return value !== 0;
     if (typeof value === 'string') {
@@ -77,7 +77,7 @@ export class FeatureFlagsService implements OnModuleInit, OnModuleDestroy {
 
   /** The flag's value, or `defaultValue` when the server sent none (or `null`). */
   getValue<T = FeatureFlagValue>(name: string, defaultValue: T): T {
-    const value = this.flags[name];
+    const value = flagOf(this.flags, name);
     return value === undefined || value === null ? defaultValue : (value as T);
   }
 

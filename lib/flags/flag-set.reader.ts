@@ -11,3 +11,14 @@ export function readFlagSet(value: unknown): Record<string, FeatureFlagValue> | 
     ? (value as Record<string, FeatureFlagValue>)
     : undefined;
 }
+
+/**
+ * The flag `name` of a set, `undefined` unless it is one of the set's own keys: `constructor` or
+ * `toString` is a flag only when the server sent one, never the inherited `Object.prototype` member.
+ */
+export function flagOf(
+  flags: Readonly<Record<string, FeatureFlagValue>>,
+  name: string,
+): FeatureFlagValue | undefined {
+  return Object.hasOwn(flags, name) ? flags[name] : undefined;
+}

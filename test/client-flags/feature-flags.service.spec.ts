@@ -44,6 +44,17 @@ describe('FeatureFlagsService', () => {
     expect(flags.getValue('missing', 7)).toBe(7);
   });
 
+  it("answers the default for names of Object.prototype members the server did not send, and the server's value when it did", async () => {
+    await flags.apply({ new_checkout: true }, 'poll');
+    expect(flags.getValue('constructor', 'fallback')).toBe('fallback');
+    expect(flags.getValue('toString', 7)).toBe(7);
+    expect(flags.getValue('__proto__', null)).toBeNull();
+    expect(flags.isEnabled('hasOwnProperty', true)).toBe(true);
+    await flags.apply(JSON.parse('{"constructor": "on", "__proto__": {"x": 1}}'), 'poll');
+    expect(flags.isEnabled('constructor')).toBe(true);
+    expect(flags.getValue('__proto__', {})).toEqual({ x: 1 });
+  });
+
   it('changes$ reports added, changed and removed flags, and stays quiet when nothing changed', async () => {
     const emitted = firstValueFrom(flags.changes$.pipe(take(2), toArray()));
     await flags.apply({ maintenance: false, theme: 'light' }, 'poll');

@@ -57,6 +57,14 @@ describe('OpenFeature provider', () => {
     expect(found).toMatchObject({ value: 'dark', reason: StandardResolutionReasons.STATIC });
   });
 
+  it('answers FLAG_NOT_FOUND, not a type mismatch or Object.prototype, for names of inherited members', async () => {
+    const client = OpenFeature.getClient();
+    const toString = await client.getStringDetails('toString', 'light');
+    expect(toString).toMatchObject({ value: 'light', errorCode: ErrorCode.FLAG_NOT_FOUND });
+    const proto = await client.getObjectDetails('__proto__', { fallback: true });
+    expect(proto).toMatchObject({ value: { fallback: true }, errorCode: ErrorCode.FLAG_NOT_FOUND });
+  });
+
   it('emits ConfigurationChanged with the changed flag names when the flags change', async () => {
     const client = OpenFeature.getClient();
     const event = new Promise<string[] | undefined>((resolve) =>

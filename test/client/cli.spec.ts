@@ -33,7 +33,7 @@ describe('nestjs-telemetry CLI against the sample app', () => {
     expect(run.code).toBe(0);
     const lines = run.stdout.split('\n');
     expect(lines[1]).toMatch(
-      /\| Key +\| Class +\| Method +\| Interval \(s\) \| Last collected \| Next due \|/,
+      /\| Key +\| Class +\| Method +\| Interval \(seconds\) \| Last collected \| Next due \|/,
     );
     expect(run.stdout).toMatch(
       /\| registered_users +\| AppTelemetryService \| registeredUsers +\| 86400 +\| never +\| now +\|/,
@@ -65,7 +65,8 @@ describe('nestjs-telemetry CLI against the sample app', () => {
     const again = await runCli(['send', '--only-due', '--module', sampleApp], env);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('Collected 0 value(s).');
-    expect(again.stdout).toContain('Nothing to send: the outbox is empty.');
+    // Contract §6.1 step 4: the Laravel command's words, so scripts that watch for them still work.
+    expect(again.stdout).toContain('No telemetry data to send.');
     expect(receiver.reports).toHaveLength(1);
   }, 60_000);
 

@@ -22,7 +22,7 @@ class Values {
   }
   @Telemetry({ key: 'mixed' })
   async mixed(): Promise<unknown> {
-    return { count: 3, ratio: 0.5, name: 'x', list: [1, 'a'], flag: false, nothing: null };
+    return { count: 3, ratio: 0.5, name: 'x 🎉', list: [1, 'a'], flag: false, nothing: null };
   }
   @Telemetry({ key: 'big' })
   big(): bigint {
@@ -42,6 +42,15 @@ class Values {
   nan(): number {
     return Number.NaN;
   }
+  // A label cut to a length mid-emoji: half a surrogate pair, which has no UTF-8 form.
+  @Telemetry({ key: 'torn' })
+  torn(): unknown {
+    return { label: 'Sale 🎉'.slice(0, 6) };
+  }
+  @Telemetry({ key: 'tornKey' })
+  tornKey(): unknown {
+    return { ['\uDE89 orphan']: 1 };
+  }
 }
 
 describe('collection', () => {
@@ -58,20 +67,24 @@ describe('collection', () => {
     logs.restore();
   });
 
-  it('stores JSON values (Dates as ISO strings) and refuses BigInt, cycles, functions and NaN naming the key', async () => {
+  // Contract §5.3: what JSON cannot carry (PHP: NaN, invalid UTF-8) is refused, not sent. A lone
+  // surrogate is JavaScript's invalid UTF-8: JSON.stringify writes it as `\ud83c`, which PHP's
+  // json_decode refuses (JSON_ERROR_UTF16), so a Laravel-era receiver would answer 400 to the whole
+  // payload and the other values of the round would go with it.
+  it('stores JSON values (Dates as ISO strings) and refuses BigInt, cycles, functions, NaN and lone surrogates naming the key', async () => {
     const result = await app.get(TelemetryCollectionService).collect();
     expect(result.collected).toEqual(['when', 'mixed']);
-    expect(result.failed.sort()).toEqual(['big', 'cycle', 'fn', 'nan']);
+    expect(result.failed.sort()).toEqual(['big', 'cycle', 'fn', 'nan', 'torn', 'tornKey']);
     const pending = await app.get<TelemetryStore>(TELEMETRY_STORE).pending(10);
     expect(pending.map(({ key, value, host }) => ({ key, value, host }))).toEqual([
       { key: 'when', value: '2025-08-03T10:15:30.123Z', host: 'box-1' },
       {
         key: 'mixed',
-        value: { count: 3, ratio: 0.5, name: 'x', list: [1, 'a'], flag: false, nothing: null },
+        value: { count: 3, ratio: 0.5, name: 'x 🎉', list: [1, 'a'], flag: false, nothing: null },
         host: 'box-1',
       },
     ]);
-    for (const key of ['big', 'cycle', 'fn', 'nan']) {
+    for (const key of ['big', 'cycle', 'fn', 'nan', 'torn', 'tornKey']) {
       expect(
         logs.warn.some((line) => line.startsWith(`Method ${key} returned non-serializable data`)),
       ).toBe(true);
@@ -88,7 +101,7 @@ describe('collection', () => {
     const again = await collection.collectDue();
     // Collected ones wait a day (the default interval); the refused ones are still due.
     expect(again.collected).toEqual([]);
-    expect(again.failed.sort()).toEqual(['big', 'cycle', 'fn', 'nan']);
+    expect(again.failed.sort()).toEqual(['big', 'cycle', 'fn', 'nan', 'torn', 'tornKey']);
   });
 
   it('keeps the newest entries when the outbox is full and warns once', async () => {

@@ -8,6 +8,7 @@ import type {
 } from '@openfeature/server-sdk';
 import type { Subscription } from 'rxjs';
 import type { FeatureFlagsService } from '../feature-flags.service';
+import { flagOf } from '../flag-set.reader';
 import type { FeatureFlagValue } from '../interfaces/feature-flags.interface';
 import { loadOpenFeatureSdk, OpenFeatureSdk } from './openfeature.loader';
 
@@ -79,7 +80,7 @@ export class TelemetryOpenFeatureProvider implements Provider {
 
   private resolve<T>(flagKey: string, defaultValue: T, type: FlagType): ResolutionDetails<T> {
     const { ErrorCode, StandardResolutionReasons } = this.sdk;
-    const value: FeatureFlagValue | undefined = this.flags.getAll()[flagKey];
+    const value: FeatureFlagValue | undefined = flagOf(this.flags.getAll(), flagKey);
     if (value === undefined) {
       return {
         value: defaultValue,
