@@ -404,6 +404,44 @@ describeReceiver('analytics endpoints on a hand-checked dataset', ({ adapter, en
     expect(foreign.body).toEqual({ success: false, message: 'Link not found' });
   });
 
+  it.each([
+    ['0001-01-01', '0001-12-31'],
+    ['0099-12-31', '0099-12-31'],
+    ['9999-01-01', '9999-12-31'],
+  ])(
+    'answers a custom range %s … %s, real calendar dates, with empty data on every endpoint',
+    async (from, to) => {
+      const code = seed.links.k1;
+      const id = seed.groups.g1;
+      for (const [endpoint, extra] of [
+        ['visitors.php', ''],
+        ['visitors-returning.php', ''],
+        ['sessions.php', ''],
+        ['pages.php', ''],
+        ['devices.php', ''],
+        ['locations.php', ''],
+        ['referrers.php', ''],
+        ['utm.php', ''],
+        ['errors.php', ''],
+        ['errors-trend.php', ''],
+        ['error-detail.php', `&id=${id}`],
+        ['audits.php', ''],
+        ['links.php', ''],
+        ['link-detail.php', `&code=${code}`],
+      ]) {
+        const res = await receiver.http.get(
+          `/api/analytics/${endpoint}?range=custom&from=${from}&to=${to}${extra}`,
+          { 'X-API-Key': seed.project.secretKey, 'X-Test-Mode': 'phpunit' },
+        );
+        expect({ endpoint, status: res.status, range: res.body.data?.range }).toEqual({
+          endpoint,
+          status: 200,
+          range: { from: `${from} 00:00:00`, to: `${to} 23:59:59` },
+        });
+      }
+    },
+  );
+
   it("scopes every answer to the key's project", async () => {
     const res = await receiver.http.get(`/api/analytics/visitors.php?${WINDOW}`, {
       'X-API-Key': seed.other.secretKey,

@@ -7,6 +7,7 @@ import {
   startOfLocalDay,
 } from '../../common/time/zoned-time.util';
 import { InvalidInputError } from '../../common/errors/receiver.errors';
+import { utcDate, utcInstant } from '../../common/time/receiver-time';
 
 /** `range` when the query has none (contract 1.11). */
 export const DEFAULT_RANGE = '30d';
@@ -24,6 +25,8 @@ export interface RangeQuery {
 }
 
 const bad = (message: string) => new InvalidInputError(message);
+
+const FIRST_INSTANT_OF_YEAR_ONE = utcInstant(1, 0, 1);
 
 const STRICT_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -69,7 +72,9 @@ function parseUncached(query: RangeQuery, timeZone: string, nowMs: number): Anal
     toDate = localDateOf(nowMs, timeZone);
     fromDate = addDays(toDate, -rangeDays(range));
   }
-  const startMs = startOfLocalDay(fromDate, timeZone);
+  // 0001-01-01 00:00 east of UTC is still 1 BC in UTC, a year PostgreSQL refuses; nothing is
+  // stored that early, so the window may start at the first instant of year 1 instead.
+  const startMs = Math.max(startOfLocalDay(fromDate, timeZone), FIRST_INSTANT_OF_YEAR_ONE);
   const endMs = startOfLocalDay(addDays(toDate, 1), timeZone);
   // Frozen: one parsed range is shared by every request that asks for it.
   return Object.freeze({
@@ -97,9 +102,9 @@ function strictDate(value: string | undefined): string {
   const match = value === undefined ? null : STRICT_DATE.exec(value);
   if (!match) throw bad(ANALYTICS_MESSAGES.invalidDateFormat);
   const [, y, m, d] = match.map(Number);
-  const date = new Date(Date.UTC(y, m - 1, d));
-  // Date.UTC rolls 2026-02-30 over to March; a real date survives the round trip.
-  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) {
+  // 2026-02-30 rolls over to March; a real date survives the round trip. The Gregorian calendar
+  // has no year 0 (PHP's checkdate refuses it too).
+  if (y === 0 || utcDate(utcInstant(y, m - 1, d)) !== value) {
     throw bad(ANALYTICS_MESSAGES.invalidDateFormat);
   }
   return value as string;

@@ -5,7 +5,7 @@
  * timezone database (SQLite has none, MariaDB often has none loaded).
  */
 
-import { formatDate, zonedToUtc } from './receiver-time';
+import { formatDate, utcDate, utcInstant, zonedToUtc } from './receiver-time';
 
 /** The last local day {@link localDateOf} answered, per zone: most calls fall inside it. */
 const currentDay = new Map<string, LocalDay>();
@@ -57,14 +57,14 @@ export function startOfLocalDay(ymd: string, timeZone: string): number {
 /** `ymd` moved by `days` calendar days. */
 export function addDays(ymd: string, days: number): string {
   const [y, m, d] = ymd.split('-').map(Number);
-  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+  return utcDate(utcInstant(y, m - 1, d + days));
 }
 
 /** Whole calendar days from `fromYmd` to `toYmd` (negative when `to` is earlier). */
 export function daysBetween(fromYmd: string, toYmd: string): number {
   const parse = (ymd: string) => {
     const [y, m, d] = ymd.split('-').map(Number);
-    return Date.UTC(y, m - 1, d);
+    return utcInstant(y, m - 1, d);
   };
   return Math.round((parse(toYmd) - parse(fromYmd)) / 86_400_000);
 }

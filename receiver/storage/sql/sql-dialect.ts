@@ -169,10 +169,11 @@ export interface SqlDialect extends SqlBinding {
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
+/** An instant as UTC text; the year padded (a custom range may reach back to year 1). */
 function utcText(ms: number): string {
   const d = new Date(ms);
   return (
-    `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ` +
+    `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ` +
     `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}` +
     `.${pad(d.getUTCMilliseconds(), 3)}`
   );
