@@ -6,6 +6,7 @@ import { RECEIVER_ENTITIES } from './entities';
 import { RECEIVER_MIGRATIONS } from './migrations';
 import { RECEIVER_MIGRATIONS_TABLE } from './storage.constants';
 import { boundMysqlPool } from './mysql/mysql-pool.bounds';
+import { boundPostgresPool } from './postgres/postgres-pool.bounds';
 import { installStorageGuards } from './storage.guards';
 import { SqliteWalCheckpointer } from './sqlite/sqlite-wal.checkpointer';
 
@@ -111,6 +112,7 @@ export async function createReceiverDataSource(
   if ((options.type === 'mysql' || options.type === 'mariadb') && timeout > 0) {
     boundMysqlPool(dataSource, timeout);
   }
+  if (options.type === 'postgres' && timeout > 0) boundPostgresPool(dataSource);
   installStorageGuards(dataSource);
   SqliteWalCheckpointer.attach(dataSource);
   return dataSource;

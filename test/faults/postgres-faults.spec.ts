@@ -8,6 +8,7 @@ import {
 import {
   createProject,
   pageviewBody,
+  dataSourceOf,
   testHeaders,
   type TestProject,
 } from '../tracking/tracking-fixtures';
@@ -20,7 +21,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * with the inline queue: tracking answers 503 with `Retry-After` (also once the 5 s key cache
  * expired), one log line when the outage starts and one when it ends, recovery by itself; while
  * the server is frozen, health answers in under 2 s naming `database`, and ingest gets its 503
- * from the query timeout instead of hanging.
+ * from the query timeout instead of hanging; a transaction that timed out on the frozen server is
+ * rolled back, never committed by the next transaction on its pooled connection.
  */
 (canRunPrivatePostgres() ? describe : describe.skip)('PostgreSQL stopped and frozen', () => {
   let pg: PrivatePostgres;
@@ -112,5 +114,39 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
     // The refused event may have been committed by the thawed server after all (its 503 said
     // "retry", never "kept"); the one acknowledged after recovery is there.
     expect(await stored()).toBeGreaterThanOrEqual(before + 1);
+  }, 60_000);
+
+  it('rolls back a transaction whose query timed out on the hung server, never committing it with the next one', async () => {
+    const dataSource = dataSourceOf(receiver.app);
+    await dataSource.query('CREATE TABLE fault_probe (id int)');
+    // Its first statement done, the server hangs before the second: the caller hears a storage
+    // fault (a 503 for ingest), so nothing of it may be stored.
+    const failed = await dataSource
+      .transaction(async (manager) => {
+        await manager.query('INSERT INTO fault_probe VALUES (1)');
+        pg.freeze();
+        await manager.query('SELECT 1');
+      })
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    pg.thaw();
+    // Enough transactions that the pooled connection of the failed one is taken again, had it
+    // been given back.
+    for (let id = 2; id <= 6; id++) {
+      await dataSource.transaction((manager) =>
+        manager.query(`INSERT INTO fault_probe VALUES (${id})`),
+      );
+    }
+    const client = new Client({ connectionString: pg.url });
+    await client.connect();
+    try {
+      const rows = (await client.query('SELECT id FROM fault_probe ORDER BY id')).rows;
+      expect(String(failed)).toMatch(/Query read timeout/);
+      expect(rows.map((row: { id: number }) => row.id)).toEqual([2, 3, 4, 5, 6]);
+    } finally {
+      await client.end();
+    }
   }, 60_000);
 });
