@@ -135,6 +135,35 @@ describe('reporting to a receiver', () => {
     expect(await app.get<TelemetryStore>(TELEMETRY_STORE).deadLetterCount!()).toBe(0);
   });
 
+  // Fault injection: the store cannot write the acknowledgement (a full disk, Redis away) after
+  // the receiver stored the payload. Sending it again on every tick would store it again at a
+  // receiver that does not deduplicate (any Laravel-era one).
+  it('does not send an accepted payload again while the store cannot write its acknowledgement', async () => {
+    class AckFailingStore extends MemoryTelemetryStore {
+      failing = true;
+      override async acknowledge(ids: number[]): Promise<void> {
+        if (this.failing) throw new Error('ENOSPC: no space left on device');
+        return super.acknowledge(ids);
+      }
+    }
+    const store = new AckFailingStore(100);
+    app = await manualApp([Inventory], { store });
+    await app.get(TelemetryCollectionService).collect();
+    const reporter = app.get(TelemetryReporter);
+    await expect(reporter.sendBacklog()).rejects.toThrow('ENOSPC');
+    expect(await reporter.sendBacklog()).toMatchObject({ status: 'empty' });
+    expect(receiver.reports).toHaveLength(1);
+    store.failing = false;
+    await app.get(TelemetryCollectionService).collect();
+    expect(await reporter.sendBacklog()).toMatchObject({ status: 'sent', entries: 2 });
+    expect(receiver.reports).toHaveLength(2);
+    expect(await store.size()).toBe(0);
+    expect(logs.error.filter((line) => line.startsWith('Telemetry store failed'))).toHaveLength(1);
+    expect(
+      logs.log.filter((line) => line.startsWith('Telemetry store writable again')),
+    ).toHaveLength(1);
+  });
+
   it('reads Retry-After on 429 and 503', async () => {
     receiver.answer = () => ({ status: 503, headers: { 'retry-after': '7' } });
     app = await manualApp();
