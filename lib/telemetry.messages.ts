@@ -1,6 +1,8 @@
 /** Every text the client side of the package logs or throws, in one place. */
 export const TelemetryMessages = {
+  // A negative one starts with the Laravel attribute's own words (contract §2.1).
   invalidInterval: (where: string, value: unknown) =>
+    (typeof value === 'number' && value < 0 ? 'Telemetry interval cannot be negative. ' : '') +
     `Invalid telemetry interval on ${where}: ${String(value)} — expected a whole number of seconds >= 1.`,
   invalidTimeout: (where: string, value: unknown) =>
     `Invalid telemetry timeout on ${where}: ${String(value)} — expected a whole number of milliseconds >= 0.`,

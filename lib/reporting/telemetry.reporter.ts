@@ -62,6 +62,15 @@ function sameHost(rounds: TelemetryBatch[], start: number, max: number): Telemet
   return group;
 }
 
+/** A round as two payloads of the same host and timestamp, each with half of its values. */
+function splitRound(round: TelemetryBatch): TelemetryBatch[] {
+  const half = Math.ceil(round.entries.length / 2);
+  return [
+    ...buildBatches(round.entries.slice(0, half)),
+    ...buildBatches(round.entries.slice(half)),
+  ];
+}
+
 /**
  * Sends the backlog: the oldest entries first, one payload per collection round, acknowledging
  * each payload's entries only after a 2xx and handing the answer to the response handlers. Stops
@@ -163,6 +172,14 @@ export class TelemetryReporter {
       if (step.acknowledged.length > 0) done.deadLettered += await refusals.accepted();
       if (step.failure?.tooLarge && group.length > 1) {
         sizeCap = Math.ceil(group.length / 2); // not a failure: the same rounds, in smaller parts
+        continue;
+      }
+      // Every value may be within the receiver's limits while the round as a whole is not
+      // (ReceiverModule: 16 KB a value, 64 KB a request): a round refused as too large (413) is
+      // sent in two parts with its timestamp, as a user expects of values each small enough.
+      // Only a single value too large on its own becomes a dead letter.
+      if (step.failure?.tooLarge && group.length <= 1 && rounds[next].entries.length > 1) {
+        rounds.splice(next, 1, ...splitRound(rounds[next]));
         continue;
       }
       if (

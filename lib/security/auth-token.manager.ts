@@ -1,6 +1,7 @@
 import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { firstValueFrom } from 'rxjs';
+import { OutageLog } from '../outage/outage.log';
 import { errorText } from '../outbox/telemetry-outbox.service';
 import type { TelemetryTokenAnswer, TelemetryTokenRequest } from '../protocol';
 import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-options.interface';
@@ -23,6 +24,15 @@ export class AuthTokenUnavailableError extends Error {}
 export class AuthTokenManager {
   private readonly logger = new Logger('TelemetryAuth');
   private inFlight?: Promise<string | undefined>;
+  // Every report tick and flags poll asks again while the token URL fails (the Laravel package
+  // asks once per 15-minute run): its failure is logged when it starts and when it ends, and a
+  // 2xx without a token once per streak, not on every attempt.
+  private readonly fetchOutage = new OutageLog(
+    this.logger,
+    SecurityMessages.tokenFetchFailed,
+    SecurityMessages.tokenFetchRecovered,
+  );
+  private missingWarned = false;
 
   constructor(
     @Inject(TELEMETRY_OPTIONS) private readonly options: ResolvedTelemetryOptions,
@@ -95,14 +105,15 @@ export class AuthTokenManager {
       data = response.data;
     } catch (error) {
       const reason = limits.failure(error) ?? errorText(error);
-      this.logger.warn(SecurityMessages.tokenFetchFailed(reason));
+      this.fetchOutage.down(reason);
       throw new AuthTokenUnavailableError(reason);
     }
     if (status >= 400) {
       const reason = `token endpoint answered HTTP ${status}`;
-      this.logger.warn(SecurityMessages.tokenFetchFailed(reason));
+      this.fetchOutage.down(reason);
       throw new AuthTokenUnavailableError(reason);
     }
+    this.fetchOutage.up();
     // Typed as the wire answer, checked as untrusted input.
     const token = tokenOf(
       typeof data === 'object' && data !== null
@@ -111,9 +122,11 @@ export class AuthTokenManager {
     );
     if (token === undefined) {
       // Contract §7: a 2xx without a token is not an error; the request goes out without one.
-      this.logger.warn(SecurityMessages.tokenMissingInAnswer());
+      if (!this.missingWarned) this.logger.warn(SecurityMessages.tokenMissingInAnswer());
+      this.missingWarned = true;
       return undefined;
     }
+    this.missingWarned = false;
     try {
       await this.store.setValue(AUTH_TOKEN_STORE_KEY, token);
     } catch (error) {

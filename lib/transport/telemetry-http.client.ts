@@ -48,6 +48,8 @@ interface RawAnswer {
 @Injectable()
 export class TelemetryHttpClient {
   private readonly logger = new Logger('TelemetryHttp');
+  /** True while even freshly fetched tokens are refused (401): logged once per streak. */
+  private tokenRefused = false;
 
   constructor(
     private readonly http: HttpService,
@@ -154,8 +156,8 @@ export class TelemetryHttpClient {
       return { headers: {}, error: TelemetryMessages.tokenUnavailable(errorText(error)) };
     }
     const first = await attempt(token);
-    if (first.status !== 401 || !this.tokens.refreshable) return first;
-    this.logger.log(SecurityMessages.tokenRejected());
+    if (first.status !== 401 || !this.tokens.refreshable) return this.tokenSettled(first);
+    if (!this.tokenRefused) this.logger.log(SecurityMessages.tokenRejected());
     try {
       token = await this.tokens.refresh();
     } catch (error) {
@@ -166,8 +168,21 @@ export class TelemetryHttpClient {
       };
     }
     const second = await attempt(token);
-    if (second.status === 401) this.logger.warn(SecurityMessages.tokenRejectedAgain());
+    if (second.status !== 401) return this.tokenSettled(second);
+    // Refused on every report tick and flags poll until someone fixes the receiver or the host:
+    // said once when it starts (and once when it ends), not twice per attempt.
+    if (!this.tokenRefused) this.logger.warn(SecurityMessages.tokenRejectedAgain());
+    this.tokenRefused = true;
     return second;
+  }
+
+  /** An answer other than 401 ends a streak of refused fresh tokens (logged once). */
+  private tokenSettled(answer: RawAnswer): RawAnswer {
+    if (this.tokenRefused && answer.status !== undefined && answer.status !== 401) {
+      this.tokenRefused = false;
+      this.logger.log(SecurityMessages.tokenAcceptedAgain());
+    }
+    return answer;
   }
 
   private async send(

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { TestingModule } from '@nestjs/testing';
 import { AUTH_TOKEN_STORE_KEY } from '../../lib/security/security.constants';
 import { MemoryTelemetryStore } from '../../lib/outbox/stores/memory.store';
@@ -146,6 +147,59 @@ describe('token URL flow', () => {
     expect(warnings.messages).toContain(
       'Exception while fetching auth token: token endpoint answered HTTP 500',
     );
+  });
+
+  // The reporter and the flags poller try every minute or so: a failing token URL or a receiver
+  // refusing every fresh token is one line when it starts and one when it ends, not two per try.
+  it('logs a failing token URL and refused fresh tokens once per streak, and once when they end', async () => {
+    let tokenStatus = 500;
+    const valid = new Set<string>();
+    tokenReceiver(server, valid, () => tokenStatus);
+    const warnings = captureWarnings();
+    const logs: string[] = [];
+    const logSpy = jest
+      .spyOn(Logger.prototype, 'log')
+      .mockImplementation((message: unknown) => void logs.push(String(message)));
+    try {
+      ({ moduleRef } = await boot());
+      const client = moduleRef.get(TelemetryHttpClient);
+      for (let i = 0; i < 3; i++) expect((await client.postReport(samplePayload)).ok).toBe(false);
+      tokenStatus = 200; // the token URL is back, but the receiver refuses every token it issues
+      for (let i = 0; i < 3; i++) {
+        expect(await client.postReport(samplePayload)).toMatchObject({ ok: false, status: 401 });
+      }
+      valid.add('token-4'); // the third refusal's retry fetched token-4
+      expect((await client.postReport(samplePayload)).ok).toBe(true);
+    } finally {
+      warnings.restore();
+      logSpy.mockRestore();
+    }
+    const count = (lines: string[], text: string) => lines.filter((l) => l.includes(text)).length;
+    expect(count(warnings.messages, 'Exception while fetching auth token')).toBe(1);
+    expect(count(logs, 'The auth token URL answers again')).toBe(1);
+    expect(count(logs, 'Clearing cached token and fetching a new one')).toBe(1);
+    expect(count(warnings.messages, 'refused the freshly fetched token too')).toBe(1);
+    expect(count(logs, 'accepts the auth token again')).toBe(1);
+    // 3 failed fetches; then token-1 and one fresh token per refused attempt (token-2 … token-4).
+    expect(server.on('/auth/token')).toHaveLength(3 + 4);
+  });
+
+  it('warns once about a token URL that keeps answering without a token', async () => {
+    server.respond((request) =>
+      request.path === '/auth/token' ? { body: {} } : { status: 202, body: {} },
+    );
+    const warnings = captureWarnings();
+    try {
+      ({ moduleRef } = await boot());
+      const client = moduleRef.get(TelemetryHttpClient);
+      for (let i = 0; i < 3; i++) expect((await client.postReport(samplePayload)).ok).toBe(true);
+    } finally {
+      warnings.restore();
+    }
+    expect(server.on('/auth/token')).toHaveLength(3);
+    expect(
+      warnings.messages.filter((m) => m === 'Auth endpoint did not return a token.'),
+    ).toHaveLength(1);
   });
 
   it('a token URL answering without a token: warning, and the report goes out without Authorization (contract §7)', async () => {

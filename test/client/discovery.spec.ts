@@ -160,6 +160,20 @@ describe('@Telemetry discovery', () => {
     expect(message).toContain('whole number of seconds >= 1');
   });
 
+  // Contract §2.1: the Laravel attribute's words for a negative interval, which users search for.
+  it('says "Telemetry interval cannot be negative" for a negative interval, as the Laravel attribute does', async () => {
+    @Injectable()
+    class NegativeInterval {
+      @Telemetry({ interval: -1 })
+      sample(): number {
+        return 1;
+      }
+    }
+    const message = await startupError([NegativeInterval]);
+    expect(message).toContain('Telemetry interval cannot be negative');
+    expect(message).toContain('NegativeInterval.sample');
+  });
+
   it('refuses to start on a negative timeout, naming Class.method', async () => {
     @Injectable()
     class BadTimeout {

@@ -25,6 +25,22 @@ class Inventory {
   }
 }
 
+@Injectable()
+class WideValues {
+  @Telemetry({ key: 'a' })
+  a(): string {
+    return 'a'.repeat(900);
+  }
+  @Telemetry({ key: 'b' })
+  b(): string {
+    return 'b'.repeat(900);
+  }
+  @Telemetry({ key: 'c' })
+  c(): string {
+    return 'c'.repeat(900);
+  }
+}
+
 describe('reporting to a receiver', () => {
   let receiver: TestTelemetryReceiver;
   let app: TestingModule | undefined;
@@ -99,6 +115,53 @@ describe('reporting to a receiver', () => {
     const outcome = await app.get(TelemetryReporter).sendBacklog();
     expect(outcome).toMatchObject({ status: 'failed', result: { ok: false, status: 422 } });
     expect(await app.get<TelemetryStore>(TELEMETRY_STORE).size()).toBe(2);
+  });
+
+  // A receiver caps each value and each request (ReceiverModule: 16 KB and 64 KB): values each
+  // within the first can add up past the second. They must arrive, not become dead letters.
+  it('sends a round the receiver refuses as too large (413) in parts with its timestamp, losing no value', async () => {
+    receiver.answer = (report) =>
+      report.raw.length > 2000
+        ? { status: 413, body: { success: false, message: 'Payload too large' } }
+        : { status: 200, body: {} };
+    app = await manualApp([WideValues]);
+    await app.get(TelemetryCollectionService).collect();
+    const outcome = await app.get(TelemetryReporter).sendBacklog();
+    expect(outcome).toMatchObject({ status: 'sent', entries: 3, deadLettered: 0, remaining: 0 });
+    expect(receiver.reports.map((r) => Object.keys(r.body.data))).toEqual([['a', 'b'], ['c']]);
+    const [first, second] = receiver.reports.map((r) => r.body);
+    expect(second.timestamp).toBe(first.timestamp);
+    expect(second.host).toBe('shop-17');
+    expect(await app.get<TelemetryStore>(TELEMETRY_STORE).deadLetterCount!()).toBe(0);
+  });
+
+  // Fault injection: the store cannot write the acknowledgement (a full disk, Redis away) after
+  // the receiver stored the payload. Sending it again on every tick would store it again at a
+  // receiver that does not deduplicate (any Laravel-era one).
+  it('does not send an accepted payload again while the store cannot write its acknowledgement', async () => {
+    class AckFailingStore extends MemoryTelemetryStore {
+      failing = true;
+      override async acknowledge(ids: number[]): Promise<void> {
+        if (this.failing) throw new Error('ENOSPC: no space left on device');
+        return super.acknowledge(ids);
+      }
+    }
+    const store = new AckFailingStore(100);
+    app = await manualApp([Inventory], { store });
+    await app.get(TelemetryCollectionService).collect();
+    const reporter = app.get(TelemetryReporter);
+    await expect(reporter.sendBacklog()).rejects.toThrow('ENOSPC');
+    expect(await reporter.sendBacklog()).toMatchObject({ status: 'empty' });
+    expect(receiver.reports).toHaveLength(1);
+    store.failing = false;
+    await app.get(TelemetryCollectionService).collect();
+    expect(await reporter.sendBacklog()).toMatchObject({ status: 'sent', entries: 2 });
+    expect(receiver.reports).toHaveLength(2);
+    expect(await store.size()).toBe(0);
+    expect(logs.error.filter((line) => line.startsWith('Telemetry store failed'))).toHaveLength(1);
+    expect(
+      logs.log.filter((line) => line.startsWith('Telemetry store writable again')),
+    ).toHaveLength(1);
   });
 
   it('reads Retry-After on 429 and 503', async () => {

@@ -128,6 +128,37 @@ describe.each(availableEngines())('hostile input [%s]', (engine) => {
     expect(health.body.checks.database).toMatchObject({ status: 'ok' });
   });
 
+  it('stores a text cut inside a surrogate pair with one U+FFFD for the half, the same on every engine', async () => {
+    // The snippet and the Node SDK cut messages to 1024 UTF-16 units: an emoji can lose its
+    // second half, and JSON.stringify sends the first as a lone `\ud83d` escape.
+    const other = await createProject(receiver.app);
+    const headers = testHeaders(other.secretKey);
+    const audit = await receiver.http.post(
+      '/api/track/audit.php',
+      { action: 'cut \ud83d', actor: '\udc00x', context: { 'k\ud800': 'v\udfff' } },
+      headers,
+    );
+    expect(audit.status).toBe(202);
+    const error = await receiver.http.post(
+      '/api/track/error.php',
+      { message: 'boom \ud83d' },
+      headers,
+    );
+    expect(error.status).toBe(202);
+    const logs = (await receiver.http.get('/api/analytics/audits.php?range=1d', headers)).body.data
+      .logs;
+    expect(logs).toEqual([
+      expect.objectContaining({
+        action: 'cut \ufffd',
+        actor: '\ufffdx',
+        context: { 'k\ufffd': 'v\ufffd' },
+      }),
+    ]);
+    const errors = (await receiver.http.get('/api/analytics/errors.php?range=1d', headers)).body
+      .data.errors;
+    expect(errors.map((e: { message: string }) => e.message)).toEqual(['boom \ufffd']);
+  });
+
   it('answers NUL characters in query strings and path parameters without a 500', async () => {
     const headers = testHeaders(project.secretKey);
     for (const path of [

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
+import { Redis } from 'ioredis';
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { RECEIVER_DATA_SOURCE } from '../../receiver/storage/storage.constants';
@@ -302,6 +304,32 @@ describe('request pipeline with Redis rate limits', () => {
       error: 'Too many attempts. Try again later.',
     });
   });
+
+  maybe(
+    "keys a block as the original does, so an operator's unblock of `<ip>_<endpoint>` works",
+    async () => {
+      const db = await createIsolatedDatabase('sqlite');
+      const redisPrefix = `test:rlkey:${Date.now()}:`;
+      const app = await createReceiverApp({
+        adapter: 'express',
+        database: db.options,
+        options: { redis: url, redisPrefix },
+      });
+      const redis = new Redis(url as string);
+      try {
+        for (let i = 0; i < 21; i++) await app.http.post(VERIFY, { key: 'k' });
+        // rateLimitOrBlock(getClientIp() . "_project_verify", …) hashes the identifier with SHA-256.
+        const hash = createHash('sha256').update('127.0.0.1_project_verify').digest('hex');
+        expect(await redis.exists(`${redisPrefix}rl:block:${hash}`)).toBe(1);
+        await redis.del(`${redisPrefix}rl:block:${hash}`);
+        expect((await app.http.post(VERIFY, { key: 'k' })).status).toBe(200);
+      } finally {
+        redis.disconnect();
+        await app.close();
+        await db.drop();
+      }
+    },
+  );
 
   it('fails open when Redis is unreachable', async () => {
     const db = await createIsolatedDatabase('sqlite');

@@ -139,7 +139,10 @@ export class RateLimitGuard implements CanActivate {
     const limits = this.options.rateLimits;
     const name = suffix.startsWith('_') ? suffix.slice(1) : suffix;
     return {
-      identifier: `${clientIp(request, this.options.trustedProxies)}_${suffix}`,
+      // `<ip>_project_verify`, as the original's `getClientIp() . "_project_verify"`: the same
+      // `rl:block:<sha256>` key, so an operator's unblock (or a Valkey shared while migrating)
+      // works for both.
+      identifier: `${clientIp(request, this.options.trustedProxies)}_${name}`,
       limit: limits.perIp[name] ?? limit,
       blockSeconds: limits.blockSeconds,
     };
