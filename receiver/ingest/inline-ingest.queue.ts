@@ -135,5 +135,18 @@ export class InlineIngestQueue implements IngestQueue {
     });
     // An event rejected alone is no outage: health turns only on storage failures.
     this.lastFailure = outage?.message;
+    if (outage) this.refuseWaiting(outage);
+  }
+
+  /**
+   * The database just failed a whole batch: the events that waited for it are refused with it
+   * instead of forming the next batches. With a hung database each batch takes the full query
+   * timeout, so the last of thousands waiting (500 a batch) heard its 503 only after minutes;
+   * now no request waits longer than the write in progress and its own (their clients retry).
+   */
+  private refuseWaiting(outage: Error): void {
+    for (const waiting of this.pending.splice(0)) {
+      waiting.reject(new IngestUnavailableError(outage.message, outage));
+    }
   }
 }

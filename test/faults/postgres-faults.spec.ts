@@ -15,6 +15,8 @@ import {
 import { watchLoggedLines } from '../support/logged-lines';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const QUERY_TIMEOUT_MS = 1_500;
+const BATCH_SIZE = 2;
 
 /**
  * A private PostgreSQL cluster stopped, then frozen (SIGSTOP on every backend), under a receiver
@@ -22,7 +24,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * expired), one log line when the outage starts and one when it ends, recovery by itself; while
  * the server is frozen, health answers in under 2 s naming `database`, and ingest gets its 503
  * from the query timeout instead of hanging; a transaction that timed out on the frozen server is
- * rolled back, never committed by the next transaction on its pooled connection.
+ * rolled back, never committed by the next transaction on its pooled connection; requests waiting
+ * for a batch meanwhile hear their 503 after about one query timeout, not one per batch ahead.
  */
 (canRunPrivatePostgres() ? describe : describe.skip)('PostgreSQL stopped and frozen', () => {
   let pg: PrivatePostgres;
@@ -44,11 +47,17 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
   beforeAll(async () => {
     pg = await startPrivatePostgres();
-    receiver = await createReceiverApp({
-      adapter: 'fastify',
-      database: { type: 'postgres', url: pg.url },
-      options: { databaseQueryTimeoutMs: 1_500 },
-    });
+    // Small batches: a few concurrent requests are already several batches' worth.
+    process.env.RECEIVER_INGEST_BATCH_SIZE = String(BATCH_SIZE);
+    try {
+      receiver = await createReceiverApp({
+        adapter: 'fastify',
+        database: { type: 'postgres', url: pg.url },
+        options: { databaseQueryTimeoutMs: QUERY_TIMEOUT_MS },
+      });
+    } finally {
+      delete process.env.RECEIVER_INGEST_BATCH_SIZE;
+    }
     project = await createProject(receiver.app);
   }, 60_000);
 
@@ -148,5 +157,38 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
     } finally {
       await client.end();
     }
+  }, 60_000);
+
+  it('answers every request waiting for a batch on the hung server within about one query timeout', async () => {
+    expect((await track()).status).toBe(202);
+    pg.freeze();
+    let answers: { status: number; retryAfter: string | null; ms: number }[];
+    try {
+      // Ten batches' worth at once: each batch takes the whole query timeout on the hung server.
+      answers = await Promise.all(
+        Array.from({ length: 10 * BATCH_SIZE }, async () => {
+          const started = Date.now();
+          const res = await track();
+          return {
+            status: res.status,
+            retryAfter: res.headers.get('retry-after'),
+            ms: Date.now() - started,
+          };
+        }),
+      );
+    } finally {
+      pg.thaw();
+    }
+    expect(answers.filter((a) => a.status !== 503 || !/^\d+$/.test(a.retryAfter ?? ''))).toEqual(
+      [],
+    );
+    // The batch in progress and the one after it at most: not one timeout per batch ahead.
+    expect(Math.max(...answers.map((a) => a.ms))).toBeLessThan(2 * QUERY_TIMEOUT_MS + 1_000);
+    let back = 0;
+    for (let i = 0; i < 100 && back !== 202; i++) {
+      back = (await track()).status;
+      if (back !== 202) await sleep(200);
+    }
+    expect(back).toBe(202);
   }, 60_000);
 });
