@@ -33,6 +33,7 @@ export class FeatureFlagsService implements OnModuleInit, OnModuleDestroy {
   private readonly changesSubject = new Subject<FeatureFlagsChange>();
   private flags: FeatureFlags = Object.freeze({});
   private currentEtag?: string;
+  private invalidWarned = false;
 
   /** Emits every time a new set of flags changes at least one value. */
   readonly changes$: Observable<FeatureFlagsChange> = this.changesSubject.asObservable();
@@ -110,9 +111,13 @@ export class FeatureFlagsService implements OnModuleInit, OnModuleDestroy {
   ): Promise<FeatureFlagChange[]> {
     const flags = readFlagSet(value);
     if (!flags) {
-      this.logger.warn(FlagsMessages.notAnObject(source));
+      // A server may send the same thing in every answer (`"feature_flags": null` when a host
+      // has none): said once until a valid set arrives, not on every report tick.
+      if (!this.invalidWarned) this.logger.warn(FlagsMessages.notAnObject(source));
+      this.invalidWarned = true;
       return [];
     }
+    this.invalidWarned = false;
     const changes = this.replace(flags, source);
     // Flags that came with a report have no ETag; an old one would now describe a stale set.
     if (etag !== undefined || changes.length > 0) this.currentEtag = etag;

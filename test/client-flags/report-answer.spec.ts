@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { Test, TestingModule } from '@nestjs/testing';
 import { firstValueFrom } from 'rxjs';
 import {
@@ -77,5 +77,27 @@ describe('flags that come with a report answer', () => {
     await moduleRef.get(TelemetryCollectionService).collect();
     expect((await moduleRef.get(TelemetryReporter).sendBacklog()).status).toBe('sent');
     expect(flags.getAll()).toEqual({});
+  });
+
+  it('keeps the flags when every answer carries feature_flags: null, and warns once, not per report', async () => {
+    const flags = moduleRef.get(FeatureFlagsService);
+    await flags.apply({ maintenance: true }, 'poll');
+    server.respond(() => ({ status: 200, body: '{"feature_flags":null}' }));
+    const warnings: string[] = [];
+    const spy = jest
+      .spyOn(Logger.prototype, 'warn')
+      .mockImplementation((message: unknown) => void warnings.push(String(message)));
+    try {
+      for (let i = 0; i < 3; i++) {
+        await moduleRef.get(TelemetryCollectionService).collect();
+        expect((await moduleRef.get(TelemetryReporter).sendBacklog()).status).toBe('sent');
+      }
+    } finally {
+      spy.mockRestore();
+    }
+    expect(flags.getAll()).toEqual({ maintenance: true });
+    expect(
+      warnings.filter((w) => w.startsWith('Ignored feature flags from the report')),
+    ).toHaveLength(1);
   });
 });
