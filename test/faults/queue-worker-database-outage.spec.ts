@@ -47,6 +47,45 @@ async function until(check: () => Promise<boolean>, ms = 90_000): Promise<void> 
     const printed: { at: number; line: string }[] = [];
     const logged = watchLoggedLines();
 
+    /** Starts a `receiver worker` process and waits until its loops run. */
+    const launchWorker = async () => {
+      worker = startWorker({
+        RECEIVER_REDIS_URL: redis.url,
+        RECEIVER_QUEUE: 'redis',
+        RECEIVER_ADMIN_KEY: 'worker-admin-key',
+        RECEIVER_IP_HASH_SALT: 'test-ip-salt',
+        RECEIVER_DATABASE_URL: pg.url,
+        RECEIVER_DATABASE_QUERY_TIMEOUT_MS: '1500',
+        RECEIVER_ALERTS_INTERVAL_SECONDS: '1',
+        RECEIVER_PRODUCTION: 'false',
+      });
+      const since = Date.now();
+      const add = (chunk: Buffer) => {
+        for (const line of String(chunk).split('\n').filter(Boolean)) {
+          printed.push({ at: Date.now(), line });
+        }
+      };
+      worker.stdout!.on('data', add);
+      worker.stderr!.on('data', add);
+      await until(async () =>
+        printed.some(({ at, line }) => at >= since && /Queue worker .* started/.test(line)),
+      );
+    };
+    const stored = async () => {
+      const client = new Client({ connectionString: pg.url });
+      await client.connect();
+      try {
+        const rows = (
+          await client.query(
+            `SELECT substr(url, 26) AS id, COUNT(*) AS n FROM pageviews GROUP BY 1`,
+          )
+        ).rows as { id: string; n: string }[];
+        return new Map(rows.map((row) => [row.id, Number(row.n)]));
+      } finally {
+        await client.end();
+      }
+    };
+
     beforeAll(async () => {
       pg = await startPrivatePostgres();
       redis = await startPrivateRedis();
@@ -61,24 +100,7 @@ async function until(check: () => Promise<boolean>, ms = 90_000): Promise<void> 
         },
       });
       project = await createProject(receiver.app);
-      worker = startWorker({
-        RECEIVER_REDIS_URL: redis.url,
-        RECEIVER_QUEUE: 'redis',
-        RECEIVER_ADMIN_KEY: 'worker-admin-key',
-        RECEIVER_IP_HASH_SALT: 'test-ip-salt',
-        RECEIVER_DATABASE_URL: pg.url,
-        RECEIVER_DATABASE_QUERY_TIMEOUT_MS: '1500',
-        RECEIVER_ALERTS_INTERVAL_SECONDS: '1',
-        RECEIVER_PRODUCTION: 'false',
-      });
-      const add = (chunk: Buffer) => {
-        for (const line of String(chunk).split('\n').filter(Boolean)) {
-          printed.push({ at: Date.now(), line });
-        }
-      };
-      worker.stdout!.on('data', add);
-      worker.stderr!.on('data', add);
-      await until(async () => printed.some(({ line }) => /Queue worker .* started/.test(line)));
+      await launchWorker();
     }, 150_000);
 
     afterAll(async () => {
@@ -106,20 +128,6 @@ async function until(check: () => Promise<boolean>, ms = 90_000): Promise<void> 
         }
       };
       const loops = Array.from({ length: 4 }, load);
-      const stored = async () => {
-        const client = new Client({ connectionString: pg.url });
-        await client.connect();
-        try {
-          const rows = (
-            await client.query(
-              `SELECT substr(url, 26) AS id, COUNT(*) AS n FROM pageviews GROUP BY 1`,
-            )
-          ).rows as { id: string; n: string }[];
-          return new Map(rows.map((row) => [row.id, Number(row.n)]));
-        } finally {
-          await client.end();
-        }
-      };
       // The worker writes what the receiver queued.
       await until(async () => (await stored()).size > 20);
 
@@ -162,6 +170,38 @@ async function until(check: () => Promise<boolean>, ms = 90_000): Promise<void> 
       expect(deadLetters).toBe(0);
       expect(acked.filter((id) => counts.get(id) !== 1)).toEqual([]);
       expect(acked.length).toBeGreaterThan(100);
+    }, 120_000);
+    it('stops on SIGTERM while the database is away, and the next worker writes the batch it held', async () => {
+      pg.stop();
+      const acked: string[] = [];
+      for (let i = 0; i < 20; i++) {
+        const id = `t${i}`;
+        const res = await receiver.http.post(
+          '/api/track/pageview.php',
+          pageviewBody({ url: `https://shop.example.com/${id}` }),
+          testHeaders(project.publicKey),
+        );
+        if (res.status === 202) acked.push(id);
+      }
+      // Queued in Redis (the project key still cached): the worker took them and holds the batch.
+      expect(acked.length).toBeGreaterThan(0);
+      const client = new Redis(redis.url);
+      await until(
+        async () =>
+          Number(((await client.xpending('ingest:pageview', 'ingest-workers')) as [number])[0]) > 0,
+      );
+      const exited = new Promise<number | null>((resolve) =>
+        worker.once('exit', (code) => resolve(code)),
+      );
+      worker.kill('SIGTERM');
+      expect(await exited).toBe(0);
+
+      await pg.start();
+      await launchWorker();
+      await until(async () => (await client.xlen('ingest:pageview')) === 0);
+      client.disconnect();
+      const counts = await stored();
+      expect(acked.filter((id) => counts.get(id) !== 1)).toEqual([]);
     }, 120_000);
   },
 );
