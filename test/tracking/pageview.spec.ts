@@ -303,3 +303,27 @@ describe.each(availableEngines())('session tokens differing only in letter case 
     expect(sessions.map((s) => s.session_token).sort()).toEqual(['Tab-Session', 'tab-session']);
   });
 });
+
+describe.each(availableEngines())('visitor ids differing only in letter case [%s]', (engine) => {
+  const receiver = useReceiverApp({
+    adapter: 'fastify',
+    engine,
+    mariadbCollation: 'utf8mb4_general_ci',
+  });
+
+  it('are two visitors, each pageview stored, on every engine and collation', async () => {
+    const p = await createProject(receiver.app);
+    const db = dataSourceOf(receiver.app);
+    for (const [visitor, token] of [
+      ['Visitor-A', 'session-1'],
+      ['visitor-a', 'session-2'],
+    ]) {
+      const body = pageviewBody({ visitor_id: visitor, session_token: token });
+      const res = await receiver.http.post(PATH, body, testHeaders(p.publicKey));
+      expect(res.body).toEqual({ success: true, message: 'OK', data: { queued: true } });
+    }
+    expect(await db.getRepository(PageviewEntity).countBy({ project_id: p.id })).toBe(2);
+    // Stored as digests of the exact id: no collation can merge them.
+    expect(await db.getRepository(VisitorEntity).countBy({ project_id: p.id })).toBe(2);
+  });
+});

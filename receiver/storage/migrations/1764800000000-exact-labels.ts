@@ -1,5 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { engineOf } from '../sql/sql-dialect';
+import { defaultCollation, exactCollation } from './exact-collation';
 
 /** A label column as created by the earlier migrations (MySQL `MODIFY` restates all of it). */
 type LabelColumn = [name: string, length: number, defaultValue?: string];
@@ -42,9 +43,6 @@ const LABEL_COLUMNS: Record<string, LabelColumn[]> = {
   ],
 };
 
-/** Binary collations without trailing-space padding, best first (MariaDB, MySQL 8), then any. */
-export const EXACT_COLLATIONS = ['utf8mb4_nopad_bin', 'utf8mb4_0900_bin', 'utf8mb4_bin'];
-
 /**
  * Labels are one value when their text is identical, on every engine: `Café`, `cafe` and `CAFE `
  * are three pages, as on SQLite and PostgreSQL. MariaDB's and MySQL's default collations compare
@@ -60,22 +58,11 @@ export class ExactLabels1764800000000 implements MigrationInterface {
   name = 'ExactLabels1764800000000';
 
   async up(runner: QueryRunner): Promise<void> {
-    if (engineOf(runner) !== 'mysql') return;
-    const available = await runner.query(
-      `SHOW COLLATION WHERE Collation IN (${EXACT_COLLATIONS.map((c) => `'${c}'`).join(', ')})`,
-    );
-    const names = new Set(available.map((row: { Collation: string }) => row.Collation));
-    const collation = EXACT_COLLATIONS.find((c) => names.has(c)) ?? 'utf8mb4_bin';
-    await this.alter(runner, `CHARACTER SET utf8mb4 COLLATE ${collation}`);
+    if (engineOf(runner) === 'mysql') await this.alter(runner, await exactCollation(runner));
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    if (engineOf(runner) !== 'mysql') return;
-    // Back to the database's default collation, as the columns were created.
-    const [{ charset, collation }] = await runner.query(
-      'SELECT @@character_set_database AS charset, @@collation_database AS collation',
-    );
-    await this.alter(runner, `CHARACTER SET ${charset} COLLATE ${collation}`);
+    if (engineOf(runner) === 'mysql') await this.alter(runner, await defaultCollation(runner));
   }
 
   private async alter(runner: QueryRunner, collation: string): Promise<void> {

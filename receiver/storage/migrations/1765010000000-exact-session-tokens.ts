@@ -1,6 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { engineOf } from '../sql/sql-dialect';
-import { EXACT_COLLATIONS } from './1764800000000-exact-labels';
+import { defaultCollation, exactCollation } from './exact-collation';
 
 /**
  * A session token is the snippet's (or any client's) text, one session per exact token, as on
@@ -14,22 +14,11 @@ export class ExactSessionTokens1765010000000 implements MigrationInterface {
   name = 'ExactSessionTokens1765010000000';
 
   async up(runner: QueryRunner): Promise<void> {
-    if (engineOf(runner) !== 'mysql') return;
-    const available = await runner.query(
-      `SHOW COLLATION WHERE Collation IN (${EXACT_COLLATIONS.map((c) => `'${c}'`).join(', ')})`,
-    );
-    const names = new Set(available.map((row: { Collation: string }) => row.Collation));
-    const collation = EXACT_COLLATIONS.find((c) => names.has(c)) ?? 'utf8mb4_bin';
-    await this.alter(runner, `CHARACTER SET utf8mb4 COLLATE ${collation}`);
+    if (engineOf(runner) === 'mysql') await this.alter(runner, await exactCollation(runner));
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    if (engineOf(runner) !== 'mysql') return;
-    // Back to the database's default collation, as the column was created.
-    const [{ charset, collation }] = await runner.query(
-      'SELECT @@character_set_database AS charset, @@collation_database AS collation',
-    );
-    await this.alter(runner, `CHARACTER SET ${charset} COLLATE ${collation}`);
+    if (engineOf(runner) === 'mysql') await this.alter(runner, await defaultCollation(runner));
   }
 
   private async alter(runner: QueryRunner, collation: string): Promise<void> {
