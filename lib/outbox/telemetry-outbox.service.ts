@@ -8,6 +8,7 @@ import type {
   TelemetryStore,
 } from './interfaces/telemetry-store.interface';
 import { storeFaultLog } from './store-fault-log';
+import { UnsavedAcknowledgements } from './unsaved-acknowledgements';
 
 /**
  * The outbox as the rest of the client uses it: the configured store plus the overflow warning,
@@ -18,15 +19,16 @@ import { storeFaultLog } from './store-fault-log';
 export class TelemetryOutbox {
   private readonly logger = new Logger('Telemetry');
   private overflowing = false;
-  /** Ids the receiver accepted whose removal the store has not written yet. */
-  private readonly unsaved = new Set<number>();
   /** Store failures of the outbox, its reporter and its collectors: one line each way. */
   readonly faults = storeFaultLog(this.logger);
+  private readonly acknowledgements: UnsavedAcknowledgements;
 
   constructor(
     @Inject(TELEMETRY_STORE) private readonly store: TelemetryStore,
     @Inject(TELEMETRY_OPTIONS) private readonly options: ResolvedTelemetryOptions,
-  ) {}
+  ) {
+    this.acknowledgements = new UnsavedAcknowledgements(store, this.faults);
+  }
 
   /** Appends entries; store failures are logged and reported as `false`, never thrown. */
   async add(entries: OutboxEntryInput[]): Promise<boolean> {
@@ -46,38 +48,20 @@ export class TelemetryOutbox {
   }
 
   /** The oldest entries still to send, without those accepted whose acknowledgement is unsaved. */
-  async pending(limit = this.options.maxOutboxEntries): Promise<OutboxEntry[]> {
-    if (this.unsaved.size > 0) await this.saveAcknowledgements().catch(() => undefined);
-    const entries = await this.store.pending(limit + this.unsaved.size);
-    return entries.filter((entry) => !this.unsaved.has(entry.id)).slice(0, limit);
+  pending(limit = this.options.maxOutboxEntries): Promise<OutboxEntry[]> {
+    return this.acknowledgements.pending(limit);
   }
 
   /**
-   * Removes entries the receiver accepted. When the store cannot write that (a full disk, Redis
-   * away), the ids are kept in memory — left out of {@link pending}, written with the next
-   * acknowledgement — and the failure is thrown: sending them again on every tick meanwhile would
-   * store them again at every receiver without ReceiverModule's idempotency (a Laravel-era one).
-   * A restart before the store recovers sends them once more: delivery stays at least once.
+   * Removes entries the receiver accepted; when the store cannot write that, their ids wait in
+   * memory and are not sent again (see {@link UnsavedAcknowledgements}).
    */
-  async acknowledge(ids: number[]): Promise<void> {
-    for (const id of ids) this.unsaved.add(id);
-    await this.saveAcknowledgements();
+  acknowledge(ids: number[]): Promise<void> {
+    return this.acknowledgements.acknowledge(ids);
   }
 
-  async size(): Promise<number> {
-    return Math.max(0, (await this.store.size()) - this.unsaved.size);
-  }
-
-  private async saveAcknowledgements(): Promise<void> {
-    const ids = [...this.unsaved];
-    try {
-      await this.store.acknowledge(ids);
-    } catch (error) {
-      this.faults.down(error, { during: 'acknowledge' });
-      throw error;
-    }
-    for (const id of ids) this.unsaved.delete(id);
-    this.faults.up();
+  size(): Promise<number> {
+    return this.acknowledgements.size();
   }
 }
 

@@ -276,3 +276,52 @@ describe('error reports refused for good, with a store of your own without dead 
     }
   });
 });
+
+// Fault injection: the store cannot write the acknowledgement (a full disk, Redis away) after the
+// receiver stored the report. Sending it again on every tick would store it again: a Micrologs
+// receiver does not deduplicate error reports or audit entries sent by a backend.
+describe('an error report accepted while its store cannot write the acknowledgement', () => {
+  it('is sent once across several sends, and removed once the store works again', async () => {
+    class AckFailingStore extends MemoryTelemetryStore {
+      failing = true;
+      override async acknowledge(ids: number[]): Promise<void> {
+        if (this.failing) throw new Error('ENOSPC: no space left on device');
+        return super.acknowledge(ids);
+      }
+    }
+    const store = new AckFailingStore();
+    const receiver = await TestTelemetryReceiver.create();
+    receiver.answer = () => ({ status: 202, body: { success: true } });
+    const logs = captureTelemetryLogs();
+    const app = await startTelemetryApp([], {
+      manualRegistration: true,
+      flagsPollInterval: 0,
+      errors: { receiverUrl: receiver.url, projectKey: 'secret-key', store },
+    });
+    try {
+      const outbox = app.get(ErrorsOutbox);
+      const sender = app.get(ErrorsSender);
+      await outbox.add('error', { message: '1', type: 'Error' });
+      await expect(sender.sendBacklog()).rejects.toThrow('ENOSPC');
+      for (let tick = 0; tick < 3; tick++) {
+        expect(await sender.sendBacklog()).toMatchObject({ status: 'empty', remaining: 0 });
+      }
+      expect(receiver.reports.map(messageOf)).toEqual([1]);
+      store.failing = false;
+      await outbox.add('error', { message: '2', type: 'Error' });
+      expect(await sender.sendBacklog()).toMatchObject({ status: 'sent', sent: 1, remaining: 0 });
+      expect(receiver.reports.map(messageOf)).toEqual([1, 2]);
+      expect(await store.size()).toBe(0);
+      expect(logs.error.filter((line) => line.startsWith('Telemetry store failed'))).toHaveLength(
+        1,
+      );
+      expect(
+        logs.log.filter((line) => line.startsWith('Telemetry store writable again')),
+      ).toHaveLength(1);
+    } finally {
+      await app.close();
+      await receiver.stop();
+      logs.restore();
+    }
+  });
+});

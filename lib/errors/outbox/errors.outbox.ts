@@ -1,7 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ResolvedTelemetryOptions } from '../../options/resolved-telemetry-options.interface';
-import type { TelemetryStore } from '../../outbox/interfaces/telemetry-store.interface';
+import type {
+  OutboxEntry,
+  TelemetryStore,
+} from '../../outbox/interfaces/telemetry-store.interface';
 import { storeFaultLog } from '../../outbox/store-fault-log';
+import { UnsavedAcknowledgements } from '../../outbox/unsaved-acknowledgements';
 import { TELEMETRY_OPTIONS } from '../../telemetry.constants';
 import { TelemetryMessages } from '../../telemetry.messages';
 import { MICROLOGS_ENTRIES, TELEMETRY_ERROR_STORE } from '../errors.constants';
@@ -22,11 +26,14 @@ export class ErrorsOutbox {
   private overflowing = false;
   /** Store failures of this outbox and its sender: one line when they start, one when they end. */
   readonly faults = storeFaultLog(this.logger);
+  private readonly acknowledgements: UnsavedAcknowledgements | null;
 
   constructor(
     @Inject(TELEMETRY_ERROR_STORE) readonly store: TelemetryStore | null,
     @Inject(TELEMETRY_OPTIONS) private readonly options: ResolvedTelemetryOptions,
-  ) {}
+  ) {
+    this.acknowledgements = store && new UnsavedAcknowledgements(store, this.faults);
+  }
 
   /** Calls `listener` after every stored entry (the sender uses it to send soon). */
   onAdded(listener: () => void): void {
@@ -39,6 +46,24 @@ export class ErrorsOutbox {
     this.writing.add(write);
     void write.finally(() => this.writing.delete(write));
     return write;
+  }
+
+  /** The oldest entries still to send, without those accepted whose acknowledgement is unsaved. */
+  async pending(limit: number): Promise<OutboxEntry[]> {
+    return (await this.acknowledgements?.pending(limit)) ?? [];
+  }
+
+  /**
+   * Removes entries the receiver accepted; when the store cannot write that, their ids wait in
+   * memory and are not sent again (see {@link UnsavedAcknowledgements}).
+   */
+  async acknowledge(ids: number[]): Promise<void> {
+    await this.acknowledgements?.acknowledge(ids);
+  }
+
+  /** Entries still to send (none without a store). */
+  async size(): Promise<number> {
+    return (await this.acknowledgements?.size()) ?? 0;
   }
 
   /** Resolves when every append started so far has settled. */

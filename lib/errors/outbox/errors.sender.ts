@@ -4,10 +4,7 @@ import { isAxiosError } from 'axios';
 import { firstValueFrom } from 'rxjs';
 import type { ResolvedTelemetryOptions } from '../../options/resolved-telemetry-options.interface';
 import { DeadLetters } from '../../outbox/dead-letters';
-import type {
-  OutboxEntry,
-  TelemetryStore,
-} from '../../outbox/interfaces/telemetry-store.interface';
+import type { OutboxEntry } from '../../outbox/interfaces/telemetry-store.interface';
 import { withSendLock } from '../../outbox/send-lock';
 import { errorText } from '../../outbox/telemetry-outbox.service';
 import { isInsecureRemoteUrl } from '../../security/request-security.service';
@@ -87,34 +84,37 @@ export class ErrorsSender {
     const store = this.outbox.store;
     if (!store) return { status: 'empty', sent: 0, deadLettered: 0, remaining: 0 };
     const outcome = await withSendLock(store, LOCK_NAME, this.options.requestTimeout, (stopAt) =>
-      this.sendUnderLock(store, Math.min(deadline, stopAt)),
+      this.sendUnderLock(Math.min(deadline, stopAt)),
     );
-    return outcome ?? { status: 'locked', sent: 0, deadLettered: 0, remaining: await store.size() };
+    return (
+      outcome ?? { status: 'locked', sent: 0, deadLettered: 0, remaining: await this.outbox.size() }
+    );
   }
 
-  private async sendUnderLock(store: TelemetryStore, stopAt: number): Promise<ErrorsSendOutcome> {
+  private async sendUnderLock(stopAt: number): Promise<ErrorsSendOutcome> {
     const done = { sent: 0, deadLettered: 0 };
     const refusals = this.deadLetters.awaitingProof();
     /** Entries refused in this run: in the outbox until set aside, skipped meanwhile. */
     const skipped = new Set<number>();
     while (Date.now() <= stopAt) {
-      const pending = await store.pending(BATCH + skipped.size);
+      const pending = await this.outbox.pending(BATCH + skipped.size);
       const batch = pending.filter((entry) => !skipped.has(entry.id));
       if (batch.length === 0) break;
       for (const entry of batch) {
         const result = await this.post(entry);
         if (result.ok) {
-          await store.acknowledge([entry.id]);
+          // Kept out of the backlog even when the store cannot write it (UnsavedAcknowledgements).
+          await this.outbox.acknowledge([entry.id]);
           done.sent++;
           done.deadLettered += await refusals.accepted();
         } else if (refusals.refused([entry], result)) {
           skipped.add(entry.id);
         } else {
-          return { status: 'failed', ...done, remaining: await store.size(), result };
+          return { status: 'failed', ...done, remaining: await this.outbox.size(), result };
         }
       }
     }
-    const remaining = await store.size();
+    const remaining = await this.outbox.size();
     // Refused with nothing accepted after them: they stay, and are tried again next time.
     const unproven = refusals.unproven;
     if (unproven) return { status: 'failed', ...done, remaining, result: unproven };
