@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { onQueryFailure } from '../query-failure.hook';
 import { withTimeout } from '../storage-outage.monitor';
 
 /** The parts of a mysql2 pool connection this file uses. */
@@ -10,7 +11,6 @@ interface PoolConnection {
 /** The parts of TypeORM's MySQL driver and query runner this file patches. */
 interface MysqlDriver {
   obtainMasterConnection(): Promise<PoolConnection>;
-  createQueryRunner(mode?: string): MysqlQueryRunner;
 }
 interface MysqlQueryRunner {
   databaseConnection?: PoolConnection;
@@ -55,20 +55,9 @@ export function boundMysqlPool(dataSource: DataSource, timeoutMs: number): void 
       throw error;
     });
   };
-  const createQueryRunner = driver.createQueryRunner.bind(driver);
-  driver.createQueryRunner = (mode) => {
-    const runner = createQueryRunner(mode);
-    const query = runner.query.bind(runner);
-    runner.query = async (...args) => {
-      try {
-        return await query(...args);
-      } catch (error) {
-        if (timedOut(error)) runner.databaseConnection?.destroy();
-        throw error;
-      }
-    };
-    return runner;
-  };
+  onQueryFailure<MysqlQueryRunner>(dataSource, (runner, error) => {
+    if (timedOut(error)) runner.databaseConnection?.destroy();
+  });
 }
 
 /** mysql2's query timeout (`maxQueryExecutionTime`), as TypeORM wraps it. */

@@ -1,9 +1,7 @@
 import type { DataSource } from 'typeorm';
+import { onQueryFailure } from '../query-failure.hook';
 
-/** The parts of TypeORM's PostgreSQL driver and query runner this file patches. */
-interface PostgresDriver {
-  createQueryRunner(mode?: string): PostgresQueryRunner;
-}
+/** The part of TypeORM's PostgreSQL query runner this file uses. */
 interface PostgresQueryRunner {
   query(...args: unknown[]): Promise<unknown>;
   /** Gives the connection back to pg's pool; with an error, the pool closes it instead. */
@@ -21,21 +19,9 @@ interface PostgresQueryRunner {
  * after the server had recovered. Closed, the server rolls the transaction back.
  */
 export function boundPostgresPool(dataSource: DataSource): void {
-  const driver = dataSource.driver as unknown as PostgresDriver;
-  const createQueryRunner = driver.createQueryRunner.bind(driver);
-  driver.createQueryRunner = (mode) => {
-    const runner = createQueryRunner(mode);
-    const query = runner.query.bind(runner);
-    runner.query = async (...args) => {
-      try {
-        return await query(...args);
-      } catch (error) {
-        if (timedOut(error)) await runner.releasePostgresConnection(error as Error);
-        throw error;
-      }
-    };
-    return runner;
-  };
+  onQueryFailure<PostgresQueryRunner>(dataSource, async (runner, error) => {
+    if (timedOut(error)) await runner.releasePostgresConnection(error as Error);
+  });
 }
 
 /** pg's query timeout, as TypeORM wraps it. */
