@@ -9,19 +9,13 @@ import {
   pageviewBody,
   type TestProject,
 } from '../tracking/tracking-fixtures';
+import { waitUntil } from '../support/eventually';
 
 const COMMAND_TIMEOUT_MS = 200;
 /** Below one command timeout of the old client (2 s), far above one of ours plus the fallback. */
 const BOUND_MS = 1_900;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function until(check: () => Promise<boolean>, ms = 30_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await sleep(100);
-  }
-}
+const until = (check: () => Promise<boolean>, ms = 30_000) => waitUntil(check, ms);
 
 /**
  * A private Redis (queue, cache, rate limits) frozen with SIGSTOP, then killed, then restarted:

@@ -16,16 +16,11 @@ import {
   testHeaders,
   type TestProject,
 } from '../tracking/tracking-fixtures';
+import { waitUntil } from '../support/eventually';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function until(check: () => Promise<boolean>, ms = 60_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await sleep(200);
-  }
-}
+const until = (check: () => Promise<boolean>, ms = 60_000) => waitUntil(check, ms);
 
 /**
  * The Redis queue on a private PostgreSQL and a private Redis, under load: Redis killed (events

@@ -15,3 +15,19 @@ export async function eventually<T>(
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+/**
+ * Waits until `check` answers `true`, polling every 100 ms (a check that throws is not done yet:
+ * a service still starting, a database still away); throws after `timeoutMs`, naming `what`.
+ */
+export async function waitUntil(
+  check: () => Promise<boolean>,
+  timeoutMs = 30_000,
+  what = 'condition',
+): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > end) throw new Error(`${what}: not met in time`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -9,16 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { freePort } from './free-port';
+import { waitUntil } from './eventually';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(check: () => Promise<boolean>, what: string, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > end) throw new Error(`${what}: not ready in time`);
-    await sleep(100);
-  }
-}
+const until = (check: () => Promise<boolean>, what: string, ms = 20_000) =>
+  waitUntil(check, ms, what);
 
 /** A private redis-server with AOF `appendfsync always` (a restart keeps every stored entry). */
 export interface PrivateRedis {
