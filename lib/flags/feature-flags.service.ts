@@ -10,7 +10,7 @@ import {
   FEATURE_FLAGS_STORE_KEY,
   TRUTHY_FLAG_STRINGS,
 } from './flags.constants';
-import { flagOf, readFlagSet } from './flag-set.reader';
+import { flagOf, frozenFlagSet, readFlagSet } from './flag-set.reader';
 import { FlagsMessages } from './flags.messages';
 import {
   FeatureFlagChange,
@@ -145,7 +145,7 @@ export class FeatureFlagsService implements OnModuleInit, OnModuleDestroy {
         changes.push({ name, previous: previous[name], current: next[name] });
       }
     }
-    this.flags = Object.freeze({ ...next });
+    this.flags = frozenFlagSet(next);
     if (changes.length > 0) this.changesSubject.next({ changes, flags: this.flags, source });
     return changes;
   }

@@ -22,3 +22,22 @@ export function flagOf(
 ): FeatureFlagValue | undefined {
   return Object.hasOwn(flags, name) ? flags[name] : undefined;
 }
+
+/**
+ * A copy of a flag set frozen all the way down: an object or list flag handed to a caller
+ * (`getValue`, `getAll`, OpenFeature's object evaluation) cannot change the flags every other
+ * caller reads.
+ */
+export function frozenFlagSet(
+  flags: Readonly<Record<string, FeatureFlagValue>>,
+): Readonly<Record<string, FeatureFlagValue>> {
+  return deepFreeze(structuredClone(flags));
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -90,4 +90,22 @@ describe('FeatureFlagsService', () => {
     }).toThrow(TypeError);
     expect(flags.isEnabled('beta')).toBe(true);
   });
+
+  it('hands out object and list flags no caller can change for the others', async () => {
+    const sent = { theme: { color: 'dark', sizes: [1, 2] } };
+    await flags.apply(sent, 'poll');
+    const theme = flags.getValue<{ color: string; sizes: number[] }>('theme', {
+      color: 'light',
+      sizes: [],
+    });
+    // (Messages, not TypeError: structuredClone's arrays come from another realm under jest.)
+    expect(() => {
+      theme.color = 'light';
+    }).toThrow(/read.only/);
+    expect(() => theme.sizes.push(3)).toThrow(/not extensible/);
+    expect(flags.getValue('theme', null)).toEqual({ color: 'dark', sizes: [1, 2] });
+    // The answer it came in stays the caller's own.
+    sent.theme.color = 'blue';
+    expect(flags.getValue('theme', null)).toEqual({ color: 'dark', sizes: [1, 2] });
+  });
 });
