@@ -1,12 +1,7 @@
+import { hasLoneSurrogate } from '../protocol/lone-surrogate';
+
 /** Result of checking that a collected value can travel as JSON. */
 export type JsonValueCheck = { ok: true; value: unknown } | { ok: false; reason: string };
-
-/**
- * Half a surrogate pair: a string JavaScript holds but UTF-8 cannot (a label cut mid-emoji).
- * `JSON.stringify` writes it as `\udXXX`, which PHP's `json_decode` refuses for the whole body —
- * the counterpart of the invalid UTF-8 the Laravel package refuses as non-serializable (§5.3).
- */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
  * Converts a collected value to its JSON form (Dates become ISO strings through `toJSON`) and
@@ -21,7 +16,7 @@ export function toJsonValue(value: unknown): JsonValueCheck {
   try {
     json = JSON.stringify(value, (key, item: unknown) => {
       if (problem) return undefined;
-      if (LONE_SURROGATE.test(key) || (typeof item === 'string' && LONE_SURROGATE.test(item))) {
+      if (hasLoneSurrogate(key) || (typeof item === 'string' && hasLoneSurrogate(item))) {
         problem = 'a lone UTF-16 surrogate, which has no UTF-8 form';
       } else if (typeof item === 'function') problem = 'a function';
       else if (typeof item === 'symbol') problem = 'a symbol';

@@ -1,5 +1,6 @@
 import { CommonMessages } from '../common.messages';
 import { InvalidInputError } from '../errors/receiver.errors';
+import { LONE_SURROGATES } from '../../../lib/protocol/lone-surrogate';
 
 /**
  * How deep a request's JSON may nest. Real contexts, telemetry values and flag variants stay
@@ -28,7 +29,6 @@ export function withoutNul(value: string): string {
 }
 
 const SURROGATE = /[\uD800-\uDFFF]/;
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /**
  * A JSON string as the receiver keeps it: NUL removed and every lone UTF-16 surrogate (a JSON
@@ -39,7 +39,7 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  */
 function cleanText(value: string): string {
   const text = withoutNul(value);
-  return SURROGATE.test(text) ? text.replace(LONE_SURROGATE, '\uFFFD') : text;
+  return SURROGATE.test(text) ? text.replace(LONE_SURROGATES, '\uFFFD') : text;
 }
 
 /**
