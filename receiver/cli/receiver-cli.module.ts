@@ -17,6 +17,7 @@ import { PurgeService } from '../lifecycle/purge.service';
 import { LinksRepository } from '../links/links.repository';
 import { ProjectEvents } from '../projects/project.events';
 import { ProjectDataRegistry } from '../projects/project-data.registry';
+import { ProjectKeysService } from '../projects/project-keys.service';
 import { ProjectsService } from '../projects/projects.service';
 import { LinkClicksPrivacyOwner } from '../links/link-clicks.privacy-owner';
 import { PersonalDataRegistry } from '../privacy/personal-data.registry';
@@ -61,6 +62,7 @@ export class ReceiverCliModule {
         receiverDataSourceProvider,
         ReceiverStorageLifecycle,
         ProjectEvents,
+        ProjectKeysService,
         ProjectsService,
         // Every domain's project data, so ProjectsService counts and deletes here as in the server.
         ProjectDataRegistry,

@@ -12,7 +12,7 @@ import { ProjectDataRegistry, type ProjectStat } from './project-data.registry';
 import { ProjectsMessages } from './projects.messages';
 import { NotFoundError } from '../common/errors/receiver.errors';
 import { isRowId } from '../common/input/php-input';
-import { secretsEqual } from '../common/auth/constant-time';
+import { ProjectKeysService } from './project-keys.service';
 
 /** New key pair: secret = 32 random bytes, public = 16, both lower-case hex. */
 export function generateKeys(): { secret_key: string; public_key: string } {
@@ -50,6 +50,7 @@ export class ProjectsService {
     @Inject(RECEIVER_OPTIONS) private readonly options: ResolvedReceiverOptions,
     private readonly events: ProjectEvents,
     private readonly data: ProjectDataRegistry,
+    private readonly keys: ProjectKeysService,
   ) {
     this.repository = dataSource.getRepository(ProjectEntity);
   }
@@ -132,19 +133,15 @@ export class ProjectsService {
   }
 
   /**
-   * @internal Active project whose secret or public key equals `key`, compared as the auth guard
-   * compares it (exactly, in constant time): MariaDB's default collation finds `ABC…` for `abc…`,
-   * and verify must not call valid a key that every endpoint answers 401.
+   * @internal Active project whose secret or public key is `key`: the auth guard's own look-up
+   * ({@link ProjectKeysService}), so verify never calls valid a key every endpoint answers 401
+   * (MariaDB's default collation finds `ABC…` for `abc…`; the look-up compares exactly).
    */
   async verify(key: string): Promise<{ project: ProjectEntity; type: 'secret' | 'public' } | null> {
-    const bySecret = await this.repository.findOneBy({ secret_key: key, is_active: true });
-    if (bySecret && secretsEqual(key, bySecret.secret_key)) {
-      return { project: bySecret, type: 'secret' };
-    }
-    const byPublic = await this.repository.findOneBy({ public_key: key, is_active: true });
-    return byPublic && secretsEqual(key, byPublic.public_key)
-      ? { project: byPublic, type: 'public' }
-      : null;
+    const bySecret = await this.keys.findBySecretKey(key);
+    if (bySecret) return { project: bySecret, type: 'secret' };
+    const byPublic = await this.keys.findByPublicKey(key);
+    return byPublic ? { project: byPublic, type: 'public' } : null;
   }
 
   /** @internal The project's allowed domains as a list. */

@@ -8,6 +8,7 @@ import {
 import { SqlRunner } from '../../receiver/storage/sql/sql-runner';
 import { ProjectEvents } from '../../receiver/projects/project.events';
 import { ProjectDataRegistry } from '../../receiver/projects/project-data.registry';
+import { ProjectKeysService } from '../../receiver/projects/project-keys.service';
 import { ProjectsService } from '../../receiver/projects/projects.service';
 import {
   createIsolatedDatabase,
@@ -31,11 +32,13 @@ describeEachEngine('SqlRunner on the receiver schema', (engine) => {
     dataSource = await createReceiverDataSource(db.options);
     await dataSource.runMigrations();
     sql = new SqlRunner(dataSource);
+    const events = new ProjectEvents();
     const projects = new ProjectsService(
       dataSource,
       { timezone: 'UTC' } as never,
-      new ProjectEvents(),
+      events,
       new ProjectDataRegistry(),
+      new ProjectKeysService(dataSource, events),
     );
     projectId = (
       await projects.create({ name: 'Shop', domains: ['shop.example.com'], settings: {} })
